@@ -1,0 +1,48 @@
+use crate::money::Money;
+
+/// Every way the business rules can refuse an input. Messages are lower case and name the value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("amount is too large")]
+    Overflow,
+    #[error("invalid amount {0:?}: use digits with at most {1} decimal places, e.g. 12.50")]
+    InvalidAmount(String, u8),
+    #[error("unknown currency {0:?}")]
+    UnknownCurrency(String),
+    #[error("quantity must be between 1 and {max}, got {got}")]
+    InvalidQuantity { got: i64, max: i64 },
+    #[error("invalid percentage {0}: must be between 0 and 100")]
+    InvalidPercent(String),
+    #[error("discount of {discount} is more than the {what} of {amount}")]
+    DiscountTooLarge {
+        discount: Money,
+        amount: Money,
+        what: &'static str,
+    },
+    #[error("price override needs a reason")]
+    OverrideWithoutReason,
+    #[error("tax rate {0} basis points is out of range (0 to 10000)")]
+    InvalidTaxRate(u32),
+    #[error("invalid sku {0:?}: 1 to 64 characters, no spaces")]
+    InvalidSku(String),
+    #[error("invalid barcode {code:?}: {why}")]
+    InvalidBarcode { code: String, why: &'static str },
+    #[error("product name must not be empty")]
+    EmptyName,
+    #[error("price must not be negative")]
+    NegativePrice,
+    #[error("the basket is empty")]
+    EmptyBasket,
+    #[error("tender amounts must be greater than zero")]
+    NonPositiveTender,
+    #[error("card reference is too long (at most 64 characters)")]
+    ReferenceTooLong,
+    #[error(
+        "card tenders of {card} exceed the amount due of {due}: change is given only from cash"
+    )]
+    CardOverpay { card: Money, due: Money },
+    #[error("short tender: {due} due, {tendered} tendered")]
+    ShortTender { due: Money, tendered: Money },
+    #[error("cash rounding increment must be between 1 and 100 minor units, got {0}")]
+    InvalidRoundingIncrement(i64),
+}

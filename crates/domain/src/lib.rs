@@ -1,0 +1,23 @@
+//! Kassa's business rules, pure: no IO, no clock, no database.
+//!
+//! Money is always an integer count of minor units ([`Money`]); nothing here uses floats.
+
+pub mod barcode;
+pub mod basket;
+pub mod catalogue;
+pub mod error;
+pub mod money;
+pub mod rounding;
+pub mod tax;
+pub mod tender;
+
+pub use barcode::{classify_code, BarcodeKind};
+pub use basket::{
+    price_basket, Basket, BasketLine, Discount, PriceOverride, PricedBasket, PricedLine, TaxLine,
+};
+pub use catalogue::{validate_sku, Product};
+pub use error::DomainError;
+pub use money::{format_amount, parse_amount, Currency, Money};
+pub use rounding::{div_round_half_away, round_to_increment};
+pub use tax::{TaxMode, TaxRate};
+pub use tender::{settle, Settlement, Tender, TenderKind};
