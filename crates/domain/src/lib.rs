@@ -5,6 +5,7 @@
 pub mod barcode;
 pub mod basket;
 pub mod catalogue;
+pub mod catalogue_csv;
 pub mod error;
 pub mod money;
 pub mod rounding;
@@ -16,6 +17,7 @@ pub use basket::{
     price_basket, Basket, BasketLine, Discount, PriceOverride, PricedBasket, PricedLine, TaxLine,
 };
 pub use catalogue::{validate_sku, Product};
+pub use catalogue_csv::{parse_catalogue_csv, CatalogueCsv, CsvProduct, CsvRowError};
 pub use error::DomainError;
 pub use money::{format_amount, parse_amount, Currency, Money};
 pub use rounding::{div_round_half_away, round_to_increment};

@@ -1,0 +1,236 @@
+//! The till's copy of the catalogue: import, exact code lookup, and name search.
+
+use crate::error::StoreError;
+use kassa_domain::{CsvProduct, CsvRowError, Money, Product, TaxRate};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// A product as the till sells it, with its tax rate resolved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CatalogItem {
+    pub sku: String,
+    pub name: String,
+    pub price: Money,
+    pub tax_class: String,
+    pub tax_rate: TaxRate,
+    pub category: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    pub added: u64,
+    pub updated: u64,
+    /// Rows left out (only when importing with `skip_bad_rows`).
+    pub skipped: Vec<CsvRowError>,
+}
+
+const ITEM_COLUMNS: &str = "p.sku, p.name, p.price, p.tax_class, t.rate_bp, p.category, p.active";
+
+/// Reads a tax rate column; the schema's CHECK keeps it in range, so failing means corruption.
+pub(crate) fn tax_rate_at(row: &Row<'_>, index: usize) -> rusqlite::Result<TaxRate> {
+    TaxRate::from_basis_points(row.get(index)?).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(
+            index,
+            rusqlite::types::Type::Integer,
+            Box::new(e),
+        )
+    })
+}
+
+fn item_from_row(row: &Row<'_>) -> rusqlite::Result<CatalogItem> {
+    Ok(CatalogItem {
+        sku: row.get(0)?,
+        name: row.get(1)?,
+        price: Money::from_minor(row.get(2)?),
+        tax_class: row.get(3)?,
+        tax_rate: tax_rate_at(row, 4)?,
+        category: row.get(5)?,
+        active: row.get(6)?,
+    })
+}
+
+/// Finds a product by exact barcode, then by exact SKU. Both are indexed.
+pub(crate) fn find_by_code(
+    conn: &Connection,
+    code: &str,
+) -> Result<Option<CatalogItem>, StoreError> {
+    let by_barcode = format!(
+        "SELECT {ITEM_COLUMNS} FROM barcodes b JOIN products p ON p.id = b.product_id
+         JOIN tax_classes t ON t.code = p.tax_class WHERE b.code = ?1"
+    );
+    if let Some(item) = conn
+        .prepare_cached(&by_barcode)?
+        .query_row([code], item_from_row)
+        .optional()?
+    {
+        return Ok(Some(item));
+    }
+    let by_sku = format!("SELECT {ITEM_COLUMNS} FROM products p JOIN tax_classes t ON t.code = p.tax_class WHERE p.sku = ?1");
+    Ok(conn
+        .prepare_cached(&by_sku)?
+        .query_row([code], item_from_row)
+        .optional()?)
+}
+
+/// Turns what a cashier typed into an FTS5 query: every word must match as a prefix.
+/// Quotes make each word a literal, so no input can inject FTS5 syntax.
+fn fts_query(text: &str) -> Option<String> {
+    let terms: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// Active products whose name, SKU or category match every word of `text` as a prefix, case and
+/// accent insensitive, best match first.
+pub(crate) fn search(
+    conn: &Connection,
+    text: &str,
+    limit: u32,
+) -> Result<Vec<CatalogItem>, StoreError> {
+    let Some(query) = fts_query(text) else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM products_fts f JOIN products p ON p.id = f.rowid
+         JOIN tax_classes t ON t.code = p.tax_class
+         WHERE products_fts MATCH ?1 AND p.active = 1 ORDER BY f.rank LIMIT ?2"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let items = stmt
+        .query_map(params![query, limit], item_from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(items)
+}
+
+/// Adds or replaces products by SKU, with their barcodes. With `skip_bad_rows` false, any bad row
+/// refuses the whole import (the caller's transaction is rolled back); with it true, bad rows are
+/// reported in the summary and the good ones imported.
+pub(crate) fn import(
+    conn: &Connection,
+    products: &[CsvProduct],
+    parse_errors: Vec<CsvRowError>,
+    skip_bad_rows: bool,
+) -> Result<ImportSummary, StoreError> {
+    let mut summary = ImportSummary {
+        skipped: parse_errors,
+        ..ImportSummary::default()
+    };
+    if !skip_bad_rows {
+        if let Some(first) = summary.skipped.first() {
+            return Err(StoreError::CatalogueRow {
+                line: first.line,
+                message: first.message.clone(),
+            });
+        }
+    }
+    let rates: HashMap<String, u32> = crate::config::tax_classes(conn)?
+        .into_iter()
+        .map(|c| (c.code, c.rate.basis_points()))
+        .collect();
+    for row in products {
+        match import_one(conn, &row.product, &rates)? {
+            Ok(true) => summary.added += 1,
+            Ok(false) => summary.updated += 1,
+            Err(message) if skip_bad_rows => summary.skipped.push(CsvRowError {
+                line: row.line,
+                message,
+            }),
+            Err(message) => {
+                return Err(StoreError::CatalogueRow {
+                    line: row.line,
+                    message,
+                })
+            }
+        }
+    }
+    summary.skipped.sort_by_key(|e| e.line);
+    Ok(summary)
+}
+
+/// Stores one product. The outer `Result` is a database failure; the inner one a refusal of the
+/// row (checked before anything is written, so a refused row leaves nothing behind).
+fn import_one(
+    conn: &Connection,
+    product: &Product,
+    rates: &HashMap<String, u32>,
+) -> Result<Result<bool, String>, StoreError> {
+    if let Err(e) = product.validate() {
+        return Ok(Err(e.to_string()));
+    }
+    if !rates.contains_key(&product.tax_class) {
+        return Ok(Err(
+            StoreError::UnknownTaxClass(product.tax_class.clone()).to_string()
+        ));
+    }
+    let existing: Option<i64> = conn
+        .prepare_cached("SELECT id FROM products WHERE sku = ?1")?
+        .query_row([&product.sku], |r| r.get(0))
+        .optional()?;
+    let mut owner_of = conn.prepare_cached(
+        "SELECT p.id, p.sku FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ?1",
+    )?;
+    for code in &product.barcodes {
+        let owner: Option<(i64, String)> = owner_of
+            .query_row([code], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((owner_id, owner_sku)) = owner {
+            if Some(owner_id) != existing {
+                return Ok(Err(format!(
+                    "barcode {code:?} already belongs to sku {owner_sku:?}"
+                )));
+            }
+        }
+    }
+    let id = match existing {
+        Some(id) => {
+            conn.prepare_cached(
+                "UPDATE products SET name = ?2, price = ?3, tax_class = ?4, category = ?5, active = ?6 WHERE id = ?1",
+            )?
+            .execute(params![id, product.name, product.price.minor(), product.tax_class, product.category, product.active])?;
+            conn.prepare_cached("DELETE FROM barcodes WHERE product_id = ?1")?
+                .execute([id])?;
+            id
+        }
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO products (sku, name, price, tax_class, category, active) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![product.sku, product.name, product.price.minor(), product.tax_class, product.category, product.active])?;
+            conn.last_insert_rowid()
+        }
+    };
+    let mut insert_code =
+        conn.prepare_cached("INSERT INTO barcodes (code, product_id) VALUES (?1, ?2)")?;
+    for code in &product.barcodes {
+        insert_code.execute(params![code, id])?;
+    }
+    Ok(Ok(existing.is_none()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn builds_safe_prefix_queries() {
+        assert_eq!(
+            fts_query("choc milk").as_deref(),
+            Some("\"choc\"* \"milk\"*")
+        );
+        assert_eq!(
+            fts_query("  \"OR\" NEAR( * ").as_deref(),
+            Some("\"OR\"* \"NEAR\"*")
+        );
+        assert_eq!(
+            fts_query("crème brûlée").as_deref(),
+            Some("\"crème\"* \"brûlée\"*")
+        );
+        assert_eq!(fts_query(" -- "), None);
+    }
+}

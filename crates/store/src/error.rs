@@ -1,0 +1,42 @@
+use kassa_domain::DomainError;
+
+/// Everything the till can refuse or fail at. [`StoreError::is_bad_input`] tells a refusal of the
+/// caller's input (nothing changed) from an internal failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("unknown item {0:?}: no product has this sku or barcode")]
+    UnknownItem(String),
+    #[error("item {0:?} is not for sale (inactive)")]
+    InactiveItem(String),
+    #[error("this till is not set up yet: run `kassa init` or `kassa demo` first")]
+    NotInitialized,
+    #[error("this till is already set up as {0}")]
+    AlreadyInitialized(String),
+    #[error("{0} is not a Kassa till database")]
+    NotKassaDatabase(String),
+    #[error("database schema version {found} is newer than this program supports ({supported}): upgrade Kassa")]
+    NewerSchema { found: i64, supported: i64 },
+    #[error("no sale with receipt number {0:?}")]
+    SaleNotFound(String),
+    #[error("sale {0} is already voided")]
+    AlreadyVoided(String),
+    #[error("unknown tax class {0:?}")]
+    UnknownTaxClass(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("line {line}: {message}")]
+    CatalogueRow { line: u64, message: String },
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    /// True when the caller's input was refused and nothing was changed.
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(self, StoreError::Sqlite(_) | StoreError::Corrupt(_))
+    }
+}

@@ -1,0 +1,59 @@
+//! Voiding a sale: a new record that points at it. The sale itself is never changed.
+
+use crate::error::StoreError;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VoidRecord {
+    pub id: String,
+    pub sale_id: String,
+    pub receipt_no: String,
+    pub reason: String,
+    pub created_at: String,
+    pub business_day: String,
+}
+
+pub(crate) fn insert_void(
+    conn: &Connection,
+    receipt_no: &str,
+    reason: &str,
+    created_at: &str,
+    business_day: &str,
+) -> Result<VoidRecord, StoreError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(StoreError::Invalid("a void needs a reason".into()));
+    }
+    if reason.chars().count() > 500 {
+        return Err(StoreError::Invalid(
+            "the reason is too long (at most 500 characters)".into(),
+        ));
+    }
+    let sale_id: String = conn
+        .prepare_cached("SELECT id FROM sales WHERE receipt_no = ?1")?
+        .query_row([receipt_no.trim()], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::SaleNotFound(receipt_no.to_string()))?;
+    let already: Option<String> = conn
+        .prepare_cached("SELECT id FROM voids WHERE sale_id = ?1")?
+        .query_row([&sale_id], |r| r.get(0))
+        .optional()?;
+    if already.is_some() {
+        return Err(StoreError::AlreadyVoided(receipt_no.to_string()));
+    }
+    let id = Uuid::now_v7().to_string();
+    conn.prepare_cached(
+        "INSERT INTO voids (id, sale_id, reason, created_at, business_day) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![id, sale_id, reason, created_at, business_day])?;
+    Ok(VoidRecord {
+        id,
+        sale_id,
+        receipt_no: receipt_no.trim().to_string(),
+        reason: reason.to_string(),
+        created_at: created_at.to_string(),
+        business_day: business_day.to_string(),
+    })
+}
