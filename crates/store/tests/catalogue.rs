@@ -1,0 +1,151 @@
+mod common;
+
+use common::{count, till};
+use kassa_store::StoreError;
+
+#[test]
+fn finds_by_barcode_or_sku_exactly() {
+    let till = till();
+    assert_eq!(
+        till.find_by_code("4006381333931").unwrap().unwrap().sku,
+        "MILK"
+    );
+    assert_eq!(
+        till.find_by_code("MILK").unwrap().unwrap().name,
+        "Whole milk 1 L"
+    );
+    assert_eq!(
+        till.find_by_code(" 96385074 ").unwrap().unwrap().sku,
+        "WINE",
+        "scanner padding is trimmed"
+    );
+    assert_eq!(
+        till.find_by_code("400638133393").unwrap(),
+        None,
+        "no partial matches"
+    );
+    assert_eq!(till.find_by_code("milk").unwrap(), None, "skus are exact");
+}
+
+#[test]
+fn searches_by_name_prefix_case_and_accent_insensitive() {
+    let till = till();
+    let skus = |q: &str| {
+        till.search(q, 10)
+            .unwrap()
+            .into_iter()
+            .map(|i| i.sku)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(skus("milk"), ["MILK"]);
+    assert_eq!(
+        skus("WHO MIL"),
+        ["MILK"],
+        "several words, each a prefix, any case"
+    );
+    assert_eq!(
+        skus("cotes rhone"),
+        ["WINE"],
+        "accents are ignored in the query"
+    );
+    assert_eq!(skus("CÔTES"), ["WINE"]);
+    assert_eq!(skus("sour loaf"), ["BREAD"]);
+    assert_eq!(skus("bakery"), ["BREAD"], "category matches");
+    assert_eq!(
+        skus("creme"),
+        Vec::<String>::new(),
+        "inactive products are not offered"
+    );
+    assert_eq!(
+        skus("milk bread"),
+        Vec::<String>::new(),
+        "every word must match"
+    );
+    assert_eq!(
+        skus("\" OR *"),
+        Vec::<String>::new(),
+        "query syntax is not injectable"
+    );
+}
+
+#[test]
+fn a_file_with_a_bad_row_imports_nothing_by_default() {
+    let mut till = till();
+    let before = count(&till, "products");
+    let csv = "sku,name,price,tax_class\nNEW1,New one,1.00,standard\nNEW2,Bad tax,1.00,luxury\nNEW3,New three,2.00,zero\n";
+    let err = till
+        .import_catalogue_csv(csv.as_bytes(), false)
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::CatalogueRow { line: 3, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("luxury"));
+    assert_eq!(count(&till, "products"), before, "nothing imported");
+    assert_eq!(till.find_by_code("NEW1").unwrap(), None);
+
+    let summary = till.import_catalogue_csv(csv.as_bytes(), true).unwrap();
+    assert_eq!((summary.added, summary.updated), (2, 0));
+    assert_eq!(
+        summary.skipped.iter().map(|e| e.line).collect::<Vec<_>>(),
+        [3]
+    );
+    assert_eq!(count(&till, "products"), before + 2);
+}
+
+#[test]
+fn malformed_and_non_utf8_files_are_refused_with_the_line() {
+    let mut till = till();
+    let before = count(&till, "products");
+    let mut bytes = b"sku,name,price,tax_class\nA1,Fine,1.00,standard\n".to_vec();
+    bytes.extend_from_slice(b"A2,Caf\xe9,1.00,standard\n");
+    let err = till.import_catalogue_csv(&bytes, false).unwrap_err();
+    assert!(
+        matches!(err, StoreError::CatalogueRow { line: 3, .. }),
+        "{err}"
+    );
+    let err = till
+        .import_catalogue_csv(
+            b"sku,name,price,tax_class\nA1,\"unterminated,1.00,standard\n",
+            false,
+        )
+        .unwrap_err();
+    assert!(err.is_bad_input(), "{err}");
+    let err = till
+        .import_catalogue_csv(b"\x00\x01\x02 not a csv", false)
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::CatalogueRow { line: 1, .. }),
+        "{err}"
+    );
+    assert_eq!(count(&till, "products"), before);
+}
+
+#[test]
+fn reimport_updates_prices_and_barcodes_and_refuses_stolen_barcodes() {
+    let mut till = till();
+    let summary = till
+        .import_catalogue_csv(b"sku,name,price,tax_class,barcodes\nMILK,Whole milk 1 L,1.39,reduced,4006381333931|12345\n", false)
+        .unwrap();
+    assert_eq!((summary.added, summary.updated), (0, 1));
+    assert_eq!(
+        till.find_by_code("12345").unwrap().unwrap().price.minor(),
+        139
+    );
+    let err = till
+        .import_catalogue_csv(
+            b"sku,name,price,tax_class,barcodes\nNEW,Thief,1.00,zero,12345\n",
+            false,
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("already belongs to sku \"MILK\""),
+        "{err}"
+    );
+    assert_eq!(till.find_by_code("12345").unwrap().unwrap().sku, "MILK");
+    assert_eq!(
+        till.search("whole", 5).unwrap()[0].price.minor(),
+        139,
+        "the search index follows updates"
+    );
+}
