@@ -6,6 +6,7 @@ pub mod barcode;
 pub mod basket;
 pub mod catalogue;
 pub mod catalogue_csv;
+pub mod demo_catalogue;
 pub mod error;
 pub mod money;
 pub mod rounding;

@@ -59,7 +59,7 @@ pub(crate) fn allocate(total: Money, weights: &[Money]) -> Result<Vec<Money>, Do
     }
     let mut left = total_i - parts.iter().sum::<i128>();
     // Largest remainder first; the stable sort keeps earlier lines first among equals.
-    remainders.sort_by(|a, b| b.0.cmp(&a.0));
+    remainders.sort_by_key(|r| std::cmp::Reverse(r.0));
     for (_, index) in remainders {
         if left == 0 {
             break;

@@ -1,0 +1,130 @@
+//! The command line, as clap sees it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "kassa",
+    version,
+    about = "Kassa: an offline-first till. Headless till and admin tool."
+)]
+pub struct Cli {
+    /// The till database (default: the platform data directory, e.g. ~/.local/share/kassa/till.db).
+    #[arg(long, global = true, env = "KASSA_DB")]
+    pub db: Option<PathBuf>,
+    /// Print machine-readable JSON (money as integer minor units).
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Set up this till: store code, till number, currency, tax mode.
+    Init(InitArgs),
+    /// Set up a demo store (if needed) and seed a generated catalogue.
+    Demo(DemoArgs),
+    /// Catalogue: import a CSV file, find products.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+    /// Ring up and pay a sale, then print the receipt.
+    Sell(SellArgs),
+    /// Look at completed sales.
+    #[command(subcommand)]
+    Sale(SaleCommand),
+    /// Void a completed sale (a new record; the sale stays as it was).
+    Void(VoidArgs),
+    /// Reports.
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+pub enum TaxModeArg {
+    Inclusive,
+    Exclusive,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Store code, upper-case letters and digits (e.g. AMS1).
+    #[arg(long)]
+    pub store: String,
+    /// This till's number in the store (1-999).
+    #[arg(long)]
+    pub till: u16,
+    /// ISO 4217 currency code (e.g. EUR).
+    #[arg(long)]
+    pub currency: String,
+    /// Whether shelf prices include tax (inclusive) or tax is added at the till (exclusive).
+    #[arg(long, value_enum)]
+    pub tax_mode: TaxModeArg,
+    /// Round cash payments to this step, e.g. 0.05 (default: no rounding).
+    #[arg(long)]
+    pub cash_rounding: Option<String>,
+    /// A tax class as CODE=RATE%, repeatable (default: standard=21%, reduced=9%, zero=0%).
+    #[arg(long = "tax-class")]
+    pub tax_classes: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// How many products to generate (up to 300000).
+    #[arg(long, default_value_t = 5_000)]
+    pub products: u64,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CatalogCommand {
+    /// Import products from a CSV file (columns in the README). A bad row imports nothing.
+    Import {
+        file: PathBuf,
+        /// Import the good rows and report the bad ones instead of refusing the file.
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+    /// Find products by barcode, SKU, or words of the name.
+    Find {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct SellArgs {
+    /// Items as SKU or barcode, optionally with a quantity: MILK, 4006381333931x2.
+    #[arg(required = true)]
+    pub items: Vec<String>,
+    /// A tender: cash, cash:AMOUNT, card:AMOUNT[:REF] (AMOUNT like 12.50; left out = what is due).
+    #[arg(long = "pay", required = true)]
+    pub tenders: Vec<String>,
+    /// A discount on the whole basket: 10% or an amount such as 2.50.
+    #[arg(long)]
+    pub discount: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SaleCommand {
+    /// Show a sale by its receipt number.
+    Show { receipt_no: String },
+}
+
+#[derive(Args, Debug)]
+pub struct VoidArgs {
+    pub receipt_no: String,
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// Totals by tender and by tax rate for one business day.
+    Day {
+        /// The business day, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+    },
+}

@@ -1,0 +1,69 @@
+//! One module per command; each opens the till, calls the `Till` service, and prints.
+
+mod catalog;
+mod demo;
+mod init;
+mod report;
+mod sale;
+mod sell;
+mod void;
+
+use crate::args::{Cli, Command};
+use crate::failure::Failure;
+use kassa_store::Till;
+use std::path::PathBuf;
+
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    let path = database_path(cli.db)?;
+    let json = cli.json;
+    match cli.command {
+        Command::Init(args) => init::run(&path, args, json),
+        Command::Demo(args) => demo::run(&path, args, json),
+        Command::Catalog(command) => catalog::run(&path, command, json),
+        Command::Sell(args) => sell::run(&path, args, json),
+        Command::Sale(command) => sale::run(&path, command, json),
+        Command::Void(args) => void::run(&path, args, json),
+        Command::Report(command) => report::run(&path, command, json),
+    }
+}
+
+/// `--db`, else `KASSA_DB` (clap reads both), else the platform data directory.
+fn database_path(explicit: Option<PathBuf>) -> Result<PathBuf, Failure> {
+    if let Some(path) = explicit {
+        if path.as_os_str().is_empty() {
+            return Err(Failure::bad("--db must not be empty"));
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if !parent.is_dir() {
+                return Err(Failure::bad(format!(
+                    "folder {} does not exist",
+                    parent.display()
+                )));
+            }
+        }
+        return Ok(path);
+    }
+    let dir = dirs::data_dir()
+        .ok_or_else(|| {
+            Failure::bad("no data directory on this system: pass --db PATH or set KASSA_DB")
+        })?
+        .join("kassa");
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir.join("till.db"))
+}
+
+pub fn open(path: &std::path::Path) -> Result<Till, Failure> {
+    Ok(Till::open(path)?)
+}
+
+/// Opens a till that must already be set up, with its money formatter.
+pub fn open_initialised(path: &std::path::Path) -> Result<(Till, crate::output::Amounts), Failure> {
+    let till = open(path)?;
+    let config = till.config()?;
+    Ok((
+        till,
+        crate::output::Amounts {
+            minor_digits: config.currency.minor_digits,
+        },
+    ))
+}

@@ -1,0 +1,41 @@
+use crate::args::SellArgs;
+use crate::failure::Failure;
+use crate::item_spec::{parse_item, parse_tender};
+use crate::output::print_json;
+use crate::receipt_text::render;
+use kassa_domain::Discount;
+use kassa_store::SaleRequest;
+use std::path::Path;
+
+pub fn run(path: &Path, args: SellArgs, json: bool) -> Result<(), Failure> {
+    let (mut till, money) = super::open_initialised(path)?;
+    let lines = args
+        .items
+        .iter()
+        .map(|i| parse_item(i))
+        .collect::<Result<Vec<_>, _>>()?;
+    let tenders = args
+        .tenders
+        .iter()
+        .map(|t| parse_tender(t, money.minor_digits))
+        .collect::<Result<Vec<_>, _>>()?;
+    let discount = match &args.discount {
+        Some(text) => Some(
+            Discount::parse(text, money.minor_digits)
+                .map_err(|e| Failure::bad(format!("--discount: {e}")))?,
+        ),
+        None => None,
+    };
+    let receipt = till
+        .complete_sale(&SaleRequest {
+            lines,
+            discount,
+            tenders,
+        })
+        .map_err(|e| money.explain(e))?;
+    if json {
+        return print_json(&receipt);
+    }
+    print!("{}", render(&receipt, &money));
+    Ok(())
+}

@@ -1,0 +1,56 @@
+//! Printing results: JSON for scripts (`--json`, money in minor units), text for people.
+
+use crate::failure::Failure;
+use kassa_domain::{format_amount, Money};
+use serde::Serialize;
+
+pub fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// Formats minor units for people: `12.50`.
+pub struct Amounts {
+    pub minor_digits: u8,
+}
+
+impl Amounts {
+    pub fn fmt(&self, amount: Money) -> String {
+        format_amount(amount, self.minor_digits)
+    }
+}
+
+impl Amounts {
+    /// Turns a refusal into a message with amounts a cashier can read (`12.50`, not minor units).
+    pub fn explain(&self, error: kassa_store::StoreError) -> crate::failure::Failure {
+        use kassa_domain::DomainError;
+        use kassa_store::StoreError;
+        let message = match &error {
+            StoreError::Domain(DomainError::ShortTender { due, tendered }) => {
+                format!(
+                    "short tender: {} due, {} tendered",
+                    self.fmt(*due),
+                    self.fmt(*tendered)
+                )
+            }
+            StoreError::Domain(DomainError::CardOverpay { card, due }) => format!(
+                "card tenders of {} exceed the amount due of {}: change is given only from cash",
+                self.fmt(*card),
+                self.fmt(*due)
+            ),
+            StoreError::Domain(DomainError::DiscountTooLarge {
+                discount,
+                amount,
+                what,
+            }) => {
+                format!(
+                    "discount of {} is more than the {what} of {}",
+                    self.fmt(*discount),
+                    self.fmt(*amount)
+                )
+            }
+            _ => return error.into(),
+        };
+        crate::failure::Failure::bad(message)
+    }
+}
