@@ -128,8 +128,9 @@ mod tests {
 
     #[test]
     fn settlement_table() {
-        // (total, tenders, increment) -> (rounding, due, change)
-        let cases: Vec<(i64, Vec<Tender>, i64, (i64, i64, i64))> = vec![
+        /// (total, tenders, increment) -> (rounding, due, change)
+        type Case = (i64, Vec<Tender>, i64, (i64, i64, i64));
+        let cases: Vec<Case> = vec![
             (1697, vec![cash(2000)], 1, (0, 1697, 303)),
             (1697, vec![cash(2000)], 5, (-2, 1695, 305)),
             (1698, vec![cash(1700)], 5, (2, 1700, 0)),
