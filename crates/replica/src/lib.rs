@@ -1,0 +1,21 @@
+//! Kassa's replicated documents (Automerge): their ids, schemas, how they are written and read,
+//! and sync sessions. Sans-IO: bytes in, bytes out; storage and transport belong to the callers.
+//!
+//! Records are immutable, so each one is stored as a single JSON scalar under its record id in a
+//! map of the document: nothing inside a record is ever edited, and one scalar per record keeps
+//! documents small and quick to load (see docs/adr/0003-replicated-documents.md).
+
+mod doc_id;
+mod error;
+pub mod ledger;
+mod records;
+pub mod skeleton;
+pub mod stock;
+mod sync_session;
+pub mod validate;
+
+pub use automerge::{ActorId, AutoCommit, ChangeHash};
+pub use doc_id::{DocId, DocKind};
+pub use error::ReplicaError;
+pub use records::{conflicting_ids, read_records, write_record, RecordKind};
+pub use sync_session::{generate_message, receive_message, SyncState};

@@ -1,0 +1,48 @@
+//! One side of an Automerge sync session for one document and one peer.
+
+use crate::error::ReplicaError;
+use automerge::sync::{self, SyncDoc};
+use automerge::AutoCommit;
+
+/// The sync state for a (document, peer) pair. Only its persistent part is stored between runs.
+#[derive(Debug, Clone, Default)]
+pub struct SyncState(pub(crate) sync::State);
+
+impl SyncState {
+    pub fn new() -> SyncState {
+        SyncState(sync::State::new())
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<SyncState, ReplicaError> {
+        sync::State::decode(bytes)
+            .map(SyncState)
+            .map_err(|e| ReplicaError::MalformedState(e.to_string()))
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        self.0.encode()
+    }
+}
+
+/// The next message to send for this document, or `None` when the peer is up to date (or an
+/// answer is awaited).
+pub fn generate_message(doc: &mut AutoCommit, state: &mut SyncState) -> Option<Vec<u8>> {
+    doc.sync()
+        .generate_sync_message(&mut state.0)
+        .map(sync::Message::encode)
+}
+
+/// Applies a message from the peer without any check of who wrote the changes.
+pub fn receive_message(
+    doc: &mut AutoCommit,
+    state: &mut SyncState,
+    bytes: &[u8],
+) -> Result<(), ReplicaError> {
+    let message = decode_message(bytes)?;
+    doc.sync().receive_sync_message(&mut state.0, message)?;
+    Ok(())
+}
+
+pub(crate) fn decode_message(bytes: &[u8]) -> Result<sync::Message, ReplicaError> {
+    sync::Message::decode(bytes).map_err(|e| ReplicaError::MalformedMessage(e.to_string()))
+}
