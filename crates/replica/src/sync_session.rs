@@ -46,3 +46,12 @@ pub fn receive_message(
 pub(crate) fn decode_message(bytes: &[u8]) -> Result<sync::Message, ReplicaError> {
     sync::Message::decode(bytes).map_err(|e| ReplicaError::MalformedMessage(e.to_string()))
 }
+
+/// True when the peer is known to hold every change of `doc` (our heads are shared heads).
+pub fn peer_has_everything(doc: &mut AutoCommit, state: &SyncState) -> bool {
+    let ours = doc.get_heads();
+    ours.iter().all(|h| {
+        state.0.shared_heads.contains(h)
+            || state.0.their_heads.as_ref().is_some_and(|t| t.contains(h))
+    })
+}

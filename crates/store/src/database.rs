@@ -20,6 +20,15 @@ pub(crate) fn open_memory() -> Result<Connection, StoreError> {
     prepare(Connection::open_in_memory()?, ":memory:")
 }
 
+/// An in-memory database with the current schema and no checks of identity: a scratch space for
+/// rebuilding projections.
+pub(crate) fn open_scratch() -> Result<Connection, StoreError> {
+    let mut conn = Connection::open_in_memory()?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
 fn prepare(mut conn: Connection, name: &str) -> Result<Connection, StoreError> {
     let not_kassa = || StoreError::NotKassaDatabase(name.to_string());
     // Reading the header is the first thing that fails on a file that is not SQLite at all.

@@ -28,6 +28,8 @@ pub enum StoreError {
     Invalid(String),
     #[error("line {line}: {message}")]
     CatalogueRow { line: u64, message: String },
+    #[error("replication: {0}")]
+    Replica(#[from] kassa_replica::ReplicaError),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("stored data is inconsistent: {0}")]
@@ -37,6 +39,9 @@ pub enum StoreError {
 impl StoreError {
     /// True when the caller's input was refused and nothing was changed.
     pub fn is_bad_input(&self) -> bool {
-        !matches!(self, StoreError::Sqlite(_) | StoreError::Corrupt(_))
+        !matches!(
+            self,
+            StoreError::Sqlite(_) | StoreError::Corrupt(_) | StoreError::Replica(_)
+        )
     }
 }

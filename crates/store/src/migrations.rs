@@ -7,6 +7,7 @@ use rusqlite::{Connection, TransactionBehavior};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0001_init.sql"),
     include_str!("../../../migrations/till/0002_catalogue_search.sql"),
+    include_str!("../../../migrations/till/0003_documents_and_sync.sql"),
 ];
 
 /// The schema version this code writes and understands.

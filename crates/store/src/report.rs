@@ -43,11 +43,12 @@ pub struct DayReport {
     pub taxes: Vec<TaxTotal>,
 }
 
+/// Only this till's own sales count: after a sync the projection also holds the other tills'.
 /// Sales of the day, or sales voided that day: the two sets a report adds and subtracts.
-const SALES_OF_DAY: &str = "SELECT id, amount_due, discount_total, cash_rounding, change_given FROM sales WHERE business_day = ?1";
+const SALES_OF_DAY: &str = "SELECT id, amount_due, discount_total, cash_rounding, change_given FROM sales WHERE business_day = ?1 AND till_no = ?2";
 const VOIDED_ON_DAY: &str =
     "SELECT s.id, s.amount_due, s.discount_total, s.cash_rounding, s.change_given
-     FROM sales s JOIN voids v ON v.sale_id = s.id WHERE v.business_day = ?1";
+     FROM sales s JOIN voids v ON v.sale_id = s.id WHERE v.business_day = ?1 AND s.till_no = ?2";
 
 struct Totals {
     count: i64,
@@ -58,13 +59,13 @@ struct Totals {
     taxes: Vec<(u32, i64, i64, i64)>,
 }
 
-fn totals(conn: &Connection, set: &str, day: &str) -> Result<Totals, StoreError> {
+fn totals(conn: &Connection, set: &str, day: &str, till_no: u16) -> Result<Totals, StoreError> {
     let (count, due, discount, rounding) = conn.query_row(
         &format!(
             "SELECT count(*), coalesce(sum(amount_due), 0), coalesce(sum(discount_total), 0),
                     coalesce(sum(cash_rounding), 0) FROM ({set})"
         ),
-        [day],
+        rusqlite::params![day, till_no],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
     // Cash is counted net of the change handed back, so the drawer figure is what stays in it.
@@ -74,14 +75,18 @@ fn totals(conn: &Connection, set: &str, day: &str) -> Result<Totals, StoreError>
          FROM sale_tenders t JOIN ({set}) s ON s.id = t.sale_id GROUP BY t.kind ORDER BY t.kind"
     ))?;
     let tenders = stmt
-        .query_map([day], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map(rusqlite::params![day, till_no], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     let mut stmt = conn.prepare(&format!(
         "SELECT x.rate_bp, sum(x.net), sum(x.tax), sum(x.gross)
          FROM sale_taxes x JOIN ({set}) s ON s.id = x.sale_id GROUP BY x.rate_bp ORDER BY x.rate_bp"
     ))?;
     let taxes = stmt
-        .query_map([day], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .query_map(rusqlite::params![day, till_no], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Totals {
         count,
@@ -97,9 +102,10 @@ pub(crate) fn day_report(
     conn: &Connection,
     day: &str,
     currency: &str,
+    till_no: u16,
 ) -> Result<DayReport, StoreError> {
-    let sold = totals(conn, SALES_OF_DAY, day)?;
-    let voided = totals(conn, VOIDED_ON_DAY, day)?;
+    let sold = totals(conn, SALES_OF_DAY, day, till_no)?;
+    let voided = totals(conn, VOIDED_ON_DAY, day, till_no)?;
     let m = Money::from_minor;
     let sub = |a: i64, b: i64| {
         a.checked_sub(b)

@@ -8,7 +8,8 @@ use kassa_domain::{
     price_basket, round_to_increment, settle, Basket, BasketLine, Discount, Money, PriceOverride,
     PricedBasket, Settlement, Tender, TenderKind,
 };
-use rusqlite::{params, Connection};
+use kassa_replica::ledger::SaleRecord;
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -139,95 +140,40 @@ pub(crate) fn settle_tenders(
     Ok((tenders, settlement))
 }
 
-pub(crate) struct NewSale<'a> {
-    pub id: Uuid,
-    pub receipt_no: &'a str,
-    pub seq: i64,
-    pub created_at: &'a str,
-    pub business_day: &'a str,
-    pub config: &'a StoreConfig,
-    pub priced: &'a PricedBasket,
-    pub tenders: &'a [Tender],
-    pub settlement: &'a Settlement,
-}
-
-/// Writes the sale's rows. Must run inside the command's transaction.
-pub(crate) fn insert_sale(conn: &Connection, sale: &NewSale<'_>) -> Result<(), StoreError> {
-    let id = sale.id.to_string();
-    let p = sale.priced;
-    let s = sale.settlement;
-    conn.prepare_cached(
-        "INSERT INTO sales (id, receipt_no, store_code, till_no, seq, created_at, business_day, currency, tax_mode,
-           subtotal, discount_total, tax_total, total, cash_rounding, amount_due, tendered, change_given)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-    )?
-    .execute(params![
-        id,
-        sale.receipt_no,
-        sale.config.store_code,
-        sale.config.till_no,
-        sale.seq,
-        sale.created_at,
-        sale.business_day,
-        sale.config.currency.code,
-        p.mode.as_str(),
-        p.subtotal.minor(),
-        p.discount_total.minor(),
-        p.tax_total.minor(),
-        p.total.minor(),
-        s.cash_rounding.minor(),
-        s.amount_due.minor(),
-        s.tendered.minor(),
-        s.change.minor(),
-    ])?;
-    let mut line_stmt = conn.prepare_cached(
-        "INSERT INTO sale_lines (sale_id, line_no, sku, name, quantity, list_price, unit_price, override_reason,
-           gross, line_discount, basket_discount, amount, tax_rate_bp, tax)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?;
-    for (no, l) in p.lines.iter().enumerate() {
-        line_stmt.execute(params![
-            id,
-            no as i64 + 1,
-            l.sku,
-            l.name,
-            l.quantity,
-            l.list_price.minor(),
-            l.unit_price.minor(),
-            l.override_reason,
-            l.gross.minor(),
-            l.line_discount.minor(),
-            l.basket_discount.minor(),
-            l.amount.minor(),
-            l.tax_rate.basis_points(),
-            l.tax.minor(),
-        ])?;
+/// Builds the immutable sale record from a priced, settled basket.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sale_record(
+    receipt_no: String,
+    seq: i64,
+    created_at: &str,
+    business_day: &str,
+    config: &StoreConfig,
+    priced: PricedBasket,
+    tenders: Vec<Tender>,
+    settlement: &Settlement,
+) -> SaleRecord {
+    SaleRecord {
+        id: Uuid::now_v7().to_string(),
+        receipt_no,
+        store_code: config.store_code.clone(),
+        till_no: config.till_no,
+        seq,
+        created_at: created_at.to_string(),
+        business_day: business_day.to_string(),
+        currency: config.currency.code.clone(),
+        tax_mode: priced.mode,
+        lines: priced.lines,
+        taxes: priced.taxes,
+        subtotal: priced.subtotal,
+        discount_total: priced.discount_total,
+        tax_total: priced.tax_total,
+        total: priced.total,
+        cash_rounding: settlement.cash_rounding,
+        amount_due: settlement.amount_due,
+        tendered: settlement.tendered,
+        change: settlement.change,
+        tenders,
     }
-    let mut tax_stmt = conn.prepare_cached(
-        "INSERT INTO sale_taxes (sale_id, rate_bp, net, tax, gross) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for t in &p.taxes {
-        tax_stmt.execute(params![
-            id,
-            t.rate.basis_points(),
-            t.net.minor(),
-            t.tax.minor(),
-            t.gross.minor()
-        ])?;
-    }
-    let mut tender_stmt = conn.prepare_cached(
-        "INSERT INTO sale_tenders (sale_id, tender_no, kind, amount, reference) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for (no, t) in sale.tenders.iter().enumerate() {
-        tender_stmt.execute(params![
-            id,
-            no as i64 + 1,
-            t.kind.as_str(),
-            t.amount.minor(),
-            t.reference
-        ])?;
-    }
-    Ok(())
 }
 
 /// Takes the next receipt sequence number. Inside the sale's transaction, so a number is used by

@@ -1,41 +1,66 @@
 //! The `Till` service: the one API every front end calls. Each command that writes is one
-//! `BEGIN IMMEDIATE` transaction; it commits whole or leaves nothing behind.
+//! `BEGIN IMMEDIATE` transaction: its Automerge changes and its projection rows commit together
+//! or not at all.
 
 use crate::catalogue::{self, CatalogItem, ImportSummary};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{self, StoreConfig, StoreSetup, TaxClass};
 use crate::database;
+use crate::documents::DocumentCache;
 use crate::error::StoreError;
+use crate::projection;
 use crate::receipt::{self, Receipt};
 use crate::report::{self, DayReport};
-use crate::sale::{self, NewSale, SaleRequest};
-use crate::void::{self, VoidRecord};
+use crate::sale::{self, SaleRequest};
+use crate::void;
 use chrono::NaiveDate;
 use kassa_domain::{parse_catalogue_csv, CsvProduct, CsvRowError, PricedBasket};
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use kassa_replica::ledger::VoidRecord;
+use kassa_replica::stock::record_movement;
+use kassa_replica::{write_record, ActorId, DocId, RecordKind};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::path::Path;
 use std::sync::Arc;
-use uuid::Uuid;
 
 pub struct Till {
-    conn: Connection,
-    clock: Arc<dyn Clock>,
+    pub(crate) conn: Connection,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) docs: DocumentCache,
+}
+
+pub(crate) fn begin(conn: &mut Connection) -> Result<Transaction<'_>, StoreError> {
+    Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+}
+
+/// This till's Automerge actor, or a throw-away one before `init` made it.
+pub(crate) fn actor_of(conn: &Connection) -> Result<ActorId, StoreError> {
+    let hex: Option<String> = conn
+        .query_row("SELECT actor_id FROM device WHERE id = 1", [], |r| r.get(0))
+        .optional()?;
+    match hex {
+        Some(hex) => ActorId::try_from(hex.as_str())
+            .map_err(|e| StoreError::Corrupt(format!("actor id: {e}"))),
+        None => Ok(ActorId::random()),
+    }
 }
 
 impl Till {
-    /// Opens (creating if needed) the till database at `path` and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Till, StoreError> {
+    fn from_connection(conn: Connection) -> Result<Till, StoreError> {
+        let actor = actor_of(&conn)?;
         Ok(Till {
-            conn: database::open_file(path)?,
+            conn,
             clock: Arc::new(SystemClock),
+            docs: DocumentCache::new(actor),
         })
     }
 
+    /// Opens (creating if needed) the till database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Till, StoreError> {
+        Till::from_connection(database::open_file(path)?)
+    }
+
     pub fn open_in_memory() -> Result<Till, StoreError> {
-        Ok(Till {
-            conn: database::open_memory()?,
-            clock: Arc::new(SystemClock),
-        })
+        Till::from_connection(database::open_memory()?)
     }
 
     /// Replaces the clock (tests, reproducible demos).
@@ -44,13 +69,7 @@ impl Till {
         self
     }
 
-    fn begin(&mut self) -> Result<Transaction<'_>, StoreError> {
-        Ok(self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?)
-    }
-
-    fn stamp(&self) -> (String, String) {
+    pub(crate) fn stamp(&self) -> (String, String) {
         let now = self.clock.now();
         (
             now.to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
@@ -62,7 +81,7 @@ impl Till {
     pub fn init(&mut self, setup: &StoreSetup) -> Result<StoreConfig, StoreError> {
         setup.validate()?;
         let (created_at, _) = self.stamp();
-        let tx = self.begin()?;
+        let tx = begin(&mut self.conn)?;
         match config::read_config(&tx) {
             Ok(existing) => {
                 return Err(StoreError::AlreadyInitialized(format!(
@@ -74,8 +93,14 @@ impl Till {
             Err(e) => return Err(e),
         }
         config::write_config(&tx, setup, &created_at)?;
+        tx.execute(
+            "INSERT INTO device (id, actor_id) VALUES (1, lower(hex(randomblob(16))))",
+            [],
+        )?;
         let config = config::read_config(&tx)?;
+        let actor = actor_of(&tx)?;
         tx.commit()?;
+        self.docs.set_actor(actor);
         Ok(config)
     }
 
@@ -104,7 +129,7 @@ impl Till {
         self.import_products(&parsed.products, parsed.errors, skip_bad_rows)
     }
 
-    /// Imports already parsed products (the demo generator, head office snapshots) in one
+    /// Imports already parsed products (the demo generator, head office updates) in one
     /// transaction.
     pub fn import_products(
         &mut self,
@@ -113,7 +138,7 @@ impl Till {
         skip_bad_rows: bool,
     ) -> Result<ImportSummary, StoreError> {
         self.config()?;
-        let tx = self.begin()?;
+        let tx = begin(&mut self.conn)?;
         let summary = catalogue::import(&tx, products, parse_errors, skip_bad_rows)?;
         tx.commit()?;
         Ok(summary)
@@ -134,44 +159,115 @@ impl Till {
         sale::price(&self.conn, &self.config()?, request)
     }
 
+    /// The stock document this till writes its movements to.
+    pub(crate) fn stock_doc_id(
+        conn: &Connection,
+        config: &StoreConfig,
+    ) -> Result<DocId, StoreError> {
+        let epoch: u32 =
+            conn.query_row("SELECT stock_epoch FROM device WHERE id = 1", [], |r| {
+                r.get(0)
+            })?;
+        Ok(DocId::Stock {
+            store: config.store_code.clone(),
+            epoch,
+        })
+    }
+
     /// Completes a sale: prices it, checks the tenders cover it, takes the next receipt number and
-    /// stores everything in one durable transaction. Refused input changes nothing.
+    /// stores the ledger change, the stock movements and the projection rows in one durable
+    /// transaction. Refused input changes nothing.
     pub fn complete_sale(&mut self, request: &SaleRequest) -> Result<Receipt, StoreError> {
         let (created_at, business_day) = self.stamp();
-        let tx = self.begin()?;
+        let tx = begin(&mut self.conn)?;
         let config = config::read_config(&tx)?;
         let priced = sale::price(&tx, &config, request)?;
         let (tenders, settlement) =
             sale::settle_tenders(priced.total, &request.tenders, config.cash_increment)?;
         let seq = sale::next_seq(&tx)?;
         let receipt_no = sale::receipt_no(&config, seq);
-        let new_sale = NewSale {
-            id: Uuid::now_v7(),
-            receipt_no: &receipt_no,
+        let record = sale::sale_record(
+            receipt_no.clone(),
             seq,
-            created_at: &created_at,
-            business_day: &business_day,
-            config: &config,
-            priced: &priced,
-            tenders: &tenders,
-            settlement: &settlement,
+            &created_at,
+            &business_day,
+            &config,
+            priced,
+            tenders,
+            &settlement,
+        );
+        let ledger = DocId::Ledger {
+            store: config.store_code.clone(),
+            till: config.till_no,
+            day: business_day.clone(),
         };
-        sale::insert_sale(&tx, &new_sale)?;
-        let receipt = receipt::load(&tx, &receipt_no)?;
-        tx.commit()?;
-        Ok(receipt)
+        let stock = Till::stock_doc_id(&tx, &config)?;
+        let writer = format!("till-{}", config.till_no);
+        let written = (|| -> Result<(), StoreError> {
+            write_record(
+                self.docs.get(&tx, &ledger)?,
+                RecordKind::Sale,
+                &record.id,
+                &record,
+            )?;
+            self.docs.persist(&tx, &ledger)?;
+            let stock_doc = self.docs.get(&tx, &stock)?;
+            for line in &record.lines {
+                record_movement(stock_doc, &writer, &line.sku, -line.quantity)?;
+            }
+            self.docs.persist(&tx, &stock)?;
+            projection::insert_sale_record(&tx, &record)?;
+            Ok(())
+        })();
+        let committed = written.and_then(|()| Ok(tx.commit()?));
+        if let Err(e) = committed {
+            // The cached documents hold changes that never reached the disk: drop them.
+            self.docs.evict(&[ledger, stock]);
+            return Err(e);
+        }
+        receipt::load(&self.conn, &receipt_no)
     }
 
     pub fn sale(&self, receipt_no: &str) -> Result<Receipt, StoreError> {
         receipt::load(&self.conn, receipt_no)
     }
 
-    /// Voids a sale with a reason: a new record pointing at it. A sale is voided at most once.
+    /// Voids a sale with a reason: a new record pointing at it, in this till's ledger of today;
+    /// the goods go back into stock. A sale is voided at most once.
     pub fn void_sale(&mut self, receipt_no: &str, reason: &str) -> Result<VoidRecord, StoreError> {
         let (created_at, business_day) = self.stamp();
-        let tx = self.begin()?;
-        let record = void::insert_void(&tx, receipt_no, reason, &created_at, &business_day)?;
-        tx.commit()?;
+        let tx = begin(&mut self.conn)?;
+        let config = config::read_config(&tx)?;
+        let record = void::build_void(&tx, receipt_no, reason, &created_at, &business_day)?;
+        let sale = receipt::load(&tx, receipt_no)?;
+        let ledger = DocId::Ledger {
+            store: config.store_code.clone(),
+            till: config.till_no,
+            day: business_day,
+        };
+        let stock = Till::stock_doc_id(&tx, &config)?;
+        let writer = format!("till-{}", config.till_no);
+        let written = (|| -> Result<(), StoreError> {
+            write_record(
+                self.docs.get(&tx, &ledger)?,
+                RecordKind::Void,
+                &record.id,
+                &record,
+            )?;
+            self.docs.persist(&tx, &ledger)?;
+            let stock_doc = self.docs.get(&tx, &stock)?;
+            for line in &sale.lines {
+                record_movement(stock_doc, &writer, &line.sku, line.quantity)?;
+            }
+            self.docs.persist(&tx, &stock)?;
+            projection::insert_void_record(&tx, &record)?;
+            Ok(())
+        })();
+        let committed = written.and_then(|()| Ok(tx.commit()?));
+        if let Err(e) = committed {
+            self.docs.evict(&[ledger, stock]);
+            return Err(e);
+        }
         Ok(record)
     }
 
@@ -193,7 +289,16 @@ impl Till {
             || self.clock.now().date_naive().to_string(),
             |d| d.to_string(),
         );
-        report::day_report(&self.conn, &day, &config.currency.code)
+        report::day_report(&self.conn, &day, &config.currency.code, config.till_no)
+    }
+
+    /// Stock on hand of a SKU at this store, as far as this till knows (its own movements plus
+    /// whatever the last sync brought).
+    pub fn stock_on_hand(&mut self, sku: &str) -> Result<i64, StoreError> {
+        let config = self.config()?;
+        let id = Till::stock_doc_id(&self.conn, &config)?;
+        let levels = kassa_replica::stock::read_levels(self.docs.get(&self.conn, &id)?)?;
+        Ok(levels.on_hand().get(sku).copied().unwrap_or(0))
     }
 
     /// The underlying connection, for tests and tools in this workspace that inspect the database.

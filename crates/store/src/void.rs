@@ -1,21 +1,12 @@
 //! Voiding a sale: a new record that points at it. The sale itself is never changed.
 
 use crate::error::StoreError;
-use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
+use kassa_replica::ledger::VoidRecord;
+use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct VoidRecord {
-    pub id: String,
-    pub sale_id: String,
-    pub receipt_no: String,
-    pub reason: String,
-    pub created_at: String,
-    pub business_day: String,
-}
-
-pub(crate) fn insert_void(
+/// Checks a void against the projection and builds its record; writes nothing.
+pub(crate) fn build_void(
     conn: &Connection,
     receipt_no: &str,
     reason: &str,
@@ -44,10 +35,6 @@ pub(crate) fn insert_void(
         return Err(StoreError::AlreadyVoided(receipt_no.to_string()));
     }
     let id = Uuid::now_v7().to_string();
-    conn.prepare_cached(
-        "INSERT INTO voids (id, sale_id, reason, created_at, business_day) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![id, sale_id, reason, created_at, business_day])?;
     Ok(VoidRecord {
         id,
         sale_id,

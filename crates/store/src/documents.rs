@@ -1,0 +1,107 @@
+//! The till's Automerge documents: kept in SQLite as appended chunks (one per command, written in
+//! the command's transaction), cached in memory once loaded.
+
+use crate::error::StoreError;
+use kassa_replica::skeleton::{load_document, new_document};
+use kassa_replica::{ActorId, AutoCommit, DocId};
+use rusqlite::{params, Connection};
+use std::collections::HashMap;
+
+/// Past this many chunks a document is rewritten as one, so loading stays one read.
+const COMPACT_AFTER_CHUNKS: i64 = 256;
+
+pub(crate) struct DocumentCache {
+    actor: ActorId,
+    docs: HashMap<String, AutoCommit>,
+}
+
+impl DocumentCache {
+    pub fn new(actor: ActorId) -> DocumentCache {
+        DocumentCache {
+            actor,
+            docs: HashMap::new(),
+        }
+    }
+
+    pub fn set_actor(&mut self, actor: ActorId) {
+        self.actor = actor;
+        self.docs.clear();
+    }
+
+    /// The document, loaded from its chunks, or a new skeleton if it has none.
+    pub fn get(&mut self, conn: &Connection, id: &DocId) -> Result<&mut AutoCommit, StoreError> {
+        let key = id.to_string();
+        if !self.docs.contains_key(&key) {
+            let doc = load(conn, id, self.actor.clone())?;
+            self.docs.insert(key.clone(), doc);
+        }
+        Ok(self.docs.get_mut(&key).expect("inserted above"))
+    }
+
+    /// Appends the document's unsaved changes as a chunk, in the caller's transaction.
+    pub fn persist(&mut self, conn: &Connection, id: &DocId) -> Result<(), StoreError> {
+        let key = id.to_string();
+        let Some(doc) = self.docs.get_mut(&key) else {
+            return Ok(());
+        };
+        let bytes = doc.save_incremental();
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        let (count, next): (i64, i64) = conn
+            .prepare_cached(
+                "SELECT count(*), coalesce(max(chunk_no), -1) + 1 FROM documents WHERE doc_id = ?1",
+            )?
+            .query_row([&key], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if count >= COMPACT_AFTER_CHUNKS {
+            let whole = doc.save();
+            conn.prepare_cached("DELETE FROM documents WHERE doc_id = ?1")?
+                .execute([&key])?;
+            conn.prepare_cached(
+                "INSERT INTO documents (doc_id, chunk_no, bytes) VALUES (?1, 0, ?2)",
+            )?
+            .execute(params![key, whole])?;
+        } else {
+            conn.prepare_cached(
+                "INSERT INTO documents (doc_id, chunk_no, bytes) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![key, next, bytes])?;
+        }
+        Ok(())
+    }
+
+    /// Forgets cached documents whose changes did not commit; they reload from disk next time.
+    pub fn evict(&mut self, ids: &[DocId]) {
+        for id in ids {
+            self.docs.remove(&id.to_string());
+        }
+    }
+}
+
+fn load(conn: &Connection, id: &DocId, actor: ActorId) -> Result<AutoCommit, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT bytes FROM documents WHERE doc_id = ?1 ORDER BY chunk_no")?;
+    let chunks = stmt
+        .query_map([id.to_string()], |r| r.get::<_, Vec<u8>>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    if chunks.is_empty() {
+        return Ok(new_document(id, actor)?);
+    }
+    let mut doc = load_document(id, &chunks[0], actor)?;
+    for chunk in &chunks[1..] {
+        doc.load_incremental(chunk)
+            .map_err(|e| StoreError::Corrupt(format!("document {id}: {e}")))?;
+    }
+    Ok(doc)
+}
+
+/// Every stored document id.
+pub(crate) fn stored_ids(conn: &Connection) -> Result<Vec<DocId>, StoreError> {
+    let mut stmt = conn.prepare("SELECT DISTINCT doc_id FROM documents ORDER BY doc_id")?;
+    let ids = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    ids.iter()
+        .map(|s| DocId::parse(s).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .collect()
+}

@@ -1,0 +1,301 @@
+//! The till's side of replication: device identity and head office link, sync messages per
+//! document (each received message applied in one transaction with its projections), catalogue
+//! updates, and the honest sync status the UI shows.
+
+use crate::error::StoreError;
+use crate::projection;
+use crate::till::{begin, Till};
+use kassa_domain::{CsvProduct, Money};
+use kassa_replica::ledger::{SaleRecord, VoidRecord};
+use kassa_replica::{
+    generate_message, peer_has_everything, read_records, receive_message, DocId, DocKind,
+    RecordKind, SyncState,
+};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeviceInfo {
+    pub actor_id: String,
+    pub hq_url: Option<String>,
+    pub device_token: Option<String>,
+    pub catalogue_version: i64,
+    pub stock_epoch: u32,
+}
+
+/// What the till tells its cashier about head office.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SyncStatus {
+    pub enrolled: bool,
+    pub hq_url: Option<String>,
+    pub online: bool,
+    pub offline_since: Option<String>,
+    pub last_attempt_at: Option<String>,
+    pub last_success_at: Option<String>,
+    pub last_error: Option<String>,
+    /// This till's sales that head office has not confirmed yet.
+    pub pending_sales: i64,
+    pub pending_amount: Money,
+    pub catalogue_version: i64,
+}
+
+fn load_state(conn: &Connection, doc_id: &str, peer: &str) -> Result<SyncState, StoreError> {
+    let bytes: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT state FROM sync_states WHERE doc_id = ?1 AND peer = ?2")?
+        .query_row(params![doc_id, peer], |r| r.get(0))
+        .optional()?;
+    match bytes {
+        Some(bytes) => Ok(SyncState::decode(&bytes)?),
+        None => Ok(SyncState::new()),
+    }
+}
+
+fn save_state(
+    conn: &Connection,
+    doc_id: &str,
+    peer: &str,
+    state: &SyncState,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO sync_states (doc_id, peer, state) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![doc_id, peer, state.encode()])?;
+    Ok(())
+}
+
+impl Till {
+    pub fn device(&self) -> Result<DeviceInfo, StoreError> {
+        self.config()?;
+        Ok(self.conn.query_row(
+            "SELECT actor_id, hq_url, device_token, catalogue_version, stock_epoch FROM device WHERE id = 1",
+            [],
+            |r| {
+                Ok(DeviceInfo {
+                    actor_id: r.get(0)?,
+                    hq_url: r.get(1)?,
+                    device_token: r.get(2)?,
+                    catalogue_version: r.get(3)?,
+                    stock_epoch: r.get(4)?,
+                })
+            },
+        )?)
+    }
+
+    /// Stores the head office address and this till's device token after enrollment.
+    pub fn set_enrollment(&mut self, hq_url: &str, device_token: &str) -> Result<(), StoreError> {
+        self.config()?;
+        self.conn.execute(
+            "UPDATE device SET hq_url = ?1, device_token = ?2 WHERE id = 1",
+            params![hq_url, device_token],
+        )?;
+        Ok(())
+    }
+
+    /// Every document this till holds.
+    pub fn document_ids(&self) -> Result<Vec<String>, StoreError> {
+        Ok(crate::documents::stored_ids(&self.conn)?
+            .iter()
+            .map(ToString::to_string)
+            .collect())
+    }
+
+    /// The next sync message for a document and peer, if there is anything to say. `state` is
+    /// the session's in-memory state (start it with [`Till::sync_state`]).
+    pub fn sync_state(&self, doc_id: &str, peer: &str) -> Result<SyncState, StoreError> {
+        load_state(&self.conn, doc_id, peer)
+    }
+
+    pub fn generate_sync_message(
+        &mut self,
+        doc_id: &str,
+        state: &mut SyncState,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let id = self.own_store_doc(doc_id)?;
+        let doc = self.docs.get(&self.conn, &id)?;
+        Ok(generate_message(doc, state))
+    }
+
+    fn own_store_doc(&self, doc_id: &str) -> Result<DocId, StoreError> {
+        let id = DocId::parse(doc_id)?;
+        let config = self.config()?;
+        if id.store() != config.store_code {
+            return Err(StoreError::Invalid(format!(
+                "document {doc_id} belongs to another store"
+            )));
+        }
+        Ok(id)
+    }
+
+    /// Applies a message from `peer`: the document's new chunk, the sync state and the
+    /// projections of any records that arrived commit in one transaction. Returns how many new
+    /// records were projected.
+    pub fn receive_sync_message(
+        &mut self,
+        doc_id: &str,
+        peer: &str,
+        state: &mut SyncState,
+        bytes: &[u8],
+    ) -> Result<usize, StoreError> {
+        let id = self.own_store_doc(doc_id)?;
+        let tx = begin(&mut self.conn)?;
+        let mut new_state = state.clone();
+        let result = (|| -> Result<usize, StoreError> {
+            let doc = self.docs.get(&tx, &id)?;
+            receive_message(doc, &mut new_state, bytes)?;
+            self.docs.persist(&tx, &id)?;
+            save_state(&tx, doc_id, peer, &new_state)?;
+            project_document(&tx, &mut self.docs, &id)
+        })();
+        match result.and_then(|n| Ok((n, tx.commit()?))) {
+            Ok((n, ())) => {
+                *state = new_state;
+                Ok(n)
+            }
+            Err(e) => {
+                self.docs.evict(std::slice::from_ref(&id));
+                Err(e)
+            }
+        }
+    }
+
+    /// When the peer holds every change of the document, marks its records confirmed.
+    pub fn confirm_if_peer_has_all(
+        &mut self,
+        doc_id: &str,
+        state: &SyncState,
+    ) -> Result<bool, StoreError> {
+        let id = self.own_store_doc(doc_id)?;
+        if id.kind() != DocKind::Ledger {
+            return Ok(false);
+        }
+        let doc = self.docs.get(&self.conn, &id)?;
+        if !peer_has_everything(doc, state) {
+            return Ok(false);
+        }
+        let sales: Vec<(String, SaleRecord)> = read_records(doc, RecordKind::Sale)?;
+        let voids: Vec<(String, VoidRecord)> = read_records(doc, RecordKind::Void)?;
+        let (now, _) = self.stamp();
+        let tx = begin(&mut self.conn)?;
+        for id in sales
+            .iter()
+            .map(|(id, _)| id)
+            .chain(voids.iter().map(|(id, _)| id))
+        {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO hq_confirmed (record_id, confirmed_at) VALUES (?1, ?2)",
+            )?
+            .execute(params![id, now])?;
+        }
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Applies a catalogue update from head office in one transaction and remembers its version.
+    pub fn apply_catalogue_update(
+        &mut self,
+        version: i64,
+        products: &[CsvProduct],
+    ) -> Result<(), StoreError> {
+        self.config()?;
+        let tx = begin(&mut self.conn)?;
+        crate::catalogue::import(&tx, products, Vec::new(), false)?;
+        tx.execute(
+            "UPDATE device SET catalogue_version = ?1 WHERE id = 1",
+            [version],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Moves this till's stock writes to a newer epoch that head office opened.
+    pub fn set_stock_epoch(&mut self, epoch: u32) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE device SET stock_epoch = max(stock_epoch, ?1) WHERE id = 1",
+            [epoch],
+        )?;
+        Ok(())
+    }
+
+    /// Records how a sync attempt ended, for the status line.
+    pub fn record_sync_outcome(&mut self, outcome: Result<(), String>) -> Result<(), StoreError> {
+        let (now, _) = self.stamp();
+        match outcome {
+            Ok(()) => self.conn.execute(
+                "UPDATE sync_status SET last_attempt_at = ?1, last_success_at = ?1, offline_since = NULL, last_error = NULL WHERE id = 1",
+                [&now],
+            )?,
+            Err(error) => self.conn.execute(
+                "UPDATE sync_status SET last_attempt_at = ?1, offline_since = coalesce(offline_since, ?1), last_error = ?2 WHERE id = 1",
+                params![now, error],
+            )?,
+        };
+        Ok(())
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus, StoreError> {
+        let config = self.config()?;
+        let device = self.device()?;
+        let (last_attempt_at, last_success_at, offline_since, last_error): (Option<String>, Option<String>, Option<String>, Option<String>) =
+            self.conn.query_row(
+                "SELECT last_attempt_at, last_success_at, offline_since, last_error FROM sync_status WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
+        let (pending_sales, pending_amount): (i64, i64) = self.conn.query_row(
+            "SELECT count(*), coalesce(sum(amount_due), 0) FROM sales s
+             WHERE s.till_no = ?1 AND s.store_code = ?2 AND NOT EXISTS (SELECT 1 FROM hq_confirmed c WHERE c.record_id = s.id)",
+            params![config.till_no, config.store_code],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let enrolled = device.device_token.is_some();
+        Ok(SyncStatus {
+            enrolled,
+            hq_url: device.hq_url,
+            online: enrolled && last_success_at.is_some() && offline_since.is_none(),
+            offline_since,
+            last_attempt_at,
+            last_success_at,
+            last_error,
+            pending_sales,
+            pending_amount: Money::from_minor(pending_amount),
+            catalogue_version: device.catalogue_version,
+        })
+    }
+}
+
+/// Projects every record of a ledger document that is not projected yet (idempotent).
+pub(crate) fn project_document(
+    conn: &Connection,
+    docs: &mut crate::documents::DocumentCache,
+    id: &DocId,
+) -> Result<usize, StoreError> {
+    if id.kind() != DocKind::Ledger {
+        return Ok(0);
+    }
+    let doc = docs.get(conn, id)?;
+    let sales: Vec<(String, SaleRecord)> = read_records(doc, RecordKind::Sale)?;
+    let voids: Vec<(String, VoidRecord)> = read_records(doc, RecordKind::Void)?;
+    let mut added = 0;
+    for (_, sale) in &sales {
+        added += usize::from(projection::insert_sale_record(conn, sale)?);
+    }
+    for (_, void) in &voids {
+        added += usize::from(projection::insert_void_record(conn, void)?);
+    }
+    Ok(added)
+}
+
+impl Till {
+    /// Projects every record of every ledger document that is not projected yet: after a sync
+    /// round (a void can arrive before the sale it points at, in another document) and by
+    /// `kassa rebuild`. Idempotent; one transaction. Returns the number of rows added.
+    pub fn project_all(&mut self) -> Result<usize, StoreError> {
+        let tx = begin(&mut self.conn)?;
+        let mut added = 0;
+        for id in crate::documents::stored_ids(&tx)? {
+            added += project_document(&tx, &mut self.docs, &id)?;
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+}

@@ -1,0 +1,111 @@
+//! `kassa rebuild --verify`: rebuild every projection from the documents into a scratch database
+//! and compare it, row by row, with the till's own tables.
+
+use crate::database;
+use crate::documents::stored_ids;
+use crate::error::StoreError;
+use crate::projection::{insert_sale_record, insert_void_record};
+use crate::till::Till;
+use kassa_replica::ledger::{SaleRecord, VoidRecord};
+use kassa_replica::{read_records, DocKind, RecordKind};
+use rusqlite::types::Value;
+use rusqlite::Connection;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    pub documents: usize,
+    pub sales_in_documents: usize,
+    pub voids_in_documents: usize,
+    /// Empty when the projections equal what the documents say.
+    pub differences: Vec<String>,
+}
+
+/// The projected tables and the columns that identify a row.
+const TABLES: [(&str, &str); 5] = [
+    ("sales", "id"),
+    ("sale_lines", "sale_id, line_no"),
+    ("sale_taxes", "sale_id, rate_bp"),
+    ("sale_tenders", "sale_id, tender_no"),
+    ("voids", "id"),
+];
+
+fn rows(
+    conn: &Connection,
+    table: &str,
+    key: &str,
+) -> Result<BTreeMap<String, Vec<Value>>, StoreError> {
+    let mut stmt = conn.prepare(&format!("SELECT {key}, * FROM {table}"))?;
+    let key_columns = key.split(',').count();
+    let columns = stmt.column_count();
+    let mut out = BTreeMap::new();
+    let mut query = stmt.query([])?;
+    while let Some(row) = query.next()? {
+        let mut values = Vec::with_capacity(columns);
+        for i in 0..columns {
+            values.push(row.get::<_, Value>(i)?);
+        }
+        let key = values[..key_columns]
+            .iter()
+            .map(|v| format!("{v:?}"))
+            .collect::<Vec<_>>()
+            .join("/");
+        out.insert(key, values.split_off(key_columns));
+    }
+    Ok(out)
+}
+
+impl Till {
+    pub fn rebuild_verify(&mut self) -> Result<VerifyReport, StoreError> {
+        let scratch = database::open_scratch()?;
+        let mut report = VerifyReport::default();
+        let mut voids = Vec::new();
+        for id in stored_ids(&self.conn)? {
+            report.documents += 1;
+            if id.kind() != DocKind::Ledger {
+                continue;
+            }
+            let doc = self.docs.get(&self.conn, &id)?;
+            for (_, sale) in read_records::<SaleRecord>(doc, RecordKind::Sale)? {
+                report.sales_in_documents += 1;
+                insert_sale_record(&scratch, &sale)?;
+            }
+            voids.extend(
+                read_records::<VoidRecord>(doc, RecordKind::Void)?
+                    .into_iter()
+                    .map(|(_, v)| v),
+            );
+        }
+        for void in &voids {
+            report.voids_in_documents += 1;
+            if !insert_void_record(&scratch, void)? {
+                report.differences.push(format!(
+                    "void {} points at sale {} that no document holds",
+                    void.id, void.sale_id
+                ));
+            }
+        }
+        for (table, key) in TABLES {
+            let live = rows(&self.conn, table, key)?;
+            let rebuilt = rows(&scratch, table, key)?;
+            for (k, values) in &rebuilt {
+                match live.get(k) {
+                    None => report.differences.push(format!(
+                        "{table} {k}: in the documents, missing from the projection"
+                    )),
+                    Some(v) if v != values => report.differences.push(format!(
+                        "{table} {k}: projection differs from the documents"
+                    )),
+                    Some(_) => {}
+                }
+            }
+            for k in live.keys().filter(|k| !rebuilt.contains_key(*k)) {
+                report
+                    .differences
+                    .push(format!("{table} {k}: in the projection, in no document"));
+            }
+        }
+        Ok(report)
+    }
+}
