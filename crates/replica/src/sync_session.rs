@@ -55,3 +55,10 @@ pub fn peer_has_everything(doc: &mut AutoCommit, state: &SyncState) -> bool {
             || state.0.their_heads.as_ref().is_some_and(|t| t.contains(h))
     })
 }
+
+/// The document's heads as sorted hex strings (what head office announces and tills compare).
+pub fn heads_hex(doc: &mut AutoCommit) -> Vec<String> {
+    let mut heads: Vec<String> = doc.get_heads().iter().map(ToString::to_string).collect();
+    heads.sort();
+    heads
+}

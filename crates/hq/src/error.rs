@@ -1,0 +1,66 @@
+use kassa_replica::ReplicaError;
+
+/// Everything head office can refuse or fail at, each with its HTTP status.
+#[derive(Debug, thiserror::Error)]
+pub enum HqError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("missing, unknown or revoked token")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("request too large: {0}")]
+    TooLarge(String),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+impl HqError {
+    pub fn status(&self) -> u16 {
+        match self {
+            HqError::BadRequest(_) => 400,
+            HqError::Unauthorized => 401,
+            HqError::Forbidden(_) => 403,
+            HqError::NotFound(_) => 404,
+            HqError::Conflict(_) => 409,
+            HqError::TooLarge(_) => 413,
+            HqError::Sqlite(_) | HqError::Corrupt(_) => 500,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            HqError::BadRequest(_) => "bad_request",
+            HqError::Unauthorized => "unauthorized",
+            HqError::Forbidden(_) => "forbidden",
+            HqError::NotFound(_) => "not_found",
+            HqError::Conflict(_) => "conflict",
+            HqError::TooLarge(_) => "too_large",
+            HqError::Sqlite(_) | HqError::Corrupt(_) => "internal",
+        }
+    }
+}
+
+impl From<ReplicaError> for HqError {
+    fn from(e: ReplicaError) -> HqError {
+        match e {
+            ReplicaError::ForeignActor { .. } => HqError::Forbidden(e.to_string()),
+            ReplicaError::InvalidDocId(_) | ReplicaError::MalformedMessage(_) | ReplicaError::Automerge(_) => {
+                HqError::BadRequest(e.to_string())
+            }
+            other => HqError::Corrupt(other.to_string()),
+        }
+    }
+}
+
+impl From<serde_json::Error> for HqError {
+    fn from(e: serde_json::Error) -> HqError {
+        HqError::Corrupt(e.to_string())
+    }
+}

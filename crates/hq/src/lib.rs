@@ -1,0 +1,17 @@
+//! Kassa head office: owns stores, tills and the catalogue; merges with tills over HTTP; keeps the
+//! sales and stock of every store. [`Hq`] is the service (used by the HTTP API and by the admin
+//! subcommands of the binary); [`serve`] runs the API on a listener.
+
+mod admin;
+mod catalogue;
+mod error;
+mod http;
+mod hq;
+mod stock;
+pub mod storage;
+mod sync;
+pub mod tokens;
+
+pub use error::HqError;
+pub use http::{router, serve};
+pub use hq::Hq;

@@ -1,0 +1,132 @@
+//! Stock at head office: goods received and counts (written to the store's stock document as head
+//! office's own movements, with a record in its ledger), availability across stores, and the
+//! exceptions merging revealed.
+
+use crate::error::HqError;
+use crate::hq::{now, Hq, Inner};
+use crate::storage::SyncWrite;
+use kassa_protocol::{ExceptionEntry, SalesFeed, StockAvailability, StockLine};
+use kassa_replica::stock::{read_levels, record_movement};
+use kassa_replica::{heads_hex, write_record, DocId, RecordKind};
+use serde::{Deserialize, Serialize};
+
+/// A movement head office made, as recorded in `ledger/{store}/hq/{day}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockMovementRecord {
+    pub id: String,
+    pub kind: String,
+    pub store: String,
+    pub lines: Vec<StockLine>,
+    pub note: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum MovementKind {
+    /// Goods received: quantities are added.
+    Receipt,
+    /// A count: quantities are what is on the shelf; the difference is booked.
+    Count,
+}
+
+const MAX_STOCK_QUANTITY: i64 = 10_000_000;
+
+impl Hq {
+    pub fn record_stock(&self, store: &str, kind: MovementKind, lines: &[StockLine], note: Option<String>) -> Result<StockMovementRecord, HqError> {
+        if lines.is_empty() {
+            return Err(HqError::BadRequest("no stock lines".into()));
+        }
+        let mut inner = self.lock();
+        let row = inner.store_row(store)?;
+        for line in lines {
+            let ok = match kind {
+                MovementKind::Receipt => (1..=MAX_STOCK_QUANTITY).contains(&line.quantity),
+                MovementKind::Count => (0..=MAX_STOCK_QUANTITY).contains(&line.quantity),
+            };
+            if !ok {
+                return Err(HqError::BadRequest(format!("quantity {} for {:?} is out of range", line.quantity, line.sku)));
+            }
+            if inner.storage.product(&line.sku)?.is_none() {
+                return Err(HqError::BadRequest(format!("unknown sku {:?}", line.sku)));
+            }
+        }
+        let created_at = now();
+        let stock_id = DocId::Stock { store: store.to_string(), epoch: row.stock_epoch };
+        let ledger_id = DocId::HqLedger { store: store.to_string(), day: created_at[..10].to_string() };
+        let mut stock = inner.document(&stock_id)?;
+        let mut ledger = inner.document(&ledger_id)?;
+        let on_hand = read_levels(&stock)?.on_hand();
+        for line in lines {
+            let delta = match kind {
+                MovementKind::Receipt => line.quantity,
+                MovementKind::Count => line.quantity - on_hand.get(&line.sku).copied().unwrap_or(0),
+            };
+            record_movement(&mut stock, "hq", &line.sku, delta)?;
+        }
+        let record = StockMovementRecord {
+            id: uuid::Uuid::now_v7().to_string(),
+            kind: match kind {
+                MovementKind::Receipt => "receipt".into(),
+                MovementKind::Count => "count".into(),
+            },
+            store: store.to_string(),
+            lines: lines.to_vec(),
+            note,
+            created_at: created_at.clone(),
+        };
+        write_record(&mut ledger, RecordKind::Movement, &record.id, &record)?;
+        save_own_documents(&mut inner, store, &created_at, vec![(stock_id, stock), (ledger_id, ledger)])?;
+        Ok(record)
+    }
+
+    pub fn stock_availability(&self, sku: &str) -> Result<StockAvailability, HqError> {
+        Ok(StockAvailability { sku: sku.to_string(), stores: self.lock().storage.stock_of(sku)? })
+    }
+
+    pub fn sales_feed(&self, store: &str, day: &str) -> Result<SalesFeed, HqError> {
+        if chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").is_err() {
+            return Err(HqError::BadRequest(format!("day {day:?}: use YYYY-MM-DD")));
+        }
+        let inner = self.lock();
+        inner.store_row(store)?;
+        let (sales, voids) = inner.storage.sales(store, day)?;
+        Ok(SalesFeed { store: store.to_string(), day: day.to_string(), sales, voids })
+    }
+
+    /// What merging revealed, the same on every replica with the same documents.
+    pub fn exceptions(&self) -> Result<Vec<ExceptionEntry>, HqError> {
+        let negative = self.lock().storage.negative_stock()?;
+        Ok(negative
+            .into_iter()
+            .map(|(store, sku, on_hand)| ExceptionEntry {
+                id: format!("negative-stock/{store}/{sku}"),
+                kind: "negative_stock".into(),
+                message: format!("stock of {sku} at {store} is {on_hand}: more was sold than head office knew of"),
+                store,
+            })
+            .collect())
+    }
+}
+
+/// Saves documents head office changed itself, with the stock projection, in one transaction.
+pub(crate) fn save_own_documents(
+    inner: &mut Inner,
+    store: &str,
+    now: &str,
+    docs: Vec<(DocId, kassa_replica::AutoCommit)>,
+) -> Result<(), HqError> {
+    let row = inner.store_row(store)?;
+    let mut write = SyncWrite { store: store.to_string(), now: now.to_string(), ..SyncWrite::default() };
+    for (id, doc) in &docs {
+        let mut doc = doc.clone();
+        if matches!(id, DocId::Stock { epoch, .. } if *epoch == row.stock_epoch) {
+            write.stock_levels = Some(read_levels(&doc)?.on_hand());
+        }
+        write.documents.push((id.to_string(), doc.save(), heads_hex(&mut doc)));
+    }
+    inner.storage.apply_sync(write)?;
+    for (id, doc) in docs {
+        inner.docs.insert(id.to_string(), doc);
+    }
+    Ok(())
+}

@@ -1,0 +1,74 @@
+//! Head office storage, behind a trait so another database can replace the embedded SQLite.
+
+mod sqlite;
+
+use crate::error::HqError;
+use kassa_domain::Product;
+use kassa_protocol::{StockAtStore, StoreInfo};
+use kassa_replica::ledger::{SaleRecord, VoidRecord};
+use std::collections::BTreeMap;
+
+pub use sqlite::SqliteStorage;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreRow {
+    pub info: StoreInfo,
+    pub stock_epoch: u32,
+    pub epoch_opened_at: String,
+    pub last_sync_at: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Device {
+    pub id: i64,
+    pub store: String,
+    pub till_no: u16,
+    pub actor_id: String,
+}
+
+/// Everything one sync request changes, written in one transaction.
+#[derive(Debug, Default)]
+pub struct SyncWrite {
+    pub store: String,
+    pub now: String,
+    /// (doc id, full document bytes, heads as hex)
+    pub documents: Vec<(String, Vec<u8>, Vec<String>)>,
+    /// (doc id, peer, encoded sync state)
+    pub states: Vec<(String, String, Vec<u8>)>,
+    pub sales: Vec<SaleRecord>,
+    pub voids: Vec<VoidRecord>,
+    /// Replaces the store's stock levels when present.
+    pub stock_levels: Option<BTreeMap<String, i64>>,
+}
+
+pub trait HqStorage: Send {
+    fn create_store(&mut self, store: &StoreInfo, now: &str) -> Result<(), HqError>;
+    fn store(&self, code: &str) -> Result<Option<StoreRow>, HqError>;
+    fn stores(&self) -> Result<Vec<StoreRow>, HqError>;
+    fn set_stock_epoch(&mut self, store: &str, epoch: u32, opened_at: &str) -> Result<(), HqError>;
+
+    fn add_enroll_code(&mut self, code_hash: &str, store: &str, till_no: u16, now: &str) -> Result<(), HqError>;
+    /// Takes a one-time code: returns its (store, till) and deletes it, or `None` if unknown.
+    fn take_enroll_code(&mut self, code_hash: &str) -> Result<Option<(String, u16)>, HqError>;
+    fn add_device(&mut self, token_hash: &str, store: &str, till_no: u16, actor_id: &str, now: &str) -> Result<(), HqError>;
+    fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, HqError>;
+    fn revoke_devices(&mut self, store: &str, till_no: u16) -> Result<usize, HqError>;
+    /// Every actor ever enrolled for the store: (till number, actor id hex).
+    fn store_actors(&self, store: &str) -> Result<Vec<(u16, String)>, HqError>;
+
+    fn load_document(&self, doc_id: &str) -> Result<Option<Vec<u8>>, HqError>;
+    /// (doc id, heads) of every document of a store.
+    fn document_heads(&self, store: &str) -> Result<Vec<(String, Vec<String>)>, HqError>;
+    fn load_sync_state(&self, doc_id: &str, peer: &str) -> Result<Option<Vec<u8>>, HqError>;
+    fn apply_sync(&mut self, write: SyncWrite) -> Result<(), HqError>;
+
+    /// Stores products as a new catalogue version; returns the version.
+    fn put_catalogue(&mut self, products: &[Product]) -> Result<i64, HqError>;
+    /// The current version and the products changed after `since`.
+    fn catalogue_since(&self, since: i64) -> Result<(i64, Vec<Product>), HqError>;
+    fn product(&self, sku: &str) -> Result<Option<Product>, HqError>;
+
+    fn sales(&self, store: &str, day: &str) -> Result<(Vec<SaleRecord>, Vec<VoidRecord>), HqError>;
+    fn stock_of(&self, sku: &str) -> Result<Vec<StockAtStore>, HqError>;
+    fn negative_stock(&self) -> Result<Vec<(String, String, i64)>, HqError>;
+}

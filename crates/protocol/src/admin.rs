@@ -1,0 +1,84 @@
+use kassa_replica::ledger::{SaleRecord, VoidRecord};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxClassInfo {
+    pub code: String,
+    pub name: String,
+    pub rate_bp: u32,
+}
+
+/// A store as head office defines it; a till enrolled to it takes these settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreInfo {
+    pub code: String,
+    pub name: String,
+    pub currency: String,
+    pub tax_mode: String,
+    pub cash_increment: i64,
+    pub tax_classes: Vec<TaxClassInfo>,
+}
+
+/// `POST /v1/admin/stores`
+pub type CreateStore = StoreInfo;
+
+/// `POST /v1/admin/stores/{store}/enroll-codes`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollCodeRequest {
+    pub till_no: u16,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollCode {
+    pub store: String,
+    pub till_no: u16,
+    pub code: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockLine {
+    pub sku: String,
+    pub quantity: i64,
+}
+
+/// `POST /v1/admin/stores/{store}/stock/receipts` (goods received: quantities added) or
+/// `.../stock/counts` (a count: quantities are what is on the shelf).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockMovementRequest {
+    pub lines: Vec<StockLine>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockAtStore {
+    pub store: String,
+    pub on_hand: i64,
+    /// When head office last heard from that store (RFC 3339), i.e. how fresh the figure is.
+    pub as_of: Option<String>,
+}
+
+/// `GET /v1/stock/{sku}`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockAvailability {
+    pub sku: String,
+    pub stores: Vec<StockAtStore>,
+}
+
+/// `GET /v1/stores/{store}/sales?day=YYYY-MM-DD`: the records as the tills wrote them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalesFeed {
+    pub store: String,
+    pub day: String,
+    pub sales: Vec<SaleRecord>,
+    pub voids: Vec<VoidRecord>,
+}
+
+/// `GET /v1/exceptions`: what merging revealed and a manager must look at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExceptionEntry {
+    pub id: String,
+    pub kind: String,
+    pub store: String,
+    pub message: String,
+}

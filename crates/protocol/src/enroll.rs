@@ -1,0 +1,16 @@
+use crate::admin::StoreInfo;
+use serde::{Deserialize, Serialize};
+
+/// `POST /v1/enroll`: a one-time code, and the till's Automerge actor id (hex).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollRequest {
+    pub code: String,
+    pub actor_id: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    pub device_token: String,
+    pub till_no: u16,
+    pub store: StoreInfo,
+}

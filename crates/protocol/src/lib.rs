@@ -1,0 +1,28 @@
+//! What tills and head office say to each other over HTTP, as JSON. Binary payloads (Automerge
+//! sync messages) travel base64-encoded. Every body carries the protocol version it speaks.
+
+mod admin;
+mod bytes;
+mod enroll;
+mod error_body;
+mod sync;
+
+pub use admin::{
+    CreateStore, EnrollCode, EnrollCodeRequest, ExceptionEntry, SalesFeed, StockAtStore, StockAvailability, StockLine,
+    StockMovementRequest, StoreInfo, TaxClassInfo,
+};
+pub use enroll::{EnrollRequest, EnrollResponse};
+pub use error_body::ErrorBody;
+pub use sync::{CatalogueUpdate, DocHeads, DocMessage, SyncRequest, SyncResponse};
+
+/// The protocol version this code speaks. A peer speaking another is refused with a clear error.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Largest request body head office accepts on `/v1/sync`.
+pub const MAX_SYNC_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Most documents in one sync request.
+pub const MAX_DOCS_PER_BATCH: usize = 512;
+
+/// Largest single sync message (decoded).
+pub const MAX_MESSAGE_BYTES: usize = 8 * 1024 * 1024;

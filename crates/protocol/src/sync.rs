@@ -1,0 +1,43 @@
+use kassa_domain::Product;
+use serde::{Deserialize, Serialize};
+
+/// One Automerge sync message for one document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocMessage {
+    pub doc_id: String,
+    #[serde(with = "crate::bytes")]
+    pub message: Vec<u8>,
+}
+
+/// `POST /v1/sync`: the till's messages, and the catalogue version it has.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncRequest {
+    pub protocol: u32,
+    pub docs: Vec<DocMessage>,
+    pub catalogue_since: i64,
+}
+
+/// Products changed since the till's version (all of them when it had none).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueUpdate {
+    pub version: i64,
+    pub products: Vec<Product>,
+}
+
+/// A document and its heads (hex change hashes, sorted).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocHeads {
+    pub doc_id: String,
+    pub heads: Vec<String>,
+}
+
+/// Head office's answer: its messages, every document of the store it holds (so the till can
+/// start syncing ones it lacks), the current stock epoch, and catalogue changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncResponse {
+    pub protocol: u32,
+    pub docs: Vec<DocMessage>,
+    pub store_docs: Vec<DocHeads>,
+    pub stock_epoch: u32,
+    pub catalogue: Option<CatalogueUpdate>,
+}
