@@ -55,7 +55,7 @@ CREATE TABLE catalogue (
     product TEXT NOT NULL,                  -- JSON of kassa_domain::Product
     version INTEGER NOT NULL
 );
-CREATE INDEX catalogue_version ON catalogue (version);
+CREATE INDEX catalogue_by_version ON catalogue (version);
 CREATE TABLE catalogue_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
 INSERT INTO catalogue_version VALUES (1, 0);
 

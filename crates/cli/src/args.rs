@@ -39,6 +39,25 @@ pub enum Command {
     /// Reports.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Enroll this till with head office, trading a one-time code for a device token.
+    Enroll {
+        /// Head office address, e.g. http://127.0.0.1:8750
+        #[arg(long)]
+        hq: String,
+        #[arg(long)]
+        code: String,
+    },
+    /// Run one sync round with head office and print what moved.
+    Sync,
+    /// Online or offline, last successful sync, and what head office has not confirmed yet.
+    Status,
+    /// Rebuild the projections from the documents; with --verify, compare and report differences.
+    Rebuild {
+        #[arg(long)]
+        verify: bool,
+    },
+    /// Stock on hand of a SKU at this store, as this till knows it.
+    Stock { sku: String },
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]

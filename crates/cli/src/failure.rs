@@ -39,6 +39,16 @@ impl From<StoreError> for Failure {
     }
 }
 
+impl From<kassa_sync::SyncError> for Failure {
+    fn from(e: kassa_sync::SyncError) -> Failure {
+        if e.is_bad_input() {
+            Failure::BadInput(e.to_string())
+        } else {
+            Failure::Internal(e.into())
+        }
+    }
+}
+
 impl From<DomainError> for Failure {
     fn from(e: DomainError) -> Failure {
         Failure::BadInput(e.to_string())

@@ -9,24 +9,46 @@ use kassa_replica::ActorId;
 
 fn validate_store(info: &StoreInfo) -> Result<(), HqError> {
     let bad = |m: String| Err(HqError::BadRequest(m));
-    if !(1..=16).contains(&info.code.len()) || !info.code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
-        return bad(format!("store code {:?} must be 1 to 16 upper-case letters or digits", info.code));
+    if !(1..=16).contains(&info.code.len())
+        || !info
+            .code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        return bad(format!(
+            "store code {:?} must be 1 to 16 upper-case letters or digits",
+            info.code
+        ));
     }
-    if Currency::from_iso(&info.currency).is_err() || info.currency != info.currency.to_ascii_uppercase() {
+    if Currency::from_iso(&info.currency).is_err()
+        || info.currency != info.currency.to_ascii_uppercase()
+    {
         return bad(format!("unknown currency {:?}", info.currency));
     }
     if TaxMode::parse(&info.tax_mode).is_none() {
-        return bad(format!("tax mode {:?} must be inclusive or exclusive", info.tax_mode));
+        return bad(format!(
+            "tax mode {:?} must be inclusive or exclusive",
+            info.tax_mode
+        ));
     }
     if !(1..=100).contains(&info.cash_increment) {
-        return bad(format!("cash rounding increment {} must be 1 to 100 minor units", info.cash_increment));
+        return bad(format!(
+            "cash rounding increment {} must be 1 to 100 minor units",
+            info.cash_increment
+        ));
     }
     if info.tax_classes.is_empty() {
         return bad("a store needs at least one tax class".into());
     }
     for class in &info.tax_classes {
-        if class.code.is_empty() || class.code.contains(char::is_whitespace) || TaxRate::from_basis_points(class.rate_bp).is_err() {
-            return bad(format!("tax class {:?} ({} bp) is not valid", class.code, class.rate_bp));
+        if class.code.is_empty()
+            || class.code.contains(char::is_whitespace)
+            || TaxRate::from_basis_points(class.rate_bp).is_err()
+        {
+            return bad(format!(
+                "tax class {:?} ({} bp) is not valid",
+                class.code, class.rate_bp
+            ));
         }
     }
     Ok(())
@@ -41,34 +63,62 @@ impl Hq {
     }
 
     pub fn stores(&self) -> Result<Vec<StoreInfo>, HqError> {
-        Ok(self.lock().storage.stores()?.into_iter().map(|r| r.info).collect())
+        Ok(self
+            .lock()
+            .storage
+            .stores()?
+            .into_iter()
+            .map(|r| r.info)
+            .collect())
     }
 
     /// A one-time code for till `till_no` of `store`. Only its hash is kept.
     pub fn create_enroll_code(&self, store: &str, till_no: u16) -> Result<EnrollCode, HqError> {
         if !(1..=999).contains(&till_no) {
-            return Err(HqError::BadRequest(format!("till number {till_no} must be 1 to 999")));
+            return Err(HqError::BadRequest(format!(
+                "till number {till_no} must be 1 to 999"
+            )));
         }
         let mut inner = self.lock();
         inner.store_row(store)?;
         let code = enrollment_code();
-        inner.storage.add_enroll_code(&hash_secret(&code), store, till_no, &now())?;
-        Ok(EnrollCode { store: store.to_string(), till_no, code })
+        inner
+            .storage
+            .add_enroll_code(&hash_secret(&code), store, till_no, &now())?;
+        Ok(EnrollCode {
+            store: store.to_string(),
+            till_no,
+            code,
+        })
     }
 
     /// Trades a one-time code for a device token (returned once; only its hash is kept).
     pub fn enroll(&self, request: &EnrollRequest) -> Result<EnrollResponse, HqError> {
-        let actor = ActorId::try_from(request.actor_id.as_str())
-            .map_err(|_| HqError::BadRequest(format!("actor id {:?} is not hex", request.actor_id)))?;
+        let actor = ActorId::try_from(request.actor_id.as_str()).map_err(|_| {
+            HqError::BadRequest(format!("actor id {:?} is not hex", request.actor_id))
+        })?;
         if actor.to_bytes().len() < 8 {
             return Err(HqError::BadRequest("actor id is too short".into()));
         }
         let mut inner = self.lock();
-        let (store, till_no) = inner.storage.take_enroll_code(&hash_secret(&request.code))?.ok_or(HqError::Unauthorized)?;
+        let (store, till_no) = inner
+            .storage
+            .take_enroll_code(&hash_secret(&request.code))?
+            .ok_or(HqError::Unauthorized)?;
         let token = random_secret(32);
-        inner.storage.add_device(&hash_secret(&token), &store, till_no, &actor.to_hex_string(), &now())?;
+        inner.storage.add_device(
+            &hash_secret(&token),
+            &store,
+            till_no,
+            &actor.to_hex_string(),
+            &now(),
+        )?;
         let info = inner.store_row(&store)?.info;
-        Ok(EnrollResponse { device_token: token, till_no, store: info })
+        Ok(EnrollResponse {
+            device_token: token,
+            till_no,
+            store: info,
+        })
     }
 
     /// Revokes every device token of a till (a stolen or replaced till).

@@ -8,9 +8,13 @@ impl Hq {
     /// Imports a catalogue CSV (the README's format). Any bad row refuses the whole file.
     pub fn import_catalogue_csv(&self, bytes: &[u8]) -> Result<(i64, usize), HqError> {
         let minor_digits = self.catalogue_minor_digits()?;
-        let parsed = parse_catalogue_csv(bytes, minor_digits).map_err(|e| HqError::BadRequest(format!("line {}: {}", e.line, e.message)))?;
+        let parsed = parse_catalogue_csv(bytes, minor_digits)
+            .map_err(|e| HqError::BadRequest(format!("line {}: {}", e.line, e.message)))?;
         if let Some(first) = parsed.errors.first() {
-            return Err(HqError::BadRequest(format!("line {}: {}", first.line, first.message)));
+            return Err(HqError::BadRequest(format!(
+                "line {}: {}",
+                first.line, first.message
+            )));
         }
         let products: Vec<Product> = parsed.products.into_iter().map(|p| p.product).collect();
         self.import_catalogue(&products)
@@ -20,9 +24,14 @@ impl Hq {
     pub fn import_catalogue(&self, products: &[Product]) -> Result<(i64, usize), HqError> {
         let mut seen = std::collections::HashSet::new();
         for product in products {
-            product.validate().map_err(|e| HqError::BadRequest(format!("sku {:?}: {e}", product.sku)))?;
+            product
+                .validate()
+                .map_err(|e| HqError::BadRequest(format!("sku {:?}: {e}", product.sku)))?;
             if !seen.insert(&product.sku) {
-                return Err(HqError::BadRequest(format!("sku {:?} appears twice", product.sku)));
+                return Err(HqError::BadRequest(format!(
+                    "sku {:?} appears twice",
+                    product.sku
+                )));
             }
         }
         let version = self.lock().storage.put_catalogue(products)?;

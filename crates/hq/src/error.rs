@@ -51,9 +51,9 @@ impl From<ReplicaError> for HqError {
     fn from(e: ReplicaError) -> HqError {
         match e {
             ReplicaError::ForeignActor { .. } => HqError::Forbidden(e.to_string()),
-            ReplicaError::InvalidDocId(_) | ReplicaError::MalformedMessage(_) | ReplicaError::Automerge(_) => {
-                HqError::BadRequest(e.to_string())
-            }
+            ReplicaError::InvalidDocId(_)
+            | ReplicaError::MalformedMessage(_)
+            | ReplicaError::Automerge(_) => HqError::BadRequest(e.to_string()),
             other => HqError::Corrupt(other.to_string()),
         }
     }

@@ -39,7 +39,9 @@ impl Inner {
     }
 
     pub fn store_row(&self, code: &str) -> Result<StoreRow, HqError> {
-        self.storage.store(code)?.ok_or_else(|| HqError::NotFound(format!("no store {code:?}")))
+        self.storage
+            .store(code)?
+            .ok_or_else(|| HqError::NotFound(format!("no store {code:?}")))
     }
 }
 
@@ -49,14 +51,25 @@ pub(crate) fn now() -> String {
 
 impl Hq {
     pub fn new(storage: Box<dyn HqStorage>) -> Hq {
-        Hq { inner: Mutex::new(Inner { storage, docs: HashMap::new() }) }
+        Hq {
+            inner: Mutex::new(Inner {
+                storage,
+                docs: HashMap::new(),
+            }),
+        }
     }
 
     /// Opens (creating) the head office database in `data_dir`.
     pub fn open(data_dir: &Path) -> Result<Hq, HqError> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|e| HqError::BadRequest(format!("cannot create data directory {}: {e}", data_dir.display())))?;
-        Ok(Hq::new(Box::new(SqliteStorage::open(&data_dir.join("hq.db"))?)))
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            HqError::BadRequest(format!(
+                "cannot create data directory {}: {e}",
+                data_dir.display()
+            ))
+        })?;
+        Ok(Hq::new(Box::new(SqliteStorage::open(
+            &data_dir.join("hq.db"),
+        )?)))
     }
 
     pub fn open_in_memory() -> Result<Hq, HqError> {
@@ -66,12 +79,19 @@ impl Hq {
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding the lock leaves no half-written state in storage (every write is
         // one transaction), so carrying on with the inner value is safe.
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The device a bearer token belongs to; 401 for none, unknown or revoked.
     pub fn authenticate(&self, token: Option<&str>) -> Result<Device, HqError> {
-        let token = token.filter(|t| !t.is_empty()).ok_or(HqError::Unauthorized)?;
-        self.lock().storage.device_by_token(&hash_secret(token))?.ok_or(HqError::Unauthorized)
+        let token = token
+            .filter(|t| !t.is_empty())
+            .ok_or(HqError::Unauthorized)?;
+        self.lock()
+            .storage
+            .device_by_token(&hash_secret(token))?
+            .ok_or(HqError::Unauthorized)
     }
 }

@@ -11,7 +11,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use kassa_domain::Product;
-use kassa_protocol::{CreateStore, EnrollCodeRequest, EnrollRequest, ErrorBody, StockMovementRequest, SyncRequest, MAX_SYNC_BODY_BYTES};
+use kassa_protocol::{
+    CreateStore, EnrollCodeRequest, EnrollRequest, ErrorBody, StockMovementRequest, SyncRequest,
+    MAX_SYNC_BODY_BYTES,
+};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -25,18 +28,35 @@ struct AppState {
 
 impl IntoResponse for HqError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, Json(ErrorBody { code: self.code().into(), message: self.to_string() })).into_response()
+        let status =
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (
+            status,
+            Json(ErrorBody {
+                code: self.code().into(),
+                message: self.to_string(),
+            }),
+        )
+            .into_response()
     }
 }
 
 /// Runs `f` on a blocking thread (SQLite and Automerge work is synchronous).
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, HqError> + Send + 'static) -> Result<T, HqError> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| HqError::Corrupt(format!("worker failed: {e}")))?
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, HqError> + Send + 'static,
+) -> Result<T, HqError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| HqError::Corrupt(format!("worker failed: {e}")))?
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get("authorization")?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    headers
+        .get("authorization")?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
 fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), HqError> {
@@ -53,7 +73,11 @@ fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, HqError> {
     serde_json::from_slice(body).map_err(|e| HqError::BadRequest(format!("malformed JSON: {e}")))
 }
 
-async fn sync(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, HqError> {
+async fn sync(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, HqError> {
     let hq = state.hq.clone();
     let token = bearer(&headers).map(str::to_string);
     let response = blocking(move || {
@@ -71,23 +95,42 @@ async fn enroll(State(state): State<AppState>, body: Bytes) -> Result<Response, 
     Ok(Json(response).into_response())
 }
 
-async fn create_store(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, HqError> {
+async fn create_store(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, HqError> {
     require_admin(&state, &headers)?;
     let hq = state.hq.clone();
     let store = blocking(move || hq.create_store(&parse_json::<CreateStore>(&body)?)).await?;
     Ok((StatusCode::CREATED, Json(store)).into_response())
 }
 
-async fn enroll_code(State(state): State<AppState>, headers: HeaderMap, Path(store): Path<String>, body: Bytes) -> Result<Response, HqError> {
+async fn enroll_code(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(store): Path<String>,
+    body: Bytes,
+) -> Result<Response, HqError> {
     require_admin(&state, &headers)?;
     let hq = state.hq.clone();
-    let code = blocking(move || hq.create_enroll_code(&store, parse_json::<EnrollCodeRequest>(&body)?.till_no)).await?;
+    let code = blocking(move || {
+        hq.create_enroll_code(&store, parse_json::<EnrollCodeRequest>(&body)?.till_no)
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(code)).into_response())
 }
 
-async fn catalogue(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, HqError> {
+async fn catalogue(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, HqError> {
     require_admin(&state, &headers)?;
-    let is_csv = headers.get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/csv"));
+    let is_csv = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/csv"));
     let hq = state.hq.clone();
     let (version, products) = blocking(move || {
         if is_csv {
@@ -100,7 +143,13 @@ async fn catalogue(State(state): State<AppState>, headers: HeaderMap, body: Byte
     Ok(Json(serde_json::json!({ "version": version, "products": products })).into_response())
 }
 
-async fn stock_movement(state: AppState, headers: HeaderMap, store: String, body: Bytes, kind: MovementKind) -> Result<Response, HqError> {
+async fn stock_movement(
+    state: AppState,
+    headers: HeaderMap,
+    store: String,
+    body: Bytes,
+    kind: MovementKind,
+) -> Result<Response, HqError> {
     require_admin(&state, &headers)?;
     let hq = state.hq.clone();
     let record = blocking(move || {
@@ -111,16 +160,30 @@ async fn stock_movement(state: AppState, headers: HeaderMap, store: String, body
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
 
-async fn stock_receipt(State(state): State<AppState>, headers: HeaderMap, Path(store): Path<String>, body: Bytes) -> Result<Response, HqError> {
+async fn stock_receipt(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(store): Path<String>,
+    body: Bytes,
+) -> Result<Response, HqError> {
     stock_movement(state, headers, store, body, MovementKind::Receipt).await
 }
 
-async fn stock_count(State(state): State<AppState>, headers: HeaderMap, Path(store): Path<String>, body: Bytes) -> Result<Response, HqError> {
+async fn stock_count(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(store): Path<String>,
+    body: Bytes,
+) -> Result<Response, HqError> {
     stock_movement(state, headers, store, body, MovementKind::Count).await
 }
 
 /// Stock of a SKU in every store: for head office, and for enrolled tills (stock lookup).
-async fn stock_of(State(state): State<AppState>, headers: HeaderMap, Path(sku): Path<String>) -> Result<Response, HqError> {
+async fn stock_of(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(sku): Path<String>,
+) -> Result<Response, HqError> {
     let hq = state.hq.clone();
     let is_admin = require_admin(&state, &headers).is_ok();
     let token = bearer(&headers).map(str::to_string);
@@ -139,13 +202,21 @@ struct DayQuery {
     day: String,
 }
 
-async fn sales(State(state): State<AppState>, headers: HeaderMap, Path(store): Path<String>, Query(q): Query<DayQuery>) -> Result<Response, HqError> {
+async fn sales(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(store): Path<String>,
+    Query(q): Query<DayQuery>,
+) -> Result<Response, HqError> {
     require_admin(&state, &headers)?;
     let hq = state.hq.clone();
     Ok(Json(blocking(move || hq.sales_feed(&store, &q.day)).await?).into_response())
 }
 
-async fn exceptions(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, HqError> {
+async fn exceptions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, HqError> {
     require_admin(&state, &headers)?;
     let hq = state.hq.clone();
     Ok(Json(blocking(move || hq.exceptions()).await?).into_response())
@@ -157,7 +228,10 @@ async fn health() -> &'static str {
 
 /// The API, for embedding in tests or another server.
 pub fn router(hq: Arc<Hq>, admin_token: String) -> Router {
-    let state = AppState { hq, admin_token: Arc::new(admin_token) };
+    let state = AppState {
+        hq,
+        admin_token: Arc::new(admin_token),
+    };
     Router::new()
         .route("/v1/health", get(health))
         .route("/v1/sync", post(sync))
@@ -165,7 +239,10 @@ pub fn router(hq: Arc<Hq>, admin_token: String) -> Router {
         .route("/v1/admin/stores", post(create_store))
         .route("/v1/admin/stores/{store}/enroll-codes", post(enroll_code))
         .route("/v1/admin/catalogue", post(catalogue))
-        .route("/v1/admin/stores/{store}/stock/receipts", post(stock_receipt))
+        .route(
+            "/v1/admin/stores/{store}/stock/receipts",
+            post(stock_receipt),
+        )
         .route("/v1/admin/stores/{store}/stock/counts", post(stock_count))
         .route("/v1/stock/{sku}", get(stock_of))
         .route("/v1/stores/{store}/sales", get(sales))

@@ -5,13 +5,14 @@
 mod admin;
 mod catalogue;
 mod error;
-mod http;
 mod hq;
+mod http;
 mod stock;
 pub mod storage;
 mod sync;
 pub mod tokens;
 
 pub use error::HqError;
-pub use http::{router, serve};
 pub use hq::Hq;
+pub use http::{router, serve};
+pub use stock::{MovementKind, StockMovementRecord};

@@ -1,1 +1,274 @@
-fn main() {}
+//! `kassa-hq`: runs the head office server, and admin subcommands on the same data directory.
+//!
+//! Exit codes: 0 success, 2 bad input (one line on stderr), 1 internal error.
+
+use clap::{Parser, Subcommand};
+use kassa_hq::{Hq, HqError};
+use kassa_protocol::{StockLine, StoreInfo, TaxClassInfo};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "kassa-hq",
+    version,
+    about = "Kassa head office server and admin tool"
+)]
+struct Cli {
+    /// The data directory (database and admin token).
+    #[arg(long, env = "KASSA_HQ_DATA")]
+    data: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP API.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8750")]
+        listen: String,
+    },
+    /// Stores.
+    #[command(subcommand)]
+    Store(StoreCommand),
+    /// Make a one-time enrollment code for a till (printed once).
+    EnrollCode { store: String, till: u16 },
+    /// Revoke every device token of a till.
+    Revoke { store: String, till: u16 },
+    /// Catalogue.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+    /// Stock of a store.
+    #[command(subcommand)]
+    Stock(StockCommand),
+    /// Print the admin token (made on first use, kept in the data directory).
+    AdminToken,
+}
+
+#[derive(Subcommand)]
+enum StoreCommand {
+    Add {
+        code: String,
+        #[arg(long)]
+        currency: String,
+        #[arg(long)]
+        tax_mode: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// Cash rounding step in minor units (5 = to 0.05).
+        #[arg(long, default_value_t = 1)]
+        cash_increment: i64,
+        /// CODE=RATE% (default: standard=21%, reduced=9%, zero=0%).
+        #[arg(long = "tax-class")]
+        tax_classes: Vec<String>,
+    },
+    List,
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    Import { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum StockCommand {
+    /// Goods received: SKUxQTY...
+    Receive { store: String, lines: Vec<String> },
+    /// A stock count: SKUxQTY... (what is on the shelf)
+    Count { store: String, lines: Vec<String> },
+}
+
+fn admin_token(data: &Path) -> Result<String, HqError> {
+    if let Ok(token) = std::env::var("KASSA_HQ_ADMIN_TOKEN") {
+        if !token.trim().is_empty() {
+            return Ok(token.trim().to_string());
+        }
+    }
+    let path = data.join("admin-token");
+    if let Ok(token) = std::fs::read_to_string(&path) {
+        return Ok(token.trim().to_string());
+    }
+    std::fs::create_dir_all(data)
+        .map_err(|e| HqError::BadRequest(format!("cannot create {}: {e}", data.display())))?;
+    let token = kassa_hq::tokens::random_secret(24);
+    std::fs::write(&path, format!("{token}\n"))
+        .map_err(|e| HqError::Corrupt(format!("cannot write {}: {e}", path.display())))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+    }
+    Ok(token)
+}
+
+fn parse_tax_class(spec: &str) -> Result<TaxClassInfo, HqError> {
+    let bad = || {
+        HqError::BadRequest(format!(
+            "tax class {spec:?}: use CODE=RATE%, e.g. standard=21%"
+        ))
+    };
+    let (code, rate) = spec.split_once('=').ok_or_else(bad)?;
+    match kassa_domain::Discount::parse(rate.trim(), 2) {
+        Ok(kassa_domain::Discount::Percent(bp)) => Ok(TaxClassInfo {
+            code: code.trim().into(),
+            name: code.trim().into(),
+            rate_bp: bp,
+        }),
+        _ => Err(bad()),
+    }
+}
+
+fn parse_lines(lines: &[String]) -> Result<Vec<StockLine>, HqError> {
+    if lines.is_empty() {
+        return Err(HqError::BadRequest("give at least one SKUxQTY".into()));
+    }
+    lines
+        .iter()
+        .map(|l| {
+            let (sku, qty) = l
+                .rsplit_once('x')
+                .ok_or_else(|| HqError::BadRequest(format!("{l:?}: use SKUxQTY")))?;
+            let quantity = qty.parse().map_err(|_| {
+                HqError::BadRequest(format!("{l:?}: quantity {qty:?} is not a whole number"))
+            })?;
+            Ok(StockLine {
+                sku: sku.to_string(),
+                quantity,
+            })
+        })
+        .collect()
+}
+
+fn print_json<T: serde::Serialize>(value: &T) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
+}
+
+fn run(cli: Cli) -> Result<(), HqError> {
+    let open = || Hq::open(&cli.data);
+    match cli.command {
+        Command::Serve { listen } => {
+            let token = admin_token(&cli.data)?;
+            let hq = Arc::new(open()?);
+            let runtime =
+                tokio::runtime::Runtime::new().map_err(|e| HqError::Corrupt(e.to_string()))?;
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(&listen)
+                    .await
+                    .map_err(|e| HqError::BadRequest(format!("cannot listen on {listen}: {e}")))?;
+                let addr = listener
+                    .local_addr()
+                    .map_err(|e| HqError::Corrupt(e.to_string()))?;
+                println!(
+                    "kassa-hq listening on http://{addr} (data in {})",
+                    cli.data.display()
+                );
+                kassa_hq::serve(listener, hq, token)
+                    .await
+                    .map_err(|e| HqError::Corrupt(e.to_string()))
+            })
+        }
+        Command::Store(StoreCommand::Add {
+            code,
+            currency,
+            tax_mode,
+            name,
+            cash_increment,
+            tax_classes,
+        }) => {
+            let specs = if tax_classes.is_empty() {
+                vec![
+                    "standard=21%".to_string(),
+                    "reduced=9%".into(),
+                    "zero=0%".into(),
+                ]
+            } else {
+                tax_classes
+            };
+            let info = StoreInfo {
+                name: name.unwrap_or_else(|| code.clone()),
+                code,
+                currency: currency.to_ascii_uppercase(),
+                tax_mode,
+                cash_increment,
+                tax_classes: specs
+                    .iter()
+                    .map(|s| parse_tax_class(s))
+                    .collect::<Result<_, _>>()?,
+            };
+            print_json(&open()?.create_store(&info)?);
+            Ok(())
+        }
+        Command::Store(StoreCommand::List) => {
+            print_json(&open()?.stores()?);
+            Ok(())
+        }
+        Command::EnrollCode { store, till } => {
+            let code = open()?.create_enroll_code(&store, till)?;
+            println!("{}", code.code);
+            Ok(())
+        }
+        Command::Revoke { store, till } => {
+            println!("revoked {} device(s)", open()?.revoke_till(&store, till)?);
+            Ok(())
+        }
+        Command::Catalog(CatalogCommand::Import { file }) => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| HqError::BadRequest(format!("cannot read {}: {e}", file.display())))?;
+            let (version, count) = open()?.import_catalogue_csv(&bytes)?;
+            println!("catalogue version {version}: {count} products");
+            Ok(())
+        }
+        Command::Stock(StockCommand::Receive { store, lines }) => {
+            print_json(&open()?.record_stock(
+                &store,
+                kassa_hq::MovementKind::Receipt,
+                &parse_lines(&lines)?,
+                None,
+            )?);
+            Ok(())
+        }
+        Command::Stock(StockCommand::Count { store, lines }) => {
+            print_json(&open()?.record_stock(
+                &store,
+                kassa_hq::MovementKind::Count,
+                &parse_lines(&lines)?,
+                None,
+            )?);
+            Ok(())
+        }
+        Command::AdminToken => {
+            println!("{}", admin_token(&cli.data)?);
+            Ok(())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let help = matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+            );
+            let _ = e.print();
+            return if help {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            };
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kassa-hq: {e}");
+            ExitCode::from(if e.status() >= 500 { 1 } else { 2 })
+        }
+    }
+}

@@ -32,7 +32,13 @@ pub enum MovementKind {
 const MAX_STOCK_QUANTITY: i64 = 10_000_000;
 
 impl Hq {
-    pub fn record_stock(&self, store: &str, kind: MovementKind, lines: &[StockLine], note: Option<String>) -> Result<StockMovementRecord, HqError> {
+    pub fn record_stock(
+        &self,
+        store: &str,
+        kind: MovementKind,
+        lines: &[StockLine],
+        note: Option<String>,
+    ) -> Result<StockMovementRecord, HqError> {
         if lines.is_empty() {
             return Err(HqError::BadRequest("no stock lines".into()));
         }
@@ -44,15 +50,24 @@ impl Hq {
                 MovementKind::Count => (0..=MAX_STOCK_QUANTITY).contains(&line.quantity),
             };
             if !ok {
-                return Err(HqError::BadRequest(format!("quantity {} for {:?} is out of range", line.quantity, line.sku)));
+                return Err(HqError::BadRequest(format!(
+                    "quantity {} for {:?} is out of range",
+                    line.quantity, line.sku
+                )));
             }
             if inner.storage.product(&line.sku)?.is_none() {
                 return Err(HqError::BadRequest(format!("unknown sku {:?}", line.sku)));
             }
         }
         let created_at = now();
-        let stock_id = DocId::Stock { store: store.to_string(), epoch: row.stock_epoch };
-        let ledger_id = DocId::HqLedger { store: store.to_string(), day: created_at[..10].to_string() };
+        let stock_id = DocId::Stock {
+            store: store.to_string(),
+            epoch: row.stock_epoch,
+        };
+        let ledger_id = DocId::HqLedger {
+            store: store.to_string(),
+            day: created_at[..10].to_string(),
+        };
         let mut stock = inner.document(&stock_id)?;
         let mut ledger = inner.document(&ledger_id)?;
         let on_hand = read_levels(&stock)?.on_hand();
@@ -75,12 +90,20 @@ impl Hq {
             created_at: created_at.clone(),
         };
         write_record(&mut ledger, RecordKind::Movement, &record.id, &record)?;
-        save_own_documents(&mut inner, store, &created_at, vec![(stock_id, stock), (ledger_id, ledger)])?;
+        save_own_documents(
+            &mut inner,
+            store,
+            &created_at,
+            vec![(stock_id, stock), (ledger_id, ledger)],
+        )?;
         Ok(record)
     }
 
     pub fn stock_availability(&self, sku: &str) -> Result<StockAvailability, HqError> {
-        Ok(StockAvailability { sku: sku.to_string(), stores: self.lock().storage.stock_of(sku)? })
+        Ok(StockAvailability {
+            sku: sku.to_string(),
+            stores: self.lock().storage.stock_of(sku)?,
+        })
     }
 
     pub fn sales_feed(&self, store: &str, day: &str) -> Result<SalesFeed, HqError> {
@@ -90,7 +113,12 @@ impl Hq {
         let inner = self.lock();
         inner.store_row(store)?;
         let (sales, voids) = inner.storage.sales(store, day)?;
-        Ok(SalesFeed { store: store.to_string(), day: day.to_string(), sales, voids })
+        Ok(SalesFeed {
+            store: store.to_string(),
+            day: day.to_string(),
+            sales,
+            voids,
+        })
     }
 
     /// What merging revealed, the same on every replica with the same documents.
@@ -116,13 +144,19 @@ pub(crate) fn save_own_documents(
     docs: Vec<(DocId, kassa_replica::AutoCommit)>,
 ) -> Result<(), HqError> {
     let row = inner.store_row(store)?;
-    let mut write = SyncWrite { store: store.to_string(), now: now.to_string(), ..SyncWrite::default() };
+    let mut write = SyncWrite {
+        store: store.to_string(),
+        now: now.to_string(),
+        ..SyncWrite::default()
+    };
     for (id, doc) in &docs {
         let mut doc = doc.clone();
         if matches!(id, DocId::Stock { epoch, .. } if *epoch == row.stock_epoch) {
             write.stock_levels = Some(read_levels(&doc)?.on_hand());
         }
-        write.documents.push((id.to_string(), doc.save(), heads_hex(&mut doc)));
+        write
+            .documents
+            .push((id.to_string(), doc.save(), heads_hex(&mut doc)));
     }
     inner.storage.apply_sync(write)?;
     for (id, doc) in docs {

@@ -4,11 +4,16 @@
 use crate::error::HqError;
 use crate::hq::{now, Hq};
 use crate::storage::{Device, SyncWrite};
-use kassa_protocol::{CatalogueUpdate, DocMessage, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH, MAX_MESSAGE_BYTES, PROTOCOL_VERSION};
+use kassa_protocol::{
+    CatalogueUpdate, DocMessage, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH, MAX_MESSAGE_BYTES,
+    PROTOCOL_VERSION,
+};
 use kassa_replica::ledger::{SaleRecord, VoidRecord};
 use kassa_replica::stock::read_levels;
 use kassa_replica::validate::receive_checked;
-use kassa_replica::{generate_message, heads_hex, read_records, DocId, DocKind, RecordKind, SyncState};
+use kassa_replica::{
+    generate_message, heads_hex, read_records, DocId, DocKind, RecordKind, SyncState,
+};
 
 impl Hq {
     pub fn sync(&self, device: &Device, request: SyncRequest) -> Result<SyncResponse, HqError> {
@@ -19,20 +24,31 @@ impl Hq {
             )));
         }
         if request.docs.len() > MAX_DOCS_PER_BATCH {
-            return Err(HqError::TooLarge(format!("{} documents in one batch (at most {MAX_DOCS_PER_BATCH})", request.docs.len())));
+            return Err(HqError::TooLarge(format!(
+                "{} documents in one batch (at most {MAX_DOCS_PER_BATCH})",
+                request.docs.len()
+            )));
         }
         // Check every id before touching anything: a refused request changes nothing.
         let mut ids = Vec::with_capacity(request.docs.len());
         for message in &request.docs {
-            let id = DocId::parse(&message.doc_id).map_err(|e| HqError::BadRequest(e.to_string()))?;
+            let id =
+                DocId::parse(&message.doc_id).map_err(|e| HqError::BadRequest(e.to_string()))?;
             if id.store() != device.store {
-                return Err(HqError::Forbidden(format!("document {id} belongs to another store")));
+                return Err(HqError::Forbidden(format!(
+                    "document {id} belongs to another store"
+                )));
             }
             if message.message.len() > MAX_MESSAGE_BYTES {
-                return Err(HqError::TooLarge(format!("sync message for {id} is {} bytes", message.message.len())));
+                return Err(HqError::TooLarge(format!(
+                    "sync message for {id} is {} bytes",
+                    message.message.len()
+                )));
             }
             if ids.contains(&id) {
-                return Err(HqError::BadRequest(format!("document {id} appears twice in one batch")));
+                return Err(HqError::BadRequest(format!(
+                    "document {id} appears twice in one batch"
+                )));
             }
             ids.push(id);
         }
@@ -49,36 +65,67 @@ impl Hq {
             let mut doc = inner.document(id)?;
             let before = heads_hex(&mut doc);
             let mut state = match inner.storage.load_sync_state(&message.doc_id, &peer)? {
-                Some(bytes) => SyncState::decode(&bytes).map_err(|e| HqError::Corrupt(e.to_string()))?,
+                Some(bytes) => {
+                    SyncState::decode(&bytes).map_err(|e| HqError::Corrupt(e.to_string()))?
+                }
                 None => SyncState::new(),
             };
             let allowed: Vec<String> = match id {
                 // A till's ledger: that till's devices only.
-                DocId::Ledger { till, .. } => actors.iter().filter(|(t, _)| t == till).map(|(_, a)| a.clone()).collect(),
+                DocId::Ledger { till, .. } => actors
+                    .iter()
+                    .filter(|(t, _)| t == till)
+                    .map(|(_, a)| a.clone())
+                    .collect(),
                 // Head office's ledger: no till may write it.
                 DocId::HqLedger { .. } => Vec::new(),
-                DocId::Stock { .. } | DocId::Orders { .. } => actors.iter().map(|(_, a)| a.clone()).collect(),
+                DocId::Stock { .. } | DocId::Orders { .. } => {
+                    actors.iter().map(|(_, a)| a.clone()).collect()
+                }
             };
-            receive_checked(&message.doc_id, &mut doc, &mut state, &message.message, |actor| allowed.contains(&actor.to_hex_string()))?;
+            receive_checked(
+                &message.doc_id,
+                &mut doc,
+                &mut state,
+                &message.message,
+                |actor| allowed.contains(&actor.to_hex_string()),
+            )?;
             let reply = generate_message(&mut doc, &mut state);
             let changed = heads_hex(&mut doc) != before;
             applied.push((id.clone(), doc, state, reply, changed));
         }
 
         // Phase 2: projections and one transaction for everything.
-        let mut write = SyncWrite { store: device.store.clone(), now: now.clone(), ..SyncWrite::default() };
+        let mut write = SyncWrite {
+            store: device.store.clone(),
+            now: now.clone(),
+            ..SyncWrite::default()
+        };
         for (id, doc, state, _, changed) in &mut applied {
-            write.states.push((id.to_string(), peer.clone(), state.encode()));
+            write
+                .states
+                .push((id.to_string(), peer.clone(), state.encode()));
             if !*changed {
                 continue;
             }
-            write.documents.push((id.to_string(), doc.save(), heads_hex(doc)));
+            write
+                .documents
+                .push((id.to_string(), doc.save(), heads_hex(doc)));
             match id.kind() {
                 DocKind::Ledger => {
-                    write.sales.extend(read_records::<SaleRecord>(doc, RecordKind::Sale)?.into_iter().map(|(_, s)| s));
-                    write.voids.extend(read_records::<VoidRecord>(doc, RecordKind::Void)?.into_iter().map(|(_, v)| v));
+                    write.sales.extend(
+                        read_records::<SaleRecord>(doc, RecordKind::Sale)?
+                            .into_iter()
+                            .map(|(_, s)| s),
+                    );
+                    write.voids.extend(
+                        read_records::<VoidRecord>(doc, RecordKind::Void)?
+                            .into_iter()
+                            .map(|(_, v)| v),
+                    );
                 }
-                DocKind::Stock if matches!(id, DocId::Stock { epoch, .. } if *epoch == store.stock_epoch) => {
+                DocKind::Stock if matches!(id, DocId::Stock { epoch, .. } if *epoch == store.stock_epoch) =>
+                {
                     write.stock_levels = Some(read_levels(doc)?.on_hand());
                 }
                 _ => {}
@@ -88,18 +135,25 @@ impl Hq {
         let mut replies = Vec::new();
         for (id, doc, _, reply, _) in applied {
             if let Some(message) = reply {
-                replies.push(DocMessage { doc_id: id.to_string(), message });
+                replies.push(DocMessage {
+                    doc_id: id.to_string(),
+                    message,
+                });
             }
             inner.docs.insert(id.to_string(), doc);
         }
 
         let store_docs = inner.storage.document_heads(&device.store)?;
         let (version, products) = inner.storage.catalogue_since(request.catalogue_since)?;
-        let catalogue = (version != request.catalogue_since).then_some(CatalogueUpdate { version, products });
+        let catalogue =
+            (version != request.catalogue_since).then_some(CatalogueUpdate { version, products });
         Ok(SyncResponse {
             protocol: PROTOCOL_VERSION,
             docs: replies,
-            store_docs: store_docs.into_iter().map(|(doc_id, heads)| kassa_protocol::DocHeads { doc_id, heads }).collect(),
+            store_docs: store_docs
+                .into_iter()
+                .map(|(doc_id, heads)| kassa_protocol::DocHeads { doc_id, heads })
+                .collect(),
             stock_epoch: store.stock_epoch,
             catalogue,
         })

@@ -14,13 +14,21 @@ pub fn enrollment_code() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut buf = [0u8; 12];
     getrandom::fill(&mut buf).expect("the operating system's random source works");
-    let chars: String = buf.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect();
+    let chars: String = buf
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect();
     format!("{}-{}-{}", &chars[0..4], &chars[4..8], &chars[8..12])
 }
 
 /// What is stored instead of the secret. Codes are compared case- and dash-insensitively.
 pub fn hash_secret(secret: &str) -> String {
-    let normal: String = secret.trim().chars().filter(|c| *c != '-').flat_map(char::to_uppercase).collect();
+    let normal: String = secret
+        .trim()
+        .chars()
+        .filter(|c| *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect();
     hex::encode(Sha256::digest(normal.as_bytes()))
 }
 

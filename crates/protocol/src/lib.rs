@@ -8,8 +8,8 @@ mod error_body;
 mod sync;
 
 pub use admin::{
-    CreateStore, EnrollCode, EnrollCodeRequest, ExceptionEntry, SalesFeed, StockAtStore, StockAvailability, StockLine,
-    StockMovementRequest, StoreInfo, TaxClassInfo,
+    CreateStore, EnrollCode, EnrollCodeRequest, ExceptionEntry, SalesFeed, StockAtStore,
+    StockAvailability, StockLine, StockMovementRequest, StoreInfo, TaxClassInfo,
 };
 pub use enroll::{EnrollRequest, EnrollResponse};
 pub use error_body::ErrorBody;

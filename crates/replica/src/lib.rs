@@ -18,4 +18,4 @@ pub use automerge::{ActorId, AutoCommit, ChangeHash};
 pub use doc_id::{DocId, DocKind};
 pub use error::ReplicaError;
 pub use records::{conflicting_ids, read_records, write_record, RecordKind};
-pub use sync_session::{generate_message, heads_hex, peer_has_everything, receive_message, SyncState};
+pub use sync_session::{generate_message, heads_hex, receive_message, SyncState};

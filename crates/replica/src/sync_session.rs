@@ -47,15 +47,6 @@ pub(crate) fn decode_message(bytes: &[u8]) -> Result<sync::Message, ReplicaError
     sync::Message::decode(bytes).map_err(|e| ReplicaError::MalformedMessage(e.to_string()))
 }
 
-/// True when the peer is known to hold every change of `doc` (our heads are shared heads).
-pub fn peer_has_everything(doc: &mut AutoCommit, state: &SyncState) -> bool {
-    let ours = doc.get_heads();
-    ours.iter().all(|h| {
-        state.0.shared_heads.contains(h)
-            || state.0.their_heads.as_ref().is_some_and(|t| t.contains(h))
-    })
-}
-
 /// The document's heads as sorted hex strings (what head office announces and tills compare).
 pub fn heads_hex(doc: &mut AutoCommit) -> Vec<String> {
     let mut heads: Vec<String> = doc.get_heads().iter().map(ToString::to_string).collect();

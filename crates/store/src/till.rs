@@ -94,7 +94,7 @@ impl Till {
         }
         config::write_config(&tx, setup, &created_at)?;
         tx.execute(
-            "INSERT INTO device (id, actor_id) VALUES (1, lower(hex(randomblob(16))))",
+            "INSERT OR IGNORE INTO device (id, actor_id) VALUES (1, lower(hex(randomblob(16))))",
             [],
         )?;
         let config = config::read_config(&tx)?;
@@ -102,6 +102,18 @@ impl Till {
         tx.commit()?;
         self.docs.set_actor(actor);
         Ok(config)
+    }
+
+    /// This device's Automerge actor id (hex), made on first use: a till announces it when it
+    /// enrolls, which may be before it is set up.
+    pub fn actor_id(&mut self) -> Result<String, StoreError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO device (id, actor_id) VALUES (1, lower(hex(randomblob(16))))",
+            [],
+        )?;
+        let actor = actor_of(&self.conn)?;
+        self.docs.set_actor(actor.clone());
+        Ok(actor.to_hex_string())
     }
 
     pub fn config(&self) -> Result<StoreConfig, StoreError> {

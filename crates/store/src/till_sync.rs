@@ -8,8 +8,8 @@ use crate::till::{begin, Till};
 use kassa_domain::{CsvProduct, Money};
 use kassa_replica::ledger::{SaleRecord, VoidRecord};
 use kassa_replica::{
-    generate_message, peer_has_everything, read_records, receive_message, DocId, DocKind,
-    RecordKind, SyncState,
+    generate_message, heads_hex, read_records, receive_message, DocId, DocKind, RecordKind,
+    SyncState,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -158,18 +158,25 @@ impl Till {
         }
     }
 
-    /// When the peer holds every change of the document, marks its records confirmed.
-    pub fn confirm_if_peer_has_all(
+    /// The document's heads as sorted hex strings.
+    pub fn document_heads(&mut self, doc_id: &str) -> Result<Vec<String>, StoreError> {
+        let id = self.own_store_doc(doc_id)?;
+        Ok(heads_hex(self.docs.get(&self.conn, &id)?))
+    }
+
+    /// When head office's announced heads include all of ours, it holds every record of the
+    /// document: they are marked confirmed (what the status line counts as "at head office").
+    pub fn confirm_if_hq_has(
         &mut self,
         doc_id: &str,
-        state: &SyncState,
+        hq_heads: &[String],
     ) -> Result<bool, StoreError> {
         let id = self.own_store_doc(doc_id)?;
         if id.kind() != DocKind::Ledger {
             return Ok(false);
         }
         let doc = self.docs.get(&self.conn, &id)?;
-        if !peer_has_everything(doc, state) {
+        if !heads_hex(doc).iter().all(|h| hq_heads.contains(h)) {
             return Ok(false);
         }
         let sales: Vec<(String, SaleRecord)> = read_records(doc, RecordKind::Sale)?;

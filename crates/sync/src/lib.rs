@@ -1,1 +1,14 @@
+//! The till's link to head office: enrollment, one sync round ([`sync_once`]), and the pacing of
+//! the background loop ([`Backoff`]). The only crate that speaks HTTP (reqwest).
 
+mod backoff;
+mod client;
+mod enroll;
+mod error;
+mod round;
+
+pub use backoff::Backoff;
+pub use client::HqClient;
+pub use enroll::enroll;
+pub use error::SyncError;
+pub use round::{sync_once, sync_with, SyncReport};

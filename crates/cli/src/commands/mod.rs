@@ -3,6 +3,7 @@
 mod catalog;
 mod demo;
 mod init;
+mod replication;
 mod report;
 mod sale;
 mod sell;
@@ -24,6 +25,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Sale(command) => sale::run(&path, command, json),
         Command::Void(args) => void::run(&path, args, json),
         Command::Report(command) => report::run(&path, command, json),
+        Command::Enroll { hq, code } => replication::enroll(&path, &hq, &code, json),
+        Command::Sync => replication::sync(&path, json),
+        Command::Status => replication::status(&path, json),
+        Command::Rebuild { verify } => replication::rebuild(&path, verify, json),
+        Command::Stock { sku } => replication::stock(&path, &sku, json),
     }
 }
 

@@ -47,10 +47,23 @@ pub trait HqStorage: Send {
     fn stores(&self) -> Result<Vec<StoreRow>, HqError>;
     fn set_stock_epoch(&mut self, store: &str, epoch: u32, opened_at: &str) -> Result<(), HqError>;
 
-    fn add_enroll_code(&mut self, code_hash: &str, store: &str, till_no: u16, now: &str) -> Result<(), HqError>;
+    fn add_enroll_code(
+        &mut self,
+        code_hash: &str,
+        store: &str,
+        till_no: u16,
+        now: &str,
+    ) -> Result<(), HqError>;
     /// Takes a one-time code: returns its (store, till) and deletes it, or `None` if unknown.
     fn take_enroll_code(&mut self, code_hash: &str) -> Result<Option<(String, u16)>, HqError>;
-    fn add_device(&mut self, token_hash: &str, store: &str, till_no: u16, actor_id: &str, now: &str) -> Result<(), HqError>;
+    fn add_device(
+        &mut self,
+        token_hash: &str,
+        store: &str,
+        till_no: u16,
+        actor_id: &str,
+        now: &str,
+    ) -> Result<(), HqError>;
     fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, HqError>;
     fn revoke_devices(&mut self, store: &str, till_no: u16) -> Result<usize, HqError>;
     /// Every actor ever enrolled for the store: (till number, actor id hex).

@@ -26,9 +26,14 @@ impl SqliteStorage {
     }
 
     fn prepare(mut conn: Connection, name: &str) -> Result<SqliteStorage, HqError> {
-        let not_ours = || HqError::BadRequest(format!("{name} is not a Kassa head office database"));
-        let id: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|_| not_ours())?;
-        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).map_err(|_| not_ours())?;
+        let not_ours =
+            || HqError::BadRequest(format!("{name} is not a Kassa head office database"));
+        let id: i64 = conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .map_err(|_| not_ours())?;
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+            .map_err(|_| not_ours())?;
         if id != APPLICATION_ID && (id != 0 || tables > 0) {
             return Err(not_ours());
         }
@@ -42,10 +47,16 @@ impl SqliteStorage {
         let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let supported = MIGRATIONS.len() as i64;
         if found > supported {
-            return Err(HqError::Conflict(format!("database schema {found} is newer than this program supports ({supported})")));
+            return Err(HqError::Conflict(format!(
+                "database schema {found} is newer than this program supports ({supported})"
+            )));
         }
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(found).unwrap_or(0)) {
+        for (i, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(usize::try_from(found).unwrap_or(0))
+        {
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
         }
@@ -83,10 +94,17 @@ fn finish_store((mut row, classes): (StoreRow, String)) -> Result<StoreRow, HqEr
 
 impl HqStorage for SqliteStorage {
     fn create_store(&mut self, store: &StoreInfo, now: &str) -> Result<(), HqError> {
-        let exists: Option<i64> =
-            self.conn.query_row("SELECT 1 FROM stores WHERE code = ?1", [&store.code], |r| r.get(0)).optional()?;
+        let exists: Option<i64> = self
+            .conn
+            .query_row("SELECT 1 FROM stores WHERE code = ?1", [&store.code], |r| {
+                r.get(0)
+            })
+            .optional()?;
         if exists.is_some() {
-            return Err(HqError::Conflict(format!("store {} exists already", store.code)));
+            return Err(HqError::Conflict(format!(
+                "store {} exists already",
+                store.code
+            )));
         }
         self.conn.execute(
             "INSERT INTO stores (code, name, currency, tax_mode, cash_increment, tax_classes, epoch_opened_at, created_at)
@@ -107,14 +125,22 @@ impl HqStorage for SqliteStorage {
     fn store(&self, code: &str) -> Result<Option<StoreRow>, HqError> {
         let row = self
             .conn
-            .query_row(&format!("SELECT {STORE_COLUMNS} FROM stores WHERE code = ?1"), [code], store_row)
+            .query_row(
+                &format!("SELECT {STORE_COLUMNS} FROM stores WHERE code = ?1"),
+                [code],
+                store_row,
+            )
             .optional()?;
         row.map(finish_store).transpose()
     }
 
     fn stores(&self) -> Result<Vec<StoreRow>, HqError> {
-        let mut stmt = self.conn.prepare(&format!("SELECT {STORE_COLUMNS} FROM stores ORDER BY code"))?;
-        let rows = stmt.query_map([], store_row)?.collect::<Result<Vec<_>, _>>()?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {STORE_COLUMNS} FROM stores ORDER BY code"))?;
+        let rows = stmt
+            .query_map([], store_row)?
+            .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter().map(finish_store).collect()
     }
 
@@ -126,7 +152,13 @@ impl HqStorage for SqliteStorage {
         Ok(())
     }
 
-    fn add_enroll_code(&mut self, code_hash: &str, store: &str, till_no: u16, now: &str) -> Result<(), HqError> {
+    fn add_enroll_code(
+        &mut self,
+        code_hash: &str,
+        store: &str,
+        till_no: u16,
+        now: &str,
+    ) -> Result<(), HqError> {
         self.conn.execute(
             "INSERT INTO enroll_codes (code_hash, store, till_no, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![code_hash, store, till_no, now],
@@ -135,16 +167,29 @@ impl HqStorage for SqliteStorage {
     }
 
     fn take_enroll_code(&mut self, code_hash: &str) -> Result<Option<(String, u16)>, HqError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let found: Option<(String, u16)> = tx
-            .query_row("SELECT store, till_no FROM enroll_codes WHERE code_hash = ?1", [code_hash], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(
+                "SELECT store, till_no FROM enroll_codes WHERE code_hash = ?1",
+                [code_hash],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
         tx.execute("DELETE FROM enroll_codes WHERE code_hash = ?1", [code_hash])?;
         tx.commit()?;
         Ok(found)
     }
 
-    fn add_device(&mut self, token_hash: &str, store: &str, till_no: u16, actor_id: &str, now: &str) -> Result<(), HqError> {
+    fn add_device(
+        &mut self,
+        token_hash: &str,
+        store: &str,
+        till_no: u16,
+        actor_id: &str,
+        now: &str,
+    ) -> Result<(), HqError> {
         self.conn.execute(
             "INSERT INTO devices (token_hash, store, till_no, actor_id, enrolled_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![token_hash, store, till_no, actor_id, now],
@@ -164,23 +209,42 @@ impl HqStorage for SqliteStorage {
     }
 
     fn revoke_devices(&mut self, store: &str, till_no: u16) -> Result<usize, HqError> {
-        Ok(self.conn.execute("UPDATE devices SET revoked = 1 WHERE store = ?1 AND till_no = ?2", params![store, till_no])?)
+        Ok(self.conn.execute(
+            "UPDATE devices SET revoked = 1 WHERE store = ?1 AND till_no = ?2",
+            params![store, till_no],
+        )?)
     }
 
     fn store_actors(&self, store: &str) -> Result<Vec<(u16, String)>, HqError> {
-        let mut stmt = self.conn.prepare_cached("SELECT till_no, actor_id FROM devices WHERE store = ?1")?;
-        let rows = stmt.query_map([store], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT till_no, actor_id FROM devices WHERE store = ?1")?;
+        let rows = stmt
+            .query_map([store], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
     fn load_document(&self, doc_id: &str) -> Result<Option<Vec<u8>>, HqError> {
-        Ok(self.conn.prepare_cached("SELECT bytes FROM documents WHERE doc_id = ?1")?.query_row([doc_id], |r| r.get(0)).optional()?)
+        Ok(self
+            .conn
+            .prepare_cached("SELECT bytes FROM documents WHERE doc_id = ?1")?
+            .query_row([doc_id], |r| r.get(0))
+            .optional()?)
     }
 
     fn document_heads(&self, store: &str) -> Result<Vec<(String, Vec<String>)>, HqError> {
-        let mut stmt = self.conn.prepare_cached("SELECT doc_id, heads FROM documents WHERE store = ?1 ORDER BY doc_id")?;
-        let rows = stmt.query_map([store], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?.collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter().map(|(id, heads)| Ok((id, serde_json::from_str(&heads)?))).collect()
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT doc_id, heads FROM documents WHERE store = ?1 ORDER BY doc_id",
+        )?;
+        let rows = stmt
+            .query_map([store], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(id, heads)| Ok((id, serde_json::from_str(&heads)?)))
+            .collect()
     }
 
     fn load_sync_state(&self, doc_id: &str, peer: &str) -> Result<Option<Vec<u8>>, HqError> {
@@ -192,7 +256,9 @@ impl HqStorage for SqliteStorage {
     }
 
     fn apply_sync(&mut self, write: SyncWrite) -> Result<(), HqError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (doc_id, bytes, heads) in &write.documents {
             tx.prepare_cached(
                 "INSERT INTO documents (doc_id, store, bytes, heads, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -201,8 +267,10 @@ impl HqStorage for SqliteStorage {
             .execute(params![doc_id, write.store, bytes, serde_json::to_string(heads)?, write.now])?;
         }
         for (doc_id, peer, state) in &write.states {
-            tx.prepare_cached("INSERT OR REPLACE INTO sync_states (doc_id, peer, state) VALUES (?1, ?2, ?3)")?
-                .execute(params![doc_id, peer, state])?;
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO sync_states (doc_id, peer, state) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![doc_id, peer, state])?;
         }
         for sale in &write.sales {
             tx.prepare_cached(
@@ -228,51 +296,95 @@ impl HqStorage for SqliteStorage {
         if let Some(levels) = &write.stock_levels {
             tx.execute("DELETE FROM stock_levels WHERE store = ?1", [&write.store])?;
             for (sku, on_hand) in levels {
-                tx.prepare_cached("INSERT INTO stock_levels (store, sku, on_hand) VALUES (?1, ?2, ?3)")?
-                    .execute(params![write.store, sku, on_hand])?;
+                tx.prepare_cached(
+                    "INSERT INTO stock_levels (store, sku, on_hand) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![write.store, sku, on_hand])?;
             }
         }
-        tx.execute("UPDATE stores SET last_sync_at = ?2 WHERE code = ?1", params![write.store, write.now])?;
+        tx.execute(
+            "UPDATE stores SET last_sync_at = ?2 WHERE code = ?1",
+            params![write.store, write.now],
+        )?;
         tx.commit()?;
         Ok(())
     }
 
     fn put_catalogue(&mut self, products: &[Product]) -> Result<i64, HqError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let version: i64 = tx.query_row("UPDATE catalogue_version SET version = version + 1 RETURNING version", [], |r| r.get(0))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: i64 = tx.query_row(
+            "UPDATE catalogue_version SET version = version + 1 RETURNING version",
+            [],
+            |r| r.get(0),
+        )?;
         for product in products {
-            tx.prepare_cached("INSERT OR REPLACE INTO catalogue (sku, product, version) VALUES (?1, ?2, ?3)")?
-                .execute(params![product.sku, serde_json::to_string(product)?, version])?;
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO catalogue (sku, product, version) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![
+                product.sku,
+                serde_json::to_string(product)?,
+                version
+            ])?;
         }
         tx.commit()?;
         Ok(version)
     }
 
     fn catalogue_since(&self, since: i64) -> Result<(i64, Vec<Product>), HqError> {
-        let version: i64 = self.conn.query_row("SELECT version FROM catalogue_version", [], |r| r.get(0))?;
+        let version: i64 =
+            self.conn
+                .query_row("SELECT version FROM catalogue_version", [], |r| r.get(0))?;
         if since >= version {
             return Ok((version, Vec::new()));
         }
-        let mut stmt = self.conn.prepare_cached("SELECT product FROM catalogue WHERE version > ?1 ORDER BY sku")?;
-        let rows = stmt.query_map([since], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
-        let products = rows.iter().map(|p| serde_json::from_str(p)).collect::<Result<Vec<Product>, _>>()?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT product FROM catalogue WHERE version > ?1 ORDER BY sku")?;
+        let rows = stmt
+            .query_map([since], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let products = rows
+            .iter()
+            .map(|p| serde_json::from_str(p))
+            .collect::<Result<Vec<Product>, _>>()?;
         Ok((version, products))
     }
 
     fn product(&self, sku: &str) -> Result<Option<Product>, HqError> {
-        let row: Option<String> =
-            self.conn.query_row("SELECT product FROM catalogue WHERE sku = ?1", [sku], |r| r.get(0)).optional()?;
+        let row: Option<String> = self
+            .conn
+            .query_row("SELECT product FROM catalogue WHERE sku = ?1", [sku], |r| {
+                r.get(0)
+            })
+            .optional()?;
         Ok(row.map(|p| serde_json::from_str(&p)).transpose()?)
     }
 
     fn sales(&self, store: &str, day: &str) -> Result<(Vec<SaleRecord>, Vec<VoidRecord>), HqError> {
-        let mut stmt = self.conn.prepare_cached("SELECT record FROM sales WHERE store = ?1 AND business_day = ?2 ORDER BY id")?;
-        let sales = stmt.query_map([store, day], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
-        let mut stmt = self.conn.prepare_cached("SELECT record FROM voids WHERE store = ?1 AND business_day = ?2 ORDER BY id")?;
-        let voids = stmt.query_map([store, day], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT record FROM sales WHERE store = ?1 AND business_day = ?2 ORDER BY id",
+        )?;
+        let sales = stmt
+            .query_map([store, day], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT record FROM voids WHERE store = ?1 AND business_day = ?2 ORDER BY id",
+        )?;
+        let voids = stmt
+            .query_map([store, day], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok((
-            sales.iter().map(|s| serde_json::from_str(s)).collect::<Result<_, _>>()?,
-            voids.iter().map(|v| serde_json::from_str(v)).collect::<Result<_, _>>()?,
+            sales
+                .iter()
+                .map(|s| serde_json::from_str(s))
+                .collect::<Result<_, _>>()?,
+            voids
+                .iter()
+                .map(|v| serde_json::from_str(v))
+                .collect::<Result<_, _>>()?,
         ))
     }
 
@@ -282,15 +394,24 @@ impl HqStorage for SqliteStorage {
              LEFT JOIN stock_levels l ON l.store = s.code AND l.sku = ?1 ORDER BY s.code",
         )?;
         let rows = stmt
-            .query_map([sku], |r| Ok(StockAtStore { store: r.get(0)?, on_hand: r.get(1)?, as_of: r.get(2)? }))?
+            .query_map([sku], |r| {
+                Ok(StockAtStore {
+                    store: r.get(0)?,
+                    on_hand: r.get(1)?,
+                    as_of: r.get(2)?,
+                })
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
     fn negative_stock(&self) -> Result<Vec<(String, String, i64)>, HqError> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT store, sku, on_hand FROM stock_levels WHERE on_hand < 0 ORDER BY store, sku")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<Vec<_>, _>>()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT store, sku, on_hand FROM stock_levels WHERE on_hand < 0 ORDER BY store, sku",
+        )?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 }

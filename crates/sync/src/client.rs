@@ -1,0 +1,111 @@
+//! HTTP to head office: JSON bodies, bearer token, clear errors.
+
+use crate::error::SyncError;
+use kassa_protocol::ErrorBody;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct HqClient {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+    /// Bytes of request and response bodies, for status and benchmarks.
+    pub bytes_sent: Arc<AtomicUsize>,
+    pub bytes_received: Arc<AtomicUsize>,
+    lose_response: Arc<AtomicUsize>,
+}
+
+impl HqClient {
+    pub fn new(base_url: &str, token: Option<String>) -> Result<HqClient, SyncError> {
+        let base = base_url.trim_end_matches('/').to_string();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(SyncError::Invalid(format!(
+                "head office address {base_url:?} must start with http:// or https://"
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| SyncError::Invalid(e.to_string()))?;
+        Ok(HqClient {
+            http,
+            base,
+            token,
+            bytes_sent: Arc::default(),
+            bytes_received: Arc::default(),
+            lose_response: Arc::default(),
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// Test hook: head office gets and handles the `n`th request from now (1 = the next), but its
+    /// response is thrown away, as when the network drops mid-answer.
+    #[doc(hidden)]
+    pub fn lose_response_of_request(&self, n: usize) {
+        self.lose_response.store(n, Ordering::SeqCst);
+    }
+
+    pub async fn post<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &Req,
+    ) -> Result<Resp, SyncError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| SyncError::Protocol(e.to_string()))?;
+        self.bytes_sent.fetch_add(bytes.len(), Ordering::Relaxed);
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .body(bytes);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| SyncError::Offline(describe(&e)))?;
+        let status = response.status().as_u16();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| SyncError::Offline(describe(&e)))?;
+        let lose = self.lose_response.load(Ordering::SeqCst);
+        if lose > 0 {
+            self.lose_response.store(lose - 1, Ordering::SeqCst);
+            if lose == 1 {
+                return Err(SyncError::Offline("the response was lost".into()));
+            }
+        }
+        self.bytes_received.fetch_add(body.len(), Ordering::Relaxed);
+        if !(200..300).contains(&status) {
+            let error: ErrorBody = serde_json::from_slice(&body).unwrap_or(ErrorBody {
+                code: "unknown".into(),
+                message: String::from_utf8_lossy(&body).chars().take(200).collect(),
+            });
+            return Err(SyncError::Rejected {
+                status,
+                code: error.code,
+                message: error.message,
+            });
+        }
+        serde_json::from_slice(&body).map_err(|e| SyncError::Protocol(e.to_string()))
+    }
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    if e.is_connect() {
+        "cannot connect".into()
+    } else if e.is_timeout() {
+        "timed out".into()
+    } else {
+        e.to_string()
+    }
+}

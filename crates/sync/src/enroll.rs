@@ -1,0 +1,79 @@
+//! Trading a one-time code for a device token. A till that is not set up yet takes the store's
+//! settings from head office; one that is must belong to the same store and till.
+
+use crate::client::HqClient;
+use crate::error::SyncError;
+use kassa_domain::{Currency, TaxMode, TaxRate};
+use kassa_protocol::{EnrollRequest, EnrollResponse};
+use kassa_store::{StoreError, StoreSetup, TaxClass, Till};
+
+pub async fn enroll(
+    till: &mut Till,
+    hq_url: &str,
+    code: &str,
+) -> Result<EnrollResponse, SyncError> {
+    let client = HqClient::new(hq_url, None)?;
+    if code.trim().is_empty() {
+        return Err(SyncError::Invalid("the enrollment code is empty".into()));
+    }
+    let existing = match till.config() {
+        Ok(config) => Some(config),
+        Err(StoreError::NotInitialized) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let actor_id = till.actor_id()?;
+    let response: EnrollResponse = client
+        .post(
+            "/v1/enroll",
+            &EnrollRequest {
+                code: code.trim().into(),
+                actor_id,
+            },
+        )
+        .await?;
+    match existing {
+        Some(config)
+            if config.store_code != response.store.code || config.till_no != response.till_no =>
+        {
+            return Err(SyncError::Invalid(format!(
+                "this till is {} till {}, but the code is for {} till {}",
+                config.store_code, config.till_no, response.store.code, response.till_no
+            )));
+        }
+        Some(_) => {}
+        None => {
+            till.init(&setup_from(&response)?)?;
+        }
+    }
+    till.set_enrollment(client.base_url(), &response.device_token)?;
+    Ok(response)
+}
+
+/// The local setup from head office's store settings.
+fn setup_from(response: &EnrollResponse) -> Result<StoreSetup, SyncError> {
+    let store = &response.store;
+    let currency =
+        Currency::from_iso(&store.currency).map_err(|e| SyncError::Protocol(e.to_string()))?;
+    let tax_mode = TaxMode::parse(&store.tax_mode)
+        .ok_or_else(|| SyncError::Protocol(format!("tax mode {:?}", store.tax_mode)))?;
+    let tax_classes = store
+        .tax_classes
+        .iter()
+        .map(|c| {
+            Ok(TaxClass {
+                code: c.code.clone(),
+                name: c.name.clone(),
+                rate: TaxRate::from_basis_points(c.rate_bp)
+                    .map_err(|e| SyncError::Protocol(e.to_string()))?,
+            })
+        })
+        .collect::<Result<Vec<_>, SyncError>>()?;
+    Ok(StoreSetup {
+        store_code: store.code.clone(),
+        till_no: response.till_no,
+        currency,
+        tax_mode,
+        cash_increment: store.cash_increment,
+        tax_classes,
+    })
+}

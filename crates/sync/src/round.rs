@@ -1,0 +1,187 @@
+//! One sync round: ask head office what it holds, then exchange messages for every document
+//! whose heads differ until neither side has anything to send. Sync state is stored per
+//! (document, peer) after every received message, so a lost response costs a retry, never a
+//! duplicate: records are keyed by id and Automerge applies a change once.
+
+use crate::client::HqClient;
+use crate::error::SyncError;
+use kassa_domain::CsvProduct;
+use kassa_protocol::{
+    DocHeads, DocMessage, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH, PROTOCOL_VERSION,
+};
+use kassa_replica::SyncState;
+use kassa_store::Till;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::Ordering;
+
+/// The peer name head office's sync states are stored under on a till.
+const PEER: &str = "hq";
+/// A round gives up after this many exchanges (a peer that never settles is a bug, not a reason
+/// to loop forever).
+const MAX_EXCHANGES: usize = 200;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    pub exchanges: usize,
+    pub messages_sent: usize,
+    pub messages_received: usize,
+    pub records_received: usize,
+    pub bytes_sent: usize,
+    pub bytes_received: usize,
+    pub catalogue_version: i64,
+    pub products_updated: usize,
+    pub pending_sales: i64,
+}
+
+/// Runs one round for an enrolled till and records the outcome for the status line.
+pub async fn sync_once(till: &mut Till) -> Result<SyncReport, SyncError> {
+    let device = till.device()?;
+    let (Some(url), Some(token)) = (device.hq_url.clone(), device.device_token.clone()) else {
+        return Err(SyncError::NotEnrolled);
+    };
+    let client = HqClient::new(&url, Some(token))?;
+    sync_with(till, &client).await
+}
+
+/// [`sync_once`] with a given client (tests use it to lose responses).
+pub async fn sync_with(till: &mut Till, client: &HqClient) -> Result<SyncReport, SyncError> {
+    let result = round(till, client).await;
+    let outcome = match &result {
+        Ok(_) => Ok(()),
+        Err(e) => Err(e.to_string()),
+    };
+    till.record_sync_outcome(outcome)?;
+    let mut report = result?;
+    report.pending_sales = till.sync_status()?.pending_sales;
+    Ok(report)
+}
+
+async fn exchange(
+    client: &HqClient,
+    till: &mut Till,
+    docs: Vec<DocMessage>,
+    report: &mut SyncReport,
+) -> Result<SyncResponse, SyncError> {
+    let catalogue_since = till.device()?.catalogue_version;
+    report.exchanges += 1;
+    report.messages_sent += docs.len();
+    let response: SyncResponse = client
+        .post(
+            "/v1/sync",
+            &SyncRequest {
+                protocol: PROTOCOL_VERSION,
+                docs,
+                catalogue_since,
+            },
+        )
+        .await?;
+    if response.protocol != PROTOCOL_VERSION {
+        return Err(SyncError::Protocol(format!(
+            "head office speaks protocol {}",
+            response.protocol
+        )));
+    }
+    if let Some(update) = &response.catalogue {
+        let products: Vec<CsvProduct> = update
+            .products
+            .iter()
+            .enumerate()
+            .map(|(i, p)| CsvProduct {
+                line: i as u64 + 1,
+                product: p.clone(),
+            })
+            .collect();
+        till.apply_catalogue_update(update.version, &products)?;
+        report.products_updated += products.len();
+    }
+    till.set_stock_epoch(response.stock_epoch)?;
+    Ok(response)
+}
+
+async fn round(till: &mut Till, client: &HqClient) -> Result<SyncReport, SyncError> {
+    let start_sent = client.bytes_sent.load(Ordering::Relaxed);
+    let start_received = client.bytes_received.load(Ordering::Relaxed);
+    let mut report = SyncReport::default();
+
+    let mut response = exchange(client, till, Vec::new(), &mut report).await?;
+    let mut states: BTreeMap<String, SyncState> = BTreeMap::new();
+    let mut pending: BTreeSet<String> = documents_to_sync(till, &response.store_docs)?;
+    for id in &pending {
+        states.insert(id.clone(), till.sync_state(id, PEER)?);
+    }
+    while !pending.is_empty() {
+        if report.exchanges >= MAX_EXCHANGES {
+            return Err(SyncError::Protocol(format!(
+                "no agreement after {MAX_EXCHANGES} exchanges"
+            )));
+        }
+        let mut batch = Vec::new();
+        for id in pending.iter().take(MAX_DOCS_PER_BATCH) {
+            let state = states
+                .get_mut(id)
+                .expect("state loaded for every pending document");
+            if let Some(message) = till.generate_sync_message(id, state)? {
+                batch.push(DocMessage {
+                    doc_id: id.clone(),
+                    message,
+                });
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let sent: BTreeSet<String> = batch.iter().map(|m| m.doc_id.clone()).collect();
+        response = exchange(client, till, batch, &mut report).await?;
+        for message in &response.docs {
+            let Some(state) = states.get_mut(&message.doc_id) else {
+                return Err(SyncError::Protocol(format!(
+                    "message for {} that was not asked about",
+                    message.doc_id
+                )));
+            };
+            report.records_received +=
+                till.receive_sync_message(&message.doc_id, PEER, state, &message.message)?;
+            report.messages_received += 1;
+        }
+        // Documents head office had nothing more to say about, and we nothing more to send, are done.
+        pending.retain(|id| sent.contains(id));
+    }
+    report.records_received += till.project_all()?;
+    // Head office's announced heads after the last exchange tell which of our records it holds.
+    let announced: BTreeMap<&str, &Vec<String>> = response
+        .store_docs
+        .iter()
+        .map(|d| (d.doc_id.as_str(), &d.heads))
+        .collect();
+    for id in till.document_ids()? {
+        if let Some(heads) = announced.get(id.as_str()) {
+            till.confirm_if_hq_has(&id, heads)?;
+        }
+    }
+    report.catalogue_version = till.device()?.catalogue_version;
+    report.bytes_sent = client.bytes_sent.load(Ordering::Relaxed) - start_sent;
+    report.bytes_received = client.bytes_received.load(Ordering::Relaxed) - start_received;
+    Ok(report)
+}
+
+/// Documents whose heads differ between this till and head office, or that only one side has.
+fn documents_to_sync(
+    till: &mut Till,
+    announced: &[DocHeads],
+) -> Result<BTreeSet<String>, SyncError> {
+    let mut out = BTreeSet::new();
+    let local: BTreeSet<String> = till.document_ids()?.into_iter().collect();
+    for doc in announced {
+        if !local.contains(&doc.doc_id) || till.document_heads(&doc.doc_id)? != doc.heads {
+            out.insert(doc.doc_id.clone());
+        }
+    }
+    let announced_ids: BTreeSet<&str> = announced.iter().map(|d| d.doc_id.as_str()).collect();
+    out.extend(
+        local
+            .into_iter()
+            .filter(|id| !announced_ids.contains(id.as_str())),
+    );
+    Ok(out)
+}

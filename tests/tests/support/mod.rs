@@ -1,0 +1,150 @@
+//! A real head office on 127.0.0.1:0 inside the test, and real tills talking to it over HTTP.
+
+#![allow(dead_code)]
+
+use kassa_hq::Hq;
+use kassa_protocol::{StockLine, StoreInfo, TaxClassInfo};
+use kassa_store::{LineRequest, SaleRequest, TenderRequest, Till};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::task::JoinHandle;
+
+pub const ADMIN_TOKEN: &str = "test-admin-token";
+
+pub const CATALOGUE: &str = "sku,name,price,tax_class,barcodes,category
+MILK,Whole milk 1 L,1.29,reduced,4006381333931,Dairy
+WINE,Côtes du Rhône rouge 75 cl,8.99,standard,96385074,Wine
+BREAD,Sourdough loaf,2.49,reduced,036000291452,Bakery
+";
+
+pub struct HqServer {
+    pub hq: Arc<Hq>,
+    pub addr: SocketAddr,
+    handle: Option<JoinHandle<()>>,
+    _data: tempfile::TempDir,
+}
+
+impl HqServer {
+    /// Head office with stores AMS1 and RTM1 and the small catalogue.
+    pub async fn start() -> HqServer {
+        let data = tempfile::tempdir().unwrap();
+        let hq = Arc::new(Hq::open(data.path()).unwrap());
+        for code in ["AMS1", "RTM1"] {
+            hq.create_store(&store(code)).unwrap();
+        }
+        hq.import_catalogue_csv(CATALOGUE.as_bytes()).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let handle = spawn(listener, hq.clone());
+        HqServer {
+            hq,
+            addr,
+            handle: Some(handle),
+            _data: data,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Takes head office off the network (the process stays, like a cut cable).
+    pub async fn stop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.abort();
+            let _ = handle.await;
+        }
+    }
+
+    /// Puts it back on the same address.
+    pub async fn restart(&mut self) {
+        let listener = tokio::net::TcpListener::bind(self.addr).await.unwrap();
+        self.handle = Some(spawn(listener, self.hq.clone()));
+    }
+
+    pub fn receive(&self, store: &str, sku: &str, quantity: i64) {
+        self.hq
+            .record_stock(
+                store,
+                kassa_hq::MovementKind::Receipt,
+                &[StockLine {
+                    sku: sku.into(),
+                    quantity,
+                }],
+                None,
+            )
+            .unwrap();
+    }
+
+    pub fn sales_at_hq(&self, store: &str, day: &str) -> usize {
+        self.hq.sales_feed(store, day).unwrap().sales.len()
+    }
+
+    /// A fresh till enrolled as `till_no` of `store`, synced once.
+    pub async fn enrolled_till(&self, store: &str, till_no: u16) -> Till {
+        let mut till = Till::open_in_memory()
+            .unwrap()
+            .with_clock(clock("2026-11-23T09:00:00+01:00"));
+        let code = self.hq.create_enroll_code(store, till_no).unwrap().code;
+        kassa_sync::enroll(&mut till, &self.url(), &code)
+            .await
+            .unwrap();
+        kassa_sync::sync_once(&mut till).await.unwrap();
+        till
+    }
+}
+
+impl Drop for HqServer {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.abort();
+        }
+    }
+}
+
+fn spawn(listener: tokio::net::TcpListener, hq: Arc<Hq>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let _ = kassa_hq::serve(listener, hq, ADMIN_TOKEN.to_string()).await;
+    })
+}
+
+pub fn store(code: &str) -> StoreInfo {
+    let class = |code: &str, rate_bp| TaxClassInfo {
+        code: code.into(),
+        name: code.into(),
+        rate_bp,
+    };
+    StoreInfo {
+        code: code.into(),
+        name: format!("Store {code}"),
+        currency: "EUR".into(),
+        tax_mode: "inclusive".into(),
+        cash_increment: 5,
+        tax_classes: vec![
+            class("standard", 2100),
+            class("reduced", 900),
+            class("zero", 0),
+        ],
+    }
+}
+
+pub fn clock(rfc3339: &str) -> Arc<kassa_store::FixedClock> {
+    Arc::new(kassa_store::FixedClock(
+        chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap(),
+    ))
+}
+
+pub fn cash_sale(lines: &[(&str, i64)]) -> SaleRequest {
+    SaleRequest {
+        lines: lines
+            .iter()
+            .map(|(code, qty)| LineRequest::new(*code, *qty))
+            .collect(),
+        discount: None,
+        tenders: vec![TenderRequest {
+            kind: kassa_domain::TenderKind::Cash,
+            amount: None,
+            reference: None,
+        }],
+    }
+}
