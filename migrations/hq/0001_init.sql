@@ -87,3 +87,15 @@ CREATE TABLE stock_levels (
     PRIMARY KEY (store, sku)
 ) WITHOUT ROWID;
 CREATE INDEX stock_levels_sku ON stock_levels (sku);
+
+-- When head office opens stock epoch N+1, its baseline includes each writer's movements in epoch
+-- N as they stood then. Movements that reach epoch N later are carried into the current epoch,
+-- and this row moves up with them, so nothing is counted twice or lost.
+CREATE TABLE epoch_included (
+    store  TEXT    NOT NULL,
+    epoch  INTEGER NOT NULL,               -- the old epoch these movements belong to
+    writer TEXT    NOT NULL,
+    sku    TEXT    NOT NULL,
+    qty    INTEGER NOT NULL,
+    PRIMARY KEY (store, epoch, writer, sku)
+) WITHOUT ROWID;

@@ -4,6 +4,7 @@
 
 mod admin;
 mod catalogue;
+mod epochs;
 mod error;
 mod hq;
 mod http;
@@ -12,6 +13,7 @@ pub mod storage;
 mod sync;
 pub mod tokens;
 
+pub use epochs::{EPOCH_MAX_AGE_DAYS, EPOCH_MAX_BYTES};
 pub use error::HqError;
 pub use hq::Hq;
 pub use http::{router, serve};

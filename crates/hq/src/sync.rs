@@ -1,6 +1,7 @@
 //! `POST /v1/sync`: apply a till's batch of sync messages all-or-nothing, answer with head
 //! office's messages, announce the store's documents, and send catalogue changes.
 
+use crate::epochs::{carry_late_movements, epoch_due, open_epoch};
 use crate::error::HqError;
 use crate::hq::{now, Hq};
 use crate::storage::{Device, SyncWrite};
@@ -131,7 +132,52 @@ impl Hq {
                 _ => {}
             }
         }
+        // Movements that reached a closed epoch are carried into the current one.
+        let current_id = DocId::Stock {
+            store: device.store.clone(),
+            epoch: store.stock_epoch,
+        };
+        let mut current = match applied.iter().find(|(id, ..)| *id == current_id) {
+            Some((_, doc, ..)) => doc.clone(),
+            None => inner.document(&current_id)?,
+        };
+        let mut carried = false;
+        for (id, doc, _, _, changed) in &applied {
+            if let (DocId::Stock { epoch, .. }, true) = (id, *changed) {
+                if *epoch < store.stock_epoch {
+                    carried |= carry_late_movements(
+                        &inner,
+                        &device.store,
+                        *epoch,
+                        doc,
+                        &mut current,
+                        &mut write,
+                    )?;
+                }
+            }
+        }
+        if carried {
+            write.stock_levels = Some(read_levels(&current)?.on_hand());
+            write
+                .documents
+                .retain(|(doc_id, ..)| *doc_id != current_id.to_string());
+            write.documents.push((
+                current_id.to_string(),
+                current.save(),
+                heads_hex(&mut current),
+            ));
+        }
         inner.storage.apply_sync(write)?;
+        if carried {
+            inner.docs.insert(current_id.to_string(), current.clone());
+            for entry in applied.iter_mut().filter(|(id, ..)| *id == current_id) {
+                // The till's copy of the current epoch must see the carried movements too.
+                entry.1 = current.clone();
+                if let Some(message) = generate_message(&mut entry.1, &mut entry.2) {
+                    entry.3 = Some(message);
+                }
+            }
+        }
         let mut replies = Vec::new();
         for (id, doc, _, reply, _) in applied {
             if let Some(message) = reply {
@@ -143,6 +189,10 @@ impl Hq {
             inner.docs.insert(id.to_string(), doc);
         }
 
+        if epoch_due(&inner, &device.store)? {
+            open_epoch(&mut inner, &device.store)?;
+        }
+        let store = inner.store_row(&device.store)?;
         let store_docs = inner.storage.document_heads(&device.store)?;
         let (version, products) = inner.storage.catalogue_since(request.catalogue_since)?;
         let catalogue =

@@ -145,11 +145,15 @@ fn a_failure_inside_the_transaction_leaves_nothing_behind() {
     till.connection()
         .execute_batch("CREATE TEMP TRIGGER fail_tenders BEFORE INSERT ON sale_tenders BEGIN SELECT RAISE(ABORT, 'injected failure'); END;")
         .unwrap();
+    let chunks_before = count(&till, "documents");
+    let stock_before = till.stock_on_hand("WINE").unwrap();
     let err = till
         .complete_sale(&sale(&[("WINE", 1), ("BREAD", 2)], vec![cash(None)]))
         .unwrap_err();
     assert!(matches!(err, StoreError::Sqlite(_)), "{err}");
     assert!(!err.is_bad_input());
+    assert_eq!(count(&till, "documents"), chunks_before, "no document change was stored");
+    assert_eq!(till.stock_on_hand("WINE").unwrap(), stock_before, "nor kept in memory");
     for (table, want) in [
         ("sales", 1),
         ("sale_lines", 1),

@@ -39,13 +39,16 @@ pub struct SyncWrite {
     pub voids: Vec<VoidRecord>,
     /// Replaces the store's stock levels when present.
     pub stock_levels: Option<BTreeMap<String, i64>>,
+    /// (old epoch, writer, sku, quantity now included in a later epoch): replaces the row.
+    pub included: Vec<(u32, String, String, i64)>,
+    /// Moves the store to this stock epoch.
+    pub new_epoch: Option<u32>,
 }
 
 pub trait HqStorage: Send {
     fn create_store(&mut self, store: &StoreInfo, now: &str) -> Result<(), HqError>;
     fn store(&self, code: &str) -> Result<Option<StoreRow>, HqError>;
     fn stores(&self) -> Result<Vec<StoreRow>, HqError>;
-    fn set_stock_epoch(&mut self, store: &str, epoch: u32, opened_at: &str) -> Result<(), HqError>;
 
     fn add_enroll_code(
         &mut self,
@@ -80,6 +83,15 @@ pub trait HqStorage: Send {
     /// The current version and the products changed after `since`.
     fn catalogue_since(&self, since: i64) -> Result<(i64, Vec<Product>), HqError>;
     fn product(&self, sku: &str) -> Result<Option<Product>, HqError>;
+
+    /// What a later epoch's baseline (and carried movements) include of `epoch`: writer -> sku -> qty.
+    fn epoch_included(
+        &self,
+        store: &str,
+        epoch: u32,
+    ) -> Result<BTreeMap<String, BTreeMap<String, i64>>, HqError>;
+    /// Size in bytes of a stored document.
+    fn document_size(&self, doc_id: &str) -> Result<Option<usize>, HqError>;
 
     fn sales(&self, store: &str, day: &str) -> Result<(Vec<SaleRecord>, Vec<VoidRecord>), HqError>;
     fn stock_of(&self, sku: &str) -> Result<Vec<StockAtStore>, HqError>;

@@ -6,6 +6,7 @@ use kassa_domain::Product;
 use kassa_protocol::{StockAtStore, StoreInfo, TaxClassInfo};
 use kassa_replica::ledger::{SaleRecord, VoidRecord};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 const MIGRATIONS: &[&str] = &[include_str!("../../../../migrations/hq/0001_init.sql")];
@@ -142,14 +143,6 @@ impl HqStorage for SqliteStorage {
             .query_map([], store_row)?
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter().map(finish_store).collect()
-    }
-
-    fn set_stock_epoch(&mut self, store: &str, epoch: u32, opened_at: &str) -> Result<(), HqError> {
-        self.conn.execute(
-            "UPDATE stores SET stock_epoch = ?2, epoch_opened_at = ?3 WHERE code = ?1",
-            params![store, epoch, opened_at],
-        )?;
-        Ok(())
     }
 
     fn add_enroll_code(
@@ -302,6 +295,18 @@ impl HqStorage for SqliteStorage {
                 .execute(params![write.store, sku, on_hand])?;
             }
         }
+        for (epoch, writer, sku, qty) in &write.included {
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO epoch_included (store, epoch, writer, sku, qty) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![write.store, epoch, writer, sku, qty])?;
+        }
+        if let Some(epoch) = write.new_epoch {
+            tx.execute(
+                "UPDATE stores SET stock_epoch = ?2, epoch_opened_at = ?3 WHERE code = ?1",
+                params![write.store, epoch, write.now],
+            )?;
+        }
         tx.execute(
             "UPDATE stores SET last_sync_at = ?2 WHERE code = ?1",
             params![write.store, write.now],
@@ -361,6 +366,38 @@ impl HqStorage for SqliteStorage {
             })
             .optional()?;
         Ok(row.map(|p| serde_json::from_str(&p)).transpose()?)
+    }
+
+    fn epoch_included(
+        &self,
+        store: &str,
+        epoch: u32,
+    ) -> Result<BTreeMap<String, BTreeMap<String, i64>>, HqError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT writer, sku, qty FROM epoch_included WHERE store = ?1 AND epoch = ?2",
+        )?;
+        let rows = stmt.query_map(params![store, epoch], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        let mut out: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+        for row in rows {
+            let (writer, sku, qty) = row?;
+            out.entry(writer).or_default().insert(sku, qty);
+        }
+        Ok(out)
+    }
+
+    fn document_size(&self, doc_id: &str) -> Result<Option<usize>, HqError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT length(bytes) FROM documents WHERE doc_id = ?1")?
+            .query_row([doc_id], |r| r.get::<_, i64>(0))
+            .optional()?
+            .map(|n| usize::try_from(n).unwrap_or(0)))
     }
 
     fn sales(&self, store: &str, day: &str) -> Result<(Vec<SaleRecord>, Vec<VoidRecord>), HqError> {

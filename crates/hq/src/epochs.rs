@@ -1,0 +1,111 @@
+//! Stock epochs: no stock document grows without bound. Head office opens epoch N+1 weekly or
+//! when epoch N's document passes a size, with a baseline of the merged counts; movements that
+//! reach an old epoch late (a till that was offline) are carried into the current one.
+
+use crate::error::HqError;
+use crate::hq::{now, Hq, Inner};
+use crate::storage::SyncWrite;
+use kassa_replica::stock::{read_levels, record_movement, set_baseline};
+use kassa_replica::{heads_hex, AutoCommit, DocId};
+
+/// An epoch older than this is closed at the next sync of its store.
+pub const EPOCH_MAX_AGE_DAYS: i64 = 7;
+/// A stock document larger than this is closed at the next sync of its store.
+pub const EPOCH_MAX_BYTES: usize = 1_000_000;
+/// The writer under which late movements are carried into the current epoch.
+const CARRIED: &str = "carried";
+
+impl Hq {
+    /// Closes the store's current stock epoch and opens the next. Returns the new epoch.
+    pub fn open_stock_epoch(&self, store: &str) -> Result<u32, HqError> {
+        let mut inner = self.lock();
+        open_epoch(&mut inner, store)
+    }
+}
+
+pub(crate) fn open_epoch(inner: &mut Inner, store: &str) -> Result<u32, HqError> {
+    let row = inner.store_row(store)?;
+    let old_id = DocId::Stock {
+        store: store.to_string(),
+        epoch: row.stock_epoch,
+    };
+    let levels = read_levels(&inner.document(&old_id)?)?;
+    let next = row
+        .stock_epoch
+        .checked_add(1)
+        .ok_or_else(|| HqError::Corrupt("stock epoch overflow".into()))?;
+    let new_id = DocId::Stock {
+        store: store.to_string(),
+        epoch: next,
+    };
+    let mut doc = inner.document(&new_id)?;
+    let on_hand = levels.on_hand();
+    set_baseline(&mut doc, &on_hand)?;
+    let now = now();
+    let mut write = SyncWrite {
+        store: store.to_string(),
+        now,
+        new_epoch: Some(next),
+        stock_levels: Some(on_hand),
+        ..SyncWrite::default()
+    };
+    for (writer, per_sku) in &levels.movements {
+        for (sku, qty) in per_sku {
+            write
+                .included
+                .push((row.stock_epoch, writer.clone(), sku.clone(), *qty));
+        }
+    }
+    write
+        .documents
+        .push((new_id.to_string(), doc.save(), heads_hex(&mut doc)));
+    inner.storage.apply_sync(write)?;
+    inner.docs.insert(new_id.to_string(), doc);
+    Ok(next)
+}
+
+/// Carries what arrived late in an old epoch's document into `current` (head office's "carried"
+/// counters), adding the rows that record it to `write`. Returns whether anything moved.
+pub(crate) fn carry_late_movements(
+    inner: &Inner,
+    store: &str,
+    old_epoch: u32,
+    old: &AutoCommit,
+    current: &mut AutoCommit,
+    write: &mut SyncWrite,
+) -> Result<bool, HqError> {
+    let levels = read_levels(old)?;
+    let included = inner.storage.epoch_included(store, old_epoch)?;
+    let mut moved = false;
+    for (writer, per_sku) in &levels.movements {
+        for (sku, qty) in per_sku {
+            let already = included
+                .get(writer)
+                .and_then(|m| m.get(sku))
+                .copied()
+                .unwrap_or(0);
+            if *qty != already {
+                record_movement(current, CARRIED, sku, qty - already)?;
+                write
+                    .included
+                    .push((old_epoch, writer.clone(), sku.clone(), *qty));
+                moved = true;
+            }
+        }
+    }
+    Ok(moved)
+}
+
+/// True when the store's current epoch is due to be closed.
+pub(crate) fn epoch_due(inner: &Inner, store: &str) -> Result<bool, HqError> {
+    let row = inner.store_row(store)?;
+    let opened = chrono::DateTime::parse_from_rfc3339(&row.epoch_opened_at)
+        .map_err(|e| HqError::Corrupt(e.to_string()))?;
+    let age = chrono::Utc::now().signed_duration_since(opened);
+    let id = DocId::Stock {
+        store: store.to_string(),
+        epoch: row.stock_epoch,
+    };
+    let size = inner.storage.document_size(&id.to_string())?.unwrap_or(0);
+    Ok(age.num_days() >= EPOCH_MAX_AGE_DAYS || size > EPOCH_MAX_BYTES)
+}
