@@ -99,6 +99,11 @@ impl Hq {
         Ok(record)
     }
 
+    /// Every document of a store with its heads (what a sync announces).
+    pub fn document_heads(&self, store: &str) -> Result<Vec<(String, Vec<String>)>, HqError> {
+        self.lock().storage.document_heads(store)
+    }
+
     pub fn stock_availability(&self, sku: &str) -> Result<StockAvailability, HqError> {
         Ok(StockAvailability {
             sku: sku.to_string(),

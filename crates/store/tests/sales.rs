@@ -152,8 +152,16 @@ fn a_failure_inside_the_transaction_leaves_nothing_behind() {
         .unwrap_err();
     assert!(matches!(err, StoreError::Sqlite(_)), "{err}");
     assert!(!err.is_bad_input());
-    assert_eq!(count(&till, "documents"), chunks_before, "no document change was stored");
-    assert_eq!(till.stock_on_hand("WINE").unwrap(), stock_before, "nor kept in memory");
+    assert_eq!(
+        count(&till, "documents"),
+        chunks_before,
+        "no document change was stored"
+    );
+    assert_eq!(
+        till.stock_on_hand("WINE").unwrap(),
+        stock_before,
+        "nor kept in memory"
+    );
     for (table, want) in [
         ("sales", 1),
         ("sale_lines", 1),

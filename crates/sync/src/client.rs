@@ -1,9 +1,10 @@
 //! HTTP to head office: JSON bodies, bearer token, clear errors.
 
 use crate::error::SyncError;
-use kassa_protocol::ErrorBody;
+use kassa_protocol::{ErrorBody, SyncRequest, SyncResponse};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -97,6 +98,36 @@ impl HqClient {
             });
         }
         serde_json::from_slice(&body).map_err(|e| SyncError::Protocol(e.to_string()))
+    }
+}
+
+/// How a till reaches head office's sync endpoint: over HTTP ([`HqClient`]) or, in tests, in
+/// the same process.
+pub trait HqLink {
+    fn sync(
+        &self,
+        request: &SyncRequest,
+    ) -> impl Future<Output = Result<SyncResponse, SyncError>> + Send;
+
+    /// Bytes sent and received so far (0 when the link does not count).
+    fn bytes_moved(&self) -> (usize, usize) {
+        (0, 0)
+    }
+}
+
+impl HqLink for HqClient {
+    fn sync(
+        &self,
+        request: &SyncRequest,
+    ) -> impl Future<Output = Result<SyncResponse, SyncError>> + Send {
+        self.post("/v1/sync", request)
+    }
+
+    fn bytes_moved(&self) -> (usize, usize) {
+        (
+            self.bytes_sent.load(Ordering::Relaxed),
+            self.bytes_received.load(Ordering::Relaxed),
+        )
     }
 }
 

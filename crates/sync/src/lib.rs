@@ -8,7 +8,7 @@ mod error;
 mod round;
 
 pub use backoff::Backoff;
-pub use client::HqClient;
+pub use client::{HqClient, HqLink};
 pub use enroll::enroll;
 pub use error::SyncError;
 pub use round::{sync_once, sync_with, SyncReport};

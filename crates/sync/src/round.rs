@@ -3,7 +3,7 @@
 //! (document, peer) after every received message, so a lost response costs a retry, never a
 //! duplicate: records are keyed by id and Automerge applies a change once.
 
-use crate::client::HqClient;
+use crate::client::{HqClient, HqLink};
 use crate::error::SyncError;
 use kassa_domain::CsvProduct;
 use kassa_protocol::{
@@ -13,7 +13,6 @@ use kassa_replica::SyncState;
 use kassa_store::Till;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::Ordering;
 
 /// The peer name head office's sync states are stored under on a till.
 const PEER: &str = "hq";
@@ -44,8 +43,9 @@ pub async fn sync_once(till: &mut Till) -> Result<SyncReport, SyncError> {
     sync_with(till, &client).await
 }
 
-/// [`sync_once`] with a given client (tests use it to lose responses).
-pub async fn sync_with(till: &mut Till, client: &HqClient) -> Result<SyncReport, SyncError> {
+/// [`sync_once`] over a given link to head office (tests use it to lose responses, or to talk to
+/// an in-process head office).
+pub async fn sync_with<L: HqLink>(till: &mut Till, client: &L) -> Result<SyncReport, SyncError> {
     let result = round(till, client).await;
     let outcome = match &result {
         Ok(_) => Ok(()),
@@ -58,7 +58,7 @@ pub async fn sync_with(till: &mut Till, client: &HqClient) -> Result<SyncReport,
 }
 
 async fn exchange(
-    client: &HqClient,
+    client: &impl HqLink,
     till: &mut Till,
     docs: Vec<DocMessage>,
     report: &mut SyncReport,
@@ -66,15 +66,12 @@ async fn exchange(
     let catalogue_since = till.device()?.catalogue_version;
     report.exchanges += 1;
     report.messages_sent += docs.len();
-    let response: SyncResponse = client
-        .post(
-            "/v1/sync",
-            &SyncRequest {
-                protocol: PROTOCOL_VERSION,
-                docs,
-                catalogue_since,
-            },
-        )
+    let response = client
+        .sync(&SyncRequest {
+            protocol: PROTOCOL_VERSION,
+            docs,
+            catalogue_since,
+        })
         .await?;
     if response.protocol != PROTOCOL_VERSION {
         return Err(SyncError::Protocol(format!(
@@ -99,9 +96,8 @@ async fn exchange(
     Ok(response)
 }
 
-async fn round(till: &mut Till, client: &HqClient) -> Result<SyncReport, SyncError> {
-    let start_sent = client.bytes_sent.load(Ordering::Relaxed);
-    let start_received = client.bytes_received.load(Ordering::Relaxed);
+async fn round(till: &mut Till, client: &impl HqLink) -> Result<SyncReport, SyncError> {
+    let (start_sent, start_received) = client.bytes_moved();
     let mut report = SyncReport::default();
 
     let mut response = exchange(client, till, Vec::new(), &mut report).await?;
@@ -160,8 +156,9 @@ async fn round(till: &mut Till, client: &HqClient) -> Result<SyncReport, SyncErr
         }
     }
     report.catalogue_version = till.device()?.catalogue_version;
-    report.bytes_sent = client.bytes_sent.load(Ordering::Relaxed) - start_sent;
-    report.bytes_received = client.bytes_received.load(Ordering::Relaxed) - start_received;
+    let (sent, received) = client.bytes_moved();
+    report.bytes_sent = sent - start_sent;
+    report.bytes_received = received - start_received;
     Ok(report)
 }
 
