@@ -1,0 +1,162 @@
+//! The real `kassa` binary against a real head office on loopback: enroll, sync, status,
+//! rebuild --verify, and the bad-input cases of each.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+fn kassa(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kassa"))
+        .env_remove("KASSA_DB")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn json(output: Output) -> Value {
+    assert!(
+        output.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).to_string()
+}
+
+/// Head office with store AMS1 and a small catalogue, serving on a background thread.
+fn head_office() -> (Arc<kassa_hq::Hq>, String, tempfile::TempDir) {
+    let data = tempfile::tempdir().unwrap();
+    let hq = Arc::new(kassa_hq::Hq::open(data.path()).unwrap());
+    let class = |code: &str, rate_bp| kassa_protocol::TaxClassInfo {
+        code: code.into(),
+        name: code.into(),
+        rate_bp,
+    };
+    hq.create_store(&kassa_protocol::StoreInfo {
+        code: "AMS1".into(),
+        name: "Amsterdam".into(),
+        currency: "EUR".into(),
+        tax_mode: "inclusive".into(),
+        cash_increment: 5,
+        tax_classes: vec![
+            class("standard", 2100),
+            class("reduced", 900),
+            class("zero", 0),
+        ],
+    })
+    .unwrap();
+    hq.import_catalogue_csv(b"sku,name,price,tax_class\nMILK,Whole milk 1 L,1.29,reduced\nWINE,Red wine,8.99,standard\n").unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = hq.clone();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            listener.set_nonblocking(true).unwrap();
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let _ = kassa_hq::serve(listener, server, "admin".into()).await;
+        });
+    });
+    (hq, url, data)
+}
+
+#[test]
+fn enroll_sell_sync_status_and_verify() {
+    let (hq, url, _data) = head_office();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.db");
+
+    let bad = kassa(&db, &["enroll", "--hq", &url, "--code", "NOPE-NOPE-NOPE"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("401"), "{}", stderr(&bad));
+    let bad = kassa(&db, &["enroll", "--hq", "ftp://x", "--code", "X"]);
+    assert_eq!(bad.status.code(), Some(2));
+
+    let code = hq.create_enroll_code("AMS1", 4).unwrap().code;
+    let enrolled = json(kassa(
+        &db,
+        &["--json", "enroll", "--hq", &url, "--code", &code],
+    ));
+    assert_eq!(
+        (enrolled["store"].as_str(), enrolled["till_no"].as_u64()),
+        (Some("AMS1"), Some(4))
+    );
+    let status = json(kassa(&db, &["--json", "status"]));
+    assert_eq!(status["enrolled"], true);
+
+    let first = json(kassa(&db, &["--json", "sync"]));
+    assert_eq!(
+        first["products_updated"], 2,
+        "the catalogue arrives with the first sync"
+    );
+    json(kassa(&db, &["--json", "sell", "MILKx2", "--pay", "cash"]));
+    json(kassa(
+        &db,
+        &["--json", "sell", "WINE", "--pay", "card:8.99:T1"],
+    ));
+    let status = json(kassa(&db, &["--json", "status"]));
+    assert_eq!(
+        (
+            status["pending_sales"].as_i64(),
+            status["pending_amount"].as_i64()
+        ),
+        (Some(2), Some(260 + 899))
+    );
+
+    let report = json(kassa(&db, &["--json", "sync"]));
+    assert_eq!(report["pending_sales"], 0);
+    let status = json(kassa(&db, &["--json", "status"]));
+    assert_eq!(
+        (status["online"].as_bool(), status["pending_sales"].as_i64()),
+        (Some(true), Some(0))
+    );
+    let day = chrono::Local::now().date_naive().to_string();
+    assert_eq!(hq.sales_feed("AMS1", &day).unwrap().sales.len(), 2);
+
+    let verified = json(kassa(&db, &["--json", "rebuild", "--verify"]));
+    assert_eq!(verified["sales_in_documents"], 2);
+    assert_eq!(verified["differences"].as_array().unwrap().len(), 0);
+    let stock = json(kassa(&db, &["--json", "stock", "MILK"]));
+    assert_eq!(stock["on_hand"], -2);
+}
+
+#[test]
+fn rebuild_verify_exits_1_on_a_difference_and_sync_says_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.db");
+    json(kassa(&db, &["--json", "demo", "--products", "50"]));
+    json(kassa(
+        &db,
+        &["--json", "sell", "D000001", "--pay", "cash:100"],
+    ));
+    assert!(kassa(&db, &["rebuild", "--verify"]).status.success());
+    let not_enrolled = kassa(&db, &["sync"]);
+    assert_eq!(not_enrolled.status.code(), Some(2));
+    assert!(
+        stderr(&not_enrolled).contains("not enrolled"),
+        "{}",
+        stderr(&not_enrolled)
+    );
+
+    // Lose the document chunks behind the till's back: the projection no longer matches.
+    {
+        let sqlite = kassa_store::Till::open(&db).unwrap();
+        sqlite
+            .connection()
+            .execute("DELETE FROM documents WHERE doc_id LIKE 'ledger/%'", [])
+            .unwrap();
+    }
+    let output = kassa(&db, &["rebuild", "--verify"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("in no document"));
+}
