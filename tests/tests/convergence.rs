@@ -64,6 +64,9 @@ fn product(sku: &str, price: i64) -> Product {
     }
 }
 
+/// A sale a till rang up: receipt number, (sku, quantity) lines, and whether it was voided.
+type Rung = (String, Vec<(String, i64)>, bool);
+
 struct World {
     hq: Arc<Hq>,
     tills: Vec<(Till, InProcess)>,
@@ -72,8 +75,8 @@ struct World {
     voids: usize,
     expected_stock: BTreeMap<String, i64>,
     prices: BTreeMap<String, i64>,
-    /// Receipt numbers per till, and whether each was voided.
-    rung: Vec<Vec<(String, Vec<(String, i64)>, bool)>>,
+    /// What each till rang up, in order.
+    rung: Vec<Vec<Rung>>,
 }
 
 impl World {
@@ -292,7 +295,7 @@ proptest! {
         for (t, (till, _)) in world.tills.iter_mut().enumerate() {
             prop_assert_eq!(till.rebuild_verify().unwrap().differences, Vec::<String>::new());
             let ids = till.document_ids().unwrap();
-            prop_assert_eq!(ids.iter().cloned().collect::<Vec<_>>(), hq_heads.keys().cloned().collect::<Vec<_>>(), "till {} holds every document", t + 1);
+            prop_assert_eq!(ids.to_vec(), hq_heads.keys().cloned().collect::<Vec<_>>(), "till {} holds every document", t + 1);
             for id in ids {
                 prop_assert_eq!(&till.document_heads(&id).unwrap(), &hq_heads[&id], "till {} heads of {}", t + 1, id);
             }

@@ -10,8 +10,10 @@ use kassa_replica::{heads_hex, AutoCommit, DocId};
 
 /// An epoch older than this is closed at the next sync of its store.
 pub const EPOCH_MAX_AGE_DAYS: i64 = 7;
-/// A stock document larger than this is closed at the next sync of its store.
-pub const EPOCH_MAX_BYTES: usize = 1_000_000;
+/// A stock document larger than this is closed at the next sync of its store. Load time grows
+/// with the number of counter increments, not bytes: a week of 1,000 three-line sales a day
+/// measured 49 KB and 23 ms to load (docs/BENCHMARKS.md), so the bound is about two such days.
+pub const EPOCH_MAX_BYTES: usize = 16 * 1024;
 /// The writer under which late movements are carried into the current epoch.
 const CARRIED: &str = "carried";
 

@@ -45,6 +45,11 @@ enum Command {
     Stock(StockCommand),
     /// Print the admin token (made on first use, kept in the data directory).
     AdminToken,
+    /// Set up demo store AMS1 with a generated catalogue and stock of every product.
+    Demo {
+        #[arg(long, default_value_t = 5_000)]
+        products: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -239,6 +244,48 @@ fn run(cli: Cli) -> Result<(), HqError> {
                 &parse_lines(&lines)?,
                 None,
             )?);
+            Ok(())
+        }
+        Command::Demo { products } => {
+            if !(1..=300_000).contains(&products) {
+                return Err(HqError::BadRequest(
+                    "--products must be between 1 and 300000".into(),
+                ));
+            }
+            let hq = open()?;
+            let tax_classes = kassa_domain::demo_catalogue::DEMO_TAX_CLASSES
+                .iter()
+                .map(|(code, name, bp)| TaxClassInfo {
+                    code: code.to_string(),
+                    name: name.to_string(),
+                    rate_bp: *bp,
+                })
+                .collect();
+            hq.create_store(&StoreInfo {
+                code: "AMS1".into(),
+                name: "Kassa Demo Amsterdam".into(),
+                currency: "EUR".into(),
+                tax_mode: "inclusive".into(),
+                cash_increment: 5,
+                tax_classes,
+            })?;
+            let catalogue: Vec<_> =
+                kassa_domain::demo_catalogue::demo_catalogue(products).collect();
+            let (version, count) = hq.import_catalogue(&catalogue)?;
+            let lines: Vec<StockLine> = catalogue
+                .iter()
+                .map(|p| StockLine {
+                    sku: p.sku.clone(),
+                    quantity: 24,
+                })
+                .collect();
+            hq.record_stock(
+                "AMS1",
+                kassa_hq::MovementKind::Receipt,
+                &lines,
+                Some("demo opening stock".into()),
+            )?;
+            println!("demo store AMS1: catalogue version {version} with {count} products, 24 of each in stock");
             Ok(())
         }
         Command::AdminToken => {

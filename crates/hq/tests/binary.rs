@@ -1,0 +1,186 @@
+//! The real `kassa-hq` binary: admin subcommands on a data directory, and `serve`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn hq(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kassa-hq"))
+        .env_remove("KASSA_HQ_ADMIN_TOKEN")
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(output: Output) -> String {
+    assert!(
+        output.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn bad(output: Output, want: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(want), "expected {want:?} in {stderr:?}");
+}
+
+#[test]
+fn admin_subcommands_set_up_a_store() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    let store = ok(hq(
+        d,
+        &[
+            "store",
+            "add",
+            "AMS1",
+            "--currency",
+            "EUR",
+            "--tax-mode",
+            "inclusive",
+            "--cash-increment",
+            "5",
+        ],
+    ));
+    assert!(store.contains("\"AMS1\""), "{store}");
+    bad(
+        hq(
+            d,
+            &[
+                "store",
+                "add",
+                "AMS1",
+                "--currency",
+                "EUR",
+                "--tax-mode",
+                "inclusive",
+            ],
+        ),
+        "exists already",
+    );
+    bad(
+        hq(
+            d,
+            &[
+                "store",
+                "add",
+                "ams 2",
+                "--currency",
+                "EUR",
+                "--tax-mode",
+                "inclusive",
+            ],
+        ),
+        "store code",
+    );
+    bad(
+        hq(
+            d,
+            &[
+                "store",
+                "add",
+                "AMS2",
+                "--currency",
+                "XYZ",
+                "--tax-mode",
+                "inclusive",
+            ],
+        ),
+        "currency",
+    );
+    bad(
+        hq(
+            d,
+            &[
+                "store",
+                "add",
+                "AMS2",
+                "--currency",
+                "EUR",
+                "--tax-mode",
+                "sideways",
+            ],
+        ),
+        "tax mode",
+    );
+
+    let code = ok(hq(d, &["enroll-code", "AMS1", "1"]));
+    assert_eq!(code.trim().len(), 14, "XXXX-XXXX-XXXX: {code}");
+    bad(hq(d, &["enroll-code", "NOPE", "1"]), "no store");
+    bad(hq(d, &["enroll-code", "AMS1", "0"]), "till number");
+
+    let csv = d.join("catalogue.csv");
+    std::fs::write(
+        &csv,
+        "sku,name,price,tax_class\nMILK,Whole milk,1.29,reduced\nWINE,Wine,8.99,standard\n",
+    )
+    .unwrap();
+    assert!(ok(hq(d, &["catalog", "import", csv.to_str().unwrap()])).contains("2 products"));
+    let broken = d.join("broken.csv");
+    std::fs::write(
+        &broken,
+        "sku,name,price,tax_class\nTEA,Tea,2.50,reduced\nCAKE,Cake,abc,reduced\n",
+    )
+    .unwrap();
+    bad(
+        hq(d, &["catalog", "import", broken.to_str().unwrap()]),
+        "line 3",
+    );
+
+    ok(hq(d, &["stock", "receive", "AMS1", "MILKx10", "WINEx3"]));
+    bad(hq(d, &["stock", "receive", "AMS1", "TEAx1"]), "unknown sku");
+    bad(
+        hq(d, &["stock", "receive", "AMS1", "MILKx-4"]),
+        "out of range",
+    );
+    bad(hq(d, &["stock", "receive", "AMS1", "MILK"]), "SKUxQTY");
+    ok(hq(d, &["stock", "count", "AMS1", "MILKx7"]));
+    let token = ok(hq(d, &["admin-token"]));
+    assert_eq!(
+        token.trim(),
+        ok(hq(d, &["admin-token"])).trim(),
+        "the admin token is kept"
+    );
+}
+
+#[test]
+fn serve_answers_on_its_address() {
+    let data = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kassa-hq"))
+        .arg("--data")
+        .arg(data.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("address printed")
+        .to_string();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    stream
+        .write_all(
+            format!("GET /v1/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.ends_with("ok"), "{response}");
+    let output = hq(data.path(), &["serve", "--listen", "not-an-address"]);
+    bad(output, "cannot listen");
+}
