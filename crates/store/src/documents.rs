@@ -13,6 +13,9 @@ const COMPACT_AFTER_CHUNKS: i64 = 256;
 pub(crate) struct DocumentCache {
     actor: ActorId,
     docs: HashMap<String, AutoCommit>,
+    /// `PRAGMA data_version` when the cache was last known fresh: it changes when another
+    /// connection (the desktop app's background sync) commits, and then the cache is dropped.
+    data_version: Option<i64>,
 }
 
 impl DocumentCache {
@@ -20,6 +23,7 @@ impl DocumentCache {
         DocumentCache {
             actor,
             docs: HashMap::new(),
+            data_version: None,
         }
     }
 
@@ -30,6 +34,11 @@ impl DocumentCache {
 
     /// The document, loaded from its chunks, or a new skeleton if it has none.
     pub fn get(&mut self, conn: &Connection, id: &DocId) -> Result<&mut AutoCommit, StoreError> {
+        let version: i64 = conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
+        if self.data_version != Some(version) {
+            self.docs.clear();
+            self.data_version = Some(version);
+        }
         let key = id.to_string();
         if !self.docs.contains_key(&key) {
             let doc = load(conn, id, self.actor.clone())?;
