@@ -6,9 +6,11 @@ mod client;
 mod enroll;
 mod error;
 mod round;
+mod stock_lookup;
 
 pub use backoff::Backoff;
 pub use client::{HqClient, HqLink};
 pub use enroll::enroll;
 pub use error::SyncError;
 pub use round::{sync_once, sync_with, SyncReport};
+pub use stock_lookup::stock_elsewhere;

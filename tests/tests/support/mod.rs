@@ -148,3 +148,4 @@ pub fn cash_sale(lines: &[(&str, i64)]) -> SaleRequest {
         }],
     }
 }
+pub mod webdriver;

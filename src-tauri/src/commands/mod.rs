@@ -1,0 +1,6 @@
+//! Tauri commands: each one locks the till, calls one `Till` method, and maps errors.
+
+pub mod selling;
+pub mod setup;
+pub mod status;
+pub mod stock;

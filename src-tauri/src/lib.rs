@@ -1,0 +1,58 @@
+//! The Kassa desktop till: thin Tauri commands over the same `Till` service the CLI uses, plus
+//! the background sync loop. [`run`] starts the app; [`app`] wires a builder (tests use it with
+//! `tauri::test::mock_builder()`).
+
+mod commands;
+mod error;
+mod state;
+mod sync_loop;
+
+pub use error::CommandError;
+pub use state::{database_path, TillState};
+
+use tauri::{Builder, Manager, Runtime};
+
+/// Registers Kassa's state, commands and background sync on `builder`.
+pub fn app<R: Runtime>(builder: Builder<R>, state: TillState) -> Builder<R> {
+    builder
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::setup::app_info,
+            commands::setup::enroll_till,
+            commands::setup::set_up_standalone,
+            commands::selling::find_item,
+            commands::selling::search_items,
+            commands::selling::price_basket,
+            commands::selling::complete_sale,
+            commands::selling::void_last_sale,
+            commands::selling::quick_cash,
+            commands::selling::parse_amount,
+            commands::selling::parse_discount,
+            commands::status::sync_status,
+            commands::status::sync_now,
+            commands::stock::stock_lookup,
+        ])
+        .setup(|app| {
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let state = handle.state::<TillState>();
+                sync_loop::run(state.inner()).await;
+            });
+            Ok(())
+        })
+}
+
+/// Starts the desktop app on the till database from `KASSA_DB` or the platform data directory.
+pub fn run() {
+    let state = match TillState::open(&database_path()) {
+        Ok(state) => state,
+        Err(e) => {
+            eprintln!("kassa-till: cannot open the till database: {}", e.message);
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = app(tauri::Builder::default(), state).run(tauri::generate_context!()) {
+        eprintln!("kassa-till: {e}");
+        std::process::exit(1);
+    }
+}

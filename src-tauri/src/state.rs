@@ -1,0 +1,53 @@
+//! What the app holds: the till the cashier sells on, and a second connection to the same
+//! database for background sync, so a slow network never blocks the till.
+
+use crate::error::CommandError;
+use kassa_store::Till;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+pub struct TillState {
+    pub path: PathBuf,
+    selling: Mutex<Till>,
+    /// Opened on first use: the sync loop's own connection.
+    pub syncing: tokio::sync::Mutex<Option<Till>>,
+    /// Wakes the sync loop early ("sync now", or right after a sale).
+    pub wake: tokio::sync::Notify,
+    pub online_interval: Duration,
+    pub max_backoff: Duration,
+}
+
+/// `KASSA_DB`, as the CLI reads it, else the platform data directory.
+pub fn database_path() -> PathBuf {
+    if let Some(path) = std::env::var_os("KASSA_DB").filter(|p| !p.is_empty()) {
+        return PathBuf::from(path);
+    }
+    let dir = dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("kassa");
+    let _ = std::fs::create_dir_all(&dir);
+    dir.join("till.db")
+}
+
+fn seconds_from_env(name: &str, default: u64) -> Duration {
+    let secs = std::env::var(name).ok().and_then(|v| v.parse().ok()).filter(|s| *s > 0).unwrap_or(default);
+    Duration::from_secs(secs)
+}
+
+impl TillState {
+    pub fn open(path: &Path) -> Result<TillState, CommandError> {
+        let till = Till::open(path)?;
+        Ok(TillState {
+            path: path.to_path_buf(),
+            selling: Mutex::new(till),
+            syncing: tokio::sync::Mutex::new(None),
+            wake: tokio::sync::Notify::new(),
+            online_interval: seconds_from_env("KASSA_SYNC_INTERVAL_SECS", 5),
+            max_backoff: seconds_from_env("KASSA_SYNC_MAX_BACKOFF_SECS", 60),
+        })
+    }
+
+    pub fn till(&self) -> MutexGuard<'_, Till> {
+        // Every till command is one transaction, so a panic mid-command left nothing half-written.
+        self.selling.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

@@ -1,0 +1,38 @@
+//! The background sync loop: every few seconds while head office answers, backing off while it
+//! does not; woken early by "sync now" and after each sale.
+
+use crate::state::TillState;
+use kassa_store::Till;
+use kassa_sync::{Backoff, SyncError, SyncReport};
+
+/// One round on the sync connection (opened on first use). `None` when the till is not enrolled.
+pub async fn round(state: &TillState) -> Option<Result<SyncReport, SyncError>> {
+    let mut guard = state.syncing.lock().await;
+    if guard.is_none() {
+        match Till::open(&state.path) {
+            Ok(till) => *guard = Some(till),
+            Err(e) => return Some(Err(e.into())),
+        }
+    }
+    let till = guard.as_mut().expect("opened above");
+    match till.device() {
+        Ok(device) if device.device_token.is_some() => {}
+        Ok(_) | Err(_) => return None,
+    }
+    Some(kassa_sync::sync_once(till).await)
+}
+
+pub async fn run(state: &TillState) {
+    let mut backoff = Backoff::new(state.online_interval, state.max_backoff);
+    loop {
+        let delay = match round(state).await {
+            Some(Ok(_)) => backoff.next_delay(true),
+            Some(Err(_)) => backoff.next_delay(false),
+            None => state.online_interval,
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = state.wake.notified() => {}
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The desktop app end to end: tauri-driver + WebKitWebDriver drive the built `kassa-till`
+//! against a real head office on loopback. Screenshots go to target/e2e-screenshots/.
+//!
+//! Needs: the app built (`cargo build -p kassa-till`), `tauri-driver` on PATH, WebKitWebDriver,
+//! and a display (scripts/test runs this under xvfb-run).
+
+mod support;
+
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use support::webdriver::{Session, ENTER, ESCAPE, F10, F2};
+use support::HqServer;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn sell_one_milk_for_exact_cash(app: &Session) {
+    app.type_into("#scan", &format!("4006381333931{ENTER}")).await;
+    app.wait_for_text("#total", "1.29", WAIT).await;
+    app.type_into("#scan", F2).await;
+    app.type_into("#cash-amount", ENTER).await;
+    app.wait_for_text("#receipt", "CHANGE", WAIT).await;
+    app.type_into("#new-sale", ENTER).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sell_go_offline_and_drain() {
+    let shots = workspace().join("target/e2e-screenshots");
+    let app_binary = std::env::var_os("KASSA_TILL_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target/debug/kassa-till"));
+    assert!(app_binary.exists(), "build the app first: {}", app_binary.display());
+
+    let mut hq = HqServer::start().await;
+    hq.receive("AMS1", "MILK", 50);
+    // Prepare the till as a script would (the CLI does the same through the same library).
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.db");
+    {
+        let mut till = kassa_store::Till::open(&db).unwrap();
+        let code = hq.hq.create_enroll_code("AMS1", 1).unwrap().code;
+        kassa_sync::enroll(&mut till, &hq.url(), &code).await.unwrap();
+        kassa_sync::sync_once(&mut till).await.unwrap();
+    }
+
+    let port = free_port();
+    let native_port = free_port();
+    let _driver = Driver(
+        Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("KASSA_DB", &db)
+            .env("KASSA_SYNC_INTERVAL_SECS", "1")
+            .env("KASSA_SYNC_MAX_BACKOFF_SECS", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver on PATH (cargo install tauri-driver)"),
+    );
+    let driver_url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if reqwest::get(format!("{driver_url}/status")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let app = Session::start(&driver_url, json!({ "browserName": "wry", "tauri:options": { "application": app_binary } })).await;
+
+    // The selling screen, online.
+    app.wait_for_text("#store-name", "AMS1", WAIT).await;
+    app.wait_for_text("#sync-state", "Online", WAIT).await;
+    app.type_into("#scan", &format!("4006381333931{ENTER}")).await;
+    app.wait_for_text("#total", "1.29", WAIT).await;
+    app.screenshot(&shots.join("01-basket.png")).await;
+
+    // An unknown barcode says so and leaves the basket alone.
+    app.type_into("#scan", &format!("2000000000008{ENTER}")).await;
+    app.wait_for_text("#message", "Unknown barcode 2000000000008", WAIT).await;
+    let rows = app.script("return document.querySelectorAll('#basket-lines tr').length").await;
+    assert_eq!(rows, json!(1), "the basket is untouched");
+    app.wait_for_text("#total", "1.29", WAIT).await;
+    app.screenshot(&shots.join("02-unknown-barcode.png")).await;
+
+    // Pay 5.00 cash: 1.29 rounds to 1.30, change 3.70.
+    app.type_into("#scan", F2).await;
+    app.wait_for_text("#quick-cash", "Exact", WAIT).await;
+    app.screenshot(&shots.join("03-cash-tender.png")).await;
+    app.type_into("#cash-amount", &format!("5{ENTER}")).await;
+    let receipt = app.wait_for_text("#receipt", "CHANGE", WAIT).await;
+    assert!(receipt.contains("AMS1-1-1"), "{receipt}");
+    assert!(receipt.lines().any(|l| l.starts_with("CHANGE") && l.contains("3.70")), "{receipt}");
+    app.screenshot(&shots.join("04-receipt.png")).await;
+    app.type_into("#new-sale", ENTER).await;
+    app.wait_for_text("#sync-pending", "All sales at head office", WAIT).await;
+    assert_eq!(hq.sales_at_hq("AMS1", &chrono::Local::now().date_naive().to_string()), 1);
+
+    // Stock lookup: here and in the other stores.
+    app.type_into("#scan", F10).await;
+    app.type_into("#dialog-body input", &format!("MILK{ENTER}")).await;
+    app.wait_for_text("#dialog-body", "Here: 49", WAIT).await;
+    app.wait_for_text("#dialog-body", "RTM1", WAIT).await;
+    app.screenshot(&shots.join("05-stock.png")).await;
+    app.type_into("#dialog-cancel", ESCAPE).await;
+
+    // Head office goes away: the till keeps selling and says what is waiting.
+    hq.stop().await;
+    app.wait_for_text("#sync-state", "Offline since", WAIT).await;
+    sell_one_milk_for_exact_cash(&app).await;
+    app.wait_for_text("#sync-pending", "1 sale", WAIT).await;
+    sell_one_milk_for_exact_cash(&app).await;
+    app.wait_for_text("#sync-pending", "2 sales", WAIT).await;
+    app.screenshot(&shots.join("06-offline.png")).await;
+
+    // It comes back: the queue drains to zero.
+    hq.restart().await;
+    app.wait_for_text("#sync-state", "Online", WAIT).await;
+    app.wait_for_text("#sync-pending", "All sales at head office", WAIT).await;
+    app.screenshot(&shots.join("07-drained.png")).await;
+    assert_eq!(hq.sales_at_hq("AMS1", &chrono::Local::now().date_naive().to_string()), 3, "each sale exactly once");
+    app.quit().await;
+}

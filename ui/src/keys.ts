@@ -1,0 +1,49 @@
+// Every action has a key; the help bar on screen is generated from this table.
+
+export type Action =
+  | "payCash"
+  | "payCard"
+  | "voidLast"
+  | "override"
+  | "lineDiscount"
+  | "basketDiscount"
+  | "syncNow"
+  | "stock"
+  | "settings"
+  | "search"
+  | "more"
+  | "less"
+  | "remove"
+  | "up"
+  | "down"
+  | "cancel";
+
+export const KEYMAP: ReadonlyArray<{ key: string; action: Action; label: string }> = [
+  { key: "F2", action: "payCash", label: "Cash" },
+  { key: "F3", action: "payCard", label: "Card" },
+  { key: "F4", action: "voidLast", label: "Void last sale" },
+  { key: "F5", action: "search", label: "Search" },
+  { key: "F6", action: "override", label: "Price override" },
+  { key: "F7", action: "lineDiscount", label: "Line discount" },
+  { key: "F8", action: "basketDiscount", label: "Basket discount" },
+  { key: "F9", action: "syncNow", label: "Sync now" },
+  { key: "F10", action: "stock", label: "Stock" },
+  { key: "F12", action: "settings", label: "Settings" },
+  { key: "+", action: "more", label: "Qty +1" },
+  { key: "-", action: "less", label: "Qty -1" },
+  { key: "Delete", action: "remove", label: "Remove line" },
+  { key: "ArrowUp", action: "up", label: "Previous line" },
+  { key: "ArrowDown", action: "down", label: "Next line" },
+  { key: "Escape", action: "cancel", label: "Close / clear" },
+];
+
+/**
+ * The action for a key press. `+` and `-` only act when the scan field is empty, so that a
+ * typed code containing them is not mistaken for a command.
+ */
+export function actionFor(key: string, scanFieldEmpty: boolean): Action | null {
+  const entry = KEYMAP.find((k) => k.key === key);
+  if (!entry) return null;
+  if ((entry.action === "more" || entry.action === "less") && !scanFieldEmpty) return null;
+  return entry.action;
+}

@@ -1,0 +1,30 @@
+// The sync status line: online, or offline since when; what head office has not got yet.
+
+import { CurrencyInfo, formatMoney } from "./money";
+
+export interface SyncStatus {
+  enrolled: boolean;
+  hq_url: string | null;
+  online: boolean;
+  offline_since: string | null;
+  last_attempt_at: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+  pending_sales: number;
+  pending_amount: number;
+}
+
+function time(rfc3339: string | null): string {
+  if (!rfc3339) return "never";
+  const d = new Date(rfc3339);
+  return Number.isNaN(d.getTime()) ? rfc3339 : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}
+
+export function describeStatus(s: SyncStatus, currency: CurrencyInfo) {
+  const state = !s.enrolled ? "standalone" : s.online ? "online" : s.offline_since ? "offline" : "unknown";
+  const label =
+    state === "standalone" ? "Stand-alone" : state === "online" ? "Online" : state === "offline" ? `Offline since ${time(s.offline_since)}` : "Connecting…";
+  const pending =
+    s.pending_sales === 0 ? "All sales at head office" : `${s.pending_sales} sale${s.pending_sales === 1 ? "" : "s"} · ${formatMoney(s.pending_amount, currency)} not yet at head office`;
+  return { state, label, pending: s.enrolled ? pending : "", last: s.enrolled ? `Last sync ${time(s.last_success_at)}` : "" };
+}
