@@ -13,7 +13,10 @@ pub struct CommandError {
 
 impl CommandError {
     pub fn bad_input(message: impl Into<String>) -> CommandError {
-        CommandError { code: "bad_input", message: message.into() }
+        CommandError {
+            code: "bad_input",
+            message: message.into(),
+        }
     }
 }
 
@@ -25,7 +28,10 @@ impl From<StoreError> for CommandError {
             e if e.is_bad_input() => "bad_input",
             _ => "internal",
         };
-        CommandError { code, message: e.to_string() }
+        CommandError {
+            code,
+            message: e.to_string(),
+        }
     }
 }
 
@@ -37,6 +43,9 @@ impl From<SyncError> for CommandError {
             e if e.is_bad_input() => "bad_input",
             _ => "internal",
         };
-        CommandError { code, message: e.to_string() }
+        CommandError {
+            code,
+            message: e.to_string(),
+        }
     }
 }

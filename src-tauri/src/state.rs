@@ -23,13 +23,19 @@ pub fn database_path() -> PathBuf {
     if let Some(path) = std::env::var_os("KASSA_DB").filter(|p| !p.is_empty()) {
         return PathBuf::from(path);
     }
-    let dir = dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("kassa");
+    let dir = dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("kassa");
     let _ = std::fs::create_dir_all(&dir);
     dir.join("till.db")
 }
 
 fn seconds_from_env(name: &str, default: u64) -> Duration {
-    let secs = std::env::var(name).ok().and_then(|v| v.parse().ok()).filter(|s| *s > 0).unwrap_or(default);
+    let secs = std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|s| *s > 0)
+        .unwrap_or(default);
     Duration::from_secs(secs)
 }
 
@@ -48,6 +54,8 @@ impl TillState {
 
     pub fn till(&self) -> MutexGuard<'_, Till> {
         // Every till command is one transaction, so a panic mid-command left nothing half-written.
-        self.selling.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.selling
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

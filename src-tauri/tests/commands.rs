@@ -4,7 +4,9 @@
 use kassa_till::{app, TillState};
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
 use tauri::webview::InvokeRequest;
 use tauri::WebviewWindow;
 
@@ -17,9 +19,17 @@ struct Harness {
 fn harness() -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let state = TillState::open(&dir.path().join("till.db")).unwrap();
-    let app = app(mock_builder(), state).build(mock_context(noop_assets())).unwrap();
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    Harness { window, _app: app, _dir: dir }
+    let app = app(mock_builder(), state)
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Harness {
+        window,
+        _app: app,
+        _dir: dir,
+    }
 }
 
 fn invoke(h: &Harness, cmd: &str, args: Value) -> Result<Value, Value> {
@@ -39,7 +49,12 @@ fn invoke(h: &Harness, cmd: &str, args: Value) -> Result<Value, Value> {
 }
 
 fn set_up(h: &Harness) {
-    let config = invoke(h, "set_up_standalone", json!({ "storeCode": "shop1", "tillNo": 2, "currency": "EUR", "taxMode": "inclusive" })).unwrap();
+    let config = invoke(
+        h,
+        "set_up_standalone",
+        json!({ "storeCode": "shop1", "tillNo": 2, "currency": "EUR", "taxMode": "inclusive" }),
+    )
+    .unwrap();
     assert_eq!(config["store_code"], "SHOP1");
 }
 
@@ -47,10 +62,19 @@ fn set_up(h: &Harness) {
 fn first_run_then_stand_alone_set_up() {
     let h = harness();
     let info = invoke(&h, "app_info", json!({})).unwrap();
-    assert_eq!(info["config"], Value::Null, "first run shows the set-up screen");
+    assert_eq!(
+        info["config"],
+        Value::Null,
+        "first run shows the set-up screen"
+    );
     let err = invoke(&h, "find_item", json!({ "code": "MILK" })).unwrap_err();
     assert_eq!(err["code"], "not_set_up", "{err}");
-    let err = invoke(&h, "set_up_standalone", json!({ "storeCode": "SHOP1", "tillNo": 1, "currency": "XXX", "taxMode": "inclusive" })).unwrap_err();
+    let err = invoke(
+        &h,
+        "set_up_standalone",
+        json!({ "storeCode": "SHOP1", "tillNo": 1, "currency": "XXX", "taxMode": "inclusive" }),
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "bad_input");
     set_up(&h);
     let info = invoke(&h, "app_info", json!({})).unwrap();
@@ -64,8 +88,19 @@ fn sell_through_the_commands() {
     set_up(&h);
     // A catalogue, as head office would send it (stand-alone tills import one with the CLI).
     {
-        let state = TillState::open(&std::path::PathBuf::from(invoke(&h, "app_info", json!({})).unwrap()["database"].as_str().unwrap())).unwrap();
-        state.till().import_catalogue_csv(b"sku,name,price,tax_class,barcodes\nMILK,Milk,1.29,reduced,4006381333931\n", false).unwrap();
+        let state = TillState::open(&std::path::PathBuf::from(
+            invoke(&h, "app_info", json!({})).unwrap()["database"]
+                .as_str()
+                .unwrap(),
+        ))
+        .unwrap();
+        state
+            .till()
+            .import_catalogue_csv(
+                b"sku,name,price,tax_class,barcodes\nMILK,Milk,1.29,reduced,4006381333931\n",
+                false,
+            )
+            .unwrap();
     }
     let item = invoke(&h, "find_item", json!({ "code": "4006381333931" })).unwrap();
     assert_eq!(item["sku"], "MILK");
@@ -78,9 +113,18 @@ fn sell_through_the_commands() {
     assert_eq!(priced["total"], 258);
     let quick = invoke(&h, "quick_cash", json!({ "request": request })).unwrap();
     assert_eq!(quick[0], 258);
-    assert_eq!(invoke(&h, "parse_amount", json!({ "text": "5.00" })).unwrap(), json!(500));
-    assert_eq!(invoke(&h, "parse_amount", json!({ "text": "5.001" })).unwrap_err()["code"], "bad_input");
-    assert_eq!(invoke(&h, "parse_discount", json!({ "text": "10%" })).unwrap(), json!({ "kind": "percent", "value": 1000 }));
+    assert_eq!(
+        invoke(&h, "parse_amount", json!({ "text": "5.00" })).unwrap(),
+        json!(500)
+    );
+    assert_eq!(
+        invoke(&h, "parse_amount", json!({ "text": "5.001" })).unwrap_err()["code"],
+        "bad_input"
+    );
+    assert_eq!(
+        invoke(&h, "parse_discount", json!({ "text": "10%" })).unwrap(),
+        json!({ "kind": "percent", "value": 1000 })
+    );
 
     let short = json!({ "lines": [{ "code": "MILK", "quantity": 2 }], "tenders": [{ "kind": "cash", "amount": 100 }] });
     let err = invoke(&h, "complete_sale", json!({ "request": short })).unwrap_err();
@@ -89,13 +133,22 @@ fn sell_through_the_commands() {
 
     let paid = json!({ "lines": [{ "code": "MILK", "quantity": 2 }], "tenders": [{ "kind": "cash", "amount": 500 }] });
     let receipt = invoke(&h, "complete_sale", json!({ "request": paid })).unwrap();
-    assert_eq!((receipt["receipt_no"].as_str(), receipt["change"].as_i64()), (Some("SHOP1-2-1"), Some(242)));
+    assert_eq!(
+        (receipt["receipt_no"].as_str(), receipt["change"].as_i64()),
+        (Some("SHOP1-2-1"), Some(242))
+    );
     let status = invoke(&h, "sync_status", json!({})).unwrap();
     assert_eq!(status["enrolled"], false);
 
     let void = invoke(&h, "void_last_sale", json!({ "reason": "customer left" })).unwrap();
     assert_eq!(void["receipt_no"], "SHOP1-2-1");
-    assert_eq!(invoke(&h, "void_last_sale", json!({ "reason": "again" })).unwrap_err()["code"], "bad_input");
+    assert_eq!(
+        invoke(&h, "void_last_sale", json!({ "reason": "again" })).unwrap_err()["code"],
+        "bad_input"
+    );
     let err = invoke(&h, "sync_now", json!({})).unwrap_err();
-    assert!(err["message"].as_str().unwrap().contains("stand-alone"), "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("stand-alone"),
+        "{err}"
+    );
 }

@@ -16,11 +16,18 @@ use support::HqServer;
 const WAIT: Duration = Duration::from_secs(20);
 
 fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 struct Driver(Child);
@@ -33,7 +40,8 @@ impl Drop for Driver {
 }
 
 async fn sell_one_milk_for_exact_cash(app: &Session) {
-    app.type_into("#scan", &format!("4006381333931{ENTER}")).await;
+    app.type_into("#scan", &format!("4006381333931{ENTER}"))
+        .await;
     app.wait_for_text("#total", "1.29", WAIT).await;
     app.type_into("#scan", F2).await;
     app.type_into("#cash-amount", ENTER).await;
@@ -47,7 +55,11 @@ async fn sell_go_offline_and_drain() {
     let app_binary = std::env::var_os("KASSA_TILL_BINARY")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace().join("target/debug/kassa-till"));
-    assert!(app_binary.exists(), "build the app first: {}", app_binary.display());
+    assert!(
+        app_binary.exists(),
+        "build the app first: {}",
+        app_binary.display()
+    );
 
     let mut hq = HqServer::start().await;
     hq.receive("AMS1", "MILK", 50);
@@ -57,7 +69,9 @@ async fn sell_go_offline_and_drain() {
     {
         let mut till = kassa_store::Till::open(&db).unwrap();
         let code = hq.hq.create_enroll_code("AMS1", 1).unwrap().code;
-        kassa_sync::enroll(&mut till, &hq.url(), &code).await.unwrap();
+        kassa_sync::enroll(&mut till, &hq.url(), &code)
+            .await
+            .unwrap();
         kassa_sync::sync_once(&mut till).await.unwrap();
     }
 
@@ -65,7 +79,12 @@ async fn sell_go_offline_and_drain() {
     let native_port = free_port();
     let _driver = Driver(
         Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .env("KASSA_DB", &db)
             .env("KASSA_SYNC_INTERVAL_SECS", "1")
             .env("KASSA_SYNC_MAX_BACKOFF_SECS", "1")
@@ -81,19 +100,28 @@ async fn sell_go_offline_and_drain() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let app = Session::start(&driver_url, json!({ "browserName": "wry", "tauri:options": { "application": app_binary } })).await;
+    let app = Session::start(
+        &driver_url,
+        json!({ "browserName": "wry", "tauri:options": { "application": app_binary } }),
+    )
+    .await;
 
     // The selling screen, online.
     app.wait_for_text("#store-name", "AMS1", WAIT).await;
     app.wait_for_text("#sync-state", "Online", WAIT).await;
-    app.type_into("#scan", &format!("4006381333931{ENTER}")).await;
+    app.type_into("#scan", &format!("4006381333931{ENTER}"))
+        .await;
     app.wait_for_text("#total", "1.29", WAIT).await;
     app.screenshot(&shots.join("01-basket.png")).await;
 
     // An unknown barcode says so and leaves the basket alone.
-    app.type_into("#scan", &format!("2000000000008{ENTER}")).await;
-    app.wait_for_text("#message", "Unknown barcode 2000000000008", WAIT).await;
-    let rows = app.script("return document.querySelectorAll('#basket-lines tr').length").await;
+    app.type_into("#scan", &format!("2000000000008{ENTER}"))
+        .await;
+    app.wait_for_text("#message", "Unknown barcode 2000000000008", WAIT)
+        .await;
+    let rows = app
+        .script("return document.querySelectorAll('#basket-lines tr').length")
+        .await;
     assert_eq!(rows, json!(1), "the basket is untouched");
     app.wait_for_text("#total", "1.29", WAIT).await;
     app.screenshot(&shots.join("02-unknown-barcode.png")).await;
@@ -105,15 +133,25 @@ async fn sell_go_offline_and_drain() {
     app.type_into("#cash-amount", &format!("5{ENTER}")).await;
     let receipt = app.wait_for_text("#receipt", "CHANGE", WAIT).await;
     assert!(receipt.contains("AMS1-1-1"), "{receipt}");
-    assert!(receipt.lines().any(|l| l.starts_with("CHANGE") && l.contains("3.70")), "{receipt}");
+    assert!(
+        receipt
+            .lines()
+            .any(|l| l.starts_with("CHANGE") && l.contains("3.70")),
+        "{receipt}"
+    );
     app.screenshot(&shots.join("04-receipt.png")).await;
     app.type_into("#new-sale", ENTER).await;
-    app.wait_for_text("#sync-pending", "All sales at head office", WAIT).await;
-    assert_eq!(hq.sales_at_hq("AMS1", &chrono::Local::now().date_naive().to_string()), 1);
+    app.wait_for_text("#sync-pending", "All sales at head office", WAIT)
+        .await;
+    assert_eq!(
+        hq.sales_at_hq("AMS1", &chrono::Local::now().date_naive().to_string()),
+        1
+    );
 
     // Stock lookup: here and in the other stores.
     app.type_into("#scan", F10).await;
-    app.type_into("#dialog-body input", &format!("MILK{ENTER}")).await;
+    app.type_into("#dialog-body input", &format!("MILK{ENTER}"))
+        .await;
     app.wait_for_text("#dialog-body", "Here: 49", WAIT).await;
     app.wait_for_text("#dialog-body", "RTM1", WAIT).await;
     app.screenshot(&shots.join("05-stock.png")).await;
@@ -121,7 +159,8 @@ async fn sell_go_offline_and_drain() {
 
     // Head office goes away: the till keeps selling and says what is waiting.
     hq.stop().await;
-    app.wait_for_text("#sync-state", "Offline since", WAIT).await;
+    app.wait_for_text("#sync-state", "Offline since", WAIT)
+        .await;
     sell_one_milk_for_exact_cash(&app).await;
     app.wait_for_text("#sync-pending", "1 sale", WAIT).await;
     sell_one_milk_for_exact_cash(&app).await;
@@ -131,8 +170,13 @@ async fn sell_go_offline_and_drain() {
     // It comes back: the queue drains to zero.
     hq.restart().await;
     app.wait_for_text("#sync-state", "Online", WAIT).await;
-    app.wait_for_text("#sync-pending", "All sales at head office", WAIT).await;
+    app.wait_for_text("#sync-pending", "All sales at head office", WAIT)
+        .await;
     app.screenshot(&shots.join("07-drained.png")).await;
-    assert_eq!(hq.sales_at_hq("AMS1", &chrono::Local::now().date_naive().to_string()), 3, "each sale exactly once");
+    assert_eq!(
+        hq.sales_at_hq("AMS1", &chrono::Local::now().date_naive().to_string()),
+        3,
+        "each sale exactly once"
+    );
     app.quit().await;
 }

@@ -11,8 +11,12 @@ pub fn quick_cash_amounts(due: Money, unit: i64, count: usize) -> Vec<Money> {
         return out;
     }
     for step in [5i64, 10, 20, 50, 100, 200, 500] {
-        let Some(step) = step.checked_mul(unit) else { continue };
-        let Some(next) = due.minor().checked_add(step - 1).map(|v| v / step * step) else { continue };
+        let Some(step) = step.checked_mul(unit) else {
+            continue;
+        };
+        let Some(next) = due.minor().checked_add(step - 1).map(|v| v / step * step) else {
+            continue;
+        };
         let next = Money::from_minor(next);
         if !out.contains(&next) && next > due {
             out.push(next);
@@ -39,10 +43,16 @@ mod tests {
             (0, &[0]),
         ];
         for (due, want) in cases {
-            let got: Vec<i64> = quick_cash_amounts(Money::from_minor(*due), 100, 4).into_iter().map(Money::minor).collect();
+            let got: Vec<i64> = quick_cash_amounts(Money::from_minor(*due), 100, 4)
+                .into_iter()
+                .map(Money::minor)
+                .collect();
             assert_eq!(&got, want, "due {due}");
         }
-        let yen: Vec<i64> = quick_cash_amounts(Money::from_minor(1234), 1, 3).into_iter().map(Money::minor).collect();
+        let yen: Vec<i64> = quick_cash_amounts(Money::from_minor(1234), 1, 3)
+            .into_iter()
+            .map(Money::minor)
+            .collect();
         assert_eq!(yen, vec![1234, 1235, 1240]);
     }
 }

@@ -189,15 +189,34 @@ fn two_connections_to_one_till_see_each_others_changes() {
     // The desktop app syncs on a second connection while the cashier sells on the first.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("till.db");
-    let mut selling = Till::open(&path).unwrap().with_clock(common::at("2026-11-23T10:00:00+01:00"));
+    let mut selling = Till::open(&path)
+        .unwrap()
+        .with_clock(common::at("2026-11-23T10:00:00+01:00"));
     selling.init(&setup(TaxMode::Inclusive, 1)).unwrap();
-    selling.import_catalogue_csv(common::CATALOGUE.as_bytes(), false).unwrap();
-    selling.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)])).unwrap();
-    let mut syncing = Till::open(&path).unwrap().with_clock(common::at("2026-11-23T10:00:00+01:00"));
+    selling
+        .import_catalogue_csv(common::CATALOGUE.as_bytes(), false)
+        .unwrap();
+    selling
+        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+        .unwrap();
+    let mut syncing = Till::open(&path)
+        .unwrap()
+        .with_clock(common::at("2026-11-23T10:00:00+01:00"));
     assert_eq!(syncing.stock_on_hand("MILK").unwrap(), -1);
-    selling.complete_sale(&sale(&[("MILK", 2)], vec![cash(None)])).unwrap();
-    assert_eq!(syncing.stock_on_hand("MILK").unwrap(), -3, "the other connection's commit is seen");
-    syncing.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)])).unwrap();
+    selling
+        .complete_sale(&sale(&[("MILK", 2)], vec![cash(None)]))
+        .unwrap();
+    assert_eq!(
+        syncing.stock_on_hand("MILK").unwrap(),
+        -3,
+        "the other connection's commit is seen"
+    );
+    syncing
+        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+        .unwrap();
     assert_eq!(selling.stock_on_hand("MILK").unwrap(), -4);
-    assert_eq!(selling.rebuild_verify().unwrap().differences, Vec::<String>::new());
+    assert_eq!(
+        selling.rebuild_verify().unwrap().differences,
+        Vec::<String>::new()
+    );
 }

@@ -59,13 +59,25 @@ impl HqClient {
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }
-        let response = request.send().await.map_err(|e| SyncError::Offline(describe(&e)))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| SyncError::Offline(describe(&e)))?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(|e| SyncError::Offline(describe(&e)))?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| SyncError::Offline(describe(&e)))?;
         if !(200..300).contains(&status) {
-            let error: ErrorBody = serde_json::from_slice(&body)
-                .unwrap_or(ErrorBody { code: "unknown".into(), message: String::from_utf8_lossy(&body).chars().take(200).collect() });
-            return Err(SyncError::Rejected { status, code: error.code, message: error.message });
+            let error: ErrorBody = serde_json::from_slice(&body).unwrap_or(ErrorBody {
+                code: "unknown".into(),
+                message: String::from_utf8_lossy(&body).chars().take(200).collect(),
+            });
+            return Err(SyncError::Rejected {
+                status,
+                code: error.code,
+                message: error.message,
+            });
         }
         serde_json::from_slice(&body).map_err(|e| SyncError::Protocol(e.to_string()))
     }

@@ -11,31 +11,48 @@ pub fn find_item(state: State<'_, TillState>, code: String) -> Result<CatalogIte
     let till = state.till();
     till.config()?;
     let item = till.find_by_code(&code)?;
-    item.ok_or_else(|| CommandError { code: "not_found", message: format!("unknown barcode or sku {:?}", code.trim()) })
+    item.ok_or_else(|| CommandError {
+        code: "not_found",
+        message: format!("unknown barcode or sku {:?}", code.trim()),
+    })
 }
 
 #[tauri::command]
-pub fn search_items(state: State<'_, TillState>, query: String) -> Result<Vec<CatalogItem>, CommandError> {
+pub fn search_items(
+    state: State<'_, TillState>,
+    query: String,
+) -> Result<Vec<CatalogItem>, CommandError> {
     Ok(state.till().search(&query, 20)?)
 }
 
 /// Totals for the basket as it stands; the UI shows them and never computes money itself.
 #[tauri::command]
-pub fn price_basket(state: State<'_, TillState>, request: SaleRequest) -> Result<PricedBasket, CommandError> {
+pub fn price_basket(
+    state: State<'_, TillState>,
+    request: SaleRequest,
+) -> Result<PricedBasket, CommandError> {
     Ok(state.till().price(&request)?)
 }
 
 #[tauri::command]
-pub fn complete_sale(state: State<'_, TillState>, request: SaleRequest) -> Result<Receipt, CommandError> {
+pub fn complete_sale(
+    state: State<'_, TillState>,
+    request: SaleRequest,
+) -> Result<Receipt, CommandError> {
     let receipt = state.till().complete_sale(&request)?;
     state.wake.notify_one();
     Ok(receipt)
 }
 
 #[tauri::command]
-pub fn void_last_sale(state: State<'_, TillState>, reason: String) -> Result<VoidRecord, CommandError> {
+pub fn void_last_sale(
+    state: State<'_, TillState>,
+    reason: String,
+) -> Result<VoidRecord, CommandError> {
     let mut till = state.till();
-    let last = till.last_receipt_no()?.ok_or_else(|| CommandError::bad_input("no sale to void yet"))?;
+    let last = till
+        .last_receipt_no()?
+        .ok_or_else(|| CommandError::bad_input("no sale to void yet"))?;
     let record = till.void_sale(&last, &reason)?;
     state.wake.notify_one();
     Ok(record)
@@ -44,13 +61,20 @@ pub fn void_last_sale(state: State<'_, TillState>, reason: String) -> Result<Voi
 /// The cash still due (after card parts, cash-rounded) and the round sums a customer is likely
 /// to hand over.
 #[tauri::command]
-pub fn quick_cash(state: State<'_, TillState>, request: SaleRequest) -> Result<Vec<Money>, CommandError> {
+pub fn quick_cash(
+    state: State<'_, TillState>,
+    request: SaleRequest,
+) -> Result<Vec<Money>, CommandError> {
     let till = state.till();
     let config = till.config()?;
     let total = till.price(&request)?.total;
-    let paid = Money::sum(request.tenders.iter().filter_map(|t| t.amount)).map_err(|e| CommandError::bad_input(e.to_string()))?;
-    let left = total.checked_sub(paid).map_err(|e| CommandError::bad_input(e.to_string()))?;
-    let due = round_to_increment(left.max(Money::ZERO), config.cash_increment).map_err(|e| CommandError::bad_input(e.to_string()))?;
+    let paid = Money::sum(request.tenders.iter().filter_map(|t| t.amount))
+        .map_err(|e| CommandError::bad_input(e.to_string()))?;
+    let left = total
+        .checked_sub(paid)
+        .map_err(|e| CommandError::bad_input(e.to_string()))?;
+    let due = round_to_increment(left.max(Money::ZERO), config.cash_increment)
+        .map_err(|e| CommandError::bad_input(e.to_string()))?;
     let unit = 10i64.pow(u32::from(config.currency.minor_digits));
     Ok(quick_cash_amounts(due, unit, 4))
 }
@@ -59,7 +83,9 @@ pub fn quick_cash(state: State<'_, TillState>, request: SaleRequest) -> Result<V
 #[tauri::command]
 pub fn parse_amount(state: State<'_, TillState>, text: String) -> Result<i64, CommandError> {
     let digits = state.till().config()?.currency.minor_digits;
-    kassa_domain::parse_amount(text.trim(), digits).map(Money::minor).map_err(|e| CommandError::bad_input(e.to_string()))
+    kassa_domain::parse_amount(text.trim(), digits)
+        .map(Money::minor)
+        .map_err(|e| CommandError::bad_input(e.to_string()))
 }
 
 /// Parses "10%" or "2.50" into a discount.

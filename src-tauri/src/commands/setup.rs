@@ -28,11 +28,20 @@ pub fn app_info(state: State<'_, TillState>) -> Result<AppInfo, CommandError> {
         Some(_) => (Some(till.sync_status()?), till.last_receipt_no()?),
         None => (None, None),
     };
-    Ok(AppInfo { config, status, database: state.path.display().to_string(), last_receipt_no })
+    Ok(AppInfo {
+        config,
+        status,
+        database: state.path.display().to_string(),
+        last_receipt_no,
+    })
 }
 
 #[tauri::command]
-pub async fn enroll_till(state: State<'_, TillState>, hq_url: String, code: String) -> Result<StoreConfig, CommandError> {
+pub async fn enroll_till(
+    state: State<'_, TillState>,
+    hq_url: String,
+    code: String,
+) -> Result<StoreConfig, CommandError> {
     // Enrollment talks to head office: do it on a connection of its own, not the selling one.
     let mut till = Till::open(&state.path)?;
     kassa_sync::enroll(&mut till, hq_url.trim(), code.trim()).await?;
@@ -49,16 +58,26 @@ pub fn set_up_standalone(
     currency: String,
     tax_mode: String,
 ) -> Result<StoreConfig, CommandError> {
-    let currency = Currency::from_iso(currency.trim()).map_err(|e| CommandError::bad_input(e.to_string()))?;
-    let tax_mode = TaxMode::parse(tax_mode.trim()).ok_or_else(|| CommandError::bad_input("tax mode must be inclusive or exclusive"))?;
-    let class = |code: &str, bp| TaxClass { code: code.into(), name: code.into(), rate: TaxRate::from_basis_points(bp).expect("valid rate") };
+    let currency =
+        Currency::from_iso(currency.trim()).map_err(|e| CommandError::bad_input(e.to_string()))?;
+    let tax_mode = TaxMode::parse(tax_mode.trim())
+        .ok_or_else(|| CommandError::bad_input("tax mode must be inclusive or exclusive"))?;
+    let class = |code: &str, bp| TaxClass {
+        code: code.into(),
+        name: code.into(),
+        rate: TaxRate::from_basis_points(bp).expect("valid rate"),
+    };
     let setup = StoreSetup {
         store_code: store_code.trim().to_uppercase(),
         till_no,
         currency,
         tax_mode,
         cash_increment: 1,
-        tax_classes: vec![class("standard", 2100), class("reduced", 900), class("zero", 0)],
+        tax_classes: vec![
+            class("standard", 2100),
+            class("reduced", 900),
+            class("zero", 0),
+        ],
     };
     Ok(state.till().init(&setup)?)
 }

@@ -16,6 +16,8 @@ pub fn sync_status(state: State<'_, TillState>) -> Result<SyncStatus, CommandErr
 pub async fn sync_now(state: State<'_, TillState>) -> Result<SyncReport, CommandError> {
     match sync_loop::round(state.inner()).await {
         Some(result) => Ok(result?),
-        None => Err(CommandError::bad_input("this till runs stand-alone: enroll it with head office first")),
+        None => Err(CommandError::bad_input(
+            "this till runs stand-alone: enroll it with head office first",
+        )),
     }
 }

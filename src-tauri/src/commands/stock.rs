@@ -18,12 +18,16 @@ pub struct StockView {
 }
 
 #[tauri::command]
-pub async fn stock_lookup(state: State<'_, TillState>, code: String) -> Result<StockView, CommandError> {
+pub async fn stock_lookup(
+    state: State<'_, TillState>,
+    code: String,
+) -> Result<StockView, CommandError> {
     let (item, here, device) = {
         let mut till = state.till();
-        let item = till
-            .find_by_code(&code)?
-            .ok_or_else(|| CommandError { code: "not_found", message: format!("unknown barcode or sku {:?}", code.trim()) })?;
+        let item = till.find_by_code(&code)?.ok_or_else(|| CommandError {
+            code: "not_found",
+            message: format!("unknown barcode or sku {:?}", code.trim()),
+        })?;
         let here = till.stock_on_hand(&item.sku)?;
         (item, here, till.device()?)
     };
@@ -31,5 +35,10 @@ pub async fn stock_lookup(state: State<'_, TillState>, code: String) -> Result<S
         Ok(availability) => (Some(availability), None),
         Err(e) => (None, Some(e.to_string())),
     };
-    Ok(StockView { item, here, elsewhere, elsewhere_error })
+    Ok(StockView {
+        item,
+        here,
+        elsewhere,
+        elsewhere_error,
+    })
 }

@@ -30,8 +30,14 @@ impl Session {
             .json()
             .await
             .unwrap();
-        let id = response["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {response}")).to_string();
-        Session { http, base: format!("{driver_url}/session/{id}") }
+        let id = response["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {response}"))
+            .to_string();
+        Session {
+            http,
+            base: format!("{driver_url}/session/{id}"),
+        }
     }
 
     async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
@@ -47,30 +53,61 @@ impl Session {
     }
 
     pub async fn find(&self, css: &str) -> String {
-        let value = self.send(reqwest::Method::POST, "/element", Some(json!({ "using": "css selector", "value": css }))).await;
+        let value = self
+            .send(
+                reqwest::Method::POST,
+                "/element",
+                Some(json!({ "using": "css selector", "value": css })),
+            )
+            .await;
         value[ELEMENT].as_str().unwrap().to_string()
     }
 
     pub async fn type_into(&self, css: &str, text: &str) {
         let element = self.find(css).await;
-        self.send(reqwest::Method::POST, &format!("/element/{element}/value"), Some(json!({ "text": text }))).await;
+        self.send(
+            reqwest::Method::POST,
+            &format!("/element/{element}/value"),
+            Some(json!({ "text": text })),
+        )
+        .await;
     }
 
     pub async fn text(&self, css: &str) -> String {
         let element = self.find(css).await;
-        self.send(reqwest::Method::GET, &format!("/element/{element}/text"), None).await.as_str().unwrap_or_default().to_string()
+        self.send(
+            reqwest::Method::GET,
+            &format!("/element/{element}/text"),
+            None,
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
     }
 
     pub async fn script(&self, script: &str) -> Value {
-        self.send(reqwest::Method::POST, "/execute/sync", Some(json!({ "script": script, "args": [] }))).await
+        self.send(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({ "script": script, "args": [] })),
+        )
+        .await
     }
 
     /// Waits until the text of `css` contains `want`, or panics with what it was.
     pub async fn wait_for_text(&self, css: &str, want: &str, timeout: Duration) -> String {
         let start = Instant::now();
         loop {
-            let script = format!("const e = document.querySelector({css:?}); return e ? e.textContent : null;");
-            let text = self.script(&script).await.as_str().unwrap_or_default().to_string();
+            let script = format!(
+                "const e = document.querySelector({css:?}); return e ? e.textContent : null;"
+            );
+            let text = self
+                .script(&script)
+                .await
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
             if text.contains(want) {
                 return text;
             }
