@@ -14,6 +14,7 @@ let basket: Basket = emptyBasket();
 let tenders: Tender[] = [];
 let priced: any = null;
 let dialogResolve: ((values: string[] | null) => void) | null = null;
+let configured = false;
 
 const scan = $<HTMLInputElement>("scan");
 const money = (minor: number) => formatMoney(minor, currency);
@@ -157,6 +158,7 @@ function hidePanels() {
 
 async function openCash() {
   if (!priced) return showMessage("The basket is empty");
+  clearMessage();
   hidePanels();
   $("cash-panel").hidden = false;
   const quick = $("quick-cash");
@@ -179,6 +181,7 @@ async function openCash() {
 
 function openCard() {
   if (!priced) return showMessage("The basket is empty");
+  clearMessage();
   hidePanels();
   $("card-panel").hidden = false;
   $<HTMLInputElement>("card-amount").value = "";
@@ -407,6 +410,11 @@ function wire() {
   });
   $("dialog-cancel").addEventListener("click", () => closeDialog(null));
   document.addEventListener("keydown", (e) => {
+    if (!$("setup").hidden) {
+      // Settings opened from a till that is already set up close with Esc.
+      if (e.key === "Escape" && configured) $("setup").hidden = true;
+      return;
+    }
     if (!$("dialog").hidden) {
       if (e.key === "Escape") closeDialog(null);
       return;
@@ -463,6 +471,7 @@ async function start() {
     return;
   }
   $("setup").hidden = true;
+  configured = true;
   currency = info.config.currency;
   $("store-name").textContent = `Store ${info.config.store_code} · till ${info.config.till_no}`;
   renderBasket();
