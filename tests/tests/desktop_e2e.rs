@@ -30,12 +30,19 @@ fn free_port() -> u16 {
         .port()
 }
 
-struct Driver(Child);
+/// tauri-driver and the WebKitWebDriver it starts on `native_port`, which outlives it unless
+/// stopped as well.
+struct Driver {
+    child: Child,
+    native_port: u16,
+}
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let pattern = format!("WebKitWebDriver --port={}", self.native_port);
+        let _ = Command::new("pkill").args(["-f", &pattern]).status();
     }
 }
 
@@ -77,22 +84,25 @@ async fn sell_go_offline_and_drain() {
 
     let port = free_port();
     let native_port = free_port();
-    let _driver = Driver(
-        Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
-            .env("KASSA_DB", &db)
-            .env("KASSA_SYNC_INTERVAL_SECS", "1")
-            .env("KASSA_SYNC_MAX_BACKOFF_SECS", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("tauri-driver on PATH (cargo install tauri-driver)"),
-    );
+    let _driver = Driver {
+        native_port,
+        child: Command::new(
+            std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()),
+        )
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("KASSA_DB", &db)
+        .env("KASSA_SYNC_INTERVAL_SECS", "1")
+        .env("KASSA_SYNC_MAX_BACKOFF_SECS", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tauri-driver on PATH (cargo install tauri-driver)"),
+    };
     let driver_url = format!("http://127.0.0.1:{port}");
     for _ in 0..100 {
         if reqwest::get(format!("{driver_url}/status")).await.is_ok() {
