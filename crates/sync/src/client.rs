@@ -55,31 +55,10 @@ impl HqClient {
     }
 
     pub async fn get<Resp: DeserializeOwned>(&self, path: &str) -> Result<Resp, SyncError> {
-        let mut request = self.http.get(format!("{}{path}", self.base));
-        if let Some(token) = &self.token {
-            request = request.bearer_auth(token);
-        }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| SyncError::Offline(describe(&e)))?;
-        let status = response.status().as_u16();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| SyncError::Offline(describe(&e)))?;
-        if !(200..300).contains(&status) {
-            let error: ErrorBody = serde_json::from_slice(&body).unwrap_or(ErrorBody {
-                code: "unknown".into(),
-                message: String::from_utf8_lossy(&body).chars().take(200).collect(),
-            });
-            return Err(SyncError::Rejected {
-                status,
-                code: error.code,
-                message: error.message,
-            });
-        }
-        serde_json::from_slice(&body).map_err(|e| SyncError::Protocol(e.to_string()))
+        let (status, body) = self
+            .send(self.http.get(format!("{}{path}", self.base)))
+            .await?;
+        decode(status, &body)
     }
 
     pub async fn post<Req: Serialize, Resp: DeserializeOwned>(
@@ -89,11 +68,28 @@ impl HqClient {
     ) -> Result<Resp, SyncError> {
         let bytes = serde_json::to_vec(body).map_err(|e| SyncError::Protocol(e.to_string()))?;
         self.bytes_sent.fetch_add(bytes.len(), Ordering::Relaxed);
-        let mut request = self
+        let request = self
             .http
             .post(format!("{}{path}", self.base))
             .header("content-type", "application/json")
             .body(bytes);
+        let (status, body) = self.send(request).await?;
+        let lose = self.lose_response.load(Ordering::SeqCst);
+        if lose > 0 {
+            self.lose_response.store(lose - 1, Ordering::SeqCst);
+            if lose == 1 {
+                return Err(SyncError::Offline("the response was lost".into()));
+            }
+        }
+        self.bytes_received.fetch_add(body.len(), Ordering::Relaxed);
+        decode(status, &body)
+    }
+
+    /// Sends with the bearer token; a request that gets no complete answer is "offline".
+    async fn send(
+        &self,
+        mut request: reqwest::RequestBuilder,
+    ) -> Result<(u16, Vec<u8>), SyncError> {
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }
@@ -106,27 +102,24 @@ impl HqClient {
             .bytes()
             .await
             .map_err(|e| SyncError::Offline(describe(&e)))?;
-        let lose = self.lose_response.load(Ordering::SeqCst);
-        if lose > 0 {
-            self.lose_response.store(lose - 1, Ordering::SeqCst);
-            if lose == 1 {
-                return Err(SyncError::Offline("the response was lost".into()));
-            }
-        }
-        self.bytes_received.fetch_add(body.len(), Ordering::Relaxed);
-        if !(200..300).contains(&status) {
-            let error: ErrorBody = serde_json::from_slice(&body).unwrap_or(ErrorBody {
-                code: "unknown".into(),
-                message: String::from_utf8_lossy(&body).chars().take(200).collect(),
-            });
-            return Err(SyncError::Rejected {
-                status,
-                code: error.code,
-                message: error.message,
-            });
-        }
-        serde_json::from_slice(&body).map_err(|e| SyncError::Protocol(e.to_string()))
+        Ok((status, body.to_vec()))
     }
+}
+
+/// A success body as `Resp`, or head office's `{ code, message }` as a refusal.
+fn decode<Resp: DeserializeOwned>(status: u16, body: &[u8]) -> Result<Resp, SyncError> {
+    if !(200..300).contains(&status) {
+        let error: ErrorBody = serde_json::from_slice(body).unwrap_or(ErrorBody {
+            code: "unknown".into(),
+            message: String::from_utf8_lossy(body).chars().take(200).collect(),
+        });
+        return Err(SyncError::Rejected {
+            status,
+            code: error.code,
+            message: error.message,
+        });
+    }
+    serde_json::from_slice(body).map_err(|e| SyncError::Protocol(e.to_string()))
 }
 
 /// How a till reaches head office's sync endpoint: over HTTP ([`HqClient`]) or, in tests, in
