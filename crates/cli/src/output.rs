@@ -34,7 +34,8 @@ impl Amounts {
                 )
             }
             StoreError::Domain(DomainError::CardOverpay { card, due }) => format!(
-                "card tenders of {} exceed the amount due of {}: change is given only from cash",
+                "card and other non-cash tenders of {} exceed the amount due of {}: change is given only from cash",
+
                 self.fmt(*card),
                 self.fmt(*due)
             ),

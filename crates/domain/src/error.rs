@@ -38,11 +38,20 @@ pub enum DomainError {
     #[error("card reference is too long (at most 64 characters)")]
     ReferenceTooLong,
     #[error(
-        "card tenders of {card} exceed the amount due of {due}: change is given only from cash"
+        "card and other non-cash tenders of {card} exceed the amount due of {due}: change is given only from cash"
+
     )]
     CardOverpay { card: Money, due: Money },
     #[error("short tender: {due} due, {tendered} tendered")]
     ShortTender { due: Money, tendered: Money },
     #[error("cash rounding increment must be between 1 and 100 minor units, got {0}")]
     InvalidRoundingIncrement(i64),
+    #[error("a refund of {refund} is over the cap of {cap} for returns without a receipt or outside the return window")]
+    RefundOverCap { refund: Money, cap: Money },
+    #[error("cannot return {quantity}: {sold} sold and {already} already returned")]
+    ReturnExceedsSold {
+        sold: i64,
+        already: i64,
+        quantity: i64,
+    },
 }

@@ -10,6 +10,8 @@ pub mod demo_catalogue;
 pub mod error;
 pub mod money;
 pub mod quick_cash;
+pub mod refund;
+pub mod return_policy;
 pub mod rounding;
 pub mod tax;
 pub mod tender;
@@ -23,6 +25,9 @@ pub use catalogue_csv::{parse_catalogue_csv, CatalogueCsv, CsvProduct, CsvRowErr
 pub use error::DomainError;
 pub use money::{format_amount, parse_amount, Currency, Money};
 pub use quick_cash::quick_cash_amounts;
+pub use refund::{net_paid, refund_share, refund_to_original};
+pub use return_policy::{ApprovalReason, ReturnFacts, ReturnPolicy};
+
 pub use rounding::{div_round_half_away, round_to_increment};
 pub use tax::{TaxMode, TaxRate};
 pub use tender::{settle, Settlement, Tender, TenderKind};

@@ -10,22 +10,40 @@ use serde::{Deserialize, Serialize};
 pub enum TenderKind {
     Cash,
     Card,
+    /// Store credit: redeemed as a tender, or issued as a refund. The reference is the credit code.
+    Credit,
+    /// The value of goods returned in the same exchange. The reference is the return's number.
+    Exchange,
+    /// Paid in the web shop; refunds to it are made by head office's payment provider.
+    Online,
 }
 
 impl TenderKind {
+    pub const ALL: [TenderKind; 5] = [
+        TenderKind::Cash,
+        TenderKind::Card,
+        TenderKind::Credit,
+        TenderKind::Exchange,
+        TenderKind::Online,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             TenderKind::Cash => "cash",
             TenderKind::Card => "card",
+            TenderKind::Credit => "credit",
+            TenderKind::Exchange => "exchange",
+            TenderKind::Online => "online",
         }
     }
 
     pub fn parse(text: &str) -> Option<TenderKind> {
-        match text {
-            "cash" => Some(TenderKind::Cash),
-            "card" => Some(TenderKind::Card),
-            _ => None,
-        }
+        TenderKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// Only cash is rounded and gives change; every other tender pays exactly.
+    pub fn is_cash(self) -> bool {
+        self == TenderKind::Cash
     }
 }
 
@@ -52,9 +70,10 @@ pub struct Settlement {
 
 /// Settles `total` with `tenders`.
 ///
-/// Cards pay first and exactly; whatever is left is the cash part, which alone is rounded to
-/// `cash_increment` (1 = no rounding). Change is given only from cash, so cards can never pay
-/// more than the total. The sale completes only when tendered >= amount due.
+/// Cards (and every other non-cash tender) pay first and exactly; whatever is left is the cash
+/// part, which alone is rounded to `cash_increment` (1 = no rounding). Change is given only from
+/// cash, so non-cash tenders can never pay more than the total. The sale completes only when
+/// tendered >= amount due.
 pub fn settle(
     total: Money,
     tenders: &[Tender],
@@ -72,9 +91,17 @@ pub fn settle(
             return Err(DomainError::ReferenceTooLong);
         }
     }
-    let sum_of = |kind| Money::sum(tenders.iter().filter(|t| t.kind == kind).map(|t| t.amount));
-    let card = sum_of(TenderKind::Card)?;
-    let cash = sum_of(TenderKind::Cash)?;
+    let sum_where = |cash: bool| {
+        Money::sum(
+            tenders
+                .iter()
+                .filter(|t| t.kind.is_cash() == cash)
+                .map(|t| t.amount),
+        )
+    };
+    let card = sum_where(false)?;
+    let cash = sum_where(true)?;
+
     if card > total {
         return Err(DomainError::CardOverpay { card, due: total });
     }

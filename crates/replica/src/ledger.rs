@@ -1,6 +1,8 @@
-//! The till ledger document `ledger/{store}/{till}/{day}`: sales and voids, written by that till only.
+//! The till ledger document `ledger/{store}/{till}/{day}`: sales, voids, returns and exception
+//! resolutions, written by that till only.
 
-use kassa_domain::{Money, PricedLine, TaxLine, TaxMode, Tender};
+use kassa_domain::{Money, PricedLine, TaxLine, TaxMode, TaxRate, Tender};
+
 use serde::{Deserialize, Serialize};
 
 /// A completed sale, everything needed to rebuild its projection rows and its receipt.
@@ -37,4 +39,100 @@ pub struct VoidRecord {
     pub reason: String,
     pub created_at: String,
     pub business_day: String,
+}
+
+/// What a return takes back: a sale (of any store), goods of an online order, or nothing on record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReturnSource {
+    Sale {
+        sale_id: String,
+        receipt_no: String,
+        store: String,
+        business_day: String,
+    },
+    Order {
+        order_id: String,
+        order_no: String,
+        store: String,
+    },
+    NoReceipt,
+}
+
+impl ReturnSource {
+    /// The id of the sale or order returned against (what over-return detection groups by).
+    pub fn subject_id(&self) -> Option<&str> {
+        match self {
+            ReturnSource::Sale { sale_id, .. } => Some(sale_id),
+            ReturnSource::Order { order_id, .. } => Some(order_id),
+            ReturnSource::NoReceipt => None,
+        }
+    }
+
+    pub fn number(&self) -> Option<&str> {
+        match self {
+            ReturnSource::Sale { receipt_no, .. } => Some(receipt_no),
+            ReturnSource::Order { order_no, .. } => Some(order_no),
+            ReturnSource::NoReceipt => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnLine {
+    pub sku: String,
+    pub name: String,
+    pub quantity: i64,
+    /// Units of this SKU the sale or order sold (handed over, for an order); 0 with no receipt.
+    /// Carried in the record so any replica can check returns against it without the sale.
+    pub sold: i64,
+    /// Refunded for these units, tax included.
+    pub amount: Money,
+    pub tax_rate: TaxRate,
+    pub tax: Money,
+    /// Back on the shelf (stock goes up) or damaged (it does not).
+    pub restock: bool,
+}
+
+/// Goods taken back and the money given back for them. An exchange is a return and a sale made
+/// in one transaction: the sale is paid (in part) with an `exchange` tender of the return's value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnRecord {
+    pub id: String,
+    pub receipt_no: String,
+    pub store_code: String,
+    pub till_no: u16,
+    pub seq: i64,
+    pub created_at: String,
+    pub business_day: String,
+    pub currency: String,
+    pub source: ReturnSource,
+    pub lines: Vec<ReturnLine>,
+    /// Sum of the lines.
+    pub total: Money,
+    /// Added when the cash part of the refund was rounded.
+    pub cash_rounding: Money,
+    /// Where the money went: cash, card (with the terminal's reference), store credit (with the
+    /// new credit's code), online (head office refunds the web payment), exchange.
+    pub refunds: Vec<Tender>,
+    pub reason: Option<String>,
+    /// The manager who approved it, and why approval was needed.
+    pub approved_by: Option<String>,
+    pub approval_reasons: Vec<String>,
+    /// The sale made in the same exchange, if any.
+    pub exchange_sale_id: Option<String>,
+}
+
+/// A manager's note closing an exception. Written by a till (in its ledger) or head office (in its
+/// ledger), so it syncs like any other record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolutionRecord {
+    pub id: String,
+    pub exception_id: String,
+    pub note: String,
+    pub resolved_by: Option<String>,
+    /// `till-2` or `hq`.
+    pub written_by: String,
+    pub store: String,
+    pub created_at: String,
 }

@@ -7,7 +7,10 @@
 
 mod doc_id;
 mod error;
+pub mod exceptions;
 pub mod ledger;
+pub mod orders;
+
 mod records;
 pub mod skeleton;
 pub mod stock;

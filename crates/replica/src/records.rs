@@ -14,6 +14,9 @@ pub enum RecordKind {
     Movement,
     Order,
     Pickup,
+    Cancellation,
+    Return,
+    Resolution,
 }
 
 impl RecordKind {
@@ -24,7 +27,17 @@ impl RecordKind {
             RecordKind::Movement => "movements",
             RecordKind::Order => "orders",
             RecordKind::Pickup => "pickups",
+            RecordKind::Cancellation => "cancellations",
+            RecordKind::Return => "returns",
+            RecordKind::Resolution => "resolutions",
         }
+    }
+
+    /// Maps added to single-writer documents (a till's ledger, head office's ledger) after their
+    /// skeleton was fixed: the one writer creates them on first use, so no two replicas can create
+    /// the same map concurrently; a document without the map simply has no such records yet.
+    fn created_on_first_use(self) -> bool {
+        matches!(self, RecordKind::Return | RecordKind::Resolution)
     }
 }
 
@@ -35,6 +48,20 @@ pub(crate) fn top_map(doc: &AutoCommit, name: &str) -> Result<automerge::ObjId, 
     }
 }
 
+fn record_map(
+    doc: &AutoCommit,
+    kind: RecordKind,
+) -> Result<Option<automerge::ObjId>, ReplicaError> {
+    match doc.get(ROOT, kind.map_name())? {
+        Some((Value::Object(ObjType::Map), id)) => Ok(Some(id)),
+        None if kind.created_on_first_use() => Ok(None),
+        _ => Err(ReplicaError::MalformedDocument(format!(
+            "no {:?} map",
+            kind.map_name()
+        ))),
+    }
+}
+
 /// Adds a record. Records are immutable: writing an id that exists is refused.
 pub fn write_record<T: Serialize>(
     doc: &mut AutoCommit,
@@ -42,7 +69,10 @@ pub fn write_record<T: Serialize>(
     id: &str,
     record: &T,
 ) -> Result<(), ReplicaError> {
-    let map = top_map(doc, kind.map_name())?;
+    let map = match record_map(doc, kind)? {
+        Some(map) => map,
+        None => doc.put_object(ROOT, kind.map_name(), ObjType::Map)?,
+    };
     if doc.get(&map, id)?.is_some() {
         return Err(ReplicaError::BadRecord {
             doc: kind.map_name().into(),
@@ -65,7 +95,9 @@ pub fn read_records<T: DeserializeOwned>(
     doc: &AutoCommit,
     kind: RecordKind,
 ) -> Result<Vec<(String, T)>, ReplicaError> {
-    let map = top_map(doc, kind.map_name())?;
+    let Some(map) = record_map(doc, kind)? else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
     for key in doc.keys(&map) {
         for (value, _) in doc.get_all(&map, key.as_str())? {
@@ -97,7 +129,10 @@ pub fn read_records<T: DeserializeOwned>(
 
 /// Record ids that hold more than one value (two replicas wrote the same id concurrently).
 pub fn conflicting_ids(doc: &AutoCommit, kind: RecordKind) -> Result<Vec<String>, ReplicaError> {
-    let map = top_map(doc, kind.map_name())?;
+    let Some(map) = record_map(doc, kind)? else {
+        return Ok(Vec::new());
+    };
+
     let mut out = Vec::new();
     for key in doc.keys(&map) {
         if doc.get_all(&map, key.as_str())?.len() > 1 {

@@ -17,7 +17,7 @@ pub fn top_level_maps(kind: DocKind) -> &'static [&'static str] {
         DocKind::Ledger => &["sales", "voids"],
         DocKind::HqLedger => &["movements"],
         DocKind::Stock => &["baseline", "writers"],
-        DocKind::Orders => &["orders", "pickups"],
+        DocKind::Orders => &["orders", "pickups", "cancellations"],
     }
 }
 

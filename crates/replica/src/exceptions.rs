@@ -1,0 +1,397 @@
+//! The exceptions inbox: business rules that merging offline replicas can break, detected from the
+//! records alone. The rules read only what the documents hold and sort their output, so every
+//! replica with the same documents shows the same inbox (a property test checks it).
+
+use crate::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
+use crate::orders::{
+    ordered_quantities, picked_quantities, OrderCancellation, OrderRecord, PickupRecord,
+};
+use crate::{read_records, stock, AutoCommit, DocId, DocKind, RecordKind, ReplicaError};
+use kassa_domain::TenderKind;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Everything the rules look at. Order does not matter.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    pub orders: Vec<OrderRecord>,
+    pub cancellations: Vec<OrderCancellation>,
+    pub pickups: Vec<PickupRecord>,
+    pub sales: Vec<SaleRecord>,
+    pub voids: Vec<VoidRecord>,
+    pub returns: Vec<ReturnRecord>,
+    /// (store, sku, on hand) of the current stock epoch.
+    pub stock: Vec<(String, String, i64)>,
+    /// (document, map, record id) holding more than one value after a merge.
+    pub conflicts: Vec<(String, String, String)>,
+    pub resolutions: Vec<ResolutionRecord>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resolution {
+    pub id: String,
+    pub note: String,
+    pub resolved_by: Option<String>,
+    pub written_by: String,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exception {
+    /// Stable: the same problem has the same id on every replica, so a resolution finds it.
+    pub id: String,
+    /// `over_pickup`, `cancelled_order_picked_up`, `over_return`, `returned_and_voided`,
+    /// `negative_stock`, `over_redeemed_credit`, `conflict`.
+    pub kind: String,
+    pub store: String,
+    pub message: String,
+    /// The records involved.
+    pub records: Vec<String>,
+    /// The tills that wrote them, as `{store}-{till}`.
+    pub tills: Vec<String>,
+    /// The first resolution recorded for it (by time, then id), if any.
+    pub resolution: Option<Resolution>,
+}
+
+impl Facts {
+    /// Adds every record a document holds (and its conflicts; the stock of a current epoch when
+    /// `current_stock` says this document is one).
+    pub fn add_document(
+        &mut self,
+        id: &DocId,
+        doc: &AutoCommit,
+        current_stock: bool,
+    ) -> Result<(), ReplicaError> {
+        fn all<T: serde::de::DeserializeOwned>(
+            doc: &AutoCommit,
+            kind: RecordKind,
+        ) -> Result<impl Iterator<Item = T>, ReplicaError> {
+            Ok(read_records::<T>(doc, kind)?.into_iter().map(|(_, r)| r))
+        }
+        let kinds: &[RecordKind] = match id.kind() {
+            DocKind::Ledger => {
+                self.sales.extend(all(doc, RecordKind::Sale)?);
+                self.voids.extend(all(doc, RecordKind::Void)?);
+                self.returns.extend(all(doc, RecordKind::Return)?);
+                self.resolutions.extend(all(doc, RecordKind::Resolution)?);
+                &[
+                    RecordKind::Sale,
+                    RecordKind::Void,
+                    RecordKind::Return,
+                    RecordKind::Resolution,
+                ]
+            }
+            DocKind::HqLedger => {
+                self.resolutions.extend(all(doc, RecordKind::Resolution)?);
+                &[RecordKind::Resolution]
+            }
+            DocKind::Orders => {
+                self.orders.extend(all(doc, RecordKind::Order)?);
+                self.cancellations
+                    .extend(all(doc, RecordKind::Cancellation)?);
+                self.pickups.extend(all(doc, RecordKind::Pickup)?);
+                &[
+                    RecordKind::Order,
+                    RecordKind::Cancellation,
+                    RecordKind::Pickup,
+                ]
+            }
+            DocKind::Stock => {
+                if current_stock {
+                    let store = id.store().to_string();
+                    for (sku, on_hand) in stock::read_levels(doc)?.on_hand() {
+                        self.stock.push((store.clone(), sku, on_hand));
+                    }
+                }
+                &[]
+            }
+        };
+        for kind in kinds {
+            for record in crate::conflicting_ids(doc, *kind)? {
+                self.conflicts
+                    .push((id.to_string(), kind.map_name().to_string(), record));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs every rule. Sorted by id.
+
+pub fn detect(facts: &Facts) -> Vec<Exception> {
+    let mut out = Vec::new();
+    over_pickups(facts, &mut out);
+    over_returns(facts, &mut out);
+    over_redeemed_credit(facts, &mut out);
+    for (store, sku, on_hand) in &facts.stock {
+        if *on_hand < 0 {
+            out.push(exception(
+                format!("negative-stock/{store}/{sku}"),
+                "negative_stock",
+                store,
+                format!("stock of {sku} at {store} is {on_hand}: more was sold than was known to be there"),
+                Vec::new(),
+                BTreeSet::new(),
+            ));
+        }
+    }
+    for (doc, map, record) in &facts.conflicts {
+        let store = doc.split('/').nth(1).unwrap_or_default();
+        out.push(exception(
+            format!("conflict/{doc}/{map}/{record}"),
+            "conflict",
+            store,
+            format!("record {record} in {doc} ({map}) was written twice with different values; both are kept"),
+            vec![record.clone()],
+            BTreeSet::new(),
+        ));
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out.dedup_by(|a, b| a.id == b.id);
+    attach_resolutions(&mut out, &facts.resolutions);
+    out
+}
+
+fn exception(
+    id: String,
+    kind: &str,
+    store: &str,
+    message: String,
+    mut records: Vec<String>,
+    tills: BTreeSet<String>,
+) -> Exception {
+    records.sort();
+    records.dedup();
+    Exception {
+        id,
+        kind: kind.into(),
+        store: store.into(),
+        message,
+        records,
+        tills: tills.into_iter().collect(),
+        resolution: None,
+    }
+}
+
+fn over_pickups(facts: &Facts, out: &mut Vec<Exception>) {
+    let mut by_order: BTreeMap<&str, Vec<&PickupRecord>> = BTreeMap::new();
+    for pickup in &facts.pickups {
+        by_order.entry(&pickup.order_id).or_default().push(pickup);
+    }
+    for order in &facts.orders {
+        let Some(pickups) = by_order.get(order.id.as_str()) else {
+            continue;
+        };
+        let records: Vec<String> = pickups.iter().map(|p| p.id.clone()).collect();
+        let tills: BTreeSet<String> = pickups
+            .iter()
+            .map(|p| format!("{}-{}", p.store, p.till_no))
+            .collect();
+        let ordered = ordered_quantities(order);
+        let picked = picked_quantities(pickups.iter().copied());
+        let over: Vec<String> = picked
+            .iter()
+            .filter(|(sku, qty)| **qty > ordered.get(*sku).copied().unwrap_or(0))
+            .map(|(sku, qty)| {
+                format!(
+                    "{sku}: {qty} handed over, {} ordered",
+                    ordered.get(sku).copied().unwrap_or(0)
+                )
+            })
+            .collect();
+        if !over.is_empty() {
+            out.push(exception(
+                format!("over-pickup/{}", order.id),
+                "over_pickup",
+                &order.store,
+                format!(
+                    "order {} was handed over more than ordered ({}) in {} pickups",
+                    order.order_no,
+                    over.join("; "),
+                    pickups.len()
+                ),
+                records.clone(),
+                tills.clone(),
+            ));
+        }
+        let cancelled: Vec<&OrderCancellation> = facts
+            .cancellations
+            .iter()
+            .filter(|c| c.order_id == order.id)
+            .collect();
+        if let Some(first) = cancelled.iter().min_by(|a, b| a.id.cmp(&b.id)) {
+            let mut records = records;
+            records.extend(cancelled.iter().map(|c| c.id.clone()));
+            out.push(exception(
+                format!("cancelled-order-picked-up/{}", order.id),
+                "cancelled_order_picked_up",
+                &order.store,
+                format!(
+                    "order {} was {} at head office but handed over at a till",
+                    order.order_no, first.reason
+                ),
+                records,
+                tills,
+            ));
+        }
+    }
+}
+
+fn over_returns(facts: &Facts, out: &mut Vec<Exception>) {
+    // subject -> sku -> (returned, least "sold" any return saw)
+    let mut by_subject: BTreeMap<&str, Vec<&ReturnRecord>> = BTreeMap::new();
+    for record in &facts.returns {
+        if let Some(subject) = record.source.subject_id() {
+            by_subject.entry(subject).or_default().push(record);
+        }
+    }
+    let voided: BTreeSet<&str> = facts.voids.iter().map(|v| v.sale_id.as_str()).collect();
+    for (subject, returns) in by_subject {
+        let mut per_sku: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+        for record in &returns {
+            for line in &record.lines {
+                let entry = per_sku.entry(&line.sku).or_insert((0, i64::MAX));
+                entry.0 += line.quantity;
+                entry.1 = entry.1.min(line.sold);
+            }
+        }
+        let first = returns[0];
+        let number = first.source.number().unwrap_or(subject);
+        let store = match &first.source {
+            crate::ledger::ReturnSource::Sale { store, .. }
+            | crate::ledger::ReturnSource::Order { store, .. } => store.as_str(),
+            crate::ledger::ReturnSource::NoReceipt => first.store_code.as_str(),
+        };
+        let records: Vec<String> = returns.iter().map(|r| r.id.clone()).collect();
+        let tills: BTreeSet<String> = returns
+            .iter()
+            .map(|r| format!("{}-{}", r.store_code, r.till_no))
+            .collect();
+        let over: Vec<String> = per_sku
+            .iter()
+            .filter(|(_, (returned, sold))| returned > sold)
+            .map(|(sku, (returned, sold))| format!("{sku}: {returned} returned, {sold} sold"))
+            .collect();
+        if !over.is_empty() {
+            out.push(exception(
+                format!("over-return/{subject}"),
+                "over_return",
+                store,
+                format!(
+                    "more was returned against {number} than it sold ({}) in {} returns",
+                    over.join("; "),
+                    returns.len()
+                ),
+                records.clone(),
+                tills.clone(),
+            ));
+        }
+        if voided.contains(subject) {
+            let mut records = records;
+            records.extend(
+                facts
+                    .voids
+                    .iter()
+                    .filter(|v| v.sale_id == subject)
+                    .map(|v| v.id.clone()),
+            );
+            out.push(exception(
+                format!("returned-and-voided/{subject}"),
+                "returned_and_voided",
+                store,
+                format!("sale {number} was both voided and returned: it was refunded twice"),
+                records,
+                tills,
+            ));
+        }
+    }
+}
+
+fn over_redeemed_credit(facts: &Facts, out: &mut Vec<Exception>) {
+    struct Account<'a> {
+        store: &'a str,
+        issued: i64,
+        redeemed: i64,
+        records: Vec<String>,
+        tills: BTreeSet<String>,
+    }
+    let mut accounts: BTreeMap<&str, Account> = BTreeMap::new();
+    for record in &facts.returns {
+        for refund in record
+            .refunds
+            .iter()
+            .filter(|t| t.kind == TenderKind::Credit)
+        {
+            let Some(code) = refund.reference.as_deref() else {
+                continue;
+            };
+            let account = accounts.entry(code).or_insert_with(|| Account {
+                store: &record.store_code,
+                issued: 0,
+                redeemed: 0,
+                records: Vec::new(),
+                tills: BTreeSet::new(),
+            });
+            account.issued += refund.amount.minor();
+            account.records.push(record.id.clone());
+        }
+    }
+    let voided: BTreeSet<&str> = facts.voids.iter().map(|v| v.sale_id.as_str()).collect();
+    for sale in facts
+        .sales
+        .iter()
+        .filter(|s| !voided.contains(s.id.as_str()))
+    {
+        for tender in sale.tenders.iter().filter(|t| t.kind == TenderKind::Credit) {
+            // Credit issued where this replica cannot see it is checked where it can (head office).
+            let Some(account) = tender
+                .reference
+                .as_deref()
+                .and_then(|code| accounts.get_mut(code))
+            else {
+                continue;
+            };
+            account.redeemed += tender.amount.minor();
+            account.records.push(sale.id.clone());
+            account
+                .tills
+                .insert(format!("{}-{}", sale.store_code, sale.till_no));
+        }
+    }
+    for (code, account) in accounts {
+        if account.redeemed > account.issued {
+            out.push(exception(
+                format!("over-redeemed-credit/{code}"),
+                "over_redeemed_credit",
+                account.store,
+                format!(
+                    "store credit {code} was redeemed for {} but issued for {} (minor units)",
+                    account.redeemed, account.issued
+                ),
+                account.records,
+                account.tills,
+            ));
+        }
+    }
+}
+
+fn attach_resolutions(exceptions: &mut [Exception], resolutions: &[ResolutionRecord]) {
+    let mut first: BTreeMap<&str, &ResolutionRecord> = BTreeMap::new();
+    for r in resolutions {
+        let slot = first.entry(&r.exception_id).or_insert(r);
+        if (r.created_at.as_str(), r.id.as_str()) < (slot.created_at.as_str(), slot.id.as_str()) {
+            *slot = r;
+        }
+    }
+    for exception in exceptions {
+        if let Some(r) = first.get(exception.id.as_str()) {
+            exception.resolution = Some(Resolution {
+                id: r.id.clone(),
+                note: r.note.clone(),
+                resolved_by: r.resolved_by.clone(),
+                written_by: r.written_by.clone(),
+                created_at: r.created_at.clone(),
+            });
+        }
+    }
+}
