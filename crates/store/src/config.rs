@@ -1,7 +1,8 @@
 //! The till's identity and the store's money settings.
 
 use crate::error::StoreError;
-use kassa_domain::{Currency, TaxMode, TaxRate};
+use kassa_domain::{Currency, Money, ReturnPolicy, TaxMode, TaxRate};
+
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -126,6 +127,10 @@ pub(crate) fn write_config(
         "INSERT INTO receipt_counter (id, last_seq) VALUES (1, 0)",
         [],
     )?;
+    write_return_policy(
+        conn,
+        &ReturnPolicy::standard(setup.currency.minor_digits),
+    )?;
     for class in &setup.tax_classes {
         conn.execute(
             "INSERT INTO tax_classes (code, name, rate_bp) VALUES (?1, ?2, ?3)",
@@ -133,6 +138,46 @@ pub(crate) fn write_config(
         )?;
     }
     Ok(())
+}
+
+pub(crate) fn write_return_policy(
+    conn: &Connection,
+    policy: &ReturnPolicy,
+) -> Result<(), StoreError> {
+    if policy.window_days < 0
+        || policy.offline_cash_refund_cap.is_negative()
+        || policy.unverified_refund_cap.is_negative()
+    {
+        return Err(StoreError::Invalid(
+            "return policy figures must not be negative".into(),
+        ));
+    }
+    conn.execute(
+        "INSERT OR REPLACE INTO return_policy (id, window_days, offline_cash_refund_cap, unverified_refund_cap)
+         VALUES (1, ?1, ?2, ?3)",
+        params![
+            policy.window_days,
+            policy.offline_cash_refund_cap.minor(),
+            policy.unverified_refund_cap.minor()
+        ],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn return_policy(conn: &Connection) -> Result<ReturnPolicy, StoreError> {
+    conn.query_row(
+        "SELECT window_days, offline_cash_refund_cap, unverified_refund_cap FROM return_policy WHERE id = 1",
+        [],
+        |r| {
+            Ok(ReturnPolicy {
+                window_days: r.get(0)?,
+                offline_cash_refund_cap: Money::from_minor(r.get(1)?),
+                unverified_refund_cap: Money::from_minor(r.get(2)?),
+            })
+        },
+    )
+    .optional()?
+    .ok_or(StoreError::NotInitialized)
 }
 
 pub(crate) fn tax_classes(conn: &Connection) -> Result<Vec<TaxClass>, StoreError> {

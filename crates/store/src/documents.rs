@@ -79,7 +79,13 @@ impl DocumentCache {
         Ok(())
     }
 
+    /// Forgets every cached document (a command failed after changing some of them).
+    pub fn clear(&mut self) {
+        self.docs.clear();
+    }
+
     /// Forgets cached documents whose changes did not commit; they reload from disk next time.
+
     pub fn evict(&mut self, ids: &[DocId]) {
         for id in ids {
             self.docs.remove(&id.to_string());

@@ -22,6 +22,19 @@ pub enum StoreError {
     SaleNotFound(String),
     #[error("sale {0} is already voided")]
     AlreadyVoided(String),
+    #[error("no online order {0:?} for this store (look for it by order number, QR code or customer name)")]
+    OrderNotFound(String),
+    #[error("the pickup code does not match order {0}")]
+    WrongPickupCode(String),
+    #[error("order {order} cannot be handed over: {why}")]
+    OrderClosed { order: String, why: String },
+    #[error("this return needs a manager's approval: {0}")]
+    NeedsApproval(String),
+    #[error("unknown store credit {0:?}")]
+    UnknownCredit(String),
+    #[error("no exception {0:?} in this store's inbox")]
+    ExceptionNotFound(String),
+
     #[error("unknown tax class {0:?}")]
     UnknownTaxClass(String),
     #[error("{0}")]

@@ -8,6 +8,7 @@ mod database;
 mod documents;
 mod error;
 mod migrations;
+mod orders;
 mod projection;
 mod receipt;
 mod report;
@@ -23,6 +24,11 @@ pub use config::{StoreConfig, StoreSetup, TaxClass};
 pub use error::StoreError;
 pub use kassa_replica::ledger::{SaleRecord, VoidRecord};
 pub use migrations::SCHEMA_VERSION;
+pub use orders::{
+    order_number, OrderLineView, OrderStatus, OrderView, PickupLineRequest, PickupRequest,
+    StockPosition, ORDER_QR_PREFIX,
+};
+
 pub use receipt::{Receipt, VoidInfo};
 pub use report::{DayReport, TaxTotal, TenderTotal};
 pub use sale::{LineRequest, SaleRequest, TenderRequest};

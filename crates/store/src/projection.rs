@@ -2,8 +2,178 @@
 //! serves a local sale, a record that arrived by sync, and `rebuild`: one way to project.
 
 use crate::error::StoreError;
-use kassa_replica::ledger::{SaleRecord, VoidRecord};
+use kassa_domain::TenderKind;
+use kassa_replica::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
+use kassa_replica::orders::{OrderCancellation, OrderRecord, PickupRecord};
+use kassa_replica::{conflicting_ids, read_records, AutoCommit, DocId, DocKind, RecordKind};
 use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+/// Projects every record a document holds that is not projected yet (idempotent): what a local
+/// command, a received sync message and `rebuild` all call. Returns how many rows were new.
+pub(crate) fn project_doc(
+    conn: &Connection,
+    id: &DocId,
+    doc: &AutoCommit,
+) -> Result<usize, StoreError> {
+    let mut added = 0;
+    let kinds: &[RecordKind] = match id.kind() {
+        DocKind::Ledger => {
+            for (_, sale) in read_records::<SaleRecord>(doc, RecordKind::Sale)? {
+                added += usize::from(insert_sale_record(conn, &sale)?);
+            }
+            for (_, void) in read_records::<VoidRecord>(doc, RecordKind::Void)? {
+                added += usize::from(insert_void_record(conn, &void)?);
+            }
+            for (_, record) in read_records::<ReturnRecord>(doc, RecordKind::Return)? {
+                added += usize::from(insert_return(conn, &record)?);
+            }
+            for (_, record) in read_records::<ResolutionRecord>(doc, RecordKind::Resolution)? {
+                added += usize::from(insert_resolution(conn, &record)?);
+            }
+            &[
+                RecordKind::Sale,
+                RecordKind::Void,
+                RecordKind::Return,
+                RecordKind::Resolution,
+            ]
+        }
+        DocKind::HqLedger => {
+            for (_, record) in read_records::<ResolutionRecord>(doc, RecordKind::Resolution)? {
+                added += usize::from(insert_resolution(conn, &record)?);
+            }
+            &[RecordKind::Resolution]
+        }
+        DocKind::Orders => {
+            for (_, record) in read_records::<OrderRecord>(doc, RecordKind::Order)? {
+                added += usize::from(insert_order(conn, id, &record)?);
+            }
+            for (_, record) in read_records::<OrderCancellation>(doc, RecordKind::Cancellation)? {
+                added += usize::from(insert_json(
+                    conn,
+                    "INSERT OR IGNORE INTO order_cancellations (id, order_id, record) VALUES (?1, ?2, ?3)",
+                    (&record.id, &record.order_id),
+                    &record,
+                )?);
+            }
+            for (_, record) in read_records::<PickupRecord>(doc, RecordKind::Pickup)? {
+                added += usize::from(insert_pickup(conn, &record)?);
+            }
+            &[
+                RecordKind::Order,
+                RecordKind::Cancellation,
+                RecordKind::Pickup,
+            ]
+        }
+        DocKind::Stock => &[],
+    };
+    for kind in kinds {
+        for record in conflicting_ids(doc, *kind)? {
+            conn.prepare_cached(
+                "INSERT OR IGNORE INTO record_conflicts (doc_id, map, record_id) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![id.to_string(), kind.map_name(), record])?;
+        }
+    }
+    Ok(added)
+}
+
+fn json<T: Serialize>(record: &T) -> Result<String, StoreError> {
+    serde_json::to_string(record).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn insert_json<T: Serialize>(
+    conn: &Connection,
+    sql: &str,
+    (id, subject): (&str, &str),
+    record: &T,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(sql)?
+        .execute(params![id, subject, json(record)?])?
+        > 0)
+}
+
+pub(crate) fn insert_order(
+    conn: &Connection,
+    doc: &DocId,
+    order: &OrderRecord,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO orders (id, order_no, store, customer_name, created_at, doc_id, record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            order.id,
+            order.order_no,
+            order.store,
+            order.customer_name,
+            order.created_at,
+            doc.to_string(),
+            json(order)?
+        ])?
+        > 0)
+}
+
+pub(crate) fn insert_pickup(conn: &Connection, pickup: &PickupRecord) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO pickups (id, order_id, till_no, receipt_no, business_day, record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![
+            pickup.id,
+            pickup.order_id,
+            pickup.till_no,
+            pickup.receipt_no,
+            pickup.business_day,
+            json(pickup)?
+        ])?
+        > 0)
+}
+
+pub(crate) fn insert_return(conn: &Connection, record: &ReturnRecord) -> Result<bool, StoreError> {
+    let new = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO returns (id, receipt_no, till_no, subject_id, business_day, total, record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            record.id,
+            record.receipt_no,
+            record.till_no,
+            record.source.subject_id(),
+            record.business_day,
+            record.total.minor(),
+            json(record)?
+        ])?
+        > 0;
+    if new {
+        for (no, refund) in record.refunds.iter().enumerate() {
+            if let (TenderKind::Credit, Some(code)) = (refund.kind, &refund.reference) {
+                conn.prepare_cached(
+                    "INSERT INTO credit_issues (return_id, refund_no, code, amount) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![record.id, no as i64 + 1, code, refund.amount.minor()])?;
+            }
+        }
+    }
+    Ok(new)
+}
+
+pub(crate) fn insert_resolution(
+    conn: &Connection,
+    record: &ResolutionRecord,
+) -> Result<bool, StoreError> {
+    insert_json(
+        conn,
+        "INSERT OR IGNORE INTO resolutions (id, exception_id, record) VALUES (?1, ?2, ?3)",
+        (&record.id, &record.exception_id),
+        record,
+    )
+}
+
 
 /// Inserts a sale's rows unless they are there already (records arrive again on re-sync).
 /// Returns whether it was new.

@@ -99,15 +99,15 @@ pub(crate) fn settle_tenders(
             "only one tender may leave its amount open".into(),
         ));
     }
-    let fixed_sum = |kind: TenderKind| {
+    let fixed_sum = |cash: bool| {
         Money::sum(
             requests
                 .iter()
-                .filter(|t| t.kind == kind)
+                .filter(|t| t.kind.is_cash() == cash)
                 .filter_map(|t| t.amount),
         )
     };
-    let (fixed_card, fixed_cash) = (fixed_sum(TenderKind::Card)?, fixed_sum(TenderKind::Cash)?);
+    let (fixed_card, fixed_cash) = (fixed_sum(false)?, fixed_sum(true)?);
     let mut tenders: Vec<Tender> = Vec::with_capacity(requests.len());
     for request in requests {
         let amount = match (request.amount, request.kind) {
@@ -118,7 +118,8 @@ pub(crate) fn settle_tenders(
                 round_to_increment(total.checked_sub(fixed_card)?, cash_increment)?
                     .checked_sub(fixed_cash)?
             }
-            (None, TenderKind::Card) => total.checked_sub(fixed_card)?.checked_sub(fixed_cash)?,
+            (None, _) => total.checked_sub(fixed_card)?.checked_sub(fixed_cash)?,
+
         };
         if request.amount.is_none() && amount <= Money::ZERO {
             return Err(StoreError::Invalid(

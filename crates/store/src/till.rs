@@ -45,7 +45,25 @@ pub(crate) fn actor_of(conn: &Connection) -> Result<ActorId, StoreError> {
 }
 
 impl Till {
-    fn from_connection(conn: Connection) -> Result<Till, StoreError> {
+    /// Runs one write command as one `BEGIN IMMEDIATE` transaction. When anything fails, the
+    /// cached documents, which may hold changes that never reached the disk, are dropped.
+    pub(crate) fn command<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>, &mut DocumentCache) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = begin(&mut self.conn)?;
+        let result = f(&tx, &mut self.docs).and_then(|value| {
+            tx.commit()?;
+            Ok(value)
+        });
+        if result.is_err() {
+            self.docs.clear();
+        }
+        result
+    }
+
+    fn from_connection(
+conn: Connection) -> Result<Till, StoreError> {
         let actor = actor_of(&conn)?;
         Ok(Till {
             conn,

@@ -270,27 +270,16 @@ impl Till {
     }
 }
 
-/// Projects every record of a ledger document that is not projected yet (idempotent).
+/// Projects every record of a document that is not projected yet (idempotent).
 pub(crate) fn project_document(
     conn: &Connection,
     docs: &mut crate::documents::DocumentCache,
     id: &DocId,
 ) -> Result<usize, StoreError> {
-    if id.kind() != DocKind::Ledger {
-        return Ok(0);
-    }
     let doc = docs.get(conn, id)?;
-    let sales: Vec<(String, SaleRecord)> = read_records(doc, RecordKind::Sale)?;
-    let voids: Vec<(String, VoidRecord)> = read_records(doc, RecordKind::Void)?;
-    let mut added = 0;
-    for (_, sale) in &sales {
-        added += usize::from(projection::insert_sale_record(conn, sale)?);
-    }
-    for (_, void) in &voids {
-        added += usize::from(projection::insert_void_record(conn, void)?);
-    }
-    Ok(added)
+    projection::project_doc(conn, id, doc)
 }
+
 
 impl Till {
     /// Projects every record of every ledger document that is not projected yet: after a sync

@@ -4,7 +4,7 @@
 use crate::database;
 use crate::documents::stored_ids;
 use crate::error::StoreError;
-use crate::projection::{insert_sale_record, insert_void_record};
+use crate::projection::{insert_void_record, project_doc};
 use crate::till::Till;
 use kassa_replica::ledger::{SaleRecord, VoidRecord};
 use kassa_replica::{read_records, DocKind, RecordKind};
@@ -23,13 +23,22 @@ pub struct VerifyReport {
 }
 
 /// The projected tables and the columns that identify a row.
-const TABLES: [(&str, &str); 5] = [
+const TABLES: [(&str, &str); 12] = [
     ("sales", "id"),
     ("sale_lines", "sale_id, line_no"),
     ("sale_taxes", "sale_id, rate_bp"),
     ("sale_tenders", "sale_id, tender_no"),
     ("voids", "id"),
+    ("orders", "id"),
+    ("order_cancellations", "id"),
+    ("pickups", "id"),
+    ("returns", "id"),
+    ("credit_issues", "return_id, refund_no"),
+    ("resolutions", "id"),
+    ("record_conflicts", "doc_id, map, record_id"),
 ];
+
+
 
 fn rows(
     conn: &Connection,
@@ -61,25 +70,30 @@ impl Till {
         let scratch = database::open_scratch()?;
         let mut report = VerifyReport::default();
         let mut voids = Vec::new();
-        for id in stored_ids(&self.conn)? {
-            report.documents += 1;
-            if id.kind() != DocKind::Ledger {
-                continue;
+        let ids = stored_ids(&self.conn)?;
+        report.documents = ids.len();
+        for id in &ids {
+            let doc = self.docs.get(&self.conn, id)?;
+            project_doc(&scratch, id, doc)?;
+            if id.kind() == DocKind::Ledger {
+                report.sales_in_documents += read_records::<SaleRecord>(doc, RecordKind::Sale)?.len();
+                voids.extend(
+                    read_records::<VoidRecord>(doc, RecordKind::Void)?
+                        .into_iter()
+                        .map(|(_, v)| v),
+                );
             }
-            let doc = self.docs.get(&self.conn, &id)?;
-            for (_, sale) in read_records::<SaleRecord>(doc, RecordKind::Sale)? {
-                report.sales_in_documents += 1;
-                insert_sale_record(&scratch, &sale)?;
-            }
-            voids.extend(
-                read_records::<VoidRecord>(doc, RecordKind::Void)?
-                    .into_iter()
-                    .map(|(_, v)| v),
-            );
         }
+        // A void can sit in an earlier document than its sale: a second pass projects it.
         for void in &voids {
             report.voids_in_documents += 1;
-            if !insert_void_record(&scratch, void)? {
+            insert_void_record(&scratch, void)?;
+            let projected: bool = scratch.query_row(
+                "SELECT EXISTS (SELECT 1 FROM voids WHERE id = ?1)",
+                [&void.id],
+                |r| r.get(0),
+            )?;
+            if !projected {
                 report.differences.push(format!(
                     "void {} points at sale {} that no document holds",
                     void.id, void.sale_id

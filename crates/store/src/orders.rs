@@ -1,0 +1,484 @@
+//! Online orders at the till: finding them, what is reserved for them, and handing them over
+//! (click and collect). Works offline with the orders the last sync brought.
+
+use crate::error::StoreError;
+use crate::projection;
+use crate::sale::{self, TenderRequest};
+use crate::till::Till;
+use crate::StoreConfig;
+use kassa_domain::{refund_share, Money};
+use kassa_replica::orders::{
+    ordered_quantities, picked_quantities, pickup_code_hash, OrderCancellation, OrderRecord,
+    PickupLine, PickupRecord,
+};
+use kassa_replica::stock::record_movement;
+use kassa_replica::{write_record, DocId, RecordKind};
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// What a QR code on an order confirmation carries: `kassa:order:{order number}`.
+pub const ORDER_QR_PREFIX: &str = "kassa:order:";
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Open,
+    PartlyPickedUp,
+    PickedUp,
+    Cancelled,
+    Expired,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OrderLineView {
+    pub sku: String,
+    pub name: String,
+    pub ordered: i64,
+    pub picked_up: i64,
+    /// Still to hand over (never negative, even after an over-pickup elsewhere).
+    pub remaining: i64,
+    pub amount: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OrderView {
+    pub id: String,
+    pub order_no: String,
+    pub customer_name: String,
+    pub created_at: String,
+    pub pickup_by: String,
+    /// Past `pickup_by` and not all handed over: head office may expire it.
+    pub overdue: bool,
+    pub status: OrderStatus,
+    pub lines: Vec<OrderLineView>,
+    pub total: Money,
+    pub paid_online: Money,
+    pub paid_at_till: Money,
+    /// What handing over everything that remains would cost now.
+    pub balance: Money,
+    pub pickups: Vec<PickupRecord>,
+}
+
+/// A line to hand over: a SKU or barcode and a quantity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickupLineRequest {
+    pub code: String,
+    pub quantity: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickupRequest {
+    /// Order number, or a scanned QR code.
+    pub order: String,
+    pub code: String,
+    /// Empty: everything that remains.
+    #[serde(default)]
+    pub lines: Vec<PickupLineRequest>,
+    /// For the unpaid balance of what is handed over; empty when nothing is due.
+    #[serde(default)]
+    pub tenders: Vec<TenderRequest>,
+}
+
+/// The order number in a typed number or a scanned QR code.
+pub fn order_number(text: &str) -> &str {
+    let text = text.trim();
+    match text.get(..ORDER_QR_PREFIX.len()) {
+        Some(prefix) if prefix.eq_ignore_ascii_case(ORDER_QR_PREFIX) => {
+            text[ORDER_QR_PREFIX.len()..].trim()
+        }
+        _ => text,
+    }
+}
+
+fn records<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    sql: &str,
+    key: &str,
+) -> Result<Vec<T>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt
+        .query_map([key], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.iter()
+        .map(|json| serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .collect()
+}
+
+pub(crate) fn load_order(conn: &Connection, order_id: &str) -> Result<OrderRecord, StoreError> {
+    records::<OrderRecord>(conn, "SELECT record FROM orders WHERE id = ?1", order_id)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| StoreError::OrderNotFound(order_id.to_string()))
+}
+
+pub(crate) fn pickups_of(conn: &Connection, order_id: &str) -> Result<Vec<PickupRecord>, StoreError> {
+    records(
+        conn,
+        "SELECT record FROM pickups WHERE order_id = ?1 ORDER BY id",
+        order_id,
+    )
+}
+
+fn cancellations_of(
+    conn: &Connection,
+    order_id: &str,
+) -> Result<Vec<OrderCancellation>, StoreError> {
+    records(
+        conn,
+        "SELECT record FROM order_cancellations WHERE order_id = ?1 ORDER BY id",
+        order_id,
+    )
+}
+
+/// Per SKU: (name, ordered, amount).
+fn order_skus(order: &OrderRecord) -> BTreeMap<String, (String, i64, Money)> {
+    let mut out: BTreeMap<String, (String, i64, Money)> = BTreeMap::new();
+    for line in &order.lines {
+        let entry = out
+            .entry(line.sku.clone())
+            .or_insert((line.name.clone(), 0, Money::ZERO));
+        entry.1 += line.quantity;
+        entry.2 = Money::from_minor(entry.2.minor().saturating_add(line.amount.minor()));
+    }
+    out
+}
+
+/// What the goods of `lines` are worth, handed over after what `before` already took.
+fn value_of(
+    order: &OrderRecord,
+    before: &BTreeMap<String, i64>,
+    lines: &[PickupLine],
+) -> Result<Money, StoreError> {
+    let skus = order_skus(order);
+    let mut taken = before.clone();
+    let mut value = Money::ZERO;
+    for line in lines {
+        let (_, ordered, amount) = skus.get(&line.sku).ok_or_else(|| {
+            StoreError::Invalid(format!("{} is not on order {}", line.sku, order.order_no))
+        })?;
+        let already = taken.entry(line.sku.clone()).or_insert(0);
+        value = value.checked_add(refund_share(*amount, *ordered, *already, line.quantity)?)?;
+        *already += line.quantity;
+    }
+    Ok(value)
+}
+
+pub(crate) fn view(conn: &Connection, order: OrderRecord, now: &str) -> Result<OrderView, StoreError> {
+    let pickups = pickups_of(conn, &order.id)?;
+    let cancellations = cancellations_of(conn, &order.id)?;
+    let picked = picked_quantities(&pickups);
+    let lines: Vec<OrderLineView> = order_skus(&order)
+        .into_iter()
+        .map(|(sku, (name, ordered, amount))| {
+            let picked_up = picked.get(&sku).copied().unwrap_or(0);
+            OrderLineView {
+                remaining: (ordered - picked_up).max(0),
+                sku,
+                name,
+                ordered,
+                picked_up,
+                amount,
+            }
+        })
+        .collect();
+    let paid_at_till = Money::sum(
+        pickups
+            .iter()
+            .map(|p| Money::from_minor(p.amount_due.minor() - p.cash_rounding.minor())),
+    )?;
+    let remaining: Vec<PickupLine> = lines
+        .iter()
+        .filter(|l| l.remaining > 0)
+        .map(|l| PickupLine {
+            sku: l.sku.clone(),
+            quantity: l.remaining,
+        })
+        .collect();
+    let handed_value = Money::sum(pickups.iter().map(|p| p.value))?;
+    let all_value = handed_value.checked_add(value_of(&order, &picked, &remaining)?)?;
+    let balance = all_value
+        .checked_sub(order.paid_online)?
+        .checked_sub(paid_at_till)?
+        .max(Money::ZERO);
+    let status = match cancellations.first() {
+        Some(c) if c.reason == "expired" => OrderStatus::Expired,
+        Some(_) => OrderStatus::Cancelled,
+        None if remaining.is_empty() => OrderStatus::PickedUp,
+        None if pickups.is_empty() => OrderStatus::Open,
+        None => OrderStatus::PartlyPickedUp,
+    };
+    Ok(OrderView {
+        overdue: matches!(status, OrderStatus::Open | OrderStatus::PartlyPickedUp)
+            && now > order.pickup_by.as_str(),
+        id: order.id,
+        order_no: order.order_no,
+        customer_name: order.customer_name,
+        created_at: order.created_at,
+        pickup_by: order.pickup_by,
+        status,
+        lines,
+        total: order.total,
+        paid_online: order.paid_online,
+        paid_at_till,
+        balance,
+        pickups,
+    })
+}
+
+/// Open orders' remaining quantities per SKU: stock promised to customers, not yet handed over.
+pub(crate) fn reserved(conn: &Connection) -> Result<BTreeMap<String, i64>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.record FROM orders o
+         WHERE NOT EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = o.id)",
+    )?;
+    let orders = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut out = BTreeMap::new();
+    for json in orders {
+        let order: OrderRecord =
+            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let picked = picked_quantities(&pickups_of(conn, &order.id)?);
+        for (sku, ordered) in ordered_quantities(&order) {
+            let left = ordered - picked.get(&sku).copied().unwrap_or(0);
+            if left > 0 {
+                *out.entry(sku).or_insert(0) += left;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Stock of a SKU at this store as this till knows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StockPosition {
+    pub on_hand: i64,
+    /// Held for online orders not yet picked up.
+    pub reserved: i64,
+    /// On hand less reserved: what can be sold to someone walking in.
+    pub available: i64,
+}
+
+impl Till {
+    /// Orders matching a typed or scanned order number, or a customer's name (any part of it);
+    /// with an empty query, the orders still waiting for pickup. Newest first, at most 50.
+    pub fn find_orders(&self, query: &str) -> Result<Vec<OrderView>, StoreError> {
+        self.config()?;
+        let (now, _) = self.stamp();
+        let number = order_number(query);
+        let json: Vec<String> = if number.is_empty() {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT record FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = o.id)
+                 ORDER BY created_at DESC, id DESC",
+            )?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        } else {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT record FROM orders WHERE order_no = ?1 COLLATE NOCASE
+                    OR customer_name LIKE '%' || ?1 || '%'
+                 ORDER BY order_no = ?1 COLLATE NOCASE DESC, created_at DESC, id DESC LIMIT 50",
+            )?;
+            let rows = stmt.query_map([number], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut out = Vec::new();
+        for json in json {
+            let order: OrderRecord =
+                serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let view = view(&self.conn, order, &now)?;
+            let waiting = matches!(view.status, OrderStatus::Open | OrderStatus::PartlyPickedUp);
+            if !number.is_empty() || waiting {
+                out.push(view);
+            }
+            if out.len() == 50 {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// One order by number or QR code.
+    pub fn order(&self, number_or_qr: &str) -> Result<OrderView, StoreError> {
+        let number = order_number(number_or_qr);
+        let id: String = self
+            .conn
+            .prepare_cached("SELECT id FROM orders WHERE order_no = ?1 COLLATE NOCASE ORDER BY id LIMIT 1")?
+            .query_row([number], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::OrderNotFound(number.to_string()))?;
+        let (now, _) = self.stamp();
+        view(&self.conn, load_order(&self.conn, &id)?, &now)
+    }
+
+    /// Stock here: on hand, reserved for online orders, and available to sell.
+    pub fn stock_position(&mut self, sku: &str) -> Result<StockPosition, StoreError> {
+        let on_hand = self.stock_on_hand(sku)?;
+        let reserved = reserved(&self.conn)?.get(sku).copied().unwrap_or(0);
+        Ok(StockPosition {
+            on_hand,
+            reserved,
+            available: on_hand - reserved,
+        })
+    }
+
+    /// Hands over an order, all of it or some lines, after checking the pickup code, taking any
+    /// unpaid balance of what is handed over. Refuses what this till can see was handed over
+    /// already; two tills that both hand it over offline are flagged in the exceptions inbox.
+    pub fn pickup(&mut self, request: &PickupRequest) -> Result<PickupRecord, StoreError> {
+        let (created_at, business_day) = self.stamp();
+        let config = self.config()?;
+        // Checked inside the transaction: a pickup another till's sync just brought is seen.
+        self.command(|tx, docs| {
+            let number = order_number(&request.order);
+            let order_id: String = tx
+                .prepare_cached("SELECT id FROM orders WHERE order_no = ?1 COLLATE NOCASE ORDER BY id LIMIT 1")?
+                .query_row([number], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| StoreError::OrderNotFound(number.to_string()))?;
+            let order = load_order(tx, &order_id)?;
+            if pickup_code_hash(&order.id, &request.code) != order.pickup_code_hash {
+                return Err(StoreError::WrongPickupCode(order.order_no));
+            }
+            let order_view = view(tx, order.clone(), &created_at)?;
+            let closed = |why: &str| StoreError::OrderClosed {
+                order: order.order_no.clone(),
+                why: why.into(),
+            };
+            match order_view.status {
+                OrderStatus::Cancelled => return Err(closed("head office cancelled it")),
+                OrderStatus::Expired => return Err(closed("it expired (not collected in time)")),
+                OrderStatus::PickedUp => {
+                    return Err(closed("everything on it was handed over already"))
+                }
+                OrderStatus::Open | OrderStatus::PartlyPickedUp => {}
+            }
+            let lines = pickup_lines(tx, &order_view, &request.lines)?;
+            let picked_before = picked_quantities(&order_view.pickups);
+            let value = value_of(&order, &picked_before, &lines)?;
+            let handed_before = Money::sum(order_view.pickups.iter().map(|p| p.value))?;
+            let due = handed_before
+                .checked_add(value)?
+                .checked_sub(order.paid_online)?
+                .checked_sub(order_view.paid_at_till)?
+                .max(Money::ZERO);
+            if due == Money::ZERO && !request.tenders.is_empty() {
+                return Err(StoreError::Invalid(format!(
+                    "nothing is due for order {}: it is paid",
+                    order.order_no
+                )));
+            }
+            let (tenders, settlement) =
+                sale::settle_tenders(due, &request.tenders, config.cash_increment)?;
+            let seq = sale::next_seq(tx)?;
+            let record = PickupRecord {
+                id: Uuid::now_v7().to_string(),
+                order_id: order.id.clone(),
+                order_no: order.order_no.clone(),
+                store: config.store_code.clone(),
+                till_no: config.till_no,
+                receipt_no: sale::receipt_no(&config, seq),
+                lines,
+                value,
+                amount_due: settlement.amount_due,
+                cash_rounding: settlement.cash_rounding,
+                tenders,
+                change: settlement.change,
+                created_at,
+                business_day,
+            };
+            let orders_doc = order_doc_id(tx, &order.id)?;
+            write_record(
+                docs.get(tx, &orders_doc)?,
+                RecordKind::Pickup,
+                &record.id,
+                &record,
+            )?;
+            docs.persist(tx, &orders_doc)?;
+            move_stock(
+                tx,
+                docs,
+                &config,
+                record.lines.iter().map(|l| (l.sku.as_str(), -l.quantity)),
+            )?;
+            projection::insert_pickup(tx, &record)?;
+            Ok(record)
+        })
+    }
+}
+
+fn pickup_lines(
+    conn: &Connection,
+    order: &OrderView,
+    requested: &[PickupLineRequest],
+) -> Result<Vec<PickupLine>, StoreError> {
+    if requested.is_empty() {
+        return Ok(order
+            .lines
+            .iter()
+            .filter(|l| l.remaining > 0)
+            .map(|l| PickupLine {
+                sku: l.sku.clone(),
+                quantity: l.remaining,
+            })
+            .collect());
+    }
+    let mut wanted: BTreeMap<String, i64> = BTreeMap::new();
+    for line in requested {
+        if line.quantity <= 0 {
+            return Err(StoreError::Invalid(format!(
+                "quantity for {} must be at least 1",
+                line.code
+            )));
+        }
+        let sku = match crate::catalogue::find_by_code(conn, line.code.trim())? {
+            Some(item) => item.sku,
+            None => line.code.trim().to_string(),
+        };
+        *wanted.entry(sku).or_insert(0) += line.quantity;
+    }
+    let mut out = Vec::new();
+    for (sku, quantity) in wanted {
+        let line = order.lines.iter().find(|l| l.sku == sku).ok_or_else(|| {
+            StoreError::Invalid(format!("{sku} is not on order {}", order.order_no))
+        })?;
+        if quantity > line.remaining {
+            return Err(StoreError::OrderClosed {
+                order: order.order_no.clone(),
+                why: format!(
+                    "{quantity} of {sku} asked for, but only {} of {} ordered remain ({} handed over)",
+                    line.remaining, line.ordered, line.picked_up
+                ),
+            });
+        }
+        out.push(PickupLine { sku, quantity });
+    }
+    Ok(out)
+}
+
+/// The orders document holding an order.
+fn order_doc_id(conn: &Connection, order_id: &str) -> Result<DocId, StoreError> {
+    let doc: String = conn
+        .prepare_cached("SELECT doc_id FROM orders WHERE id = ?1")?
+        .query_row([order_id], |r| r.get(0))?;
+    DocId::parse(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Books stock movements of this till in the current stock epoch.
+pub(crate) fn move_stock<'a>(
+    conn: &Connection,
+    docs: &mut crate::documents::DocumentCache,
+    config: &StoreConfig,
+    moves: impl IntoIterator<Item = (&'a str, i64)>,
+) -> Result<(), StoreError> {
+    let stock = Till::stock_doc_id(conn, config)?;
+    let writer = format!("till-{}", config.till_no);
+    let doc = docs.get(conn, &stock)?;
+    for (sku, delta) in moves {
+        record_movement(doc, &writer, sku, delta)?;
+    }
+    docs.persist(conn, &stock)?;
+    Ok(())
+}
