@@ -110,3 +110,11 @@ CREATE TRIGGER resolutions_immutable_update BEFORE UPDATE ON resolutions
 BEGIN SELECT RAISE(ABORT, 'resolutions are immutable'); END;
 CREATE TRIGGER resolutions_immutable_delete BEFORE DELETE ON resolutions
 BEGIN SELECT RAISE(ABORT, 'resolutions are immutable'); END;
+
+-- Balances of store credit issued at other stores, as head office reported them when a cashier
+-- looked a code up online: what this till may accept for it.
+CREATE TABLE remote_credit (
+    code       TEXT PRIMARY KEY,
+    balance    INTEGER NOT NULL CHECK (balance >= 0),
+    checked_at TEXT NOT NULL
+) WITHOUT ROWID;

@@ -17,7 +17,8 @@ pub struct Facts {
     pub orders: Vec<OrderRecord>,
     pub cancellations: Vec<OrderCancellation>,
     pub pickups: Vec<PickupRecord>,
-    pub sales: Vec<SaleRecord>,
+    /// Store credit redeemed by sales (see [`Facts::add_sale`]).
+    pub redemptions: Vec<CreditRedemption>,
     pub voids: Vec<VoidRecord>,
     pub returns: Vec<ReturnRecord>,
     /// (store, sku, on hand) of the current stock epoch.
@@ -25,6 +26,16 @@ pub struct Facts {
     /// (document, map, record id) holding more than one value after a merge.
     pub conflicts: Vec<(String, String, String)>,
     pub resolutions: Vec<ResolutionRecord>,
+}
+
+/// A sale's store credit tender, as the credit rule reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreditRedemption {
+    pub sale_id: String,
+    pub store: String,
+    pub till_no: u16,
+    pub code: String,
+    pub amount: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +65,21 @@ pub struct Exception {
 }
 
 impl Facts {
+    /// Takes what the rules need from a sale: its store credit tenders.
+    pub fn add_sale(&mut self, sale: &SaleRecord) {
+        for tender in sale.tenders.iter().filter(|t| t.kind == TenderKind::Credit) {
+            if let Some(code) = &tender.reference {
+                self.redemptions.push(CreditRedemption {
+                    sale_id: sale.id.clone(),
+                    store: sale.store_code.clone(),
+                    till_no: sale.till_no,
+                    code: code.clone(),
+                    amount: tender.amount.minor(),
+                });
+            }
+        }
+    }
+
     /// Adds every record a document holds (and its conflicts; the stock of a current epoch when
     /// `current_stock` says this document is one).
     pub fn add_document(
@@ -70,7 +96,10 @@ impl Facts {
         }
         let kinds: &[RecordKind] = match id.kind() {
             DocKind::Ledger => {
-                self.sales.extend(all(doc, RecordKind::Sale)?);
+                for sale in all::<SaleRecord>(doc, RecordKind::Sale)? {
+                    self.add_sale(&sale);
+                }
+
                 self.voids.extend(all(doc, RecordKind::Void)?);
                 self.returns.extend(all(doc, RecordKind::Return)?);
                 self.resolutions.extend(all(doc, RecordKind::Resolution)?);
@@ -337,26 +366,20 @@ fn over_redeemed_credit(facts: &Facts, out: &mut Vec<Exception>) {
         }
     }
     let voided: BTreeSet<&str> = facts.voids.iter().map(|v| v.sale_id.as_str()).collect();
-    for sale in facts
-        .sales
+    for redemption in facts
+        .redemptions
         .iter()
-        .filter(|s| !voided.contains(s.id.as_str()))
+        .filter(|r| !voided.contains(r.sale_id.as_str()))
     {
-        for tender in sale.tenders.iter().filter(|t| t.kind == TenderKind::Credit) {
-            // Credit issued where this replica cannot see it is checked where it can (head office).
-            let Some(account) = tender
-                .reference
-                .as_deref()
-                .and_then(|code| accounts.get_mut(code))
-            else {
-                continue;
-            };
-            account.redeemed += tender.amount.minor();
-            account.records.push(sale.id.clone());
-            account
-                .tills
-                .insert(format!("{}-{}", sale.store_code, sale.till_no));
-        }
+        // Credit issued where this replica cannot see it is checked where it can (head office).
+        let Some(account) = accounts.get_mut(redemption.code.as_str()) else {
+            continue;
+        };
+        account.redeemed += redemption.amount;
+        account.records.push(redemption.sale_id.clone());
+        account
+            .tills
+            .insert(format!("{}-{}", redemption.store, redemption.till_no));
     }
     for (code, account) in accounts {
         if account.redeemed > account.issued {

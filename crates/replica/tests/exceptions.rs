@@ -219,7 +219,7 @@ fn over_return_and_over_redeemed_credit_are_flagged() {
             amount: Money::from_minor(600),
             reference: Some("CR-1".into()),
         });
-        facts.sales.push(sale);
+        facts.add_sale(&sale);
     }
     let found = detect(&facts);
     assert_eq!(found.len(), 1, "{found:?}");

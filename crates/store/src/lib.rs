@@ -4,14 +4,17 @@
 mod catalogue;
 mod clock;
 mod config;
+mod credit;
 mod database;
 mod documents;
 mod error;
+mod inbox;
 mod migrations;
 mod orders;
 mod projection;
 mod receipt;
 mod report;
+mod returns;
 mod sale;
 mod till;
 mod till_sync;
@@ -21,8 +24,13 @@ mod void;
 pub use catalogue::{CatalogItem, ImportSummary};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{StoreConfig, StoreSetup, TaxClass};
+pub use credit::CreditBalance;
+
 pub use error::StoreError;
-pub use kassa_replica::ledger::{SaleRecord, VoidRecord};
+pub use kassa_replica::exceptions::Exception;
+pub use kassa_replica::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
+pub use kassa_replica::orders::{OrderRecord, PickupRecord};
+
 pub use migrations::SCHEMA_VERSION;
 pub use orders::{
     order_number, OrderLineView, OrderStatus, OrderView, PickupLineRequest, PickupRequest,
@@ -31,6 +39,11 @@ pub use orders::{
 
 pub use receipt::{Receipt, VoidInfo};
 pub use report::{DayReport, TaxTotal, TenderTotal};
+pub use returns::{
+    RefundMethod, RemoteSale, ReturnLineRequest, ReturnOf, ReturnRequest, Returnable,
+    ReturnableLine,
+};
+
 pub use sale::{LineRequest, SaleRequest, TenderRequest};
 pub use till::Till;
 pub use till_sync::{DeviceInfo, SyncStatus};

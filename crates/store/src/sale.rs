@@ -3,7 +3,13 @@
 
 use crate::catalogue::find_by_code;
 use crate::config::StoreConfig;
+use crate::documents::DocumentCache;
 use crate::error::StoreError;
+use crate::orders::move_stock;
+use crate::projection;
+use crate::till::Till;
+use kassa_replica::{write_record, RecordKind};
+
 use kassa_domain::{
     price_basket, round_to_increment, settle, Basket, BasketLine, Discount, Money, PriceOverride,
     PricedBasket, Settlement, Tender, TenderKind,
@@ -11,7 +17,6 @@ use kassa_domain::{
 use kassa_replica::ledger::SaleRecord;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// One line as the cashier entered it: a SKU or barcode and a quantity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,9 +146,50 @@ pub(crate) fn settle_tenders(
     Ok((tenders, settlement))
 }
 
+/// Stores a priced, settled sale with the next receipt number: the ledger record, the stock
+/// movements and the projection rows, in the caller's transaction. Credit tenders are checked
+/// against the credit's balance first.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_sale(
+    tx: &Connection,
+    sale_id: String,
+    docs: &mut DocumentCache,
+    config: &StoreConfig,
+    priced: PricedBasket,
+    tenders: Vec<Tender>,
+    settlement: &Settlement,
+    (created_at, business_day): &(String, String),
+) -> Result<SaleRecord, StoreError> {
+    crate::credit::check_redemptions(tx, &tenders)?;
+    let seq = next_seq(tx)?;
+    let record = sale_record(
+        sale_id,
+        receipt_no(config, seq),
+        seq,
+        created_at,
+        business_day,
+        config,
+        priced,
+        tenders,
+        settlement,
+    );
+    let ledger = Till::ledger_doc_id(config, business_day);
+    write_record(docs.get(tx, &ledger)?, RecordKind::Sale, &record.id, &record)?;
+    docs.persist(tx, &ledger)?;
+    move_stock(
+        tx,
+        docs,
+        config,
+        record.lines.iter().map(|l| (l.sku.as_str(), -l.quantity)),
+    )?;
+    projection::insert_sale_record(tx, &record)?;
+    Ok(record)
+}
+
 /// Builds the immutable sale record from a priced, settled basket.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn sale_record(
+fn sale_record(
+    id: String,
     receipt_no: String,
     seq: i64,
     created_at: &str,
@@ -154,8 +200,9 @@ pub(crate) fn sale_record(
     settlement: &Settlement,
 ) -> SaleRecord {
     SaleRecord {
-        id: Uuid::now_v7().to_string(),
+        id,
         receipt_no,
+
         store_code: config.store_code.clone(),
         till_no: config.till_no,
         seq,

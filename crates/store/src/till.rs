@@ -16,7 +16,6 @@ use crate::void;
 use chrono::NaiveDate;
 use kassa_domain::{parse_catalogue_csv, CsvProduct, CsvRowError, PricedBasket};
 use kassa_replica::ledger::VoidRecord;
-use kassa_replica::stock::record_movement;
 use kassa_replica::{write_record, ActorId, DocId, RecordKind};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::path::Path;
@@ -208,55 +207,30 @@ conn: Connection) -> Result<Till, StoreError> {
     /// stores the ledger change, the stock movements and the projection rows in one durable
     /// transaction. Refused input changes nothing.
     pub fn complete_sale(&mut self, request: &SaleRequest) -> Result<Receipt, StoreError> {
-        let (created_at, business_day) = self.stamp();
-        let tx = begin(&mut self.conn)?;
-        let config = config::read_config(&tx)?;
-        let priced = sale::price(&tx, &config, request)?;
-        let (tenders, settlement) =
-            sale::settle_tenders(priced.total, &request.tenders, config.cash_increment)?;
-        let seq = sale::next_seq(&tx)?;
-        let receipt_no = sale::receipt_no(&config, seq);
-        let record = sale::sale_record(
-            receipt_no.clone(),
-            seq,
-            &created_at,
-            &business_day,
-            &config,
-            priced,
-            tenders,
-            &settlement,
-        );
-        let ledger = DocId::Ledger {
-            store: config.store_code.clone(),
-            till: config.till_no,
-            day: business_day.clone(),
-        };
-        let stock = Till::stock_doc_id(&tx, &config)?;
-        let writer = format!("till-{}", config.till_no);
-        let written = (|| -> Result<(), StoreError> {
-            write_record(
-                self.docs.get(&tx, &ledger)?,
-                RecordKind::Sale,
-                &record.id,
-                &record,
-            )?;
-            self.docs.persist(&tx, &ledger)?;
-            let stock_doc = self.docs.get(&tx, &stock)?;
-            for line in &record.lines {
-                record_movement(stock_doc, &writer, &line.sku, -line.quantity)?;
-            }
-            self.docs.persist(&tx, &stock)?;
-            projection::insert_sale_record(&tx, &record)?;
-            Ok(())
-        })();
-        let committed = written.and_then(|()| Ok(tx.commit()?));
-        if let Err(e) = committed {
-            // The cached documents hold changes that never reached the disk: drop them.
-            self.docs.evict(&[ledger, stock]);
-            return Err(e);
-        }
+        let stamp = self.stamp();
+        let receipt_no = self.command(|tx, docs| {
+            let config = config::read_config(tx)?;
+            let priced = sale::price(tx, &config, request)?;
+            let (tenders, settlement) =
+                sale::settle_tenders(priced.total, &request.tenders, config.cash_increment)?;
+            let id = uuid::Uuid::now_v7().to_string();
+            let record =
+                sale::write_sale(tx, id, docs, &config, priced, tenders, &settlement, &stamp)?;
+
+            Ok(record.receipt_no)
+        })?;
         receipt::load(&self.conn, &receipt_no)
     }
+
+    /// This till's ledger document of a business day.
+    pub(crate) fn ledger_doc_id(config: &StoreConfig, business_day: &str) -> DocId {
+        DocId::Ledger {
+            store: config.store_code.clone(),
+            till: config.till_no,
+            day: business_day.to_string(),
+        }
+    }
+
 
     pub fn sale(&self, receipt_no: &str) -> Result<Receipt, StoreError> {
         receipt::load(&self.conn, receipt_no)
@@ -266,39 +240,22 @@ conn: Connection) -> Result<Till, StoreError> {
     /// the goods go back into stock. A sale is voided at most once.
     pub fn void_sale(&mut self, receipt_no: &str, reason: &str) -> Result<VoidRecord, StoreError> {
         let (created_at, business_day) = self.stamp();
-        let tx = begin(&mut self.conn)?;
-        let config = config::read_config(&tx)?;
-        let record = void::build_void(&tx, receipt_no, reason, &created_at, &business_day)?;
-        let sale = receipt::load(&tx, receipt_no)?;
-        let ledger = DocId::Ledger {
-            store: config.store_code.clone(),
-            till: config.till_no,
-            day: business_day,
-        };
-        let stock = Till::stock_doc_id(&tx, &config)?;
-        let writer = format!("till-{}", config.till_no);
-        let written = (|| -> Result<(), StoreError> {
-            write_record(
-                self.docs.get(&tx, &ledger)?,
-                RecordKind::Void,
-                &record.id,
-                &record,
+        self.command(|tx, docs| {
+            let config = config::read_config(tx)?;
+            let record = void::build_void(tx, receipt_no, reason, &created_at, &business_day)?;
+            let sale = receipt::load(tx, receipt_no)?;
+            let ledger = Till::ledger_doc_id(&config, &business_day);
+            write_record(docs.get(tx, &ledger)?, RecordKind::Void, &record.id, &record)?;
+            docs.persist(tx, &ledger)?;
+            crate::orders::move_stock(
+                tx,
+                docs,
+                &config,
+                sale.lines.iter().map(|l| (l.sku.as_str(), l.quantity)),
             )?;
-            self.docs.persist(&tx, &ledger)?;
-            let stock_doc = self.docs.get(&tx, &stock)?;
-            for line in &sale.lines {
-                record_movement(stock_doc, &writer, &line.sku, line.quantity)?;
-            }
-            self.docs.persist(&tx, &stock)?;
-            projection::insert_void_record(&tx, &record)?;
-            Ok(())
-        })();
-        let committed = written.and_then(|()| Ok(tx.commit()?));
-        if let Err(e) = committed {
-            self.docs.evict(&[ledger, stock]);
-            return Err(e);
-        }
-        Ok(record)
+            projection::insert_void_record(tx, &record)?;
+            Ok(record)
+        })
     }
 
     /// The receipt number of this till's most recent sale, if any.

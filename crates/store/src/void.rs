@@ -34,6 +34,16 @@ pub(crate) fn build_void(
     if already.is_some() {
         return Err(StoreError::AlreadyVoided(receipt_no.to_string()));
     }
+    let returned: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM returns WHERE subject_id = ?1)")?
+        .query_row([&sale_id], |r| r.get(0))?;
+    if returned {
+        return Err(StoreError::Invalid(format!(
+            "sale {} has returns: return the rest of it instead of voiding it",
+            receipt_no.trim()
+        )));
+    }
+
     let id = Uuid::now_v7().to_string();
     Ok(VoidRecord {
         id,

@@ -1,0 +1,745 @@
+//! Returns and exchanges: goods taken back against a sale (of any store), an online order, or no
+//! receipt at all; the refund to the original tender by default; the store's return policy; and
+//! an exchange, which is a return and a new sale in one transaction.
+
+use crate::config::{self, StoreConfig};
+use crate::credit::new_credit_code;
+use crate::documents::DocumentCache;
+use crate::error::StoreError;
+use crate::orders::{load_order, move_stock, order_number, pickups_of};
+use crate::projection;
+use crate::receipt::{self, Receipt};
+use crate::sale::{self, LineRequest, SaleRequest, TenderRequest};
+use crate::till::Till;
+use kassa_domain::{
+    net_paid, refund_share, refund_to_original, round_to_increment, Money, ReturnFacts, TaxMode,
+    TaxRate, Tender, TenderKind,
+};
+use kassa_replica::ledger::{ReturnLine, ReturnRecord, ReturnSource, SaleRecord};
+use kassa_replica::orders::picked_quantities;
+use kassa_replica::{write_record, RecordKind};
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// What the goods come back against.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReturnOf {
+    /// A receipt number (or the receipt's scanned code).
+    Receipt { receipt_no: String },
+    /// An online order number (or its QR code).
+    Order { order: String },
+    NoReceipt,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnLineRequest {
+    pub code: String,
+    pub quantity: i64,
+    /// Back on the shelf; `false` for damaged goods (no stock movement).
+    #[serde(default = "yes")]
+    pub restock: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundMethod {
+    /// Back to the tenders the sale was paid with (cards first, then cash).
+    #[default]
+    Original,
+    Cash,
+    /// As store credit: a new code on the refund receipt.
+    Credit,
+}
+
+/// A sale of another store as head office holds it, with the returns made against it so far:
+/// what a till looks up online before returning it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoteSale {
+    pub sale: SaleRecord,
+    pub voided: bool,
+    pub returns: Vec<ReturnRecord>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnRequest {
+    pub of: ReturnOf,
+    /// Empty: everything still returnable (not for a return without a receipt).
+    #[serde(default)]
+    pub lines: Vec<ReturnLineRequest>,
+    #[serde(default)]
+    pub refund: RefundMethod,
+    /// The manager approving a return the policy says needs it.
+    #[serde(default)]
+    pub approved_by: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// A sale of another store, looked up at head office.
+    #[serde(default)]
+    pub remote_sale: Option<RemoteSale>,
+}
+
+/// A line as the till can return it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReturnableLine {
+    pub sku: String,
+    pub name: String,
+    pub sold: i64,
+    pub returned: i64,
+    pub returnable: i64,
+    /// What returning one more unit refunds.
+    pub next_unit_refund: Money,
+}
+
+/// A sale or order as the return screen shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Returnable {
+    pub source: ReturnSource,
+    pub lines: Vec<ReturnableLine>,
+    pub days_since_sale: i64,
+    pub paid: Vec<Tender>,
+    pub refunded_before: Vec<Tender>,
+}
+
+/// One SKU of what is being returned against: units sold, their value and tax (tax included).
+#[derive(Clone, Debug)]
+struct SoldSku {
+    name: String,
+    sold: i64,
+    value: Money,
+    tax: Money,
+    tax_rate: TaxRate,
+}
+
+/// What a return is checked against.
+struct Original {
+    source: ReturnSource,
+    skus: BTreeMap<String, SoldSku>,
+    returned: BTreeMap<String, i64>,
+    paid: Vec<Tender>,
+    refunded_before: Vec<Tender>,
+    sold_on: String,
+}
+
+fn sold_from_sale(sale_lines: &[kassa_domain::PricedLine], mode: TaxMode) -> BTreeMap<String, SoldSku> {
+    let mut skus: BTreeMap<String, SoldSku> = BTreeMap::new();
+    for line in sale_lines {
+        // A line's price to the customer: the amount, plus its tax where prices exclude tax.
+        let value = match mode {
+            TaxMode::Inclusive => line.amount.minor(),
+            TaxMode::Exclusive => line.amount.minor().saturating_add(line.tax.minor()),
+        };
+        let entry = skus.entry(line.sku.clone()).or_insert(SoldSku {
+            name: line.name.clone(),
+            sold: 0,
+            value: Money::ZERO,
+            tax: Money::ZERO,
+            tax_rate: line.tax_rate,
+        });
+        entry.sold += line.quantity;
+        entry.value = Money::from_minor(entry.value.minor().saturating_add(value));
+        entry.tax = Money::from_minor(entry.tax.minor().saturating_add(line.tax.minor()));
+    }
+    skus
+}
+
+fn returns_against(conn: &Connection, subject: &str) -> Result<Vec<ReturnRecord>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT record FROM returns WHERE subject_id = ?1 ORDER BY id")?;
+    let rows = stmt
+        .query_map([subject], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.iter()
+        .map(|json| serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .collect()
+}
+
+fn tally(returns: &[ReturnRecord]) -> (BTreeMap<String, i64>, Vec<Tender>) {
+    let mut returned = BTreeMap::new();
+    let mut refunds = Vec::new();
+    for record in returns {
+        for line in &record.lines {
+            *returned.entry(line.sku.clone()).or_insert(0) += line.quantity;
+        }
+        refunds.extend(record.refunds.iter().cloned());
+    }
+    (returned, refunds)
+}
+
+fn find_original(
+    conn: &Connection,
+    of: &ReturnOf,
+    remote: Option<&RemoteSale>,
+) -> Result<Option<Original>, StoreError> {
+    match of {
+        ReturnOf::NoReceipt => Ok(None),
+        ReturnOf::Receipt { receipt_no } => {
+            let receipt_no = receipt_no.trim();
+            let local: Option<Receipt> = match receipt::load(conn, receipt_no) {
+                Ok(r) => Some(r),
+                Err(StoreError::SaleNotFound(_)) => None,
+                Err(e) => return Err(e),
+            };
+            let (sale_id, store, lines, tenders, change, mode, day, voided, mut returns) =
+                match (local, remote) {
+                    (Some(r), _) => (
+                        r.id.clone(),
+                        r.store_code.clone(),
+                        r.lines,
+                        r.tenders,
+                        r.change,
+                        r.tax_mode,
+                        r.business_day,
+                        r.void.is_some(),
+                        returns_against(conn, &r.id)?,
+                    ),
+                    (None, Some(remote)) if remote.sale.receipt_no == receipt_no => (
+                        remote.sale.id.clone(),
+                        remote.sale.store_code.clone(),
+                        remote.sale.lines.clone(),
+                        remote.sale.tenders.clone(),
+                        remote.sale.change,
+                        remote.sale.tax_mode,
+                        remote.sale.business_day.clone(),
+                        remote.voided,
+                        returns_against(conn, &remote.sale.id)?,
+                    ),
+                    _ => {
+                        return Err(StoreError::Invalid(format!(
+                            "no sale {receipt_no:?} on this till: a sale of another store is looked up at head office, which needs a connection"
+                        )))
+                    }
+                };
+            if voided {
+                return Err(StoreError::AlreadyVoided(receipt_no.to_string()));
+            }
+            if let Some(remote) = remote.filter(|r| r.sale.id == sale_id) {
+                for record in &remote.returns {
+                    if !returns.iter().any(|r| r.id == record.id) {
+                        returns.push(record.clone());
+                    }
+                }
+            }
+            let (returned, refunded_before) = tally(&returns);
+            Ok(Some(Original {
+                source: ReturnSource::Sale {
+                    sale_id,
+                    receipt_no: receipt_no.to_string(),
+                    store,
+                    business_day: day.clone(),
+                },
+                skus: sold_from_sale(&lines, mode),
+                returned,
+                paid: net_paid(&tenders, change)?,
+                refunded_before,
+                sold_on: day,
+            }))
+        }
+        ReturnOf::Order { order } => {
+            let number = order_number(order);
+            let id: String = conn
+                .prepare_cached("SELECT id FROM orders WHERE order_no = ?1 COLLATE NOCASE ORDER BY id LIMIT 1")?
+                .query_row([number], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| StoreError::OrderNotFound(number.to_string()))?;
+            let order = load_order(conn, &id)?;
+            let pickups = pickups_of(conn, &id)?;
+            let picked = picked_quantities(&pickups);
+            let mut skus = BTreeMap::new();
+            for line in &order.lines {
+                let handed = picked.get(&line.sku).copied().unwrap_or(0).min(line.quantity);
+                if handed == 0 {
+                    continue;
+                }
+                let value = refund_share(line.amount, line.quantity, 0, handed)?;
+                skus.insert(
+                    line.sku.clone(),
+                    SoldSku {
+                        name: line.name.clone(),
+                        sold: handed,
+                        value,
+                        tax: line.tax_rate.tax_on(value, TaxMode::Inclusive)?,
+                        tax_rate: line.tax_rate,
+                    },
+                );
+            }
+            if skus.is_empty() {
+                return Err(StoreError::Invalid(format!(
+                    "nothing of order {} was handed over yet: cancel it at head office instead",
+                    order.order_no
+                )));
+            }
+            let mut paid = Vec::new();
+            if order.paid_online > Money::ZERO {
+                paid.push(Tender {
+                    kind: TenderKind::Online,
+                    amount: order.paid_online,
+                    reference: Some(order.order_no.clone()),
+                });
+            }
+            for pickup in &pickups {
+                paid.extend(net_paid(&pickup.tenders, pickup.change)?);
+            }
+            let (returned, refunded_before) = tally(&returns_against(conn, &id)?);
+            let sold_on = pickups
+                .iter()
+                .map(|p| p.business_day.clone())
+                .max()
+                .unwrap_or_else(|| order.created_at.chars().take(10).collect());
+            Ok(Some(Original {
+                source: ReturnSource::Order {
+                    order_id: order.id,
+                    order_no: order.order_no,
+                    store: order.store,
+                },
+                skus,
+                returned,
+                paid,
+                refunded_before,
+                sold_on,
+            }))
+        }
+    }
+}
+
+fn days_between(from: &str, to: &str) -> Result<i64, StoreError> {
+    let parse = |d: &str| {
+        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|e| StoreError::Corrupt(format!("business day {d:?}: {e}")))
+    };
+    Ok((parse(to)? - parse(from)?).num_days())
+}
+
+/// The lines of a return, priced from the original (or, with no receipt, from the catalogue).
+fn return_lines(
+    conn: &Connection,
+    config: &StoreConfig,
+    original: Option<&Original>,
+    requested: &[ReturnLineRequest],
+) -> Result<Vec<ReturnLine>, StoreError> {
+    let Some(original) = original else {
+        if requested.is_empty() {
+            return Err(StoreError::Invalid(
+                "a return without a receipt must name its items".into(),
+            ));
+        }
+        let request = SaleRequest {
+            lines: requested
+                .iter()
+                .map(|l| LineRequest::new(l.code.clone(), l.quantity))
+                .collect(),
+            ..SaleRequest::default()
+        };
+        let priced = sale::price(conn, config, &request)?;
+        return Ok(priced
+            .lines
+            .iter()
+            .zip(requested)
+            .map(|(line, asked)| ReturnLine {
+                sku: line.sku.clone(),
+                name: line.name.clone(),
+                quantity: line.quantity,
+                sold: 0,
+                amount: match config.tax_mode {
+                    TaxMode::Inclusive => line.amount,
+                    TaxMode::Exclusive => {
+                        Money::from_minor(line.amount.minor().saturating_add(line.tax.minor()))
+                    }
+                },
+                tax_rate: line.tax_rate,
+                tax: line.tax,
+                restock: asked.restock,
+            })
+            .collect());
+    };
+    let mut wanted: Vec<(String, i64, bool)> = Vec::new();
+    if requested.is_empty() {
+        for (sku, sold) in &original.skus {
+            let left = sold.sold - original.returned.get(sku).copied().unwrap_or(0);
+            if left > 0 {
+                wanted.push((sku.clone(), left, true));
+            }
+        }
+        if wanted.is_empty() {
+            return Err(StoreError::Invalid(
+                "everything on it was returned already".into(),
+            ));
+        }
+    }
+    for line in requested {
+        if line.quantity <= 0 {
+            return Err(StoreError::Invalid(format!(
+                "quantity for {} must be at least 1",
+                line.code
+            )));
+        }
+        let sku = match crate::catalogue::find_by_code(conn, line.code.trim())? {
+            Some(item) => item.sku,
+            None => line.code.trim().to_string(),
+        };
+        wanted.push((sku, line.quantity, line.restock));
+    }
+    let mut taken: BTreeMap<String, i64> = original.returned.clone();
+    let mut out = Vec::new();
+    for (sku, quantity, restock) in wanted {
+        let sold = original.skus.get(&sku).ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "{sku} is not on {}",
+                original.source.number().unwrap_or("the original")
+            ))
+        })?;
+        let already = taken.entry(sku.clone()).or_insert(0);
+        let amount = refund_share(sold.value, sold.sold, *already, quantity)?;
+        let tax = refund_share(sold.tax, sold.sold, *already, quantity)?;
+        *already += quantity;
+        out.push(ReturnLine {
+            sku,
+            name: sold.name.clone(),
+            quantity,
+            sold: sold.sold,
+            amount,
+            tax_rate: sold.tax_rate,
+            tax,
+            restock,
+        });
+    }
+    Ok(out)
+}
+
+/// Where `amount` goes back, by the chosen method; the cash part is rounded like a sale's.
+fn refunds_for(
+    amount: Money,
+    method: RefundMethod,
+    original: Option<&Original>,
+    cash_increment: i64,
+) -> Result<(Vec<Tender>, Money), StoreError> {
+    if amount == Money::ZERO {
+        return Ok((Vec::new(), Money::ZERO));
+    }
+    let tenders = match (method, original) {
+        (RefundMethod::Original, Some(original)) => {
+            refund_to_original(amount, &original.paid, &original.refunded_before)?
+                .into_iter()
+                .map(|t| match t.kind {
+                    // The value of an earlier exchange comes back as credit, never as cash.
+                    TenderKind::Exchange => Tender {
+                        kind: TenderKind::Credit,
+                        amount: t.amount,
+                        reference: Some(new_credit_code()),
+                    },
+                    _ => t,
+                })
+                .collect()
+        }
+        (RefundMethod::Original, None) => {
+            return Err(StoreError::Invalid(
+                "a return without a receipt has no original tender: refund as cash or credit"
+                    .into(),
+            ))
+        }
+        (RefundMethod::Cash, _) => vec![Tender {
+            kind: TenderKind::Cash,
+            amount,
+            reference: None,
+        }],
+        (RefundMethod::Credit, _) => vec![Tender {
+            kind: TenderKind::Credit,
+            amount,
+            reference: Some(new_credit_code()),
+        }],
+    };
+    let mut rounding = Money::ZERO;
+    let mut out = Vec::with_capacity(tenders.len());
+    for mut tender in tenders {
+        if tender.kind.is_cash() {
+            let rounded = round_to_increment(tender.amount, cash_increment)?;
+            rounding = rounding.checked_add(rounded.checked_sub(tender.amount)?)?;
+            tender.amount = rounded;
+        }
+        if tender.amount > Money::ZERO {
+            out.push(tender);
+        }
+    }
+    Ok((out, rounding))
+}
+
+/// A return checked against the policy and ready to write.
+struct PreparedReturn {
+    original: Option<Original>,
+    lines: Vec<ReturnLine>,
+    total: Money,
+    approval_reasons: Vec<String>,
+}
+
+fn prepare(
+    conn: &Connection,
+    config: &StoreConfig,
+    request: &ReturnRequest,
+) -> Result<PreparedReturn, StoreError> {
+    let original = find_original(conn, &request.of, request.remote_sale.as_ref())?;
+    let lines = return_lines(conn, config, original.as_ref(), &request.lines)?;
+    let total = Money::sum(lines.iter().map(|l| l.amount))?;
+    Ok(PreparedReturn {
+        original,
+        lines,
+        total,
+        approval_reasons: Vec::new(),
+    })
+}
+
+/// Checks the policy for a return refunding `refunds`; records the approval reasons.
+fn check_policy(
+    conn: &Connection,
+    prepared: &mut PreparedReturn,
+    refunds: &[Tender],
+    request: &ReturnRequest,
+    today: &str,
+    online: bool,
+) -> Result<(), StoreError> {
+    let policy = config::return_policy(conn)?;
+    let days_since_sale = match &prepared.original {
+        Some(original) => Some(days_between(&original.sold_on, today)?),
+        None => None,
+    };
+    let cash_refund = Money::sum(
+        refunds
+            .iter()
+            .filter(|t| t.kind.is_cash())
+            .map(|t| t.amount),
+    )?;
+    let needed = policy.approvals_needed(&ReturnFacts {
+        days_since_sale,
+        refund_total: prepared.total,
+        cash_refund,
+        online,
+    })?;
+    let approver = request
+        .approved_by
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    if !needed.is_empty() && approver.is_none() {
+        let reasons: Vec<String> = needed.iter().map(|r| r.describe()).collect();
+        return Err(StoreError::NeedsApproval(reasons.join("; ")));
+    }
+    prepared.approval_reasons = needed.iter().map(|r| r.describe()).collect();
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_return(
+    tx: &Connection,
+    docs: &mut DocumentCache,
+    config: &StoreConfig,
+    prepared: PreparedReturn,
+    refunds: Vec<Tender>,
+    cash_rounding: Money,
+    request: &ReturnRequest,
+    exchange_sale_id: Option<String>,
+    (created_at, business_day): &(String, String),
+) -> Result<ReturnRecord, StoreError> {
+    let seq = sale::next_seq(tx)?;
+    let reason = request
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string);
+    if reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
+        return Err(StoreError::Invalid(
+            "the reason is too long (at most 500 characters)".into(),
+        ));
+    }
+    let record = ReturnRecord {
+        id: Uuid::now_v7().to_string(),
+        receipt_no: sale::receipt_no(config, seq),
+        store_code: config.store_code.clone(),
+        till_no: config.till_no,
+        seq,
+        created_at: created_at.clone(),
+        business_day: business_day.clone(),
+        currency: config.currency.code.clone(),
+        source: prepared
+            .original
+            .map_or(ReturnSource::NoReceipt, |o| o.source),
+        lines: prepared.lines,
+        total: prepared.total,
+        cash_rounding,
+        refunds,
+        reason,
+        approved_by: if prepared.approval_reasons.is_empty() {
+            None
+        } else {
+            request
+                .approved_by
+                .as_deref()
+                .map(|a| a.trim().to_string())
+        },
+        approval_reasons: prepared.approval_reasons,
+        exchange_sale_id,
+    };
+    let ledger = Till::ledger_doc_id(config, business_day);
+    write_record(docs.get(tx, &ledger)?, RecordKind::Return, &record.id, &record)?;
+    docs.persist(tx, &ledger)?;
+    move_stock(
+        tx,
+        docs,
+        config,
+        record
+            .lines
+            .iter()
+            .filter(|l| l.restock)
+            .map(|l| (l.sku.as_str(), l.quantity)),
+    )?;
+    projection::insert_return(tx, &record)?;
+    Ok(record)
+}
+
+impl Till {
+    /// What can still be returned of a sale (this store's, or another's looked up at head office)
+    /// or a picked-up online order.
+    pub fn returnable(
+        &self,
+        of: &ReturnOf,
+        remote: Option<&RemoteSale>,
+    ) -> Result<Returnable, StoreError> {
+        let (_, today) = self.stamp();
+        let original = find_original(&self.conn, of, remote)?
+            .ok_or_else(|| StoreError::Invalid("a return without a receipt has nothing to look up".into()))?;
+        let lines = original
+            .skus
+            .iter()
+            .map(|(sku, sold)| {
+                let returned = original.returned.get(sku).copied().unwrap_or(0);
+                let returnable = (sold.sold - returned).max(0);
+                let next_unit_refund = if returnable > 0 {
+                    refund_share(sold.value, sold.sold, returned, 1)?
+                } else {
+                    Money::ZERO
+                };
+                Ok(ReturnableLine {
+                    sku: sku.clone(),
+                    name: sold.name.clone(),
+                    sold: sold.sold,
+                    returned,
+                    returnable,
+                    next_unit_refund,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Returnable {
+            days_since_sale: days_between(&original.sold_on, &today)?,
+            source: original.source,
+            lines,
+            paid: original.paid,
+            refunded_before: original.refunded_before,
+        })
+    }
+
+    /// Takes goods back and refunds them, in one transaction. Refuses more than was sold (as far
+    /// as this till can see), a voided sale, and what the policy says needs an approval that was
+    /// not given.
+    pub fn return_goods(&mut self, request: &ReturnRequest) -> Result<ReturnRecord, StoreError> {
+        let stamp = self.stamp();
+        let online = self.sync_status()?.online;
+        self.command(|tx, docs| {
+            let config = config::read_config(tx)?;
+            let mut prepared = prepare(tx, &config, request)?;
+            let (refunds, rounding) = refunds_for(
+                prepared.total,
+                request.refund,
+                prepared.original.as_ref(),
+                config.cash_increment,
+            )?;
+            check_policy(tx, &mut prepared, &refunds, request, &stamp.1, online)?;
+            write_return(tx, docs, &config, prepared, refunds, rounding, request, None, &stamp)
+        })
+    }
+
+    /// An exchange: the return and the new sale in one transaction. The return's value pays the
+    /// sale first (an `exchange` tender); the customer pays any difference with `sale.tenders`,
+    /// or gets it back by `ret.refund`.
+    pub fn exchange(
+        &mut self,
+        ret: &ReturnRequest,
+        sale_request: &SaleRequest,
+    ) -> Result<(ReturnRecord, Receipt), StoreError> {
+        let stamp = self.stamp();
+        let online = self.sync_status()?.online;
+        let (record, receipt_no) = self.command(|tx, docs| {
+            let config = config::read_config(tx)?;
+            let mut prepared = prepare(tx, &config, ret)?;
+
+            let priced = sale::price(tx, &config, sale_request)?;
+            let returned = prepared.total;
+            let used = returned.min(priced.total);
+            // The return's number is the next one; the sale takes the one after.
+            let return_no = sale::receipt_no(&config, peek_seq(tx)? + 1);
+            let exchange_tender = |amount: Money| Tender {
+                kind: TenderKind::Exchange,
+                amount,
+                reference: Some(return_no.clone()),
+            };
+            let (mut refunds, rounding) = refunds_for(
+                returned.checked_sub(used)?,
+                ret.refund,
+                prepared.original.as_ref(),
+                config.cash_increment,
+            )?;
+            if used > Money::ZERO {
+                refunds.insert(0, exchange_tender(used));
+            }
+            check_policy(tx, &mut prepared, &refunds, ret, &stamp.1, online)?;
+            let mut tender_requests: Vec<TenderRequest> = Vec::new();
+            if used > Money::ZERO {
+                tender_requests.push(TenderRequest {
+                    kind: TenderKind::Exchange,
+                    amount: Some(used),
+                    reference: Some(return_no.clone()),
+                });
+            }
+            if priced.total > returned {
+                tender_requests.extend(sale_request.tenders.iter().cloned());
+            } else if !sale_request.tenders.is_empty() {
+                return Err(StoreError::Invalid(
+                    "the returned goods pay for the new sale: there is nothing to tender".into(),
+                ));
+            }
+            let (tenders, settlement) =
+                sale::settle_tenders(priced.total, &tender_requests, config.cash_increment)?;
+            let sale_id = Uuid::now_v7().to_string();
+            let record = write_return(
+                tx,
+                docs,
+                &config,
+                prepared,
+                refunds,
+                rounding,
+                ret,
+                Some(sale_id.clone()),
+                &stamp,
+            )?;
+            debug_assert_eq!(record.receipt_no, return_no);
+            let sale = sale::write_sale(
+                tx, sale_id, docs, &config, priced, tenders, &settlement, &stamp,
+            )?;
+
+            Ok((record, sale.receipt_no))
+        })?;
+        Ok((record, receipt::load(&self.conn, &receipt_no)?))
+    }
+}
+
+fn peek_seq(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row(
+        "SELECT last_seq FROM receipt_counter WHERE id = 1",
+        [],
+        |r| r.get(0),
+    )?)
+}
