@@ -146,8 +146,7 @@ impl Facts {
 }
 
 /// Runs every rule. Sorted by id.
-pub fn
- detect(facts: &Facts) -> Vec<Exception> {
+pub fn detect(facts: &Facts) -> Vec<Exception> {
     let mut out = Vec::new();
     over_pickups(facts, &mut out);
     over_returns(facts, &mut out);

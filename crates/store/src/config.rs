@@ -127,10 +127,7 @@ pub(crate) fn write_config(
         "INSERT INTO receipt_counter (id, last_seq) VALUES (1, 0)",
         [],
     )?;
-    write_return_policy(
-        conn,
-        &ReturnPolicy::standard(setup.currency.minor_digits),
-    )?;
+    write_return_policy(conn, &ReturnPolicy::standard(setup.currency.minor_digits))?;
     for class in &setup.tax_classes {
         conn.execute(
             "INSERT INTO tax_classes (code, name, rate_bp) VALUES (?1, ?2, ?3)",

@@ -36,7 +36,6 @@ pub(crate) fn new_credit_code() -> String {
         }
     }
     format!("CR-{body}")
-
 }
 
 pub(crate) fn normalise(code: &str) -> String {
@@ -88,7 +87,9 @@ pub(crate) fn check_redemptions(conn: &Connection, tenders: &[Tender]) -> Result
             Some(local) => local.balance,
             None => {
                 let remote: Option<(i64, String)> = conn
-                    .prepare_cached("SELECT balance, checked_at FROM remote_credit WHERE code = ?1")?
+                    .prepare_cached(
+                        "SELECT balance, checked_at FROM remote_credit WHERE code = ?1",
+                    )?
                     .query_row([&code], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()?;
                 let (balance, checked_at) =

@@ -85,7 +85,6 @@ impl DocumentCache {
     }
 
     /// Forgets cached documents whose changes did not commit; they reload from disk next time.
-
     pub fn evict(&mut self, ids: &[DocId]) {
         for id in ids {
             self.docs.remove(&id.to_string());

@@ -131,7 +131,12 @@ impl Till {
                 created_at,
             };
             let ledger = Till::ledger_doc_id(&config, &business_day);
-            write_record(docs.get(tx, &ledger)?, RecordKind::Resolution, &record.id, &record)?;
+            write_record(
+                docs.get(tx, &ledger)?,
+                RecordKind::Resolution,
+                &record.id,
+                &record,
+            )?;
             docs.persist(tx, &ledger)?;
             projection::insert_resolution(tx, &record)?;
             Ok(record)

@@ -113,7 +113,10 @@ pub(crate) fn load_order(conn: &Connection, order_id: &str) -> Result<OrderRecor
         .ok_or_else(|| StoreError::OrderNotFound(order_id.to_string()))
 }
 
-pub(crate) fn pickups_of(conn: &Connection, order_id: &str) -> Result<Vec<PickupRecord>, StoreError> {
+pub(crate) fn pickups_of(
+    conn: &Connection,
+    order_id: &str,
+) -> Result<Vec<PickupRecord>, StoreError> {
     records(
         conn,
         "SELECT record FROM pickups WHERE order_id = ?1 ORDER BY id",
@@ -165,7 +168,11 @@ fn value_of(
     Ok(value)
 }
 
-pub(crate) fn view(conn: &Connection, order: OrderRecord, now: &str) -> Result<OrderView, StoreError> {
+pub(crate) fn view(
+    conn: &Connection,
+    order: OrderRecord,
+    now: &str,
+) -> Result<OrderView, StoreError> {
     let pickups = pickups_of(conn, &order.id)?;
     let cancellations = cancellations_of(conn, &order.id)?;
     let picked = picked_quantities(&pickups);
@@ -305,7 +312,9 @@ impl Till {
         let number = order_number(number_or_qr);
         let id: String = self
             .conn
-            .prepare_cached("SELECT id FROM orders WHERE order_no = ?1 COLLATE NOCASE ORDER BY id LIMIT 1")?
+            .prepare_cached(
+                "SELECT id FROM orders WHERE order_no = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
+            )?
             .query_row([number], |r| r.get(0))
             .optional()?
             .ok_or_else(|| StoreError::OrderNotFound(number.to_string()))?;
@@ -334,7 +343,9 @@ impl Till {
         self.command(|tx, docs| {
             let number = order_number(&request.order);
             let order_id: String = tx
-                .prepare_cached("SELECT id FROM orders WHERE order_no = ?1 COLLATE NOCASE ORDER BY id LIMIT 1")?
+                .prepare_cached(
+                    "SELECT id FROM orders WHERE order_no = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
+                )?
                 .query_row([number], |r| r.get(0))
                 .optional()?
                 .ok_or_else(|| StoreError::OrderNotFound(number.to_string()))?;

@@ -174,7 +174,6 @@ pub(crate) fn insert_resolution(
     )
 }
 
-
 /// Inserts a sale's rows unless they are there already (records arrive again on re-sync).
 /// Returns whether it was new.
 pub(crate) fn insert_sale_record(conn: &Connection, sale: &SaleRecord) -> Result<bool, StoreError> {

@@ -28,9 +28,13 @@ use uuid::Uuid;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ReturnOf {
     /// A receipt number (or the receipt's scanned code).
-    Receipt { receipt_no: String },
+    Receipt {
+        receipt_no: String,
+    },
     /// An online order number (or its QR code).
-    Order { order: String },
+    Order {
+        order: String,
+    },
     NoReceipt,
 }
 
@@ -127,7 +131,10 @@ struct Original {
     sold_on: String,
 }
 
-fn sold_from_sale(sale_lines: &[kassa_domain::PricedLine], mode: TaxMode) -> BTreeMap<String, SoldSku> {
+fn sold_from_sale(
+    sale_lines: &[kassa_domain::PricedLine],
+    mode: TaxMode,
+) -> BTreeMap<String, SoldSku> {
     let mut skus: BTreeMap<String, SoldSku> = BTreeMap::new();
     for line in sale_lines {
         // A line's price to the customer: the amount, plus its tax where prices exclude tax.
@@ -244,7 +251,9 @@ fn find_original(
         ReturnOf::Order { order } => {
             let number = order_number(order);
             let id: String = conn
-                .prepare_cached("SELECT id FROM orders WHERE order_no = ?1 COLLATE NOCASE ORDER BY id LIMIT 1")?
+                .prepare_cached(
+                    "SELECT id FROM orders WHERE order_no = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
+                )?
                 .query_row([number], |r| r.get(0))
                 .optional()?
                 .ok_or_else(|| StoreError::OrderNotFound(number.to_string()))?;
@@ -253,7 +262,11 @@ fn find_original(
             let picked = picked_quantities(&pickups);
             let mut skus = BTreeMap::new();
             for line in &order.lines {
-                let handed = picked.get(&line.sku).copied().unwrap_or(0).min(line.quantity);
+                let handed = picked
+                    .get(&line.sku)
+                    .copied()
+                    .unwrap_or(0)
+                    .min(line.quantity);
                 if handed == 0 {
                     continue;
                 }
@@ -576,16 +589,18 @@ fn write_return(
         approved_by: if prepared.approval_reasons.is_empty() {
             None
         } else {
-            request
-                .approved_by
-                .as_deref()
-                .map(|a| a.trim().to_string())
+            request.approved_by.as_deref().map(|a| a.trim().to_string())
         },
         approval_reasons: prepared.approval_reasons,
         exchange_sale_id,
     };
     let ledger = Till::ledger_doc_id(config, business_day);
-    write_record(docs.get(tx, &ledger)?, RecordKind::Return, &record.id, &record)?;
+    write_record(
+        docs.get(tx, &ledger)?,
+        RecordKind::Return,
+        &record.id,
+        &record,
+    )?;
     docs.persist(tx, &ledger)?;
     move_stock(
         tx,
@@ -610,8 +625,9 @@ impl Till {
         remote: Option<&RemoteSale>,
     ) -> Result<Returnable, StoreError> {
         let (_, today) = self.stamp();
-        let original = find_original(&self.conn, of, remote)?
-            .ok_or_else(|| StoreError::Invalid("a return without a receipt has nothing to look up".into()))?;
+        let original = find_original(&self.conn, of, remote)?.ok_or_else(|| {
+            StoreError::Invalid("a return without a receipt has nothing to look up".into())
+        })?;
         let lines = original
             .skus
             .iter()
@@ -658,7 +674,9 @@ impl Till {
                 config.cash_increment,
             )?;
             check_policy(tx, &mut prepared, &refunds, request, &stamp.1, online)?;
-            write_return(tx, docs, &config, prepared, refunds, rounding, request, None, &stamp)
+            write_return(
+                tx, docs, &config, prepared, refunds, rounding, request, None, &stamp,
+            )
         })
     }
 
@@ -727,7 +745,14 @@ impl Till {
             )?;
             debug_assert_eq!(record.receipt_no, return_no);
             let sale = sale::write_sale(
-                tx, sale_id, docs, &config, priced, tenders, &settlement, &stamp,
+                tx,
+                sale_id,
+                docs,
+                &config,
+                priced,
+                tenders,
+                &settlement,
+                &stamp,
             )?;
 
             Ok((record, sale.receipt_no))

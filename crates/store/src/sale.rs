@@ -124,7 +124,6 @@ pub(crate) fn settle_tenders(
                     .checked_sub(fixed_cash)?
             }
             (None, _) => total.checked_sub(fixed_card)?.checked_sub(fixed_cash)?,
-
         };
         if request.amount.is_none() && amount <= Money::ZERO {
             return Err(StoreError::Invalid(
@@ -174,7 +173,12 @@ pub(crate) fn write_sale(
         settlement,
     );
     let ledger = Till::ledger_doc_id(config, business_day);
-    write_record(docs.get(tx, &ledger)?, RecordKind::Sale, &record.id, &record)?;
+    write_record(
+        docs.get(tx, &ledger)?,
+        RecordKind::Sale,
+        &record.id,
+        &record,
+    )?;
     docs.persist(tx, &ledger)?;
     move_stock(
         tx,

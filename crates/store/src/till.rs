@@ -61,8 +61,7 @@ impl Till {
         result
     }
 
-    fn from_connection(
-conn: Connection) -> Result<Till, StoreError> {
+    fn from_connection(conn: Connection) -> Result<Till, StoreError> {
         let actor = actor_of(&conn)?;
         Ok(Till {
             conn,
@@ -231,7 +230,6 @@ conn: Connection) -> Result<Till, StoreError> {
         }
     }
 
-
     pub fn sale(&self, receipt_no: &str) -> Result<Receipt, StoreError> {
         receipt::load(&self.conn, receipt_no)
     }
@@ -245,7 +243,12 @@ conn: Connection) -> Result<Till, StoreError> {
             let record = void::build_void(tx, receipt_no, reason, &created_at, &business_day)?;
             let sale = receipt::load(tx, receipt_no)?;
             let ledger = Till::ledger_doc_id(&config, &business_day);
-            write_record(docs.get(tx, &ledger)?, RecordKind::Void, &record.id, &record)?;
+            write_record(
+                docs.get(tx, &ledger)?,
+                RecordKind::Void,
+                &record.id,
+                &record,
+            )?;
             docs.persist(tx, &ledger)?;
             crate::orders::move_stock(
                 tx,

@@ -280,7 +280,6 @@ pub(crate) fn project_document(
     projection::project_doc(conn, id, doc)
 }
 
-
 impl Till {
     /// Projects every record of every ledger document that is not projected yet: after a sync
     /// round (a void can arrive before the sale it points at, in another document) and by

@@ -38,8 +38,6 @@ const TABLES: [(&str, &str); 12] = [
     ("record_conflicts", "doc_id, map, record_id"),
 ];
 
-
-
 fn rows(
     conn: &Connection,
     table: &str,
@@ -76,7 +74,8 @@ impl Till {
             let doc = self.docs.get(&self.conn, id)?;
             project_doc(&scratch, id, doc)?;
             if id.kind() == DocKind::Ledger {
-                report.sales_in_documents += read_records::<SaleRecord>(doc, RecordKind::Sale)?.len();
+                report.sales_in_documents +=
+                    read_records::<SaleRecord>(doc, RecordKind::Sale)?.len();
                 voids.extend(
                     read_records::<VoidRecord>(doc, RecordKind::Void)?
                         .into_iter()

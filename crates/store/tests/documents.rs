@@ -3,46 +3,9 @@
 
 mod common;
 
-use common::{card, cash, count, sale, setup, till};
+use common::{card, cash, count, exchange, sale, setup, till};
 use kassa_domain::TaxMode;
 use kassa_store::Till;
-
-/// Runs a full sync session for every document between two tills, as if one were head office.
-fn exchange(a: &mut Till, b: &mut Till) {
-    for _ in 0..20 {
-        let mut sent = false;
-        let mut ids = a.document_ids().unwrap();
-        ids.extend(b.document_ids().unwrap());
-        ids.sort();
-        ids.dedup();
-        for id in &ids {
-            let mut a_state = a.sync_state(id, "peer").unwrap();
-            let mut b_state = b.sync_state(id, "peer").unwrap();
-            for _ in 0..10 {
-                let mut moved = false;
-                if let Some(m) = a.generate_sync_message(id, &mut a_state).unwrap() {
-                    b.receive_sync_message(id, "peer", &mut b_state, &m)
-                        .unwrap();
-                    moved = true;
-                }
-                if let Some(m) = b.generate_sync_message(id, &mut b_state).unwrap() {
-                    a.receive_sync_message(id, "peer", &mut a_state, &m)
-                        .unwrap();
-                    moved = true;
-                }
-                sent |= moved;
-                if !moved {
-                    break;
-                }
-            }
-        }
-        if !sent {
-            break;
-        }
-    }
-    a.project_all().unwrap();
-    b.project_all().unwrap();
-}
 
 #[test]
 fn a_sale_writes_its_ledger_and_stock_documents() {

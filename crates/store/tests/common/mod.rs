@@ -2,6 +2,9 @@
 
 use chrono::{DateTime, FixedOffset};
 use kassa_domain::{Currency, Money, TaxMode, TaxRate, TenderKind};
+use kassa_replica::orders::{pickup_code_hash, OrderLine, OrderRecord};
+use kassa_replica::skeleton::new_document;
+use kassa_replica::{write_record, ActorId, AutoCommit, DocId, RecordKind};
 use kassa_store::{
     FixedClock, LineRequest, SaleRequest, StoreSetup, TaxClass, TenderRequest, Till,
 };
@@ -83,4 +86,114 @@ pub fn count(till: &Till, table: &str) -> i64 {
     till.connection()
         .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
         .unwrap()
+}
+
+/// Runs a full sync session for every document between two tills, as if one were head office.
+pub fn exchange(a: &mut Till, b: &mut Till) {
+    for _ in 0..20 {
+        let mut sent = false;
+        let mut ids = a.document_ids().unwrap();
+        ids.extend(b.document_ids().unwrap());
+        ids.sort();
+        ids.dedup();
+        for id in &ids {
+            let mut a_state = a.sync_state(id, "peer").unwrap();
+            let mut b_state = b.sync_state(id, "peer").unwrap();
+            for _ in 0..10 {
+                let mut moved = false;
+                if let Some(m) = a.generate_sync_message(id, &mut a_state).unwrap() {
+                    b.receive_sync_message(id, "peer", &mut b_state, &m)
+                        .unwrap();
+                    moved = true;
+                }
+                if let Some(m) = b.generate_sync_message(id, &mut b_state).unwrap() {
+                    a.receive_sync_message(id, "peer", &mut a_state, &m)
+                        .unwrap();
+                    moved = true;
+                }
+                sent |= moved;
+                if !moved {
+                    break;
+                }
+            }
+        }
+        if !sent {
+            break;
+        }
+    }
+    a.project_all().unwrap();
+    b.project_all().unwrap();
+}
+
+/// Syncs a document head office wrote (`doc`) into a till, both ways, until quiet.
+pub fn deliver(till: &mut Till, doc_id: &str, doc: &mut AutoCommit) {
+    let mut hq_state = kassa_replica::SyncState::new();
+    let mut till_state = till.sync_state(doc_id, "hq").unwrap();
+    for _ in 0..10 {
+        let mut moved = false;
+        if let Some(m) = kassa_replica::generate_message(doc, &mut hq_state) {
+            till.receive_sync_message(doc_id, "hq", &mut till_state, &m)
+                .unwrap();
+            moved = true;
+        }
+        if let Some(m) = till.generate_sync_message(doc_id, &mut till_state).unwrap() {
+            kassa_replica::receive_message(doc, &mut hq_state, &m).unwrap();
+            moved = true;
+        }
+        if !moved {
+            break;
+        }
+    }
+}
+
+pub const ORDERS_DOC: &str = "orders/AMS1/2026-11";
+
+/// Head office's copy of the store's orders document for November 2026.
+pub fn hq_orders() -> AutoCommit {
+    new_document(
+        &DocId::parse(ORDERS_DOC).unwrap(),
+        ActorId::from(&b"kassa-head-office"[..]),
+    )
+    .unwrap()
+}
+
+/// An online order: 2 x WINE (8.99) and 1 x BREAD (2.49), pickup code 482913.
+pub fn order(id: &str, order_no: &str, paid_online: bool) -> OrderRecord {
+    let rate = |bp| TaxRate::from_basis_points(bp).unwrap();
+    OrderRecord {
+        id: id.into(),
+        order_no: order_no.into(),
+        store: "AMS1".into(),
+        customer_name: "Ada Lovelace".into(),
+        pickup_code_hash: pickup_code_hash(id, "482913"),
+        lines: vec![
+            OrderLine {
+                sku: "WINE".into(),
+                name: "Côtes du Rhône rouge 75 cl".into(),
+                quantity: 2,
+                unit_price: Money::from_minor(899),
+                amount: Money::from_minor(1798),
+                tax_rate: rate(2100),
+            },
+            OrderLine {
+                sku: "BREAD".into(),
+                name: "Sourdough loaf".into(),
+                quantity: 1,
+                unit_price: Money::from_minor(249),
+                amount: Money::from_minor(249),
+                tax_rate: rate(900),
+            },
+        ],
+        total: Money::from_minor(2047),
+        paid_online: Money::from_minor(if paid_online { 2047 } else { 0 }),
+        currency: "EUR".into(),
+        created_at: "2026-11-20T09:00:00Z".into(),
+        pickup_by: "2026-12-04T18:00:00Z".into(),
+    }
+}
+
+/// Head office publishes an order to the till.
+pub fn publish(till: &mut Till, hq: &mut AutoCommit, order: &OrderRecord) {
+    write_record(hq, RecordKind::Order, &order.id, order).unwrap();
+    deliver(till, ORDERS_DOC, hq);
 }
