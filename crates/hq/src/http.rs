@@ -12,8 +12,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use kassa_domain::Product;
 use kassa_protocol::{
-    CreateStore, EnrollCodeRequest, EnrollRequest, ErrorBody, StockMovementRequest, SyncRequest,
-    MAX_SYNC_BODY_BYTES,
+    CancelOrderRequest, CreateStore, EnrollCodeRequest, EnrollRequest, ErrorBody, OrderIntake,
+    ResolveRequest, StockMovementRequest, SyncRequest, MAX_SYNC_BODY_BYTES,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -222,6 +222,116 @@ async fn exceptions(
     Ok(Json(blocking(move || hq.exceptions()).await?).into_response())
 }
 
+async fn resolve_exception(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, HqError> {
+    require_admin(&state, &headers)?;
+    let hq = state.hq.clone();
+    let record =
+        blocking(move || hq.resolve_exception(&parse_json::<ResolveRequest>(&body)?)).await?;
+    Ok((StatusCode::CREATED, Json(record)).into_response())
+}
+
+/// The web shop's order intake: 201 for a new order, 200 for an external id seen before.
+async fn add_order(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, HqError> {
+    require_admin(&state, &headers)?;
+    let hq = state.hq.clone();
+    let accepted = blocking(move || hq.add_order(&parse_json::<OrderIntake>(&body)?)).await?;
+    let status = if accepted.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(accepted)).into_response())
+}
+
+#[derive(Deserialize)]
+struct StoreQuery {
+    store: Option<String>,
+}
+
+async fn list_orders(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<StoreQuery>,
+) -> Result<Response, HqError> {
+    require_admin(&state, &headers)?;
+    let hq = state.hq.clone();
+    Ok(Json(blocking(move || hq.orders(q.store.as_deref())).await?).into_response())
+}
+
+async fn cancel_order(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(order_no): Path<String>,
+    body: Bytes,
+) -> Result<Response, HqError> {
+    require_admin(&state, &headers)?;
+    let hq = state.hq.clone();
+    let record = blocking(move || {
+        let request: CancelOrderRequest = if body.is_empty() {
+            CancelOrderRequest::default()
+        } else {
+            parse_json(&body)?
+        };
+        hq.cancel_order(&order_no, "cancelled", request.note)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(record)).into_response())
+}
+
+async fn expire_orders(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, HqError> {
+    require_admin(&state, &headers)?;
+    let hq = state.hq.clone();
+    Ok(Json(blocking(move || hq.expire_orders()).await?).into_response())
+}
+
+/// A till (device token) or head office looks up a sale of any store, to take it back.
+async fn lookup_sale(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(receipt_no): Path<String>,
+) -> Result<Response, HqError> {
+    let hq = state.hq.clone();
+    let is_admin = require_admin(&state, &headers).is_ok();
+    let token = bearer(&headers).map(str::to_string);
+    let sale = blocking(move || {
+        if !is_admin {
+            hq.authenticate(token.as_deref())?;
+        }
+        hq.lookup_sale(&receipt_no)
+    })
+    .await?;
+    Ok(Json(sale).into_response())
+}
+
+async fn lookup_credit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Response, HqError> {
+    let hq = state.hq.clone();
+    let is_admin = require_admin(&state, &headers).is_ok();
+    let token = bearer(&headers).map(str::to_string);
+    let balance = blocking(move || {
+        if !is_admin {
+            hq.authenticate(token.as_deref())?;
+        }
+        hq.credit_balance(&code)
+    })
+    .await?;
+    Ok(Json(balance).into_response())
+}
+
 async fn health() -> &'static str {
     "ok"
 }
@@ -247,6 +357,12 @@ pub fn router(hq: Arc<Hq>, admin_token: String) -> Router {
         .route("/v1/stock/{sku}", get(stock_of))
         .route("/v1/stores/{store}/sales", get(sales))
         .route("/v1/exceptions", get(exceptions))
+        .route("/v1/exceptions/resolve", post(resolve_exception))
+        .route("/v1/orders", post(add_order).get(list_orders))
+        .route("/v1/orders/expire", post(expire_orders))
+        .route("/v1/orders/{order_no}/cancel", post(cancel_order))
+        .route("/v1/lookup/sales/{receipt_no}", get(lookup_sale))
+        .route("/v1/lookup/credit/{code}", get(lookup_credit))
         .layer(DefaultBodyLimit::max(MAX_SYNC_BODY_BYTES))
         .with_state(state)
 }

@@ -43,6 +43,19 @@ enum Command {
     /// Stock of a store.
     #[command(subcommand)]
     Stock(StockCommand),
+    /// Online orders for pickup.
+    #[command(subcommand)]
+    Order(OrderCommand),
+    /// What merging revealed in every store (over-pickups, over-returns, negative stock, ...).
+    Exceptions,
+    /// Close an exception with a note.
+    Resolve {
+        id: String,
+        #[arg(long)]
+        note: String,
+        #[arg(long)]
+        by: Option<String>,
+    },
     /// Print the admin token (made on first use, kept in the data directory).
     AdminToken,
     /// Set up demo store AMS1 with a generated catalogue and stock of every product.
@@ -70,6 +83,26 @@ enum StoreCommand {
         tax_classes: Vec<String>,
     },
     List,
+}
+
+#[derive(Subcommand)]
+enum OrderCommand {
+    /// Take a web order from a JSON file (format in the README); the same external id twice is
+    /// one order.
+    Add { file: PathBuf },
+    /// Orders with what the tills handed over.
+    List {
+        #[arg(long)]
+        store: Option<String>,
+    },
+    /// Cancel an order that is not all handed over.
+    Cancel {
+        order_no: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Expire every order past its pickup date (no-shows).
+    Expire,
 }
 
 #[derive(Subcommand)]
@@ -286,6 +319,71 @@ fn run(cli: Cli) -> Result<(), HqError> {
                 Some("demo opening stock".into()),
             )?;
             println!("demo store AMS1: catalogue version {version} with {count} products, 24 of each in stock");
+            let demo_orders = if products >= 4 {
+                vec![
+                    ("W1001", "Ada Lovelace", true, ["D000000", "D000001"]),
+                    ("W1002", "Grace Hopper", false, ["D000002", "D000003"]),
+                ]
+            } else {
+                Vec::new()
+            };
+            for (external_id, customer, paid, skus) in demo_orders {
+                let accepted = hq.add_order(&kassa_protocol::OrderIntake {
+                    external_id: external_id.into(),
+                    store: "AMS1".into(),
+                    customer_name: customer.into(),
+                    lines: skus
+                        .iter()
+                        .map(|sku| kassa_protocol::OrderIntakeLine {
+                            sku: (*sku).into(),
+                            quantity: 1,
+                            unit_price: None,
+                        })
+                        .collect(),
+                    paid,
+                    pickup_code: Some("123456".into()),
+                    hold_days: None,
+                })?;
+                println!(
+                    "demo order {} for {customer} ({}), pickup code {}",
+                    accepted.order_no,
+                    if paid { "paid online" } else { "to pay at pickup" },
+                    accepted.pickup_code
+                );
+            }
+            Ok(())
+        }
+        Command::Order(OrderCommand::Add { file }) => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| HqError::BadRequest(format!("cannot read {}: {e}", file.display())))?;
+            let intake: kassa_protocol::OrderIntake = serde_json::from_slice(&bytes)
+                .map_err(|e| HqError::BadRequest(format!("{}: {e}", file.display())))?;
+            print_json(&open()?.add_order(&intake)?);
+            Ok(())
+        }
+        Command::Order(OrderCommand::List { store }) => {
+            print_json(&open()?.orders(store.as_deref())?);
+            Ok(())
+        }
+        Command::Order(OrderCommand::Cancel { order_no, note }) => {
+            print_json(&open()?.cancel_order(&order_no, "cancelled", note)?);
+            Ok(())
+        }
+        Command::Order(OrderCommand::Expire) => {
+            let expired = open()?.expire_orders()?;
+            println!("expired {} order(s)", expired.len());
+            Ok(())
+        }
+        Command::Exceptions => {
+            print_json(&open()?.exceptions()?);
+            Ok(())
+        }
+        Command::Resolve { id, note, by } => {
+            print_json(&open()?.resolve_exception(&kassa_protocol::ResolveRequest {
+                id,
+                note,
+                resolved_by: by,
+            })?);
             Ok(())
         }
         Command::AdminToken => {

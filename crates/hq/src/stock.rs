@@ -5,7 +5,7 @@
 use crate::error::HqError;
 use crate::hq::{now, Hq, Inner};
 use crate::storage::SyncWrite;
-use kassa_protocol::{ExceptionEntry, SalesFeed, StockAvailability, StockLine};
+use kassa_protocol::{SalesFeed, StockAvailability, StockLine};
 use kassa_replica::stock::{read_levels, record_movement};
 use kassa_replica::{heads_hex, write_record, DocId, RecordKind};
 use serde::{Deserialize, Serialize};
@@ -125,20 +125,6 @@ impl Hq {
             voids,
         })
     }
-
-    /// What merging revealed, the same on every replica with the same documents.
-    pub fn exceptions(&self) -> Result<Vec<ExceptionEntry>, HqError> {
-        let negative = self.lock().storage.negative_stock()?;
-        Ok(negative
-            .into_iter()
-            .map(|(store, sku, on_hand)| ExceptionEntry {
-                id: format!("negative-stock/{store}/{sku}"),
-                kind: "negative_stock".into(),
-                message: format!("stock of {sku} at {store} is {on_hand}: more was sold than head office knew of"),
-                store,
-            })
-            .collect())
-    }
 }
 
 /// Saves documents head office changed itself, with the stock projection, in one transaction.
@@ -148,10 +134,22 @@ pub(crate) fn save_own_documents(
     now: &str,
     docs: Vec<(DocId, kassa_replica::AutoCommit)>,
 ) -> Result<(), HqError> {
+    save_own_documents_with(inner, store, now, docs, None)
+}
+
+/// [`save_own_documents`], taking a web order's intake row in the same transaction.
+pub(crate) fn save_own_documents_with(
+    inner: &mut Inner,
+    store: &str,
+    now: &str,
+    docs: Vec<(DocId, kassa_replica::AutoCommit)>,
+    intake: Option<crate::storage::OrderIntakeRow>,
+) -> Result<(), HqError> {
     let row = inner.store_row(store)?;
     let mut write = SyncWrite {
         store: store.to_string(),
         now: now.to_string(),
+        intake,
         ..SyncWrite::default()
     };
     for (id, doc) in &docs {
@@ -159,6 +157,7 @@ pub(crate) fn save_own_documents(
         if matches!(id, DocId::Stock { epoch, .. } if *epoch == row.stock_epoch) {
             write.stock_levels = Some(read_levels(&doc)?.on_hand());
         }
+        crate::projection::project(id, &doc, &mut write)?;
         write
             .documents
             .push((id.to_string(), doc.save(), heads_hex(&mut doc)));

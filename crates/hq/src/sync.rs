@@ -9,12 +9,9 @@ use kassa_protocol::{
     CatalogueUpdate, DocMessage, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH, MAX_MESSAGE_BYTES,
     PROTOCOL_VERSION,
 };
-use kassa_replica::ledger::{SaleRecord, VoidRecord};
 use kassa_replica::stock::read_levels;
 use kassa_replica::validate::receive_checked;
-use kassa_replica::{
-    generate_message, heads_hex, read_records, DocId, DocKind, RecordKind, SyncState,
-};
+use kassa_replica::{generate_message, heads_hex, DocId, DocKind, SyncState};
 
 impl Hq {
     pub fn sync(&self, device: &Device, request: SyncRequest) -> Result<SyncResponse, HqError> {
@@ -100,6 +97,7 @@ impl Hq {
         let mut write = SyncWrite {
             store: device.store.clone(),
             now: now.clone(),
+            from_store: true,
             ..SyncWrite::default()
         };
         for (id, doc, state, _, changed) in &mut applied {
@@ -112,19 +110,8 @@ impl Hq {
             write
                 .documents
                 .push((id.to_string(), doc.save(), heads_hex(doc)));
+            crate::projection::project(id, doc, &mut write)?;
             match id.kind() {
-                DocKind::Ledger => {
-                    write.sales.extend(
-                        read_records::<SaleRecord>(doc, RecordKind::Sale)?
-                            .into_iter()
-                            .map(|(_, s)| s),
-                    );
-                    write.voids.extend(
-                        read_records::<VoidRecord>(doc, RecordKind::Void)?
-                            .into_iter()
-                            .map(|(_, v)| v),
-                    );
-                }
                 DocKind::Stock if matches!(id, DocId::Stock { epoch, .. } if *epoch == store.stock_epoch) =>
                 {
                     write.stock_levels = Some(read_levels(doc)?.on_hand());

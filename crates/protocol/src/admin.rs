@@ -74,11 +74,15 @@ pub struct SalesFeed {
     pub voids: Vec<VoidRecord>,
 }
 
-/// `GET /v1/exceptions`: what merging revealed and a manager must look at.
+/// `GET /v1/exceptions`: what merging revealed and a manager must look at, in every store.
+pub type ExceptionEntry = kassa_replica::exceptions::Exception;
+
+/// `POST /v1/exceptions/resolve`: a manager's note closing an exception (the id has slashes, so
+/// it travels in the body).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExceptionEntry {
+pub struct ResolveRequest {
     pub id: String,
-    pub kind: String,
-    pub store: String,
-    pub message: String,
+    pub note: String,
+    #[serde(default)]
+    pub resolved_by: Option<String>,
 }

@@ -5,14 +5,17 @@ mod admin;
 mod bytes;
 mod enroll;
 mod error_body;
+mod orders;
 mod sync;
 
 pub use admin::{
-    CreateStore, EnrollCode, EnrollCodeRequest, ExceptionEntry, SalesFeed, StockAtStore,
-    StockAvailability, StockLine, StockMovementRequest, StoreInfo, TaxClassInfo,
+    CreateStore, EnrollCode, EnrollCodeRequest, ExceptionEntry, ResolveRequest, SalesFeed,
+    StockAtStore, StockAvailability, StockLine, StockMovementRequest, StoreInfo, TaxClassInfo,
 };
 pub use enroll::{EnrollRequest, EnrollResponse};
 pub use error_body::ErrorBody;
+pub use kassa_replica::ledger::{CreditBalance, RemoteSale};
+pub use orders::{CancelOrderRequest, OrderAccepted, OrderIntake, OrderIntakeLine, OrderSummary};
 pub use sync::{CatalogueUpdate, DocHeads, DocMessage, SyncRequest, SyncResponse};
 
 /// The protocol version this code speaks. A peer speaking another is refused with a clear error.

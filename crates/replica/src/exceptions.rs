@@ -285,11 +285,8 @@ fn over_returns(facts: &Facts, out: &mut Vec<Exception>) {
         }
         let first = returns[0];
         let number = first.source.number().unwrap_or(subject);
-        let store = match &first.source {
-            crate::ledger::ReturnSource::Sale { store, .. }
-            | crate::ledger::ReturnSource::Order { store, .. } => store.as_str(),
-            crate::ledger::ReturnSource::NoReceipt => first.store_code.as_str(),
-        };
+        // Where the returns were taken (the sale may be another store's, which cannot see them).
+        let store = first.store_code.as_str();
         let records: Vec<String> = returns.iter().map(|r| r.id.clone()).collect();
         let tills: BTreeSet<String> = returns
             .iter()

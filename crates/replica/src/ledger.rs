@@ -136,3 +136,22 @@ pub struct ResolutionRecord {
     pub store: String,
     pub created_at: String,
 }
+
+/// A sale as head office holds it, with whether it was voided and the returns made against it at
+/// any store: what a till looks up online before it takes back another store's sale.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoteSale {
+    pub sale: SaleRecord,
+    pub voided: bool,
+    pub returns: Vec<ReturnRecord>,
+}
+
+/// The balance of a store credit code: issued by returns, redeemed by sales (voided sales give it
+/// back).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditBalance {
+    pub code: String,
+    pub issued: Money,
+    pub redeemed: Money,
+    pub balance: Money,
+}

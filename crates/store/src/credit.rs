@@ -5,17 +5,9 @@
 use crate::error::StoreError;
 use crate::till::Till;
 use kassa_domain::{Money, Tender, TenderKind};
+pub use kassa_replica::ledger::CreditBalance;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CreditBalance {
-    pub code: String,
-    pub issued: Money,
-    pub redeemed: Money,
-    pub balance: Money,
-}
 
 /// Unambiguous letters and digits (no 0/O, 1/I/L): read aloud or typed from a receipt.
 const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";

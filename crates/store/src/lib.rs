@@ -28,7 +28,9 @@ pub use credit::CreditBalance;
 
 pub use error::StoreError;
 pub use kassa_replica::exceptions::Exception;
-pub use kassa_replica::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
+pub use kassa_replica::ledger::{
+    RemoteSale, ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord,
+};
 pub use kassa_replica::orders::{OrderRecord, PickupRecord};
 
 pub use migrations::SCHEMA_VERSION;
@@ -40,8 +42,7 @@ pub use orders::{
 pub use receipt::{Receipt, VoidInfo};
 pub use report::{DayReport, TaxTotal, TenderTotal};
 pub use returns::{
-    RefundMethod, RemoteSale, ReturnLineRequest, ReturnOf, ReturnRequest, Returnable,
-    ReturnableLine,
+    RefundMethod, ReturnLineRequest, ReturnOf, ReturnRequest, Returnable, ReturnableLine,
 };
 
 pub use sale::{LineRequest, SaleRequest, TenderRequest};

@@ -15,7 +15,7 @@ use kassa_domain::{
     net_paid, refund_share, refund_to_original, round_to_increment, Money, ReturnFacts, TaxMode,
     TaxRate, Tender, TenderKind,
 };
-use kassa_replica::ledger::{ReturnLine, ReturnRecord, ReturnSource, SaleRecord};
+use kassa_replica::ledger::{RemoteSale, ReturnLine, ReturnRecord, ReturnSource};
 use kassa_replica::orders::picked_quantities;
 use kassa_replica::{write_record, RecordKind};
 use rusqlite::{Connection, OptionalExtension};
@@ -60,15 +60,6 @@ pub enum RefundMethod {
     Cash,
     /// As store credit: a new code on the refund receipt.
     Credit,
-}
-
-/// A sale of another store as head office holds it, with the returns made against it so far:
-/// what a till looks up online before returning it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RemoteSale {
-    pub sale: SaleRecord,
-    pub voided: bool,
-    pub returns: Vec<ReturnRecord>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -43,6 +43,30 @@ pub struct SyncWrite {
     pub included: Vec<(u32, String, String, i64)>,
     /// Moves the store to this stock epoch.
     pub new_epoch: Option<u32>,
+    /// Records to project (orders, cancellations, pickups, returns, resolutions).
+    pub records: Vec<StoredRecord>,
+    /// (doc id, map, record id) holding more than one value.
+    pub conflicts: Vec<(String, String, String)>,
+    /// A web order taken in this write.
+    pub intake: Option<OrderIntakeRow>,
+    /// True when a till's sync made this write (it refreshes the store's "as of").
+    pub from_store: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredRecord {
+    pub id: String,
+    pub kind: &'static str,
+    pub store: String,
+    pub subject: Option<String>,
+    pub json: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderIntakeRow {
+    pub external_id: String,
+    pub order_id: String,
+    pub pickup_code: String,
 }
 
 pub trait HqStorage: Send {
@@ -96,4 +120,17 @@ pub trait HqStorage: Send {
     fn sales(&self, store: &str, day: &str) -> Result<(Vec<SaleRecord>, Vec<VoidRecord>), HqError>;
     fn stock_of(&self, sku: &str) -> Result<Vec<StockAtStore>, HqError>;
     fn negative_stock(&self) -> Result<Vec<(String, String, i64)>, HqError>;
+
+    /// (order id, pickup code) of a web order taken before under this external id.
+    fn order_by_external_id(&self, external_id: &str) -> Result<Option<(String, String)>, HqError>;
+    /// Records of a kind as JSON, of one store or all.
+    fn records(&self, kind: &str, store: Option<&str>) -> Result<Vec<String>, HqError>;
+    /// Records of a kind about one subject (an order, a sale).
+    fn records_about(&self, kind: &str, subject: &str) -> Result<Vec<String>, HqError>;
+    fn conflicts(&self) -> Result<Vec<(String, String, String)>, HqError>;
+    /// A sale by receipt number, and whether it was voided.
+    fn sale_by_receipt(&self, receipt_no: &str) -> Result<Option<(SaleRecord, bool)>, HqError>;
+    /// Every sale that took store credit, and every void.
+    fn credit_sales(&self) -> Result<Vec<SaleRecord>, HqError>;
+    fn all_voids(&self) -> Result<Vec<VoidRecord>, HqError>;
 }

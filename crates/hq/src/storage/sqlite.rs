@@ -9,7 +9,10 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-const MIGRATIONS: &[&str] = &[include_str!("../../../../migrations/hq/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../../migrations/hq/0001_init.sql"),
+    include_str!("../../../../migrations/hq/0002_orders_returns_exceptions.sql"),
+];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 const APPLICATION_ID: i64 = 0x4B53_4851;
 
@@ -286,6 +289,24 @@ impl HqStorage for SqliteStorage {
             )?
             .execute(params![void.id, write.store, void.sale_id, void.business_day, serde_json::to_string(void)?])?;
         }
+        for record in &write.records {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO records (id, kind, store, subject, record) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![record.id, record.kind, record.store, record.subject, record.json])?;
+        }
+        for (doc_id, map, record_id) in &write.conflicts {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO record_conflicts (doc_id, map, record_id) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![doc_id, map, record_id])?;
+        }
+        if let Some(intake) = &write.intake {
+            tx.execute(
+                "INSERT INTO order_intake (external_id, order_id, store, pickup_code, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![intake.external_id, intake.order_id, write.store, intake.pickup_code, write.now],
+            )?;
+        }
         if let Some(levels) = &write.stock_levels {
             tx.execute("DELETE FROM stock_levels WHERE store = ?1", [&write.store])?;
             for (sku, on_hand) in levels {
@@ -307,10 +328,13 @@ impl HqStorage for SqliteStorage {
                 params![write.store, epoch, write.now],
             )?;
         }
-        tx.execute(
-            "UPDATE stores SET last_sync_at = ?2 WHERE code = ?1",
-            params![write.store, write.now],
-        )?;
+        if write.from_store {
+            // "As of" for the store's figures: when head office last heard from one of its tills.
+            tx.execute(
+                "UPDATE stores SET last_sync_at = ?2 WHERE code = ?1",
+                params![write.store, write.now],
+            )?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -450,5 +474,85 @@ impl HqStorage for SqliteStorage {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
+    }
+
+    fn order_by_external_id(&self, external_id: &str) -> Result<Option<(String, String)>, HqError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT order_id, pickup_code FROM order_intake WHERE external_id = ?1",
+            )?
+            .query_row([external_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    fn records(&self, kind: &str, store: Option<&str>) -> Result<Vec<String>, HqError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT record FROM records WHERE kind = ?1 AND (?2 IS NULL OR store = ?2) ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map(params![kind, store], |r| r.get(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn records_about(&self, kind: &str, subject: &str) -> Result<Vec<String>, HqError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT record FROM records WHERE kind = ?1 AND subject = ?2 ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map(params![kind, subject], |r| r.get(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn conflicts(&self) -> Result<Vec<(String, String, String)>, HqError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT doc_id, map, record_id FROM record_conflicts ORDER BY 1, 2, 3",
+        )?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn sale_by_receipt(&self, receipt_no: &str) -> Result<Option<(SaleRecord, bool)>, HqError> {
+        let row: Option<(String, bool)> = self
+            .conn
+            .prepare_cached(
+                "SELECT s.record, EXISTS (SELECT 1 FROM voids v WHERE v.sale_id = s.id)
+                 FROM sales s WHERE s.receipt_no = ?1 ORDER BY s.id LIMIT 1",
+            )?
+            .query_row([receipt_no], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        match row {
+            Some((json, voided)) => Ok(Some((serde_json::from_str(&json)?, voided))),
+            None => Ok(None),
+        }
+    }
+
+    fn credit_sales(&self) -> Result<Vec<SaleRecord>, HqError> {
+        // A cheap filter first; the JSON decides.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT record FROM sales WHERE record LIKE '%\"kind\":\"credit\"%' ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.iter()
+            .map(|json| Ok(serde_json::from_str(json)?))
+            .collect()
+    }
+
+    fn all_voids(&self) -> Result<Vec<VoidRecord>, HqError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT record FROM voids ORDER BY id")?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.iter()
+            .map(|json| Ok(serde_json::from_str(json)?))
+            .collect()
     }
 }

@@ -1,0 +1,299 @@
+//! Online orders at head office: intake from the web shop (idempotent on its external id),
+//! cancellation, expiry of no-shows, and the order list with what the tills handed over.
+
+use crate::error::HqError;
+use crate::hq::{now, Hq, Inner};
+use crate::stock::save_own_documents;
+use crate::storage::OrderIntakeRow;
+use kassa_domain::{Money, TaxRate};
+use kassa_protocol::{OrderAccepted, OrderIntake, OrderSummary};
+use kassa_replica::orders::{
+    order_month, ordered_quantities, picked_quantities, pickup_code_hash, OrderCancellation,
+    OrderLine, OrderRecord, PickupRecord,
+};
+use kassa_replica::{write_record, DocId, RecordKind};
+
+/// Days an order waits for pickup when the web shop does not say.
+pub const DEFAULT_HOLD_DAYS: u32 = 14;
+const MAX_LINES: usize = 200;
+const MAX_QUANTITY: i64 = 10_000;
+
+/// What the QR code on the customer's confirmation carries (the tills read it).
+pub fn qr_payload(order_no: &str) -> String {
+    format!("kassa:order:{order_no}")
+}
+
+fn new_pickup_code() -> String {
+    let mut bytes = [0u8; 4];
+    getrandom::fill(&mut bytes).expect("the operating system's random source works");
+    format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000)
+}
+
+fn check(intake: &OrderIntake) -> Result<(), HqError> {
+    let bad = |m: String| Err(HqError::BadRequest(m));
+    let id = intake.external_id.trim();
+    if id.is_empty()
+        || id.chars().count() > 64
+        || id.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return bad(format!(
+            "external id {:?} must be 1 to 64 characters without spaces",
+            intake.external_id
+        ));
+    }
+    let name = intake.customer_name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return bad("customer name must be 1 to 200 characters".into());
+    }
+    if intake.lines.is_empty() || intake.lines.len() > MAX_LINES {
+        return bad(format!("an order needs 1 to {MAX_LINES} lines"));
+    }
+    for line in &intake.lines {
+        if !(1..=MAX_QUANTITY).contains(&line.quantity) {
+            return bad(format!(
+                "quantity {} for {:?} must be between 1 and {MAX_QUANTITY}",
+                line.quantity, line.sku
+            ));
+        }
+        if line.unit_price.is_some_and(|p| p.is_negative()) {
+            return bad(format!("price for {:?} must not be negative", line.sku));
+        }
+    }
+    if let Some(code) = &intake.pickup_code {
+        if !(4..=12).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return bad("pickup code must be 4 to 12 digits".into());
+        }
+    }
+    if intake.hold_days.is_some_and(|d| !(1..=365).contains(&d)) {
+        return bad("hold days must be between 1 and 365".into());
+    }
+    Ok(())
+}
+
+fn order_of(inner: &Inner, order_no_or_id: &str) -> Result<OrderRecord, HqError> {
+    let key = order_no_or_id.trim();
+    let key = key.strip_prefix("kassa:order:").unwrap_or(key);
+    for json in inner.storage.records("order", None)? {
+        let order: OrderRecord = serde_json::from_str(&json)?;
+        if order.order_no == key || order.id == key {
+            return Ok(order);
+        }
+    }
+    Err(HqError::NotFound(format!("no order {key:?}")))
+}
+
+fn order_state(inner: &Inner, order: &OrderRecord) -> Result<(String, i64, i64), HqError> {
+    let cancellations: Vec<OrderCancellation> = inner
+        .storage
+        .records_about("cancellation", &order.id)?
+        .iter()
+        .map(|j| serde_json::from_str(j))
+        .collect::<Result<_, _>>()?;
+    let pickups: Vec<PickupRecord> = inner
+        .storage
+        .records_about("pickup", &order.id)?
+        .iter()
+        .map(|j| serde_json::from_str(j))
+        .collect::<Result<_, _>>()?;
+    let ordered: i64 = ordered_quantities(order).values().sum();
+    let picked: i64 = picked_quantities(&pickups).values().sum();
+    let status = match cancellations.iter().min_by(|a, b| a.id.cmp(&b.id)) {
+        Some(c) => c.reason.clone(),
+        None if picked >= ordered => "picked_up".into(),
+        None if picked == 0 => "open".into(),
+        None => "partly_picked_up".into(),
+    };
+    Ok((status, ordered, picked))
+}
+
+impl Hq {
+    /// Takes a web order for pickup at a store. The same external id again returns the first
+    /// order unchanged (`created: false`). Unknown stores and SKUs are refused, nothing stored.
+    pub fn add_order(&self, intake: &OrderIntake) -> Result<OrderAccepted, HqError> {
+        check(intake)?;
+        let mut inner = self.lock();
+        let external_id = intake.external_id.trim();
+        if let Some((order_id, pickup_code)) = inner.storage.order_by_external_id(external_id)? {
+            let order = order_of(&inner, &order_id)?;
+            return Ok(accepted(&order, pickup_code, false));
+        }
+        let store = inner.store_row(&intake.store)?;
+        let mut lines = Vec::with_capacity(intake.lines.len());
+        for line in &intake.lines {
+            let product = inner
+                .storage
+                .product(&line.sku)?
+                .ok_or_else(|| HqError::BadRequest(format!("unknown sku {:?}", line.sku)))?;
+            let class = store
+                .info
+                .tax_classes
+                .iter()
+                .find(|c| c.code == product.tax_class)
+                .ok_or_else(|| {
+                    HqError::BadRequest(format!(
+                        "{} has tax class {:?}, which store {} does not have",
+                        line.sku, product.tax_class, store.info.code
+                    ))
+                })?;
+            let unit_price = line.unit_price.unwrap_or(product.price);
+            lines.push(OrderLine {
+                sku: product.sku,
+                name: product.name,
+                quantity: line.quantity,
+                unit_price,
+                amount: unit_price
+                    .checked_mul(line.quantity)
+                    .map_err(|e| HqError::BadRequest(e.to_string()))?,
+                tax_rate: TaxRate::from_basis_points(class.rate_bp)
+                    .map_err(|e| HqError::Corrupt(e.to_string()))?,
+            });
+        }
+        let total = Money::sum(lines.iter().map(|l| l.amount))
+            .map_err(|e| HqError::BadRequest(e.to_string()))?;
+        let created_at = now();
+        let hold = i64::from(intake.hold_days.unwrap_or(DEFAULT_HOLD_DAYS));
+        let pickup_by = (chrono::Utc::now() + chrono::Duration::days(hold))
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let id = uuid::Uuid::now_v7().to_string();
+        let pickup_code = intake.pickup_code.clone().unwrap_or_else(new_pickup_code);
+        let order = OrderRecord {
+            pickup_code_hash: pickup_code_hash(&id, &pickup_code),
+            id,
+            order_no: external_id.to_string(),
+            store: store.info.code.clone(),
+            customer_name: intake.customer_name.trim().to_string(),
+            lines,
+            total,
+            paid_online: if intake.paid { total } else { Money::ZERO },
+            currency: store.info.currency.clone(),
+            created_at: created_at.clone(),
+            pickup_by,
+        };
+        let doc_id = DocId::Orders {
+            store: order.store.clone(),
+            month: order_month(&created_at).to_string(),
+        };
+        let mut doc = inner.document(&doc_id)?;
+        write_record(&mut doc, RecordKind::Order, &order.id, &order)?;
+        let intake_row = OrderIntakeRow {
+            external_id: external_id.to_string(),
+            order_id: order.id.clone(),
+            pickup_code: pickup_code.clone(),
+        };
+        crate::stock::save_own_documents_with(
+            &mut inner,
+            &order.store,
+            &created_at,
+            vec![(doc_id, doc)],
+            Some(intake_row),
+        )?;
+        Ok(accepted(&order, pickup_code, true))
+    }
+
+    /// Cancels an order (`reason` is `cancelled`, or `expired` for a no-show). Refused when it is
+    /// already closed.
+    pub fn cancel_order(
+        &self,
+        order_no: &str,
+        reason: &str,
+        note: Option<String>,
+    ) -> Result<OrderCancellation, HqError> {
+        let mut inner = self.lock();
+        let order = order_of(&inner, order_no)?;
+        cancel(&mut inner, &order, reason, note)
+    }
+
+    /// Expires every order past its pickup date that is not all handed over.
+    pub fn expire_orders(&self) -> Result<Vec<OrderCancellation>, HqError> {
+        let mut inner = self.lock();
+        let now = now();
+        let mut expired = Vec::new();
+        for json in inner.storage.records("order", None)? {
+            let order: OrderRecord = serde_json::from_str(&json)?;
+            let (status, ..) = order_state(&inner, &order)?;
+            if order.pickup_by < now && matches!(status.as_str(), "open" | "partly_picked_up") {
+                expired.push(cancel(
+                    &mut inner,
+                    &order,
+                    "expired",
+                    Some("not collected in time".into()),
+                )?);
+            }
+        }
+        Ok(expired)
+    }
+
+    /// Orders of one store or all, newest first, with what the tills reported.
+    pub fn orders(&self, store: Option<&str>) -> Result<Vec<OrderSummary>, HqError> {
+        let inner = self.lock();
+        let mut out = Vec::new();
+        for json in inner.storage.records("order", store)? {
+            let order: OrderRecord = serde_json::from_str(&json)?;
+            let (status, ordered, picked_up) = order_state(&inner, &order)?;
+            out.push(OrderSummary {
+                order_id: order.id,
+                order_no: order.order_no,
+                store: order.store,
+                customer_name: order.customer_name,
+                total: order.total,
+                paid_online: order.paid_online,
+                created_at: order.created_at,
+                pickup_by: order.pickup_by,
+                status,
+                ordered,
+                picked_up,
+            });
+        }
+        out.sort_by(|a, b| {
+            b.created_at
+                .cmp(&a.created_at)
+                .then(b.order_id.cmp(&a.order_id))
+        });
+        Ok(out)
+    }
+}
+
+fn accepted(order: &OrderRecord, pickup_code: String, created: bool) -> OrderAccepted {
+    OrderAccepted {
+        order_id: order.id.clone(),
+        order_no: order.order_no.clone(),
+        store: order.store.clone(),
+        pickup_code,
+        qr_payload: qr_payload(&order.order_no),
+        total: order.total,
+        pickup_by: order.pickup_by.clone(),
+        created,
+    }
+}
+
+fn cancel(
+    inner: &mut Inner,
+    order: &OrderRecord,
+    reason: &str,
+    note: Option<String>,
+) -> Result<OrderCancellation, HqError> {
+    let (status, ..) = order_state(inner, order)?;
+    if !matches!(status.as_str(), "open" | "partly_picked_up") {
+        return Err(HqError::Conflict(format!(
+            "order {} is {status}: nothing to cancel",
+            order.order_no
+        )));
+    }
+    let created_at = now();
+    let record = OrderCancellation {
+        id: uuid::Uuid::now_v7().to_string(),
+        order_id: order.id.clone(),
+        order_no: order.order_no.clone(),
+        reason: reason.to_string(),
+        note: note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+        created_at: created_at.clone(),
+    };
+    let doc_id = DocId::Orders {
+        store: order.store.clone(),
+        month: order_month(&order.created_at).to_string(),
+    };
+    let mut doc = inner.document(&doc_id)?;
+    write_record(&mut doc, RecordKind::Cancellation, &record.id, &record)?;
+    save_own_documents(inner, &order.store, &created_at, vec![(doc_id, doc)])?;
+    Ok(record)
+}

@@ -1,0 +1,112 @@
+//! What head office keeps of each document's records, besides the document: sales and voids for
+//! the feeds, and orders, cancellations, pickups, returns and resolutions for the order list, the
+//! lookups and the exceptions inbox. One function for a till's sync and head office's own writes.
+
+use crate::error::HqError;
+use crate::storage::{StoredRecord, SyncWrite};
+use kassa_replica::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
+use kassa_replica::orders::{OrderCancellation, OrderRecord, PickupRecord};
+use kassa_replica::{conflicting_ids, read_records, AutoCommit, DocId, DocKind, RecordKind};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+fn stored<T: Serialize>(
+    kind: &'static str,
+    id: &str,
+    store: &str,
+    subject: Option<&str>,
+    record: &T,
+) -> Result<StoredRecord, HqError> {
+    Ok(StoredRecord {
+        id: id.to_string(),
+        kind,
+        store: store.to_string(),
+        subject: subject.map(str::to_string),
+        json: serde_json::to_string(record)?,
+    })
+}
+
+fn all<T: DeserializeOwned>(doc: &AutoCommit, kind: RecordKind) -> Result<Vec<T>, HqError> {
+    Ok(read_records::<T>(doc, kind)?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect())
+}
+
+/// Adds every record of `doc` to `write` (storage ignores ones it holds already).
+pub(crate) fn project(id: &DocId, doc: &AutoCommit, write: &mut SyncWrite) -> Result<(), HqError> {
+    let store = id.store();
+    let kinds: &[RecordKind] = match id.kind() {
+        DocKind::Ledger => {
+            write
+                .sales
+                .extend(all::<SaleRecord>(doc, RecordKind::Sale)?);
+            write
+                .voids
+                .extend(all::<VoidRecord>(doc, RecordKind::Void)?);
+            for r in all::<ReturnRecord>(doc, RecordKind::Return)? {
+                write
+                    .records
+                    .push(stored("return", &r.id, store, r.source.subject_id(), &r)?);
+            }
+            for r in all::<ResolutionRecord>(doc, RecordKind::Resolution)? {
+                write.records.push(stored(
+                    "resolution",
+                    &r.id,
+                    store,
+                    Some(&r.exception_id),
+                    &r,
+                )?);
+            }
+            &[
+                RecordKind::Sale,
+                RecordKind::Void,
+                RecordKind::Return,
+                RecordKind::Resolution,
+            ]
+        }
+        DocKind::HqLedger => {
+            for r in all::<ResolutionRecord>(doc, RecordKind::Resolution)? {
+                write.records.push(stored(
+                    "resolution",
+                    &r.id,
+                    store,
+                    Some(&r.exception_id),
+                    &r,
+                )?);
+            }
+            &[RecordKind::Resolution]
+        }
+        DocKind::Orders => {
+            for r in all::<OrderRecord>(doc, RecordKind::Order)? {
+                write
+                    .records
+                    .push(stored("order", &r.id, store, Some(&r.order_no), &r)?);
+            }
+            for r in all::<OrderCancellation>(doc, RecordKind::Cancellation)? {
+                write
+                    .records
+                    .push(stored("cancellation", &r.id, store, Some(&r.order_id), &r)?);
+            }
+            for r in all::<PickupRecord>(doc, RecordKind::Pickup)? {
+                write
+                    .records
+                    .push(stored("pickup", &r.id, store, Some(&r.order_id), &r)?);
+            }
+            &[
+                RecordKind::Order,
+                RecordKind::Cancellation,
+                RecordKind::Pickup,
+            ]
+        }
+        DocKind::Stock => &[],
+    };
+    for kind in kinds {
+        for record in conflicting_ids(doc, *kind)? {
+            write
+                .conflicts
+                .push((id.to_string(), kind.map_name().to_string(), record));
+        }
+    }
+    Ok(())
+}
