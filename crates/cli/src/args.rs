@@ -56,8 +56,81 @@ pub enum Command {
         #[arg(long)]
         verify: bool,
     },
-    /// Stock on hand of a SKU at this store, as this till knows it.
+    /// Stock of a SKU at this store as this till knows it: on hand, reserved, available.
     Stock { sku: String },
+    /// Online orders for pickup at this store.
+    #[command(subcommand)]
+    Orders(OrdersCommand),
+    /// Hand over an online order (all of it, or --line SKUxQTY ...), taking any balance due.
+    Pickup {
+        /// Order number, or the QR code's text.
+        order: String,
+        /// The pickup code the customer shows.
+        #[arg(long)]
+        code: String,
+        #[arg(long = "line")]
+        lines: Vec<String>,
+        /// A tender for the balance: cash, cash:AMOUNT, card:AMOUNT[:REF], credit::CODE.
+        #[arg(long = "pay")]
+        tenders: Vec<String>,
+    },
+    /// Take goods back and refund them.
+    Return(ReturnArgs),
+    /// Take goods back and sell others in one transaction; the difference is paid or refunded.
+    Exchange {
+        #[command(flatten)]
+        ret: ReturnArgs,
+        /// The items the customer takes instead: ITEM[xQTY].
+        #[arg(long = "take", required = true)]
+        take: Vec<String>,
+        /// Tenders for a difference to pay.
+        #[arg(long = "pay")]
+        tenders: Vec<String>,
+    },
+    /// Balance of a store credit code.
+    Credit { code: String },
+    /// What merging revealed in this store: over-pickups, over-returns, negative stock, ...
+    Exceptions,
+    /// Close an exception with a manager's note (a record that syncs).
+    Resolve {
+        id: String,
+        #[arg(long)]
+        note: String,
+        /// The manager resolving it.
+        #[arg(long)]
+        by: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OrdersCommand {
+    /// Orders waiting for pickup, or those matching a number, QR code or customer name.
+    List { query: Option<String> },
+    /// One order with its lines and pickups.
+    Show { order: String },
+}
+
+#[derive(Args, Debug)]
+pub struct ReturnArgs {
+    /// The receipt number (or, with --order, the online order number).
+    pub number: Option<String>,
+    /// NUMBER is an online order picked up earlier.
+    #[arg(long)]
+    pub order: bool,
+    /// A return with no receipt (needs --approved-by; refund as cash or credit).
+    #[arg(long)]
+    pub no_receipt: bool,
+    /// A line to take back: SKUxQTY, or SKUxQTY:damaged (not restocked). None: everything left.
+    #[arg(long = "line")]
+    pub lines: Vec<String>,
+    /// Where the money goes: original (the sale's tenders), cash or credit.
+    #[arg(long, default_value = "original")]
+    pub refund: String,
+    /// The manager approving a return the policy says needs it.
+    #[arg(long)]
+    pub approved_by: Option<String>,
+    #[arg(long)]
+    pub reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]

@@ -27,16 +27,18 @@ fn is_integer(text: &str) -> bool {
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// `cash`, `cash:20`, `card:12.50`, `card:12.50:REF`, `card::REF` (an empty amount means "what is
-/// left to pay").
+/// `cash`, `cash:20`, `card:12.50`, `card:12.50:REF`, `card::REF`, `credit::CODE` (an empty
+/// amount means "what is left to pay"; a credit tender's reference is the credit code).
 pub fn parse_tender(text: &str, minor_digits: u8) -> Result<TenderRequest, Failure> {
     let mut parts = text.splitn(3, ':');
     let kind_text = parts.next().unwrap_or_default();
-    let kind = TenderKind::parse(kind_text).ok_or_else(|| {
-        Failure::bad(format!(
-            "unknown tender {kind_text:?} in {text:?}: use cash or card"
-        ))
-    })?;
+    let kind = TenderKind::parse(kind_text)
+        .filter(|k| matches!(k, TenderKind::Cash | TenderKind::Card | TenderKind::Credit))
+        .ok_or_else(|| {
+            Failure::bad(format!(
+                "unknown tender {kind_text:?} in {text:?}: use cash, card or credit"
+            ))
+        })?;
     let amount = match parts.next() {
         None | Some("") => None,
         Some(amount) => Some(
@@ -50,11 +52,31 @@ pub fn parse_tender(text: &str, minor_digits: u8) -> Result<TenderRequest, Failu
             "--pay {text}: cash takes no reference"
         )));
     }
+    if kind == TenderKind::Credit && reference.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(Failure::bad(format!(
+            "--pay {text}: give the credit code, e.g. credit::CR-ABC"
+        )));
+    }
     Ok(TenderRequest {
         kind,
         amount,
         reference,
     })
+}
+
+/// A line to hand over or take back: `SKUxQTY`, and for returns `SKUxQTY:damaged`.
+pub fn parse_line(text: &str) -> Result<(String, i64, bool), Failure> {
+    let (item, damaged) = match text.rsplit_once(':') {
+        Some((item, "damaged")) => (item, true),
+        Some((_, other)) => {
+            return Err(Failure::bad(format!(
+                "line {text:?}: {other:?} is not a condition (use SKUxQTY or SKUxQTY:damaged)"
+            )))
+        }
+        None => (text, false),
+    };
+    let line = parse_item(item)?;
+    Ok((line.code, line.quantity, damaged))
 }
 
 #[cfg(test)]
@@ -95,5 +117,14 @@ mod tests {
         assert!(parse_tender("cheque:5", 2).is_err());
         assert!(parse_tender("cash:1.234", 2).is_err());
         assert!(parse_tender("cash:5:REF", 2).is_err());
+        assert_eq!(
+            parse_tender("credit::CR-7", 2)
+                .unwrap()
+                .reference
+                .as_deref(),
+            Some("CR-7")
+        );
+        assert!(parse_tender("credit:5", 2).is_err());
+        assert!(parse_tender("exchange:5", 2).is_err());
     }
 }

@@ -50,6 +50,11 @@ impl Amounts {
                     self.fmt(*amount)
                 )
             }
+            StoreError::Domain(DomainError::RefundOverCap { refund, cap }) => format!(
+                "a refund of {} is over the cap of {} for returns without a receipt or outside the return window",
+                self.fmt(*refund),
+                self.fmt(*cap)
+            ),
             _ => return error.into(),
         };
         crate::failure::Failure::bad(message)

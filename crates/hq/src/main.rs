@@ -347,7 +347,11 @@ fn run(cli: Cli) -> Result<(), HqError> {
                 println!(
                     "demo order {} for {customer} ({}), pickup code {}",
                     accepted.order_no,
-                    if paid { "paid online" } else { "to pay at pickup" },
+                    if paid {
+                        "paid online"
+                    } else {
+                        "to pay at pickup"
+                    },
                     accepted.pickup_code
                 );
             }

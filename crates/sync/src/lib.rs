@@ -5,12 +5,12 @@ mod backoff;
 mod client;
 mod enroll;
 mod error;
+mod lookups;
 mod round;
-mod stock_lookup;
 
 pub use backoff::Backoff;
 pub use client::{HqClient, HqLink};
 pub use enroll::enroll;
 pub use error::SyncError;
+pub use lookups::{lookup_credit, lookup_sale, stock_elsewhere};
 pub use round::{sync_once, sync_with, SyncReport};
-pub use stock_lookup::stock_elsewhere;

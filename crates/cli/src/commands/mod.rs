@@ -1,10 +1,14 @@
 //! One module per command; each opens the till, calls the `Till` service, and prints.
 
 mod catalog;
+mod credit;
 mod demo;
+mod exceptions;
 mod init;
+mod orders;
 mod replication;
 mod report;
+mod returns;
 mod sale;
 mod sell;
 mod void;
@@ -30,6 +34,22 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Status => replication::status(&path, json),
         Command::Rebuild { verify } => replication::rebuild(&path, verify, json),
         Command::Stock { sku } => replication::stock(&path, &sku, json),
+        Command::Orders(command) => orders::run(&path, command, json),
+        Command::Pickup {
+            order,
+            code,
+            lines,
+            tenders,
+        } => orders::pickup(&path, &order, &code, &lines, &tenders, json),
+        Command::Return(args) => returns::run(&path, args, json),
+        Command::Exchange { ret, take, tenders } => {
+            returns::exchange(&path, ret, &take, &tenders, json)
+        }
+        Command::Credit { code } => credit::balance(&path, &code, json),
+        Command::Exceptions => exceptions::list(&path, json),
+        Command::Resolve { id, note, by } => {
+            exceptions::resolve(&path, &id, &note, by.as_deref(), json)
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use crate::output::print_json;
 use serde::Serialize;
 use std::path::Path;
 
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -145,10 +145,18 @@ pub fn rebuild(path: &Path, verify: bool, json: bool) -> Result<(), Failure> {
 
 pub fn stock(path: &Path, sku: &str, json: bool) -> Result<(), Failure> {
     let (mut till, _) = super::open_initialised(path)?;
-    let on_hand = till.stock_on_hand(sku)?;
+    let position = till.stock_position(sku)?;
     if json {
-        return print_json(&serde_json::json!({ "sku": sku, "on_hand": on_hand }));
+        return print_json(&serde_json::json!({
+            "sku": sku,
+            "on_hand": position.on_hand,
+            "reserved": position.reserved,
+            "available": position.available,
+        }));
     }
-    println!("{sku}: {on_hand} on hand");
+    println!(
+        "{sku}: {} on hand, {} reserved for online orders, {} available",
+        position.on_hand, position.reserved, position.available
+    );
     Ok(())
 }

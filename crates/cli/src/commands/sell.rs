@@ -26,6 +26,7 @@ pub fn run(path: &Path, args: SellArgs, json: bool) -> Result<(), Failure> {
         ),
         None => None,
     };
+    super::credit::learn_remote_credit(&mut till, &tenders)?;
     let receipt = till
         .complete_sale(&SaleRequest {
             lines,

@@ -1,0 +1,56 @@
+//! What a till asks head office while online, outside a sync round: stock in the other stores, a
+//! sale of any store (to take it back), and the balance of store credit issued anywhere. Each takes the device record, not
+//! the till, so the caller need not hold the till while waiting.
+
+use crate::client::HqClient;
+use crate::error::SyncError;
+use kassa_protocol::{CreditBalance, RemoteSale, StockAvailability};
+use kassa_store::DeviceInfo;
+
+fn client(device: DeviceInfo) -> Result<HqClient, SyncError> {
+    let (Some(url), Some(token)) = (device.hq_url, device.device_token) else {
+        return Err(SyncError::NotEnrolled);
+    };
+    HqClient::new(&url, Some(token))
+}
+
+/// A key that goes into a URL path: letters, digits and `-_.` only.
+fn path_safe(what: &str, key: &str) -> Result<String, SyncError> {
+    let key = key.trim();
+    if key.is_empty()
+        || key.len() > 64
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    {
+        return Err(SyncError::Invalid(format!(
+            "{what} {key:?} cannot be looked up"
+        )));
+    }
+    Ok(key.to_string())
+}
+
+/// Head office's copy of a sale, with its void and every return against it.
+pub async fn lookup_sale(device: DeviceInfo, receipt_no: &str) -> Result<RemoteSale, SyncError> {
+    let key = path_safe("receipt number", receipt_no)?;
+    client(device)?
+        .get(&format!("/v1/lookup/sales/{key}"))
+        .await
+}
+
+/// The balance of a store credit code across every store.
+pub async fn lookup_credit(device: DeviceInfo, code: &str) -> Result<CreditBalance, SyncError> {
+    let key = path_safe("credit code", &code.to_ascii_uppercase())?;
+    client(device)?
+        .get(&format!("/v1/lookup/credit/{key}"))
+        .await
+}
+
+/// Head office's figures for `sku` in every store, each with its "as of" time.
+pub async fn stock_elsewhere(
+    device: DeviceInfo,
+    sku: &str,
+) -> Result<StockAvailability, SyncError> {
+    let key = path_safe("sku", sku)?;
+    client(device)?.get(&format!("/v1/stock/{key}")).await
+}
