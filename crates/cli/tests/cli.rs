@@ -444,3 +444,130 @@ fn help_exits_0_and_unknown_commands_exit_2() {
         Some(2)
     );
 }
+
+#[test]
+fn returns_exchanges_and_credit_from_the_command_line() {
+    let till = set_up();
+    let sale = json(kassa(
+        &till.db,
+        &["--json", "sell", "MILKx3", "WINE", "--pay", "card::T-9"],
+    ));
+    let receipt_no = sale["receipt_no"].as_str().unwrap().to_string();
+    let text = ok(kassa(
+        &till.db,
+        &[
+            "return",
+            &receipt_no,
+            "--line",
+            "MILKx1",
+            "--line",
+            "MILKx1:damaged",
+        ],
+    ));
+    assert!(text.contains("card 2.58  [T-9]"), "{text}");
+    assert!(text.contains("(damaged)"), "{text}");
+    let stock = json(kassa(&till.db, &["--json", "stock", "MILK"]));
+    assert_eq!(
+        stock["on_hand"], -2,
+        "one of the two came back to the shelf"
+    );
+
+    // Bad input: exit 2, one line, nothing written.
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["return", &receipt_no, "--line", "MILKx2"],
+            "cannot return 2",
+        ),
+        (
+            &["return", &receipt_no, "--line", "MILKx1:broken"],
+            "not a condition",
+        ),
+        (
+            &["return", &receipt_no, "--refund", "cheque"],
+            "use original, cash or credit",
+        ),
+        (&["return"], "give the receipt number"),
+        (
+            &[
+                "return",
+                "--no-receipt",
+                "--line",
+                "WINE",
+                "--refund",
+                "cash",
+            ],
+            "needs a manager's approval",
+        ),
+        (&["return", "AMS1-3-77"], "not enrolled with head office"),
+        (
+            &["resolve", "over-return/x", "--note", "fine"],
+            "no exception",
+        ),
+    ];
+    for (args, want) in cases {
+        bad_input(kassa(&till.db, args), want);
+    }
+    let receipts = json(kassa(&till.db, &["--json", "report", "day"]));
+    assert_eq!(receipts["sales_count"], 1);
+
+    // The wine comes back as store credit, which pays for milk later.
+    let back = json(kassa(
+        &till.db,
+        &[
+            "--json",
+            "return",
+            &receipt_no,
+            "--line",
+            "WINE",
+            "--refund",
+            "credit",
+        ],
+    ));
+    let code = back["refunds"][0]["reference"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let balance = json(kassa(&till.db, &["--json", "credit", &code]));
+    assert_eq!(balance["balance"], 899);
+    let paid = json(kassa(
+        &till.db,
+        &[
+            "--json",
+            "sell",
+            "MILKx2",
+            "--pay",
+            &format!("credit::{code}"),
+        ],
+    ));
+    assert_eq!(paid["tenders"][0]["amount"], 258);
+    bad_input(
+        kassa(
+            &till.db,
+            &["sell", "WINE", "--pay", &format!("credit:8.99:{code}")],
+        ),
+        "left",
+    );
+
+    // Exchange: the last milk for a paper bag; the difference goes back to the card.
+    let exchanged = json(kassa(
+        &till.db,
+        &["--json", "exchange", &receipt_no, "--take", "BAG"],
+    ));
+    assert_eq!(exchanged["sale"]["tenders"][0]["kind"], "exchange");
+    assert_eq!(exchanged["return"]["refunds"][1]["amount"], 119);
+    let inbox = json(kassa(&till.db, &["--json", "exceptions"]));
+    assert!(
+        inbox
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["kind"] != "over_return"),
+        "{inbox}"
+    );
+    let orders = ok(kassa(&till.db, &["orders", "list"]));
+    assert!(orders.contains("No orders"), "{orders}");
+    bad_input(
+        kassa(&till.db, &["pickup", "W1", "--code", "1"]),
+        "no online order",
+    );
+}

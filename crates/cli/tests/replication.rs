@@ -160,3 +160,81 @@ fn rebuild_verify_exits_1_on_a_difference_and_sync_says_offline() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(String::from_utf8_lossy(&output.stdout).contains("in no document"));
 }
+
+#[test]
+fn an_online_order_is_listed_and_picked_up_from_the_command_line() {
+    let (hq, url, _data) = head_office();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.db");
+    let code = hq.create_enroll_code("AMS1", 1).unwrap().code;
+    json(kassa(
+        &db,
+        &["--json", "enroll", "--hq", &url, "--code", &code],
+    ));
+    let accepted = hq
+        .add_order(&kassa_protocol::OrderIntake {
+            external_id: "W77".into(),
+            store: "AMS1".into(),
+            customer_name: "Grace Hopper".into(),
+            lines: vec![
+                kassa_protocol::OrderIntakeLine {
+                    sku: "WINE".into(),
+                    quantity: 2,
+                    unit_price: None,
+                },
+                kassa_protocol::OrderIntakeLine {
+                    sku: "MILK".into(),
+                    quantity: 1,
+                    unit_price: None,
+                },
+            ],
+            paid: false,
+            pickup_code: None,
+            hold_days: Some(3),
+        })
+        .unwrap();
+    json(kassa(&db, &["--json", "sync"]));
+    let listed = kassa(&db, &["orders", "list", "hopper"]);
+    let text = String::from_utf8_lossy(&listed.stdout).to_string();
+    assert!(
+        text.contains("W77") && text.contains("balance 19.27"),
+        "{text}"
+    );
+    let stock = json(kassa(&db, &["--json", "stock", "WINE"]));
+    assert_eq!(
+        (stock["reserved"].as_i64(), stock["available"].as_i64()),
+        (Some(2), Some(-2))
+    );
+
+    let wrong = kassa(&db, &["pickup", "W77", "--code", "000", "--pay", "cash"]);
+    assert_eq!(wrong.status.code(), Some(2), "{}", stderr(&wrong));
+    assert!(
+        stderr(&wrong).contains("does not match"),
+        "{}",
+        stderr(&wrong)
+    );
+    let part = json(kassa(
+        &db,
+        &[
+            "--json",
+            "pickup",
+            "kassa:order:W77",
+            "--code",
+            &accepted.pickup_code,
+            "--line",
+            "WINEx1",
+            "--pay",
+            "cash:10",
+        ],
+    ));
+    assert_eq!(
+        (part["amount_due"].as_i64(), part["change"].as_i64()),
+        (Some(900), Some(100))
+    );
+    json(kassa(&db, &["--json", "sync"]));
+    let orders = hq.orders(Some("AMS1")).unwrap();
+    assert_eq!(
+        (orders[0].status.as_str(), orders[0].picked_up),
+        ("partly_picked_up", 1)
+    );
+}

@@ -146,6 +146,62 @@ fn admin_subcommands_set_up_a_store() {
         ok(hq(d, &["admin-token"])).trim(),
         "the admin token is kept"
     );
+
+    // Web orders from a JSON file: the same external id twice is one order.
+    let order = d.join("order.json");
+    std::fs::write(
+        &order,
+        r#"{"external_id": "W1001", "store": "AMS1", "customer_name": "Ada Lovelace",
+            "lines": [{"sku": "WINE", "quantity": 2}, {"sku": "MILK", "quantity": 1, "unit_price": 100}],
+            "paid": true, "pickup_code": "482913"}"#,
+    )
+    .unwrap();
+    let first: serde_json::Value =
+        serde_json::from_str(&ok(hq(d, &["order", "add", order.to_str().unwrap()]))).unwrap();
+    assert_eq!(
+        (first["created"].as_bool(), first["total"].as_i64()),
+        (Some(true), Some(1898))
+    );
+    let second: serde_json::Value =
+        serde_json::from_str(&ok(hq(d, &["order", "add", order.to_str().unwrap()]))).unwrap();
+    assert_eq!(second["created"], false);
+    assert_eq!(second["order_id"], first["order_id"]);
+    let broken = d.join("broken-order.json");
+    std::fs::write(
+        &broken,
+        r#"{"external_id": "W2", "store": "AMS1", "lines": []}"#,
+    )
+    .unwrap();
+    bad(
+        hq(d, &["order", "add", broken.to_str().unwrap()]),
+        "customer_name",
+    );
+    std::fs::write(
+        &broken,
+        r#"{"external_id": "W2", "store": "AMS1", "customer_name": "X", "lines": [{"sku": "TEA", "quantity": 1}], "paid": false}"#,
+    )
+    .unwrap();
+    bad(
+        hq(d, &["order", "add", broken.to_str().unwrap()]),
+        "unknown sku",
+    );
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(hq(d, &["order", "list", "--store", "AMS1"]))).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["status"], "open");
+    assert!(ok(hq(d, &["order", "expire"])).contains("expired 0 order(s)"));
+    ok(hq(
+        d,
+        &["order", "cancel", "W1001", "--note", "out of stock"],
+    ));
+    bad(hq(d, &["order", "cancel", "W1001"]), "is cancelled");
+    bad(hq(d, &["order", "cancel", "W404"]), "no order");
+    let exceptions = ok(hq(d, &["exceptions"]));
+    assert_eq!(exceptions.trim(), "[]");
+    bad(
+        hq(d, &["resolve", "over-pickup/x", "--note", "n"]),
+        "no exception",
+    );
 }
 
 #[test]
