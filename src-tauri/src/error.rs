@@ -6,7 +6,8 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CommandError {
-    /// `bad_input`, `not_found`, `not_set_up`, `offline`, `refused` or `internal`.
+    /// `bad_input`, `not_found`, `needs_approval`, `not_set_up`, `offline`, `refused` or
+    /// `internal`.
     pub code: &'static str,
     pub message: String,
 }
@@ -23,7 +24,11 @@ impl CommandError {
 impl From<StoreError> for CommandError {
     fn from(e: StoreError) -> CommandError {
         let code = match &e {
-            StoreError::UnknownItem(_) | StoreError::SaleNotFound(_) => "not_found",
+            StoreError::UnknownItem(_)
+            | StoreError::SaleNotFound(_)
+            | StoreError::OrderNotFound(_)
+            | StoreError::ExceptionNotFound(_) => "not_found",
+            StoreError::NeedsApproval(_) => "needs_approval",
             StoreError::NotInitialized => "not_set_up",
             e if e.is_bad_input() => "bad_input",
             _ => "internal",

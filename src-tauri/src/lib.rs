@@ -31,6 +31,12 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: TillState) -> Builder<R> {
             commands::status::sync_status,
             commands::status::sync_now,
             commands::stock::stock_lookup,
+            commands::orders::find_orders,
+            commands::orders::pickup_order,
+            commands::returns::find_returnable,
+            commands::returns::return_goods,
+            commands::inbox::exceptions,
+            commands::inbox::resolve_exception,
         ])
         .setup(|app| {
             let handle = app.handle().clone();

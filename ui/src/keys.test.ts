@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionFor, KEYMAP } from "./keys";
+import { actionFor, keyName, KEYMAP } from "./keys";
 
 describe("keys", () => {
   it("maps function keys to actions", () => {
@@ -12,6 +12,14 @@ describe("keys", () => {
     expect(actionFor("+", true)).toBe("more");
     expect(actionFor("+", false)).toBeNull();
     expect(actionFor("-", false)).toBeNull();
+  });
+
+  it("opens the pickup, return and exceptions screens", () => {
+    expect(actionFor("F1", false)).toBe("pickup");
+    expect(actionFor("F11", false)).toBe("returns");
+    expect(actionFor(keyName({ key: "i", altKey: true }), false)).toBe("inbox");
+    expect(keyName({ key: "i", altKey: false })).toBe("i");
+    expect(keyName({ key: "F11", altKey: true })).toBe("F11");
   });
 
   it("has one action per key", () => {

@@ -10,6 +10,9 @@ export type Action =
   | "syncNow"
   | "stock"
   | "settings"
+  | "pickup"
+  | "returns"
+  | "inbox"
   | "search"
   | "more"
   | "less"
@@ -19,6 +22,7 @@ export type Action =
   | "cancel";
 
 export const KEYMAP: ReadonlyArray<{ key: string; action: Action; label: string }> = [
+  { key: "F1", action: "pickup", label: "Order pickup" },
   { key: "F2", action: "payCash", label: "Cash" },
   { key: "F3", action: "payCard", label: "Card" },
   { key: "F4", action: "voidLast", label: "Void last sale" },
@@ -28,7 +32,9 @@ export const KEYMAP: ReadonlyArray<{ key: string; action: Action; label: string 
   { key: "F8", action: "basketDiscount", label: "Basket discount" },
   { key: "F9", action: "syncNow", label: "Sync now" },
   { key: "F10", action: "stock", label: "Stock" },
+  { key: "F11", action: "returns", label: "Return" },
   { key: "F12", action: "settings", label: "Settings" },
+  { key: "Alt+I", action: "inbox", label: "Exceptions" },
   { key: "+", action: "more", label: "Qty +1" },
   { key: "-", action: "less", label: "Qty -1" },
   { key: "Delete", action: "remove", label: "Remove line" },
@@ -46,4 +52,9 @@ export function actionFor(key: string, scanFieldEmpty: boolean): Action | null {
   if (!entry) return null;
   if ((entry.action === "more" || entry.action === "less") && !scanFieldEmpty) return null;
   return entry.action;
+}
+
+/** The name a key press has in the key map: `F2`, `Escape`, or `Alt+I` for a letter with Alt. */
+export function keyName(e: { key: string; altKey: boolean }): string {
+  return e.altKey && e.key.length === 1 ? `Alt+${e.key.toUpperCase()}` : e.key;
 }

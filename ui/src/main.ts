@@ -2,9 +2,10 @@
 
 import { ApiError, call } from "./api";
 import { addScan, Basket, emptyBasket, removeLine, select, setQuantity, Tender, toRequest, updateLine } from "./basket";
-import { actionFor, KEYMAP } from "./keys";
+import { actionFor, keyName, KEYMAP } from "./keys";
 import { CurrencyInfo, formatMoney } from "./money";
 import { renderReceipt } from "./receipt";
+import { closeScreens, openInbox, openPickup, openReturn, openScreen, wireScreens } from "./screens";
 import { describeStatus, SyncStatus } from "./status";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -20,7 +21,7 @@ const scan = $<HTMLInputElement>("scan");
 const money = (minor: number) => formatMoney(minor, currency);
 
 function focusScan() {
-  if ($("dialog").hidden && $("setup").hidden && !isPanelFocused()) scan.focus();
+  if ($("dialog").hidden && $("setup").hidden && !openScreen() && !isPanelFocused()) scan.focus();
 }
 
 function isPanelFocused() {
@@ -291,7 +292,7 @@ async function run(action: string) {
           : `<tr><td colspan="3">Other stores: ${escapeHtml(s.elsewhere_error ?? "unavailable")}</td></tr>`;
         await showInfo(
           "Stock",
-          `<p><b>${escapeHtml(s.item.name)}</b> (${escapeHtml(s.item.sku)})</p><p id="stock-here">Here: ${s.here}</p><table><tr><th>Store</th><th>On hand</th><th>As of</th></tr>${rows}</table>`,
+          `<p><b>${escapeHtml(s.item.name)}</b> (${escapeHtml(s.item.sku)})</p><p id="stock-here">Here: ${s.here} on hand · ${s.position.reserved} reserved for online orders · ${s.position.available} available</p><table><tr><th>Store</th><th>On hand</th><th>As of</th></tr>${rows}</table>`,
         );
       } catch (e) {
         showMessage(errorText(e));
@@ -327,6 +328,12 @@ async function run(action: string) {
     case "settings":
       $("setup").hidden = false;
       return;
+    case "pickup":
+      return openPickup();
+    case "returns":
+      return openReturn();
+    case "inbox":
+      return openInbox();
     case "more":
       return i >= 0 ? tryBasket(setQuantity(basket, i, basket.lines[i].quantity + 1)) : undefined;
     case "less":
@@ -396,6 +403,9 @@ function wire() {
   $("pay-card").addEventListener("click", () => run("payCard"));
   $("void-last").addEventListener("click", () => run("voidLast"));
   $("stock-button").addEventListener("click", () => run("stock"));
+  $("pickup-button").addEventListener("click", () => run("pickup"));
+  $("return-button").addEventListener("click", () => run("returns"));
+  $("inbox-button").addEventListener("click", () => run("inbox"));
   $("search-button").addEventListener("click", () => run("search"));
   $("sync-now").addEventListener("click", () => run("syncNow"));
   $("print").addEventListener("click", () => window.print());
@@ -419,6 +429,14 @@ function wire() {
       if (e.key === "Escape") closeDialog(null);
       return;
     }
+    if (openScreen()) {
+      if (e.key === "Escape") {
+        e.preventDefault();
+        closeScreens();
+        focusScan();
+      }
+      return;
+    }
     if (!$("receipt-view").hidden) {
       if (e.key === "Enter" || e.key === "Escape") {
         e.preventDefault();
@@ -427,7 +445,7 @@ function wire() {
       }
       return;
     }
-    const action = actionFor(e.key, scan.value === "");
+    const action = actionFor(keyName(e), scan.value === "");
     if (action) {
       e.preventDefault();
       run(action);
@@ -435,6 +453,18 @@ function wire() {
   });
   document.addEventListener("click", () => setTimeout(focusScan, 0));
   setupForms();
+  wireScreens({
+    currency: () => currency,
+    showReceipt,
+    afterChange: () => void refreshStatus(),
+    ask,
+  });
+}
+
+function showReceipt(text: string) {
+  $("receipt").textContent = text;
+  $("receipt-view").hidden = false;
+  $<HTMLButtonElement>("new-sale").focus();
 }
 
 function setupForms() {

@@ -1,5 +1,8 @@
 //! Tauri commands: each one locks the till, calls one `Till` method, and maps errors.
 
+pub mod inbox;
+pub mod orders;
+pub mod returns;
 pub mod selling;
 pub mod setup;
 pub mod status;

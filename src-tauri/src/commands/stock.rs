@@ -3,14 +3,17 @@
 use crate::error::CommandError;
 use crate::state::TillState;
 use kassa_protocol::StockAvailability;
-use kassa_store::CatalogItem;
+use kassa_store::{CatalogItem, StockPosition};
 use serde::Serialize;
 use tauri::State;
 
 #[derive(Debug, Serialize)]
 pub struct StockView {
     pub item: CatalogItem,
+    /// On hand here, as this till knows it.
     pub here: i64,
+    /// On hand, reserved for online orders, and available to sell here.
+    pub position: StockPosition,
     /// Head office's figures for every store, when it could be asked.
     pub elsewhere: Option<StockAvailability>,
     /// Why there are no figures from elsewhere (offline, stand-alone).
@@ -22,14 +25,14 @@ pub async fn stock_lookup(
     state: State<'_, TillState>,
     code: String,
 ) -> Result<StockView, CommandError> {
-    let (item, here, device) = {
+    let (item, position, device) = {
         let mut till = state.till();
         let item = till.find_by_code(&code)?.ok_or_else(|| CommandError {
             code: "not_found",
             message: format!("unknown barcode or sku {:?}", code.trim()),
         })?;
-        let here = till.stock_on_hand(&item.sku)?;
-        (item, here, till.device()?)
+        let position = till.stock_position(&item.sku)?;
+        (item, position, till.device()?)
     };
     let (elsewhere, elsewhere_error) = match kassa_sync::stock_elsewhere(device, &item.sku).await {
         Ok(availability) => (Some(availability), None),
@@ -37,7 +40,8 @@ pub async fn stock_lookup(
     };
     Ok(StockView {
         item,
-        here,
+        here: position.on_hand,
+        position,
         elsewhere,
         elsewhere_error,
     })

@@ -1,0 +1,100 @@
+// Pure helpers for the pickup and return screens: what the cashier entered, turned into the
+// requests the core takes, and the core's records turned into receipt text. No money is computed
+// here: every amount comes from the core.
+
+import { CurrencyInfo, formatMoney } from "./money";
+
+export type ReturnOf = { kind: "receipt"; receipt_no: string } | { kind: "order"; order: string };
+
+/** A typed or scanned number: an order QR code (`kassa:order:W1001`) or `order W1001` is an order, anything else a receipt. */
+export function parseReturnQuery(text: string): ReturnOf | null {
+  const t = text.trim();
+  if (!t) return null;
+  const qr = /^kassa:order:(.+)$/i.exec(t);
+  if (qr) return { kind: "order", order: qr[1].trim() };
+  const typed = /^order[\s:]+(.+)$/i.exec(t);
+  if (typed) return { kind: "order", order: typed[1].trim() };
+  return { kind: "receipt", receipt_no: t };
+}
+
+/** Whole non-negative numbers only; anything else is refused with a message. */
+export function parseQuantity(text: string, max: number): number {
+  const t = text.trim();
+  if (t === "") return 0;
+  if (!/^\d+$/.test(t)) throw new Error(`“${text}” is not a whole number`);
+  const n = Number.parseInt(t, 10);
+  if (n > max) throw new Error(`only ${max} can be taken`);
+  return n;
+}
+
+export interface PickupLineInput {
+  sku: string;
+  remaining: number;
+  now: string;
+}
+
+/** The lines to hand over; all remaining when the cashier left every field as it was. */
+export function pickupLines(inputs: PickupLineInput[]): { code: string; quantity: number }[] {
+  const lines = inputs
+    .map((i) => ({ code: i.sku, quantity: parseQuantity(i.now, i.remaining) }))
+    .filter((l) => l.quantity > 0);
+  if (lines.length === 0) throw new Error("nothing to hand over");
+  return lines;
+}
+
+export interface ReturnLineInput {
+  sku: string;
+  returnable: number;
+  take: string;
+  damaged: boolean;
+}
+
+export function returnLines(inputs: ReturnLineInput[]): { code: string; quantity: number; restock: boolean }[] {
+  const lines = inputs
+    .map((i) => ({ code: i.sku, quantity: parseQuantity(i.take, i.returnable), restock: !i.damaged }))
+    .filter((l) => l.quantity > 0);
+  if (lines.length === 0) throw new Error("choose what comes back");
+  return lines;
+}
+
+function row(left: string, right: string, width = 42): string {
+  const room = Math.max(1, width - right.length - 1);
+  const l = left.length > room ? left.slice(0, room) : left;
+  return l + " ".repeat(Math.max(1, width - l.length - right.length)) + right;
+}
+
+const rule = "-".repeat(42);
+
+export function renderPickup(p: any, currency: CurrencyInfo): string {
+  const m = (minor: number) => formatMoney(minor, currency);
+  const out = [`Kassa · store ${p.store} · till ${p.till_no}`, row(`Pickup ${p.receipt_no}`, String(p.created_at).slice(0, 16).replace("T", " ")), `Online order ${p.order_no}`, rule];
+  for (const l of p.lines) out.push(row(`  ${l.quantity} x ${l.sku}`, ""));
+  out.push(rule, row("Value handed over", m(p.value)));
+  if (p.amount_due) {
+    if (p.cash_rounding) out.push(row("Cash rounding", m(p.cash_rounding)));
+    out.push(row("Paid now", m(p.amount_due)));
+    for (const t of p.tenders) out.push(row(`Paid ${t.kind}${t.reference ? ` (${t.reference})` : ""}`, m(t.amount)));
+    out.push(row("CHANGE", m(p.change)));
+  } else {
+    out.push("Paid online");
+  }
+  return out.join("\n");
+}
+
+export function renderReturn(r: any, currency: CurrencyInfo): string {
+  const m = (minor: number) => formatMoney(minor, currency);
+  const source = r.source.kind === "sale" ? `Receipt ${r.source.receipt_no}` : r.source.kind === "order" ? `Online order ${r.source.order_no}` : "No receipt";
+  const out = [`Kassa · store ${r.store_code} · till ${r.till_no}`, row(`REFUND ${r.receipt_no}`, String(r.created_at).slice(0, 16).replace("T", " ")), `Return of ${source}`, rule];
+  for (const l of r.lines) {
+    out.push(row(l.name, `-${m(l.amount)}`));
+    out.push(`  ${l.quantity} x ${l.sku}${l.restock ? "" : " (damaged)"}`);
+  }
+  out.push(rule, row("REFUND TOTAL", m(r.total)));
+  if (r.cash_rounding) out.push(row("Cash rounding", m(r.cash_rounding)));
+  for (const t of r.refunds) {
+    const label = t.kind === "credit" ? `Store credit ${t.reference}` : `Refund ${t.kind}${t.reference ? ` (${t.reference})` : ""}`;
+    out.push(row(label, m(t.amount)));
+  }
+  if (r.approved_by) out.push(`Approved by ${r.approved_by}`);
+  return out.join("\n");
+}
