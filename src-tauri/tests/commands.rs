@@ -152,3 +152,83 @@ fn sell_through_the_commands() {
         "{err}"
     );
 }
+
+#[test]
+fn returns_orders_and_the_inbox_through_the_commands() {
+    let h = harness();
+    set_up(&h);
+    {
+        let state = TillState::open(&std::path::PathBuf::from(
+            invoke(&h, "app_info", json!({})).unwrap()["database"]
+                .as_str()
+                .unwrap(),
+        ))
+        .unwrap();
+        state
+            .till()
+            .import_catalogue_csv(b"sku,name,price,tax_class\nMILK,Milk,1.29,reduced\n", false)
+            .unwrap();
+    }
+    let paid = json!({ "lines": [{ "code": "MILK", "quantity": 2 }], "tenders": [{ "kind": "card", "amount": 258, "reference": "T-1" }] });
+    let receipt = invoke(&h, "complete_sale", json!({ "request": paid })).unwrap();
+    let of = json!({ "kind": "receipt", "receipt_no": receipt["receipt_no"] });
+    let found = invoke(&h, "find_returnable", json!({ "of": of })).unwrap();
+    assert_eq!(found["returnable"]["lines"][0]["returnable"], 2);
+    assert_eq!(found["remote_sale"], Value::Null);
+
+    let request = json!({ "of": of, "lines": [{ "code": "MILK", "quantity": 1, "restock": true }], "refund": "original" });
+    let back = invoke(&h, "return_goods", json!({ "request": request })).unwrap();
+    assert_eq!(back["refunds"][0]["kind"], "card");
+    assert_eq!(back["refunds"][0]["reference"], "T-1");
+
+    // A stand-alone till cannot look up another store's sale: a clear refusal.
+    let missing = json!({ "kind": "receipt", "receipt_no": "AMS1-9-9" });
+    let err = invoke(&h, "find_returnable", json!({ "of": missing })).unwrap_err();
+    assert_eq!(err["code"], "bad_input", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("not enrolled"),
+        "{err}"
+    );
+    let no_receipt = json!({ "of": { "kind": "no_receipt" }, "lines": [{ "code": "MILK", "quantity": 1 }], "refund": "cash" });
+    let err = invoke(&h, "return_goods", json!({ "request": no_receipt })).unwrap_err();
+    assert_eq!(err["code"], "needs_approval", "{err}");
+
+    assert_eq!(
+        invoke(&h, "find_orders", json!({ "query": "" })).unwrap(),
+        json!([])
+    );
+    let err = invoke(
+        &h,
+        "pickup_order",
+        json!({ "request": { "order": "W1", "code": "1" } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "not_found");
+    // Two sold with no stock on record, one back: the inbox says stock is negative.
+    let inbox = invoke(&h, "exceptions", json!({})).unwrap();
+    assert_eq!(inbox[0]["id"], "negative-stock/SHOP1/MILK", "{inbox}");
+    let resolved = invoke(
+        &h,
+        "resolve_exception",
+        json!({ "id": "negative-stock/SHOP1/MILK", "note": "delivery not booked yet", "resolvedBy": "Maria" }),
+    )
+    .unwrap();
+    assert_eq!(resolved["written_by"], "till-2");
+    let inbox = invoke(&h, "exceptions", json!({})).unwrap();
+    assert_eq!(inbox[0]["resolution"]["note"], "delivery not booked yet");
+    let err = invoke(
+        &h,
+        "resolve_exception",
+        json!({ "id": "over-pickup/x", "note": "n", "resolvedBy": null }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "not_found");
+    let stock = invoke(&h, "stock_lookup", json!({ "code": "MILK" })).unwrap();
+    assert_eq!(
+        (
+            stock["here"].as_i64(),
+            stock["position"]["reserved"].as_i64()
+        ),
+        (Some(-1), Some(0))
+    );
+}

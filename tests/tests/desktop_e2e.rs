@@ -10,7 +10,7 @@ use serde_json::json;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use support::webdriver::{Session, ENTER, ESCAPE, F10, F2};
+use support::webdriver::{Session, ALT, ENTER, ESCAPE, F1, F10, F11, F2, RELEASE};
 use support::HqServer;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -70,6 +70,24 @@ async fn sell_go_offline_and_drain() {
 
     let mut hq = HqServer::start().await;
     hq.receive("AMS1", "MILK", 50);
+    // An online order, paid in the web shop, waiting for pickup at AMS1.
+    hq.hq
+        .add_order(&kassa_protocol::OrderIntake {
+            external_id: "W5001".into(),
+            store: "AMS1".into(),
+            customer_name: "Ada Lovelace".into(),
+            lines: vec![kassa_protocol::OrderIntakeLine {
+                sku: "MILK".into(),
+                quantity: 2,
+                unit_price: None,
+            }],
+            paid: true,
+            pickup_code: Some("482913".into()),
+            hold_days: None,
+        })
+        .unwrap();
+    // A second till of the store, run headless, that will take back a sale offline.
+    let mut till_2 = hq.enrolled_till("AMS1", 2).await;
     // Prepare the till as a script would (the CLI does the same through the same library).
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("till.db");
@@ -188,5 +206,115 @@ async fn sell_go_offline_and_drain() {
         3,
         "each sale exactly once"
     );
+
+    // Online order pickup (F1): the waiting orders, a wrong code refused, the right one hands
+    // the order over.
+    app.type_into("#scan", F1).await;
+    app.wait_for_text("#order-list", "W5001", WAIT).await;
+    app.screenshot(&shots.join("08-pickup-orders.png")).await;
+    app.type_into("#order-query", &format!("W5001{ENTER}"))
+        .await;
+    app.wait_for_text("#order-title", "Ada Lovelace", WAIT)
+        .await;
+    app.type_into("#pickup-code", &format!("000000{ENTER}"))
+        .await;
+    app.wait_for_text("#pickup-message", "does not match", WAIT)
+        .await;
+    app.screenshot(&shots.join("09-pickup-wrong-code.png"))
+        .await;
+    app.clear("#pickup-code").await;
+    app.type_into("#pickup-code", &format!("482913{ENTER}"))
+        .await;
+    let pickup = app
+        .wait_for_text("#receipt", "Online order W5001", WAIT)
+        .await;
+    assert!(pickup.contains("Paid online"), "{pickup}");
+    app.screenshot(&shots.join("10-pickup-receipt.png")).await;
+    app.type_into("#new-sale", ENTER).await;
+    let handed_over = async {
+        loop {
+            let orders = hq.hq.orders(Some("AMS1")).unwrap();
+            if orders[0].status == "picked_up" {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    tokio::time::timeout(WAIT, handed_over)
+        .await
+        .expect("head office sees the order handed over");
+
+    // Till 2 learns of the first sale; then, offline, both tills take the same milk back.
+    kassa_sync::sync_once(&mut till_2).await.unwrap();
+    hq.stop().await;
+    app.type_into("#scan", F11).await;
+    app.type_into("#return-query", &format!("AMS1-1-1{ENTER}"))
+        .await;
+    app.wait_for_text("#return-lines", "Whole milk", WAIT).await;
+    app.screenshot(&shots.join("11-return.png")).await;
+    app.type_into("#return-reason", &format!("leaking{ENTER}"))
+        .await;
+    let refund = app.wait_for_text("#receipt", "REFUND TOTAL", WAIT).await;
+    assert!(refund.contains("Refund cash"), "{refund}");
+    app.screenshot(&shots.join("12-refund.png")).await;
+    app.type_into("#new-sale", ENTER).await;
+    // The same receipt again: this till refuses what it can see was returned.
+    app.type_into("#scan", F11).await;
+    app.type_into("#return-query", &format!("AMS1-1-1{ENTER}"))
+        .await;
+    app.wait_for_text("#return-lines", "all returned", WAIT)
+        .await;
+    app.type_into("#return-query", ENTER).await;
+    app.wait_for_text("#return-message", "choose what comes back", WAIT)
+        .await;
+    app.type_into("#return-query", ESCAPE).await;
+    till_2
+        .return_goods(&kassa_store::ReturnRequest {
+            of: kassa_store::ReturnOf::Receipt {
+                receipt_no: "AMS1-1-1".into(),
+            },
+            lines: vec![],
+            refund: kassa_store::RefundMethod::Cash,
+            approved_by: None,
+            reason: None,
+            remote_sale: None,
+        })
+        .unwrap();
+    hq.restart().await;
+    kassa_sync::sync_once(&mut till_2).await.unwrap();
+
+    // The exceptions inbox (Alt+I) shows the over-return once the desktop till has merged.
+    let mut flagged = false;
+    for _ in 0..50 {
+        kassa_sync::sync_once(&mut till_2).await.unwrap();
+        if till_2
+            .exceptions()
+            .unwrap()
+            .iter()
+            .any(|e| e.kind == "over_return")
+        {
+            flagged = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(flagged, "both returns reached till 2 through head office");
+    let inbox_shows = async {
+        loop {
+            app.type_into("#scan", &format!("{ALT}i{RELEASE}")).await;
+            let text = app.text("#inbox-list").await;
+            if text.contains("more was returned against AMS1-1-1") {
+                return text;
+            }
+            app.type_into("#inbox-close", ESCAPE).await;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    };
+    let inbox = tokio::time::timeout(WAIT, inbox_shows)
+        .await
+        .expect("the desktop inbox shows the over-return");
+    assert!(inbox.contains("AMS1-1, AMS1-2"), "{inbox}");
+    app.wait_for_text("#sync-state", "Online", WAIT).await;
+    app.screenshot(&shots.join("13-inbox.png")).await;
     app.quit().await;
 }

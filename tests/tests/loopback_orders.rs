@@ -142,7 +142,13 @@ async fn an_order_reaches_its_store_reserves_stock_and_is_picked_up_in_parts() {
         (record.amount_due.minor(), record.change.minor()),
         (900, 100)
     );
+    assert_eq!(till.sync_status().unwrap().pending_other, 1);
     sync_once(&mut till).await.unwrap();
+    assert_eq!(
+        till.sync_status().unwrap().pending_other,
+        0,
+        "head office has the pickup"
+    );
     let at_hq = hq.hq.orders(Some("AMS1")).unwrap();
     assert_eq!(
         (

@@ -63,7 +63,13 @@ async fn a_sale_is_returned_at_another_store_and_over_returns_are_flagged_at_hea
         1,
         "back on Rotterdam's shelf"
     );
+    assert_eq!(rotterdam.sync_status().unwrap().pending_other, 1);
     sync_once(&mut rotterdam).await.unwrap();
+    assert_eq!(
+        rotterdam.sync_status().unwrap().pending_other,
+        0,
+        "head office has the return"
+    );
 
     // Head office now knows of the return: a second lookup refuses a second return.
     let remote = lookup_sale(rotterdam.device().unwrap(), &sold.receipt_no)

@@ -12,6 +12,13 @@ describe("describeStatus", () => {
     expect(d.pending).toBe("All sales at head office");
   });
 
+  it("counts returns and pickups that are not at head office yet", () => {
+    expect(describeStatus({ ...base, pending_other: 1 }, eur).pending).toBe("1 return/pickup not yet at head office");
+    const both = describeStatus({ ...base, pending_sales: 2, pending_amount: 500, pending_other: 3 }, eur).pending;
+    expect(both).toContain("2 sales");
+    expect(both).toContain("3 returns/pickups");
+  });
+
   it("says offline since when, and what is waiting", () => {
     const d = describeStatus({ ...base, online: false, offline_since: "2026-11-23T10:15:00Z", pending_sales: 3, pending_amount: 1250 }, eur);
     expect(d.state).toBe("offline");

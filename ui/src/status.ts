@@ -12,6 +12,8 @@ export interface SyncStatus {
   last_error: string | null;
   pending_sales: number;
   pending_amount: number;
+  /** Returns and pickups of this till that head office has not got yet. */
+  pending_other?: number;
 }
 
 function time(rfc3339: string | null): string {
@@ -24,7 +26,13 @@ export function describeStatus(s: SyncStatus, currency: CurrencyInfo) {
   const state = !s.enrolled ? "standalone" : s.online ? "online" : s.offline_since ? "offline" : "unknown";
   const label =
     state === "standalone" ? "Stand-alone" : state === "online" ? "Online" : state === "offline" ? `Offline since ${time(s.offline_since)}` : "Connecting…";
+  const other = s.pending_other ?? 0;
+  const otherText = other === 0 ? "" : ` · ${other} return${other === 1 ? "" : "s"}/pickup${other === 1 ? "" : "s"}`;
   const pending =
-    s.pending_sales === 0 ? "All sales at head office" : `${s.pending_sales} sale${s.pending_sales === 1 ? "" : "s"} · ${formatMoney(s.pending_amount, currency)} not yet at head office`;
+    s.pending_sales === 0 && other === 0
+      ? "All sales at head office"
+      : s.pending_sales === 0
+        ? `${other} return${other === 1 ? "" : "s"}/pickup${other === 1 ? "" : "s"} not yet at head office`
+        : `${s.pending_sales} sale${s.pending_sales === 1 ? "" : "s"} · ${formatMoney(s.pending_amount, currency)}${otherText} not yet at head office`;
   return { state, label, pending: s.enrolled ? pending : "", last: s.enrolled ? `Last sync ${time(s.last_success_at)}` : "" };
 }

@@ -6,7 +6,6 @@ use crate::error::StoreError;
 use crate::projection;
 use crate::till::{begin, Till};
 use kassa_domain::{CsvProduct, Money};
-use kassa_replica::ledger::{SaleRecord, VoidRecord};
 use kassa_replica::{
     generate_message, heads_hex, read_records, receive_message, DocId, DocKind, RecordKind,
     SyncState,
@@ -36,6 +35,8 @@ pub struct SyncStatus {
     /// This till's sales that head office has not confirmed yet.
     pub pending_sales: i64,
     pub pending_amount: Money,
+    /// This till's returns and pickups that head office has not confirmed yet.
+    pub pending_other: i64,
     pub catalogue_version: i64,
 }
 
@@ -172,22 +173,26 @@ impl Till {
         hq_heads: &[String],
     ) -> Result<bool, StoreError> {
         let id = self.own_store_doc(doc_id)?;
-        if id.kind() != DocKind::Ledger {
-            return Ok(false);
-        }
+        let kinds: &[RecordKind] = match id.kind() {
+            DocKind::Ledger => &[RecordKind::Sale, RecordKind::Void, RecordKind::Return],
+            DocKind::Orders => &[RecordKind::Pickup],
+            DocKind::Stock | DocKind::HqLedger => return Ok(false),
+        };
         let doc = self.docs.get(&self.conn, &id)?;
         if !heads_hex(doc).iter().all(|h| hq_heads.contains(h)) {
             return Ok(false);
         }
-        let sales: Vec<(String, SaleRecord)> = read_records(doc, RecordKind::Sale)?;
-        let voids: Vec<(String, VoidRecord)> = read_records(doc, RecordKind::Void)?;
+        let mut ids: Vec<String> = Vec::new();
+        for kind in kinds {
+            ids.extend(
+                read_records::<serde_json::Value>(doc, *kind)?
+                    .into_iter()
+                    .map(|(id, _)| id),
+            );
+        }
         let (now, _) = self.stamp();
         let tx = begin(&mut self.conn)?;
-        for id in sales
-            .iter()
-            .map(|(id, _)| id)
-            .chain(voids.iter().map(|(id, _)| id))
-        {
+        for id in &ids {
             tx.prepare_cached(
                 "INSERT OR IGNORE INTO hq_confirmed (record_id, confirmed_at) VALUES (?1, ?2)",
             )?
@@ -254,6 +259,14 @@ impl Till {
             params![config.till_no, config.store_code],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
+        let pending_other: i64 = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM returns r WHERE r.till_no = ?1
+                       AND NOT EXISTS (SELECT 1 FROM hq_confirmed c WHERE c.record_id = r.id))
+                  + (SELECT count(*) FROM pickups p WHERE p.till_no = ?1
+                       AND NOT EXISTS (SELECT 1 FROM hq_confirmed c WHERE c.record_id = p.id))",
+            [config.till_no],
+            |r| r.get(0),
+        )?;
         let enrolled = device.device_token.is_some();
         Ok(SyncStatus {
             enrolled,
@@ -265,6 +278,7 @@ impl Till {
             last_error,
             pending_sales,
             pending_amount: Money::from_minor(pending_amount),
+            pending_other,
             catalogue_version: device.catalogue_version,
         })
     }

@@ -12,6 +12,11 @@ pub const ENTER: &str = "\u{E007}";
 pub const ESCAPE: &str = "\u{E00C}";
 pub const F2: &str = "\u{E032}";
 pub const F10: &str = "\u{E03A}";
+pub const F1: &str = "\u{E031}";
+pub const F11: &str = "\u{E03B}";
+/// Alt stays pressed until [`RELEASE`].
+pub const ALT: &str = "\u{E00A}";
+pub const RELEASE: &str = "\u{E000}";
 
 pub struct Session {
     http: reqwest::Client,
@@ -73,6 +78,16 @@ impl Session {
         .await;
     }
 
+    pub async fn clear(&self, css: &str) {
+        let element = self.find(css).await;
+        self.send(
+            reqwest::Method::POST,
+            &format!("/element/{element}/clear"),
+            Some(json!({})),
+        )
+        .await;
+    }
+
     pub async fn text(&self, css: &str) -> String {
         let element = self.find(css).await;
         self.send(
@@ -119,6 +134,8 @@ impl Session {
     }
 
     pub async fn screenshot(&self, path: &std::path::Path) {
+        // WebKit paints asynchronously: give the last DOM change a moment to reach the screen.
+        tokio::time::sleep(Duration::from_millis(400)).await;
         let value = self.send(reqwest::Method::GET, "/screenshot", None).await;
         let png = STANDARD.decode(value.as_str().unwrap()).unwrap();
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
