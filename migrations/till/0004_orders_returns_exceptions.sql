@@ -12,6 +12,16 @@ CREATE TABLE orders (
 );
 CREATE INDEX orders_order_no ON orders (order_no);
 
+-- Quantities per order and SKU, ordered and handed over: reservations and open orders are
+-- sums over these, without reading every order's JSON.
+CREATE TABLE order_lines (
+    order_id TEXT    NOT NULL,
+    sku      TEXT    NOT NULL,
+    quantity INTEGER NOT NULL CHECK (quantity > 0),
+    PRIMARY KEY (order_id, sku)
+) WITHOUT ROWID;
+CREATE INDEX order_lines_sku ON order_lines (sku);
+
 CREATE TABLE order_cancellations (
     id       TEXT PRIMARY KEY,
     order_id TEXT NOT NULL,
@@ -28,6 +38,15 @@ CREATE TABLE pickups (
     record       TEXT NOT NULL
 );
 CREATE INDEX pickups_order ON pickups (order_id);
+
+CREATE TABLE pickup_lines (
+    pickup_id TEXT    NOT NULL,
+    order_id  TEXT    NOT NULL,
+    sku       TEXT    NOT NULL,
+    quantity  INTEGER NOT NULL CHECK (quantity > 0),
+    PRIMARY KEY (pickup_id, sku)
+) WITHOUT ROWID;
+CREATE INDEX pickup_lines_order_sku ON pickup_lines (order_id, sku);
 
 CREATE TABLE returns (
     id           TEXT PRIMARY KEY,

@@ -8,8 +8,7 @@ use crate::till::Till;
 use crate::StoreConfig;
 use kassa_domain::{refund_share, Money};
 use kassa_replica::orders::{
-    ordered_quantities, picked_quantities, pickup_code_hash, OrderCancellation, OrderRecord,
-    PickupLine, PickupRecord,
+    picked_quantities, pickup_code_hash, OrderCancellation, OrderRecord, PickupLine, PickupRecord,
 };
 use kassa_replica::stock::record_movement;
 use kassa_replica::{write_record, DocId, RecordKind};
@@ -234,29 +233,27 @@ pub(crate) fn view(
     })
 }
 
-/// Open orders' remaining quantities per SKU: stock promised to customers, not yet handed over.
-pub(crate) fn reserved(conn: &Connection) -> Result<BTreeMap<String, i64>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT o.record FROM orders o
-         WHERE NOT EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = o.id)",
-    )?;
-    let orders = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut out = BTreeMap::new();
-    for json in orders {
-        let order: OrderRecord =
-            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let picked = picked_quantities(&pickups_of(conn, &order.id)?);
-        for (sku, ordered) in ordered_quantities(&order) {
-            let left = ordered - picked.get(&sku).copied().unwrap_or(0);
-            if left > 0 {
-                *out.entry(sku).or_insert(0) += left;
-            }
-        }
-    }
-    Ok(out)
+/// What open orders still hold of a SKU: ordered less handed over, per order, never below zero.
+pub(crate) fn reserved(conn: &Connection, sku: &str) -> Result<i64, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT coalesce(sum(max(ol.quantity - coalesce(
+                        (SELECT sum(pl.quantity) FROM pickup_lines pl
+                         WHERE pl.order_id = ol.order_id AND pl.sku = ol.sku), 0), 0)), 0)
+             FROM order_lines ol
+             WHERE ol.sku = ?1
+               AND NOT EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = ol.order_id)",
+        )?
+        .query_row([sku], |r| r.get(0))?)
 }
+
+/// Orders not cancelled with something left to hand over.
+const WAITING_ORDERS: &str = "SELECT o.record FROM orders o
+    WHERE NOT EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = o.id)
+      AND EXISTS (SELECT 1 FROM order_lines ol WHERE ol.order_id = o.id
+                  AND ol.quantity > coalesce((SELECT sum(pl.quantity) FROM pickup_lines pl
+                                              WHERE pl.order_id = o.id AND pl.sku = ol.sku), 0))
+    ORDER BY o.created_at DESC, o.id DESC LIMIT 50";
 
 /// Stock of a SKU at this store as this till knows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -276,10 +273,7 @@ impl Till {
         let (now, _) = self.stamp();
         let number = order_number(query);
         let json: Vec<String> = if number.is_empty() {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT record FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = o.id)
-                 ORDER BY created_at DESC, id DESC",
-            )?;
+            let mut stmt = self.conn.prepare_cached(WAITING_ORDERS)?;
             let rows = stmt.query_map([], |r| r.get(0))?;
             rows.collect::<Result<_, _>>()?
         } else {
@@ -295,14 +289,7 @@ impl Till {
         for json in json {
             let order: OrderRecord =
                 serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let view = view(&self.conn, order, &now)?;
-            let waiting = matches!(view.status, OrderStatus::Open | OrderStatus::PartlyPickedUp);
-            if !number.is_empty() || waiting {
-                out.push(view);
-            }
-            if out.len() == 50 {
-                break;
-            }
+            out.push(view(&self.conn, order, &now)?);
         }
         Ok(out)
     }
@@ -325,7 +312,7 @@ impl Till {
     /// Stock here: on hand, reserved for online orders, and available to sell.
     pub fn stock_position(&mut self, sku: &str) -> Result<StockPosition, StoreError> {
         let on_hand = self.stock_on_hand(sku)?;
-        let reserved = reserved(&self.conn)?.get(sku).copied().unwrap_or(0);
+        let reserved = reserved(&self.conn, sku)?;
         Ok(StockPosition {
             on_hand,
             reserved,

@@ -99,7 +99,7 @@ pub(crate) fn insert_order(
     doc: &DocId,
     order: &OrderRecord,
 ) -> Result<bool, StoreError> {
-    Ok(conn
+    let new = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO orders (id, order_no, store, customer_name, created_at, doc_id, record)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -113,11 +113,20 @@ pub(crate) fn insert_order(
             doc.to_string(),
             json(order)?
         ])?
-        > 0)
+        > 0;
+    if new {
+        for (sku, quantity) in kassa_replica::orders::ordered_quantities(order) {
+            conn.prepare_cached(
+                "INSERT INTO order_lines (order_id, sku, quantity) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![order.id, sku, quantity])?;
+        }
+    }
+    Ok(new)
 }
 
 pub(crate) fn insert_pickup(conn: &Connection, pickup: &PickupRecord) -> Result<bool, StoreError> {
-    Ok(conn
+    let new = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO pickups (id, order_id, till_no, receipt_no, business_day, record)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -130,7 +139,16 @@ pub(crate) fn insert_pickup(conn: &Connection, pickup: &PickupRecord) -> Result<
             pickup.business_day,
             json(pickup)?
         ])?
-        > 0)
+        > 0;
+    if new {
+        for (sku, quantity) in kassa_replica::orders::picked_quantities([pickup]) {
+            conn.prepare_cached(
+                "INSERT INTO pickup_lines (pickup_id, order_id, sku, quantity) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![pickup.id, pickup.order_id, sku, quantity])?;
+        }
+    }
+    Ok(new)
 }
 
 pub(crate) fn insert_return(conn: &Connection, record: &ReturnRecord) -> Result<bool, StoreError> {

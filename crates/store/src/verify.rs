@@ -23,13 +23,15 @@ pub struct VerifyReport {
 }
 
 /// The projected tables and the columns that identify a row.
-const TABLES: [(&str, &str); 12] = [
+const TABLES: [(&str, &str); 14] = [
     ("sales", "id"),
     ("sale_lines", "sale_id, line_no"),
     ("sale_taxes", "sale_id, rate_bp"),
     ("sale_tenders", "sale_id, tender_no"),
     ("voids", "id"),
     ("orders", "id"),
+    ("order_lines", "order_id, sku"),
+    ("pickup_lines", "pickup_id, sku"),
     ("order_cancellations", "id"),
     ("pickups", "id"),
     ("returns", "id"),
