@@ -1,10 +1,14 @@
 //! The day report: what a business day took, by tender and by tax rate.
 //!
-//! A void counts on the day it was recorded, not on the day of the sale it cancels: corrections
-//! are new records, and a closed day's figures never change afterwards.
+//! A void or a return counts on the day it was recorded, not on the day of the sale it corrects:
+//! corrections are new records, and a closed day's figures never change afterwards. Payments
+//! taken when online orders are handed over count with their tenders (their goods were sold, and
+//! taxed, by the web shop).
 
 use crate::error::StoreError;
-use kassa_domain::{Money, TaxRate, TenderKind};
+use kassa_domain::{net_paid, Money, TaxRate, TenderKind};
+use kassa_replica::ledger::ReturnRecord;
+use kassa_replica::orders::PickupRecord;
 use rusqlite::Connection;
 use serde::Serialize;
 
@@ -15,6 +19,11 @@ pub struct TenderTotal {
     pub sales: Money,
     /// Given back by voids recorded that day.
     pub voided: Money,
+    /// Given back by returns that day (cash after rounding).
+    pub refunded: Money,
+    /// Taken for online orders handed over that day (cash net of change).
+    pub pickups: Money,
+    /// Sales less voids less refunds plus pickup payments: what this tender should hold.
     pub net: Money,
 }
 
@@ -36,10 +45,16 @@ pub struct DayReport {
     pub voids_total: Money,
     /// Sales less voids.
     pub net_total: Money,
+    pub returns_count: i64,
+    /// Refunded by returns (before cash rounding).
+    pub returns_total: Money,
+    pub pickups_count: i64,
+    /// Taken at the till for online orders handed over.
+    pub pickup_payments: Money,
     pub discount_total: Money,
     pub cash_rounding: Money,
     pub tenders: Vec<TenderTotal>,
-    /// Net of voids, per rate.
+    /// Net of voids and returns, per rate.
     pub taxes: Vec<TaxTotal>,
 }
 
@@ -57,6 +72,26 @@ struct Totals {
     rounding: i64,
     tenders: Vec<(String, i64)>,
     taxes: Vec<(u32, i64, i64, i64)>,
+}
+
+const RETURNS_OF_DAY: &str =
+    "SELECT record FROM returns WHERE business_day = ?1 AND till_no = ?2 ORDER BY id";
+const PICKUPS_OF_DAY: &str =
+    "SELECT record FROM pickups WHERE business_day = ?1 AND till_no = ?2 ORDER BY id";
+
+fn day_records<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    sql: &str,
+    day: &str,
+    till_no: u16,
+) -> Result<Vec<T>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt
+        .query_map(rusqlite::params![day, till_no], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.iter()
+        .map(|json| serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .collect()
 }
 
 fn totals(conn: &Connection, set: &str, day: &str, till_no: u16) -> Result<Totals, StoreError> {
@@ -113,21 +148,53 @@ pub(crate) fn day_report(
             .ok_or(kassa_domain::DomainError::Overflow)
     };
 
+    let returns: Vec<ReturnRecord> = day_records(conn, RETURNS_OF_DAY, day, till_no)?;
+    let pickups: Vec<PickupRecord> = day_records(conn, PICKUPS_OF_DAY, day, till_no)?;
     let mut tenders = Vec::new();
-    for kind in [TenderKind::Cash, TenderKind::Card] {
+    for kind in TenderKind::ALL {
         let find = |list: &[(String, i64)]| {
             list.iter()
                 .find(|(k, _)| k == kind.as_str())
                 .map_or(0, |(_, v)| *v)
         };
         let (s, v) = (find(&sold.tenders), find(&voided.tenders));
-        if s != 0 || v != 0 {
+        let refunded: i64 = returns
+            .iter()
+            .flat_map(|r| &r.refunds)
+            .filter(|t| t.kind == kind)
+            .map(|t| t.amount.minor())
+            .sum();
+        let mut taken = 0i64;
+        for pickup in &pickups {
+            let paid = net_paid(&pickup.tenders, pickup.change)?;
+            taken += paid
+                .iter()
+                .filter(|t| t.kind == kind)
+                .map(|t| t.amount.minor())
+                .sum::<i64>();
+        }
+        if s != 0 || v != 0 || refunded != 0 || taken != 0 {
             tenders.push(TenderTotal {
                 kind,
                 sales: m(s),
                 voided: m(v),
-                net: sub(s, v)?,
+                refunded: m(refunded),
+                pickups: m(taken),
+                net: m(s - v - refunded + taken),
             });
+        }
+    }
+    // Returned goods take their tax back, per rate.
+    let mut returned_tax: Vec<(u32, i64, i64)> = Vec::new();
+    for line in returns.iter().flat_map(|r| &r.lines) {
+        let bp = line.tax_rate.basis_points();
+        let (gross, tax) = (line.amount.minor(), line.tax.minor());
+        match returned_tax.iter_mut().find(|t| t.0 == bp) {
+            Some(t) => {
+                t.1 += gross;
+                t.2 += tax;
+            }
+            None => returned_tax.push((bp, gross, tax)),
         }
     }
     let mut rates: Vec<u32> = sold
@@ -135,6 +202,7 @@ pub(crate) fn day_report(
         .iter()
         .chain(&voided.taxes)
         .map(|t| t.0)
+        .chain(returned_tax.iter().map(|t| t.0))
         .collect();
     rates.sort_unstable();
     rates.dedup();
@@ -146,13 +214,17 @@ pub(crate) fn day_report(
                 .map_or((0, 0, 0), |t| (t.1, t.2, t.3))
         };
         let (s, v) = (find(&sold.taxes), find(&voided.taxes));
+        let (r_gross, r_tax) = returned_tax
+            .iter()
+            .find(|t| t.0 == bp)
+            .map_or((0, 0), |t| (t.1, t.2));
         let rate =
             TaxRate::from_basis_points(bp).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         taxes.push(TaxTotal {
             rate,
-            net: sub(s.0, v.0)?,
-            tax: sub(s.1, v.1)?,
-            gross: sub(s.2, v.2)?,
+            net: m(s.0 - v.0 - (r_gross - r_tax)),
+            tax: m(s.1 - v.1 - r_tax),
+            gross: m(s.2 - v.2 - r_gross),
         });
     }
     Ok(DayReport {
@@ -163,6 +235,10 @@ pub(crate) fn day_report(
         voids_count: voided.count,
         voids_total: m(voided.due),
         net_total: sub(sold.due, voided.due)?,
+        returns_count: returns.len() as i64,
+        returns_total: m(returns.iter().map(|r| r.total.minor()).sum()),
+        pickups_count: pickups.len() as i64,
+        pickup_payments: m(pickups.iter().map(|p| p.amount_due.minor()).sum()),
         discount_total: sub(sold.discount, voided.discount)?,
         cash_rounding: sub(sold.rounding, voided.rounding)?,
         tenders,

@@ -430,3 +430,69 @@ fn two_tills_returning_one_sale_offline_are_flagged_after_merging() {
         .return_goods(&receipt(&sold.receipt_no, &[], RefundMethod::Cash))
         .is_err());
 }
+
+#[test]
+fn the_day_report_counts_refunds_and_pickup_payments_by_tender() {
+    let mut till = till();
+    let sold = till
+        .complete_sale(&sale(&[("WINE", 2)], vec![cash(Some(2000))]))
+        .unwrap();
+    assert_eq!(
+        sold.amount_due.minor(),
+        1800,
+        "17.98 rounds to 18.00 in cash"
+    );
+    till.return_goods(&receipt(
+        &sold.receipt_no,
+        &[("WINE", 1, true)],
+        RefundMethod::Original,
+    ))
+    .unwrap();
+    let mut hq = hq_orders();
+    publish(&mut till, &mut hq, &order("o-1", "W1001", false));
+    till.pickup(&PickupRequest {
+        order: "W1001".into(),
+        code: "482913".into(),
+        lines: vec![],
+        tenders: vec![card(2047, "T-5")],
+    })
+    .unwrap();
+    let report = till.day_report(None).unwrap();
+    assert_eq!(
+        (report.returns_count, report.returns_total.minor()),
+        (1, 899)
+    );
+    assert_eq!(
+        (report.pickups_count, report.pickup_payments.minor()),
+        (1, 2047)
+    );
+    let by = |kind: TenderKind| report.tenders.iter().find(|t| t.kind == kind).unwrap();
+    let cash_line = by(TenderKind::Cash);
+    assert_eq!(
+        (
+            cash_line.sales.minor(),
+            cash_line.refunded.minor(),
+            cash_line.net.minor()
+        ),
+        (1800, 900, 900),
+        "the drawer holds what was taken less what was given back"
+    );
+    assert_eq!(
+        (
+            by(TenderKind::Card).pickups.minor(),
+            by(TenderKind::Card).net.minor()
+        ),
+        (2047, 2047)
+    );
+    let standard = report
+        .taxes
+        .iter()
+        .find(|t| t.rate.basis_points() == 2100)
+        .unwrap();
+    assert_eq!(
+        standard.gross.minor(),
+        1798 - 899,
+        "the returned bottle takes its tax back"
+    );
+    assert_eq!(standard.tax.minor(), 312 - 156);
+}

@@ -31,15 +31,27 @@ pub fn run(path: &Path, command: ReportCommand, json: bool) -> Result<(), Failur
                 money.fmt(report.voids_total)
             );
             println!("  net           {:>12}", money.fmt(report.net_total));
+            println!(
+                "  returns {:>4}  {:>12}",
+                report.returns_count,
+                money.fmt(report.returns_total)
+            );
+            println!(
+                "  pickups {:>4}  {:>12} taken at the till",
+                report.pickups_count,
+                money.fmt(report.pickup_payments)
+            );
             println!("  discounts given {:>10}", money.fmt(report.discount_total));
             println!("  cash rounding   {:>10}", money.fmt(report.cash_rounding));
-            println!("By tender (sales / voided / net):");
+            println!("By tender (sales / voided / refunded / pickups / net):");
             for t in &report.tenders {
                 println!(
-                    "  {:<6} {:>12} {:>12} {:>12}",
+                    "  {:<8} {:>10} {:>10} {:>10} {:>10} {:>10}",
                     t.kind.as_str(),
                     money.fmt(t.sales),
                     money.fmt(t.voided),
+                    money.fmt(t.refunded),
+                    money.fmt(t.pickups),
                     money.fmt(t.net)
                 );
             }
