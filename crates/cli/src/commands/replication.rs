@@ -101,9 +101,10 @@ pub fn status(path: &Path, json: bool) -> Result<(), Failure> {
         status.last_success_at.as_deref().unwrap_or("never")
     );
     println!(
-        "Not yet at head office: {} sale(s), {}",
+        "Not yet at head office: {} sale(s), {}; {} return(s)/pickup(s)",
         status.pending_sales,
-        money.fmt(status.pending_amount)
+        money.fmt(status.pending_amount),
+        status.pending_other
     );
     Ok(())
 }
