@@ -84,6 +84,7 @@ async fn sell_go_offline_and_drain() {
             paid: true,
             pickup_code: Some("482913".into()),
             hold_days: None,
+            shipped: false,
         })
         .unwrap();
     // A second till of the store, run headless, that will take back a sale offline.
@@ -278,6 +279,7 @@ async fn sell_go_offline_and_drain() {
             approved_by: None,
             reason: None,
             remote_sale: None,
+            remote_order: None,
         })
         .unwrap();
     hq.restart().await;

@@ -30,6 +30,7 @@ fn intake(external_id: &str, store: &str, paid: bool) -> OrderIntake {
         paid,
         pickup_code: Some("482913".into()),
         hold_days: None,
+        shipped: false,
     }
 }
 

@@ -7,7 +7,7 @@ mod support;
 
 use kassa_domain::{Money, TenderKind};
 use kassa_store::{RefundMethod, ReturnOf, ReturnRequest, TenderRequest};
-use kassa_sync::{lookup_credit, lookup_sale, sync_once, SyncError};
+use kassa_sync::{lookup_credit, lookup_order, lookup_sale, sync_once, SyncError};
 use support::{cash_sale, HqServer};
 
 fn return_all(receipt_no: &str, refund: RefundMethod) -> ReturnRequest {
@@ -20,6 +20,7 @@ fn return_all(receipt_no: &str, refund: RefundMethod) -> ReturnRequest {
         approved_by: None,
         reason: Some("faulty".into()),
         remote_sale: None,
+        remote_order: None,
     }
 }
 
@@ -203,4 +204,92 @@ async fn credit_issued_in_one_store_is_redeemed_in_another_and_over_redemption_i
         .await
         .unwrap();
     assert!(rotterdam_1.remember_remote_credit(&balance).is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shipped_order_is_returned_at_any_store_and_a_double_return_is_flagged() {
+    let hq = HqServer::start().await;
+    let mut amsterdam = hq.enrolled_till("AMS1", 1).await;
+    let mut rotterdam = hq.enrolled_till("RTM1", 1).await;
+    let shipped = hq
+        .hq
+        .add_order(&kassa_protocol::OrderIntake {
+            external_id: "#9001".into(),
+            store: "AMS1".into(),
+            customer_name: "Ada Lovelace".into(),
+            lines: vec![kassa_protocol::OrderIntakeLine {
+                sku: "WINE".into(),
+                quantity: 1,
+                unit_price: None,
+            }],
+            paid: true,
+            pickup_code: None,
+            hold_days: None,
+            shipped: true,
+        })
+        .unwrap();
+    sync_once(&mut amsterdam).await.unwrap();
+    assert!(
+        amsterdam.find_orders("").unwrap().is_empty(),
+        "a shipped order never waits at a store"
+    );
+    assert_eq!(amsterdam.stock_position("WINE").unwrap().reserved, 0);
+    assert_eq!(hq.hq.orders(None).unwrap()[0].status, "shipped");
+
+    let of = ReturnOf::Order {
+        order: shipped.qr_payload.clone(),
+    };
+    let request = |remote| ReturnRequest {
+        of: of.clone(),
+        lines: vec![],
+        refund: RefundMethod::Original,
+        approved_by: None,
+        reason: None,
+        remote_sale: None,
+        remote_order: Some(remote),
+    };
+    let offline_refusal = amsterdam.return_goods(&ReturnRequest {
+        remote_order: None,
+        ..request(
+            lookup_order(amsterdam.device().unwrap(), "#9001")
+                .await
+                .unwrap(),
+        )
+    });
+    assert!(offline_refusal
+        .unwrap_err()
+        .to_string()
+        .contains("looked up at head office"));
+    // Both stores look it up before either return reaches head office, and both take it back.
+    let for_amsterdam = lookup_order(amsterdam.device().unwrap(), "#9001")
+        .await
+        .unwrap();
+    let for_rotterdam = lookup_order(rotterdam.device().unwrap(), "#9001")
+        .await
+        .unwrap();
+    let back = amsterdam.return_goods(&request(for_amsterdam)).unwrap();
+    assert_eq!(
+        back.refunds[0].kind,
+        TenderKind::Online,
+        "paid online, refunded online"
+    );
+    assert_eq!(back.refunds[0].amount.minor(), 899);
+    rotterdam.return_goods(&request(for_rotterdam)).unwrap();
+    sync_once(&mut amsterdam).await.unwrap();
+    sync_once(&mut rotterdam).await.unwrap();
+    let remote = lookup_order(rotterdam.device().unwrap(), "#9001")
+        .await
+        .unwrap();
+    assert_eq!(remote.returns.len(), 2);
+    assert!(
+        rotterdam.return_goods(&request(remote)).is_err(),
+        "now it can see both"
+    );
+    let inbox = hq.hq.exceptions().unwrap();
+    let over: Vec<_> = inbox.iter().filter(|e| e.kind == "over_return").collect();
+    assert_eq!(over.len(), 1, "{inbox:?}");
+    assert_eq!(
+        over[0].tills,
+        vec!["AMS1-1".to_string(), "RTM1-1".to_string()]
+    );
 }

@@ -191,6 +191,7 @@ fn an_online_order_is_listed_and_picked_up_from_the_command_line() {
             paid: false,
             pickup_code: None,
             hold_days: Some(3),
+            shipped: false,
         })
         .unwrap();
     json(kassa(&db, &["--json", "sync"]));

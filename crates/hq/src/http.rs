@@ -314,6 +314,24 @@ async fn lookup_sale(
     Ok(Json(sale).into_response())
 }
 
+async fn lookup_order(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(order_no): Path<String>,
+) -> Result<Response, HqError> {
+    let hq = state.hq.clone();
+    let is_admin = require_admin(&state, &headers).is_ok();
+    let token = bearer(&headers).map(str::to_string);
+    let order = blocking(move || {
+        if !is_admin {
+            hq.authenticate(token.as_deref())?;
+        }
+        hq.lookup_order(&order_no)
+    })
+    .await?;
+    Ok(Json(order).into_response())
+}
+
 async fn lookup_credit(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -362,6 +380,7 @@ pub fn router(hq: Arc<Hq>, admin_token: String) -> Router {
         .route("/v1/orders/expire", post(expire_orders))
         .route("/v1/orders/{order_no}/cancel", post(cancel_order))
         .route("/v1/lookup/sales/{receipt_no}", get(lookup_sale))
+        .route("/v1/lookup/orders/{order_no}", get(lookup_order))
         .route("/v1/lookup/credit/{code}", get(lookup_credit))
         .layer(DefaultBodyLimit::max(MAX_SYNC_BODY_BYTES))
         .with_state(state)

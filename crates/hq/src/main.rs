@@ -343,6 +343,7 @@ fn run(cli: Cli) -> Result<(), HqError> {
                     paid,
                     pickup_code: Some("123456".into()),
                     hold_days: None,
+                    shipped: false,
                 })?;
                 println!(
                     "demo order {} for {customer} ({}), pickup code {}",

@@ -6,7 +6,7 @@ use crate::hq::{now, Hq, Inner};
 use crate::stock::save_own_documents;
 use crate::storage::OrderIntakeRow;
 use kassa_domain::{Money, TaxRate};
-use kassa_protocol::{OrderAccepted, OrderIntake, OrderSummary};
+use kassa_protocol::{OrderAccepted, OrderIntake, OrderSummary, RemoteOrder};
 use kassa_replica::orders::{
     order_month, ordered_quantities, picked_quantities, pickup_code_hash, OrderCancellation,
     OrderLine, OrderRecord, PickupRecord,
@@ -97,6 +97,9 @@ fn order_state(inner: &Inner, order: &OrderRecord) -> Result<(String, i64, i64),
         .collect::<Result<_, _>>()?;
     let ordered: i64 = ordered_quantities(order).values().sum();
     let picked: i64 = picked_quantities(&pickups).values().sum();
+    if order.shipped_at.is_some() {
+        return Ok(("shipped".into(), ordered, ordered));
+    }
     let status = match cancellations.iter().min_by(|a, b| a.id.cmp(&b.id)) {
         Some(c) => c.reason.clone(),
         None if picked >= ordered => "picked_up".into(),
@@ -168,18 +171,31 @@ impl Hq {
             currency: store.info.currency.clone(),
             created_at: created_at.clone(),
             pickup_by,
+            shipped_at: intake.shipped.then(|| created_at.clone()),
         };
+        let intake_row = OrderIntakeRow {
+            external_id: external_id.to_string(),
+            order_id: order.id.clone(),
+            pickup_code: pickup_code.clone(),
+        };
+        if order.shipped_at.is_some() {
+            // Sent by post: no store waits for it, so it goes in no store's document; head
+            // office keeps it for returns at any store.
+            inner.storage.apply_sync(crate::storage::SyncWrite {
+                store: order.store.clone(),
+                now: created_at.clone(),
+                records: vec![crate::projection::order_record(&order)?],
+                intake: Some(intake_row),
+                ..Default::default()
+            })?;
+            return Ok(accepted(&order, pickup_code, true));
+        }
         let doc_id = DocId::Orders {
             store: order.store.clone(),
             month: order_month(&created_at).to_string(),
         };
         let mut doc = inner.document(&doc_id)?;
         write_record(&mut doc, RecordKind::Order, &order.id, &order)?;
-        let intake_row = OrderIntakeRow {
-            external_id: external_id.to_string(),
-            order_id: order.id.clone(),
-            pickup_code: pickup_code.clone(),
-        };
         crate::stock::save_own_documents_with(
             &mut inner,
             &order.store,
@@ -221,6 +237,30 @@ impl Hq {
             }
         }
         Ok(expired)
+    }
+
+    /// An order by number, with its pickups and every return against it: for a till taking back
+    /// an order it does not hold (a shipped one, or another store's).
+    pub fn lookup_order(&self, order_no: &str) -> Result<RemoteOrder, HqError> {
+        let inner = self.lock();
+        let order = order_of(&inner, order_no)?;
+        let pickups = inner
+            .storage
+            .records_about("pickup", &order.id)?
+            .iter()
+            .map(|j| serde_json::from_str(j))
+            .collect::<Result<Vec<PickupRecord>, _>>()?;
+        let returns = inner
+            .storage
+            .records_about("return", &order.id)?
+            .iter()
+            .map(|j| serde_json::from_str(j))
+            .collect::<Result<Vec<kassa_replica::ledger::ReturnRecord>, _>>()?;
+        Ok(RemoteOrder {
+            order,
+            pickups,
+            returns,
+        })
     }
 
     /// Orders of one store or all, newest first, with what the tills reported.

@@ -26,6 +26,17 @@ fn stored<T: Serialize>(
     })
 }
 
+/// An order head office keeps without a document (a shipped order never waits at a store).
+pub(crate) fn order_record(order: &OrderRecord) -> Result<StoredRecord, HqError> {
+    stored(
+        "order",
+        &order.id,
+        &order.store,
+        Some(&order.order_no),
+        order,
+    )
+}
+
 fn all<T: DeserializeOwned>(doc: &AutoCommit, kind: RecordKind) -> Result<Vec<T>, HqError> {
     Ok(read_records::<T>(doc, kind)?
         .into_iter()

@@ -15,6 +15,7 @@ pub use admin::{
 pub use enroll::{EnrollRequest, EnrollResponse};
 pub use error_body::ErrorBody;
 pub use kassa_replica::ledger::{CreditBalance, RemoteSale};
+pub use kassa_replica::orders::RemoteOrder;
 pub use orders::{CancelOrderRequest, OrderAccepted, OrderIntake, OrderIntakeLine, OrderSummary};
 pub use sync::{CatalogueUpdate, DocHeads, DocMessage, SyncRequest, SyncResponse};
 

@@ -32,6 +32,10 @@ pub struct OrderIntake {
     /// Days the store holds the order before it is a no-show (default 14).
     #[serde(default)]
     pub hold_days: Option<u32>,
+    /// `true`: sent by post from the web warehouse rather than collected; it never waits at a
+    /// store, and can be returned at any store.
+    #[serde(default)]
+    pub shipped: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

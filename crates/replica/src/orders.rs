@@ -36,6 +36,19 @@ pub struct OrderRecord {
     pub created_at: String,
     /// After this the order is a no-show and head office may expire it.
     pub pickup_by: String,
+    /// Set when the order was sent by post instead of collected: everything on it counts as
+    /// handed over, and it can be returned at any store (looked up at head office).
+    #[serde(default)]
+    pub shipped_at: Option<String>,
+}
+
+/// An online order as head office holds it, with its pickups and every return made against it
+/// at any store: what a till looks up online to take back an order it does not hold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoteOrder {
+    pub order: OrderRecord,
+    pub pickups: Vec<PickupRecord>,
+    pub returns: Vec<crate::ledger::ReturnRecord>,
 }
 
 /// An order head office cancelled, or expired after a no-show.

@@ -33,6 +33,7 @@ fn order() -> OrderRecord {
         currency: "EUR".into(),
         created_at: "2026-11-02T10:00:00Z".into(),
         pickup_by: "2026-11-16T10:00:00Z".into(),
+        shipped_at: None,
     }
 }
 

@@ -31,7 +31,7 @@ pub use kassa_replica::exceptions::Exception;
 pub use kassa_replica::ledger::{
     RemoteSale, ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord,
 };
-pub use kassa_replica::orders::{OrderRecord, PickupRecord};
+pub use kassa_replica::orders::{OrderRecord, PickupRecord, RemoteOrder};
 
 pub use migrations::SCHEMA_VERSION;
 pub use orders::{

@@ -16,7 +16,7 @@ use kassa_domain::{
     TaxRate, Tender, TenderKind,
 };
 use kassa_replica::ledger::{RemoteSale, ReturnLine, ReturnRecord, ReturnSource};
-use kassa_replica::orders::picked_quantities;
+use kassa_replica::orders::{picked_quantities, OrderRecord, PickupRecord, RemoteOrder};
 use kassa_replica::{write_record, RecordKind};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -78,6 +78,10 @@ pub struct ReturnRequest {
     /// A sale of another store, looked up at head office.
     #[serde(default)]
     pub remote_sale: Option<RemoteSale>,
+    /// An online order this till does not hold (shipped, or another store's), looked up at head
+    /// office.
+    #[serde(default)]
+    pub remote_order: Option<RemoteOrder>,
 }
 
 /// A line as the till can return it.
@@ -170,11 +174,19 @@ fn tally(returns: &[ReturnRecord]) -> (BTreeMap<String, i64>, Vec<Tender>) {
     (returned, refunds)
 }
 
+/// What head office told the till about a sale or an order it does not hold.
+#[derive(Clone, Copy, Default)]
+struct Remote<'a> {
+    sale: Option<&'a RemoteSale>,
+    order: Option<&'a RemoteOrder>,
+}
+
 fn find_original(
     conn: &Connection,
     of: &ReturnOf,
-    remote: Option<&RemoteSale>,
+    remote_both: Remote<'_>,
 ) -> Result<Option<Original>, StoreError> {
+    let remote = remote_both.sale;
     match of {
         ReturnOf::NoReceipt => Ok(None),
         ReturnOf::Receipt { receipt_no } => {
@@ -241,16 +253,43 @@ fn find_original(
         }
         ReturnOf::Order { order } => {
             let number = order_number(order);
-            let id: String = conn
+            let local: Option<String> = conn
                 .prepare_cached(
                     "SELECT id FROM orders WHERE order_no = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
                 )?
                 .query_row([number], |r| r.get(0))
-                .optional()?
-                .ok_or_else(|| StoreError::OrderNotFound(number.to_string()))?;
-            let order = load_order(conn, &id)?;
-            let pickups = pickups_of(conn, &id)?;
-            let picked = picked_quantities(&pickups);
+                .optional()?;
+            let (order, pickups, mut earlier): (OrderRecord, Vec<PickupRecord>, Vec<ReturnRecord>) =
+                match (local, remote_both.order) {
+                    (Some(id), _) => (
+                        load_order(conn, &id)?,
+                        pickups_of(conn, &id)?,
+                        returns_against(conn, &id)?,
+                    ),
+                    (None, Some(remote)) if remote.order.order_no.eq_ignore_ascii_case(number) => (
+                        remote.order.clone(),
+                        remote.pickups.clone(),
+                        returns_against(conn, &remote.order.id)?,
+                    ),
+                    _ => {
+                        return Err(StoreError::Invalid(format!(
+                            "no order {number:?} on this till: a shipped order or another store's is looked up at head office, which needs a connection"
+                        )))
+                    }
+                };
+            if let Some(remote) = remote_both.order.filter(|r| r.order.id == order.id) {
+                for record in &remote.returns {
+                    if !earlier.iter().any(|r| r.id == record.id) {
+                        earlier.push(record.clone());
+                    }
+                }
+            }
+            // A shipped order was handed over whole when it left the warehouse.
+            let picked = if order.shipped_at.is_some() {
+                kassa_replica::orders::ordered_quantities(&order)
+            } else {
+                picked_quantities(&pickups)
+            };
             let mut skus = BTreeMap::new();
             for line in &order.lines {
                 let handed = picked
@@ -290,11 +329,17 @@ fn find_original(
             for pickup in &pickups {
                 paid.extend(net_paid(&pickup.tenders, pickup.change)?);
             }
-            let (returned, refunded_before) = tally(&returns_against(conn, &id)?);
+            let (returned, refunded_before) = tally(&earlier);
             let sold_on = pickups
                 .iter()
                 .map(|p| p.business_day.clone())
                 .max()
+                .or_else(|| {
+                    order
+                        .shipped_at
+                        .as_ref()
+                        .map(|s| s.chars().take(10).collect())
+                })
                 .unwrap_or_else(|| order.created_at.chars().take(10).collect());
             Ok(Some(Original {
                 source: ReturnSource::Order {
@@ -486,7 +531,11 @@ fn prepare(
     config: &StoreConfig,
     request: &ReturnRequest,
 ) -> Result<PreparedReturn, StoreError> {
-    let original = find_original(conn, &request.of, request.remote_sale.as_ref())?;
+    let remote = Remote {
+        sale: request.remote_sale.as_ref(),
+        order: request.remote_order.as_ref(),
+    };
+    let original = find_original(conn, &request.of, remote)?;
     let lines = return_lines(conn, config, original.as_ref(), &request.lines)?;
     let total = Money::sum(lines.iter().map(|l| l.amount))?;
     Ok(PreparedReturn {
@@ -613,9 +662,14 @@ impl Till {
     pub fn returnable(
         &self,
         of: &ReturnOf,
-        remote: Option<&RemoteSale>,
+        remote_sale: Option<&RemoteSale>,
+        remote_order: Option<&RemoteOrder>,
     ) -> Result<Returnable, StoreError> {
         let (_, today) = self.stamp();
+        let remote = Remote {
+            sale: remote_sale,
+            order: remote_order,
+        };
         let original = find_original(&self.conn, of, remote)?.ok_or_else(|| {
             StoreError::Invalid("a return without a receipt has nothing to look up".into())
         })?;

@@ -28,6 +28,7 @@ fn receipt(no: &str, lines: &[(&str, i64, bool)], refund: RefundMethod) -> Retur
         approved_by: None,
         reason: Some("changed mind".into()),
         remote_sale: None,
+        remote_order: None,
     }
 }
 
@@ -103,6 +104,7 @@ fn a_return_refunds_exact_shares_to_the_original_tender_and_restocks() {
                 receipt_no: sold.receipt_no.clone(),
             },
             None,
+            None,
         )
         .unwrap();
     let wine = returnable.lines.iter().find(|l| l.sku == "WINE").unwrap();
@@ -165,6 +167,7 @@ fn the_policy_asks_for_approval_and_caps_what_approval_cannot_lift() {
         approved_by: approved_by.map(Into::into),
         reason: None,
         remote_sale: None,
+        remote_order: None,
     };
     assert!(matches!(
         till.return_goods(&no_receipt("BREAD", 1, None)),

@@ -12,5 +12,5 @@ pub use backoff::Backoff;
 pub use client::{HqClient, HqLink};
 pub use enroll::enroll;
 pub use error::SyncError;
-pub use lookups::{lookup_credit, lookup_sale, stock_elsewhere};
+pub use lookups::{lookup_credit, lookup_order, lookup_sale, stock_elsewhere};
 pub use round::{sync_once, sync_with, SyncReport};

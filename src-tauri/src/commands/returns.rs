@@ -1,17 +1,20 @@
-//! Returns: find what can be taken back (this store's sales locally, another store's at head
-//! office when online), then refund it.
+//! Returns: find what can be taken back (this store's sales and orders locally; another store's
+//! sale, or a shipped order, at head office when online), then refund it.
 
 use crate::error::CommandError;
 use crate::state::TillState;
-use kassa_store::{RemoteSale, ReturnOf, ReturnRecord, ReturnRequest, Returnable, StoreError};
+use kassa_store::{
+    RemoteOrder, RemoteSale, ReturnOf, ReturnRecord, ReturnRequest, Returnable, StoreError,
+};
 use serde::Serialize;
 use tauri::State;
 
 #[derive(Debug, Serialize)]
 pub struct ReturnLookup {
     pub returnable: Returnable,
-    /// Head office's copy of another store's sale: the UI sends it back with the return.
+    /// Head office's copy of what this till does not hold: the UI sends it back with the return.
     pub remote_sale: Option<RemoteSale>,
+    pub remote_order: Option<RemoteOrder>,
 }
 
 #[tauri::command]
@@ -19,25 +22,36 @@ pub async fn find_returnable(
     state: State<'_, TillState>,
     of: ReturnOf,
 ) -> Result<ReturnLookup, CommandError> {
-    let local = state.till().returnable(&of, None);
+    let local = state.till().returnable(&of, None, None);
     let device = match local {
         Ok(returnable) => {
             return Ok(ReturnLookup {
                 returnable,
                 remote_sale: None,
+                remote_order: None,
             })
         }
         Err(StoreError::Invalid(why)) if why.contains("head office") => state.till().device()?,
         Err(e) => return Err(e.into()),
     };
-    let ReturnOf::Receipt { receipt_no } = &of else {
-        return Err(CommandError::bad_input("nothing to look up"));
+    let (remote_sale, remote_order) = match &of {
+        ReturnOf::Receipt { receipt_no } => (
+            Some(kassa_sync::lookup_sale(device, receipt_no).await?),
+            None,
+        ),
+        ReturnOf::Order { order } => (
+            None,
+            Some(kassa_sync::lookup_order(device, kassa_store::order_number(order)).await?),
+        ),
+        ReturnOf::NoReceipt => return Err(CommandError::bad_input("nothing to look up")),
     };
-    let remote = kassa_sync::lookup_sale(device, receipt_no).await?;
-    let returnable = state.till().returnable(&of, Some(&remote))?;
+    let returnable = state
+        .till()
+        .returnable(&of, remote_sale.as_ref(), remote_order.as_ref())?;
     Ok(ReturnLookup {
         returnable,
-        remote_sale: Some(remote),
+        remote_sale,
+        remote_order,
     })
 }
 

@@ -7,33 +7,54 @@ use crate::failure::Failure;
 use crate::item_spec::{parse_item, parse_line, parse_tender};
 use crate::output::{print_json, Amounts};
 use kassa_store::{
-    RefundMethod, RemoteSale, ReturnLineRequest, ReturnOf, ReturnRecord, ReturnRequest,
-    SaleRequest, StoreError, Till,
+    RefundMethod, RemoteOrder, RemoteSale, ReturnLineRequest, ReturnOf, ReturnRecord,
+    ReturnRequest, SaleRequest, StoreError, Till,
 };
 use std::path::Path;
 
-/// Head office's copy of a sale this till does not hold, if it can be asked.
-fn remote_sale(till: &Till, of: &ReturnOf) -> Result<Option<RemoteSale>, Failure> {
-    let ReturnOf::Receipt { receipt_no } = of else {
-        return Ok(None);
+/// Head office's copy of a sale or an order this till does not hold, if it can be asked.
+fn remote(
+    till: &Till,
+    of: &ReturnOf,
+) -> Result<(Option<RemoteSale>, Option<RemoteOrder>), Failure> {
+    let missing = match of {
+        ReturnOf::Receipt { receipt_no } => match till.sale(receipt_no) {
+            Ok(_) => return Ok((None, None)),
+            Err(StoreError::SaleNotFound(_)) => format!("no sale {receipt_no:?} on this till"),
+            Err(e) => return Err(e.into()),
+        },
+        ReturnOf::Order { order } => match till.order(order) {
+            Ok(_) => return Ok((None, None)),
+            Err(StoreError::OrderNotFound(n)) => format!("no order {n:?} on this till"),
+            Err(e) => return Err(e.into()),
+        },
+        ReturnOf::NoReceipt => return Ok((None, None)),
     };
-    match till.sale(receipt_no) {
-        Ok(_) => return Ok(None),
-        Err(StoreError::SaleNotFound(_)) => {}
-        Err(e) => return Err(e.into()),
-    }
     let device = till.device()?;
     if device.device_token.is_none() {
         return Err(Failure::bad(format!(
-            "no sale {receipt_no:?} on this till, and it is not enrolled with head office to look it up"
+            "{missing}, and it is not enrolled with head office to look it up"
         )));
     }
-    match runtime()?.block_on(kassa_sync::lookup_sale(device, receipt_no)) {
-        Ok(sale) => Ok(Some(sale)),
+    let looked_up = runtime()?.block_on(async {
+        match of {
+            ReturnOf::Receipt { receipt_no } => kassa_sync::lookup_sale(device, receipt_no)
+                .await
+                .map(|s| (Some(s), None)),
+            ReturnOf::Order { order } => {
+                kassa_sync::lookup_order(device, kassa_store::order_number(order))
+                    .await
+                    .map(|o| (None, Some(o)))
+            }
+            ReturnOf::NoReceipt => Ok((None, None)),
+        }
+    });
+    match looked_up {
+        Ok(found) => Ok(found),
         Err(kassa_sync::SyncError::Offline(why)) => Err(Failure::bad(format!(
-            "no sale {receipt_no:?} on this till, and head office cannot be reached to look it up ({why})"
+            "{missing}, and head office cannot be reached to look it up ({why})"
         ))),
-        Err(e) => Err(Failure::bad(format!("{receipt_no}: {e}"))),
+        Err(e) => Err(Failure::bad(format!("{missing}: {e}"))),
     }
 }
 
@@ -79,8 +100,10 @@ fn request(till: &Till, args: &ReturnArgs) -> Result<ReturnRequest, Failure> {
             )))
         }
     };
+    let (remote_sale, remote_order) = remote(till, &of)?;
     Ok(ReturnRequest {
-        remote_sale: remote_sale(till, &of)?,
+        remote_sale,
+        remote_order,
         of,
         lines,
         refund,

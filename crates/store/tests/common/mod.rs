@@ -189,6 +189,7 @@ pub fn order(id: &str, order_no: &str, paid_online: bool) -> OrderRecord {
         currency: "EUR".into(),
         created_at: "2026-11-20T09:00:00Z".into(),
         pickup_by: "2026-12-04T18:00:00Z".into(),
+        shipped_at: None,
     }
 }
 
