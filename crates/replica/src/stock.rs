@@ -90,6 +90,29 @@ fn int_of(value: &Value<'_>) -> Option<i64> {
     }
 }
 
+/// On hand of one SKU: its baseline plus each writer's counter, read by key rather than by
+/// walking every SKU (a cashier's stock lookup must not cost a full read of the document).
+pub fn on_hand_of(doc: &AutoCommit, sku: &str) -> Result<i64, ReplicaError> {
+    let malformed = |what: &str| ReplicaError::MalformedDocument(format!("{what} of {sku:?}"));
+    let baseline = top_map(doc, "baseline")?;
+    let mut on_hand = match doc.get(&baseline, sku)? {
+        Some((value, _)) => int_of(&value).ok_or_else(|| malformed("baseline"))?,
+        None => 0,
+    };
+    let writers = top_map(doc, "writers")?;
+    for writer in doc.keys(&writers) {
+        let Some((Value::Object(ObjType::Map), mine)) = doc.get(&writers, writer.as_str())? else {
+            return Err(ReplicaError::MalformedDocument(format!(
+                "writer {writer:?} is not a map"
+            )));
+        };
+        if let Some((value, _)) = doc.get(&mine, sku)? {
+            on_hand += int_of(&value).ok_or_else(|| malformed("movement"))?;
+        }
+    }
+    Ok(on_hand)
+}
+
 pub fn read_levels(doc: &AutoCommit) -> Result<StockLevels, ReplicaError> {
     let mut levels = StockLevels::default();
     let baseline = top_map(doc, "baseline")?;

@@ -2,7 +2,7 @@ mod network;
 
 use kassa_replica::ledger::VoidRecord;
 use kassa_replica::skeleton::new_document;
-use kassa_replica::stock::{read_levels, record_movement, set_baseline};
+use kassa_replica::stock::{on_hand_of, read_levels, record_movement, set_baseline};
 use kassa_replica::validate::receive_checked;
 use kassa_replica::{
     conflicting_ids, generate_message, read_records, write_record, ActorId, DocId, RecordKind,
@@ -234,6 +234,9 @@ proptest! {
         prop_assert_eq!(at_hq, sales, "every sale exactly once at head office");
         for replica in 0..=tills {
             let mut on_hand = read_levels(net.replicas[replica].doc(stock)).unwrap().on_hand();
+            for (sku, count) in &expected {
+                prop_assert_eq!(on_hand_of(net.replicas[replica].doc(stock), sku).unwrap(), *count, "point read of {}", sku);
+            }
             on_hand.retain(|_, v| *v != 0);
             let mut want = expected.clone();
             want.retain(|_, v| *v != 0);

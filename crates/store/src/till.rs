@@ -287,8 +287,10 @@ impl Till {
     pub fn stock_on_hand(&mut self, sku: &str) -> Result<i64, StoreError> {
         let config = self.config()?;
         let id = Till::stock_doc_id(&self.conn, &config)?;
-        let levels = kassa_replica::stock::read_levels(self.docs.get(&self.conn, &id)?)?;
-        Ok(levels.on_hand().get(sku).copied().unwrap_or(0))
+        Ok(kassa_replica::stock::on_hand_of(
+            self.docs.get(&self.conn, &id)?,
+            sku,
+        )?)
     }
 
     /// The underlying connection, for tests and tools in this workspace that inspect the database.

@@ -1,6 +1,9 @@
 //! Shared set-up for the store benchmarks: a durable till on the real disk with the demo
 //! catalogue, and a bare SQLite table as the floor.
 
+// Each bench uses only part of this module.
+#![allow(dead_code)]
+
 use kassa_domain::demo_catalogue::{demo_catalogue, demo_product, DEMO_TAX_CLASSES};
 use kassa_domain::{CsvProduct, Currency, TaxMode, TaxRate, TenderKind};
 use kassa_store::{LineRequest, SaleRequest, StoreSetup, TaxClass, TenderRequest, Till};
