@@ -234,6 +234,8 @@ async fn a_change_forged_in_another_tills_ledger_is_refused() {
         reason: "forged".into(),
         created_at: "2026-11-23T10:00:00+01:00".into(),
         business_day: DAY.into(),
+        cashier: None,
+        approved_by: None,
     };
     write_record(&mut forged, RecordKind::Void, &void.id, &void).unwrap();
     let (status, body) = push_document(&hq, &token, id, &mut forged).await;

@@ -13,6 +13,7 @@ pub mod quick_cash;
 pub mod refund;
 pub mod return_policy;
 pub mod rounding;
+pub mod staff;
 pub mod tax;
 pub mod tender;
 
@@ -29,5 +30,6 @@ pub use refund::{net_paid, refund_share, refund_to_original};
 pub use return_policy::{ApprovalReason, ReturnFacts, ReturnPolicy};
 
 pub use rounding::{div_round_half_away, round_to_increment};
+pub use staff::{Approval, Role, StaffError, StaffMember};
 pub use tax::{TaxMode, TaxRate};
 pub use tender::{settle, Settlement, Tender, TenderKind};

@@ -5,6 +5,14 @@ use kassa_domain::{Money, PricedLine, TaxLine, TaxMode, TaxRate, Tender};
 
 use serde::{Deserialize, Serialize};
 
+/// Who made or approved a record: the staff member's id (stable) and name (as it was then).
+/// Absent on records of a till that has no staff set up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRef {
+    pub id: String,
+    pub name: String,
+}
+
 /// A completed sale, everything needed to rebuild its projection rows and its receipt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaleRecord {
@@ -28,6 +36,12 @@ pub struct SaleRecord {
     pub tendered: Money,
     pub change: Money,
     pub tenders: Vec<Tender>,
+    /// The cashier signed in when it was rung.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cashier: Option<StaffRef>,
+    /// Who approved a discount or price override past the store's limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<StaffRef>,
 }
 
 /// A void: a new record pointing at the sale it cancels.
@@ -39,6 +53,11 @@ pub struct VoidRecord {
     pub reason: String,
     pub created_at: String,
     pub business_day: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cashier: Option<StaffRef>,
+    /// The supervisor or manager whose PIN allowed it (the cashier themselves when their role may).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<StaffRef>,
 }
 
 /// What a return takes back: a sale (of any store), goods of an online order, or nothing on record.
@@ -116,11 +135,16 @@ pub struct ReturnRecord {
     /// new credit's code), online (head office refunds the web payment), exchange.
     pub refunds: Vec<Tender>,
     pub reason: Option<String>,
-    /// The manager who approved it, and why approval was needed.
+    /// The manager who approved it (by name), and why approval was needed.
     pub approved_by: Option<String>,
     pub approval_reasons: Vec<String>,
     /// The sale made in the same exchange, if any.
     pub exchange_sale_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cashier: Option<StaffRef>,
+    /// The approving manager's staff id, when the till has staff and their PIN was checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver_id: Option<String>,
 }
 
 /// A manager's note closing an exception. Written by a till (in its ledger) or head office (in its

@@ -89,6 +89,8 @@ pub struct PickupRecord {
     pub change: Money,
     pub created_at: String,
     pub business_day: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cashier: Option<crate::ledger::StaffRef>,
 }
 
 /// The hash stored for a pickup code.

@@ -56,6 +56,7 @@ fn pickup(id: &str, till: u16, quantity: i64) -> PickupRecord {
         change: Money::ZERO,
         created_at: "2026-11-03T10:00:00Z".into(),
         business_day: "2026-11-03".into(),
+        cashier: None,
     }
 }
 
@@ -103,6 +104,8 @@ fn a_return(id: &str, till: u16, quantity: i64, credit: Option<(&str, i64)>) -> 
         approved_by: None,
         approval_reasons: vec![],
         exchange_sale_id: None,
+        cashier: None,
+        approver_id: None,
     }
 }
 

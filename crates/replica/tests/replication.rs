@@ -20,6 +20,8 @@ fn void(id: &str) -> VoidRecord {
         reason: "test".into(),
         created_at: "2026-11-23T10:00:00+01:00".into(),
         business_day: "2026-11-23".into(),
+        cashier: None,
+        approved_by: None,
     }
 }
 

@@ -34,7 +34,27 @@ pub enum StoreError {
     UnknownCredit(String),
     #[error("no exception {0:?} in this store's inbox")]
     ExceptionNotFound(String),
-
+    #[error("no staff member {0:?} at this till (staff come from head office on a sync)")]
+    UnknownStaff(String),
+    #[error("wrong pin for {name}: {left} tries left before the pin is locked")]
+    WrongPin { name: String, left: i64 },
+    #[error("too many wrong pins for {name}: try again after {until}")]
+    PinLocked { name: String, until: String },
+    #[error("{0} is no longer active: ask head office")]
+    StaffInactive(String),
+    #[error("sign in first: this till is locked")]
+    SignInRequired,
+    #[error("{action} needs the pin of a {least} or above")]
+    ApprovalRequired { action: String, least: String },
+    #[error("{name} is a {role}: {action} needs a {least} or above")]
+    NotPermitted {
+        name: String,
+        role: String,
+        action: String,
+        least: String,
+    },
+    #[error(transparent)]
+    Staff(#[from] kassa_domain::StaffError),
     #[error("unknown tax class {0:?}")]
     UnknownTaxClass(String),
     #[error("{0}")]

@@ -55,6 +55,8 @@ fn voids(conn: &Connection) -> Result<Vec<VoidRecord>, StoreError> {
             reason: r.get(3)?,
             created_at: r.get(4)?,
             business_day: r.get(5)?,
+            cashier: None,
+            approved_by: None,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

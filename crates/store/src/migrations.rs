@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0002_catalogue_search.sql"),
     include_str!("../../../migrations/till/0003_documents_and_sync.sql"),
     include_str!("../../../migrations/till/0004_orders_returns_exceptions.sql"),
+    include_str!("../../../migrations/till/0005_staff.sql"),
 ];
 
 /// The schema version this code writes and understands.

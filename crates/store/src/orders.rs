@@ -386,6 +386,7 @@ impl Till {
                 change: settlement.change,
                 created_at,
                 business_day,
+                cashier: None,
             };
             let orders_doc = order_doc_id(tx, &order.id)?;
             write_record(

@@ -633,6 +633,8 @@ fn write_return(
         },
         approval_reasons: prepared.approval_reasons,
         exchange_sale_id,
+        cashier: None,
+        approver_id: None,
     };
     let ledger = Till::ledger_doc_id(config, business_day);
     write_record(

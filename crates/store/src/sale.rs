@@ -206,7 +206,6 @@ fn sale_record(
     SaleRecord {
         id,
         receipt_no,
-
         store_code: config.store_code.clone(),
         till_no: config.till_no,
         seq,
@@ -225,6 +224,8 @@ fn sale_record(
         tendered: settlement.tendered,
         change: settlement.change,
         tenders,
+        cashier: None,
+        approved_by: None,
     }
 }
 

@@ -52,5 +52,7 @@ pub(crate) fn build_void(
         reason: reason.to_string(),
         created_at: created_at.to_string(),
         business_day: business_day.to_string(),
+        cashier: None,
+        approved_by: None,
     })
 }

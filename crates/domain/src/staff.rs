@@ -1,0 +1,204 @@
+//! Staff: roles, what each role may approve, and PINs (kept only as slow argon2 hashes).
+//!
+//! The salt comes from the caller (head office draws it at random) so this module stays pure.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A staff member's role. Ordered: each role may do what the ones before it may.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Cashier,
+    Supervisor,
+    Manager,
+}
+
+impl Role {
+    pub fn parse(text: &str) -> Result<Role, StaffError> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "cashier" => Ok(Role::Cashier),
+            "supervisor" => Ok(Role::Supervisor),
+            "manager" => Ok(Role::Manager),
+            _ => Err(StaffError::UnknownRole(text.to_string())),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Cashier => "cashier",
+            Role::Supervisor => "supervisor",
+            Role::Manager => "manager",
+        }
+    }
+
+    /// Whether this role may approve `action` for someone else (or for themselves).
+    pub fn may_approve(self, action: Approval) -> bool {
+        self >= action.least_role()
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A staff member as head office keeps them and sends them to every till: the PIN only as its
+/// hash, so a till can check it offline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub pin_hash: String,
+    pub active: bool,
+}
+
+/// What needs a second person's PIN at the till.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Approval {
+    /// A discount or price override past the store's limit.
+    Discount,
+    /// Voiding a completed sale.
+    Void,
+    /// A return with no receipt, outside the window, or a cash refund past the offline cap.
+    Return,
+    /// Cash taken out of the drawer.
+    CashPaidOut,
+}
+
+impl Approval {
+    /// The least role that may approve it: supervisors cover the counter's everyday overrides,
+    /// money leaving the store without a sale needs a manager.
+    pub fn least_role(self) -> Role {
+        match self {
+            Approval::Discount | Approval::Void => Role::Supervisor,
+            Approval::Return | Approval::CashPaidOut => Role::Manager,
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Approval::Discount => "a discount or price override past the limit",
+            Approval::Void => "a void",
+            Approval::Return => "this return",
+            Approval::CashPaidOut => "cash paid out",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StaffError {
+    #[error("unknown role {0:?}: use cashier, supervisor or manager")]
+    UnknownRole(String),
+    #[error("a pin is 4 to 8 digits")]
+    InvalidPin,
+    #[error("a staff name is 1 to 64 characters")]
+    InvalidName,
+    #[error("pin hashing failed: {0}")]
+    Hashing(String),
+}
+
+pub const MIN_PIN_DIGITS: usize = 4;
+pub const MAX_PIN_DIGITS: usize = 8;
+
+pub fn validate_pin(pin: &str) -> Result<(), StaffError> {
+    let digits = pin.len();
+    if (MIN_PIN_DIGITS..=MAX_PIN_DIGITS).contains(&digits)
+        && pin.bytes().all(|b| b.is_ascii_digit())
+    {
+        Ok(())
+    } else {
+        Err(StaffError::InvalidPin)
+    }
+}
+
+pub fn validate_staff_name(name: &str) -> Result<String, StaffError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+        return Err(StaffError::InvalidName);
+    }
+    Ok(name.to_string())
+}
+
+/// The argon2id hash of a PIN as a PHC string (algorithm, parameters, salt and hash together),
+/// with argon2's recommended default cost (19 MiB, 2 passes): slow on purpose, so that a copied
+/// till database does not give up its PINs in seconds.
+pub fn hash_pin(pin: &str, salt: &[u8; 16]) -> Result<String, StaffError> {
+    validate_pin(pin)?;
+    let salt = SaltString::encode_b64(salt).map_err(|e| StaffError::Hashing(e.to_string()))?;
+    Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| StaffError::Hashing(e.to_string()))
+}
+
+/// Whether `pin` matches `phc`. A malformed hash matches nothing.
+pub fn pin_matches(pin: &str, phc: &str) -> bool {
+    match PasswordHash::new(phc) {
+        Ok(hash) => Argon2::default()
+            .verify_password(pin.as_bytes(), &hash)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pins_table() {
+        for (pin, ok) in [
+            ("1234", true),
+            ("12345678", true),
+            ("123", false),
+            ("123456789", false),
+            ("12a4", false),
+            (" 1234", false),
+            ("", false),
+            ("１２３４", false),
+        ] {
+            assert_eq!(validate_pin(pin).is_ok(), ok, "{pin:?}");
+        }
+    }
+
+    #[test]
+    fn a_hash_checks_its_pin_only_and_never_holds_it() {
+        let hash = hash_pin("2468", &[7; 16]).unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(!hash.contains("2468"));
+        assert!(pin_matches("2468", &hash));
+        assert!(!pin_matches("2469", &hash));
+        assert!(!pin_matches("2468", "not a hash"));
+        // Another salt, another hash.
+        assert_ne!(hash, hash_pin("2468", &[8; 16]).unwrap());
+        assert_eq!(hash_pin("24", &[7; 16]), Err(StaffError::InvalidPin));
+    }
+
+    #[test]
+    fn who_may_approve_what() {
+        use Approval::*;
+        use Role::*;
+        for (role, action, ok) in [
+            (Cashier, Discount, false),
+            (Cashier, Void, false),
+            (Cashier, Return, false),
+            (Supervisor, Discount, true),
+            (Supervisor, Void, true),
+            (Supervisor, Return, false),
+            (Supervisor, CashPaidOut, false),
+            (Manager, Return, true),
+            (Manager, CashPaidOut, true),
+            (Manager, Void, true),
+        ] {
+            assert_eq!(role.may_approve(action), ok, "{role} {action:?}");
+        }
+        assert_eq!(Role::parse(" Manager "), Ok(Manager));
+        assert!(Role::parse("owner").is_err());
+    }
+}

@@ -1,0 +1,25 @@
+-- Staff, sent by head office like the catalogue (one writer, a version per change). PINs are
+-- only ever held as argon2 hashes.
+CREATE TABLE staff (
+    id       TEXT PRIMARY KEY,
+    name     TEXT NOT NULL,
+    role     TEXT NOT NULL CHECK (role IN ('cashier', 'supervisor', 'manager')),
+    pin_hash TEXT NOT NULL,
+    active   INTEGER NOT NULL CHECK (active IN (0, 1))
+) WITHOUT ROWID;
+CREATE INDEX staff_name ON staff (name COLLATE NOCASE);
+
+ALTER TABLE device ADD COLUMN staff_version INTEGER NOT NULL DEFAULT 0;
+
+-- Wrong PINs in a row per staff member, and until when their PIN prompt is locked. Kept on disk so
+-- that restarting the app does not reset the count.
+CREATE TABLE pin_failures (
+    staff_id     TEXT PRIMARY KEY,
+    failures     INTEGER NOT NULL CHECK (failures >= 0),
+    locked_until TEXT
+) WITHOUT ROWID;
+
+-- Discounts and price overrides together past this share of a sale's gross need a supervisor
+-- (basis points; 1000 = 10%).
+ALTER TABLE store_config ADD COLUMN discount_limit_bp INTEGER NOT NULL DEFAULT 1000
+    CHECK (discount_limit_bp BETWEEN 0 AND 10000);
