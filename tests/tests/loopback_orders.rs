@@ -72,6 +72,13 @@ async fn order_intake_is_idempotent_and_refuses_bad_orders_whole() {
         .await
         .unwrap();
     assert_eq!(again.order_id, retried.order_id);
+    // Tills find orders by number in any case, so `w1001` is the same order, not a second one.
+    let other_case: OrderAccepted = admin
+        .post("/v1/orders", &intake("w1001", "AMS1", true))
+        .await
+        .unwrap();
+    assert!(!other_case.created);
+    assert_eq!(other_case.order_id, retried.order_id);
 
     let mut unknown_sku = intake("W1002", "AMS1", true);
     unknown_sku.lines[1].sku = "CAVIAR".into();
@@ -79,8 +86,11 @@ async fn order_intake_is_idempotent_and_refuses_bad_orders_whole() {
     zero.lines[0].quantity = 0;
     let mut no_name = intake("W1004", "AMS1", true);
     no_name.customer_name = " ".into();
+    let mut shipped_unpaid = intake("W1007", "AMS1", false);
+    shipped_unpaid.shipped = true;
     let cases = [
         (unknown_sku, 400, "unknown sku \"CAVIAR\""),
+        (shipped_unpaid, 400, "a shipped order must be paid online"),
         (intake("W1005", "NOPE", true), 404, "no store"),
         (zero, 400, "quantity 0"),
         (no_name, 400, "customer name"),

@@ -45,6 +45,10 @@ fn check(intake: &OrderIntake) -> Result<(), HqError> {
     if name.is_empty() || name.chars().count() > 200 {
         return bad("customer name must be 1 to 200 characters".into());
     }
+    if intake.shipped && !intake.paid {
+        // A shipped order has no till to take its balance: refunds would pay out money never taken.
+        return bad("a shipped order must be paid online (`paid: true`)".into());
+    }
     if intake.lines.is_empty() || intake.lines.len() > MAX_LINES {
         return bad(format!("an order needs 1 to {MAX_LINES} lines"));
     }

@@ -247,8 +247,22 @@ fn over_pickups(facts: &Facts, out: &mut Vec<Exception>) {
             .iter()
             .filter(|c| c.order_id == order.id)
             .collect();
-        if let Some(first) = cancelled.iter().min_by(|a, b| a.id.cmp(&b.id)) {
-            let mut records = records;
+        // Head office expires partly collected orders on purpose: only handovers made after the
+        // order was closed are wrong (made by a till that had not heard of it yet).
+        let first = cancelled.iter().min_by(|a, b| a.id.cmp(&b.id));
+        let late: Vec<&&PickupRecord> = match first {
+            Some(first) => pickups
+                .iter()
+                .filter(|p| !happened_before(&p.created_at, &first.created_at))
+                .collect(),
+            None => Vec::new(),
+        };
+        if let (Some(first), false) = (first, late.is_empty()) {
+            let mut records: Vec<String> = late.iter().map(|p| p.id.clone()).collect();
+            let tills: BTreeSet<String> = late
+                .iter()
+                .map(|p| format!("{}-{}", p.store, p.till_no))
+                .collect();
             records.extend(cancelled.iter().map(|c| c.id.clone()));
             out.push(exception(
                 format!("cancelled-order-picked-up/{}", order.id),
@@ -265,8 +279,22 @@ fn over_pickups(facts: &Facts, out: &mut Vec<Exception>) {
     }
 }
 
+/// Whether RFC 3339 time `a` is strictly before `b` (tills stamp in local time with an offset,
+/// head office in UTC, so the strings are parsed, not compared). Unreadable times are not
+/// before anything, so they are flagged rather than hidden.
+fn happened_before(a: &str, b: &str) -> bool {
+    match (
+        chrono::DateTime::parse_from_rfc3339(a),
+        chrono::DateTime::parse_from_rfc3339(b),
+    ) {
+        (Ok(a), Ok(b)) => a < b,
+        _ => false,
+    }
+}
+
 fn over_returns(facts: &Facts, out: &mut Vec<Exception>) {
-    // subject -> sku -> (returned, least "sold" any return saw)
+    // subject -> sku -> (returned, most "sold" any return saw: an order's handed-over quantity
+    // only grows as it is picked up in parts)
     let mut by_subject: BTreeMap<&str, Vec<&ReturnRecord>> = BTreeMap::new();
     for record in &facts.returns {
         if let Some(subject) = record.source.subject_id() {
@@ -278,9 +306,9 @@ fn over_returns(facts: &Facts, out: &mut Vec<Exception>) {
         let mut per_sku: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
         for record in &returns {
             for line in &record.lines {
-                let entry = per_sku.entry(&line.sku).or_insert((0, i64::MAX));
+                let entry = per_sku.entry(&line.sku).or_insert((0, 0));
                 entry.0 += line.quantity;
-                entry.1 = entry.1.min(line.sold);
+                entry.1 = entry.1.max(line.sold);
             }
         }
         let first = returns[0];

@@ -6,7 +6,7 @@ mod network;
 use kassa_domain::{Money, TaxRate, Tender, TenderKind};
 use kassa_replica::exceptions::{detect, Exception, Facts};
 use kassa_replica::ledger::{ResolutionRecord, ReturnLine, ReturnRecord, ReturnSource};
-use kassa_replica::orders::{OrderLine, OrderRecord, PickupLine, PickupRecord};
+use kassa_replica::orders::{OrderCancellation, OrderLine, OrderRecord, PickupLine, PickupRecord};
 use kassa_replica::{write_record, DocId, RecordKind};
 use network::Network;
 use proptest::prelude::*;
@@ -107,6 +107,46 @@ fn a_return(id: &str, till: u16, quantity: i64, credit: Option<(&str, i64)>) -> 
         cashier: None,
         approver_id: None,
     }
+}
+
+#[test]
+fn legitimate_partial_pickups_are_not_flagged() {
+    let expiry = |created_at: &str| OrderCancellation {
+        id: "c1".into(),
+        order_id: "order-1".into(),
+        order_no: "W1001".into(),
+        reason: "expired".into(),
+        note: None,
+        created_at: created_at.into(),
+    };
+    let mut facts = Facts::default();
+    facts.orders.push(order());
+    // One of two mugs collected (a till's local time, +01:00), then head office expires the rest.
+    let mut collected = pickup("p1", 1, 1);
+    collected.created_at = "2026-11-03T10:00:00.000+01:00".into();
+    facts.pickups.push(collected);
+    facts.cancellations.push(expiry("2026-11-17T09:00:00.000Z"));
+    assert!(detect(&facts).is_empty(), "{:?}", detect(&facts));
+
+    // A till that had not heard of the expiry hands the second mug over afterwards: flagged,
+    // naming only that pickup.
+    let mut late = pickup("p2", 2, 1);
+    late.created_at = "2026-11-17T11:00:00.000+01:00".into();
+    facts.pickups.push(late);
+    let found = detect(&facts);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].kind, "cancelled_order_picked_up");
+    assert_eq!(found[0].records, vec!["c1".to_string(), "p2".to_string()]);
+    assert_eq!(found[0].tills, vec!["AMS1-2".to_string()]);
+
+    // Returns against an order picked up in parts: each saw more handed over than the one before.
+    let mut facts = Facts::default();
+    let mut first = a_return("r1", 1, 1, None);
+    first.lines[0].sold = 1;
+    let mut second = a_return("r2", 1, 2, None);
+    second.lines[0].sold = 3;
+    facts.returns.extend([first, second]);
+    assert!(detect(&facts).is_empty(), "3 returned of 3 handed over");
 }
 
 fn ledger(till: u16) -> String {

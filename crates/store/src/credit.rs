@@ -86,10 +86,17 @@ pub(crate) fn check_redemptions(conn: &Connection, tenders: &[Tender]) -> Result
                     .optional()?;
                 let (balance, checked_at) =
                     remote.ok_or_else(|| StoreError::UnknownCredit(code.clone()))?;
+                // Head office's balance cannot include what was redeemed here unless it had
+                // confirmed holding that sale before it answered: everything else is taken off.
+                // (A sale it held but had not yet confirmed is taken off twice: that refuses good
+                // credit rather than give away more than was issued.)
                 let since: i64 = conn
                     .prepare_cached(
                         "SELECT coalesce(sum(t.amount), 0) FROM sale_tenders t JOIN sales s ON s.id = t.sale_id
-                         WHERE t.kind = 'credit' AND t.reference = ?1 AND s.created_at >= ?2
+                         WHERE t.kind = 'credit' AND t.reference = ?1
+                           AND (s.created_at >= ?2
+                                OR NOT EXISTS (SELECT 1 FROM hq_confirmed c
+                                               WHERE c.record_id = s.id AND c.confirmed_at <= ?2))
                            AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.sale_id = t.sale_id)",
                     )?
                     .query_row(params![code, checked_at], |r| r.get(0))?;

@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0003_documents_and_sync.sql"),
     include_str!("../../../migrations/till/0004_orders_returns_exceptions.sql"),
     include_str!("../../../migrations/till/0005_staff.sql"),
+    include_str!("../../../migrations/till/0006_order_number_lookup.sql"),
 ];
 
 /// The schema version this code writes and understands.

@@ -6,7 +6,7 @@ use crate::projection;
 use crate::sale::{self, TenderRequest};
 use crate::till::Till;
 use crate::StoreConfig;
-use kassa_domain::{refund_share, Money};
+use kassa_domain::{refund_share, Money, TenderKind};
 use kassa_replica::orders::{
     picked_quantities, pickup_code_hash, OrderCancellation, OrderRecord, PickupLine, PickupRecord,
 };
@@ -368,6 +368,13 @@ impl Till {
                     order.order_no
                 )));
             }
+            // Store credit is taken on sales only: a pickup's redemption would escape the
+            // credit's balance, which is counted over sales.
+            sale::check_cashier_tenders(
+                &request.tenders,
+                &[TenderKind::Cash, TenderKind::Card],
+                "an order pickup",
+            )?;
             let (tenders, settlement) =
                 sale::settle_tenders(due, &request.tenders, config.cash_increment)?;
             let seq = sale::next_seq(tx)?;

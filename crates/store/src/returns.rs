@@ -16,7 +16,7 @@ use kassa_domain::{
     TaxRate, Tender, TenderKind,
 };
 use kassa_replica::ledger::{RemoteSale, ReturnLine, ReturnRecord, ReturnSource};
-use kassa_replica::orders::{picked_quantities, OrderRecord, PickupRecord, RemoteOrder};
+use kassa_replica::orders::{picked_quantities, OrderLine, OrderRecord, PickupRecord, RemoteOrder};
 use kassa_replica::{write_record, RecordKind};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -123,6 +123,8 @@ struct Original {
     returned: BTreeMap<String, i64>,
     paid: Vec<Tender>,
     refunded_before: Vec<Tender>,
+    /// Cash rounding of the earlier returns, so this one rounds the running total.
+    rounded_before: Money,
     sold_on: String,
 }
 
@@ -162,16 +164,27 @@ fn returns_against(conn: &Connection, subject: &str) -> Result<Vec<ReturnRecord>
         .collect()
 }
 
-fn tally(returns: &[ReturnRecord]) -> (BTreeMap<String, i64>, Vec<Tender>) {
-    let mut returned = BTreeMap::new();
-    let mut refunds = Vec::new();
+/// What earlier returns against one sale or order took back and paid out.
+struct Earlier {
+    returned: BTreeMap<String, i64>,
+    refunds: Vec<Tender>,
+    cash_rounding: Money,
+}
+
+fn tally(returns: &[ReturnRecord]) -> Result<Earlier, StoreError> {
+    let mut earlier = Earlier {
+        returned: BTreeMap::new(),
+        refunds: Vec::new(),
+        cash_rounding: Money::ZERO,
+    };
     for record in returns {
         for line in &record.lines {
-            *returned.entry(line.sku.clone()).or_insert(0) += line.quantity;
+            *earlier.returned.entry(line.sku.clone()).or_insert(0) += line.quantity;
         }
-        refunds.extend(record.refunds.iter().cloned());
+        earlier.refunds.extend(record.refunds.iter().cloned());
+        earlier.cash_rounding = earlier.cash_rounding.checked_add(record.cash_rounding)?;
     }
-    (returned, refunds)
+    Ok(earlier)
 }
 
 /// What head office told the till about a sale or an order it does not hold.
@@ -236,7 +249,11 @@ fn find_original(
                     }
                 }
             }
-            let (returned, refunded_before) = tally(&returns);
+            let Earlier {
+                returned,
+                refunds: refunded_before,
+                cash_rounding: rounded_before,
+            } = tally(&returns)?;
             Ok(Some(Original {
                 source: ReturnSource::Sale {
                     sale_id,
@@ -248,6 +265,7 @@ fn find_original(
                 returned,
                 paid: net_paid(&tenders, change)?,
                 refunded_before,
+                rounded_before,
                 sold_on: day,
             }))
         }
@@ -290,19 +308,25 @@ fn find_original(
             } else {
                 picked_quantities(&pickups)
             };
-            let mut skus = BTreeMap::new();
+            // Pickups count per SKU, so an order listing a SKU on several lines is taken whole:
+            // its quantities and amounts summed, the handed-over share priced at their average.
+            let mut ordered: BTreeMap<&str, (&OrderLine, i64, Money)> = BTreeMap::new();
             for line in &order.lines {
-                let handed = picked
-                    .get(&line.sku)
-                    .copied()
-                    .unwrap_or(0)
-                    .min(line.quantity);
+                let entry = ordered
+                    .entry(line.sku.as_str())
+                    .or_insert((line, 0, Money::ZERO));
+                entry.1 += line.quantity;
+                entry.2 = entry.2.checked_add(line.amount)?;
+            }
+            let mut skus = BTreeMap::new();
+            for (sku, (line, quantity, amount)) in ordered {
+                let handed = picked.get(sku).copied().unwrap_or(0).min(quantity);
                 if handed == 0 {
                     continue;
                 }
-                let value = refund_share(line.amount, line.quantity, 0, handed)?;
+                let value = refund_share(amount, quantity, 0, handed)?;
                 skus.insert(
-                    line.sku.clone(),
+                    sku.to_string(),
                     SoldSku {
                         name: line.name.clone(),
                         sold: handed,
@@ -329,7 +353,11 @@ fn find_original(
             for pickup in &pickups {
                 paid.extend(net_paid(&pickup.tenders, pickup.change)?);
             }
-            let (returned, refunded_before) = tally(&earlier);
+            let Earlier {
+                returned,
+                refunds: refunded_before,
+                cash_rounding: rounded_before,
+            } = tally(&earlier)?;
             let sold_on = pickups
                 .iter()
                 .map(|p| p.business_day.clone())
@@ -351,6 +379,7 @@ fn find_original(
                 returned,
                 paid,
                 refunded_before,
+                rounded_before,
                 sold_on,
             }))
         }
@@ -503,11 +532,29 @@ fn refunds_for(
             reference: Some(new_credit_code()),
         }],
     };
+    // Cash is rounded on the running total of cash refunded against the sale, not per return:
+    // three thirds of 1.00 rounded each to 0.35 would pay back 1.05.
+    let (cash_before, exact_before) = match original {
+        Some(original) => {
+            let cash = Money::sum(
+                original
+                    .refunded_before
+                    .iter()
+                    .filter(|t| t.kind.is_cash())
+                    .map(|t| t.amount),
+            )?;
+            (cash, cash.checked_sub(original.rounded_before)?)
+        }
+        None => (Money::ZERO, Money::ZERO),
+    };
     let mut rounding = Money::ZERO;
     let mut out = Vec::with_capacity(tenders.len());
     for mut tender in tenders {
         if tender.kind.is_cash() {
-            let rounded = round_to_increment(tender.amount, cash_increment)?;
+            let rounded =
+                round_to_increment(exact_before.checked_add(tender.amount)?, cash_increment)?
+                    .checked_sub(cash_before)?
+                    .max(Money::ZERO);
             rounding = rounding.checked_add(rounded.checked_sub(tender.amount)?)?;
             tender.amount = rounded;
         }
@@ -739,6 +786,7 @@ impl Till {
         let online = self.sync_status()?.online;
         let (record, receipt_no) = self.command(|tx, docs| {
             let config = config::read_config(tx)?;
+            sale::check_cashier_tenders(&sale_request.tenders, sale::SALE_TENDERS, "a sale")?;
             let mut prepared = prepare(tx, &config, ret)?;
 
             let priced = sale::price(tx, &config, sale_request)?;

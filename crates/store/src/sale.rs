@@ -90,6 +90,31 @@ pub(crate) fn price(
     )?)
 }
 
+/// Refuses tenders a cashier may not enter for `what`: an exchange tender is only ever made by
+/// an exchange itself (from its return), and online payments only by the web shop.
+pub(crate) fn check_cashier_tenders(
+    requests: &[TenderRequest],
+    allowed: &[TenderKind],
+    what: &str,
+) -> Result<(), StoreError> {
+    match requests.iter().find(|t| !allowed.contains(&t.kind)) {
+        Some(t) => Err(StoreError::Invalid(format!(
+            "{} cannot be tendered for {what}: use {}",
+            t.kind.as_str(),
+            allowed
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// What a cashier may tender for a sale.
+pub(crate) const SALE_TENDERS: &[TenderKind] =
+    &[TenderKind::Cash, TenderKind::Card, TenderKind::Credit];
+
 /// Fills in the one open tender amount, then settles.
 pub(crate) fn settle_tenders(
     total: Money,
@@ -130,10 +155,15 @@ pub(crate) fn settle_tenders(
                 "nothing is left to pay with the open tender".into(),
             ));
         }
+        // Credit codes are compared as typed on the receipt, upper case: `cr-abc` is `CR-ABC`,
+        // or a lower-case redemption would escape the balance check.
         let reference = request
             .reference
             .as_ref()
-            .map(|r| r.trim().to_string())
+            .map(|r| match request.kind {
+                TenderKind::Credit => crate::credit::normalise(r),
+                _ => r.trim().to_string(),
+            })
             .filter(|r| !r.is_empty());
         tenders.push(Tender {
             kind: request.kind,

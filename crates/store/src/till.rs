@@ -209,6 +209,7 @@ impl Till {
         let stamp = self.stamp();
         let receipt_no = self.command(|tx, docs| {
             let config = config::read_config(tx)?;
+            sale::check_cashier_tenders(&request.tenders, sale::SALE_TENDERS, "a sale")?;
             let priced = sale::price(tx, &config, request)?;
             let (tenders, settlement) =
                 sale::settle_tenders(priced.total, &request.tenders, config.cash_increment)?;

@@ -12,6 +12,7 @@ use std::path::Path;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hq/0001_init.sql"),
     include_str!("../../../../migrations/hq/0002_orders_returns_exceptions.sql"),
+    include_str!("../../../../migrations/hq/0003_external_id_nocase.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -480,7 +481,7 @@ impl HqStorage for SqliteStorage {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT order_id, pickup_code FROM order_intake WHERE external_id = ?1",
+                "SELECT order_id, pickup_code FROM order_intake WHERE external_id = ?1 COLLATE NOCASE",
             )?
             .query_row([external_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?)
