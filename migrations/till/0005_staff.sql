@@ -11,10 +11,11 @@ CREATE INDEX staff_name ON staff (name COLLATE NOCASE);
 
 ALTER TABLE device ADD COLUMN staff_version INTEGER NOT NULL DEFAULT 0;
 
--- Wrong PINs in a row per staff member, and until when their PIN prompt is locked. Kept on disk so
--- that restarting the app does not reset the count.
-CREATE TABLE pin_failures (
-    staff_id     TEXT PRIMARY KEY,
+-- Wrong secrets in a row per subject (`staff:{id}` for a PIN, `order:{number}` for a pickup
+-- code), and until when that prompt is locked. Kept on disk so that restarting the app does not
+-- reset the count.
+CREATE TABLE failed_attempts (
+    subject      TEXT PRIMARY KEY,
     failures     INTEGER NOT NULL CHECK (failures >= 0),
     locked_until TEXT
 ) WITHOUT ROWID;

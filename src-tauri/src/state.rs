@@ -2,7 +2,8 @@
 //! database for background sync, so a slow network never blocks the till.
 
 use crate::error::CommandError;
-use kassa_store::Till;
+use kassa_store::{RemoteOrder, RemoteSale, Till};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -16,6 +17,15 @@ pub struct TillState {
     pub wake: tokio::sync::Notify,
     pub online_interval: Duration,
     pub max_backoff: Duration,
+    /// Head office's answers about sales and orders this till does not hold, by number. A return
+    /// is priced from these, never from a copy the web view sends back.
+    pub remote: Mutex<RemoteLookups>,
+}
+
+#[derive(Default)]
+pub struct RemoteLookups {
+    pub sales: HashMap<String, RemoteSale>,
+    pub orders: HashMap<String, RemoteOrder>,
 }
 
 /// `KASSA_DB`, as the CLI reads it, else the platform data directory.
@@ -49,7 +59,14 @@ impl TillState {
             wake: tokio::sync::Notify::new(),
             online_interval: seconds_from_env("KASSA_SYNC_INTERVAL_SECS", 5),
             max_backoff: seconds_from_env("KASSA_SYNC_MAX_BACKOFF_SECS", 60),
+            remote: Mutex::new(RemoteLookups::default()),
         })
+    }
+
+    pub fn remote(&self) -> MutexGuard<'_, RemoteLookups> {
+        self.remote
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn till(&self) -> MutexGuard<'_, Till> {

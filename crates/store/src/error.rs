@@ -24,8 +24,10 @@ pub enum StoreError {
     AlreadyVoided(String),
     #[error("no online order {0:?} for this store (look for it by order number, QR code or customer name)")]
     OrderNotFound(String),
-    #[error("the pickup code does not match order {0}")]
-    WrongPickupCode(String),
+    #[error("the pickup code does not match order {order}: {left} tries left before the order is locked")]
+    WrongPickupCode { order: String, left: i64 },
+    #[error("too many wrong codes for {what}: try again after {until}")]
+    AttemptsLocked { what: String, until: String },
     #[error("order {order} cannot be handed over: {why}")]
     OrderClosed { order: String, why: String },
     #[error("this return needs a manager's approval: {0}")]

@@ -1,6 +1,7 @@
 //! The till's storage: SQLite through rusqlite, and the [`Till`] service, the one API that every
 //! front end (CLI, desktop app, tests) calls. Each command is one `BEGIN IMMEDIATE` transaction.
 
+mod attempts;
 mod catalogue;
 mod clock;
 mod config;

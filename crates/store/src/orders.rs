@@ -1,6 +1,7 @@
 //! Online orders at the till: finding them, what is reserved for them, and handing them over
 //! (click and collect). Works offline with the orders the last sync brought.
 
+use crate::attempts;
 use crate::error::StoreError;
 use crate::projection;
 use crate::sale::{self, TenderRequest};
@@ -324,6 +325,29 @@ impl Till {
     /// unpaid balance of what is handed over. Refuses what this till can see was handed over
     /// already; two tills that both hand it over offline are flagged in the exceptions inbox.
     pub fn pickup(&mut self, request: &PickupRequest) -> Result<PickupRecord, StoreError> {
+        let (now, _) = self.stamp();
+        let number = order_number(&request.order).to_uppercase();
+        let subject = format!("order:{number}");
+        if let Some(until) = attempts::locked_until(&self.conn, &subject, &now)? {
+            return Err(StoreError::AttemptsLocked {
+                what: format!("order {number}"),
+                until,
+            });
+        }
+        match self.hand_over(request) {
+            Err(StoreError::WrongPickupCode { order, .. }) => {
+                let left = attempts::record_failure(&self.conn, &subject, &now)?;
+                Err(StoreError::WrongPickupCode { order, left })
+            }
+            Ok(record) => {
+                attempts::clear(&self.conn, &subject)?;
+                Ok(record)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    fn hand_over(&mut self, request: &PickupRequest) -> Result<PickupRecord, StoreError> {
         let (created_at, business_day) = self.stamp();
         let config = self.config()?;
         // Checked inside the transaction: a pickup another till's sync just brought is seen.
@@ -338,7 +362,10 @@ impl Till {
                 .ok_or_else(|| StoreError::OrderNotFound(number.to_string()))?;
             let order = load_order(tx, &order_id)?;
             if pickup_code_hash(&order.id, &request.code) != order.pickup_code_hash {
-                return Err(StoreError::WrongPickupCode(order.order_no));
+                return Err(StoreError::WrongPickupCode {
+                    order: order.order_no,
+                    left: attempts::MAX_FAILURES,
+                });
             }
             let order_view = view(tx, order.clone(), &created_at)?;
             let closed = |why: &str| StoreError::OrderClosed {

@@ -123,6 +123,39 @@ fn an_unpaid_order_takes_the_balance_of_what_is_handed_over() {
 }
 
 #[test]
+fn wrong_pickup_codes_lock_the_order_for_a_while() {
+    let mut till = till(); // the clock stands at 2026-11-23T10:00:00+01:00
+    let mut hq = hq_orders();
+    publish(&mut till, &mut hq, &order("o-1", "W1001", true));
+    // A right code clears the wrong ones before it.
+    for _ in 0..4 {
+        till.pickup(&pickup("W1001", "111111", &[])).unwrap_err();
+    }
+    till.pickup(&pickup("W1001", "482913", &[("WINE", 1)]))
+        .unwrap();
+    for left in (1..5).rev() {
+        let wrong = till.pickup(&pickup("w1001", "111111", &[])).unwrap_err();
+        assert!(
+            wrong.to_string().contains(&format!("{left} tries left")),
+            "{wrong}"
+        );
+    }
+    let locked = till.pickup(&pickup("W1001", "111111", &[])).unwrap_err();
+    assert!(locked.to_string().contains("0 tries left"), "{locked}");
+    // Locked even for the right code, until the lock runs out.
+    let right = till.pickup(&pickup("W1001", "482913", &[])).unwrap_err();
+    assert!(
+        right.to_string().contains(
+            "too many wrong codes for order W1001: try again after 2026-11-23T10:05:00.000+01:00"
+        ),
+        "{right}"
+    );
+    let mut till = till.with_clock(common::at("2026-11-23T10:05:01+01:00"));
+    till.pickup(&pickup("W1001", "482913", &[])).unwrap();
+    assert_eq!(count(&till, "pickups"), 2);
+}
+
+#[test]
 fn refused_pickups_change_nothing() {
     let mut till = till();
     let mut hq = hq_orders();

@@ -9,6 +9,23 @@ use kassa_store::{
 use serde::Serialize;
 use tauri::State;
 
+/// Replaces whatever copy of another store's sale or a shipped order the web view sent with head
+/// office's own answer from `find_returnable`: a forged copy must not price a refund.
+pub(crate) fn with_remote_from_head_office(state: &TillState, request: &mut ReturnRequest) {
+    let remote = state.remote();
+    request.remote_sale = match &request.of {
+        ReturnOf::Receipt { receipt_no } => remote.sales.get(receipt_no.trim()).cloned(),
+        _ => None,
+    };
+    request.remote_order = match &request.of {
+        ReturnOf::Order { order } => remote
+            .orders
+            .get(&kassa_store::order_number(order).to_uppercase())
+            .cloned(),
+        _ => None,
+    };
+}
+
 #[derive(Debug, Serialize)]
 pub struct ReturnLookup {
     pub returnable: Returnable,
@@ -48,6 +65,18 @@ pub async fn find_returnable(
     let returnable = state
         .till()
         .returnable(&of, remote_sale.as_ref(), remote_order.as_ref())?;
+    let mut remote = state.remote();
+    if let Some(sale) = &remote_sale {
+        remote
+            .sales
+            .insert(sale.sale.receipt_no.clone(), sale.clone());
+    }
+    if let Some(order) = &remote_order {
+        remote
+            .orders
+            .insert(order.order.order_no.to_uppercase(), order.clone());
+    }
+    drop(remote);
     Ok(ReturnLookup {
         returnable,
         remote_sale,
@@ -58,8 +87,9 @@ pub async fn find_returnable(
 #[tauri::command]
 pub fn return_goods(
     state: State<'_, TillState>,
-    request: ReturnRequest,
+    mut request: ReturnRequest,
 ) -> Result<ReturnRecord, CommandError> {
+    with_remote_from_head_office(&state, &mut request);
     let record = state.till().return_goods(&request)?;
     state.wake.notify_one();
     Ok(record)
