@@ -77,13 +77,15 @@ fn check(intake: &OrderIntake) -> Result<(), HqError> {
 fn order_of(inner: &Inner, order_no_or_id: &str) -> Result<OrderRecord, HqError> {
     let key = order_no_or_id.trim();
     let key = key.strip_prefix("kassa:order:").unwrap_or(key);
-    for json in inner.storage.records("order", None)? {
-        let order: OrderRecord = serde_json::from_str(&json)?;
-        if order.order_no == key || order.id == key {
-            return Ok(order);
-        }
+    // By number (the records' subject, indexed), else by id: never a scan of every order.
+    let json = match inner.storage.records_about("order", key)?.into_iter().next() {
+        Some(json) => Some(json),
+        None => inner.storage.record("order", key)?,
+    };
+    match json {
+        Some(json) => Ok(serde_json::from_str(&json)?),
+        None => Err(HqError::NotFound(format!("no order {key:?}"))),
     }
-    Err(HqError::NotFound(format!("no order {key:?}")))
 }
 
 fn order_state(inner: &Inner, order: &OrderRecord) -> Result<(String, i64, i64), HqError> {

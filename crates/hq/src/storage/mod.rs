@@ -127,6 +127,8 @@ pub trait HqStorage: Send {
     fn records(&self, kind: &str, store: Option<&str>) -> Result<Vec<String>, HqError>;
     /// Records of a kind about one subject (an order, a sale).
     fn records_about(&self, kind: &str, subject: &str) -> Result<Vec<String>, HqError>;
+    /// One record of a kind by its id.
+    fn record(&self, kind: &str, id: &str) -> Result<Option<String>, HqError>;
     fn conflicts(&self) -> Result<Vec<(String, String, String)>, HqError>;
     /// A sale by receipt number, and whether it was voided.
     fn sale_by_receipt(&self, receipt_no: &str) -> Result<Option<(SaleRecord, bool)>, HqError>;

@@ -507,6 +507,14 @@ impl HqStorage for SqliteStorage {
         Ok(rows)
     }
 
+    fn record(&self, kind: &str, id: &str) -> Result<Option<String>, HqError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT record FROM records WHERE id = ?1 AND kind = ?2")?
+            .query_row(params![id, kind], |r| r.get(0))
+            .optional()?)
+    }
+
     fn conflicts(&self) -> Result<Vec<(String, String, String)>, HqError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT doc_id, map, record_id FROM record_conflicts ORDER BY 1, 2, 3",
