@@ -24,3 +24,8 @@ CREATE TABLE failed_attempts (
 -- (basis points; 1000 = 10%).
 ALTER TABLE store_config ADD COLUMN discount_limit_bp INTEGER NOT NULL DEFAULT 1000
     CHECK (discount_limit_bp BETWEEN 0 AND 10000);
+
+-- Who rang a sale and who approved its discounts, for the receipt and the reports.
+ALTER TABLE sales ADD COLUMN cashier_id TEXT;
+ALTER TABLE sales ADD COLUMN cashier_name TEXT;
+ALTER TABLE sales ADD COLUMN approved_by_name TEXT;

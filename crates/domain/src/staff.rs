@@ -2,6 +2,7 @@
 //!
 //! The salt comes from the caller (head office draws it at random) so this module stays pure.
 
+use crate::basket::PricedLine;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use serde::{Deserialize, Serialize};
@@ -69,6 +70,8 @@ pub enum Approval {
     Return,
     /// Cash taken out of the drawer.
     CashPaidOut,
+    /// Closing an entry of the exceptions inbox.
+    Resolution,
 }
 
 impl Approval {
@@ -77,7 +80,7 @@ impl Approval {
     pub fn least_role(self) -> Role {
         match self {
             Approval::Discount | Approval::Void => Role::Supervisor,
-            Approval::Return | Approval::CashPaidOut => Role::Manager,
+            Approval::Return | Approval::CashPaidOut | Approval::Resolution => Role::Manager,
         }
     }
 
@@ -87,6 +90,7 @@ impl Approval {
             Approval::Void => "a void",
             Approval::Return => "this return",
             Approval::CashPaidOut => "cash paid out",
+            Approval::Resolution => "resolving an exception",
         }
     }
 }
@@ -147,6 +151,17 @@ pub fn pin_matches(pin: &str, phc: &str) -> bool {
     }
 }
 
+/// Whether discounts and price overrides together take more than `limit_bp` basis points off the
+/// sale's value at catalogue prices (an override that raises a price counts against the others).
+pub fn discount_past_limit(lines: &[PricedLine], limit_bp: u32) -> bool {
+    let (mut list, mut charged) = (0i128, 0i128);
+    for line in lines {
+        list += i128::from(line.list_price.minor()) * i128::from(line.quantity);
+        charged += i128::from(line.amount.minor());
+    }
+    (list - charged) * 10_000 > list * i128::from(limit_bp)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +196,41 @@ mod tests {
     }
 
     #[test]
+    fn discount_limit_table() {
+        use crate::money::Money;
+        use crate::tax::TaxRate;
+        let line = |list: i64, quantity: i64, amount: i64| PricedLine {
+            sku: "X".into(),
+            name: "X".into(),
+            quantity,
+            list_price: Money::from_minor(list),
+            unit_price: Money::from_minor(list),
+            override_reason: None,
+            gross: Money::from_minor(list * quantity),
+            line_discount: Money::ZERO,
+            basket_discount: Money::ZERO,
+            amount: Money::from_minor(amount),
+            tax_rate: TaxRate::from_basis_points(0).unwrap(),
+            tax: Money::ZERO,
+        };
+        for (lines, limit, past) in [
+            (vec![line(1000, 1, 1000)], 1000, false),
+            (vec![line(1000, 1, 900)], 1000, false), // exactly 10%
+            (vec![line(1000, 1, 899)], 1000, true),
+            (vec![line(1000, 2, 1900), line(500, 1, 500)], 1000, false),
+            (vec![line(1000, 1, 500), line(1000, 1, 1500)], 1000, false), // raised price offsets
+            (vec![line(1000, 1, 999)], 0, true),
+            (vec![line(0, 1, 0)], 0, false),
+        ] {
+            assert_eq!(
+                discount_past_limit(&lines, limit),
+                past,
+                "{lines:?} {limit}"
+            );
+        }
+    }
+
+    #[test]
     fn who_may_approve_what() {
         use Approval::*;
         use Role::*;
@@ -195,6 +245,8 @@ mod tests {
             (Manager, Return, true),
             (Manager, CashPaidOut, true),
             (Manager, Void, true),
+            (Supervisor, Resolution, false),
+            (Manager, Resolution, true),
         ] {
             assert_eq!(role.may_approve(action), ok, "{role} {action:?}");
         }

@@ -78,7 +78,12 @@ fn order_of(inner: &Inner, order_no_or_id: &str) -> Result<OrderRecord, HqError>
     let key = order_no_or_id.trim();
     let key = key.strip_prefix("kassa:order:").unwrap_or(key);
     // By number (the records' subject, indexed), else by id: never a scan of every order.
-    let json = match inner.storage.records_about("order", key)?.into_iter().next() {
+    let json = match inner
+        .storage
+        .records_about("order", key)?
+        .into_iter()
+        .next()
+    {
         Some(json) => Some(json),
         None => inner.storage.record("order", key)?,
     };

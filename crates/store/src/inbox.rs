@@ -3,7 +3,9 @@
 
 use crate::error::StoreError;
 use crate::projection;
+use crate::staff::{approval_for, Credentials};
 use crate::till::Till;
+use kassa_domain::Approval;
 use kassa_replica::exceptions::{detect, CreditRedemption, Exception, Facts};
 use kassa_replica::ledger::{ResolutionRecord, VoidRecord};
 use kassa_replica::{write_record, RecordKind};
@@ -103,6 +105,31 @@ impl Till {
         note: &str,
         resolved_by: Option<&str>,
     ) -> Result<ResolutionRecord, StoreError> {
+        self.resolve_exception_approved(exception_id, note, resolved_by, None)
+    }
+
+    /// [`Till::resolve_exception`] on a till with staff: the manager is the one signed in, or the
+    /// one whose PIN is given; `resolved_by` is then ignored (it names whoever typed it on a till
+    /// with no staff).
+    pub fn resolve_exception_approved(
+        &mut self,
+        exception_id: &str,
+        note: &str,
+        resolved_by: Option<&str>,
+        approval: Option<&Credentials>,
+    ) -> Result<ResolutionRecord, StoreError> {
+        let operator = self.acting()?;
+        let approver = self.approver(approval)?;
+        let manager = match &operator {
+            Some(operator) => {
+                approval_for(Approval::Resolution, Some(operator), approver.as_ref())?
+                    .map(|m| m.name)
+            }
+            None => resolved_by
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        };
         let note = note.trim();
         if note.is_empty() {
             return Err(StoreError::Invalid("a resolution needs a note".into()));
@@ -124,10 +151,7 @@ impl Till {
                 id: Uuid::now_v7().to_string(),
                 exception_id: exception.id.clone(),
                 note: note.to_string(),
-                resolved_by: resolved_by
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string),
+                resolved_by: manager,
                 written_by: format!("till-{}", config.till_no),
                 store: config.store_code.clone(),
                 created_at,

@@ -17,6 +17,7 @@ mod receipt;
 mod report;
 mod returns;
 mod sale;
+mod staff;
 mod till;
 mod till_sync;
 mod verify;
@@ -30,7 +31,7 @@ pub use credit::CreditBalance;
 pub use error::StoreError;
 pub use kassa_replica::exceptions::Exception;
 pub use kassa_replica::ledger::{
-    RemoteSale, ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord,
+    RemoteSale, ResolutionRecord, ReturnRecord, SaleRecord, StaffRef, VoidRecord,
 };
 pub use kassa_replica::orders::{OrderRecord, PickupRecord, RemoteOrder};
 
@@ -47,6 +48,7 @@ pub use returns::{
 };
 
 pub use sale::{LineRequest, SaleRequest, TenderRequest};
+pub use staff::{Credentials, Operator, StaffListing};
 pub use till::Till;
 pub use till_sync::{DeviceInfo, SyncStatus};
 pub use verify::VerifyReport;

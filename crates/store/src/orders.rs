@@ -5,6 +5,7 @@ use crate::attempts;
 use crate::error::StoreError;
 use crate::projection;
 use crate::sale::{self, TenderRequest};
+use crate::staff::Operator;
 use crate::till::Till;
 use crate::StoreConfig;
 use kassa_domain::{refund_share, Money, TenderKind};
@@ -334,7 +335,8 @@ impl Till {
                 until,
             });
         }
-        match self.hand_over(request) {
+        let operator = self.acting()?;
+        match self.hand_over(request, operator.as_ref()) {
             Err(StoreError::WrongPickupCode { order, .. }) => {
                 let left = attempts::record_failure(&self.conn, &subject, &now)?;
                 Err(StoreError::WrongPickupCode { order, left })
@@ -347,7 +349,11 @@ impl Till {
         }
     }
 
-    fn hand_over(&mut self, request: &PickupRequest) -> Result<PickupRecord, StoreError> {
+    fn hand_over(
+        &mut self,
+        request: &PickupRequest,
+        operator: Option<&Operator>,
+    ) -> Result<PickupRecord, StoreError> {
         let (created_at, business_day) = self.stamp();
         let config = self.config()?;
         // Checked inside the transaction: a pickup another till's sync just brought is seen.
@@ -420,7 +426,7 @@ impl Till {
                 change: settlement.change,
                 created_at,
                 business_day,
-                cashier: None,
+                cashier: operator.map(Operator::staff_ref),
             };
             let orders_doc = order_doc_id(tx, &order.id)?;
             write_record(

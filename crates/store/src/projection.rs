@@ -204,8 +204,9 @@ pub(crate) fn insert_sale_record(conn: &Connection, sale: &SaleRecord) -> Result
     }
     conn.prepare_cached(
         "INSERT INTO sales (id, receipt_no, store_code, till_no, seq, created_at, business_day, currency, tax_mode,
-           subtotal, discount_total, tax_total, total, cash_rounding, amount_due, tendered, change_given)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+           subtotal, discount_total, tax_total, total, cash_rounding, amount_due, tendered, change_given,
+           cashier_id, cashier_name, approved_by_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     )?
     .execute(params![
         sale.id,
@@ -225,6 +226,9 @@ pub(crate) fn insert_sale_record(conn: &Connection, sale: &SaleRecord) -> Result
         sale.amount_due.minor(),
         sale.tendered.minor(),
         sale.change.minor(),
+        sale.cashier.as_ref().map(|c| c.id.as_str()),
+        sale.cashier.as_ref().map(|c| c.name.as_str()),
+        sale.approved_by.as_ref().map(|c| c.name.as_str()),
     ])?;
     let mut line_stmt = conn.prepare_cached(
         "INSERT INTO sale_lines (sale_id, line_no, sku, name, quantity, list_price, unit_price, override_reason,

@@ -37,6 +37,9 @@ pub struct Receipt {
     pub change: Money,
     pub tenders: Vec<Tender>,
     pub void: Option<VoidInfo>,
+    /// Who rang it and who approved its discounts (names; none on a till with no staff).
+    pub cashier: Option<String>,
+    pub approved_by: Option<String>,
 }
 
 fn m(value: i64) -> Money {
@@ -51,7 +54,8 @@ pub(crate) fn load(conn: &Connection, receipt_no: &str) -> Result<Receipt, Store
     let head = conn
         .prepare_cached(
             "SELECT id, receipt_no, store_code, till_no, seq, created_at, business_day, currency, tax_mode, subtotal,
-                    discount_total, tax_total, total, cash_rounding, amount_due, tendered, change_given
+                    discount_total, tax_total, total, cash_rounding, amount_due, tendered, change_given,
+                    cashier_name, approved_by_name
              FROM sales WHERE receipt_no = ?1",
         )?
         .query_row([receipt_no.trim()], |r| {
@@ -77,6 +81,8 @@ pub(crate) fn load(conn: &Connection, receipt_no: &str) -> Result<Receipt, Store
                 change: m(r.get(16)?),
                 tenders: Vec::new(),
                 void: None,
+                cashier: r.get(17)?,
+                approved_by: r.get(18)?,
             })
         })
         .optional()?;

@@ -10,10 +10,11 @@ use crate::orders::{load_order, move_stock, order_number, pickups_of};
 use crate::projection;
 use crate::receipt::{self, Receipt};
 use crate::sale::{self, LineRequest, SaleRequest, TenderRequest};
+use crate::staff::{approval_for, Credentials, Operator};
 use crate::till::Till;
 use kassa_domain::{
-    net_paid, refund_share, refund_to_original, round_to_increment, Money, ReturnFacts, TaxMode,
-    TaxRate, Tender, TenderKind,
+    net_paid, refund_share, refund_to_original, round_to_increment, Approval, Money, ReturnFacts,
+    TaxMode, TaxRate, Tender, TenderKind,
 };
 use kassa_replica::ledger::{RemoteSale, ReturnLine, ReturnRecord, ReturnSource};
 use kassa_replica::orders::{picked_quantities, OrderLine, OrderRecord, PickupRecord, RemoteOrder};
@@ -571,6 +572,16 @@ struct PreparedReturn {
     lines: Vec<ReturnLine>,
     total: Money,
     approval_reasons: Vec<String>,
+    /// Who approved it: a staff member whose PIN was checked, or (on a till with no staff) the
+    /// name the cashier typed.
+    approved_by: Option<String>,
+    approver_id: Option<String>,
+}
+
+/// Who is at the till, and whose PIN was typed to approve.
+struct People {
+    operator: Option<Operator>,
+    approver: Option<Operator>,
 }
 
 fn prepare(
@@ -590,6 +601,8 @@ fn prepare(
         lines,
         total,
         approval_reasons: Vec::new(),
+        approved_by: None,
+        approver_id: None,
     })
 }
 
@@ -601,6 +614,7 @@ fn check_policy(
     request: &ReturnRequest,
     today: &str,
     online: bool,
+    people: &People,
 ) -> Result<(), StoreError> {
     let policy = config::return_policy(conn)?;
     let days_since_sale = match &prepared.original {
@@ -619,16 +633,33 @@ fn check_policy(
         cash_refund,
         online,
     })?;
-    let approver = request
-        .approved_by
-        .as_deref()
-        .map(str::trim)
-        .filter(|a| !a.is_empty());
-    if !needed.is_empty() && approver.is_none() {
-        let reasons: Vec<String> = needed.iter().map(|r| r.describe()).collect();
-        return Err(StoreError::NeedsApproval(reasons.join("; ")));
+    if needed.is_empty() {
+        return Ok(());
     }
-    prepared.approval_reasons = needed.iter().map(|r| r.describe()).collect();
+    let reasons: Vec<String> = needed.iter().map(|r| r.describe()).collect();
+    if let Some(operator) = &people.operator {
+        // A till with staff: a manager's PIN (or a manager at the till) and nothing else.
+        let approved = approval_for(Approval::Return, Some(operator), people.approver.as_ref())
+            .map_err(|e| match e {
+                StoreError::ApprovalRequired { .. } => {
+                    StoreError::NeedsApproval(format!("{} (a manager's pin)", reasons.join("; ")))
+                }
+                other => other,
+            })?
+            .ok_or_else(|| StoreError::NeedsApproval(reasons.join("; ")))?;
+        prepared.approved_by = Some(approved.name);
+        prepared.approver_id = Some(approved.id);
+    } else {
+        // A till with no staff has no PINs to check: the manager's name, as typed.
+        let name = request
+            .approved_by
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .ok_or_else(|| StoreError::NeedsApproval(reasons.join("; ")))?;
+        prepared.approved_by = Some(name.to_string());
+    }
+    prepared.approval_reasons = reasons;
     Ok(())
 }
 
@@ -643,6 +674,7 @@ fn write_return(
     request: &ReturnRequest,
     exchange_sale_id: Option<String>,
     (created_at, business_day): &(String, String),
+    cashier: Option<&Operator>,
 ) -> Result<ReturnRecord, StoreError> {
     let seq = sale::next_seq(tx)?;
     let reason = request
@@ -673,15 +705,11 @@ fn write_return(
         cash_rounding,
         refunds,
         reason,
-        approved_by: if prepared.approval_reasons.is_empty() {
-            None
-        } else {
-            request.approved_by.as_deref().map(|a| a.trim().to_string())
-        },
+        approved_by: prepared.approved_by,
         approval_reasons: prepared.approval_reasons,
         exchange_sale_id,
-        cashier: None,
-        approver_id: None,
+        cashier: cashier.map(Operator::staff_ref),
+        approver_id: prepared.approver_id,
     };
     let ledger = Till::ledger_doc_id(config, business_day);
     write_record(
@@ -756,8 +784,22 @@ impl Till {
     /// as this till can see), a voided sale, and what the policy says needs an approval that was
     /// not given.
     pub fn return_goods(&mut self, request: &ReturnRequest) -> Result<ReturnRecord, StoreError> {
+        self.return_goods_approved(request, None)
+    }
+
+    /// [`Till::return_goods`] with a manager's PIN, for returns the policy says need one on a
+    /// till with staff.
+    pub fn return_goods_approved(
+        &mut self,
+        request: &ReturnRequest,
+        approval: Option<&Credentials>,
+    ) -> Result<ReturnRecord, StoreError> {
         let stamp = self.stamp();
         let online = self.sync_status()?.online;
+        let people = People {
+            operator: self.acting()?,
+            approver: self.approver(approval)?,
+        };
         self.command(|tx, docs| {
             let config = config::read_config(tx)?;
             let mut prepared = prepare(tx, &config, request)?;
@@ -767,9 +809,26 @@ impl Till {
                 prepared.original.as_ref(),
                 config.cash_increment,
             )?;
-            check_policy(tx, &mut prepared, &refunds, request, &stamp.1, online)?;
+            check_policy(
+                tx,
+                &mut prepared,
+                &refunds,
+                request,
+                &stamp.1,
+                online,
+                &people,
+            )?;
             write_return(
-                tx, docs, &config, prepared, refunds, rounding, request, None, &stamp,
+                tx,
+                docs,
+                &config,
+                prepared,
+                refunds,
+                rounding,
+                request,
+                None,
+                &stamp,
+                people.operator.as_ref(),
             )
         })
     }
@@ -782,8 +841,23 @@ impl Till {
         ret: &ReturnRequest,
         sale_request: &SaleRequest,
     ) -> Result<(ReturnRecord, Receipt), StoreError> {
+        self.exchange_approved(ret, sale_request, None)
+    }
+
+    /// [`Till::exchange`] with a manager's PIN: it approves the return and any discount on the
+    /// new sale.
+    pub fn exchange_approved(
+        &mut self,
+        ret: &ReturnRequest,
+        sale_request: &SaleRequest,
+        approval: Option<&Credentials>,
+    ) -> Result<(ReturnRecord, Receipt), StoreError> {
         let stamp = self.stamp();
         let online = self.sync_status()?.online;
+        let people = People {
+            operator: self.acting()?,
+            approver: self.approver(approval)?,
+        };
         let (record, receipt_no) = self.command(|tx, docs| {
             let config = config::read_config(tx)?;
             sale::check_cashier_tenders(&sale_request.tenders, sale::SALE_TENDERS, "a sale")?;
@@ -808,7 +882,7 @@ impl Till {
             if used > Money::ZERO {
                 refunds.insert(0, exchange_tender(used));
             }
-            check_policy(tx, &mut prepared, &refunds, ret, &stamp.1, online)?;
+            check_policy(tx, &mut prepared, &refunds, ret, &stamp.1, online, &people)?;
             let mut tender_requests: Vec<TenderRequest> = Vec::new();
             if used > Money::ZERO {
                 tender_requests.push(TenderRequest {
@@ -826,6 +900,12 @@ impl Till {
             }
             let (tenders, settlement) =
                 sale::settle_tenders(priced.total, &tender_requests, config.cash_increment)?;
+            let made_by = sale::sale_made_by(
+                tx,
+                &priced,
+                people.operator.as_ref(),
+                people.approver.as_ref(),
+            )?;
             let sale_id = Uuid::now_v7().to_string();
             let record = write_return(
                 tx,
@@ -837,6 +917,7 @@ impl Till {
                 ret,
                 Some(sale_id.clone()),
                 &stamp,
+                people.operator.as_ref(),
             )?;
             debug_assert_eq!(record.receipt_no, return_no);
             let sale = sale::write_sale(
@@ -848,6 +929,7 @@ impl Till {
                 tenders,
                 &settlement,
                 &stamp,
+                made_by,
             )?;
 
             Ok((record, sale.receipt_no))

@@ -10,11 +10,14 @@ use crate::projection;
 use crate::till::Till;
 use kassa_replica::{write_record, RecordKind};
 
+use crate::staff::Operator;
+use kassa_domain::staff::discount_past_limit;
+use kassa_domain::Approval;
 use kassa_domain::{
     price_basket, round_to_increment, settle, Basket, BasketLine, Discount, Money, PriceOverride,
     PricedBasket, Settlement, Tender, TenderKind,
 };
-use kassa_replica::ledger::SaleRecord;
+use kassa_replica::ledger::{SaleRecord, StaffRef};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
@@ -175,6 +178,39 @@ pub(crate) fn settle_tenders(
     Ok((tenders, settlement))
 }
 
+/// Who rang a record, and who approved what needed approving (both `None` on a till with no
+/// staff).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct MadeBy {
+    pub cashier: Option<StaffRef>,
+    pub approved_by: Option<StaffRef>,
+}
+
+/// The approval a priced sale needs: a supervisor's when discounts and overrides together pass
+/// the store's limit. Only a till with staff can check one.
+pub(crate) fn sale_made_by(
+    conn: &Connection,
+    priced: &PricedBasket,
+    operator: Option<&Operator>,
+    approver: Option<&Operator>,
+) -> Result<MadeBy, StoreError> {
+    let Some(cashier) = operator else {
+        return Ok(MadeBy::default());
+    };
+    let limit_bp: u32 = conn
+        .prepare_cached("SELECT discount_limit_bp FROM store_config")?
+        .query_row([], |r| r.get(0))?;
+    let approved_by = if discount_past_limit(&priced.lines, limit_bp) {
+        crate::staff::approval_for(Approval::Discount, Some(cashier), approver)?
+    } else {
+        None
+    };
+    Ok(MadeBy {
+        cashier: Some(cashier.staff_ref()),
+        approved_by,
+    })
+}
+
 /// Stores a priced, settled sale with the next receipt number: the ledger record, the stock
 /// movements and the projection rows, in the caller's transaction. Credit tenders are checked
 /// against the credit's balance first.
@@ -188,6 +224,7 @@ pub(crate) fn write_sale(
     tenders: Vec<Tender>,
     settlement: &Settlement,
     (created_at, business_day): &(String, String),
+    made_by: MadeBy,
 ) -> Result<SaleRecord, StoreError> {
     crate::credit::check_redemptions(tx, &tenders)?;
     let seq = next_seq(tx)?;
@@ -201,6 +238,7 @@ pub(crate) fn write_sale(
         priced,
         tenders,
         settlement,
+        made_by,
     );
     let ledger = Till::ledger_doc_id(config, business_day);
     write_record(
@@ -232,6 +270,7 @@ fn sale_record(
     priced: PricedBasket,
     tenders: Vec<Tender>,
     settlement: &Settlement,
+    made_by: MadeBy,
 ) -> SaleRecord {
     SaleRecord {
         id,
@@ -254,8 +293,8 @@ fn sale_record(
         tendered: settlement.tendered,
         change: settlement.change,
         tenders,
-        cashier: None,
-        approved_by: None,
+        cashier: made_by.cashier,
+        approved_by: made_by.approved_by,
     }
 }
 

@@ -12,8 +12,10 @@ use crate::projection;
 use crate::receipt::{self, Receipt};
 use crate::report::{self, DayReport};
 use crate::sale::{self, SaleRequest};
+use crate::staff::Credentials;
 use crate::void;
 use chrono::NaiveDate;
+use kassa_domain::Approval;
 use kassa_domain::{parse_catalogue_csv, CsvProduct, CsvRowError, PricedBasket};
 use kassa_replica::ledger::VoidRecord;
 use kassa_replica::{write_record, ActorId, DocId, RecordKind};
@@ -25,6 +27,8 @@ pub struct Till {
     pub(crate) conn: Connection,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) docs: DocumentCache,
+    /// Who is signed in. In memory only: a restarted app starts locked.
+    pub(crate) operator: Option<crate::staff::Operator>,
 }
 
 pub(crate) fn begin(conn: &mut Connection) -> Result<Transaction<'_>, StoreError> {
@@ -67,6 +71,7 @@ impl Till {
             conn,
             clock: Arc::new(SystemClock),
             docs: DocumentCache::new(actor),
+            operator: None,
         })
     }
 
@@ -206,16 +211,38 @@ impl Till {
     /// stores the ledger change, the stock movements and the projection rows in one durable
     /// transaction. Refused input changes nothing.
     pub fn complete_sale(&mut self, request: &SaleRequest) -> Result<Receipt, StoreError> {
+        self.complete_sale_approved(request, None)
+    }
+
+    /// [`Till::complete_sale`] with a supervisor's PIN for discounts past the store's limit
+    /// (needed on a till with staff when the cashier's own role may not approve them).
+    pub fn complete_sale_approved(
+        &mut self,
+        request: &SaleRequest,
+        approval: Option<&Credentials>,
+    ) -> Result<Receipt, StoreError> {
         let stamp = self.stamp();
+        let operator = self.acting()?;
+        let approver = self.approver(approval)?;
         let receipt_no = self.command(|tx, docs| {
             let config = config::read_config(tx)?;
             sale::check_cashier_tenders(&request.tenders, sale::SALE_TENDERS, "a sale")?;
             let priced = sale::price(tx, &config, request)?;
             let (tenders, settlement) =
                 sale::settle_tenders(priced.total, &request.tenders, config.cash_increment)?;
+            let made_by = sale::sale_made_by(tx, &priced, operator.as_ref(), approver.as_ref())?;
             let id = uuid::Uuid::now_v7().to_string();
-            let record =
-                sale::write_sale(tx, id, docs, &config, priced, tenders, &settlement, &stamp)?;
+            let record = sale::write_sale(
+                tx,
+                id,
+                docs,
+                &config,
+                priced,
+                tenders,
+                &settlement,
+                &stamp,
+                made_by,
+            )?;
 
             Ok(record.receipt_no)
         })?;
@@ -238,10 +265,31 @@ impl Till {
     /// Voids a sale with a reason: a new record pointing at it, in this till's ledger of today;
     /// the goods go back into stock. A sale is voided at most once.
     pub fn void_sale(&mut self, receipt_no: &str, reason: &str) -> Result<VoidRecord, StoreError> {
+        self.void_sale_approved(receipt_no, reason, None)
+    }
+
+    /// [`Till::void_sale`] with a supervisor's PIN: on a till with staff every void needs one,
+    /// unless the operator is a supervisor or manager themselves.
+    pub fn void_sale_approved(
+        &mut self,
+        receipt_no: &str,
+        reason: &str,
+        approval: Option<&Credentials>,
+    ) -> Result<VoidRecord, StoreError> {
         let (created_at, business_day) = self.stamp();
+        let operator = self.acting()?;
+        let approver = self.approver(approval)?;
+        let approved_by = match &operator {
+            Some(operator) => {
+                crate::staff::approval_for(Approval::Void, Some(operator), approver.as_ref())?
+            }
+            None => None,
+        };
         self.command(|tx, docs| {
             let config = config::read_config(tx)?;
-            let record = void::build_void(tx, receipt_no, reason, &created_at, &business_day)?;
+            let mut record = void::build_void(tx, receipt_no, reason, &created_at, &business_day)?;
+            record.cashier = operator.as_ref().map(|o| o.staff_ref());
+            record.approved_by = approved_by;
             let sale = receipt::load(tx, receipt_no)?;
             let ledger = Till::ledger_doc_id(&config, &business_day);
             write_record(

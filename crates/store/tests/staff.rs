@@ -1,0 +1,277 @@
+//! Staff at the till: PIN sign-in with a lock after wrong PINs, nothing written while the till is
+//! locked, every record naming who made it, and approvals by a second person's PIN enforced in
+//! the till service itself: voids, discounts past the limit, returns the policy flags, and
+//! resolving exceptions.
+
+mod common;
+
+use common::{at, cash, count, sale, till};
+use kassa_domain::staff::hash_pin;
+use kassa_domain::{Discount, Role, StaffMember};
+use kassa_store::{
+    Credentials, RefundMethod, ReturnLineRequest, ReturnOf, ReturnRequest, StoreError, Till,
+};
+
+fn member(id: &str, name: &str, role: Role, pin: &str) -> StaffMember {
+    StaffMember {
+        id: id.into(),
+        name: name.into(),
+        role,
+        pin_hash: hash_pin(pin, &[id.len() as u8; 16]).unwrap(),
+        active: true,
+    }
+}
+
+/// A till with a cashier (PIN 1111), a supervisor (2222) and a manager (3333).
+fn staffed() -> Till {
+    let mut till = till();
+    till.apply_staff_update(
+        7,
+        &[
+            member("s-cashier", "Carl", Role::Cashier, "1111"),
+            member("s-super", "Sofia", Role::Supervisor, "2222"),
+            member("s-manager", "Maria", Role::Manager, "3333"),
+        ],
+    )
+    .unwrap();
+    till
+}
+
+fn pin(staff: &str, pin: &str) -> Credentials {
+    Credentials {
+        staff: staff.into(),
+        pin: pin.into(),
+    }
+}
+
+#[test]
+fn a_locked_till_writes_nothing_and_a_signed_in_cashier_is_on_every_record() {
+    let mut till = staffed();
+    assert!(till.staff_required().unwrap());
+    assert_eq!(till.staff_version().unwrap(), 7);
+    let names: Vec<String> = till.staff().unwrap().into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["Carl", "Maria", "Sofia"]);
+
+    let locked = till
+        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+        .unwrap_err();
+    assert!(matches!(locked, StoreError::SignInRequired), "{locked}");
+    assert_eq!(count(&till, "sales"), 0);
+
+    let carl = till.sign_in("carl", "1111").unwrap();
+    assert_eq!((carl.id.as_str(), carl.role), ("s-cashier", Role::Cashier));
+    let receipt = till
+        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+        .unwrap();
+    assert_eq!(receipt.cashier.as_deref(), Some("Carl"));
+    assert_eq!(receipt.approved_by, None);
+
+    till.lock();
+    assert!(till.operator().is_none());
+    let locked = till.void_sale(&receipt.receipt_no, "mistake").unwrap_err();
+    assert!(matches!(locked, StoreError::SignInRequired), "{locked}");
+    // Projections rebuilt from the documents agree, cashier included.
+    assert!(till.rebuild_verify().unwrap().differences.is_empty());
+}
+
+#[test]
+fn five_wrong_pins_lock_the_prompt_for_five_minutes() {
+    let mut till = staffed();
+    for left in (1..5).rev() {
+        let wrong = till.sign_in("Carl", "9999").unwrap_err();
+        assert!(
+            matches!(&wrong, StoreError::WrongPin { left: l, .. } if *l == left),
+            "{wrong}"
+        );
+    }
+    let last = till.sign_in("Carl", "9999").unwrap_err();
+    assert!(last.to_string().contains("0 tries left"), "{last}");
+    let right = till.sign_in("Carl", "1111").unwrap_err();
+    assert!(
+        matches!(&right, StoreError::PinLocked { until, .. } if until == "2026-11-23T10:05:00.000+01:00"),
+        "{right}"
+    );
+    // Someone else can still sign in; Carl can again once the lock has run out.
+    till.sign_in("Sofia", "2222").unwrap();
+    let mut till = till.with_clock(at("2026-11-23T10:05:30+01:00"));
+    assert_eq!(till.sign_in("Carl", "1111").unwrap().name, "Carl");
+    assert!(matches!(
+        till.sign_in("Nobody", "1111").unwrap_err(),
+        StoreError::UnknownStaff(_)
+    ));
+}
+
+#[test]
+fn a_void_needs_a_supervisor_and_says_who_approved_it() {
+    let mut till = staffed();
+    till.sign_in("Carl", "1111").unwrap();
+    let first = till
+        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+        .unwrap();
+    let second = till
+        .complete_sale(&sale(&[("BREAD", 1)], vec![cash(None)]))
+        .unwrap();
+
+    let alone = till.void_sale(&first.receipt_no, "mistake").unwrap_err();
+    assert!(
+        alone
+            .to_string()
+            .contains("a void needs the pin of a supervisor or above"),
+        "{alone}"
+    );
+    let own_pin = till
+        .void_sale_approved(&first.receipt_no, "mistake", Some(&pin("Carl", "1111")))
+        .unwrap_err();
+    assert!(
+        matches!(own_pin, StoreError::NotPermitted { .. }),
+        "{own_pin}"
+    );
+    let wrong = till
+        .void_sale_approved(&first.receipt_no, "mistake", Some(&pin("Sofia", "0000")))
+        .unwrap_err();
+    assert!(matches!(wrong, StoreError::WrongPin { .. }), "{wrong}");
+    assert_eq!(count(&till, "voids"), 0, "nothing voided yet");
+
+    let void = till
+        .void_sale_approved(&first.receipt_no, "mistake", Some(&pin("Sofia", "2222")))
+        .unwrap();
+    assert_eq!(void.cashier.as_ref().map(|c| c.name.as_str()), Some("Carl"));
+    assert_eq!(
+        void.approved_by.as_ref().map(|c| c.id.as_str()),
+        Some("s-super")
+    );
+
+    // A supervisor at the till approves their own void.
+    till.sign_in("Sofia", "2222").unwrap();
+    let own = till.void_sale(&second.receipt_no, "customer left").unwrap();
+    assert_eq!(
+        own.approved_by.as_ref().map(|c| c.name.as_str()),
+        Some("Sofia")
+    );
+}
+
+#[test]
+fn a_discount_past_the_limit_needs_a_supervisor() {
+    let mut till = staffed();
+    till.sign_in("Carl", "1111").unwrap();
+    let mut small = sale(&[("WINE", 1)], vec![cash(None)]);
+    small.discount = Some(Discount::Percent(500)); // 5%: within the 10% limit
+    let ok = till.complete_sale(&small).unwrap();
+    assert_eq!(ok.approved_by, None);
+
+    let mut big = sale(&[("WINE", 1)], vec![cash(None)]);
+    big.discount = Some(Discount::Percent(2500));
+    let refused = till.complete_sale(&big).unwrap_err();
+    assert!(
+        matches!(refused, StoreError::ApprovalRequired { .. }),
+        "{refused}"
+    );
+    assert_eq!(count(&till, "sales"), 1);
+    let approved = till
+        .complete_sale_approved(&big, Some(&pin("sofia", "2222")))
+        .unwrap();
+    assert_eq!(approved.cashier.as_deref(), Some("Carl"));
+    assert_eq!(approved.approved_by.as_deref(), Some("Sofia"));
+}
+
+#[test]
+fn a_return_the_policy_flags_needs_a_managers_pin_not_a_name() {
+    let mut till = staffed();
+    till.sign_in("Carl", "1111").unwrap();
+    let no_receipt = ReturnRequest {
+        of: ReturnOf::NoReceipt,
+        lines: vec![ReturnLineRequest {
+            code: "MILK".into(),
+            quantity: 1,
+            restock: true,
+        }],
+        refund: RefundMethod::Cash,
+        approved_by: Some("Maria".into()),
+        reason: Some("no receipt".into()),
+        remote_sale: None,
+        remote_order: None,
+    };
+    let named = till.return_goods(&no_receipt).unwrap_err();
+    assert!(
+        matches!(&named, StoreError::NeedsApproval(why) if why.contains("a manager's pin")),
+        "{named}"
+    );
+    let supervisor = till
+        .return_goods_approved(&no_receipt, Some(&pin("Sofia", "2222")))
+        .unwrap_err();
+    assert!(
+        matches!(supervisor, StoreError::NotPermitted { .. }),
+        "{supervisor}"
+    );
+    assert_eq!(count(&till, "returns"), 0);
+    let back = till
+        .return_goods_approved(&no_receipt, Some(&pin("Maria", "3333")))
+        .unwrap();
+    assert_eq!(back.approved_by.as_deref(), Some("Maria"));
+    assert_eq!(back.approver_id.as_deref(), Some("s-manager"));
+    assert_eq!(
+        back.cashier.as_ref().map(|c| c.id.as_str()),
+        Some("s-cashier")
+    );
+}
+
+#[test]
+fn head_office_deactivating_someone_signs_them_out() {
+    let mut till = staffed();
+    till.sign_in("Carl", "1111").unwrap();
+    let mut carl = member("s-cashier", "Carl", Role::Cashier, "1111");
+    carl.active = false;
+    till.apply_staff_update(8, &[carl]).unwrap();
+    assert!(till.operator().is_none());
+    let gone = till.sign_in("Carl", "1111").unwrap_err();
+    assert!(matches!(gone, StoreError::StaffInactive(_)), "{gone}");
+    assert_eq!(till.staff().unwrap().len(), 2);
+    assert_eq!(till.staff_version().unwrap(), 8);
+    // An older update does not move the version back.
+    till.apply_staff_update(3, &[]).unwrap();
+    assert_eq!(till.staff_version().unwrap(), 8);
+}
+
+#[test]
+fn resolving_an_exception_needs_a_manager() {
+    let mut till = staffed();
+    till.sign_in("Carl", "1111").unwrap();
+    // Sold with no stock on record: the inbox says stock is negative.
+    till.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+        .unwrap();
+    let id = till.exceptions().unwrap()[0].id.clone();
+    let refused = till
+        .resolve_exception(&id, "delivery not booked", Some("Maria"))
+        .unwrap_err();
+    assert!(
+        matches!(refused, StoreError::ApprovalRequired { .. }),
+        "{refused}"
+    );
+    let resolved = till
+        .resolve_exception_approved(
+            &id,
+            "delivery not booked",
+            None,
+            Some(&pin("Maria", "3333")),
+        )
+        .unwrap();
+    assert_eq!(resolved.resolved_by.as_deref(), Some("Maria"));
+}
+
+#[test]
+fn the_till_holds_pin_hashes_only() {
+    let till = staffed();
+    let hashes: Vec<String> = till
+        .connection()
+        .prepare("SELECT pin_hash FROM staff")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(hashes.len(), 3);
+    for (hash, pin) in hashes.iter().zip(["1111", "2222", "3333"]) {
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(!hash.contains(pin));
+    }
+}
