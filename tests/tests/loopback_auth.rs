@@ -40,6 +40,7 @@ fn sync_body(docs: Vec<DocMessage>) -> Vec<u8> {
         protocol: PROTOCOL_VERSION,
         docs,
         catalogue_since: 0,
+        staff_since: 0,
     })
     .unwrap()
 }

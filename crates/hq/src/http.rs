@@ -12,8 +12,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use kassa_domain::Product;
 use kassa_protocol::{
-    CancelOrderRequest, CreateStore, EnrollCodeRequest, EnrollRequest, ErrorBody, OrderIntake,
-    ResolveRequest, StockMovementRequest, SyncRequest, MAX_SYNC_BODY_BYTES,
+    CancelOrderRequest, CreateStore, EnrollCodeRequest, EnrollRequest, ErrorBody, NewStaff,
+    OrderIntake, ResolveRequest, SetActive, SetPin, StockMovementRequest, SyncRequest,
+    MAX_SYNC_BODY_BYTES,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -266,6 +267,52 @@ async fn list_orders(
     Ok(Json(blocking(move || hq.orders(q.store.as_deref())).await?).into_response())
 }
 
+async fn list_staff(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, HqError> {
+    require_admin(&state, &headers)?;
+    let hq = state.hq.clone();
+    Ok(Json(blocking(move || hq.staff()).await?).into_response())
+}
+
+async fn add_staff(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, HqError> {
+    require_admin(&state, &headers)?;
+    let hq = state.hq.clone();
+    let added = blocking(move || hq.add_staff(&parse_json::<NewStaff>(&body)?)).await?;
+    Ok((StatusCode::CREATED, Json(added)).into_response())
+}
+
+async fn set_staff_pin(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(who): Path<String>,
+    body: Bytes,
+) -> Result<Response, HqError> {
+    require_admin(&state, &headers)?;
+    let hq = state.hq.clone();
+    let changed =
+        blocking(move || hq.set_staff_pin(&who, &parse_json::<SetPin>(&body)?.pin)).await?;
+    Ok(Json(changed).into_response())
+}
+
+async fn set_staff_active(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(who): Path<String>,
+    body: Bytes,
+) -> Result<Response, HqError> {
+    require_admin(&state, &headers)?;
+    let hq = state.hq.clone();
+    let changed =
+        blocking(move || hq.set_staff_active(&who, parse_json::<SetActive>(&body)?.active)).await?;
+    Ok(Json(changed).into_response())
+}
+
 async fn cancel_order(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -377,6 +424,9 @@ pub fn router(hq: Arc<Hq>, admin_token: String) -> Router {
         .route("/v1/exceptions", get(exceptions))
         .route("/v1/exceptions/resolve", post(resolve_exception))
         .route("/v1/orders", post(add_order).get(list_orders))
+        .route("/v1/admin/staff", post(add_staff).get(list_staff))
+        .route("/v1/admin/staff/{who}/pin", post(set_staff_pin))
+        .route("/v1/admin/staff/{who}/active", post(set_staff_active))
         .route("/v1/orders/expire", post(expire_orders))
         .route("/v1/orders/{order_no}/cancel", post(cancel_order))
         .route("/v1/lookup/sales/{receipt_no}", get(lookup_sale))

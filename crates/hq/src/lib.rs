@@ -12,6 +12,7 @@ mod inbox;
 mod lookup;
 mod orders;
 mod projection;
+mod staff;
 mod stock;
 pub mod storage;
 mod sync;

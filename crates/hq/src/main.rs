@@ -46,6 +46,9 @@ enum Command {
     /// Online orders for pickup.
     #[command(subcommand)]
     Order(OrderCommand),
+    /// Staff and their PINs (sent to every till on its next sync).
+    #[command(subcommand)]
+    Staff(StaffCommand),
     /// What merging revealed in every store (over-pickups, over-returns, negative stock, ...).
     Exceptions,
     /// Close an exception with a note.
@@ -103,6 +106,35 @@ enum OrderCommand {
     },
     /// Expire every order past its pickup date (no-shows).
     Expire,
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Add a staff member. The PIN (4 to 8 digits) is hashed at once and never stored.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// cashier, supervisor or manager
+        #[arg(long)]
+        role: String,
+        #[arg(long, env = "KASSA_STAFF_PIN", hide_env_values = true)]
+        pin: String,
+    },
+    /// Everyone, with their role and whether they are active (never their PIN).
+    List,
+    /// Give someone (name or id) a new PIN.
+    Pin {
+        who: String,
+        #[arg(long, env = "KASSA_STAFF_PIN", hide_env_values = true)]
+        pin: String,
+    },
+    /// A leaver can no longer sign in at any till once it has synced.
+    Deactivate {
+        who: String,
+    },
+    Activate {
+        who: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -377,6 +409,28 @@ fn run(cli: Cli) -> Result<(), HqError> {
         Command::Order(OrderCommand::Expire) => {
             let expired = open()?.expire_orders()?;
             println!("expired {} order(s)", expired.len());
+            Ok(())
+        }
+        Command::Staff(StaffCommand::Add { name, role, pin }) => {
+            let role =
+                kassa_domain::Role::parse(&role).map_err(|e| HqError::BadRequest(e.to_string()))?;
+            print_json(&open()?.add_staff(&kassa_protocol::NewStaff { name, role, pin })?);
+            Ok(())
+        }
+        Command::Staff(StaffCommand::List) => {
+            print_json(&open()?.staff()?);
+            Ok(())
+        }
+        Command::Staff(StaffCommand::Pin { who, pin }) => {
+            print_json(&open()?.set_staff_pin(&who, &pin)?);
+            Ok(())
+        }
+        Command::Staff(StaffCommand::Deactivate { who }) => {
+            print_json(&open()?.set_staff_active(&who, false)?);
+            Ok(())
+        }
+        Command::Staff(StaffCommand::Activate { who }) => {
+            print_json(&open()?.set_staff_active(&who, true)?);
             Ok(())
         }
         Command::Exceptions => {

@@ -6,8 +6,8 @@ use crate::error::HqError;
 use crate::hq::{now, Hq};
 use crate::storage::{Device, SyncWrite};
 use kassa_protocol::{
-    CatalogueUpdate, DocMessage, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH, MAX_MESSAGE_BYTES,
-    PROTOCOL_VERSION,
+    CatalogueUpdate, DocMessage, StaffUpdate, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH,
+    MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
 };
 use kassa_replica::stock::read_levels;
 use kassa_replica::validate::receive_checked;
@@ -184,6 +184,11 @@ impl Hq {
         let (version, products) = inner.storage.catalogue_since(request.catalogue_since)?;
         let catalogue =
             (version != request.catalogue_since).then_some(CatalogueUpdate { version, products });
+        let (staff_version, members) = inner.storage.staff_since(request.staff_since)?;
+        let staff = (staff_version != request.staff_since).then_some(StaffUpdate {
+            version: staff_version,
+            members,
+        });
         Ok(SyncResponse {
             protocol: PROTOCOL_VERSION,
             docs: replies,
@@ -193,6 +198,7 @@ impl Hq {
                 .collect(),
             stock_epoch: store.stock_epoch,
             catalogue,
+            staff,
         })
     }
 }

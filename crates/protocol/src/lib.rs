@@ -6,6 +6,7 @@ mod bytes;
 mod enroll;
 mod error_body;
 mod orders;
+mod staff;
 mod sync;
 
 pub use admin::{
@@ -17,7 +18,8 @@ pub use error_body::ErrorBody;
 pub use kassa_replica::ledger::{CreditBalance, RemoteSale};
 pub use kassa_replica::orders::RemoteOrder;
 pub use orders::{CancelOrderRequest, OrderAccepted, OrderIntake, OrderIntakeLine, OrderSummary};
-pub use sync::{CatalogueUpdate, DocHeads, DocMessage, SyncRequest, SyncResponse};
+pub use staff::{NewStaff, SetActive, SetPin, StaffSummary};
+pub use sync::{CatalogueUpdate, DocHeads, DocMessage, StaffUpdate, SyncRequest, SyncResponse};
 
 /// The protocol version this code speaks. A peer speaking another is refused with a clear error.
 pub const PROTOCOL_VERSION: u32 = 1;

@@ -1,4 +1,4 @@
-use kassa_domain::Product;
+use kassa_domain::{Product, StaffMember};
 use serde::{Deserialize, Serialize};
 
 /// One Automerge sync message for one document.
@@ -15,6 +15,17 @@ pub struct SyncRequest {
     pub protocol: u32,
     pub docs: Vec<DocMessage>,
     pub catalogue_since: i64,
+    /// The staff list version the till has (0: none). Absent from older tills.
+    #[serde(default)]
+    pub staff_since: i64,
+}
+
+/// Staff changed since the till's version: PINs as argon2 hashes only, so the till can check
+/// them offline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffUpdate {
+    pub version: i64,
+    pub members: Vec<StaffMember>,
 }
 
 /// Products changed since the till's version (all of them when it had none).
@@ -40,4 +51,6 @@ pub struct SyncResponse {
     pub store_docs: Vec<DocHeads>,
     pub stock_epoch: u32,
     pub catalogue: Option<CatalogueUpdate>,
+    #[serde(default)]
+    pub staff: Option<StaffUpdate>,
 }

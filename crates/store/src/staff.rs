@@ -242,10 +242,17 @@ impl Till {
         if !staff_mode(&self.conn)? {
             return Ok(None);
         }
-        self.operator
-            .clone()
-            .map(Some)
-            .ok_or(StoreError::SignInRequired)
+        let operator = self.operator.clone().ok_or(StoreError::SignInRequired)?;
+        // Another connection (the app's background sync) may have applied a deactivation.
+        let active: Option<bool> = self
+            .conn
+            .prepare_cached("SELECT active FROM staff WHERE id = ?1")?
+            .query_row([&operator.id], |r| r.get(0))
+            .optional()?;
+        match active {
+            Some(true) => Ok(Some(operator)),
+            _ => Err(StoreError::StaffInactive(operator.name)),
+        }
     }
 
     /// Checks an approver's PIN before a command's transaction opens, so that a wrong PIN is

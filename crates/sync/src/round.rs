@@ -29,6 +29,8 @@ pub struct SyncReport {
     pub bytes_sent: usize,
     pub bytes_received: usize,
     pub catalogue_version: i64,
+    /// Staff members added or changed by head office and applied in this round.
+    pub staff_updated: usize,
     pub products_updated: usize,
     pub pending_sales: i64,
 }
@@ -64,6 +66,7 @@ async fn exchange(
     report: &mut SyncReport,
 ) -> Result<SyncResponse, SyncError> {
     let catalogue_since = till.device()?.catalogue_version;
+    let staff_since = till.staff_version()?;
     report.exchanges += 1;
     report.messages_sent += docs.len();
     let response = client
@@ -71,6 +74,7 @@ async fn exchange(
             protocol: PROTOCOL_VERSION,
             docs,
             catalogue_since,
+            staff_since,
         })
         .await?;
     if response.protocol != PROTOCOL_VERSION {
@@ -91,6 +95,10 @@ async fn exchange(
             .collect();
         till.apply_catalogue_update(update.version, &products)?;
         report.products_updated += products.len();
+    }
+    if let Some(update) = &response.staff {
+        till.apply_staff_update(update.version, &update.members)?;
+        report.staff_updated += update.members.len();
     }
     till.set_stock_epoch(response.stock_epoch)?;
     Ok(response)

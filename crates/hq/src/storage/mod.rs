@@ -3,7 +3,7 @@
 mod sqlite;
 
 use crate::error::HqError;
-use kassa_domain::Product;
+use kassa_domain::{Product, StaffMember};
 use kassa_protocol::{StockAtStore, StoreInfo};
 use kassa_replica::ledger::{SaleRecord, VoidRecord};
 use std::collections::BTreeMap;
@@ -106,6 +106,15 @@ pub trait HqStorage: Send {
     fn put_catalogue(&mut self, products: &[Product]) -> Result<i64, HqError>;
     /// The current version and the products changed after `since`.
     fn catalogue_since(&self, since: i64) -> Result<(i64, Vec<Product>), HqError>;
+    /// Adds or changes a staff member as the next staff list version; returns the version.
+    /// `BadRequest` when an active namesake exists.
+    fn put_staff(&mut self, member: &StaffMember, now: &str) -> Result<i64, HqError>;
+    /// Staff changed after `since`, and the current staff list version.
+    fn staff_since(&self, since: i64) -> Result<(i64, Vec<StaffMember>), HqError>;
+    /// Everyone, with the version of their last change, by name.
+    fn staff(&self) -> Result<Vec<(StaffMember, i64)>, HqError>;
+    /// A staff member by id, else by name (an active one first).
+    fn staff_member(&self, who: &str) -> Result<Option<StaffMember>, HqError>;
     fn product(&self, sku: &str) -> Result<Option<Product>, HqError>;
 
     /// What a later epoch's baseline (and carried movements) include of `epoch`: writer -> sku -> qty.

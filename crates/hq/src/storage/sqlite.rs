@@ -2,7 +2,7 @@
 
 use super::{Device, HqStorage, StoreRow, SyncWrite};
 use crate::error::HqError;
-use kassa_domain::Product;
+use kassa_domain::{Product, Role, StaffMember};
 use kassa_protocol::{StockAtStore, StoreInfo, TaxClassInfo};
 use kassa_replica::ledger::{SaleRecord, VoidRecord};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hq/0001_init.sql"),
     include_str!("../../../../migrations/hq/0002_orders_returns_exceptions.sql"),
     include_str!("../../../../migrations/hq/0003_external_id_nocase.sql"),
+    include_str!("../../../../migrations/hq/0004_staff.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -68,6 +69,22 @@ impl SqliteStorage {
         tx.commit()?;
         Ok(SqliteStorage { conn })
     }
+}
+
+fn staff_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(StaffMember, i64)> {
+    let role: String = r.get(2)?;
+    Ok((
+        StaffMember {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            role: Role::parse(&role).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, e.into())
+            })?,
+            pin_hash: r.get(3)?,
+            active: r.get(4)?,
+        },
+        r.get(5)?,
+    ))
 }
 
 fn store_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(StoreRow, String)> {
@@ -381,6 +398,84 @@ impl HqStorage for SqliteStorage {
             .map(|p| serde_json::from_str(p))
             .collect::<Result<Vec<Product>, _>>()?;
         Ok((version, products))
+    }
+
+    fn put_staff(&mut self, member: &StaffMember, now: &str) -> Result<i64, HqError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: i64 =
+            tx.query_row("SELECT coalesce(max(version), 0) + 1 FROM staff", [], |r| {
+                r.get(0)
+            })?;
+        let written = tx
+            .prepare_cached(
+                "INSERT INTO staff (id, name, role, pin_hash, active, version, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (id) DO UPDATE SET name = ?2, role = ?3, pin_hash = ?4, active = ?5,
+                   version = ?6, updated_at = ?7",
+            )?
+            .execute(params![
+                member.id,
+                member.name,
+                member.role.as_str(),
+                member.pin_hash,
+                member.active,
+                version,
+                now
+            ]);
+        match written {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                return Err(HqError::BadRequest(format!(
+                    "an active staff member is already called {:?}",
+                    member.name
+                )))
+            }
+            other => other?,
+        };
+        tx.commit()?;
+        Ok(version)
+    }
+
+    fn staff_since(&self, since: i64) -> Result<(i64, Vec<StaffMember>), HqError> {
+        let version: i64 =
+            self.conn
+                .query_row("SELECT coalesce(max(version), 0) FROM staff", [], |r| {
+                    r.get(0)
+                })?;
+        if since >= version {
+            return Ok((version, Vec::new()));
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, role, pin_hash, active, version FROM staff WHERE version > ?1 ORDER BY version",
+        )?;
+        let rows = stmt
+            .query_map([since], staff_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((version, rows.into_iter().map(|(m, _)| m).collect()))
+    }
+
+    fn staff(&self) -> Result<Vec<(StaffMember, i64)>, HqError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, role, pin_hash, active, version FROM staff ORDER BY name COLLATE NOCASE, id",
+        )?;
+        let rows = stmt.query_map([], staff_row)?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    fn staff_member(&self, who: &str) -> Result<Option<StaffMember>, HqError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, name, role, pin_hash, active, version FROM staff
+                 WHERE id = ?1 OR name = ?1 COLLATE NOCASE
+                 ORDER BY id = ?1 DESC, active DESC, id LIMIT 1",
+            )?
+            .query_row([who.trim()], staff_row)
+            .optional()?
+            .map(|(m, _)| m))
     }
 
     fn product(&self, sku: &str) -> Result<Option<Product>, HqError> {

@@ -1,0 +1,34 @@
+//! Staff administration at head office: `GET/POST /v1/admin/staff`,
+//! `POST /v1/admin/staff/{who}/pin`, `POST /v1/admin/staff/{who}/active`.
+
+use kassa_domain::Role;
+use serde::{Deserialize, Serialize};
+
+/// A new staff member. The PIN travels once, to be hashed at head office; it is never stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewStaff {
+    pub name: String,
+    pub role: Role,
+    pub pin: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetPin {
+    pub pin: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetActive {
+    pub active: bool,
+}
+
+/// A staff member as head office lists them: never the PIN hash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffSummary {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    /// The staff list version of the last change to this person.
+    pub version: i64,
+}
