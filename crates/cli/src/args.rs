@@ -16,8 +16,33 @@ pub struct Cli {
     /// Print machine-readable JSON (money as integer minor units).
     #[arg(long, global = true)]
     pub json: bool,
+    #[command(flatten)]
+    pub session: SessionArgs,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Who is at the till for this command, and who approves. Needed once head office has sent
+/// staff; PINs are best passed in the environment (`KASSA_PIN`, `KASSA_APPROVER_PIN`), not on the
+/// command line where other users' `ps` can see them.
+#[derive(Args, Debug, Default)]
+pub struct SessionArgs {
+    /// Sign in as this staff member (name or id) for this command.
+    #[arg(long, global = true, env = "KASSA_STAFF")]
+    pub staff: Option<String>,
+    #[arg(long, global = true, env = "KASSA_PIN", hide_env_values = true)]
+    pub pin: Option<String>,
+    /// A supervisor or manager approving a void, a discount past the limit, a return the policy
+    /// flags, or a resolution.
+    #[arg(long, global = true, env = "KASSA_APPROVER")]
+    pub approver: Option<String>,
+    #[arg(
+        long,
+        global = true,
+        env = "KASSA_APPROVER_PIN",
+        hide_env_values = true
+    )]
+    pub approver_pin: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -87,6 +112,10 @@ pub enum Command {
         #[arg(long = "pay")]
         tenders: Vec<String>,
     },
+    /// Staff this till knows (from head office), and whether it needs someone signed in.
+    Staff,
+    /// Check a staff member's PIN at this till (--staff and --pin) and print who they are.
+    SignIn,
     /// Balance of a store credit code.
     Credit { code: String },
     /// What merging revealed in this store: over-pickups, over-returns, negative stock, ...
@@ -117,7 +146,7 @@ pub struct ReturnArgs {
     /// NUMBER is an online order picked up earlier.
     #[arg(long)]
     pub order: bool,
-    /// A return with no receipt (needs --approved-by; refund as cash or credit).
+    /// A return with no receipt (needs a manager's approval; refund as cash or credit).
     #[arg(long)]
     pub no_receipt: bool,
     /// A line to take back: SKUxQTY, or SKUxQTY:damaged (not restocked). None: everything left.
@@ -126,7 +155,8 @@ pub struct ReturnArgs {
     /// Where the money goes: original (the sale's tenders), cash or credit.
     #[arg(long, default_value = "original")]
     pub refund: String,
-    /// The manager approving a return the policy says needs it.
+    /// On a till with no staff: the manager approving a return the policy says needs it. A till
+    /// with staff takes --approver and --approver-pin instead.
     #[arg(long)]
     pub approved_by: Option<String>,
     #[arg(long)]

@@ -49,6 +49,9 @@ pub fn render(receipt: &Receipt, money: &Amounts) -> String {
             .collect::<String>()
             .replace('T', " "),
     );
+    if let Some(cashier) = &receipt.cashier {
+        let _ = writeln!(out, "Cashier: {cashier}");
+    }
     let _ = writeln!(out, "{rule}");
     for line in &receipt.lines {
         row(&mut out, &line.name, &money.fmt(line.gross));

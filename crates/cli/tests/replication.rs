@@ -239,3 +239,103 @@ fn an_online_order_is_listed_and_picked_up_from_the_command_line() {
         ("partly_picked_up", 1)
     );
 }
+
+fn kassa_as(db: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kassa"))
+        .env_remove("KASSA_DB")
+        .envs(env.iter().copied())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn staff_from_head_office_sign_in_and_approve_from_the_command_line() {
+    let (hq, url, _data) = head_office();
+    for (name, role, pin) in [
+        ("Carl", kassa_domain::Role::Cashier, "1111"),
+        ("Sofia", kassa_domain::Role::Supervisor, "2222"),
+    ] {
+        hq.add_staff(&kassa_protocol::NewStaff {
+            name: name.into(),
+            role,
+            pin: pin.into(),
+        })
+        .unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.db");
+    let code = hq.create_enroll_code("AMS1", 1).unwrap().code;
+    json(kassa(
+        &db,
+        &["--json", "enroll", "--hq", &url, "--code", &code],
+    ));
+    json(kassa(&db, &["--json", "sync"]));
+    let staff = json(kassa(&db, &["--json", "staff"]));
+    assert_eq!(staff["sign_in_required"], true);
+    assert_eq!(staff["staff"].as_array().unwrap().len(), 2, "{staff}");
+    assert!(!staff.to_string().contains("argon2"));
+
+    let locked = kassa(&db, &["sell", "MILK", "--pay", "cash"]);
+    assert_eq!(locked.status.code(), Some(2));
+    assert!(
+        stderr(&locked).contains("sign in first"),
+        "{}",
+        stderr(&locked)
+    );
+    let half = kassa(&db, &["--staff", "Carl", "sell", "MILK", "--pay", "cash"]);
+    assert!(
+        stderr(&half).contains("needs both a name and a pin"),
+        "{}",
+        stderr(&half)
+    );
+    let wrong = kassa_as(
+        &db,
+        &[("KASSA_STAFF", "Carl"), ("KASSA_PIN", "9999")],
+        &["sign-in"],
+    );
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(
+        stderr(&wrong).contains("4 tries left"),
+        "{}",
+        stderr(&wrong)
+    );
+
+    let carl = [("KASSA_STAFF", "Carl"), ("KASSA_PIN", "1111")];
+    let sold = kassa_as(&db, &carl, &["sell", "MILK", "--pay", "cash"]);
+    let text = String::from_utf8_lossy(&sold.stdout).to_string();
+    assert!(text.contains("Cashier: Carl"), "{text}{}", stderr(&sold));
+    let receipt_no = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Receipt "))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_string();
+
+    let alone = kassa_as(&db, &carl, &["void", &receipt_no, "--reason", "mistake"]);
+    assert_eq!(alone.status.code(), Some(2));
+    assert!(
+        stderr(&alone).contains("needs the pin of a supervisor"),
+        "{}",
+        stderr(&alone)
+    );
+    let mut approved_env = carl.to_vec();
+    approved_env.push(("KASSA_APPROVER_PIN", "2222"));
+    let void = json(kassa_as(
+        &db,
+        &approved_env,
+        &[
+            "--json",
+            "--approver",
+            "Sofia",
+            "void",
+            &receipt_no,
+            "--reason",
+            "mistake",
+        ],
+    ));
+    assert_eq!(void["cashier"]["name"], "Carl");
+    assert_eq!(void["approved_by"]["name"], "Sofia");
+}

@@ -11,16 +11,53 @@ mod report;
 mod returns;
 mod sale;
 mod sell;
+mod staff;
 mod void;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, SessionArgs};
 use crate::failure::Failure;
-use kassa_store::Till;
+use kassa_store::{Credentials, Till};
 use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// This invocation's `--staff`/`--pin` and `--approver`/`--approver-pin`.
+static SESSION: OnceLock<SessionArgs> = OnceLock::new();
+
+fn pair(
+    who: &Option<String>,
+    pin: &Option<String>,
+    what: &str,
+) -> Result<Option<Credentials>, Failure> {
+    match (who, pin) {
+        (Some(staff), Some(pin)) => Ok(Some(Credentials {
+            staff: staff.clone(),
+            pin: pin.clone(),
+        })),
+        (None, None) => Ok(None),
+        _ => Err(Failure::bad(format!("{what} needs both a name and a pin"))),
+    }
+}
+
+fn session() -> &'static SessionArgs {
+    SESSION.get_or_init(SessionArgs::default)
+}
+
+/// The approver given on the command line, if any.
+pub fn approval() -> Result<Option<Credentials>, Failure> {
+    let s = session();
+    pair(&s.approver, &s.approver_pin, "--approver")
+}
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
     let path = database_path(cli.db)?;
     let json = cli.json;
+    pair(&cli.session.staff, &cli.session.pin, "--staff")?;
+    pair(
+        &cli.session.approver,
+        &cli.session.approver_pin,
+        "--approver",
+    )?;
+    let _ = SESSION.set(cli.session);
     match cli.command {
         Command::Init(args) => init::run(&path, args, json),
         Command::Demo(args) => demo::run(&path, args, json),
@@ -45,6 +82,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Exchange { ret, take, tenders } => {
             returns::exchange(&path, ret, &take, &tenders, json)
         }
+        Command::Staff => staff::list(&path, json),
+        Command::SignIn => staff::sign_in(&path, json),
         Command::Credit { code } => credit::balance(&path, &code, json),
         Command::Exceptions => exceptions::list(&path, json),
         Command::Resolve { id, note, by } => {
@@ -78,8 +117,14 @@ fn database_path(explicit: Option<PathBuf>) -> Result<PathBuf, Failure> {
     Ok(dir.join("till.db"))
 }
 
+/// Opens the till and signs in whoever `--staff`/`--pin` name.
 pub fn open(path: &std::path::Path) -> Result<Till, Failure> {
-    Ok(Till::open(path)?)
+    let mut till = Till::open(path)?;
+    let s = session();
+    if let Some(who) = pair(&s.staff, &s.pin, "--staff")? {
+        till.sign_in(&who.staff, &who.pin)?;
+    }
+    Ok(till)
 }
 
 /// Opens a till that must already be set up, with its money formatter.

@@ -148,7 +148,9 @@ fn print_return(record: &ReturnRecord, money: &Amounts) {
 pub fn run(path: &Path, args: ReturnArgs, json: bool) -> Result<(), Failure> {
     let (mut till, money) = super::open_initialised(path)?;
     let request = request(&till, &args)?;
-    let record = till.return_goods(&request).map_err(|e| money.explain(e))?;
+    let record = till
+        .return_goods_approved(&request, super::approval()?.as_ref())
+        .map_err(|e| money.explain(e))?;
     if json {
         return print_json(&record);
     }
@@ -178,7 +180,7 @@ pub fn exchange(
     };
     super::credit::learn_remote_credit(&mut till, &sale.tenders)?;
     let (record, receipt) = till
-        .exchange(&request, &sale)
+        .exchange_approved(&request, &sale, super::approval()?.as_ref())
         .map_err(|e| money.explain(e))?;
     if json {
         return print_json(&serde_json::json!({ "return": record, "sale": receipt }));

@@ -28,11 +28,14 @@ pub fn run(path: &Path, args: SellArgs, json: bool) -> Result<(), Failure> {
     };
     super::credit::learn_remote_credit(&mut till, &tenders)?;
     let receipt = till
-        .complete_sale(&SaleRequest {
-            lines,
-            discount,
-            tenders,
-        })
+        .complete_sale_approved(
+            &SaleRequest {
+                lines,
+                discount,
+                tenders,
+            },
+            super::approval()?.as_ref(),
+        )
         .map_err(|e| money.explain(e))?;
     if json {
         return print_json(&receipt);
