@@ -6,8 +6,8 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CommandError {
-    /// `bad_input`, `not_found`, `needs_approval`, `not_set_up`, `offline`, `refused` or
-    /// `internal`.
+    /// `bad_input`, `not_found`, `needs_approval`, `not_permitted`, `sign_in_required`,
+    /// `wrong_pin`, `not_set_up`, `offline`, `refused` or `internal`.
     pub code: &'static str,
     pub message: String,
 }
@@ -28,7 +28,12 @@ impl From<StoreError> for CommandError {
             | StoreError::SaleNotFound(_)
             | StoreError::OrderNotFound(_)
             | StoreError::ExceptionNotFound(_) => "not_found",
-            StoreError::NeedsApproval(_) => "needs_approval",
+            StoreError::NeedsApproval(_) | StoreError::ApprovalRequired { .. } => "needs_approval",
+            StoreError::NotPermitted { .. } => "not_permitted",
+            StoreError::SignInRequired | StoreError::StaffInactive(_) => "sign_in_required",
+            StoreError::WrongPin { .. }
+            | StoreError::PinLocked { .. }
+            | StoreError::UnknownStaff(_) => "wrong_pin",
             StoreError::NotInitialized => "not_set_up",
             e if e.is_bad_input() => "bad_input",
             _ => "internal",

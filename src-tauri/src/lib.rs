@@ -37,6 +37,9 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: TillState) -> Builder<R> {
             commands::returns::return_goods,
             commands::inbox::exceptions,
             commands::inbox::resolve_exception,
+            commands::staff::staff_state,
+            commands::staff::sign_in,
+            commands::staff::lock_till,
         ])
         .setup(|app| {
             let handle = app.handle().clone();

@@ -232,3 +232,72 @@ fn returns_orders_and_the_inbox_through_the_commands() {
         (Some(-1), Some(0))
     );
 }
+
+#[test]
+fn sign_in_lock_and_approvals_through_the_commands() {
+    let h = harness();
+    set_up(&h);
+    {
+        let state = TillState::open(&std::path::PathBuf::from(
+            invoke(&h, "app_info", json!({})).unwrap()["database"]
+                .as_str()
+                .unwrap(),
+        ))
+        .unwrap();
+        let mut till = state.till();
+        till.import_catalogue_csv(b"sku,name,price,tax_class\nMILK,Milk,1.29,reduced\n", false)
+            .unwrap();
+        let member = |id: &str, name: &str, role, pin| kassa_domain::StaffMember {
+            id: id.into(),
+            name: name.into(),
+            role,
+            pin_hash: kassa_domain::staff::hash_pin(pin, &[3; 16]).unwrap(),
+            active: true,
+        };
+        till.apply_staff_update(
+            1,
+            &[
+                member("s1", "Carl", kassa_domain::Role::Cashier, "1111"),
+                member("s2", "Sofia", kassa_domain::Role::Supervisor, "2222"),
+            ],
+        )
+        .unwrap();
+    }
+    let staff = invoke(&h, "staff_state", json!({})).unwrap();
+    assert_eq!(staff["sign_in_required"], true);
+    assert_eq!(staff["operator"], Value::Null);
+    assert!(!staff.to_string().contains("argon2"), "{staff}");
+
+    let sale = json!({ "lines": [{ "code": "MILK", "quantity": 1 }], "tenders": [{ "kind": "cash", "amount": null }] });
+    let locked = invoke(&h, "complete_sale", json!({ "request": sale })).unwrap_err();
+    assert_eq!(locked["code"], "sign_in_required", "{locked}");
+    let wrong = invoke(&h, "sign_in", json!({ "staff": "s1", "pin": "0000" })).unwrap_err();
+    assert_eq!(wrong["code"], "wrong_pin", "{wrong}");
+    let carl = invoke(&h, "sign_in", json!({ "staff": "s1", "pin": "1111" })).unwrap();
+    assert_eq!(carl["name"], "Carl");
+    let receipt = invoke(&h, "complete_sale", json!({ "request": sale })).unwrap();
+    assert_eq!(receipt["cashier"], "Carl");
+
+    let refused = invoke(&h, "void_last_sale", json!({ "reason": "mistake" })).unwrap_err();
+    assert_eq!(refused["code"], "needs_approval", "{refused}");
+    let own = invoke(
+        &h,
+        "void_last_sale",
+        json!({ "reason": "mistake", "approval": { "staff": "Carl", "pin": "1111" } }),
+    )
+    .unwrap_err();
+    assert_eq!(own["code"], "not_permitted", "{own}");
+    let void = invoke(
+        &h,
+        "void_last_sale",
+        json!({ "reason": "mistake", "approval": { "staff": "Sofia", "pin": "2222" } }),
+    )
+    .unwrap();
+    assert_eq!(void["approved_by"]["name"], "Sofia");
+
+    invoke(&h, "lock_till", json!({})).unwrap();
+    let staff = invoke(&h, "staff_state", json!({})).unwrap();
+    assert_eq!(staff["operator"], Value::Null);
+    let locked = invoke(&h, "complete_sale", json!({ "request": sale })).unwrap_err();
+    assert_eq!(locked["code"], "sign_in_required");
+}

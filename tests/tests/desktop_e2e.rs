@@ -10,7 +10,7 @@ use serde_json::json;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use support::webdriver::{Session, ALT, ENTER, ESCAPE, F1, F10, F11, F2, RELEASE};
+use support::webdriver::{Session, ALT, ENTER, ESCAPE, F1, F10, F11, F2, F4, RELEASE};
 use support::HqServer;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -318,5 +318,66 @@ async fn sell_go_offline_and_drain() {
     assert!(inbox.contains("AMS1-1, AMS1-2"), "{inbox}");
     app.wait_for_text("#sync-state", "Online", WAIT).await;
     app.screenshot(&shots.join("13-inbox.png")).await;
+    app.type_into("#inbox-close", ESCAPE).await;
+
+    // Head office adds staff: at its next sync the till locks and asks who is there.
+    let mut ids = Vec::new();
+    for (name, role, pin) in [
+        ("Carl", kassa_domain::Role::Cashier, "1111"),
+        ("Sofia", kassa_domain::Role::Supervisor, "2222"),
+    ] {
+        ids.push(
+            hq.hq
+                .add_staff(&kassa_protocol::NewStaff {
+                    name: name.into(),
+                    role,
+                    pin: pin.into(),
+                })
+                .unwrap()
+                .id,
+        );
+    }
+    app.wait_for_text("#signin-staff", "Sofia", WAIT).await;
+    app.click(&format!("#signin-staff button[data-id='{}']", ids[0]))
+        .await;
+    app.type_into("#signin-pin", &format!("0000{ENTER}")).await;
+    app.wait_for_text("#signin-message", "wrong pin for Carl: 4 tries left", WAIT)
+        .await;
+    app.screenshot(&shots.join("14-sign-in.png")).await;
+    app.type_into("#signin-pin", &format!("1111{ENTER}")).await;
+    app.wait_for_text("#operator", "Carl (cashier)", WAIT).await;
+    app.type_into("#scan", &format!("4006381333931{ENTER}"))
+        .await;
+    app.wait_for_text("#total", "1.29", WAIT).await;
+    app.type_into("#scan", F2).await;
+    app.type_into("#cash-amount", ENTER).await;
+    app.wait_for_text("#receipt", "Cashier: Carl", WAIT).await;
+    app.type_into("#new-sale", ENTER).await;
+
+    // A cashier's void needs a supervisor's PIN, asked for on the spot.
+    app.type_into("#scan", F4).await;
+    app.wait_for_text("#dialog-title", "Void the last sale", WAIT)
+        .await;
+    app.type_into(
+        "#dialog-body input",
+        &format!("customer changed mind{ENTER}"),
+    )
+    .await;
+    app.wait_for_text("#dialog-title", "needs the pin of a supervisor", WAIT)
+        .await;
+    app.type_into("#dialog-body label:nth-of-type(1) input", "Sofia")
+        .await;
+    app.type_into("#dialog-body label:nth-of-type(2) input", "2222")
+        .await;
+    app.screenshot(&shots.join("15-approval.png")).await;
+    app.type_into("#dialog-body label:nth-of-type(2) input", ENTER)
+        .await;
+    app.wait_for_text("#message", "Voided AMS1-1-", WAIT).await;
+
+    // Alt+L locks the till for the next cashier.
+    app.type_into("#scan", &format!("{ALT}l{RELEASE}")).await;
+    app.wait_for_text("#operator", "Locked", WAIT).await;
+    app.wait_for_text("#signin-staff", "Carl", WAIT).await;
+    app.screenshot(&shots.join("16-locked.png")).await;
     app.quit().await;
 }

@@ -13,6 +13,7 @@ export type Action =
   | "pickup"
   | "returns"
   | "inbox"
+  | "lock"
   | "search"
   | "more"
   | "less"
@@ -35,6 +36,7 @@ export const KEYMAP: ReadonlyArray<{ key: string; action: Action; label: string 
   { key: "F11", action: "returns", label: "Return" },
   { key: "F12", action: "settings", label: "Settings" },
   { key: "Alt+I", action: "inbox", label: "Exceptions" },
+  { key: "Alt+L", action: "lock", label: "Lock / switch cashier" },
   { key: "+", action: "more", label: "Qty +1" },
   { key: "-", action: "less", label: "Qty -1" },
   { key: "Delete", action: "remove", label: "Remove line" },

@@ -6,6 +6,7 @@ import { actionFor, keyName, KEYMAP } from "./keys";
 import { CurrencyInfo, formatMoney } from "./money";
 import { renderReceipt } from "./receipt";
 import { closeScreens, openInbox, openPickup, openReturn, openScreen, wireScreens } from "./screens";
+import { approvable, mustSignIn, operatorLabel, StaffState } from "./staff";
 import { describeStatus, SyncStatus } from "./status";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -16,12 +17,20 @@ let tenders: Tender[] = [];
 let priced: any = null;
 let dialogResolve: ((values: string[] | null) => void) | null = null;
 let configured = false;
+let staffState: StaffState | null = null;
+let chosenStaff: string | null = null;
+
+/** A second person's name (or id) and PIN, as the core's `Credentials`. */
+export interface Approval {
+  staff: string;
+  pin: string;
+}
 
 const scan = $<HTMLInputElement>("scan");
 const money = (minor: number) => formatMoney(minor, currency);
 
 function focusScan() {
-  if ($("dialog").hidden && $("setup").hidden && !openScreen() && !isPanelFocused()) scan.focus();
+  if ($("dialog").hidden && $("setup").hidden && $("signin").hidden && !openScreen() && !isPanelFocused()) scan.focus();
 }
 
 function isPanelFocused() {
@@ -61,6 +70,95 @@ function errorText(e: unknown) {
   return e instanceof ApiError ? e.message : String(e);
 }
 
+/** Shows a refusal; a locked till (or a leaver signed out) goes to the sign-in screen. */
+function fail(e: unknown) {
+  if (e instanceof ApiError && e.code === "sign_in_required") {
+    void refreshStaff(e.message);
+    return;
+  }
+  fail(e);
+}
+
+async function refreshStaff(message = "") {
+  try {
+    staffState = await call<StaffState>("staff_state");
+  } catch {
+    return;
+  }
+  $("operator").textContent = operatorLabel(staffState);
+  $("lock-button").hidden = !staffState.sign_in_required || !staffState.operator;
+  // Shown once when the till locks (head office's first staff, Alt+L, a leaver signed out);
+  // the poll does not reset a PIN being typed.
+  if ((mustSignIn(staffState) && $("signin").hidden) || message) showSignIn(message);
+}
+
+function showSignIn(message = "") {
+  const box = $("signin-staff");
+  box.replaceChildren();
+  for (const member of staffState?.staff ?? []) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = `secondary staff-choice${member.id === chosenStaff ? " chosen" : ""}`;
+    b.dataset.id = member.id;
+    b.textContent = member.name;
+    b.addEventListener("click", () => {
+      chosenStaff = member.id;
+      box.querySelectorAll("button").forEach((x) => x.classList.toggle("chosen", x === b));
+      $<HTMLInputElement>("signin-pin").focus();
+    });
+    box.appendChild(b);
+  }
+  $("signin-message").textContent = message;
+  $<HTMLInputElement>("signin-pin").value = "";
+  $("signin").hidden = false;
+  $<HTMLInputElement>("signin-pin").focus();
+}
+
+async function submitSignIn() {
+  const pin = $<HTMLInputElement>("signin-pin").value;
+  $<HTMLInputElement>("signin-pin").value = "";
+  if (!chosenStaff) {
+    $("signin-message").textContent = "Choose your name first";
+    return;
+  }
+  try {
+    await call("sign_in", { staff: chosenStaff, pin });
+    $("signin").hidden = true;
+    clearMessage();
+    await refreshStaff();
+    focusScan();
+  } catch (e) {
+    $("signin-message").textContent = errorText(e);
+    $<HTMLInputElement>("signin-pin").focus();
+  }
+}
+
+/**
+ * Runs `attempt`; when the core says it needs a supervisor's or manager's approval (on a till
+ * with staff), asks for their name and PIN and runs it again with them. The core checks both.
+ */
+async function withApproval<T>(attempt: (approval: Approval | null) => Promise<T>): Promise<T> {
+  try {
+    return await attempt(null);
+  } catch (first) {
+    if (!(first instanceof ApiError) || !approvable(first.code) || !staffState?.sign_in_required) throw first;
+    let why = first.message;
+    for (;;) {
+      const values = await ask(`Approval needed: ${why}`, [{ label: "Supervisor or manager" }, { label: "PIN", type: "password" }]);
+      if (!values) throw first;
+      try {
+        return await attempt({ staff: values[0], pin: values[1] });
+      } catch (e) {
+        if (e instanceof ApiError && (approvable(e.code) || e.code === "wrong_pin")) {
+          why = e.message;
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+}
+
 async function reprice() {
   if (basket.lines.length === 0) {
     priced = null;
@@ -79,7 +177,7 @@ async function tryBasket(next: Basket) {
   } catch (e) {
     basket = before;
     await reprice().catch(() => undefined);
-    showMessage(errorText(e));
+    fail(e);
   }
 }
 
@@ -137,7 +235,8 @@ async function parseAmount(text: string): Promise<number> {
 
 async function complete(extra: Tender[]) {
   try {
-    const receipt = await call<any>("complete_sale", { request: toRequest(basket, [...tenders, ...extra]) });
+    const request = toRequest(basket, [...tenders, ...extra]);
+    const receipt = await withApproval((approval) => call<any>("complete_sale", { request, approval }));
     $("receipt").textContent = renderReceipt(receipt, currency);
     $("receipt-view").hidden = false;
     $<HTMLButtonElement>("new-sale").focus();
@@ -148,7 +247,7 @@ async function complete(extra: Tender[]) {
     renderBasket();
     refreshStatus();
   } catch (e) {
-    showMessage(errorText(e));
+    fail(e);
   }
 }
 
@@ -174,7 +273,7 @@ async function openCash() {
       quick.appendChild(b);
     });
   } catch (e) {
-    showMessage(errorText(e));
+    fail(e);
   }
   $<HTMLInputElement>("cash-amount").value = "";
   $<HTMLInputElement>("cash-amount").focus();
@@ -191,7 +290,7 @@ function openCard() {
 }
 
 /** A small form in a dialog; resolves with the field values, or null when cancelled. */
-function ask(title: string, fields: { label: string; value?: string }[]): Promise<string[] | null> {
+function ask(title: string, fields: { label: string; value?: string; type?: string }[]): Promise<string[] | null> {
   $("dialog-title").textContent = title;
   const body = $("dialog-body");
   body.replaceChildren();
@@ -200,6 +299,7 @@ function ask(title: string, fields: { label: string; value?: string }[]): Promis
     label.textContent = f.label;
     const input = document.createElement("input");
     input.value = f.value ?? "";
+    if (f.type) input.type = f.type;
     label.appendChild(input);
     body.appendChild(label);
   }
@@ -239,11 +339,11 @@ async function run(action: string) {
       const values = await ask("Void the last sale", [{ label: "Reason" }]);
       if (!values) return;
       try {
-        const v = await call<any>("void_last_sale", { reason: values[0] });
+        const v = await withApproval((approval) => call<any>("void_last_sale", { reason: values[0], approval }));
         showMessage(`Voided ${v.receipt_no}`, "info");
         refreshStatus();
       } catch (e) {
-        showMessage(errorText(e));
+        fail(e);
       }
       return;
     }
@@ -255,7 +355,7 @@ async function run(action: string) {
         const price = await parseAmount(values[0]);
         await tryBasket(updateLine(basket, i, { price_override: { price, reason: values[1] } }));
       } catch (e) {
-        showMessage(errorText(e));
+        fail(e);
       }
       return;
     }
@@ -268,7 +368,7 @@ async function run(action: string) {
         const discount = await call<any>("parse_discount", { text: values[0] });
         await tryBasket(action === "lineDiscount" ? updateLine(basket, i, { discount }) : { ...basket, discount });
       } catch (e) {
-        showMessage(errorText(e));
+        fail(e);
       }
       return;
     }
@@ -277,7 +377,7 @@ async function run(action: string) {
         await call("sync_now");
         showMessage("Synced with head office", "info");
       } catch (e) {
-        showMessage(errorText(e));
+        fail(e);
       }
       return refreshStatus();
     }
@@ -295,7 +395,7 @@ async function run(action: string) {
           `<p><b>${escapeHtml(s.item.name)}</b> (${escapeHtml(s.item.sku)})</p><p id="stock-here">Here: ${s.here} on hand · ${s.position.reserved} reserved for online orders · ${s.position.available} available</p><table><tr><th>Store</th><th>On hand</th><th>As of</th></tr>${rows}</table>`,
         );
       } catch (e) {
-        showMessage(errorText(e));
+        fail(e);
       }
       return;
     }
@@ -321,7 +421,7 @@ async function run(action: string) {
         }
         if (items.length === 0) showMessage(`Nothing matches “${query}”`);
       } catch (e) {
-        showMessage(errorText(e));
+        fail(e);
       }
       return;
     }
@@ -334,6 +434,11 @@ async function run(action: string) {
       return openReturn();
     case "inbox":
       return openInbox();
+    case "lock":
+      if (!staffState?.sign_in_required) return;
+      await call("lock_till").catch(() => undefined);
+      chosenStaff = null;
+      return refreshStaff();
     case "more":
       return i >= 0 ? tryBasket(setQuantity(basket, i, basket.lines[i].quantity + 1)) : undefined;
     case "less":
@@ -381,7 +486,7 @@ function wire() {
       const amount = text ? await parseAmount(text) : null;
       await complete([{ kind: "cash", amount, reference: null }]);
     } catch (err) {
-      showMessage(errorText(err));
+      fail(err);
     }
   });
   $("card-panel").addEventListener("submit", async (e) => {
@@ -396,7 +501,7 @@ function wire() {
       showMessage("Card part taken: take the rest in cash (F2) or card (F3)", "info");
       focusScan();
     } catch (err) {
-      showMessage(errorText(err));
+      fail(err);
     }
   });
   $("pay-cash").addEventListener("click", () => run("payCash"));
@@ -408,6 +513,11 @@ function wire() {
   $("inbox-button").addEventListener("click", () => run("inbox"));
   $("search-button").addEventListener("click", () => run("search"));
   $("sync-now").addEventListener("click", () => run("syncNow"));
+  $("lock-button").addEventListener("click", () => run("lock"));
+  $("signin-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    void submitSignIn();
+  });
   $("print").addEventListener("click", () => window.print());
   $("new-sale").addEventListener("click", () => {
     $("receipt-view").hidden = true;
@@ -420,6 +530,7 @@ function wire() {
   });
   $("dialog-cancel").addEventListener("click", () => closeDialog(null));
   document.addEventListener("keydown", (e) => {
+    if (!$("signin").hidden && $("dialog").hidden) return; // the sign-in form takes its own keys
     if (!$("setup").hidden) {
       // Settings opened from a till that is already set up close with Esc.
       if (e.key === "Escape" && configured) $("setup").hidden = true;
@@ -458,6 +569,7 @@ function wire() {
     showReceipt,
     afterChange: () => void refreshStatus(),
     ask,
+    withApproval,
   });
 }
 
@@ -506,9 +618,13 @@ async function start() {
   $("store-name").textContent = `Store ${info.config.store_code} · till ${info.config.till_no}`;
   renderBasket();
   await refreshStatus();
+  await refreshStaff();
   focusScan();
 }
 
 wire();
 start().catch((e) => showMessage(errorText(e)));
-setInterval(refreshStatus, 1000);
+setInterval(() => {
+  void refreshStatus();
+  if (configured) void refreshStaff();
+}, 1000);

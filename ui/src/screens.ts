@@ -9,7 +9,9 @@ export interface ScreenContext {
   currency: () => CurrencyInfo;
   showReceipt: (text: string) => void;
   afterChange: () => void;
-  ask: (title: string, fields: { label: string; value?: string }[]) => Promise<string[] | null>;
+  ask: (title: string, fields: { label: string; value?: string; type?: string }[]) => Promise<string[] | null>;
+  /** Runs a command again with a supervisor's or manager's PIN when the core asks for one. */
+  withApproval: <T>(attempt: (approval: { staff: string; pin: string } | null) => Promise<T>) => Promise<T>;
 }
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -205,16 +207,15 @@ async function submitReturn() {
     const of = s.kind === "order" ? { kind: "order", order: s.order_no } : { kind: "receipt", receipt_no: s.receipt_no };
     const approver = $<HTMLInputElement>("return-approver").value.trim();
     const reason = $<HTMLInputElement>("return-reason").value.trim();
-    const record = await call<any>("return_goods", {
-      request: {
-        of,
-        lines,
-        refund: $<HTMLSelectElement>("return-refund").value,
-        approved_by: approver || null,
-        reason: reason || null,
-        remote_sale: remoteSale,
-      },
-    });
+    const request = {
+      of,
+      lines,
+      refund: $<HTMLSelectElement>("return-refund").value,
+      approved_by: approver || null,
+      reason: reason || null,
+      remote_sale: remoteSale,
+    };
+    const record = await ctx.withApproval((approval) => call<any>("return_goods", { request, approval }));
     $("return-view").hidden = true;
     ctx.showReceipt(renderReturn(record, ctx.currency()));
     ctx.afterChange();
@@ -266,7 +267,7 @@ async function resolve(id: string) {
   $("inbox-view").hidden = false;
   if (!values) return;
   try {
-    await call("resolve_exception", { id, note: values[0], resolvedBy: values[1] || null });
+    await ctx.withApproval((approval) => call("resolve_exception", { id, note: values[0], resolvedBy: values[1] || null, approval }));
     ctx.afterChange();
   } catch (e) {
     $("inbox-list").prepend(Object.assign(document.createElement("p"), { className: "error", textContent: text(e) }));

@@ -2,7 +2,7 @@
 
 use crate::error::CommandError;
 use crate::state::TillState;
-use kassa_store::{Exception, ResolutionRecord};
+use kassa_store::{Credentials, Exception, ResolutionRecord};
 use tauri::State;
 
 #[tauri::command]
@@ -16,10 +16,14 @@ pub fn resolve_exception(
     id: String,
     note: String,
     resolved_by: Option<String>,
+    approval: Option<Credentials>,
 ) -> Result<ResolutionRecord, CommandError> {
-    let record = state
-        .till()
-        .resolve_exception(&id, &note, resolved_by.as_deref())?;
+    let record = state.till().resolve_exception_approved(
+        &id,
+        &note,
+        resolved_by.as_deref(),
+        approval.as_ref(),
+    )?;
     state.wake.notify_one();
     Ok(record)
 }

@@ -5,5 +5,6 @@ pub mod orders;
 pub mod returns;
 pub mod selling;
 pub mod setup;
+pub mod staff;
 pub mod status;
 pub mod stock;

@@ -4,7 +4,8 @@
 use crate::error::CommandError;
 use crate::state::TillState;
 use kassa_store::{
-    RemoteOrder, RemoteSale, ReturnOf, ReturnRecord, ReturnRequest, Returnable, StoreError,
+    Credentials, RemoteOrder, RemoteSale, ReturnOf, ReturnRecord, ReturnRequest, Returnable,
+    StoreError,
 };
 use serde::Serialize;
 use tauri::State;
@@ -88,9 +89,12 @@ pub async fn find_returnable(
 pub fn return_goods(
     state: State<'_, TillState>,
     mut request: ReturnRequest,
+    approval: Option<Credentials>,
 ) -> Result<ReturnRecord, CommandError> {
     with_remote_from_head_office(&state, &mut request);
-    let record = state.till().return_goods(&request)?;
+    let record = state
+        .till()
+        .return_goods_approved(&request, approval.as_ref())?;
     state.wake.notify_one();
     Ok(record)
 }

@@ -3,7 +3,7 @@
 use crate::error::CommandError;
 use crate::state::TillState;
 use kassa_domain::{quick_cash_amounts, round_to_increment, Discount, Money, PricedBasket};
-use kassa_store::{CatalogItem, Receipt, SaleRequest, VoidRecord};
+use kassa_store::{CatalogItem, Credentials, Receipt, SaleRequest, VoidRecord};
 use tauri::State;
 
 #[tauri::command]
@@ -38,8 +38,11 @@ pub fn price_basket(
 pub fn complete_sale(
     state: State<'_, TillState>,
     request: SaleRequest,
+    approval: Option<Credentials>,
 ) -> Result<Receipt, CommandError> {
-    let receipt = state.till().complete_sale(&request)?;
+    let receipt = state
+        .till()
+        .complete_sale_approved(&request, approval.as_ref())?;
     state.wake.notify_one();
     Ok(receipt)
 }
@@ -48,12 +51,13 @@ pub fn complete_sale(
 pub fn void_last_sale(
     state: State<'_, TillState>,
     reason: String,
+    approval: Option<Credentials>,
 ) -> Result<VoidRecord, CommandError> {
     let mut till = state.till();
     let last = till
         .last_receipt_no()?
         .ok_or_else(|| CommandError::bad_input("no sale to void yet"))?;
-    let record = till.void_sale(&last, &reason)?;
+    let record = till.void_sale_approved(&last, &reason, approval.as_ref())?;
     state.wake.notify_one();
     Ok(record)
 }

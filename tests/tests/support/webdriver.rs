@@ -11,6 +11,7 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 pub const ENTER: &str = "\u{E007}";
 pub const ESCAPE: &str = "\u{E00C}";
 pub const F2: &str = "\u{E032}";
+pub const F4: &str = "\u{E034}";
 pub const F10: &str = "\u{E03A}";
 pub const F1: &str = "\u{E031}";
 pub const F11: &str = "\u{E03B}";
@@ -74,6 +75,16 @@ impl Session {
             reqwest::Method::POST,
             &format!("/element/{element}/value"),
             Some(json!({ "text": text })),
+        )
+        .await;
+    }
+
+    pub async fn click(&self, css: &str) {
+        let element = self.find(css).await;
+        self.send(
+            reqwest::Method::POST,
+            &format!("/element/{element}/click"),
+            Some(json!({})),
         )
         .await;
     }

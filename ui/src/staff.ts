@@ -1,0 +1,30 @@
+// Staff at the till: what the status bar says about who is signed in, and which refusals a
+// second person's PIN can turn around. The core checks every PIN and permission.
+
+export interface Operator {
+  id: string;
+  name: string;
+  role: "cashier" | "supervisor" | "manager";
+}
+
+export interface StaffState {
+  sign_in_required: boolean;
+  staff: { id: string; name: string; role: Operator["role"] }[];
+  operator: Operator | null;
+}
+
+/** The status bar's words for who is at the till, or "" on a till with no staff. */
+export function operatorLabel(state: StaffState): string {
+  if (!state.sign_in_required) return "";
+  return state.operator ? `${state.operator.name} (${state.operator.role})` : "Locked";
+}
+
+/** Whether the till must show the sign-in screen before anything else. */
+export function mustSignIn(state: StaffState): boolean {
+  return state.sign_in_required && !state.operator;
+}
+
+/** Refusals that another staff member's PIN can approve (on a till with staff). */
+export function approvable(code: string): boolean {
+  return code === "needs_approval" || code === "not_permitted";
+}
