@@ -1,6 +1,7 @@
 //! Staff end to end with a real head office: people added over the admin API (bad input refused
 //! whole), reaching a till on its next sync with PINs as hashes only, a sale naming its cashier at
-//! head office, a new PIN replacing the old one, and a leaver locked out after the next sync.
+//! head office with the till's audit trail (its chain checked there too), a new PIN replacing the
+//! old one, and a leaver locked out after the next sync.
 
 mod support;
 
@@ -91,6 +92,22 @@ async fn staff_reach_the_till_and_leavers_are_locked_out() {
         at_hq.cashier.as_ref().map(|c| c.id.as_str()),
         Some(carl.id.as_str())
     );
+    // The till's audit trail reached head office with the ledger, and its chain holds there.
+    let check = hq.hq.verify_audit("AMS1-1").unwrap();
+    let local = till.verify_audit().unwrap();
+    assert_eq!(local.first_break, None);
+    assert_eq!(check.entries, local.entries, "{check:?}");
+    assert_eq!((check.missing, check.first_break), (0, None));
+    let events: Vec<String> = hq
+        .hq
+        .audit_entries("AMS1-1")
+        .unwrap()
+        .into_iter()
+        .map(|e| e.event)
+        .collect();
+    assert_eq!(events, ["sign_in", "sale"]);
+    let checked: serde_json::Value = admin.get("/v1/admin/audit/AMS1-1").await.unwrap();
+    assert_eq!(checked["entries"], 2, "{checked}");
 
     // A new PIN replaces the old one at the next sync.
     let _: StaffSummary = admin

@@ -112,6 +112,9 @@ pub enum Command {
         #[arg(long = "pay")]
         tenders: Vec<String>,
     },
+    /// The till's hash-chained audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Staff this till knows (from head office), and whether it needs someone signed in.
     Staff,
     /// Check a staff member's PIN at this till (--staff and --pin) and print who they are.
@@ -129,6 +132,17 @@ pub enum Command {
         #[arg(long)]
         by: Option<String>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// The newest entries: sales, voids, returns, pickups, approvals, sign-ins, refused PINs.
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Check the whole chain; exit 1 naming the first broken entry.
+    Verify,
 }
 
 #[derive(Subcommand, Debug)]

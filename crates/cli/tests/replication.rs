@@ -338,4 +338,32 @@ fn staff_from_head_office_sign_in_and_approve_from_the_command_line() {
     ));
     assert_eq!(void["cashier"]["name"], "Carl");
     assert_eq!(void["approved_by"]["name"], "Sofia");
+
+    // The audit trail: what happened, in order, and a chain that holds until someone edits it.
+    let log = kassa(&db, &["audit", "list"]);
+    let text = String::from_utf8_lossy(&log.stdout).to_string();
+    assert!(
+        text.contains("pin_refused") && text.contains("approved by Sofia"),
+        "{text}"
+    );
+    let intact = kassa(&db, &["audit", "verify"]);
+    assert!(
+        String::from_utf8_lossy(&intact.stdout).contains("Audit log intact"),
+        "{}",
+        stderr(&intact)
+    );
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_update;
+         UPDATE audit_log SET entry = replace(entry, 'Carl', 'Sofia') WHERE seq = 2;",
+    )
+    .unwrap();
+    drop(conn);
+    let broken = kassa(&db, &["audit", "verify"]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(
+        stderr(&broken).contains("the audit log is broken at entry 2"),
+        "{}",
+        stderr(&broken)
+    );
 }

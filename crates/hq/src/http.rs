@@ -267,6 +267,16 @@ async fn list_orders(
     Ok(Json(blocking(move || hq.orders(q.store.as_deref())).await?).into_response())
 }
 
+async fn audit_check(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(till): Path<String>,
+) -> Result<Response, HqError> {
+    require_admin(&state, &headers)?;
+    let hq = state.hq.clone();
+    Ok(Json(blocking(move || hq.verify_audit(&till)).await?).into_response())
+}
+
 async fn list_staff(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -425,6 +435,7 @@ pub fn router(hq: Arc<Hq>, admin_token: String) -> Router {
         .route("/v1/exceptions/resolve", post(resolve_exception))
         .route("/v1/orders", post(add_order).get(list_orders))
         .route("/v1/admin/staff", post(add_staff).get(list_staff))
+        .route("/v1/admin/audit/{till}", get(audit_check))
         .route("/v1/admin/staff/{who}/pin", post(set_staff_pin))
         .route("/v1/admin/staff/{who}/active", post(set_staff_active))
         .route("/v1/orders/expire", post(expire_orders))

@@ -3,6 +3,7 @@
 //! subcommands of the binary); [`serve`] runs the API on a listener.
 
 mod admin;
+mod audit;
 mod catalogue;
 mod epochs;
 mod error;
@@ -18,6 +19,7 @@ pub mod storage;
 mod sync;
 pub mod tokens;
 
+pub use audit::AuditCheck;
 pub use epochs::{EPOCH_MAX_AGE_DAYS, EPOCH_MAX_BYTES};
 pub use error::HqError;
 pub use hq::Hq;

@@ -49,6 +49,9 @@ enum Command {
     /// Staff and their PINs (sent to every till on its next sync).
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// A till's audit trail as head office has it.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// What merging revealed in every store (over-pickups, over-returns, negative stock, ...).
     Exceptions,
     /// Close an exception with a note.
@@ -135,6 +138,14 @@ enum StaffCommand {
     Activate {
         who: String,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the chain of a till (`AMS1-1`); exit 1 naming the first broken entry.
+    Verify { till: String },
+    /// Every entry of a till, oldest first.
+    List { till: String },
 }
 
 #[derive(Subcommand)]
@@ -388,6 +399,19 @@ fn run(cli: Cli) -> Result<(), HqError> {
                     accepted.pickup_code
                 );
             }
+            // Demo staff with well-known PINs, so the demo shows sign-in and approvals.
+            for (name, role, pin) in [
+                ("Carl", kassa_domain::Role::Cashier, "1111"),
+                ("Sofia", kassa_domain::Role::Supervisor, "2222"),
+                ("Maria", kassa_domain::Role::Manager, "3333"),
+            ] {
+                hq.add_staff(&kassa_protocol::NewStaff {
+                    name: name.into(),
+                    role,
+                    pin: pin.into(),
+                })?;
+                println!("demo staff {name} ({role}), PIN {pin}");
+            }
             Ok(())
         }
         Command::Order(OrderCommand::Add { file }) => {
@@ -432,6 +456,21 @@ fn run(cli: Cli) -> Result<(), HqError> {
         Command::Staff(StaffCommand::Activate { who }) => {
             print_json(&open()?.set_staff_active(&who, true)?);
             Ok(())
+        }
+        Command::Audit(AuditCommand::List { till }) => {
+            print_json(&open()?.audit_entries(&till)?);
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Verify { till }) => {
+            let check = open()?.verify_audit(&till)?;
+            print_json(&check);
+            match check.first_break {
+                None => Ok(()),
+                Some(b) => Err(HqError::Corrupt(format!(
+                    "the audit log of {} is broken at entry {}: {}",
+                    check.till, b.seq, b.why
+                ))),
+            }
         }
         Command::Exceptions => {
             print_json(&open()?.exceptions()?);

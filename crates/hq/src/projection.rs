@@ -4,6 +4,7 @@
 
 use crate::error::HqError;
 use crate::storage::{StoredRecord, SyncWrite};
+use kassa_replica::audit::AuditEntry;
 use kassa_replica::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
 use kassa_replica::orders::{OrderCancellation, OrderRecord, PickupRecord};
 use kassa_replica::{conflicting_ids, read_records, AutoCommit, DocId, DocKind, RecordKind};
@@ -69,11 +70,22 @@ pub(crate) fn project(id: &DocId, doc: &AutoCommit, write: &mut SyncWrite) -> Re
                     &r,
                 )?);
             }
+            // Filed under the till whose ledger it came in (not what the entry says), so an
+            // entry claiming another till's chain shows up as a break there.
+            if let DocId::Ledger { store, till, .. } = id {
+                let chain = format!("{store}-{till}");
+                for r in all::<AuditEntry>(doc, RecordKind::Audit)? {
+                    write
+                        .records
+                        .push(stored("audit", &r.id, store, Some(&chain), &r)?);
+                }
+            }
             &[
                 RecordKind::Sale,
                 RecordKind::Void,
                 RecordKind::Return,
                 RecordKind::Resolution,
+                RecordKind::Audit,
             ]
         }
         DocKind::HqLedger => {

@@ -5,6 +5,7 @@
 //! map of the document: nothing inside a record is ever edited, and one scalar per record keeps
 //! documents small and quick to load (see docs/adr/0003-replicated-documents.md).
 
+pub mod audit;
 mod doc_id;
 mod error;
 pub mod exceptions;

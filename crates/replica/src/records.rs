@@ -17,6 +17,7 @@ pub enum RecordKind {
     Cancellation,
     Return,
     Resolution,
+    Audit,
 }
 
 impl RecordKind {
@@ -30,6 +31,7 @@ impl RecordKind {
             RecordKind::Cancellation => "cancellations",
             RecordKind::Return => "returns",
             RecordKind::Resolution => "resolutions",
+            RecordKind::Audit => "audit",
         }
     }
 
@@ -37,7 +39,10 @@ impl RecordKind {
     /// skeleton was fixed: the one writer creates them on first use, so no two replicas can create
     /// the same map concurrently; a document without the map simply has no such records yet.
     fn created_on_first_use(self) -> bool {
-        matches!(self, RecordKind::Return | RecordKind::Resolution)
+        matches!(
+            self,
+            RecordKind::Return | RecordKind::Resolution | RecordKind::Audit
+        )
     }
 }
 

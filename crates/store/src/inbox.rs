@@ -165,6 +165,18 @@ impl Till {
             )?;
             docs.persist(tx, &ledger)?;
             projection::insert_resolution(tx, &record)?;
+            crate::audit::append(
+                tx,
+                docs,
+                &config,
+                &(record.created_at.clone(), business_day.clone()),
+                crate::audit::Event::new(
+                    "resolution",
+                    format!("{}: {}", record.exception_id, record.note),
+                )
+                .record(&record.id)
+                .by(operator.as_ref().map(|o| o.staff_ref())),
+            )?;
             Ok(record)
         })
     }

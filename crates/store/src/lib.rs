@@ -2,6 +2,7 @@
 //! front end (CLI, desktop app, tests) calls. Each command is one `BEGIN IMMEDIATE` transaction.
 
 mod attempts;
+mod audit;
 mod catalogue;
 mod clock;
 mod config;
@@ -23,10 +24,12 @@ mod till_sync;
 mod verify;
 mod void;
 
+pub use audit::AuditReport;
 pub use catalogue::{CatalogItem, ImportSummary};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{StoreConfig, StoreSetup, TaxClass};
 pub use credit::CreditBalance;
+pub use kassa_replica::audit::{AuditEntry, Break};
 
 pub use error::StoreError;
 pub use kassa_replica::exceptions::Exception;

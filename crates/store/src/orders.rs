@@ -443,6 +443,23 @@ impl Till {
                 record.lines.iter().map(|l| (l.sku.as_str(), -l.quantity)),
             )?;
             projection::insert_pickup(tx, &record)?;
+            crate::audit::append(
+                tx,
+                docs,
+                &config,
+                &(record.created_at.clone(), record.business_day.clone()),
+                crate::audit::Event::new(
+                    "pickup",
+                    format!(
+                        "{} order {} took {}",
+                        record.receipt_no,
+                        record.order_no,
+                        crate::audit::amount(&config, record.amount_due)
+                    ),
+                )
+                .record(&record.id)
+                .by(record.cashier.clone()),
+            )?;
             Ok(record)
         })
     }

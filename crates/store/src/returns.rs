@@ -2,6 +2,7 @@
 //! receipt at all; the refund to the original tender by default; the store's return policy; and
 //! an exchange, which is a return and a new sale in one transaction.
 
+use crate::audit::Event;
 use crate::config::{self, StoreConfig};
 use crate::credit::new_credit_code;
 use crate::documents::DocumentCache;
@@ -16,7 +17,7 @@ use kassa_domain::{
     net_paid, refund_share, refund_to_original, round_to_increment, Approval, Money, ReturnFacts,
     TaxMode, TaxRate, Tender, TenderKind,
 };
-use kassa_replica::ledger::{RemoteSale, ReturnLine, ReturnRecord, ReturnSource};
+use kassa_replica::ledger::{RemoteSale, ReturnLine, ReturnRecord, ReturnSource, StaffRef};
 use kassa_replica::orders::{picked_quantities, OrderLine, OrderRecord, PickupRecord, RemoteOrder};
 use kassa_replica::{write_record, RecordKind};
 use rusqlite::{Connection, OptionalExtension};
@@ -730,6 +731,28 @@ fn write_return(
             .map(|l| (l.sku.as_str(), l.quantity)),
     )?;
     projection::insert_return(tx, &record)?;
+    let approver = record.approver_id.as_ref().map(|id| StaffRef {
+        id: id.clone(),
+        name: record.approved_by.clone().unwrap_or_default(),
+    });
+    crate::audit::append(
+        tx,
+        docs,
+        config,
+        &(created_at.clone(), business_day.clone()),
+        Event::new(
+            "return",
+            format!(
+                "{} refund {} against {}",
+                record.receipt_no,
+                crate::audit::amount(config, record.total),
+                record.source.number().unwrap_or("no receipt")
+            ),
+        )
+        .record(&record.id)
+        .by(record.cashier.clone())
+        .approved(approver),
+    )?;
     Ok(record)
 }
 

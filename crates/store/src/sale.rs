@@ -10,6 +10,7 @@ use crate::projection;
 use crate::till::Till;
 use kassa_replica::{write_record, RecordKind};
 
+use crate::audit::Event;
 use crate::staff::Operator;
 use kassa_domain::staff::discount_past_limit;
 use kassa_domain::Approval;
@@ -255,6 +256,23 @@ pub(crate) fn write_sale(
         record.lines.iter().map(|l| (l.sku.as_str(), -l.quantity)),
     )?;
     projection::insert_sale_record(tx, &record)?;
+    crate::audit::append(
+        tx,
+        docs,
+        config,
+        &(created_at.clone(), business_day.clone()),
+        Event::new(
+            "sale",
+            format!(
+                "{} total {}",
+                record.receipt_no,
+                crate::audit::amount(config, record.total)
+            ),
+        )
+        .record(&record.id)
+        .by(record.cashier.clone())
+        .approved(record.approved_by.clone()),
+    )?;
     Ok(record)
 }
 

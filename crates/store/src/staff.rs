@@ -8,6 +8,7 @@
 //! signed-in operator and approvals need a PIN.
 
 use crate::attempts;
+use crate::audit::Event;
 use crate::error::StoreError;
 use crate::till::{begin, Till};
 use kassa_domain::staff::pin_matches;
@@ -192,11 +193,16 @@ impl Till {
 
     /// Checks a PIN: five wrong ones in a row lock that person's prompt for five minutes. The
     /// PIN is never stored or logged; only its argon2 hash is compared.
-    pub fn check_pin(&self, who: &str, pin: &str) -> Result<Operator, StoreError> {
+    pub fn check_pin(&mut self, who: &str, pin: &str) -> Result<Operator, StoreError> {
         let member = find(&self.conn, who)?.ok_or_else(|| StoreError::UnknownStaff(who.into()))?;
         let (now, _) = self.stamp();
         let subject = format!("staff:{}", member.id);
+        let whose = Some(StaffRef {
+            id: member.id.clone(),
+            name: member.name.clone(),
+        });
         if let Some(until) = attempts::locked_until(&self.conn, &subject, &now)? {
+            self.audit_alone(Event::new("pin_refused", format!("locked until {until}")).by(whose))?;
             return Err(StoreError::PinLocked {
                 name: member.name,
                 until,
@@ -204,6 +210,9 @@ impl Till {
         }
         if !pin_matches(pin, &member.pin_hash) {
             let left = attempts::record_failure(&self.conn, &subject, &now)?;
+            self.audit_alone(
+                Event::new("pin_refused", format!("wrong pin, {left} tries left")).by(whose),
+            )?;
             return Err(StoreError::WrongPin {
                 name: member.name,
                 left,
@@ -223,13 +232,22 @@ impl Till {
     /// Signs someone in (switching cashier signs the last one out).
     pub fn sign_in(&mut self, who: &str, pin: &str) -> Result<Operator, StoreError> {
         let operator = self.check_pin(who, pin)?;
+        self.audit_alone(
+            Event::new("sign_in", format!("{} ({})", operator.name, operator.role))
+                .by(Some(operator.staff_ref())),
+        )?;
         self.operator = Some(operator.clone());
         Ok(operator)
     }
 
     /// Locks the till: nobody is signed in until someone types their PIN.
-    pub fn lock(&mut self) {
-        self.operator = None;
+    pub fn lock(&mut self) -> Result<(), StoreError> {
+        if let Some(operator) = self.operator.take() {
+            self.audit_alone(
+                Event::new("lock", operator.name.clone()).by(Some(operator.staff_ref())),
+            )?;
+        }
+        Ok(())
     }
 
     pub fn operator(&self) -> Option<&Operator> {
@@ -258,7 +276,7 @@ impl Till {
     /// Checks an approver's PIN before a command's transaction opens, so that a wrong PIN is
     /// counted even though the command is refused.
     pub(crate) fn approver(
-        &self,
+        &mut self,
         credentials: Option<&Credentials>,
     ) -> Result<Option<Operator>, StoreError> {
         credentials

@@ -306,6 +306,19 @@ impl Till {
                 sale.lines.iter().map(|l| (l.sku.as_str(), l.quantity)),
             )?;
             projection::insert_void_record(tx, &record)?;
+            crate::audit::append(
+                tx,
+                docs,
+                &config,
+                &(created_at.clone(), business_day.clone()),
+                crate::audit::Event::new(
+                    "void",
+                    format!("{}: {}", record.receipt_no, record.reason),
+                )
+                .record(&record.id)
+                .by(record.cashier.clone())
+                .approved(record.approved_by.clone()),
+            )?;
             Ok(record)
         })
     }

@@ -66,7 +66,7 @@ fn a_locked_till_writes_nothing_and_a_signed_in_cashier_is_on_every_record() {
     assert_eq!(receipt.cashier.as_deref(), Some("Carl"));
     assert_eq!(receipt.approved_by, None);
 
-    till.lock();
+    till.lock().unwrap();
     assert!(till.operator().is_none());
     let locked = till.void_sale(&receipt.receipt_no, "mistake").unwrap_err();
     assert!(matches!(locked, StoreError::SignInRequired), "{locked}");

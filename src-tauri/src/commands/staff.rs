@@ -34,6 +34,6 @@ pub fn sign_in(
 }
 
 #[tauri::command]
-pub fn lock_till(state: State<'_, TillState>) {
-    state.till().lock();
+pub fn lock_till(state: State<'_, TillState>) -> Result<(), CommandError> {
+    Ok(state.till().lock()?)
 }

@@ -1,5 +1,6 @@
 //! One module per command; each opens the till, calls the `Till` service, and prints.
 
+mod audit;
 mod catalog;
 mod credit;
 mod demo;
@@ -82,6 +83,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Exchange { ret, take, tenders } => {
             returns::exchange(&path, ret, &take, &tenders, json)
         }
+        Command::Audit(command) => audit::run(&path, command, json),
         Command::Staff => staff::list(&path, json),
         Command::SignIn => staff::sign_in(&path, json),
         Command::Credit { code } => credit::balance(&path, &code, json),

@@ -1,0 +1,224 @@
+//! The audit trail: every till keeps an append-only, hash-chained log of what happened at it
+//! (sales, voids, returns, pickups, approvals, sign-ins, shift and cash events). Each entry
+//! carries the hash of the one before, so changing, removing or reordering any entry breaks the
+//! chain from there on. The entries also travel in the till's ledger documents, so head office
+//! holds a copy it can check the same way.
+
+use crate::ledger::StaffRef;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The `prev_hash` of a till's first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: String,
+    /// `{store}-{till}`: whose chain this is.
+    pub till: String,
+    /// 1, 2, 3, ... per till, never reused.
+    pub seq: i64,
+    pub at: String,
+    /// `sale`, `void`, `return`, `exchange`, `pickup`, `resolution`, `sign_in`,
+    /// `sign_in_refused`, `lock`, `shift_open`, `cash_in`, `cash_out`, `shift_close`, ...
+    pub event: String,
+    /// The record the event made, if any.
+    pub record_id: Option<String>,
+    pub staff: Option<StaffRef>,
+    pub approved_by: Option<StaffRef>,
+    /// A short human summary (receipt number, amount, reason).
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+fn field(hasher: &mut Sha256, value: &str) {
+    // Length-prefixed, so no two different entries hash the same bytes.
+    hasher.update((value.len() as u64).to_be_bytes());
+    hasher.update(value.as_bytes());
+}
+
+fn staff_field(hasher: &mut Sha256, staff: &Option<StaffRef>) {
+    match staff {
+        Some(s) => {
+            field(hasher, "1");
+            field(hasher, &s.id);
+            field(hasher, &s.name);
+        }
+        None => field(hasher, "0"),
+    }
+}
+
+impl AuditEntry {
+    /// The hash this entry must carry: SHA-256 over every other field, the previous hash first.
+    pub fn compute_hash(&self) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(b"kassa-audit-v1\0");
+        field(&mut hasher, &self.prev_hash);
+        field(&mut hasher, &self.id);
+        field(&mut hasher, &self.till);
+        field(&mut hasher, &self.seq.to_string());
+        field(&mut hasher, &self.at);
+        field(&mut hasher, &self.event);
+        field(
+            &mut hasher,
+            self.record_id.as_deref().unwrap_or("\u{0}none"),
+        );
+        staff_field(&mut hasher, &self.staff);
+        staff_field(&mut hasher, &self.approved_by);
+        field(&mut hasher, &self.detail);
+        hex::encode(hasher.finalize())
+    }
+
+    /// Seals a new entry after `previous` (or as the first).
+    #[allow(clippy::too_many_arguments)]
+    pub fn next(
+        previous: Option<(i64, &str)>,
+        id: String,
+        till: String,
+        at: String,
+        event: &str,
+        record_id: Option<String>,
+        staff: Option<StaffRef>,
+        approved_by: Option<StaffRef>,
+        detail: String,
+    ) -> AuditEntry {
+        let (seq, prev_hash) = match previous {
+            Some((seq, hash)) => (seq + 1, hash.to_string()),
+            None => (1, GENESIS.to_string()),
+        };
+        let mut entry = AuditEntry {
+            id,
+            till,
+            seq,
+            at,
+            event: event.to_string(),
+            record_id,
+            staff,
+            approved_by,
+            detail,
+            prev_hash,
+            hash: String::new(),
+        };
+        entry.hash = entry.compute_hash();
+        entry
+    }
+}
+
+/// Where a chain breaks: the first entry that does not follow from the ones before it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Break {
+    pub seq: i64,
+    pub id: String,
+    pub why: String,
+}
+
+/// Checks a till's entries in `seq` order: numbered 1, 2, 3, ... with no gap, each linked to the
+/// one before and carrying its own hash. `complete: false` allows the chain to start after 1 and
+/// to have gaps (head office may not have every day's document yet), checking links only between
+/// consecutive entries.
+pub fn verify_chain(entries: &[AuditEntry], complete: bool) -> Result<(), Break> {
+    let broken = |e: &AuditEntry, why: String| Break {
+        seq: e.seq,
+        id: e.id.clone(),
+        why,
+    };
+    let mut previous: Option<&AuditEntry> = None;
+    for entry in entries {
+        if entry.compute_hash() != entry.hash {
+            return Err(broken(entry, "its contents do not match its hash".into()));
+        }
+        match previous {
+            None if complete && (entry.seq != 1 || entry.prev_hash != GENESIS) => {
+                return Err(broken(entry, "the log does not start at entry 1".into()))
+            }
+            Some(p) if entry.seq == p.seq + 1 && entry.prev_hash != p.hash => {
+                return Err(broken(entry, format!("it does not follow entry {}", p.seq)))
+            }
+            Some(p) if entry.seq <= p.seq => {
+                return Err(broken(
+                    entry,
+                    format!("it repeats or precedes entry {}", p.seq),
+                ))
+            }
+            Some(p) if complete && entry.seq != p.seq + 1 => {
+                return Err(broken(
+                    entry,
+                    format!("entries {} to {} are missing", p.seq + 1, entry.seq - 1),
+                ))
+            }
+            _ => {}
+        }
+        if let Some(p) = previous {
+            if entry.till != p.till {
+                return Err(broken(entry, format!("it belongs to till {}", entry.till)));
+            }
+        }
+        previous = Some(entry);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain(n: i64) -> Vec<AuditEntry> {
+        let mut out: Vec<AuditEntry> = Vec::new();
+        for i in 0..n {
+            let prev = out.last().map(|e| (e.seq, e.hash.as_str()));
+            let entry = AuditEntry::next(
+                prev,
+                format!("id-{i}"),
+                "AMS1-1".into(),
+                format!("2026-11-26T10:00:{i:02}+01:00"),
+                "sale",
+                Some(format!("sale-{i}")),
+                Some(StaffRef {
+                    id: "s1".into(),
+                    name: "Carl".into(),
+                }),
+                None,
+                format!("AMS1-1-{i} total 1.29"),
+            );
+            out.push(entry);
+        }
+        out
+    }
+
+    #[test]
+    fn an_intact_chain_verifies() {
+        assert_eq!(verify_chain(&chain(5), true), Ok(()));
+        assert_eq!(verify_chain(&[], true), Ok(()));
+    }
+
+    #[test]
+    fn any_change_names_the_first_broken_entry() {
+        let mut edited = chain(5);
+        edited[2].detail = "AMS1-1-2 total 0.01".into();
+        assert_eq!(verify_chain(&edited, true).unwrap_err().seq, 3);
+
+        // Re-sealing the edited entry does not help: the next one no longer follows it.
+        edited[2].hash = edited[2].compute_hash();
+        let err = verify_chain(&edited, true).unwrap_err();
+        assert_eq!(
+            (err.seq, err.why.as_str()),
+            (4, "it does not follow entry 3")
+        );
+
+        let mut removed = chain(5);
+        removed.remove(1);
+        assert_eq!(verify_chain(&removed, true).unwrap_err().seq, 3);
+        // Head office may lack a day's document: gaps are allowed when the chain is partial, a
+        // wrong link is not.
+        assert_eq!(verify_chain(&removed, false), Ok(()));
+
+        let mut swapped = chain(4);
+        swapped.swap(1, 2);
+        assert_eq!(verify_chain(&swapped, true).unwrap_err().seq, 3);
+
+        let mut staff = chain(3);
+        staff[0].staff = None;
+        assert_eq!(verify_chain(&staff, true).unwrap_err().seq, 1);
+    }
+}

@@ -1,0 +1,168 @@
+//! The till's audit trail: one hash-chained entry per thing that happened at this till, written
+//! in the same transaction as what it describes (and into the day's ledger document, so head
+//! office gets a copy). `Till::verify_audit` walks the chain and names the first broken entry.
+
+use crate::config::{self, StoreConfig};
+use crate::documents::DocumentCache;
+use crate::error::StoreError;
+use crate::till::Till;
+use kassa_domain::{format_amount, Money};
+use kassa_replica::audit::{verify_chain, AuditEntry, Break};
+use kassa_replica::ledger::StaffRef;
+use kassa_replica::{write_record, RecordKind};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+/// What happened, for the log.
+pub(crate) struct Event {
+    pub kind: &'static str,
+    pub record_id: Option<String>,
+    pub staff: Option<StaffRef>,
+    pub approved_by: Option<StaffRef>,
+    pub detail: String,
+}
+
+impl Event {
+    pub fn new(kind: &'static str, detail: String) -> Event {
+        Event {
+            kind,
+            record_id: None,
+            staff: None,
+            approved_by: None,
+            detail,
+        }
+    }
+
+    pub fn record(mut self, id: &str) -> Event {
+        self.record_id = Some(id.to_string());
+        self
+    }
+
+    pub fn by(mut self, staff: Option<StaffRef>) -> Event {
+        self.staff = staff;
+        self
+    }
+
+    pub fn approved(mut self, approved_by: Option<StaffRef>) -> Event {
+        self.approved_by = approved_by;
+        self
+    }
+}
+
+/// An amount as the receipt shows it, for details.
+pub(crate) fn amount(config: &StoreConfig, money: Money) -> String {
+    format!(
+        "{} {}",
+        format_amount(money, config.currency.minor_digits),
+        config.currency.code
+    )
+}
+
+/// Appends `event` to the chain, in the caller's transaction.
+pub(crate) fn append(
+    tx: &Connection,
+    docs: &mut DocumentCache,
+    config: &StoreConfig,
+    (at, business_day): &(String, String),
+    event: Event,
+) -> Result<AuditEntry, StoreError> {
+    let last: Option<(i64, String)> = tx
+        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let entry = AuditEntry::next(
+        last.as_ref().map(|(seq, hash)| (*seq, hash.as_str())),
+        uuid::Uuid::now_v7().to_string(),
+        format!("{}-{}", config.store_code, config.till_no),
+        at.clone(),
+        event.kind,
+        event.record_id,
+        event.staff,
+        event.approved_by,
+        event.detail,
+    );
+    let json = serde_json::to_string(&entry).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.prepare_cached("INSERT INTO audit_log (seq, id, hash, entry) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![entry.seq, entry.id, entry.hash, json])?;
+    let ledger = Till::ledger_doc_id(config, business_day);
+    write_record(docs.get(tx, &ledger)?, RecordKind::Audit, &entry.id, &entry)?;
+    docs.persist(tx, &ledger)?;
+    Ok(entry)
+}
+
+/// What `kassa audit verify` reports.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AuditReport {
+    pub entries: usize,
+    /// The first entry that does not follow from the ones before it; `None`: the chain holds.
+    pub first_break: Option<Break>,
+}
+
+impl Till {
+    /// Logs an event that makes no other record (a sign-in, a refused PIN, a lock) in a
+    /// transaction of its own. A till not set up yet has no log to write to.
+    pub(crate) fn audit_alone(&mut self, event: Event) -> Result<(), StoreError> {
+        if matches!(self.config(), Err(StoreError::NotInitialized)) {
+            return Ok(());
+        }
+        let stamp = self.stamp();
+        self.command(|tx, docs| {
+            let config = config::read_config(tx)?;
+            append(tx, docs, &config, &stamp, event).map(|_| ())
+        })
+    }
+
+    /// The newest `limit` entries, newest first.
+    pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT entry FROM audit_log ORDER BY seq DESC LIMIT ?1")?;
+        let rows = stmt
+            .query_map([limit], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.iter()
+            .map(|json| serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .collect()
+    }
+
+    /// Walks the whole chain from entry 1: every row's entry must carry its own hash, link to the
+    /// entry before, and agree with the row's columns. Names the first entry that does not.
+    pub fn verify_audit(&self) -> Result<AuditReport, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, id, hash, entry FROM audit_log ORDER BY seq")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut entries = Vec::with_capacity(rows.len());
+        for (seq, id, hash, json) in &rows {
+            let broken = |why: &str| AuditReport {
+                entries: rows.len(),
+                first_break: Some(Break {
+                    seq: *seq,
+                    id: id.clone(),
+                    why: why.into(),
+                }),
+            };
+            let entry: AuditEntry = match serde_json::from_str(json) {
+                Ok(entry) => entry,
+                Err(_) => return Ok(broken("its entry is not readable")),
+            };
+            if entry.seq != *seq || entry.id != *id || entry.hash != *hash {
+                return Ok(broken("its row does not match its entry"));
+            }
+            entries.push(entry);
+        }
+        Ok(AuditReport {
+            entries: rows.len(),
+            first_break: verify_chain(&entries, true).err(),
+        })
+    }
+}
