@@ -31,6 +31,7 @@ impl From<StoreError> for CommandError {
             StoreError::NeedsApproval(_) | StoreError::ApprovalRequired { .. } => "needs_approval",
             StoreError::NotPermitted { .. } => "not_permitted",
             StoreError::SignInRequired | StoreError::StaffInactive(_) => "sign_in_required",
+            StoreError::NoOpenShift => "no_shift",
             StoreError::WrongPin { .. }
             | StoreError::PinLocked { .. }
             | StoreError::UnknownStaff(_) => "wrong_pin",

@@ -40,6 +40,11 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: TillState) -> Builder<R> {
             commands::staff::staff_state,
             commands::staff::sign_in,
             commands::staff::lock_till,
+            commands::shift::current_shift,
+            commands::shift::open_shift,
+            commands::shift::cash_movement,
+            commands::shift::x_report,
+            commands::shift::close_shift,
         ])
         .setup(|app| {
             let handle = app.handle().clone();

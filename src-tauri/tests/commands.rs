@@ -275,6 +275,11 @@ fn sign_in_lock_and_approvals_through_the_commands() {
     assert_eq!(wrong["code"], "wrong_pin", "{wrong}");
     let carl = invoke(&h, "sign_in", json!({ "staff": "s1", "pin": "1111" })).unwrap();
     assert_eq!(carl["name"], "Carl");
+    let no_shift = invoke(&h, "complete_sale", json!({ "request": sale })).unwrap_err();
+    assert_eq!(no_shift["code"], "no_shift", "{no_shift}");
+    assert_eq!(invoke(&h, "current_shift", json!({})).unwrap(), Value::Null);
+    let shift = invoke(&h, "open_shift", json!({ "float": 10000 })).unwrap();
+    assert_eq!(shift["opened_by"]["name"], "Carl");
     let receipt = invoke(&h, "complete_sale", json!({ "request": sale })).unwrap();
     assert_eq!(receipt["cashier"], "Carl");
 
@@ -294,6 +299,34 @@ fn sign_in_lock_and_approvals_through_the_commands() {
     )
     .unwrap();
     assert_eq!(void["approved_by"]["name"], "Sofia");
+
+    let moved = invoke(
+        &h,
+        "cash_movement",
+        json!({ "direction": "in", "amount": 500, "reason": "coins from the bank" }),
+    )
+    .unwrap();
+    assert_eq!(moved["amount"], 500);
+    let x = invoke(&h, "x_report", json!({})).unwrap();
+    // 100.00 float + 1.29 cash sale voided + 5.00 in
+    assert_eq!(x["expected"][0]["amount"], 10_500, "{x}");
+    let negative = invoke(
+        &h,
+        "close_shift",
+        json!({ "counts": [{ "kind": "cash", "denominations": [{ "value": 200, "count": -1 }] }] }),
+    )
+    .unwrap_err();
+    assert_eq!(negative["code"], "bad_input", "{negative}");
+    let z = invoke(
+        &h,
+        "close_shift",
+        json!({ "counts": [{ "kind": "cash", "amount": 10_500 }] }),
+    )
+    .unwrap();
+    assert_eq!(
+        (z["kind"].as_str(), z["difference"][0]["amount"].as_i64()),
+        (Some("Z"), Some(0))
+    );
 
     invoke(&h, "lock_till", json!({})).unwrap();
     let staff = invoke(&h, "staff_state", json!({})).unwrap();

@@ -346,6 +346,13 @@ async fn sell_go_offline_and_drain() {
     app.screenshot(&shots.join("14-sign-in.png")).await;
     app.type_into("#signin-pin", &format!("1111{ENTER}")).await;
     app.wait_for_text("#operator", "Carl (cashier)", WAIT).await;
+    // No shift is open on a till with staff: the float is counted in first.
+    app.wait_for_text("#dialog-title", "Open a shift", WAIT)
+        .await;
+    app.type_into("#dialog-body input", &format!("100{ENTER}"))
+        .await;
+    app.wait_for_text("#message", "Shift open with a float of", WAIT)
+        .await;
     app.type_into("#scan", &format!("4006381333931{ENTER}"))
         .await;
     app.wait_for_text("#total", "1.29", WAIT).await;
@@ -374,10 +381,21 @@ async fn sell_go_offline_and_drain() {
         .await;
     app.wait_for_text("#message", "Voided AMS1-1-", WAIT).await;
 
+    // Alt+Z closes the shift with a blind count: the Z report shows what was expected after.
+    app.type_into("#scan", &format!("{ALT}z{RELEASE}")).await;
+    app.wait_for_text("#dialog-title", "Close the shift", WAIT)
+        .await;
+    app.type_into("#dialog-body input", &format!("99.50{ENTER}"))
+        .await;
+    let z = app.wait_for_text("#receipt", "Z report", WAIT).await;
+    assert!(z.contains("Closed") && z.contains("by Carl"), "{z}");
+    app.screenshot(&shots.join("16-z-report.png")).await;
+    app.type_into("#new-sale", ENTER).await;
+
     // Alt+L locks the till for the next cashier.
     app.type_into("#scan", &format!("{ALT}l{RELEASE}")).await;
     app.wait_for_text("#operator", "Locked", WAIT).await;
     app.wait_for_text("#signin-staff", "Carl", WAIT).await;
-    app.screenshot(&shots.join("16-locked.png")).await;
+    app.screenshot(&shots.join("17-locked.png")).await;
     app.quit().await;
 }

@@ -236,6 +236,7 @@ async fn a_change_forged_in_another_tills_ledger_is_refused() {
         created_at: "2026-11-23T10:00:00+01:00".into(),
         business_day: DAY.into(),
         cashier: None,
+        shift_id: None,
         approved_by: None,
     };
     write_record(&mut forged, RecordKind::Void, &void.id, &void).unwrap();

@@ -80,6 +80,10 @@ async fn staff_reach_the_till_and_leavers_are_locked_out() {
     let locked = till.complete_sale(&cash_sale(&[("MILK", 1)])).unwrap_err();
     assert!(matches!(locked, StoreError::SignInRequired), "{locked}");
     till.sign_in("Carl", "1111").unwrap();
+    let no_shift = till.complete_sale(&cash_sale(&[("MILK", 1)])).unwrap_err();
+    assert!(matches!(no_shift, StoreError::NoOpenShift), "{no_shift}");
+    till.open_shift(kassa_domain::Money::from_minor(15_000))
+        .unwrap();
     let receipt = till.complete_sale(&cash_sale(&[("MILK", 1)])).unwrap();
     sync_once(&mut till).await.unwrap();
     let feed = hq.hq.sales_feed("AMS1", "2026-11-23").unwrap();
@@ -105,9 +109,9 @@ async fn staff_reach_the_till_and_leavers_are_locked_out() {
         .into_iter()
         .map(|e| e.event)
         .collect();
-    assert_eq!(events, ["sign_in", "sale"]);
+    assert_eq!(events, ["sign_in", "shift_open", "sale"]);
     let checked: serde_json::Value = admin.get("/v1/admin/audit/AMS1-1").await.unwrap();
-    assert_eq!(checked["entries"], 2, "{checked}");
+    assert_eq!(checked["entries"], 3, "{checked}");
 
     // A new PIN replaces the old one at the next sync.
     let _: StaffSummary = admin

@@ -14,6 +14,9 @@ export type Action =
   | "returns"
   | "inbox"
   | "lock"
+  | "cashMove"
+  | "xReport"
+  | "closeShift"
   | "search"
   | "more"
   | "less"
@@ -37,6 +40,9 @@ export const KEYMAP: ReadonlyArray<{ key: string; action: Action; label: string 
   { key: "F12", action: "settings", label: "Settings" },
   { key: "Alt+I", action: "inbox", label: "Exceptions" },
   { key: "Alt+L", action: "lock", label: "Lock / switch cashier" },
+  { key: "Alt+M", action: "cashMove", label: "Cash in / out" },
+  { key: "Alt+X", action: "xReport", label: "X report" },
+  { key: "Alt+Z", action: "closeShift", label: "Close shift" },
   { key: "+", action: "more", label: "Qty +1" },
   { key: "-", action: "less", label: "Qty -1" },
   { key: "Delete", action: "remove", label: "Remove line" },

@@ -6,6 +6,7 @@ import { actionFor, keyName, KEYMAP } from "./keys";
 import { CurrencyInfo, formatMoney } from "./money";
 import { renderReceipt } from "./receipt";
 import { closeScreens, openInbox, openPickup, openReturn, openScreen, wireScreens } from "./screens";
+import { renderShiftReport } from "./shift";
 import { approvable, mustSignIn, operatorLabel, StaffState } from "./staff";
 import { describeStatus, SyncStatus } from "./status";
 
@@ -70,13 +71,40 @@ function errorText(e: unknown) {
   return e instanceof ApiError ? e.message : String(e);
 }
 
-/** Shows a refusal; a locked till (or a leaver signed out) goes to the sign-in screen. */
+/** Shows a refusal; a locked till (or a leaver signed out) goes to the sign-in screen, a till
+ * with no open shift offers to open one. */
 function fail(e: unknown) {
   if (e instanceof ApiError && e.code === "sign_in_required") {
     void refreshStaff(e.message);
     return;
   }
-  fail(e);
+  showMessage(errorText(e));
+  if (e instanceof ApiError && e.code === "no_shift") void offerShift();
+}
+
+let offeringShift = false;
+
+/** On a till with staff, asks for the float and opens a shift when none is open. */
+async function offerShift() {
+  if (offeringShift || !staffState?.sign_in_required || !staffState.operator) return;
+  offeringShift = true;
+  try {
+    if (await call("current_shift")) return;
+    for (;;) {
+      const values = await ask("Open a shift: count the float into the drawer", [{ label: "Float", value: "" }]);
+      if (!values) return;
+      try {
+        const float = await parseAmount(values[0] || "0");
+        await call("open_shift", { float });
+        showMessage(`Shift open with a float of ${money(float)}`, "info");
+        return;
+      } catch (e) {
+        showMessage(errorText(e));
+      }
+    }
+  } finally {
+    offeringShift = false;
+  }
 }
 
 async function refreshStaff(message = "") {
@@ -127,6 +155,7 @@ async function submitSignIn() {
     clearMessage();
     await refreshStaff();
     focusScan();
+    await offerShift();
   } catch (e) {
     $("signin-message").textContent = errorText(e);
     $<HTMLInputElement>("signin-pin").focus();
@@ -434,6 +463,41 @@ async function run(action: string) {
       return openReturn();
     case "inbox":
       return openInbox();
+    case "cashMove": {
+      const values = await ask("Cash in or out of the drawer", [{ label: "in or out", value: "in" }, { label: "Amount" }, { label: "Reason" }]);
+      if (!values) return;
+      const direction = values[0].trim().toLowerCase();
+      if (direction !== "in" && direction !== "out") return showMessage("Type in or out");
+      try {
+        const amount = await parseAmount(values[1]);
+        const moved = await withApproval((approval) => call<any>("cash_movement", { direction, amount, reason: values[2], approval }));
+        showMessage(`Cash ${moved.direction} ${money(moved.amount)}: ${moved.reason}`, "info");
+      } catch (e) {
+        fail(e);
+      }
+      return;
+    }
+    case "xReport":
+      try {
+        showReceipt(renderShiftReport(await call<any>("x_report"), currency));
+      } catch (e) {
+        fail(e);
+      }
+      return;
+    case "closeShift": {
+      // Blind count: the expected figures appear only on the Z report, after the count.
+      const values = await ask("Close the shift: count the drawer", [{ label: "Cash counted" }, { label: "Card terminal total (optional)" }]);
+      if (!values) return;
+      try {
+        const counts: any[] = [{ kind: "cash", amount: await parseAmount(values[0]) }];
+        if (values[1].trim()) counts.push({ kind: "card", amount: await parseAmount(values[1]) });
+        showReceipt(renderShiftReport(await call<any>("close_shift", { counts }), currency));
+        refreshStatus();
+      } catch (e) {
+        fail(e);
+      }
+      return;
+    }
     case "lock":
       if (!staffState?.sign_in_required) return;
       await call("lock_till").catch(() => undefined);

@@ -112,6 +112,9 @@ pub enum Command {
         #[arg(long = "pay")]
         tenders: Vec<String>,
     },
+    /// Shifts and the cash drawer: open, cash in/out, X report, close with a blind count.
+    #[command(subcommand)]
+    Shift(ShiftCommand),
     /// The till's hash-chained audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -131,6 +134,46 @@ pub enum Command {
         /// The manager resolving it.
         #[arg(long)]
         by: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ShiftCommand {
+    /// Open a shift with the float counted into the drawer (e.g. 150.00).
+    Open {
+        #[arg(long)]
+        float: String,
+    },
+    /// Cash put into the drawer.
+    CashIn {
+        amount: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Cash taken out of the drawer (a manager approves on a till with staff).
+    CashOut {
+        amount: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The open shift so far, with what the drawer should hold.
+    X,
+    /// Close with a blind count: --cash TOTAL or --coins VALUExCOUNT..., and --card TOTAL
+    /// from the card terminal. Prints the Z report.
+    Close {
+        #[arg(long)]
+        cash: Option<String>,
+        #[arg(long = "coins")]
+        coins: Vec<String>,
+        #[arg(long)]
+        card: Option<String>,
+    },
+    /// A shift's report: the Z of a closed shift (marked COPY), or the X of the open one.
+    Show { shift_id: String },
+    /// This till's shifts, newest first.
+    List {
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
     },
 }
 

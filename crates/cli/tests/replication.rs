@@ -304,6 +304,17 @@ fn staff_from_head_office_sign_in_and_approve_from_the_command_line() {
     );
 
     let carl = [("KASSA_STAFF", "Carl"), ("KASSA_PIN", "1111")];
+    let no_shift = kassa_as(&db, &carl, &["sell", "MILK", "--pay", "cash"]);
+    assert!(
+        stderr(&no_shift).contains("no shift is open"),
+        "{}",
+        stderr(&no_shift)
+    );
+    json(kassa_as(
+        &db,
+        &carl,
+        &["--json", "shift", "open", "--float", "100.00"],
+    ));
     let sold = kassa_as(&db, &carl, &["sell", "MILK", "--pay", "cash"]);
     let text = String::from_utf8_lossy(&sold.stdout).to_string();
     assert!(text.contains("Cashier: Carl"), "{text}{}", stderr(&sold));

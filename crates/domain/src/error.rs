@@ -5,6 +5,8 @@ use crate::money::Money;
 pub enum DomainError {
     #[error("amount is too large")]
     Overflow,
+    #[error("bad count: {0}")]
+    InvalidCount(String),
     #[error("invalid amount {0:?}: use digits with at most {1} decimal places, e.g. 12.50")]
     InvalidAmount(String, u8),
     #[error("unknown currency {0:?}")]

@@ -7,6 +7,7 @@ pub mod basket;
 pub mod catalogue;
 pub mod catalogue_csv;
 pub mod demo_catalogue;
+pub mod drawer;
 pub mod error;
 pub mod money;
 pub mod quick_cash;
@@ -23,6 +24,7 @@ pub use basket::{
 };
 pub use catalogue::{validate_sku, Product};
 pub use catalogue_csv::{parse_catalogue_csv, CatalogueCsv, CsvProduct, CsvRowError};
+pub use drawer::{Denomination, TenderCount, COUNTED_TENDERS};
 pub use error::DomainError;
 pub use money::{format_amount, parse_amount, Currency, Money};
 pub use quick_cash::quick_cash_amounts;

@@ -42,6 +42,9 @@ pub struct SaleRecord {
     /// Who approved a discount or price override past the store's limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<StaffRef>,
+    /// The till's shift it was rung in (none on a till without shifts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shift_id: Option<String>,
 }
 
 /// A void: a new record pointing at the sale it cancels.
@@ -58,6 +61,8 @@ pub struct VoidRecord {
     /// The supervisor or manager whose PIN allowed it (the cashier themselves when their role may).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<StaffRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shift_id: Option<String>,
 }
 
 /// What a return takes back: a sale (of any store), goods of an online order, or nothing on record.
@@ -145,6 +150,8 @@ pub struct ReturnRecord {
     /// The approving manager's staff id, when the till has staff and their PIN was checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approver_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shift_id: Option<String>,
 }
 
 /// A manager's note closing an exception. Written by a till (in its ledger) or head office (in its

@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod orders;
 
 mod records;
+pub mod shifts;
 pub mod skeleton;
 pub mod stock;
 mod sync_session;

@@ -91,6 +91,8 @@ pub struct PickupRecord {
     pub business_day: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashier: Option<crate::ledger::StaffRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shift_id: Option<String>,
 }
 
 /// The hash stored for a pickup code.

@@ -18,6 +18,9 @@ pub enum RecordKind {
     Return,
     Resolution,
     Audit,
+    ShiftOpen,
+    CashMovement,
+    ShiftClose,
 }
 
 impl RecordKind {
@@ -32,6 +35,9 @@ impl RecordKind {
             RecordKind::Return => "returns",
             RecordKind::Resolution => "resolutions",
             RecordKind::Audit => "audit",
+            RecordKind::ShiftOpen => "shift_opens",
+            RecordKind::CashMovement => "cash_movements",
+            RecordKind::ShiftClose => "shift_closes",
         }
     }
 
@@ -41,7 +47,12 @@ impl RecordKind {
     fn created_on_first_use(self) -> bool {
         matches!(
             self,
-            RecordKind::Return | RecordKind::Resolution | RecordKind::Audit
+            RecordKind::Return
+                | RecordKind::Resolution
+                | RecordKind::Audit
+                | RecordKind::ShiftOpen
+                | RecordKind::CashMovement
+                | RecordKind::ShiftClose
         )
     }
 }

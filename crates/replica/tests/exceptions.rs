@@ -57,6 +57,7 @@ fn pickup(id: &str, till: u16, quantity: i64) -> PickupRecord {
         created_at: "2026-11-03T10:00:00Z".into(),
         business_day: "2026-11-03".into(),
         cashier: None,
+        shift_id: None,
     }
 }
 
@@ -105,6 +106,7 @@ fn a_return(id: &str, till: u16, quantity: i64, credit: Option<(&str, i64)>) -> 
         approval_reasons: vec![],
         exchange_sale_id: None,
         cashier: None,
+        shift_id: None,
         approver_id: None,
     }
 }

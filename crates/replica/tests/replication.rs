@@ -21,6 +21,7 @@ fn void(id: &str) -> VoidRecord {
         created_at: "2026-11-23T10:00:00+01:00".into(),
         business_day: "2026-11-23".into(),
         cashier: None,
+        shift_id: None,
         approved_by: None,
     }
 }

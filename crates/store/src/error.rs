@@ -46,6 +46,8 @@ pub enum StoreError {
     StaffInactive(String),
     #[error("sign in first: this till is locked")]
     SignInRequired,
+    #[error("no shift is open on this till: open one with the float counted into the drawer")]
+    NoOpenShift,
     #[error("{action} needs the pin of a {least} or above")]
     ApprovalRequired { action: String, least: String },
     #[error("{name} is a {role}: {action} needs a {least} or above")]

@@ -58,6 +58,7 @@ fn voids(conn: &Connection) -> Result<Vec<VoidRecord>, StoreError> {
             created_at: r.get(4)?,
             business_day: r.get(5)?,
             cashier: None,
+            shift_id: None,
             approved_by: None,
         })
     })?;

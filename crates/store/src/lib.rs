@@ -18,6 +18,7 @@ mod receipt;
 mod report;
 mod returns;
 mod sale;
+mod shift;
 mod staff;
 mod till;
 mod till_sync;
@@ -50,7 +51,11 @@ pub use returns::{
     RefundMethod, ReturnLineRequest, ReturnOf, ReturnRequest, Returnable, ReturnableLine,
 };
 
+pub use kassa_replica::shifts::{
+    CashDirection, CashMovementRecord, ShiftClosed, ShiftOpened, TenderAmount,
+};
 pub use sale::{LineRequest, SaleRequest, TenderRequest};
+pub use shift::ShiftReport;
 pub use staff::{Credentials, Operator, StaffListing};
 pub use till::Till;
 pub use till_sync::{DeviceInfo, SyncStatus};

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0005_staff.sql"),
     include_str!("../../../migrations/till/0006_order_number_lookup.sql"),
     include_str!("../../../migrations/till/0007_audit_log.sql"),
+    include_str!("../../../migrations/till/0008_shifts.sql"),
 ];
 
 /// The schema version this code writes and understands.

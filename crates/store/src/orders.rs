@@ -427,6 +427,7 @@ impl Till {
                 created_at,
                 business_day,
                 cashier: operator.map(Operator::staff_ref),
+                shift_id: crate::shift::money_shift(tx, config.till_no)?,
             };
             let orders_doc = order_doc_id(tx, &order.id)?;
             write_record(

@@ -31,6 +31,7 @@ pub(crate) fn project_doc(
             for (_, record) in read_records::<ResolutionRecord>(doc, RecordKind::Resolution)? {
                 added += usize::from(insert_resolution(conn, &record)?);
             }
+            added += crate::shift::project_shift_records(conn, doc)?;
             &[
                 RecordKind::Sale,
                 RecordKind::Void,
@@ -128,8 +129,8 @@ pub(crate) fn insert_order(
 pub(crate) fn insert_pickup(conn: &Connection, pickup: &PickupRecord) -> Result<bool, StoreError> {
     let new = conn
         .prepare_cached(
-            "INSERT OR IGNORE INTO pickups (id, order_id, till_no, receipt_no, business_day, record)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT OR IGNORE INTO pickups (id, order_id, till_no, receipt_no, business_day, record, shift_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
         .execute(params![
             pickup.id,
@@ -137,7 +138,8 @@ pub(crate) fn insert_pickup(conn: &Connection, pickup: &PickupRecord) -> Result<
             pickup.till_no,
             pickup.receipt_no,
             pickup.business_day,
-            json(pickup)?
+            json(pickup)?,
+            pickup.shift_id
         ])?
         > 0;
     if new {
@@ -154,8 +156,8 @@ pub(crate) fn insert_pickup(conn: &Connection, pickup: &PickupRecord) -> Result<
 pub(crate) fn insert_return(conn: &Connection, record: &ReturnRecord) -> Result<bool, StoreError> {
     let new = conn
         .prepare_cached(
-            "INSERT OR IGNORE INTO returns (id, receipt_no, till_no, subject_id, business_day, total, record)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT OR IGNORE INTO returns (id, receipt_no, till_no, subject_id, business_day, total, record, shift_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?
         .execute(params![
             record.id,
@@ -164,7 +166,8 @@ pub(crate) fn insert_return(conn: &Connection, record: &ReturnRecord) -> Result<
             record.source.subject_id(),
             record.business_day,
             record.total.minor(),
-            json(record)?
+            json(record)?,
+            record.shift_id
         ])?
         > 0;
     if new {
@@ -205,8 +208,8 @@ pub(crate) fn insert_sale_record(conn: &Connection, sale: &SaleRecord) -> Result
     conn.prepare_cached(
         "INSERT INTO sales (id, receipt_no, store_code, till_no, seq, created_at, business_day, currency, tax_mode,
            subtotal, discount_total, tax_total, total, cash_rounding, amount_due, tendered, change_given,
-           cashier_id, cashier_name, approved_by_name)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+           cashier_id, cashier_name, approved_by_name, shift_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
     )?
     .execute(params![
         sale.id,
@@ -229,6 +232,7 @@ pub(crate) fn insert_sale_record(conn: &Connection, sale: &SaleRecord) -> Result
         sale.cashier.as_ref().map(|c| c.id.as_str()),
         sale.cashier.as_ref().map(|c| c.name.as_str()),
         sale.approved_by.as_ref().map(|c| c.name.as_str()),
+        sale.shift_id,
     ])?;
     let mut line_stmt = conn.prepare_cached(
         "INSERT INTO sale_lines (sale_id, line_no, sku, name, quantity, list_price, unit_price, override_reason,
@@ -294,7 +298,7 @@ pub(crate) fn insert_void_record(conn: &Connection, void: &VoidRecord) -> Result
     if exists.is_some() || sale_known.is_none() {
         return Ok(false);
     }
-    conn.prepare_cached("INSERT INTO voids (id, sale_id, reason, created_at, business_day) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![void.id, void.sale_id, void.reason, void.created_at, void.business_day])?;
+    conn.prepare_cached("INSERT INTO voids (id, sale_id, reason, created_at, business_day, shift_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![void.id, void.sale_id, void.reason, void.created_at, void.business_day, void.shift_id])?;
     Ok(true)
 }

@@ -10,9 +10,9 @@ use kassa_domain::{net_paid, Money, TaxRate, TenderKind};
 use kassa_replica::ledger::ReturnRecord;
 use kassa_replica::orders::PickupRecord;
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenderTotal {
     pub kind: TenderKind,
     /// Taken by sales of the day (cash net of change given).
@@ -27,7 +27,7 @@ pub struct TenderTotal {
     pub net: Money,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaxTotal {
     pub rate: TaxRate,
     pub net: Money,
@@ -35,7 +35,7 @@ pub struct TaxTotal {
     pub gross: Money,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayReport {
     pub business_day: String,
     pub currency: String,
@@ -58,12 +58,45 @@ pub struct DayReport {
     pub taxes: Vec<TaxTotal>,
 }
 
+/// What a report covers: a business day, or one shift of this till.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Period<'a> {
+    Day(&'a str),
+    Shift(&'a str),
+}
+
+impl Period<'_> {
+    /// The column that places a record in the period (`?1` is the period's key).
+    fn column(self) -> &'static str {
+        match self {
+            Period::Day(_) => "business_day",
+            Period::Shift(_) => "shift_id",
+        }
+    }
+
+    fn key(self) -> String {
+        match self {
+            Period::Day(key) | Period::Shift(key) => key.to_string(),
+        }
+    }
+}
+
 /// Only this till's own sales count: after a sync the projection also holds the other tills'.
-/// Sales of the day, or sales voided that day: the two sets a report adds and subtracts.
-const SALES_OF_DAY: &str = "SELECT id, amount_due, discount_total, cash_rounding, change_given FROM sales WHERE business_day = ?1 AND till_no = ?2";
-const VOIDED_ON_DAY: &str =
-    "SELECT s.id, s.amount_due, s.discount_total, s.cash_rounding, s.change_given
-     FROM sales s JOIN voids v ON v.sale_id = s.id WHERE v.business_day = ?1 AND s.till_no = ?2";
+/// Sales of the period, or sales voided in it: the two sets a report adds and subtracts.
+fn sales_of(period: Period<'_>) -> String {
+    format!(
+        "SELECT id, amount_due, discount_total, cash_rounding, change_given FROM sales WHERE {} = ?1 AND till_no = ?2",
+        period.column()
+    )
+}
+
+fn voided_in(period: Period<'_>) -> String {
+    format!(
+        "SELECT s.id, s.amount_due, s.discount_total, s.cash_rounding, s.change_given
+         FROM sales s JOIN voids v ON v.sale_id = s.id WHERE v.{} = ?1 AND s.till_no = ?2",
+        period.column()
+    )
+}
 
 struct Totals {
     count: i64,
@@ -74,18 +107,17 @@ struct Totals {
     taxes: Vec<(u32, i64, i64, i64)>,
 }
 
-const RETURNS_OF_DAY: &str =
-    "SELECT record FROM returns WHERE business_day = ?1 AND till_no = ?2 ORDER BY id";
-const PICKUPS_OF_DAY: &str =
-    "SELECT record FROM pickups WHERE business_day = ?1 AND till_no = ?2 ORDER BY id";
-
-fn day_records<T: serde::de::DeserializeOwned>(
+fn records_in<T: serde::de::DeserializeOwned>(
     conn: &Connection,
-    sql: &str,
-    day: &str,
+    table: &str,
+    period: Period<'_>,
     till_no: u16,
 ) -> Result<Vec<T>, StoreError> {
-    let mut stmt = conn.prepare_cached(sql)?;
+    let day = period.key();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT record FROM {table} WHERE {} = ?1 AND till_no = ?2 ORDER BY id",
+        period.column()
+    ))?;
     let rows = stmt
         .query_map(rusqlite::params![day, till_no], |r| r.get::<_, String>(0))?
         .collect::<Result<Vec<_>, _>>()?;
@@ -133,14 +165,17 @@ fn totals(conn: &Connection, set: &str, day: &str, till_no: u16) -> Result<Total
     })
 }
 
-pub(crate) fn day_report(
+/// The report of a period; `business_day` names the day (for a shift, the day it opened).
+pub(crate) fn period_report(
     conn: &Connection,
-    day: &str,
+    period: Period<'_>,
+    business_day: &str,
     currency: &str,
     till_no: u16,
 ) -> Result<DayReport, StoreError> {
-    let sold = totals(conn, SALES_OF_DAY, day, till_no)?;
-    let voided = totals(conn, VOIDED_ON_DAY, day, till_no)?;
+    let key = period.key();
+    let sold = totals(conn, &sales_of(period), &key, till_no)?;
+    let voided = totals(conn, &voided_in(period), &key, till_no)?;
     let m = Money::from_minor;
     let sub = |a: i64, b: i64| {
         a.checked_sub(b)
@@ -148,8 +183,8 @@ pub(crate) fn day_report(
             .ok_or(kassa_domain::DomainError::Overflow)
     };
 
-    let returns: Vec<ReturnRecord> = day_records(conn, RETURNS_OF_DAY, day, till_no)?;
-    let pickups: Vec<PickupRecord> = day_records(conn, PICKUPS_OF_DAY, day, till_no)?;
+    let returns: Vec<ReturnRecord> = records_in(conn, "returns", period, till_no)?;
+    let pickups: Vec<PickupRecord> = records_in(conn, "pickups", period, till_no)?;
     let mut tenders = Vec::new();
     for kind in TenderKind::ALL {
         let find = |list: &[(String, i64)]| {
@@ -228,7 +263,7 @@ pub(crate) fn day_report(
         });
     }
     Ok(DayReport {
-        business_day: day.to_string(),
+        business_day: business_day.to_string(),
         currency: currency.to_string(),
         sales_count: sold.count,
         sales_total: m(sold.due),

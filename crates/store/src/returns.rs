@@ -711,6 +711,7 @@ fn write_return(
         exchange_sale_id,
         cashier: cashier.map(Operator::staff_ref),
         approver_id: prepared.approver_id,
+        shift_id: crate::shift::money_shift(tx, config.till_no)?,
     };
     let ledger = Till::ledger_doc_id(config, business_day);
     write_record(
@@ -928,6 +929,7 @@ impl Till {
                 &priced,
                 people.operator.as_ref(),
                 people.approver.as_ref(),
+                config.till_no,
             )?;
             let sale_id = Uuid::now_v7().to_string();
             let record = write_return(

@@ -185,6 +185,7 @@ pub(crate) fn settle_tenders(
 pub(crate) struct MadeBy {
     pub cashier: Option<StaffRef>,
     pub approved_by: Option<StaffRef>,
+    pub shift_id: Option<String>,
 }
 
 /// The approval a priced sale needs: a supervisor's when discounts and overrides together pass
@@ -194,9 +195,14 @@ pub(crate) fn sale_made_by(
     priced: &PricedBasket,
     operator: Option<&Operator>,
     approver: Option<&Operator>,
+    till_no: u16,
 ) -> Result<MadeBy, StoreError> {
+    let shift_id = crate::shift::money_shift(conn, till_no)?;
     let Some(cashier) = operator else {
-        return Ok(MadeBy::default());
+        return Ok(MadeBy {
+            shift_id,
+            ..MadeBy::default()
+        });
     };
     let limit_bp: u32 = conn
         .prepare_cached("SELECT discount_limit_bp FROM store_config")?
@@ -209,6 +215,7 @@ pub(crate) fn sale_made_by(
     Ok(MadeBy {
         cashier: Some(cashier.staff_ref()),
         approved_by,
+        shift_id,
     })
 }
 
@@ -313,6 +320,7 @@ fn sale_record(
         tenders,
         cashier: made_by.cashier,
         approved_by: made_by.approved_by,
+        shift_id: made_by.shift_id,
     }
 }
 

@@ -230,7 +230,13 @@ impl Till {
             let priced = sale::price(tx, &config, request)?;
             let (tenders, settlement) =
                 sale::settle_tenders(priced.total, &request.tenders, config.cash_increment)?;
-            let made_by = sale::sale_made_by(tx, &priced, operator.as_ref(), approver.as_ref())?;
+            let made_by = sale::sale_made_by(
+                tx,
+                &priced,
+                operator.as_ref(),
+                approver.as_ref(),
+                config.till_no,
+            )?;
             let id = uuid::Uuid::now_v7().to_string();
             let record = sale::write_sale(
                 tx,
@@ -290,6 +296,7 @@ impl Till {
             let mut record = void::build_void(tx, receipt_no, reason, &created_at, &business_day)?;
             record.cashier = operator.as_ref().map(|o| o.staff_ref());
             record.approved_by = approved_by;
+            record.shift_id = crate::shift::money_shift(tx, config.till_no)?;
             let sale = receipt::load(tx, receipt_no)?;
             let ledger = Till::ledger_doc_id(&config, &business_day);
             write_record(
@@ -341,7 +348,13 @@ impl Till {
             || self.clock.now().date_naive().to_string(),
             |d| d.to_string(),
         );
-        report::day_report(&self.conn, &day, &config.currency.code, config.till_no)
+        report::period_report(
+            &self.conn,
+            report::Period::Day(&day),
+            &day,
+            &config.currency.code,
+            config.till_no,
+        )
     }
 
     /// Stock on hand of a SKU at this store, as far as this till knows (its own movements plus

@@ -54,5 +54,6 @@ pub(crate) fn build_void(
         business_day: business_day.to_string(),
         cashier: None,
         approved_by: None,
+        shift_id: None,
     })
 }

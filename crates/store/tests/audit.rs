@@ -26,6 +26,10 @@ fn staffed() -> Till {
         ],
     )
     .unwrap();
+    till.sign_in("Sofia", "2222").unwrap();
+    till.open_shift(kassa_domain::Money::from_minor(10_000))
+        .unwrap();
+    till.lock().unwrap();
     till
 }
 
@@ -84,9 +88,13 @@ fn busy_till() -> Till {
 fn everything_that_happens_at_the_till_is_logged_in_order() {
     let till = busy_till();
     let carl = Some("Carl".to_string());
+    let sofia = Some("Sofia".to_string());
     assert_eq!(
         events(&till),
         vec![
+            ("sign_in".into(), sofia.clone(), None),
+            ("shift_open".into(), sofia.clone(), None),
+            ("lock".into(), sofia, None),
             ("pin_refused".into(), carl.clone(), None),
             ("sign_in".into(), carl.clone(), None),
             ("sale".into(), carl.clone(), None),
@@ -103,7 +111,7 @@ fn everything_that_happens_at_the_till_is_logged_in_order() {
         newest[3]
     );
     let report = till.verify_audit().unwrap();
-    assert_eq!((report.entries, report.first_break), (7, None));
+    assert_eq!((report.entries, report.first_break), (10, None));
 }
 
 #[test]
@@ -111,21 +119,21 @@ fn the_log_refuses_changes_and_names_a_row_changed_behind_its_back() {
     let till = busy_till();
     let conn = till.connection();
     let refused = conn
-        .execute("UPDATE audit_log SET entry = entry WHERE seq = 3", [])
+        .execute("UPDATE audit_log SET entry = entry WHERE seq = 6", [])
         .unwrap_err();
     assert!(refused.to_string().contains("append-only"), "{refused}");
     assert!(conn
-        .execute("DELETE FROM audit_log WHERE seq = 3", [])
+        .execute("DELETE FROM audit_log WHERE seq = 6", [])
         .is_err());
 
     // Someone with the database file removes the guard and lowers a sale's total.
     conn.execute_batch(
         "DROP TRIGGER audit_log_no_update;
-         UPDATE audit_log SET entry = replace(entry, 'total 2.58', 'total 0.58') WHERE seq = 3;",
+         UPDATE audit_log SET entry = replace(entry, 'total 2.58', 'total 0.58') WHERE seq = 6;",
     )
     .unwrap();
     let broken = till.verify_audit().unwrap().first_break.unwrap();
-    assert_eq!(broken.seq, 3, "{broken:?}");
+    assert_eq!(broken.seq, 6, "{broken:?}");
     assert_eq!(broken.why, "its contents do not match its hash");
 }
 

@@ -34,6 +34,11 @@ fn staffed() -> Till {
         ],
     )
     .unwrap();
+    // A supervisor opens the shift and locks the till for the cashiers.
+    till.sign_in("Sofia", "2222").unwrap();
+    till.open_shift(kassa_domain::Money::from_minor(10_000))
+        .unwrap();
+    till.lock().unwrap();
     till
 }
 

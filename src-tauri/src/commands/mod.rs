@@ -5,6 +5,7 @@ pub mod orders;
 pub mod returns;
 pub mod selling;
 pub mod setup;
+pub mod shift;
 pub mod staff;
 pub mod status;
 pub mod stock;

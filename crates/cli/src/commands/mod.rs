@@ -12,6 +12,7 @@ mod report;
 mod returns;
 mod sale;
 mod sell;
+mod shift;
 mod staff;
 mod void;
 
@@ -84,6 +85,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             returns::exchange(&path, ret, &take, &tenders, json)
         }
         Command::Audit(command) => audit::run(&path, command, json),
+        Command::Shift(command) => shift::run(&path, command, json),
         Command::Staff => staff::list(&path, json),
         Command::SignIn => staff::sign_in(&path, json),
         Command::Credit { code } => credit::balance(&path, &code, json),

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { renderShiftReport } from "./shift";
+
+const eur = { code: "EUR", minor_digits: 2 };
+const z = {
+  kind: "Z",
+  copy: true,
+  till_no: 1,
+  opened_at: "2026-11-26T08:00:00+01:00",
+  opened_by: "Carl",
+  closed_at: "2026-11-26T17:00:00+01:00",
+  closed_by: "Carl",
+  float: 10000,
+  cash_in: 500,
+  cash_out: 1000,
+  movements: [{ direction: "out", reason: "flowers", amount: 1000 }],
+  sales: {
+    sales_count: 2,
+    sales_total: 388,
+    voids_count: 0,
+    voids_total: 0,
+    returns_count: 0,
+    returns_total: 0,
+    pickups_count: 0,
+    pickup_payments: 0,
+    discount_total: 0,
+    tenders: [{ kind: "cash", net: 130 }],
+    taxes: [{ rate: 900, tax: 11, gross: 130 }],
+  },
+  expected: [{ kind: "cash", amount: 9630 }, { kind: "card", amount: 0 }],
+  counted: [{ kind: "cash", amount: 9600 }],
+  difference: [{ kind: "cash", amount: -30 }],
+};
+
+describe("shift report", () => {
+  it("prints a reprinted Z with expected, counted and difference", () => {
+    const text = renderShiftReport(z, eur);
+    expect(text.startsWith("*** COPY ***\nZ report · till 1")).toBe(true);
+    expect(text).toContain("Closed 2026-11-26 17:00 by Carl");
+    const cash = text.split("\n").find((l) => l.startsWith("cash  "))!;
+    expect(cash).toContain("96.30");
+    expect(cash).toContain("96.00");
+    expect(cash).toMatch(/-\s?€?\s?0\.30/);
+    expect(text).toContain("out flowers");
+    expect(text).toMatch(/card .*-\s+-$/m);
+  });
+
+  it("has no copy mark or close line on an X report", () => {
+    const text = renderShiftReport({ ...z, kind: "X", copy: false, closed_at: null, counted: [], difference: [] }, eur);
+    expect(text.startsWith("X report")).toBe(true);
+    expect(text).not.toContain("Closed");
+  });
+});
