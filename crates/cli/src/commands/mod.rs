@@ -121,14 +121,18 @@ fn database_path(explicit: Option<PathBuf>) -> Result<PathBuf, Failure> {
     Ok(dir.join("till.db"))
 }
 
-/// Opens the till and signs in whoever `--staff`/`--pin` name.
 pub fn open(path: &std::path::Path) -> Result<Till, Failure> {
-    let mut till = Till::open(path)?;
+    Ok(Till::open(path)?)
+}
+
+/// Signs in whoever `--staff`/`--pin` name, for a command that writes (reading commands do not
+/// sign in, so they leave no sign-in in the audit log).
+pub fn sign_in(till: &mut Till) -> Result<(), Failure> {
     let s = session();
     if let Some(who) = pair(&s.staff, &s.pin, "--staff")? {
         till.sign_in(&who.staff, &who.pin)?;
     }
-    Ok(till)
+    Ok(())
 }
 
 /// Opens a till that must already be set up, with its money formatter.

@@ -57,6 +57,7 @@ pub fn pickup(
     json: bool,
 ) -> Result<(), Failure> {
     let (mut till, money) = super::open_initialised(path)?;
+    super::sign_in(&mut till)?;
     let lines = lines
         .iter()
         .map(|l| {

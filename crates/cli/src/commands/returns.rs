@@ -147,6 +147,7 @@ fn print_return(record: &ReturnRecord, money: &Amounts) {
 
 pub fn run(path: &Path, args: ReturnArgs, json: bool) -> Result<(), Failure> {
     let (mut till, money) = super::open_initialised(path)?;
+    super::sign_in(&mut till)?;
     let request = request(&till, &args)?;
     let record = till
         .return_goods_approved(&request, super::approval()?.as_ref())
@@ -166,6 +167,7 @@ pub fn exchange(
     json: bool,
 ) -> Result<(), Failure> {
     let (mut till, money) = super::open_initialised(path)?;
+    super::sign_in(&mut till)?;
     let request = request(&till, &args)?;
     let sale = SaleRequest {
         lines: take

@@ -9,6 +9,7 @@ use std::path::Path;
 
 pub fn run(path: &Path, args: SellArgs, json: bool) -> Result<(), Failure> {
     let (mut till, money) = super::open_initialised(path)?;
+    super::sign_in(&mut till)?;
     let lines = args
         .items
         .iter()

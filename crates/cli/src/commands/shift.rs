@@ -29,6 +29,15 @@ fn denomination(text: &str, money: &Amounts) -> Result<Denomination, Failure> {
 
 pub fn run(path: &Path, command: ShiftCommand, json: bool) -> Result<(), Failure> {
     let (mut till, money) = super::open_initialised(path)?;
+    if matches!(
+        command,
+        ShiftCommand::Open { .. }
+            | ShiftCommand::CashIn { .. }
+            | ShiftCommand::CashOut { .. }
+            | ShiftCommand::Close { .. }
+    ) {
+        super::sign_in(&mut till)?;
+    }
     match command {
         ShiftCommand::Open { float } => {
             let shift = till.open_shift(amount(&float, &money, "--float")?)?;

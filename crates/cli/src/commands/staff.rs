@@ -31,7 +31,8 @@ pub fn list(path: &Path, json: bool) -> Result<(), Failure> {
 }
 
 pub fn sign_in(path: &Path, json: bool) -> Result<(), Failure> {
-    let till = super::open(path)?;
+    let mut till = super::open(path)?;
+    super::sign_in(&mut till)?;
     let operator = till.operator().cloned().ok_or_else(|| {
         Failure::bad("give --staff NAME and --pin PIN (or KASSA_STAFF, KASSA_PIN)")
     })?;
