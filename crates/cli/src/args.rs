@@ -112,6 +112,21 @@ pub enum Command {
         #[arg(long = "pay")]
         tenders: Vec<String>,
     },
+    /// Print a sale's receipt again (marked COPY) on a receipt printer, or write it as HTML.
+    Print {
+        receipt_no: String,
+        /// device:/dev/usb/lp0, tcp:HOST:9100 or file:PATH (default: KASSA_PRINTER).
+        #[arg(long)]
+        to: Option<String>,
+        /// Write a printable HTML receipt to this file instead.
+        #[arg(long)]
+        html: Option<PathBuf>,
+    },
+    /// Open the cash drawer through the receipt printer's kick connector.
+    Drawer {
+        #[arg(long)]
+        to: Option<String>,
+    },
     /// Shifts and the cash drawer: open, cash in/out, X report, close with a blind count.
     #[command(subcommand)]
     Shift(ShiftCommand),
@@ -283,6 +298,10 @@ pub struct SellArgs {
     /// A discount on the whole basket: 10% or an amount such as 2.50.
     #[arg(long)]
     pub discount: Option<String>,
+    /// Also print the receipt (device:PATH, tcp:HOST:9100 or file:PATH). The sale is saved
+    /// first: if the printer fails, `kassa print RECEIPT_NO` prints it again.
+    #[arg(long)]
+    pub print: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -571,3 +571,95 @@ fn returns_exchanges_and_credit_from_the_command_line() {
         "no online order",
     );
 }
+
+#[test]
+fn receipts_print_as_esc_pos_or_html_and_a_dead_printer_loses_no_sale() {
+    let till = set_up();
+    let dir = till.db.parent().unwrap().to_path_buf();
+    let first = dir.join("first.bin");
+    let sold = ok(kassa(
+        &till.db,
+        &[
+            "sell",
+            "MILK",
+            "--pay",
+            "cash",
+            "--print",
+            &format!("file:{}", first.display()),
+        ],
+    ));
+    assert!(sold.contains("Receipt AMS1-3-1"), "{sold}");
+    let bytes = std::fs::read(&first).unwrap();
+    assert_eq!(
+        &bytes[..5],
+        &[0x1B, b'@', 0x1B, b't', 19],
+        "initialise, code page 858"
+    );
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("Receipt AMS1-3-1") && !text.contains("COPY"));
+    assert!(text.contains("kassa:receipt:AMS1-3-1:"), "the QR payload");
+
+    let copy = dir.join("copy.bin");
+    ok(kassa(
+        &till.db,
+        &[
+            "print",
+            "AMS1-3-1",
+            "--to",
+            &format!("file:{}", copy.display()),
+        ],
+    ));
+    assert!(String::from_utf8_lossy(&std::fs::read(&copy).unwrap()).contains("COPY"));
+    let page = dir.join("receipt.html");
+    ok(kassa(
+        &till.db,
+        &["print", "AMS1-3-1", "--html", page.to_str().unwrap()],
+    ));
+    assert!(std::fs::read_to_string(&page)
+        .unwrap()
+        .starts_with("<!doctype html>"));
+
+    // No printer listens on port 1: the reprint fails clearly; a sale still completes.
+    let dead = kassa(&till.db, &["print", "AMS1-3-1", "--to", "tcp:127.0.0.1:1"]);
+    assert_eq!(dead.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&dead.stderr).to_string();
+    assert!(
+        stderr.contains("cannot be reached") && stderr.contains("the sale is saved"),
+        "{stderr}"
+    );
+    let second = kassa(
+        &till.db,
+        &[
+            "sell",
+            "WINE",
+            "--pay",
+            "cash",
+            "--print",
+            "tcp:127.0.0.1:1",
+        ],
+    );
+    assert!(second.status.success());
+    assert!(
+        String::from_utf8_lossy(&second.stderr)
+            .contains("sale AMS1-3-2 is saved, but its receipt did not print"),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert_eq!(sales_today(&till.db), 2);
+    bad_input(
+        kassa(&till.db, &["print", "AMS1-3-1", "--to", "usb"]),
+        "use device:PATH",
+    );
+
+    let kick = dir.join("kick.bin");
+    ok(kassa(
+        &till.db,
+        &["drawer", "--to", &format!("file:{}", kick.display())],
+    ));
+    assert_eq!(std::fs::read(&kick).unwrap(), [0x1B, b'p', 0, 25, 250]);
+    let log = ok(kassa(&till.db, &["audit", "list"]));
+    assert!(
+        log.contains("reprint") && log.contains("drawer_open"),
+        "{log}"
+    );
+}

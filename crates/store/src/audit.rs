@@ -112,6 +112,18 @@ impl Till {
         })
     }
 
+    /// Logs a receipt printed again (a copy).
+    pub fn record_reprint(&mut self, receipt_no: &str) -> Result<(), StoreError> {
+        let staff = self.operator().map(|o| o.staff_ref());
+        self.audit_alone(Event::new("reprint", receipt_no.trim().to_string()).by(staff))
+    }
+
+    /// Logs the cash drawer opened without a sale.
+    pub fn record_drawer_opened(&mut self) -> Result<(), StoreError> {
+        let staff = self.acting()?.map(|o| o.staff_ref());
+        self.audit_alone(Event::new("drawer_open", "no sale".into()).by(staff))
+    }
+
     /// The newest `limit` entries, newest first.
     pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
         let mut stmt = self

@@ -7,6 +7,7 @@ mod demo;
 mod exceptions;
 mod init;
 mod orders;
+mod print;
 mod replication;
 mod report;
 mod returns;
@@ -86,6 +87,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Audit(command) => audit::run(&path, command, json),
         Command::Shift(command) => shift::run(&path, command, json),
+        Command::Print {
+            receipt_no,
+            to,
+            html,
+        } => print::reprint(&path, &receipt_no, to.as_deref(), html.as_deref()),
+        Command::Drawer { to } => print::drawer(&path, to.as_deref()),
         Command::Staff => staff::list(&path, json),
         Command::SignIn => staff::sign_in(&path, json),
         Command::Credit { code } => credit::balance(&path, &code, json),

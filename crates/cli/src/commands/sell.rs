@@ -39,8 +39,21 @@ pub fn run(path: &Path, args: SellArgs, json: bool) -> Result<(), Failure> {
         )
         .map_err(|e| money.explain(e))?;
     if json {
-        return print_json(&receipt);
+        print_json(&receipt)?;
+    } else {
+        print!("{}", render(&receipt, &money));
     }
-    print!("{}", render(&receipt, &money));
+    if let Some(to) = args.print.as_deref() {
+        if let Err(failure) =
+            super::print::print_receipt(&mut till, &receipt.receipt_no, Some(to), false)
+        {
+            eprintln!(
+                "kassa: sale {} is saved, but its receipt did not print: {} (print it again with `kassa print {}`)",
+                receipt.receipt_no,
+                failure.message(),
+                receipt.receipt_no
+            );
+        }
+    }
     Ok(())
 }
