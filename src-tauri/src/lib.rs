@@ -45,6 +45,9 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: TillState) -> Builder<R> {
             commands::shift::cash_movement,
             commands::shift::x_report,
             commands::shift::close_shift,
+            commands::printing::printer_configured,
+            commands::printing::print_receipt,
+            commands::printing::open_drawer,
         ])
         .setup(|app| {
             let handle = app.handle().clone();

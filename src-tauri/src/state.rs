@@ -20,6 +20,8 @@ pub struct TillState {
     /// Head office's answers about sales and orders this till does not hold, by number. A return
     /// is priced from these, never from a copy the web view sends back.
     pub remote: Mutex<RemoteLookups>,
+    /// The receipt printer, from `KASSA_PRINTER` (device:PATH, tcp:HOST:9100 or file:PATH).
+    pub printer: Option<String>,
 }
 
 #[derive(Default)]
@@ -60,6 +62,9 @@ impl TillState {
             online_interval: seconds_from_env("KASSA_SYNC_INTERVAL_SECS", 5),
             max_backoff: seconds_from_env("KASSA_SYNC_MAX_BACKOFF_SECS", 60),
             remote: Mutex::new(RemoteLookups::default()),
+            printer: std::env::var("KASSA_PRINTER")
+                .ok()
+                .filter(|p| !p.trim().is_empty()),
         })
     }
 

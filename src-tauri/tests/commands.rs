@@ -17,8 +17,13 @@ struct Harness {
 }
 
 fn harness() -> Harness {
+    harness_with_printer(None)
+}
+
+fn harness_with_printer(printer: Option<String>) -> Harness {
     let dir = tempfile::tempdir().unwrap();
-    let state = TillState::open(&dir.path().join("till.db")).unwrap();
+    let mut state = TillState::open(&dir.path().join("till.db")).unwrap();
+    state.printer = printer;
     let app = app(mock_builder(), state)
         .build(mock_context(noop_assets()))
         .unwrap();
@@ -333,4 +338,65 @@ fn sign_in_lock_and_approvals_through_the_commands() {
     assert_eq!(staff["operator"], Value::Null);
     let locked = invoke(&h, "complete_sale", json!({ "request": sale })).unwrap_err();
     assert_eq!(locked["code"], "sign_in_required");
+}
+
+#[test]
+fn receipts_print_through_the_commands_and_a_dead_printer_says_so() {
+    let h = harness();
+    set_up(&h);
+    assert_eq!(invoke(&h, "printer_configured", json!({})).unwrap(), false);
+    let none = invoke(
+        &h,
+        "print_receipt",
+        json!({ "receiptNo": "SHOP1-2-1", "copy": false }),
+    )
+    .unwrap_err();
+    assert_eq!(none["code"], "no_printer");
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("printer.bin");
+    let h = harness_with_printer(Some(format!("file:{}", file.display())));
+    set_up(&h);
+    {
+        let state = TillState::open(&std::path::PathBuf::from(
+            invoke(&h, "app_info", json!({})).unwrap()["database"]
+                .as_str()
+                .unwrap(),
+        ))
+        .unwrap();
+        state
+            .till()
+            .import_catalogue_csv(b"sku,name,price,tax_class\nMILK,Milk,1.29,reduced\n", false)
+            .unwrap();
+    }
+    let sale = json!({ "lines": [{ "code": "MILK", "quantity": 1 }], "tenders": [{ "kind": "cash", "amount": null }] });
+    let receipt = invoke(&h, "complete_sale", json!({ "request": sale })).unwrap();
+    let no = receipt["receipt_no"].as_str().unwrap().to_string();
+    invoke(
+        &h,
+        "print_receipt",
+        json!({ "receiptNo": no, "copy": false }),
+    )
+    .unwrap();
+    let first = std::fs::read(&file).unwrap();
+    assert_eq!(&first[..2], &[0x1B, b'@']);
+    assert!(!String::from_utf8_lossy(&first).contains("COPY"));
+    invoke(
+        &h,
+        "print_receipt",
+        json!({ "receiptNo": no, "copy": true }),
+    )
+    .unwrap();
+    assert!(String::from_utf8_lossy(&std::fs::read(&file).unwrap()).contains("COPY"));
+    invoke(&h, "open_drawer", json!({})).unwrap();
+    assert_eq!(std::fs::read(&file).unwrap(), [0x1B, b'p', 0, 25, 250]);
+
+    let h = harness_with_printer(Some("tcp:127.0.0.1:1".into()));
+    set_up(&h);
+    let dead = invoke(&h, "open_drawer", json!({})).unwrap_err();
+    assert_eq!(dead["code"], "printer", "{dead}");
+    assert!(dead["message"]
+        .as_str()
+        .unwrap()
+        .contains("cannot be reached"));
 }

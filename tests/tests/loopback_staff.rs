@@ -113,6 +113,28 @@ async fn staff_reach_the_till_and_leavers_are_locked_out() {
     let checked: serde_json::Value = admin.get("/v1/admin/audit/AMS1-1").await.unwrap();
     assert_eq!(checked["entries"], 3, "{checked}");
 
+    // Carl closes his shift 0.20 short; the Z report reaches head office with the next sync.
+    let expected = till.x_report().unwrap().expected[0].amount;
+    let z = till
+        .close_shift(&[kassa_domain::TenderCount {
+            kind: kassa_domain::TenderKind::Cash,
+            amount: Some(
+                expected
+                    .checked_sub(kassa_domain::Money::from_minor(20))
+                    .unwrap(),
+            ),
+            denominations: vec![],
+        }])
+        .unwrap();
+    sync_once(&mut till).await.unwrap();
+    let shifts: serde_json::Value = admin.get("/v1/stores/AMS1/shifts").await.unwrap();
+    assert_eq!(shifts[0]["shift"]["id"], z.shift_id.as_str(), "{shifts}");
+    assert_eq!(
+        shifts[0]["close"]["difference"][0]["amount"], -20,
+        "{shifts}"
+    );
+    assert_eq!(shifts[0]["close"]["report"]["kind"], "Z");
+
     // A new PIN replaces the old one at the next sync.
     let _: StaffSummary = admin
         .post(

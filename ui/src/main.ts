@@ -19,6 +19,8 @@ let priced: any = null;
 let dialogResolve: ((values: string[] | null) => void) | null = null;
 let configured = false;
 let staffState: StaffState | null = null;
+let printerReady = false;
+let shownSale: string | null = null;
 let chosenStaff: string | null = null;
 
 /** A second person's name (or id) and PIN, as the core's `Credentials`. */
@@ -266,9 +268,13 @@ async function complete(extra: Tender[]) {
   try {
     const request = toRequest(basket, [...tenders, ...extra]);
     const receipt = await withApproval((approval) => call<any>("complete_sale", { request, approval }));
-    $("receipt").textContent = renderReceipt(receipt, currency);
-    $("receipt-view").hidden = false;
-    $<HTMLButtonElement>("new-sale").focus();
+    showReceipt(renderReceipt(receipt, currency), receipt.receipt_no);
+    if (printerReady) {
+      // The sale is saved already: a printer problem is reported, and Print tries again.
+      call("print_receipt", { receiptNo: receipt.receipt_no, copy: false }).catch((e) =>
+        showMessage(`${errorText(e)} — press Print to try again`),
+      );
+    }
     basket = emptyBasket();
     tenders = [];
     priced = null;
@@ -582,7 +588,7 @@ function wire() {
     e.preventDefault();
     void submitSignIn();
   });
-  $("print").addEventListener("click", () => window.print());
+  $("print").addEventListener("click", () => void printShown());
   $("new-sale").addEventListener("click", () => {
     $("receipt-view").hidden = true;
     focusScan();
@@ -637,10 +643,23 @@ function wire() {
   });
 }
 
-function showReceipt(text: string) {
+/** Shows a receipt or report; `saleNo` when it is a sale's, so Print can reprint it. */
+function showReceipt(text: string, saleNo: string | null = null) {
   $("receipt").textContent = text;
+  shownSale = saleNo;
   $("receipt-view").hidden = false;
   $<HTMLButtonElement>("new-sale").focus();
+}
+
+/** A sale's receipt goes to the receipt printer (marked COPY); anything else to the page printer. */
+async function printShown() {
+  if (!printerReady || !shownSale) return window.print();
+  try {
+    await call("print_receipt", { receiptNo: shownSale, copy: true });
+    showMessage(`Printed a copy of ${shownSale}`, "info");
+  } catch (e) {
+    showMessage(errorText(e));
+  }
 }
 
 function setupForms() {
@@ -683,6 +702,7 @@ async function start() {
   renderBasket();
   await refreshStatus();
   await refreshStaff();
+  printerReady = await call<boolean>("printer_configured").catch(() => false);
   focusScan();
 }
 

@@ -277,6 +277,16 @@ async fn audit_check(
     Ok(Json(blocking(move || hq.verify_audit(&till)).await?).into_response())
 }
 
+async fn list_shifts(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(store): Path<String>,
+) -> Result<Response, HqError> {
+    require_admin(&state, &headers)?;
+    let hq = state.hq.clone();
+    Ok(Json(blocking(move || hq.shifts(&store)).await?).into_response())
+}
+
 async fn list_staff(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -436,6 +446,7 @@ pub fn router(hq: Arc<Hq>, admin_token: String) -> Router {
         .route("/v1/orders", post(add_order).get(list_orders))
         .route("/v1/admin/staff", post(add_staff).get(list_staff))
         .route("/v1/admin/audit/{till}", get(audit_check))
+        .route("/v1/stores/{store}/shifts", get(list_shifts))
         .route("/v1/admin/staff/{who}/pin", post(set_staff_pin))
         .route("/v1/admin/staff/{who}/active", post(set_staff_active))
         .route("/v1/orders/expire", post(expire_orders))

@@ -49,6 +49,8 @@ enum Command {
     /// Staff and their PINs (sent to every till on its next sync).
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// A store's shifts with their Z reports (newest first).
+    Shifts { store: String },
     /// A till's audit trail as head office has it.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -455,6 +457,10 @@ fn run(cli: Cli) -> Result<(), HqError> {
         }
         Command::Staff(StaffCommand::Activate { who }) => {
             print_json(&open()?.set_staff_active(&who, true)?);
+            Ok(())
+        }
+        Command::Shifts { store } => {
+            print_json(&open()?.shifts(&store)?);
             Ok(())
         }
         Command::Audit(AuditCommand::List { till }) => {

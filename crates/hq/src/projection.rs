@@ -7,6 +7,7 @@ use crate::storage::{StoredRecord, SyncWrite};
 use kassa_replica::audit::AuditEntry;
 use kassa_replica::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
 use kassa_replica::orders::{OrderCancellation, OrderRecord, PickupRecord};
+use kassa_replica::shifts::{CashMovementRecord, ShiftClosed, ShiftOpened};
 use kassa_replica::{conflicting_ids, read_records, AutoCommit, DocId, DocKind, RecordKind};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -72,6 +73,25 @@ pub(crate) fn project(id: &DocId, doc: &AutoCommit, write: &mut SyncWrite) -> Re
             }
             // Filed under the till whose ledger it came in (not what the entry says), so an
             // entry claiming another till's chain shows up as a break there.
+            for r in all::<ShiftOpened>(doc, RecordKind::ShiftOpen)? {
+                write
+                    .records
+                    .push(stored("shift_open", &r.id, store, Some(&r.id), &r)?);
+            }
+            for r in all::<CashMovementRecord>(doc, RecordKind::CashMovement)? {
+                write.records.push(stored(
+                    "cash_movement",
+                    &r.id,
+                    store,
+                    Some(&r.shift_id),
+                    &r,
+                )?);
+            }
+            for r in all::<ShiftClosed>(doc, RecordKind::ShiftClose)? {
+                write
+                    .records
+                    .push(stored("shift_close", &r.id, store, Some(&r.shift_id), &r)?);
+            }
             if let DocId::Ledger { store, till, .. } = id {
                 let chain = format!("{store}-{till}");
                 for r in all::<AuditEntry>(doc, RecordKind::Audit)? {
@@ -86,6 +106,9 @@ pub(crate) fn project(id: &DocId, doc: &AutoCommit, write: &mut SyncWrite) -> Re
                 RecordKind::Return,
                 RecordKind::Resolution,
                 RecordKind::Audit,
+                RecordKind::ShiftOpen,
+                RecordKind::CashMovement,
+                RecordKind::ShiftClose,
             ]
         }
         DocKind::HqLedger => {

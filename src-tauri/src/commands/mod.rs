@@ -2,6 +2,7 @@
 
 pub mod inbox;
 pub mod orders;
+pub mod printing;
 pub mod returns;
 pub mod selling;
 pub mod setup;

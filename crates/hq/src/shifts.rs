@@ -1,0 +1,34 @@
+//! Every till's shifts as head office receives them: when each opened and closed, by whom, and
+//! the Z report sealed at the close (expected, counted and difference per tender).
+
+use crate::error::HqError;
+use crate::hq::Hq;
+use kassa_replica::shifts::{ShiftClosed, ShiftOpened};
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ShiftSummary {
+    pub shift: ShiftOpened,
+    /// `None` while the shift is open (or its close has not reached head office yet).
+    pub close: Option<ShiftClosed>,
+}
+
+impl Hq {
+    /// A store's shifts, newest first.
+    pub fn shifts(&self, store: &str) -> Result<Vec<ShiftSummary>, HqError> {
+        let inner = self.lock();
+        let mut out = Vec::new();
+        for json in inner.storage.records("shift_open", Some(store.trim()))? {
+            let shift: ShiftOpened = serde_json::from_str(&json)?;
+            let close = inner
+                .storage
+                .records_about("shift_close", &shift.id)?
+                .first()
+                .map(|j| serde_json::from_str(j))
+                .transpose()?;
+            out.push(ShiftSummary { shift, close });
+        }
+        out.sort_by(|a, b| b.shift.opened_at.cmp(&a.shift.opened_at));
+        Ok(out)
+    }
+}
