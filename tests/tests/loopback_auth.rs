@@ -41,6 +41,7 @@ fn sync_body(docs: Vec<DocMessage>) -> Vec<u8> {
         docs,
         catalogue_since: 0,
         staff_since: 0,
+        receipt_keys_known: 0,
     })
     .unwrap()
 }

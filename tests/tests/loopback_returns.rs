@@ -293,3 +293,30 @@ async fn a_shipped_order_is_returned_at_any_store_and_a_double_return_is_flagged
         vec!["AMS1-1".to_string(), "RTM1-1".to_string()]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receipt_from_another_store_is_checked_offline() {
+    let mut hq = HqServer::start().await;
+    let mut ams = hq.enrolled_till("AMS1", 1).await;
+    let rtm = hq.enrolled_till("RTM1", 1).await;
+    let sold = ams
+        .complete_sale(&support::cash_sale(&[("MILK", 1)]))
+        .unwrap();
+    let code = ams.receipt_code(&sold).unwrap();
+    // Head office is gone: RTM1's till checks AMS1's receipt with the key its sync brought,
+    // which proves AMS1's till signs with the key head office gave it.
+    hq.stop().await;
+    let checked = rtm.check_receipt_code(&code).unwrap();
+    assert_eq!(
+        (
+            checked.store.as_str(),
+            checked.sale_id.as_str(),
+            checked.total
+        ),
+        ("AMS1", sold.id.as_str(), sold.total.minor())
+    );
+    let forged = code.replace("AMS1-1-1", "AMS1-1-9");
+    let refused = rtm.check_receipt_code(&forged).unwrap_err();
+    assert!(refused.to_string().contains("not genuine"), "{refused}");
+    assert_eq!(rtm.receipt_keys_known().unwrap(), 2);
+}

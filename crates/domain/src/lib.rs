@@ -11,6 +11,7 @@ pub mod drawer;
 pub mod error;
 pub mod money;
 pub mod quick_cash;
+pub mod receipt_code;
 pub mod refund;
 pub mod return_policy;
 pub mod rounding;

@@ -114,10 +114,17 @@ impl Hq {
             &now(),
         )?;
         let info = inner.store_row(&store)?.info;
+        let mut random = [0u8; 32];
+        getrandom::fill(&mut random)
+            .map_err(|e| HqError::Corrupt(format!("random source: {e}")))?;
+        let receipt_key = inner
+            .storage
+            .receipt_key(&store, &kassa_domain::receipt_code::secret_key(&random))?;
         Ok(EnrollResponse {
             device_token: token,
             till_no,
             store: info,
+            receipt_key: Some(receipt_key),
         })
     }
 

@@ -189,6 +189,23 @@ impl Hq {
             version: staff_version,
             members,
         });
+        // Keys are never replaced, so their number tells whether the till has them all.
+        let keys = inner.storage.receipt_keys()?;
+        let receipt_keys = if keys.len() as i64 != request.receipt_keys_known {
+            Some(
+                keys.iter()
+                    .map(|(store, secret)| {
+                        Ok(kassa_protocol::StoreKey {
+                            store: store.clone(),
+                            public_key: kassa_domain::receipt_code::public_key(secret)
+                                .map_err(|e| HqError::Corrupt(e.to_string()))?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, HqError>>()?,
+            )
+        } else {
+            None
+        };
         Ok(SyncResponse {
             protocol: PROTOCOL_VERSION,
             docs: replies,
@@ -199,6 +216,7 @@ impl Hq {
             stock_epoch: store.stock_epoch,
             catalogue,
             staff,
+            receipt_keys,
         })
     }
 }

@@ -13,4 +13,7 @@ pub struct EnrollResponse {
     pub device_token: String,
     pub till_no: u16,
     pub store: StoreInfo,
+    /// The store's receipt signing key (absent from older head offices).
+    #[serde(default)]
+    pub receipt_key: Option<String>,
 }

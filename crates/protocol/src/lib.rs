@@ -19,7 +19,9 @@ pub use kassa_replica::ledger::{CreditBalance, RemoteSale};
 pub use kassa_replica::orders::RemoteOrder;
 pub use orders::{CancelOrderRequest, OrderAccepted, OrderIntake, OrderIntakeLine, OrderSummary};
 pub use staff::{NewStaff, SetActive, SetPin, StaffSummary};
-pub use sync::{CatalogueUpdate, DocHeads, DocMessage, StaffUpdate, SyncRequest, SyncResponse};
+pub use sync::{
+    CatalogueUpdate, DocHeads, DocMessage, StaffUpdate, StoreKey, SyncRequest, SyncResponse,
+};
 
 /// The protocol version this code speaks. A peer speaking another is refused with a clear error.
 pub const PROTOCOL_VERSION: u32 = 1;

@@ -18,6 +18,16 @@ pub struct SyncRequest {
     /// The staff list version the till has (0: none). Absent from older tills.
     #[serde(default)]
     pub staff_since: i64,
+    /// How many stores' receipt keys the till holds.
+    #[serde(default)]
+    pub receipt_keys_known: i64,
+}
+
+/// A store's public key for checking its receipt codes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreKey {
+    pub store: String,
+    pub public_key: String,
 }
 
 /// Staff changed since the till's version: PINs as argon2 hashes only, so the till can check
@@ -53,4 +63,7 @@ pub struct SyncResponse {
     pub catalogue: Option<CatalogueUpdate>,
     #[serde(default)]
     pub staff: Option<StaffUpdate>,
+    /// Every store's public receipt key, when the till holds a different number of them.
+    #[serde(default)]
+    pub receipt_keys: Option<Vec<StoreKey>>,
 }

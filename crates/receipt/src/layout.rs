@@ -54,14 +54,16 @@ pub fn two_columns(left: &str, right: &str) -> String {
     format!("{left}{}{right}", " ".repeat(pad))
 }
 
-/// The QR payload of a receipt: what a till scans to find the sale for a return.
-pub fn qr_payload(receipt: &Receipt) -> String {
-    format!("kassa:receipt:{}:{}", receipt.receipt_no, receipt.id)
-}
-
 /// A sale's receipt: store header, lines, totals, tenders and change, tax per rate, receipt
-/// number, cashier, and a QR code of the sale; `copy` marks a reprint.
-pub fn receipt(r: &Receipt, store_name: &str, minor_digits: u8, copy: bool) -> Vec<Block> {
+/// number, cashier, and the QR code `code` (the store-signed receipt code from
+/// `Till::receipt_code`, which any till checks offline); `copy` marks a reprint.
+pub fn receipt(
+    r: &Receipt,
+    store_name: &str,
+    minor_digits: u8,
+    copy: bool,
+    code: &str,
+) -> Vec<Block> {
     let m = |money: Money| format_amount(money, minor_digits);
     let mut out = Vec::new();
     if copy {
@@ -180,7 +182,7 @@ pub fn receipt(r: &Receipt, store_name: &str, minor_digits: u8, copy: bool) -> V
             ),
         ));
     }
-    out.push(Block::Qr(qr_payload(r)));
+    out.push(Block::Qr(code.to_string()));
     out.push(text(Style::Normal, Align::Center, "Thank you"));
     out.push(Block::Cut);
     out

@@ -10,6 +10,10 @@ use std::io::Read;
 use std::time::{Duration, Instant};
 
 fn a_sale() -> Receipt {
+    a_till_and_sale().1
+}
+
+fn a_till_and_sale() -> (Till, Receipt) {
     let mut till = Till::open_in_memory().unwrap();
     till.init(&StoreSetup {
         store_code: "AMS1".into(),
@@ -30,23 +34,25 @@ fn a_sale() -> Receipt {
         false,
     )
     .unwrap();
-    till.complete_sale(&SaleRequest {
-        lines: vec![LineRequest::new("WINE", 2), LineRequest::new("MUG", 1)],
-        discount: None,
-        tenders: vec![
-            TenderRequest {
-                kind: TenderKind::Card,
-                amount: Some(kassa_domain::Money::from_minor(1000)),
-                reference: Some("T-77".into()),
-            },
-            TenderRequest {
-                kind: TenderKind::Cash,
-                amount: None,
-                reference: None,
-            },
-        ],
-    })
-    .unwrap()
+    let sale = till
+        .complete_sale(&SaleRequest {
+            lines: vec![LineRequest::new("WINE", 2), LineRequest::new("MUG", 1)],
+            discount: None,
+            tenders: vec![
+                TenderRequest {
+                    kind: TenderKind::Card,
+                    amount: Some(kassa_domain::Money::from_minor(1000)),
+                    reference: Some("T-77".into()),
+                },
+                TenderRequest {
+                    kind: TenderKind::Cash,
+                    amount: None,
+                    reference: None,
+                },
+            ],
+        })
+        .unwrap();
+    (till, sale)
 }
 
 fn texts(commands: &[Command]) -> Vec<String> {
@@ -61,8 +67,15 @@ fn texts(commands: &[Command]) -> Vec<String> {
 
 #[test]
 fn the_printer_gets_every_line_in_its_code_page_with_a_qr_code_and_a_cut() {
-    let sale = a_sale();
-    let bytes = encode(&layout::receipt(&sale, "Kassa Demo Amsterdam", 2, false));
+    let (till, sale) = a_till_and_sale();
+    let code = till.receipt_code(&sale).unwrap();
+    let bytes = encode(&layout::receipt(
+        &sale,
+        "Kassa Demo Amsterdam",
+        2,
+        false,
+        &code,
+    ));
     let commands = decode(&bytes).unwrap();
     assert_eq!(commands[..2], [Command::Initialise, Command::CodePage(19)]);
     let lines = texts(&commands);
@@ -103,17 +116,22 @@ fn the_printer_gets_every_line_in_its_code_page_with_a_qr_code_and_a_cut() {
             && matches!(&w[2], Command::Text(t) if t.starts_with("TOTAL"))
     });
     assert!(bold_total, "{commands:?}");
-    assert!(commands.contains(&Command::QrData(format!(
-        "kassa:receipt:AMS1-2-1:{}",
-        sale.id
-    ))));
+    // The QR carries the store-signed receipt code, which the till checks.
+    assert!(commands.contains(&Command::QrData(code.clone())));
+    assert_eq!(till.check_receipt_code(&code).unwrap().sale_id, sale.id);
     assert!(commands.contains(&Command::QrPrint));
     assert_eq!(commands.last(), Some(&Command::Cut));
 }
 
 #[test]
 fn a_reprint_says_copy_first_and_large() {
-    let bytes = encode(&layout::receipt(&a_sale(), "Kassa", 2, true));
+    let bytes = encode(&layout::receipt(
+        &a_sale(),
+        "Kassa",
+        2,
+        true,
+        "kassa:receipt:test",
+    ));
     let commands = decode(&bytes).unwrap();
     let first_text = commands
         .iter()
@@ -144,18 +162,24 @@ fn the_drawer_kick_pulses_pin_2() {
 fn the_html_receipt_escapes_what_it_shows() {
     let page = html::render(
         "Receipt AMS1-2-1",
-        &layout::receipt(&a_sale(), "Kassa & Co", 2, false),
+        &layout::receipt(&a_sale(), "Kassa & Co", 2, false, "kassa:receipt:test"),
     );
     assert!(page.starts_with("<!doctype html>"));
     assert!(page.contains("Kassa &amp; Co"));
     assert!(page.contains("Côtes du Rhône &lt;rouge&gt;"));
     assert!(!page.contains("<rouge>"));
-    assert!(page.contains("data-qr=\"kassa:receipt:AMS1-2-1:"));
+    assert!(page.contains("data-qr=\"kassa:receipt:test\""));
 }
 
 #[test]
 fn receipts_reach_a_file_and_a_network_printer() {
-    let bytes = encode(&layout::receipt(&a_sale(), "Kassa", 2, false));
+    let bytes = encode(&layout::receipt(
+        &a_sale(),
+        "Kassa",
+        2,
+        false,
+        "kassa:receipt:test",
+    ));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("receipt.bin");
     send(

@@ -15,6 +15,7 @@ mod migrations;
 mod orders;
 mod projection;
 mod receipt;
+mod receipt_keys;
 mod report;
 mod returns;
 mod sale;
@@ -33,6 +34,7 @@ pub use credit::CreditBalance;
 pub use kassa_replica::audit::{AuditEntry, Break};
 
 pub use error::StoreError;
+pub use kassa_domain::receipt_code::ReceiptCode;
 pub use kassa_replica::exceptions::Exception;
 pub use kassa_replica::ledger::{
     RemoteSale, ResolutionRecord, ReturnRecord, SaleRecord, StaffRef, VoidRecord,

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0006_order_number_lookup.sql"),
     include_str!("../../../migrations/till/0007_audit_log.sql"),
     include_str!("../../../migrations/till/0008_shifts.sql"),
+    include_str!("../../../migrations/till/0009_receipt_keys.sql"),
 ];
 
 /// The schema version this code writes and understands.

@@ -205,7 +205,9 @@ fn find_original(
     match of {
         ReturnOf::NoReceipt => Ok(None),
         ReturnOf::Receipt { receipt_no } => {
-            let receipt_no = receipt_no.trim();
+            // A scanned receipt code is checked (a forged one is refused) and read as its number.
+            let receipt_no = crate::receipt_keys::receipt_number(conn, receipt_no)?;
+            let receipt_no = receipt_no.as_str();
             let local: Option<Receipt> = match receipt::load(conn, receipt_no) {
                 Ok(r) => Some(r),
                 Err(StoreError::SaleNotFound(_)) => None,

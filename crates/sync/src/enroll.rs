@@ -46,6 +46,9 @@ pub async fn enroll(
         }
     }
     till.set_enrollment(client.base_url(), &response.device_token)?;
+    if let Some(key) = &response.receipt_key {
+        till.set_receipt_key(key)?;
+    }
     Ok(response)
 }
 

@@ -67,6 +67,7 @@ async fn exchange(
 ) -> Result<SyncResponse, SyncError> {
     let catalogue_since = till.device()?.catalogue_version;
     let staff_since = till.staff_version()?;
+    let receipt_keys_known = till.receipt_keys_known()?;
     report.exchanges += 1;
     report.messages_sent += docs.len();
     let response = client
@@ -75,6 +76,7 @@ async fn exchange(
             docs,
             catalogue_since,
             staff_since,
+            receipt_keys_known,
         })
         .await?;
     if response.protocol != PROTOCOL_VERSION {
@@ -95,6 +97,13 @@ async fn exchange(
             .collect();
         till.apply_catalogue_update(update.version, &products)?;
         report.products_updated += products.len();
+    }
+    if let Some(keys) = &response.receipt_keys {
+        let keys: Vec<(String, String)> = keys
+            .iter()
+            .map(|k| (k.store.clone(), k.public_key.clone()))
+            .collect();
+        till.apply_receipt_keys(&keys)?;
     }
     if let Some(update) = &response.staff {
         till.apply_staff_update(update.version, &update.members)?;

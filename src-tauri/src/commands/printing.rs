@@ -46,6 +46,7 @@ pub fn print_receipt(
             &format!("Kassa {}", config.store_code),
             config.currency.minor_digits,
             copy,
+            &till.receipt_code(&receipt)?,
         ))
     };
     // Sent without holding the till: a slow printer never blocks the next sale.

@@ -40,6 +40,17 @@ pub async fn find_returnable(
     state: State<'_, TillState>,
     of: ReturnOf,
 ) -> Result<ReturnLookup, CommandError> {
+    // A scanned receipt code is checked offline and read as its receipt number.
+    let of = match of {
+        ReturnOf::Receipt { receipt_no }
+            if kassa_domain::receipt_code::is_receipt_code(&receipt_no) =>
+        {
+            ReturnOf::Receipt {
+                receipt_no: state.till().check_receipt_code(&receipt_no)?.receipt_no,
+            }
+        }
+        other => other,
+    };
     let local = state.till().returnable(&of, None, None);
     let device = match local {
         Ok(returnable) => {

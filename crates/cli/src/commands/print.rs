@@ -33,6 +33,7 @@ pub fn print_receipt(
         &format!("Kassa {}", config.store_code),
         config.currency.minor_digits,
         copy,
+        &till.receipt_code(&receipt)?,
     );
     if copy {
         till.record_reprint(&receipt.receipt_no)?;
@@ -57,6 +58,7 @@ pub fn reprint(
             &format!("Kassa {}", config.store_code),
             config.currency.minor_digits,
             true,
+            &till.receipt_code(&receipt)?,
         );
         till.record_reprint(&receipt.receipt_no)?;
         std::fs::write(

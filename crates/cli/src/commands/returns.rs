@@ -69,6 +69,12 @@ fn request(till: &Till, args: &ReturnArgs) -> Result<ReturnRequest, Failure> {
         (Some(number), true, false) => ReturnOf::Order {
             order: number.clone(),
         },
+        // A scanned receipt code is checked here (offline) and read as its receipt number.
+        (Some(number), false, false) if kassa_domain::receipt_code::is_receipt_code(number) => {
+            ReturnOf::Receipt {
+                receipt_no: till.check_receipt_code(number)?.receipt_no,
+            }
+        }
         (Some(number), false, false) => ReturnOf::Receipt {
             receipt_no: number.clone(),
         },

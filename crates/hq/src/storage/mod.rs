@@ -106,6 +106,10 @@ pub trait HqStorage: Send {
     fn put_catalogue(&mut self, products: &[Product]) -> Result<i64, HqError>;
     /// The current version and the products changed after `since`.
     fn catalogue_since(&self, since: i64) -> Result<(i64, Vec<Product>), HqError>;
+    /// The store's receipt signing key, made from `new_key` if it has none yet.
+    fn receipt_key(&mut self, store: &str, new_key: &str) -> Result<String, HqError>;
+    /// (store, secret key) of every store that has one.
+    fn receipt_keys(&self) -> Result<Vec<(String, String)>, HqError>;
     /// Adds or changes a staff member as the next staff list version; returns the version.
     /// `BadRequest` when an active namesake exists.
     fn put_staff(&mut self, member: &StaffMember, now: &str) -> Result<i64, HqError>;

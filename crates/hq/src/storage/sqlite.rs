@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hq/0002_orders_returns_exceptions.sql"),
     include_str!("../../../../migrations/hq/0003_external_id_nocase.sql"),
     include_str!("../../../../migrations/hq/0004_staff.sql"),
+    include_str!("../../../../migrations/hq/0005_receipt_keys.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -398,6 +399,32 @@ impl HqStorage for SqliteStorage {
             .map(|p| serde_json::from_str(p))
             .collect::<Result<Vec<Product>, _>>()?;
         Ok((version, products))
+    }
+
+    fn receipt_key(&mut self, store: &str, new_key: &str) -> Result<String, HqError> {
+        self.conn.execute(
+            "UPDATE stores SET receipt_key = coalesce(receipt_key, ?2) WHERE code = ?1",
+            params![store, new_key],
+        )?;
+        self.conn
+            .query_row(
+                "SELECT receipt_key FROM stores WHERE code = ?1",
+                [store],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten()
+            .ok_or_else(|| HqError::NotFound(format!("no store {store:?}")))
+    }
+
+    fn receipt_keys(&self) -> Result<Vec<(String, String)>, HqError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT code, receipt_key FROM stores WHERE receipt_key IS NOT NULL ORDER BY code",
+        )?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
     }
 
     fn put_staff(&mut self, member: &StaffMember, now: &str) -> Result<i64, HqError> {
