@@ -48,6 +48,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: TillState) -> Builder<R> {
             commands::printing::printer_configured,
             commands::printing::print_receipt,
             commands::printing::open_drawer,
+            commands::audit::audit_log,
         ])
         .setup(|app| {
             let handle = app.handle().clone();

@@ -333,6 +333,27 @@ fn sign_in_lock_and_approvals_through_the_commands() {
         (Some("Z"), Some(0))
     );
 
+    let audit = invoke(&h, "audit_log", json!({ "limit": 50 })).unwrap();
+    assert_eq!(audit["check"]["first_break"], Value::Null, "{audit}");
+    let events: Vec<&str> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "shift_close",
+            "cash_in",
+            "void",
+            "sale",
+            "shift_open",
+            "sign_in",
+            "pin_refused"
+        ]
+    );
+
     invoke(&h, "lock_till", json!({})).unwrap();
     let staff = invoke(&h, "staff_state", json!({})).unwrap();
     assert_eq!(staff["operator"], Value::Null);

@@ -392,10 +392,22 @@ async fn sell_go_offline_and_drain() {
     app.screenshot(&shots.join("16-z-report.png")).await;
     app.type_into("#new-sale", ENTER).await;
 
+    // Alt+A: the audit log, newest first, and its chain checked.
+    app.type_into("#scan", &format!("{ALT}a{RELEASE}")).await;
+    app.wait_for_text("#audit-state", "Chain intact", WAIT)
+        .await;
+    let log = app.text("#audit-table").await;
+    assert!(
+        log.contains("shift_close") && log.contains("approved by Sofia"),
+        "{log}"
+    );
+    app.screenshot(&shots.join("17-audit.png")).await;
+    app.type_into("#dialog-cancel", ESCAPE).await;
+
     // Alt+L locks the till for the next cashier.
     app.type_into("#scan", &format!("{ALT}l{RELEASE}")).await;
     app.wait_for_text("#operator", "Locked", WAIT).await;
     app.wait_for_text("#signin-staff", "Carl", WAIT).await;
-    app.screenshot(&shots.join("17-locked.png")).await;
+    app.screenshot(&shots.join("18-locked.png")).await;
     app.quit().await;
 }

@@ -17,6 +17,7 @@ export type Action =
   | "cashMove"
   | "xReport"
   | "closeShift"
+  | "audit"
   | "search"
   | "more"
   | "less"
@@ -43,6 +44,7 @@ export const KEYMAP: ReadonlyArray<{ key: string; action: Action; label: string 
   { key: "Alt+M", action: "cashMove", label: "Cash in / out" },
   { key: "Alt+X", action: "xReport", label: "X report" },
   { key: "Alt+Z", action: "closeShift", label: "Close shift" },
+  { key: "Alt+A", action: "audit", label: "Audit log" },
   { key: "+", action: "more", label: "Qty +1" },
   { key: "-", action: "less", label: "Qty -1" },
   { key: "Delete", action: "remove", label: "Remove line" },

@@ -483,6 +483,23 @@ async function run(action: string) {
       }
       return;
     }
+    case "audit":
+      try {
+        const view = await call<any>("audit_log", { limit: 100 });
+        const state = view.check.first_break
+          ? `<p id="audit-state" class="error">Broken at entry ${view.check.first_break.seq}: ${escapeHtml(view.check.first_break.why)}</p>`
+          : `<p id="audit-state">Chain intact: ${view.check.entries} entries</p>`;
+        const rows = view.entries
+          .map(
+            (e: any) =>
+              `<tr><td>${e.seq}</td><td>${escapeHtml(String(e.at).slice(11, 19))}</td><td>${escapeHtml(e.event)}</td><td>${escapeHtml(e.staff?.name ?? "")}</td><td>${escapeHtml(e.detail)}${e.approved_by ? ` (approved by ${escapeHtml(e.approved_by.name)})` : ""}</td></tr>`,
+          )
+          .join("");
+        await showInfo("Audit log", `${state}<table id="audit-table"><tr><th>#</th><th>At</th><th>Event</th><th>Staff</th><th>Detail</th></tr>${rows}</table>`);
+      } catch (e) {
+        fail(e);
+      }
+      return;
     case "xReport":
       try {
         showReceipt(renderShiftReport(await call<any>("x_report"), currency));

@@ -1,5 +1,6 @@
 //! Tauri commands: each one locks the till, calls one `Till` method, and maps errors.
 
+pub mod audit;
 pub mod inbox;
 pub mod orders;
 pub mod printing;
