@@ -6,35 +6,13 @@
 mod common;
 
 use common::{
-    barcodes, bare_insert, bare_sqlite, demo_till, three_line_cash_sale, PRODUCTS, QUERIES,
+    barcodes, bare_insert, bare_sqlite, demo_till, measure, percentiles, three_line_cash_sale,
+    PRODUCTS, QUERIES,
 };
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const SAMPLES: u64 = 2_000;
-
-fn percentiles(name: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    let at = |per_mille: usize| samples[(samples.len() * per_mille / 1000).min(samples.len() - 1)];
-    println!(
-        "{name:<40} n={:<5} p50={:>8.3?} p90={:>8.3?} p99={:>8.3?} max={:>8.3?}",
-        samples.len(),
-        at(500),
-        at(900),
-        at(990),
-        samples[samples.len() - 1]
-    );
-}
-
-fn measure(count: u64, mut f: impl FnMut(u64)) -> Vec<Duration> {
-    (0..count)
-        .map(|n| {
-            let start = Instant::now();
-            f(n);
-            start.elapsed()
-        })
-        .collect()
-}
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {

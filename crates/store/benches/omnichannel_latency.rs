@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::demo_till;
+use common::{demo_till, measure, percentiles};
 use kassa_domain::demo_catalogue::demo_product;
 use kassa_domain::{Money, TaxRate};
 use kassa_replica::orders::{pickup_code_hash, OrderLine, OrderRecord};
@@ -14,36 +14,13 @@ use kassa_replica::skeleton::new_document;
 use kassa_replica::{generate_message, write_record, ActorId, DocId, RecordKind, SyncState};
 use kassa_store::{PickupRequest, RefundMethod, ReturnOf, ReturnRequest, Till};
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const PRODUCTS: u64 = 20_000;
 const SALES: u64 = 10_000;
 const RETURNS: u64 = 2_000;
 const ORDERS: u64 = 3_000;
 const SAMPLES: u64 = 500;
-
-fn percentiles(name: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    let at = |per_mille: usize| samples[(samples.len() * per_mille / 1000).min(samples.len() - 1)];
-    println!(
-        "{name:<44} n={:<5} p50={:>9.3?} p90={:>9.3?} p99={:>9.3?} max={:>9.3?}",
-        samples.len(),
-        at(500),
-        at(900),
-        at(990),
-        samples[samples.len() - 1]
-    );
-}
-
-fn measure(count: u64, mut f: impl FnMut(u64)) -> Vec<Duration> {
-    (0..count)
-        .map(|n| {
-            let start = Instant::now();
-            f(n);
-            start.elapsed()
-        })
-        .collect()
-}
 
 fn sku(n: u64) -> String {
     demo_product(n % PRODUCTS).sku

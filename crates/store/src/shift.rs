@@ -9,6 +9,7 @@
 
 use crate::audit::{self, Event};
 use crate::config::{self, StoreConfig};
+use crate::documents::DocumentCache;
 use crate::error::StoreError;
 use crate::report::{self, DayReport, Period};
 use crate::staff::{approval_for, staff_mode, Credentials};
@@ -22,6 +23,52 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use uuid::Uuid;
 
+fn insert_open(conn: &Connection, r: &ShiftOpened) -> Result<usize, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO shifts (id, till_no, opened_at, business_day, record)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![
+            r.id,
+            r.till_no,
+            r.opened_at,
+            r.business_day,
+            json(r)?
+        ])?)
+}
+
+fn insert_movement(conn: &Connection, r: &CashMovementRecord) -> Result<usize, StoreError> {
+    let direction = match r.direction {
+        CashDirection::In => "in",
+        CashDirection::Out => "out",
+    };
+    Ok(conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO cash_movements
+               (id, shift_id, till_no, direction, amount, business_day, record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            r.id,
+            r.shift_id,
+            r.till_no,
+            direction,
+            r.amount.minor(),
+            r.business_day,
+            json(r)?
+        ])?)
+}
+
+fn insert_close(conn: &Connection, r: &ShiftClosed) -> Result<usize, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO shift_closes (shift_id, id, closed_at, record)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![r.shift_id, r.id, r.closed_at, json(r)?])?)
+}
+
 /// Projects the shift records of a ledger document (idempotent). Returns how many were new.
 pub(crate) fn project_shift_records(
     conn: &Connection,
@@ -29,49 +76,31 @@ pub(crate) fn project_shift_records(
 ) -> Result<usize, StoreError> {
     let mut added = 0;
     for (_, r) in read_records::<ShiftOpened>(doc, RecordKind::ShiftOpen)? {
-        added += conn
-            .prepare_cached(
-                "INSERT OR IGNORE INTO shifts (id, till_no, opened_at, business_day, record)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
-                r.id,
-                r.till_no,
-                r.opened_at,
-                r.business_day,
-                json(&r)?
-            ])?;
+        added += insert_open(conn, &r)?;
     }
     for (_, r) in read_records::<CashMovementRecord>(doc, RecordKind::CashMovement)? {
-        let direction = match r.direction {
-            CashDirection::In => "in",
-            CashDirection::Out => "out",
-        };
-        added += conn
-            .prepare_cached(
-                "INSERT OR IGNORE INTO cash_movements
-                   (id, shift_id, till_no, direction, amount, business_day, record)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                r.id,
-                r.shift_id,
-                r.till_no,
-                direction,
-                r.amount.minor(),
-                r.business_day,
-                json(&r)?
-            ])?;
+        added += insert_movement(conn, &r)?;
     }
     for (_, r) in read_records::<ShiftClosed>(doc, RecordKind::ShiftClose)? {
-        added += conn
-            .prepare_cached(
-                "INSERT OR IGNORE INTO shift_closes (shift_id, id, closed_at, record)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![r.shift_id, r.id, r.closed_at, json(&r)?])?;
+        added += insert_close(conn, &r)?;
     }
     Ok(added)
+}
+
+/// Writes a shift record into the day's ledger document (the caller projects and logs it).
+fn write_to_ledger<T: Serialize>(
+    tx: &Connection,
+    docs: &mut DocumentCache,
+    config: &StoreConfig,
+    business_day: &str,
+    kind: RecordKind,
+    id: &str,
+    record: &T,
+) -> Result<(), StoreError> {
+    let ledger = Till::ledger_doc_id(config, business_day);
+    write_record(docs.get(tx, &ledger)?, kind, id, record)?;
+    docs.persist(tx, &ledger)?;
+    Ok(())
 }
 
 /// JSON of a record for its projection row.
@@ -237,16 +266,16 @@ impl Till {
                 float,
                 opened_by: operator.as_ref().map(|o| o.staff_ref()),
             };
-            let ledger = Till::ledger_doc_id(&config, &stamp.1);
-            write_record(
-                docs.get(tx, &ledger)?,
+            write_to_ledger(
+                tx,
+                docs,
+                &config,
+                &stamp.1,
                 RecordKind::ShiftOpen,
                 &record.id,
                 &record,
             )?;
-            docs.persist(tx, &ledger)?;
-            let doc = docs.get(tx, &ledger)?.clone();
-            project_shift_records(tx, &doc)?;
+            insert_open(tx, &record)?;
             audit::append(
                 tx,
                 docs,
@@ -308,16 +337,16 @@ impl Till {
                 staff: operator.as_ref().map(|o| o.staff_ref()),
                 approved_by,
             };
-            let ledger = Till::ledger_doc_id(&config, &stamp.1);
-            write_record(
-                docs.get(tx, &ledger)?,
+            write_to_ledger(
+                tx,
+                docs,
+                &config,
+                &stamp.1,
                 RecordKind::CashMovement,
                 &record.id,
                 &record,
             )?;
-            docs.persist(tx, &ledger)?;
-            let doc = docs.get(tx, &ledger)?.clone();
-            project_shift_records(tx, &doc)?;
+            insert_movement(tx, &record)?;
             audit::append(
                 tx,
                 docs,
@@ -405,16 +434,16 @@ impl Till {
                 report: serde_json::to_value(&report)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?,
             };
-            let ledger = Till::ledger_doc_id(&config, &stamp.1);
-            write_record(
-                docs.get(tx, &ledger)?,
+            write_to_ledger(
+                tx,
+                docs,
+                &config,
+                &stamp.1,
                 RecordKind::ShiftClose,
                 &record.id,
                 &record,
             )?;
-            docs.persist(tx, &ledger)?;
-            let doc = docs.get(tx, &ledger)?.clone();
-            project_shift_records(tx, &doc)?;
+            insert_close(tx, &record)?;
             let cash = |list: &[TenderAmount]| {
                 list.iter()
                     .find(|t| t.kind == TenderKind::Cash)

@@ -5,24 +5,16 @@
 mod common;
 
 use common::{cash, sale, till};
-use kassa_domain::staff::hash_pin;
-use kassa_domain::{Role, StaffMember};
+use kassa_domain::Role;
 use kassa_store::{Credentials, RefundMethod, ReturnOf, ReturnRequest, Till};
 
 fn staffed() -> Till {
     let mut till = till();
-    let member = |id: &str, name: &str, role, pin| StaffMember {
-        id: id.into(),
-        name: name.into(),
-        role,
-        pin_hash: hash_pin(pin, &[9; 16]).unwrap(),
-        active: true,
-    };
     till.apply_staff_update(
         1,
         &[
-            member("s-carl", "Carl", Role::Cashier, "1111"),
-            member("s-sofia", "Sofia", Role::Supervisor, "2222"),
+            common::staff_member("s-carl", "Carl", Role::Cashier, "1111"),
+            common::staff_member("s-sofia", "Sofia", Role::Supervisor, "2222"),
         ],
     )
     .unwrap();

@@ -5,8 +5,7 @@
 mod common;
 
 use common::{card, cash, count, sale, setup, till};
-use kassa_domain::staff::hash_pin;
-use kassa_domain::{Denomination, Money, Role, StaffMember, TaxMode, TenderCount, TenderKind};
+use kassa_domain::{Denomination, Money, Role, TaxMode, TenderCount, TenderKind};
 use kassa_store::{
     CashDirection, Credentials, RefundMethod, ReturnLineRequest, ReturnOf, ReturnRequest,
     StoreError, Till,
@@ -199,18 +198,11 @@ fn a_till_that_lost_power_keeps_its_open_shift() {
 #[test]
 fn on_a_till_with_staff_money_needs_an_open_shift_and_cash_out_a_manager() {
     let mut till = till();
-    let member = |id: &str, name: &str, role, pin| StaffMember {
-        id: id.into(),
-        name: name.into(),
-        role,
-        pin_hash: hash_pin(pin, &[5; 16]).unwrap(),
-        active: true,
-    };
     till.apply_staff_update(
         1,
         &[
-            member("c", "Carl", Role::Cashier, "1111"),
-            member("m", "Maria", Role::Manager, "3333"),
+            common::staff_member("c", "Carl", Role::Cashier, "1111"),
+            common::staff_member("m", "Maria", Role::Manager, "3333"),
         ],
     )
     .unwrap();

@@ -5,22 +5,11 @@
 
 mod common;
 
-use common::{at, cash, count, sale, till};
-use kassa_domain::staff::hash_pin;
-use kassa_domain::{Discount, Role, StaffMember};
+use common::{at, cash, count, sale, staff_member, till};
+use kassa_domain::{Discount, Role};
 use kassa_store::{
     Credentials, RefundMethod, ReturnLineRequest, ReturnOf, ReturnRequest, StoreError, Till,
 };
-
-fn member(id: &str, name: &str, role: Role, pin: &str) -> StaffMember {
-    StaffMember {
-        id: id.into(),
-        name: name.into(),
-        role,
-        pin_hash: hash_pin(pin, &[id.len() as u8; 16]).unwrap(),
-        active: true,
-    }
-}
 
 /// A till with a cashier (PIN 1111), a supervisor (2222) and a manager (3333).
 fn staffed() -> Till {
@@ -28,9 +17,9 @@ fn staffed() -> Till {
     till.apply_staff_update(
         7,
         &[
-            member("s-cashier", "Carl", Role::Cashier, "1111"),
-            member("s-super", "Sofia", Role::Supervisor, "2222"),
-            member("s-manager", "Maria", Role::Manager, "3333"),
+            staff_member("s-cashier", "Carl", Role::Cashier, "1111"),
+            staff_member("s-super", "Sofia", Role::Supervisor, "2222"),
+            staff_member("s-manager", "Maria", Role::Manager, "3333"),
         ],
     )
     .unwrap();
@@ -224,7 +213,7 @@ fn a_return_the_policy_flags_needs_a_managers_pin_not_a_name() {
 fn head_office_deactivating_someone_signs_them_out() {
     let mut till = staffed();
     till.sign_in("Carl", "1111").unwrap();
-    let mut carl = member("s-cashier", "Carl", Role::Cashier, "1111");
+    let mut carl = staff_member("s-cashier", "Carl", Role::Cashier, "1111");
     carl.active = false;
     till.apply_staff_update(8, &[carl]).unwrap();
     assert!(till.operator().is_none());

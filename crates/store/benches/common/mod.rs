@@ -97,3 +97,28 @@ pub fn bare_insert(conn: &mut rusqlite::Connection, n: u64) {
         .unwrap();
     tx.commit().unwrap();
 }
+
+/// Prints the latency percentiles of `samples` on one line.
+pub fn percentiles(name: &str, mut samples: Vec<std::time::Duration>) {
+    samples.sort();
+    let at = |per_mille: usize| samples[(samples.len() * per_mille / 1000).min(samples.len() - 1)];
+    println!(
+        "{name:<44} n={:<5} p50={:>9.3?} p90={:>9.3?} p99={:>9.3?} max={:>9.3?}",
+        samples.len(),
+        at(500),
+        at(900),
+        at(990),
+        samples[samples.len() - 1]
+    );
+}
+
+/// Times `count` calls of `f`, each on its own.
+pub fn measure(count: u64, mut f: impl FnMut(u64)) -> Vec<std::time::Duration> {
+    (0..count)
+        .map(|n| {
+            let start = std::time::Instant::now();
+            f(n);
+            start.elapsed()
+        })
+        .collect()
+}

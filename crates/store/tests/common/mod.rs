@@ -1,7 +1,8 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, FixedOffset};
-use kassa_domain::{Currency, Money, TaxMode, TaxRate, TenderKind};
+use kassa_domain::staff::hash_pin;
+use kassa_domain::{Currency, Money, Role, StaffMember, TaxMode, TaxRate, TenderKind};
 use kassa_replica::orders::{pickup_code_hash, OrderLine, OrderRecord};
 use kassa_replica::skeleton::new_document;
 use kassa_replica::{write_record, ActorId, AutoCommit, DocId, RecordKind};
@@ -197,4 +198,15 @@ pub fn order(id: &str, order_no: &str, paid_online: bool) -> OrderRecord {
 pub fn publish(till: &mut Till, hq: &mut AutoCommit, order: &OrderRecord) {
     write_record(hq, RecordKind::Order, &order.id, order).unwrap();
     deliver(till, ORDERS_DOC, hq);
+}
+
+/// A staff member as head office would send them (the PIN only as its argon2 hash).
+pub fn staff_member(id: &str, name: &str, role: Role, pin: &str) -> StaffMember {
+    StaffMember {
+        id: id.into(),
+        name: name.into(),
+        role,
+        pin_hash: hash_pin(pin, &[id.len() as u8; 16]).unwrap(),
+        active: true,
+    }
 }
