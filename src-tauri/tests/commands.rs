@@ -312,7 +312,17 @@ fn sign_in_lock_and_approvals_through_the_commands() {
     )
     .unwrap();
     assert_eq!(moved["amount"], 500);
-    let x = invoke(&h, "x_report", json!({})).unwrap();
+    let blind = invoke(&h, "x_report", json!({})).unwrap_err();
+    assert_eq!(
+        blind["code"], "needs_approval",
+        "a cashier does not see the expected drawer"
+    );
+    let x = invoke(
+        &h,
+        "x_report",
+        json!({ "approval": { "staff": "Sofia", "pin": "2222" } }),
+    )
+    .unwrap();
     // 100.00 float + 1.29 cash sale voided + 5.00 in
     assert_eq!(x["expected"][0]["amount"], 10_500, "{x}");
     let negative = invoke(
@@ -345,6 +355,7 @@ fn sign_in_lock_and_approvals_through_the_commands() {
         events,
         [
             "shift_close",
+            "x_report",
             "cash_in",
             "void",
             "sale",

@@ -114,7 +114,11 @@ async fn staff_reach_the_till_and_leavers_are_locked_out() {
     assert_eq!(checked["entries"], 3, "{checked}");
 
     // Carl closes his shift 0.20 short; the Z report reaches head office with the next sync.
-    let expected = till.x_report().unwrap().expected[0].amount;
+    let maria = kassa_store::Credentials {
+        staff: "Maria".into(),
+        pin: "3333".into(),
+    };
+    let expected = till.x_report_approved(Some(&maria)).unwrap().expected[0].amount;
     let z = till
         .close_shift(&[kassa_domain::TenderCount {
             kind: kassa_domain::TenderKind::Cash,

@@ -502,7 +502,7 @@ async function run(action: string) {
       return;
     case "xReport":
       try {
-        showReceipt(renderShiftReport(await call<any>("x_report"), currency));
+        showReceipt(renderShiftReport(await withApproval((approval) => call<any>("x_report", { approval })), currency));
       } catch (e) {
         fail(e);
       }

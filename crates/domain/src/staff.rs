@@ -72,6 +72,9 @@ pub enum Approval {
     CashPaidOut,
     /// Closing an entry of the exceptions inbox.
     Resolution,
+    /// An X report mid-shift: it shows what the drawer should hold, which the cashier must not
+    /// see before the blind count at the close.
+    ShiftReport,
 }
 
 impl Approval {
@@ -79,7 +82,7 @@ impl Approval {
     /// money leaving the store without a sale needs a manager.
     pub fn least_role(self) -> Role {
         match self {
-            Approval::Discount | Approval::Void => Role::Supervisor,
+            Approval::Discount | Approval::Void | Approval::ShiftReport => Role::Supervisor,
             Approval::Return | Approval::CashPaidOut | Approval::Resolution => Role::Manager,
         }
     }
@@ -91,6 +94,7 @@ impl Approval {
             Approval::Return => "this return",
             Approval::CashPaidOut => "cash paid out",
             Approval::Resolution => "resolving an exception",
+            Approval::ShiftReport => "an X report",
         }
     }
 }
@@ -247,6 +251,8 @@ mod tests {
             (Manager, Void, true),
             (Supervisor, Resolution, false),
             (Manager, Resolution, true),
+            (Cashier, ShiftReport, false),
+            (Supervisor, ShiftReport, true),
         ] {
             assert_eq!(role.may_approve(action), ok, "{role} {action:?}");
         }

@@ -368,10 +368,34 @@ impl Till {
     }
 
     /// The open shift's figures so far, with what the drawer should hold.
-    pub fn x_report(&self) -> Result<ShiftReport, StoreError> {
+    pub fn x_report(&mut self) -> Result<ShiftReport, StoreError> {
+        self.x_report_approved(None)
+    }
+
+    /// [`Till::x_report`]: on a till with staff a supervisor's (it would show a cashier the
+    /// expected drawer before the blind count). Logged.
+    pub fn x_report_approved(
+        &mut self,
+        approval: Option<&Credentials>,
+    ) -> Result<ShiftReport, StoreError> {
+        let operator = self.acting()?;
+        let approver = self.approver(approval)?;
+        let approved_by = match &operator {
+            Some(operator) => {
+                approval_for(Approval::ShiftReport, Some(operator), approver.as_ref())?
+            }
+            None => None,
+        };
         let config = self.config()?;
         let shift = open_shift(&self.conn, config.till_no)?.ok_or(StoreError::NoOpenShift)?;
-        x_report(&self.conn, &config, &shift)
+        let report = x_report(&self.conn, &config, &shift)?;
+        self.audit_alone(
+            Event::new("x_report", format!("shift opened {}", shift.opened_at))
+                .record(&shift.id)
+                .by(operator.map(|o| o.staff_ref()))
+                .approved(approved_by),
+        )?;
+        Ok(report)
     }
 
     /// Closes the open shift with the cashier's blind count (cash, and the card terminal's

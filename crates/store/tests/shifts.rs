@@ -240,6 +240,17 @@ fn on_a_till_with_staff_money_needs_an_open_shift_and_cash_out_a_manager() {
     assert_eq!(out.approved_by.unwrap().name, "Maria");
     till.cash_movement(CashDirection::In, m(500), "coins from the bank", None)
         .unwrap();
+    // The expected drawer is not for the cashier's eyes before the blind count.
+    let blind = till.x_report().unwrap_err();
+    assert!(
+        matches!(blind, StoreError::ApprovalRequired { .. }),
+        "{blind}"
+    );
+    let maria = Credentials {
+        staff: "Maria".into(),
+        pin: "3333".into(),
+    };
+    assert_eq!(till.x_report_approved(Some(&maria)).unwrap().kind, "X");
     let z = till
         .close_shift(&[TenderCount {
             kind: TenderKind::Cash,

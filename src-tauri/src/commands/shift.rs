@@ -37,8 +37,11 @@ pub fn cash_movement(
 }
 
 #[tauri::command]
-pub fn x_report(state: State<'_, TillState>) -> Result<ShiftReport, CommandError> {
-    Ok(state.till().x_report()?)
+pub fn x_report(
+    state: State<'_, TillState>,
+    approval: Option<Credentials>,
+) -> Result<ShiftReport, CommandError> {
+    Ok(state.till().x_report_approved(approval.as_ref())?)
 }
 
 #[tauri::command]

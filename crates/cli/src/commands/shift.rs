@@ -31,7 +31,8 @@ pub fn run(path: &Path, command: ShiftCommand, json: bool) -> Result<(), Failure
     let (mut till, money) = super::open_initialised(path)?;
     if matches!(
         command,
-        ShiftCommand::Open { .. }
+        ShiftCommand::X
+            | ShiftCommand::Open { .. }
             | ShiftCommand::CashIn { .. }
             | ShiftCommand::CashOut { .. }
             | ShiftCommand::Close { .. }
@@ -58,7 +59,7 @@ pub fn run(path: &Path, command: ShiftCommand, json: bool) -> Result<(), Failure
             cash_movement(&mut till, CashDirection::Out, &a, &reason, &money, json)
         }
         ShiftCommand::X => {
-            let report = till.x_report()?;
+            let report = till.x_report_approved(super::approval()?.as_ref())?;
             print_report(&report, &money, json)
         }
         ShiftCommand::Close { cash, coins, card } => {
