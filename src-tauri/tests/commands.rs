@@ -412,6 +412,10 @@ fn receipts_print_through_the_commands_and_a_dead_printer_says_so() {
     .unwrap();
     let first = std::fs::read(&file).unwrap();
     assert_eq!(&first[..2], &[0x1B, b'@']);
+    assert!(
+        first.ends_with(&[0x1B, b'p', 0, 25, 250]),
+        "a cash sale opens the drawer"
+    );
     assert!(!String::from_utf8_lossy(&first).contains("COPY"));
     invoke(
         &h,
@@ -419,7 +423,12 @@ fn receipts_print_through_the_commands_and_a_dead_printer_says_so() {
         json!({ "receiptNo": no, "copy": true }),
     )
     .unwrap();
-    assert!(String::from_utf8_lossy(&std::fs::read(&file).unwrap()).contains("COPY"));
+    let copy = std::fs::read(&file).unwrap();
+    assert!(String::from_utf8_lossy(&copy).contains("COPY"));
+    assert!(
+        !copy.ends_with(&[0x1B, b'p', 0, 25, 250]),
+        "a reprint does not"
+    );
     invoke(&h, "open_drawer", json!({})).unwrap();
     assert_eq!(std::fs::read(&file).unwrap(), [0x1B, b'p', 0, 25, 250]);
 

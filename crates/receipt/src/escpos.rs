@@ -105,6 +105,16 @@ pub fn encode(blocks: &[Block]) -> Vec<u8> {
     out
 }
 
+/// A sale's first print: the receipt, and the drawer kick when cash was taken (the drawer opens
+/// as the receipt prints, as cashiers expect). Reprints never open the drawer.
+pub fn sale_print_job(blocks: &[Block], cash_taken: bool) -> Vec<u8> {
+    let mut bytes = encode(blocks);
+    if cash_taken {
+        bytes.extend(drawer_kick());
+    }
+    bytes
+}
+
 /// ESC p: pulse the drawer kick connector (pin 2, 50 ms on, 500 ms off) to open the cash drawer.
 pub fn drawer_kick() -> Vec<u8> {
     vec![ESC, b'p', 0, 25, 250]

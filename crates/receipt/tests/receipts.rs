@@ -156,6 +156,14 @@ fn the_drawer_kick_pulses_pin_2() {
         "a command cut short is not decoded"
     );
     assert!(decode(b"no line feed").is_err());
+
+    // A cash sale's first print opens the drawer after the cut; a card sale's does not.
+    let blocks = layout::receipt(&a_sale(), "Kassa", 2, false, "kassa:receipt:test");
+    let cash = decode(&kassa_receipt::escpos::sale_print_job(&blocks, true)).unwrap();
+    assert!(matches!(cash.last(), Some(Command::DrawerKick { .. })));
+    assert_eq!(cash[cash.len() - 2], Command::Cut);
+    let card = decode(&kassa_receipt::escpos::sale_print_job(&blocks, false)).unwrap();
+    assert_eq!(card.last(), Some(&Command::Cut));
 }
 
 #[test]

@@ -41,13 +41,17 @@ pub fn print_receipt(
         if copy {
             till.record_reprint(&receipt.receipt_no)?;
         }
-        escpos::encode(&layout::receipt(
-            &receipt,
-            &format!("Kassa {}", config.store_code),
-            config.currency.minor_digits,
-            copy,
-            &till.receipt_code(&receipt)?,
-        ))
+        let cash = receipt.tenders.iter().any(|t| t.kind.is_cash());
+        escpos::sale_print_job(
+            &layout::receipt(
+                &receipt,
+                &format!("Kassa {}", config.store_code),
+                config.currency.minor_digits,
+                copy,
+                &till.receipt_code(&receipt)?,
+            ),
+            cash && !copy,
+        )
     };
     // Sent without holding the till: a slow printer never blocks the next sale.
     send(&target, &bytes).map_err(printer_error)

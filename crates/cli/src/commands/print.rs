@@ -38,8 +38,10 @@ pub fn print_receipt(
     if copy {
         till.record_reprint(&receipt.receipt_no)?;
     }
+    let cash = receipt.tenders.iter().any(|t| t.kind.is_cash());
     // The sale is saved whatever happens here; a failed print is the printer's problem.
-    send(&target, &escpos::encode(&blocks)).map_err(|e| Failure::Internal(e.into()))
+    send(&target, &escpos::sale_print_job(&blocks, cash && !copy))
+        .map_err(|e| Failure::Internal(e.into()))
 }
 
 pub fn reprint(
