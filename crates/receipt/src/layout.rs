@@ -1,7 +1,7 @@
 //! What a receipt says, independent of how it is printed.
 
 use kassa_domain::{format_amount, Money};
-use kassa_store::Receipt;
+use kassa_store::{Receipt, StoreError, Till};
 
 /// Printer paper: 42 characters a line on 80 mm paper in the standard font.
 pub const WIDTH: usize = 42;
@@ -186,4 +186,26 @@ pub fn receipt(
     out.push(text(Style::Normal, Align::Center, "Thank you"));
     out.push(Block::Cut);
     out
+}
+
+/// A stored sale's receipt as this till prints it: the store's header and its signed receipt
+/// code; a `copy` is logged as a reprint in the till's audit log.
+pub fn for_sale(
+    till: &mut Till,
+    receipt_no: &str,
+    copy: bool,
+) -> Result<(Receipt, Vec<Block>), StoreError> {
+    let config = till.config()?;
+    let sale = till.sale(receipt_no)?;
+    let blocks = receipt(
+        &sale,
+        &format!("Kassa {}", config.store_code),
+        config.currency.minor_digits,
+        copy,
+        &till.receipt_code(&sale)?,
+    );
+    if copy {
+        till.record_reprint(&sale.receipt_no)?;
+    }
+    Ok((sale, blocks))
 }

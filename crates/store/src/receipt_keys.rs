@@ -31,7 +31,7 @@ pub(crate) fn ensure_key(conn: &Connection, key: Option<&str>) -> Result<(), Sto
             receipt_code::secret_key(&random)
         }
     };
-    let replace = key_is_from_head_office(&key, conn)?;
+    let replace = enrolled(conn)?;
     conn.execute(
         if replace {
             "UPDATE device SET receipt_key = ?1 WHERE id = 1"
@@ -43,8 +43,8 @@ pub(crate) fn ensure_key(conn: &Connection, key: Option<&str>) -> Result<(), Sto
     Ok(())
 }
 
-/// Head office's key wins over one a till made for itself before it enrolled.
-fn key_is_from_head_office(_key: &str, conn: &Connection) -> Result<bool, StoreError> {
+/// Whether this till is enrolled: then head office's key wins over one it made for itself.
+fn enrolled(conn: &Connection) -> Result<bool, StoreError> {
     Ok(conn
         .query_row(
             "SELECT device_token IS NOT NULL FROM device WHERE id = 1",

@@ -314,11 +314,11 @@ impl Till {
         }
         let operator = self.acting()?;
         let approver = self.approver(approval)?;
-        let approved_by = match (&operator, direction) {
-            (Some(operator), CashDirection::Out) => {
-                approval_for(Approval::CashPaidOut, Some(operator), approver.as_ref())?
+        let approved_by = match direction {
+            CashDirection::Out => {
+                approval_for(Approval::CashPaidOut, operator.as_ref(), approver.as_ref())?
             }
-            _ => None,
+            CashDirection::In => None,
         };
         let stamp = self.stamp();
         self.command(|tx, docs| {
@@ -380,12 +380,8 @@ impl Till {
     ) -> Result<ShiftReport, StoreError> {
         let operator = self.acting()?;
         let approver = self.approver(approval)?;
-        let approved_by = match &operator {
-            Some(operator) => {
-                approval_for(Approval::ShiftReport, Some(operator), approver.as_ref())?
-            }
-            None => None,
-        };
+        let approved_by =
+            approval_for(Approval::ShiftReport, operator.as_ref(), approver.as_ref())?;
         let config = self.config()?;
         let shift = open_shift(&self.conn, config.till_no)?.ok_or(StoreError::NoOpenShift)?;
         let report = x_report(&self.conn, &config, &shift)?;

@@ -90,13 +90,17 @@ pub(crate) fn staff_mode(conn: &Connection) -> Result<bool, StoreError> {
 }
 
 /// Who may let `action` happen: the operator themselves when their role may, else the approver
-/// whose PIN was typed. `None` on a till with no staff, where nothing can be checked.
+/// whose PIN was typed. `None` on a till with no staff (no operator, as [`Till::acting`] says),
+/// where nothing can be checked.
 pub(crate) fn approval_for(
     action: Approval,
     operator: Option<&Operator>,
     approver: Option<&Operator>,
 ) -> Result<Option<StaffRef>, StoreError> {
-    if let Some(operator) = operator.filter(|o| o.role.may_approve(action)) {
+    let Some(operator) = operator else {
+        return Ok(None);
+    };
+    if operator.role.may_approve(action) {
         return Ok(Some(operator.staff_ref()));
     }
     match approver {

@@ -286,12 +286,8 @@ impl Till {
         let (created_at, business_day) = self.stamp();
         let operator = self.acting()?;
         let approver = self.approver(approval)?;
-        let approved_by = match &operator {
-            Some(operator) => {
-                crate::staff::approval_for(Approval::Void, Some(operator), approver.as_ref())?
-            }
-            None => None,
-        };
+        let approved_by =
+            crate::staff::approval_for(Approval::Void, operator.as_ref(), approver.as_ref())?;
         self.command(|tx, docs| {
             let config = config::read_config(tx)?;
             let mut record = void::build_void(tx, receipt_no, reason, &created_at, &business_day)?;

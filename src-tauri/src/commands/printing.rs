@@ -35,23 +35,9 @@ pub fn print_receipt(
 ) -> Result<(), CommandError> {
     let target = printer(&state)?;
     let bytes = {
-        let mut till = state.till();
-        let config = till.config()?;
-        let receipt = till.sale(&receipt_no)?;
-        if copy {
-            till.record_reprint(&receipt.receipt_no)?;
-        }
+        let (receipt, blocks) = layout::for_sale(&mut state.till(), &receipt_no, copy)?;
         let cash = receipt.tenders.iter().any(|t| t.kind.is_cash());
-        escpos::sale_print_job(
-            &layout::receipt(
-                &receipt,
-                &format!("Kassa {}", config.store_code),
-                config.currency.minor_digits,
-                copy,
-                &till.receipt_code(&receipt)?,
-            ),
-            cash && !copy,
-        )
+        escpos::sale_print_job(&blocks, cash && !copy)
     };
     // Sent without holding the till: a slow printer never blocks the next sale.
     send(&target, &bytes).map_err(printer_error)

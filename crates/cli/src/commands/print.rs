@@ -25,19 +25,8 @@ pub fn print_receipt(
     to: Option<&str>,
     copy: bool,
 ) -> Result<(), Failure> {
-    let config = till.config()?;
-    let receipt = till.sale(receipt_no)?;
     let target = target(to)?;
-    let blocks = layout::receipt(
-        &receipt,
-        &format!("Kassa {}", config.store_code),
-        config.currency.minor_digits,
-        copy,
-        &till.receipt_code(&receipt)?,
-    );
-    if copy {
-        till.record_reprint(&receipt.receipt_no)?;
-    }
+    let (receipt, blocks) = layout::for_sale(till, receipt_no, copy)?;
     let cash = receipt.tenders.iter().any(|t| t.kind.is_cash());
     // The sale is saved whatever happens here; a failed print is the printer's problem.
     send(&target, &escpos::sale_print_job(&blocks, cash && !copy))
@@ -53,16 +42,7 @@ pub fn reprint(
     let (mut till, _) = super::open_initialised(path)?;
     super::sign_in(&mut till)?;
     if let Some(file) = html_file {
-        let config = till.config()?;
-        let receipt = till.sale(receipt_no)?;
-        let blocks = layout::receipt(
-            &receipt,
-            &format!("Kassa {}", config.store_code),
-            config.currency.minor_digits,
-            true,
-            &till.receipt_code(&receipt)?,
-        );
-        till.record_reprint(&receipt.receipt_no)?;
+        let (receipt, blocks) = layout::for_sale(&mut till, receipt_no, true)?;
         std::fs::write(
             file,
             html::render(&format!("Receipt {}", receipt.receipt_no), &blocks),
