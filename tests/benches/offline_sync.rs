@@ -95,7 +95,7 @@ fn one_run(dir: &std::path::Path, runtime: &tokio::runtime::Runtime, last: bool)
     for day in 0..DAYS {
         for n in 0..SALES_PER_DAY {
             till = till.with_clock(clock(day, n));
-            till.complete_sale(&sale(day, n)).unwrap();
+            till.complete_sale(&sale(day, n), None).unwrap();
         }
     }
     assert_eq!(
@@ -139,7 +139,7 @@ fn document_figures(mut till: Till) {
     for day in DAYS..7 {
         for n in 0..SALES_PER_DAY {
             till = till.with_clock(clock(day, n));
-            till.complete_sale(&sale(day, n)).unwrap();
+            till.complete_sale(&sale(day, n), None).unwrap();
         }
     }
     for id in ["ledger/AMS1/1/2026-11-10", "stock/AMS1/0"] {

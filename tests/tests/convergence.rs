@@ -185,7 +185,7 @@ impl World {
                         reference: None,
                     }],
                 };
-                let receipt = self.tills[till].0.complete_sale(&request).unwrap();
+                let receipt = self.tills[till].0.complete_sale(&request, None).unwrap();
                 self.sales += 1;
                 *self.expected_stock.entry(sku.clone()).or_insert(0) -= qty;
                 self.rung[till].push((receipt.receipt_no, vec![(sku, qty)], false));
@@ -201,7 +201,7 @@ impl World {
                 let (receipt_no, lines, _) = self.rung[till][index].clone();
                 self.tills[till]
                     .0
-                    .void_sale(&receipt_no, "property test")
+                    .void_sale(&receipt_no, "property test", None)
                     .unwrap();
                 self.rung[till][index].2 = true;
                 self.voids += 1;

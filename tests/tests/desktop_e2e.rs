@@ -270,17 +270,20 @@ async fn sell_go_offline_and_drain() {
         .await;
     app.type_into("#return-query", ESCAPE).await;
     till_2
-        .return_goods(&kassa_store::ReturnRequest {
-            of: kassa_store::ReturnOf::Receipt {
-                receipt_no: "AMS1-1-1".into(),
+        .return_goods(
+            &kassa_store::ReturnRequest {
+                of: kassa_store::ReturnOf::Receipt {
+                    receipt_no: "AMS1-1-1".into(),
+                },
+                lines: vec![],
+                refund: kassa_store::RefundMethod::Cash,
+                approved_by: None,
+                reason: None,
+                remote_sale: None,
+                remote_order: None,
             },
-            lines: vec![],
-            refund: kassa_store::RefundMethod::Cash,
-            approved_by: None,
-            reason: None,
-            remote_sale: None,
-            remote_order: None,
-        })
+            None,
+        )
         .unwrap();
     hq.restart().await;
     kassa_sync::sync_once(&mut till_2).await.unwrap();
@@ -293,7 +296,7 @@ async fn sell_go_offline_and_drain() {
             .exceptions()
             .unwrap()
             .iter()
-            .any(|e| e.kind == "over_return")
+            .any(|e| e.kind.as_str() == "over_return")
         {
             flagged = true;
             break;

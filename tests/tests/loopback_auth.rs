@@ -63,7 +63,8 @@ fn snapshot(hq: &HqServer) -> (usize, Vec<(String, i64)>) {
 async fn unknown_and_revoked_tokens_get_401() {
     let hq = HqServer::start().await;
     let mut till = hq.enrolled_till("AMS1", 1).await;
-    till.complete_sale(&cash_sale(&[("MILK", 1)])).unwrap();
+    till.complete_sale(&cash_sale(&[("MILK", 1)]), None)
+        .unwrap();
     let before = snapshot(&hq);
     assert_eq!(post(&hq, "/v1/sync", None, sync_body(vec![])).await.0, 401);
     assert_eq!(
@@ -219,7 +220,7 @@ async fn push_document(
 async fn a_change_forged_in_another_tills_ledger_is_refused() {
     let hq = HqServer::start().await;
     let mut one = hq.enrolled_till("AMS1", 1).await;
-    one.complete_sale(&cash_sale(&[("MILK", 1)])).unwrap();
+    one.complete_sale(&cash_sale(&[("MILK", 1)]), None).unwrap();
     sync_once(&mut one).await.unwrap();
     let mut two = hq.enrolled_till("AMS1", 2).await;
     let before = snapshot(&hq);

@@ -28,7 +28,7 @@ async fn late_movements_in_a_closed_epoch_are_carried_once() {
     // Till 1 sells 10 while cut off; meanwhile head office closes epoch 0.
     hq.stop().await;
     for _ in 0..10 {
-        one.complete_sale(&cash_sale(&[("MILK", 1)])).unwrap();
+        one.complete_sale(&cash_sale(&[("MILK", 1)]), None).unwrap();
     }
     hq.restart().await;
     assert_eq!(hq.hq.open_stock_epoch("AMS1").unwrap(), 1);
@@ -41,7 +41,7 @@ async fn late_movements_in_a_closed_epoch_are_carried_once() {
     // Till 2 moves to epoch 1 and sells 5 there.
     sync_once(&mut two).await.unwrap();
     assert_eq!(two.device().unwrap().stock_epoch, 1);
-    two.complete_sale(&cash_sale(&[("MILK", 5)])).unwrap();
+    two.complete_sale(&cash_sale(&[("MILK", 5)]), None).unwrap();
     sync_once(&mut two).await.unwrap();
     assert_eq!(hq_on_hand(&hq, "AMS1", "MILK"), 95);
 
@@ -55,7 +55,7 @@ async fn late_movements_in_a_closed_epoch_are_carried_once() {
         85,
         "till 1 reads the current epoch"
     );
-    one.complete_sale(&cash_sale(&[("MILK", 1)])).unwrap();
+    one.complete_sale(&cash_sale(&[("MILK", 1)]), None).unwrap();
     sync_once(&mut one).await.unwrap();
     sync_once(&mut two).await.unwrap();
     assert_eq!(hq_on_hand(&hq, "AMS1", "MILK"), 84);

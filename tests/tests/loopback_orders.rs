@@ -215,7 +215,10 @@ async fn two_offline_tills_handing_over_one_order_are_flagged_everywhere_and_res
     sync_once(&mut till_2).await.unwrap();
     sync_once(&mut till_1).await.unwrap();
     let at_hq = hq.hq.exceptions().unwrap();
-    let over: Vec<_> = at_hq.iter().filter(|e| e.kind == "over_pickup").collect();
+    let over: Vec<_> = at_hq
+        .iter()
+        .filter(|e| e.kind.as_str() == "over_pickup")
+        .collect();
     assert_eq!(over.len(), 1, "{at_hq:?}");
     assert_eq!(
         over[0].tills,

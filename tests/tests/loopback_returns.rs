@@ -37,11 +37,14 @@ async fn a_sale_is_returned_at_another_store_and_over_returns_are_flagged_at_hea
     let hq = HqServer::start().await;
     let mut amsterdam = hq.enrolled_till("AMS1", 1).await;
     let mut rotterdam = hq.enrolled_till("RTM1", 1).await;
-    let sold = amsterdam.complete_sale(&cash_sale(&[("WINE", 1)])).unwrap();
+    let sold = amsterdam
+        .complete_sale(&cash_sale(&[("WINE", 1)]), None)
+        .unwrap();
     sync_once(&mut amsterdam).await.unwrap();
 
     // Rotterdam does not hold Amsterdam's sales: without head office it cannot take it back.
-    let local_only = rotterdam.return_goods(&return_all(&sold.receipt_no, RefundMethod::Cash));
+    let local_only =
+        rotterdam.return_goods(&return_all(&sold.receipt_no, RefundMethod::Cash), None);
     assert!(local_only
         .unwrap_err()
         .to_string()
@@ -57,7 +60,7 @@ async fn a_sale_is_returned_at_another_store_and_over_returns_are_flagged_at_hea
     );
     let mut request = return_all(&sold.receipt_no, RefundMethod::Cash);
     request.remote_sale = Some(remote);
-    let back = rotterdam.return_goods(&request).unwrap();
+    let back = rotterdam.return_goods(&request, None).unwrap();
     assert_eq!(back.total.minor(), 899);
     assert_eq!(
         rotterdam.stock_on_hand("WINE").unwrap(),
@@ -79,7 +82,7 @@ async fn a_sale_is_returned_at_another_store_and_over_returns_are_flagged_at_hea
     assert_eq!(remote.returns.len(), 1);
     let mut again = return_all(&sold.receipt_no, RefundMethod::Cash);
     again.remote_sale = Some(remote);
-    assert!(rotterdam.return_goods(&again).is_err());
+    assert!(rotterdam.return_goods(&again, None).is_err());
     assert!(matches!(
         lookup_sale(rotterdam.device().unwrap(), "AMS1-1-999").await,
         Err(SyncError::Rejected { status: 404, .. })
@@ -87,11 +90,14 @@ async fn a_sale_is_returned_at_another_store_and_over_returns_are_flagged_at_hea
 
     // Amsterdam, which never heard of Rotterdam's return, takes the same bottle back too.
     amsterdam
-        .return_goods(&return_all(&sold.receipt_no, RefundMethod::Cash))
+        .return_goods(&return_all(&sold.receipt_no, RefundMethod::Cash), None)
         .unwrap();
     sync_once(&mut amsterdam).await.unwrap();
     let inbox = hq.hq.exceptions().unwrap();
-    let over: Vec<_> = inbox.iter().filter(|e| e.kind == "over_return").collect();
+    let over: Vec<_> = inbox
+        .iter()
+        .filter(|e| e.kind.as_str() == "over_return")
+        .collect();
     assert_eq!(over.len(), 1, "{inbox:?}");
     assert_eq!(
         over[0].tills,
@@ -108,7 +114,9 @@ async fn a_sale_is_returned_at_another_store_and_over_returns_are_flagged_at_hea
 async fn an_exchange_reaches_head_office_as_one_return_and_one_sale() {
     let hq = HqServer::start().await;
     let mut till = hq.enrolled_till("AMS1", 1).await;
-    let sold = till.complete_sale(&cash_sale(&[("WINE", 1)])).unwrap();
+    let sold = till
+        .complete_sale(&cash_sale(&[("WINE", 1)]), None)
+        .unwrap();
     let (back, new_sale) = till
         .exchange(
             &return_all(&sold.receipt_no, RefundMethod::Original),
@@ -116,6 +124,7 @@ async fn an_exchange_reaches_head_office_as_one_return_and_one_sale() {
                 tenders: vec![],
                 ..cash_sale(&[("BREAD", 2)])
             },
+            None,
         )
         .unwrap();
     assert_eq!(back.exchange_sale_id.as_deref(), Some(new_sale.id.as_str()));
@@ -137,9 +146,11 @@ async fn credit_issued_in_one_store_is_redeemed_in_another_and_over_redemption_i
     let mut amsterdam = hq.enrolled_till("AMS1", 1).await;
     let mut rotterdam_1 = hq.enrolled_till("RTM1", 1).await;
     let mut rotterdam_2 = hq.enrolled_till("RTM1", 2).await;
-    let sold = amsterdam.complete_sale(&cash_sale(&[("WINE", 2)])).unwrap();
+    let sold = amsterdam
+        .complete_sale(&cash_sale(&[("WINE", 2)]), None)
+        .unwrap();
     let back = amsterdam
-        .return_goods(&return_all(&sold.receipt_no, RefundMethod::Credit))
+        .return_goods(&return_all(&sold.receipt_no, RefundMethod::Credit), None)
         .unwrap();
     let code = back.refunds[0].reference.clone().unwrap();
     sync_once(&mut amsterdam).await.unwrap();
@@ -149,7 +160,7 @@ async fn credit_issued_in_one_store_is_redeemed_in_another_and_over_redemption_i
         tenders: vec![credit(&code, None)],
         ..cash_sale(&[("WINE", 1)])
     };
-    assert!(rotterdam_1.complete_sale(&sale_with_credit).is_err());
+    assert!(rotterdam_1.complete_sale(&sale_with_credit, None).is_err());
     for till in [&mut rotterdam_1, &mut rotterdam_2] {
         let balance = lookup_credit(till.device().unwrap(), &code.to_lowercase())
             .await
@@ -164,12 +175,15 @@ async fn credit_issued_in_one_store_is_redeemed_in_another_and_over_redemption_i
         ..cash_sale(&[("WINE", 1), ("BREAD", 1)])
     };
     for till in [&mut rotterdam_1, &mut rotterdam_2] {
-        let receipt = till.complete_sale(&basket).unwrap();
+        let receipt = till.complete_sale(&basket, None).unwrap();
         assert_eq!(receipt.tenders[0].amount.minor(), 1148);
-        let more = till.complete_sale(&kassa_store::SaleRequest {
-            tenders: vec![credit(&code, Some(700)), cash_sale(&[]).tenders[0].clone()],
-            ..cash_sale(&[("WINE", 1)])
-        });
+        let more = till.complete_sale(
+            &kassa_store::SaleRequest {
+                tenders: vec![credit(&code, Some(700)), cash_sale(&[]).tenders[0].clone()],
+                ..cash_sale(&[("WINE", 1)])
+            },
+            None,
+        );
         let refused = more.unwrap_err().to_string();
         assert!(
             refused.contains("has 650 left"),
@@ -191,7 +205,7 @@ async fn credit_issued_in_one_store_is_redeemed_in_another_and_over_redemption_i
     let inbox = hq.hq.exceptions().unwrap();
     let over: Vec<_> = inbox
         .iter()
-        .filter(|e| e.kind == "over_redeemed_credit")
+        .filter(|e| e.kind.as_str() == "over_redeemed_credit")
         .collect();
     assert_eq!(over.len(), 1, "{inbox:?}");
     assert_eq!(over[0].id, format!("over-redeemed-credit/{code}"));
@@ -248,14 +262,17 @@ async fn a_shipped_order_is_returned_at_any_store_and_a_double_return_is_flagged
         remote_sale: None,
         remote_order: Some(remote),
     };
-    let offline_refusal = amsterdam.return_goods(&ReturnRequest {
-        remote_order: None,
-        ..request(
-            lookup_order(amsterdam.device().unwrap(), "#9001")
-                .await
-                .unwrap(),
-        )
-    });
+    let offline_refusal = amsterdam.return_goods(
+        &ReturnRequest {
+            remote_order: None,
+            ..request(
+                lookup_order(amsterdam.device().unwrap(), "#9001")
+                    .await
+                    .unwrap(),
+            )
+        },
+        None,
+    );
     assert!(offline_refusal
         .unwrap_err()
         .to_string()
@@ -267,14 +284,18 @@ async fn a_shipped_order_is_returned_at_any_store_and_a_double_return_is_flagged
     let for_rotterdam = lookup_order(rotterdam.device().unwrap(), "#9001")
         .await
         .unwrap();
-    let back = amsterdam.return_goods(&request(for_amsterdam)).unwrap();
+    let back = amsterdam
+        .return_goods(&request(for_amsterdam), None)
+        .unwrap();
     assert_eq!(
         back.refunds[0].kind,
         TenderKind::Online,
         "paid online, refunded online"
     );
     assert_eq!(back.refunds[0].amount.minor(), 899);
-    rotterdam.return_goods(&request(for_rotterdam)).unwrap();
+    rotterdam
+        .return_goods(&request(for_rotterdam), None)
+        .unwrap();
     sync_once(&mut amsterdam).await.unwrap();
     sync_once(&mut rotterdam).await.unwrap();
     let remote = lookup_order(rotterdam.device().unwrap(), "#9001")
@@ -282,11 +303,14 @@ async fn a_shipped_order_is_returned_at_any_store_and_a_double_return_is_flagged
         .unwrap();
     assert_eq!(remote.returns.len(), 2);
     assert!(
-        rotterdam.return_goods(&request(remote)).is_err(),
+        rotterdam.return_goods(&request(remote), None).is_err(),
         "now it can see both"
     );
     let inbox = hq.hq.exceptions().unwrap();
-    let over: Vec<_> = inbox.iter().filter(|e| e.kind == "over_return").collect();
+    let over: Vec<_> = inbox
+        .iter()
+        .filter(|e| e.kind.as_str() == "over_return")
+        .collect();
     assert_eq!(over.len(), 1, "{inbox:?}");
     assert_eq!(
         over[0].tills,
@@ -300,7 +324,7 @@ async fn a_receipt_from_another_store_is_checked_offline() {
     let mut ams = hq.enrolled_till("AMS1", 1).await;
     let rtm = hq.enrolled_till("RTM1", 1).await;
     let sold = ams
-        .complete_sale(&support::cash_sale(&[("MILK", 1)]))
+        .complete_sale(&support::cash_sale(&[("MILK", 1)]), None)
         .unwrap();
     let code = ams.receipt_code(&sold).unwrap();
     // Head office is gone: RTM1's till checks AMS1's receipt with the key its sync brought,

@@ -29,7 +29,7 @@ async fn a_till_offline_for_a_whole_day_syncs_every_sale_once() {
             9 + i / 60
         )));
         total += till
-            .complete_sale(&cash_sale(&[("MILK", 1), ("WINE", 1 + i % 2)]))
+            .complete_sale(&cash_sale(&[("MILK", 1), ("WINE", 1 + i % 2)]), None)
             .unwrap()
             .amount_due
             .minor();
@@ -76,7 +76,8 @@ async fn a_lost_response_is_retried_without_a_duplicate() {
         let till_no = u16::try_from(case + 1).unwrap();
         let mut till = hq.enrolled_till("AMS1", till_no).await;
         for _ in 0..5 {
-            till.complete_sale(&cash_sale(&[("BREAD", 1)])).unwrap();
+            till.complete_sale(&cash_sale(&[("BREAD", 1)]), None)
+                .unwrap();
         }
         let before = hq.sales_at_hq("AMS1", DAY);
         let device = till.device().unwrap();
@@ -118,10 +119,10 @@ async fn tills_of_a_store_see_each_other_and_head_office_sees_all() {
     let mut one = hq.enrolled_till("AMS1", 1).await;
     let mut two = hq.enrolled_till("AMS1", 2).await;
     let mut other_store = hq.enrolled_till("RTM1", 1).await;
-    let sale_one = one.complete_sale(&cash_sale(&[("WINE", 2)])).unwrap();
-    let sale_two = two.complete_sale(&cash_sale(&[("WINE", 3)])).unwrap();
+    let sale_one = one.complete_sale(&cash_sale(&[("WINE", 2)]), None).unwrap();
+    let sale_two = two.complete_sale(&cash_sale(&[("WINE", 3)]), None).unwrap();
     other_store
-        .complete_sale(&cash_sale(&[("WINE", 1)]))
+        .complete_sale(&cash_sale(&[("WINE", 1)]), None)
         .unwrap();
     for till in [&mut one, &mut two, &mut other_store] {
         sync_once(till).await.unwrap();
@@ -185,7 +186,7 @@ async fn a_price_change_at_head_office_reaches_the_till_on_its_next_sync() {
         139
     );
     assert_eq!(
-        till.complete_sale(&cash_sale(&[("TEA", 1)]))
+        till.complete_sale(&cash_sale(&[("TEA", 1)]), None)
             .unwrap()
             .total
             .minor(),

@@ -6,7 +6,7 @@ use crate::error::HqError;
 use crate::hq::{now, Hq, Inner};
 use crate::storage::SyncWrite;
 use kassa_replica::stock::{read_levels, record_movement, set_baseline};
-use kassa_replica::{heads_hex, AutoCommit, DocId};
+use kassa_replica::{AutoCommit, DocId};
 
 /// An epoch older than this is closed at the next sync of its store.
 pub const EPOCH_MAX_AGE_DAYS: i64 = 7;
@@ -60,9 +60,9 @@ pub(crate) fn open_epoch(inner: &mut Inner, store: &str) -> Result<u32, HqError>
     }
     write
         .documents
-        .push((new_id.to_string(), doc.save(), heads_hex(&mut doc)));
+        .push(inner.document_write(&new_id, &mut doc));
     inner.storage.apply_sync(write)?;
-    inner.docs.insert(new_id.to_string(), doc);
+    inner.remember(&new_id, doc);
     Ok(next)
 }
 

@@ -13,6 +13,8 @@ pub enum HqError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("document {0} was changed by another writer meanwhile: try again")]
+    StaleDocument(String),
     #[error("request too large: {0}")]
     TooLarge(String),
     #[error("database error: {0}")]
@@ -30,6 +32,7 @@ impl HqError {
             HqError::NotFound(_) => 404,
             HqError::Conflict(_) => 409,
             HqError::TooLarge(_) => 413,
+            HqError::StaleDocument(_) => 503,
             HqError::Sqlite(_) | HqError::Corrupt(_) => 500,
         }
     }
@@ -42,6 +45,7 @@ impl HqError {
             HqError::NotFound(_) => "not_found",
             HqError::Conflict(_) => "conflict",
             HqError::TooLarge(_) => "too_large",
+            HqError::StaleDocument(_) => "busy",
             HqError::Sqlite(_) | HqError::Corrupt(_) => "internal",
         }
     }

@@ -2,10 +2,10 @@
 //! every request sees and writes a consistent state.
 
 use crate::error::HqError;
-use crate::storage::{Device, HqStorage, SqliteStorage, StoreRow};
+use crate::storage::{Device, DocumentWrite, HqStorage, SqliteStorage, StoreRow};
 use crate::tokens::hash_secret;
 use kassa_replica::skeleton::{load_document, new_document};
-use kassa_replica::{ActorId, AutoCommit, DocId};
+use kassa_replica::{heads_hex, ActorId, AutoCommit, DocId};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -19,23 +19,68 @@ pub struct Hq {
 
 pub(crate) struct Inner {
     pub storage: Box<dyn HqStorage>,
-    pub docs: HashMap<String, AutoCommit>,
+    docs: HashMap<String, Cached>,
+}
+
+/// A loaded document and the heads storage had for it then (`None`: not stored yet). Another
+/// process on the same data (an admin command beside `serve`) may have written since: the heads
+/// tell, and a write names them so storage refuses to overwrite what it did not see.
+struct Cached {
+    doc: AutoCommit,
+    stored_heads: Option<Vec<String>>,
 }
 
 impl Inner {
-    /// A copy of the document (loaded, or a new skeleton), to change without touching the cache.
+    /// A copy of the document as stored now (loaded, or a new skeleton), to change without
+    /// touching the cache. The cache is used only while storage still has the heads it was
+    /// loaded at.
     pub fn document(&mut self, id: &DocId) -> Result<AutoCommit, HqError> {
         let key = id.to_string();
-        if let Some(doc) = self.docs.get(&key) {
-            return Ok(doc.clone());
+        let stored_heads = self.storage.stored_heads(&key)?;
+        if let Some(cached) = self.docs.get(&key) {
+            if cached.stored_heads == stored_heads {
+                return Ok(cached.doc.clone());
+            }
         }
         let actor = ActorId::from(HQ_ACTOR);
         let doc = match self.storage.load_document(&key)? {
             Some(bytes) => load_document(id, &bytes, actor)?,
             None => new_document(id, actor)?,
         };
-        self.docs.insert(key, doc.clone());
+        self.docs.insert(
+            key,
+            Cached {
+                doc: doc.clone(),
+                stored_heads,
+            },
+        );
         Ok(doc)
+    }
+
+    /// The write of a changed document: its bytes and heads, and the heads storage must still
+    /// hold for the write to go through (those it was loaded at).
+    pub fn document_write(&self, id: &DocId, doc: &mut AutoCommit) -> DocumentWrite {
+        DocumentWrite {
+            doc_id: id.to_string(),
+            bytes: doc.save(),
+            heads: heads_hex(doc),
+            expected_heads: self
+                .docs
+                .get(&id.to_string())
+                .and_then(|c| c.stored_heads.clone()),
+        }
+    }
+
+    /// Remembers a document just written as the stored version.
+    pub fn remember(&mut self, id: &DocId, mut doc: AutoCommit) {
+        let stored_heads = Some(heads_hex(&mut doc));
+        self.docs
+            .insert(id.to_string(), Cached { doc, stored_heads });
+    }
+
+    /// Forgets every cached document (a write was refused as stale: reload them all).
+    pub fn forget_documents(&mut self) {
+        self.docs.clear();
     }
 
     pub fn store_row(&self, code: &str) -> Result<StoreRow, HqError> {

@@ -7,7 +7,7 @@ use crate::hq::{now, Hq, Inner};
 use crate::storage::SyncWrite;
 use kassa_protocol::{SalesFeed, StockAvailability, StockLine};
 use kassa_replica::stock::{read_levels, record_movement};
-use kassa_replica::{heads_hex, write_record, DocId, RecordKind};
+use kassa_replica::{write_record, DocId, RecordKind};
 use serde::{Deserialize, Serialize};
 
 /// A movement head office made, as recorded in `ledger/{store}/hq/{day}`.
@@ -30,6 +30,10 @@ pub enum MovementKind {
 }
 
 const MAX_STOCK_QUANTITY: i64 = 10_000_000;
+
+/// How often a write refused as stale (another process wrote the document meanwhile) is merged
+/// and tried again before the caller is told to retry.
+pub(crate) const MAX_STALE_RETRIES: usize = 3;
 
 impl Hq {
     pub fn record_stock(
@@ -146,25 +150,41 @@ pub(crate) fn save_own_documents_with(
     intake: Option<crate::storage::OrderIntakeRow>,
 ) -> Result<(), HqError> {
     let row = inner.store_row(store)?;
-    let mut write = SyncWrite {
-        store: store.to_string(),
-        now: now.to_string(),
-        intake,
-        ..SyncWrite::default()
-    };
-    for (id, doc) in &docs {
-        let mut doc = doc.clone();
-        if matches!(id, DocId::Stock { epoch, .. } if *epoch == row.stock_epoch) {
-            write.stock_levels = Some(read_levels(&doc)?.on_hand());
+    let mut docs = docs;
+    // A document another process wrote meanwhile is merged with ours and written again: a
+    // write never overwrites changes it did not see.
+    for attempt in 0.. {
+        let mut write = SyncWrite {
+            store: store.to_string(),
+            now: now.to_string(),
+            intake: intake.clone(),
+            ..SyncWrite::default()
+        };
+        for (id, doc) in &mut docs {
+            if matches!(id, DocId::Stock { epoch, .. } if *epoch == row.stock_epoch) {
+                write.stock_levels = Some(read_levels(doc)?.on_hand());
+            }
+            crate::projection::project(id, doc, &mut write)?;
+            write.documents.push(inner.document_write(id, doc));
         }
-        crate::projection::project(id, &doc, &mut write)?;
-        write
-            .documents
-            .push((id.to_string(), doc.save(), heads_hex(&mut doc)));
+        match inner.storage.apply_sync(write) {
+            Err(HqError::StaleDocument(stale)) if attempt < MAX_STALE_RETRIES => {
+                for (id, doc) in &mut docs {
+                    if id.to_string() == stale {
+                        let mut stored = inner.document(id)?;
+                        stored
+                            .merge(doc)
+                            .map_err(|e| HqError::Corrupt(format!("merging {id}: {e}")))?;
+                        *doc = stored;
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+            Ok(()) => break,
+        }
     }
-    inner.storage.apply_sync(write)?;
     for (id, doc) in docs {
-        inner.docs.insert(id.to_string(), doc);
+        inner.remember(&id, doc);
     }
     Ok(())
 }

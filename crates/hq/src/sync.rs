@@ -14,7 +14,20 @@ use kassa_replica::validate::receive_checked;
 use kassa_replica::{generate_message, heads_hex, DocId, DocKind, SyncState};
 
 impl Hq {
+    /// Applies a till's batch. When another process (an admin command on the same data) wrote
+    /// one of the documents meanwhile, storage refuses the write as stale and the batch is
+    /// applied again to the documents as they are now.
     pub fn sync(&self, device: &Device, request: SyncRequest) -> Result<SyncResponse, HqError> {
+        for _ in 0..crate::stock::MAX_STALE_RETRIES {
+            match self.sync_once(device, &request) {
+                Err(HqError::StaleDocument(_)) => self.lock().forget_documents(),
+                other => return other,
+            }
+        }
+        self.sync_once(device, &request)
+    }
+
+    fn sync_once(&self, device: &Device, request: &SyncRequest) -> Result<SyncResponse, HqError> {
         if request.protocol != PROTOCOL_VERSION {
             return Err(HqError::BadRequest(format!(
                 "protocol version {} is not supported (head office speaks {PROTOCOL_VERSION})",
@@ -107,9 +120,7 @@ impl Hq {
             if !*changed {
                 continue;
             }
-            write
-                .documents
-                .push((id.to_string(), doc.save(), heads_hex(doc)));
+            write.documents.push(inner.document_write(id, doc));
             crate::projection::project(id, doc, &mut write)?;
             match id.kind() {
                 DocKind::Stock if matches!(id, DocId::Stock { epoch, .. } if *epoch == store.stock_epoch) =>
@@ -147,16 +158,14 @@ impl Hq {
             write.stock_levels = Some(read_levels(&current)?.on_hand());
             write
                 .documents
-                .retain(|(doc_id, ..)| *doc_id != current_id.to_string());
-            write.documents.push((
-                current_id.to_string(),
-                current.save(),
-                heads_hex(&mut current),
-            ));
+                .retain(|d| d.doc_id != current_id.to_string());
+            write
+                .documents
+                .push(inner.document_write(&current_id, &mut current));
         }
         inner.storage.apply_sync(write)?;
         if carried {
-            inner.docs.insert(current_id.to_string(), current.clone());
+            inner.remember(&current_id, current.clone());
             for entry in applied.iter_mut().filter(|(id, ..)| *id == current_id) {
                 // The till's copy of the current epoch must see the carried movements too.
                 entry.1 = current.clone();
@@ -173,7 +182,7 @@ impl Hq {
                     message,
                 });
             }
-            inner.docs.insert(id.to_string(), doc);
+            inner.remember(&id, doc);
         }
 
         if epoch_due(&inner, &device.store)? {

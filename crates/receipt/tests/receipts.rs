@@ -35,22 +35,25 @@ fn a_till_and_sale() -> (Till, Receipt) {
     )
     .unwrap();
     let sale = till
-        .complete_sale(&SaleRequest {
-            lines: vec![LineRequest::new("WINE", 2), LineRequest::new("MUG", 1)],
-            discount: None,
-            tenders: vec![
-                TenderRequest {
-                    kind: TenderKind::Card,
-                    amount: Some(kassa_domain::Money::from_minor(1000)),
-                    reference: Some("T-77".into()),
-                },
-                TenderRequest {
-                    kind: TenderKind::Cash,
-                    amount: None,
-                    reference: None,
-                },
-            ],
-        })
+        .complete_sale(
+            &SaleRequest {
+                lines: vec![LineRequest::new("WINE", 2), LineRequest::new("MUG", 1)],
+                discount: None,
+                tenders: vec![
+                    TenderRequest {
+                        kind: TenderKind::Card,
+                        amount: Some(kassa_domain::Money::from_minor(1000)),
+                        reference: Some("T-77".into()),
+                    },
+                    TenderRequest {
+                        kind: TenderKind::Cash,
+                        amount: None,
+                        reference: None,
+                    },
+                ],
+            },
+            None,
+        )
         .unwrap();
     (till, sale)
 }

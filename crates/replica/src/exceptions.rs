@@ -6,7 +6,9 @@ use crate::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
 use crate::orders::{
     ordered_quantities, picked_quantities, OrderCancellation, OrderRecord, PickupRecord,
 };
-use crate::{read_records, stock, AutoCommit, DocId, DocKind, RecordKind, ReplicaError};
+use crate::{
+    all, kinds_in, stock, AutoCommit, DocId, DocKind, ExceptionKind, RecordKind, ReplicaError,
+};
 use kassa_domain::TenderKind;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -51,9 +53,8 @@ pub struct Resolution {
 pub struct Exception {
     /// Stable: the same problem has the same id on every replica, so a resolution finds it.
     pub id: String,
-    /// `over_pickup`, `cancelled_order_picked_up`, `over_return`, `returned_and_voided`,
-    /// `negative_stock`, `over_redeemed_credit`, `conflict`.
-    pub kind: String,
+    /// Which rule found it (snake_case on the wire: `over_pickup`, `negative_stock`, ...).
+    pub kind: ExceptionKind,
     pub store: String,
     pub message: String,
     /// The records involved.
@@ -88,57 +89,38 @@ impl Facts {
         doc: &AutoCommit,
         current_stock: bool,
     ) -> Result<(), ReplicaError> {
-        fn all<T: serde::de::DeserializeOwned>(
-            doc: &AutoCommit,
-            kind: RecordKind,
-        ) -> Result<impl Iterator<Item = T>, ReplicaError> {
-            Ok(read_records::<T>(doc, kind)?.into_iter().map(|(_, r)| r))
-        }
-        let kinds: &[RecordKind] = match id.kind() {
-            DocKind::Ledger => {
-                for sale in all::<SaleRecord>(doc, RecordKind::Sale)? {
-                    self.add_sale(&sale);
-                }
-
-                self.voids.extend(all(doc, RecordKind::Void)?);
-                self.returns.extend(all(doc, RecordKind::Return)?);
-                self.resolutions.extend(all(doc, RecordKind::Resolution)?);
-                &[
-                    RecordKind::Sale,
-                    RecordKind::Void,
-                    RecordKind::Return,
-                    RecordKind::Resolution,
-                ]
-            }
-            DocKind::HqLedger => {
-                self.resolutions.extend(all(doc, RecordKind::Resolution)?);
-                &[RecordKind::Resolution]
-            }
-            DocKind::Orders => {
-                self.orders.extend(all(doc, RecordKind::Order)?);
-                self.cancellations
-                    .extend(all(doc, RecordKind::Cancellation)?);
-                self.pickups.extend(all(doc, RecordKind::Pickup)?);
-                &[
-                    RecordKind::Order,
-                    RecordKind::Cancellation,
-                    RecordKind::Pickup,
-                ]
-            }
-            DocKind::Stock => {
-                if current_stock {
-                    let store = id.store().to_string();
-                    for (sku, on_hand) in stock::read_levels(doc)?.on_hand() {
-                        self.stock.push((store.clone(), sku, on_hand));
+        for kind in kinds_in(id.kind()) {
+            // Exhaustive on purpose: a new kind must say which rules read it.
+            match kind {
+                RecordKind::Sale => {
+                    for sale in all::<SaleRecord>(doc)? {
+                        self.add_sale(&sale);
                     }
                 }
-                &[]
+                RecordKind::Void => self.voids.extend(all::<VoidRecord>(doc)?),
+                RecordKind::Return => self.returns.extend(all::<ReturnRecord>(doc)?),
+                RecordKind::Resolution => self.resolutions.extend(all::<ResolutionRecord>(doc)?),
+                RecordKind::Order => self.orders.extend(all::<OrderRecord>(doc)?),
+                RecordKind::Cancellation => {
+                    self.cancellations.extend(all::<OrderCancellation>(doc)?)
+                }
+                RecordKind::Pickup => self.pickups.extend(all::<PickupRecord>(doc)?),
+                RecordKind::Audit
+                | RecordKind::ShiftOpen
+                | RecordKind::CashMovement
+                | RecordKind::ShiftClose
+                | RecordKind::Movement => {}
             }
-        };
-        for kind in kinds {
-            for record in crate::conflicting_ids(doc, *kind)? {
+            // Every kind takes part in the conflict rule.
+            for record in crate::conflicting_ids(doc, kind)? {
                 self.conflicts
                     .push((id.to_string(), kind.map_name().to_string(), record));
+            }
+        }
+        if id.kind() == DocKind::Stock && current_stock {
+            let store = id.store().to_string();
+            for (sku, on_hand) in stock::read_levels(doc)?.on_hand() {
+                self.stock.push((store.clone(), sku, on_hand));
             }
         }
         Ok(())
@@ -155,7 +137,7 @@ pub fn detect(facts: &Facts) -> Vec<Exception> {
         if *on_hand < 0 {
             out.push(exception(
                 format!("negative-stock/{store}/{sku}"),
-                "negative_stock",
+                ExceptionKind::NegativeStock,
                 store,
                 format!("stock of {sku} at {store} is {on_hand}: more was sold than was known to be there"),
                 Vec::new(),
@@ -167,7 +149,7 @@ pub fn detect(facts: &Facts) -> Vec<Exception> {
         let store = doc.split('/').nth(1).unwrap_or_default();
         out.push(exception(
             format!("conflict/{doc}/{map}/{record}"),
-            "conflict",
+            ExceptionKind::Conflict,
             store,
             format!("record {record} in {doc} ({map}) was written twice with different values; both are kept"),
             vec![record.clone()],
@@ -182,7 +164,7 @@ pub fn detect(facts: &Facts) -> Vec<Exception> {
 
 fn exception(
     id: String,
-    kind: &str,
+    kind: ExceptionKind,
     store: &str,
     message: String,
     mut records: Vec<String>,
@@ -192,7 +174,7 @@ fn exception(
     records.dedup();
     Exception {
         id,
-        kind: kind.into(),
+        kind,
         store: store.into(),
         message,
         records,
@@ -230,7 +212,7 @@ fn over_pickups(facts: &Facts, out: &mut Vec<Exception>) {
         if !over.is_empty() {
             out.push(exception(
                 format!("over-pickup/{}", order.id),
-                "over_pickup",
+                ExceptionKind::OverPickup,
                 &order.store,
                 format!(
                     "order {} was handed over more than ordered ({}) in {} pickups",
@@ -266,7 +248,7 @@ fn over_pickups(facts: &Facts, out: &mut Vec<Exception>) {
             records.extend(cancelled.iter().map(|c| c.id.clone()));
             out.push(exception(
                 format!("cancelled-order-picked-up/{}", order.id),
-                "cancelled_order_picked_up",
+                ExceptionKind::CancelledOrderPickedUp,
                 &order.store,
                 format!(
                     "order {} was {} at head office but handed over at a till",
@@ -328,7 +310,7 @@ fn over_returns(facts: &Facts, out: &mut Vec<Exception>) {
         if !over.is_empty() {
             out.push(exception(
                 format!("over-return/{subject}"),
-                "over_return",
+                ExceptionKind::OverReturn,
                 store,
                 format!(
                     "more was returned against {number} than it sold ({}) in {} returns",
@@ -350,7 +332,7 @@ fn over_returns(facts: &Facts, out: &mut Vec<Exception>) {
             );
             out.push(exception(
                 format!("returned-and-voided/{subject}"),
-                "returned_and_voided",
+                ExceptionKind::ReturnedAndVoided,
                 store,
                 format!("sale {number} was both voided and returned: it was refunded twice"),
                 records,
@@ -409,7 +391,7 @@ fn over_redeemed_credit(facts: &Facts, out: &mut Vec<Exception>) {
         if account.redeemed > account.issued {
             out.push(exception(
                 format!("over-redeemed-credit/{code}"),
-                "over_redeemed_credit",
+                ExceptionKind::OverRedeemedCredit,
                 account.store,
                 format!(
                     "store credit {code} was redeemed for {} but issued for {} (minor units)",

@@ -1,61 +1,11 @@
 //! Immutable records stored as one JSON scalar each, under their record id, in a top-level map.
 
 use crate::error::ReplicaError;
+use crate::registry::{Record, RecordKind};
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjType, ReadDoc, ScalarValue, Value, ROOT};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-
-/// Which top-level map a record lives in.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum RecordKind {
-    Sale,
-    Void,
-    Movement,
-    Order,
-    Pickup,
-    Cancellation,
-    Return,
-    Resolution,
-    Audit,
-    ShiftOpen,
-    CashMovement,
-    ShiftClose,
-}
-
-impl RecordKind {
-    pub fn map_name(self) -> &'static str {
-        match self {
-            RecordKind::Sale => "sales",
-            RecordKind::Void => "voids",
-            RecordKind::Movement => "movements",
-            RecordKind::Order => "orders",
-            RecordKind::Pickup => "pickups",
-            RecordKind::Cancellation => "cancellations",
-            RecordKind::Return => "returns",
-            RecordKind::Resolution => "resolutions",
-            RecordKind::Audit => "audit",
-            RecordKind::ShiftOpen => "shift_opens",
-            RecordKind::CashMovement => "cash_movements",
-            RecordKind::ShiftClose => "shift_closes",
-        }
-    }
-
-    /// Maps added to single-writer documents (a till's ledger, head office's ledger) after their
-    /// skeleton was fixed: the one writer creates them on first use, so no two replicas can create
-    /// the same map concurrently; a document without the map simply has no such records yet.
-    fn created_on_first_use(self) -> bool {
-        matches!(
-            self,
-            RecordKind::Return
-                | RecordKind::Resolution
-                | RecordKind::Audit
-                | RecordKind::ShiftOpen
-                | RecordKind::CashMovement
-                | RecordKind::ShiftClose
-        )
-    }
-}
 
 pub(crate) fn top_map(doc: &AutoCommit, name: &str) -> Result<automerge::ObjId, ReplicaError> {
     match doc.get(ROOT, name)? {
@@ -164,4 +114,17 @@ fn bad(kind: RecordKind, id: &str, why: String) -> ReplicaError {
         id: id.into(),
         why,
     }
+}
+
+/// Adds a typed record of the registry under its own id.
+pub fn put<R: Record>(doc: &mut AutoCommit, record: &R) -> Result<(), ReplicaError> {
+    write_record(doc, R::KIND, record.id(), record)
+}
+
+/// Every record of a registry type in a document, values only.
+pub fn all<R: Record>(doc: &AutoCommit) -> Result<Vec<R>, ReplicaError> {
+    Ok(read_records::<R>(doc, R::KIND)?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect())
 }

@@ -137,7 +137,7 @@ fn legitimate_partial_pickups_are_not_flagged() {
     facts.pickups.push(late);
     let found = detect(&facts);
     assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].kind, "cancelled_order_picked_up");
+    assert_eq!(found[0].kind.as_str(), "cancelled_order_picked_up");
     assert_eq!(found[0].records, vec!["c1".to_string(), "p2".to_string()]);
     assert_eq!(found[0].tills, vec!["AMS1-2".to_string()]);
 
@@ -240,7 +240,7 @@ fn over_return_and_over_redeemed_credit_are_flagged() {
     let found = detect(&facts);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].id, "over-return/sale-1");
-    assert_eq!(found[0].kind, "over_return");
+    assert_eq!(found[0].kind.as_str(), "over_return");
     assert!(
         found[0].message.contains("MUG: 4 returned, 3 sold"),
         "{}",
@@ -338,8 +338,8 @@ proptest! {
         let facts = inbox_facts(&mut net, 0);
         let picked: i64 = facts.pickups.iter().flat_map(|p| &p.lines).map(|l| l.quantity).sum();
         let returned: i64 = facts.returns.iter().flat_map(|r| &r.lines).map(|l| l.quantity).sum();
-        prop_assert_eq!(at_hq.iter().any(|e| e.kind == "over_pickup"), picked > 2);
-        prop_assert_eq!(at_hq.iter().any(|e| e.kind == "over_return"), returned > 3);
+        prop_assert_eq!(at_hq.iter().any(|e| e.kind.as_str() == "over_pickup"), picked > 2);
+        prop_assert_eq!(at_hq.iter().any(|e| e.kind.as_str() == "over_return"), returned > 3);
     }
 }
 

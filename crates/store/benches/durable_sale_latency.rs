@@ -42,7 +42,7 @@ fn main() {
     percentiles(
         "durable 3-line cash sale",
         measure(SAMPLES, |n| {
-            black_box(till.complete_sale(&three_line_cash_sale(n)).unwrap());
+            black_box(till.complete_sale(&three_line_cash_sale(n), None).unwrap());
         }),
     );
     let mut conn = bare_sqlite(dir.path());

@@ -128,14 +128,14 @@ fn main() {
                 reference: None,
             }],
         };
-        receipts.push(till.complete_sale(&sale).unwrap().receipt_no);
+        receipts.push(till.complete_sale(&sale, None).unwrap().receipt_no);
     }
     for n in 0..RETURNS {
         let mut request = return_all(receipts[n as usize].clone());
         if n % 2 == 0 {
             request.refund = RefundMethod::Credit;
         }
-        till.return_goods(&request).unwrap();
+        till.return_goods(&request, None).unwrap();
     }
     let orders_doc_bytes = publish_orders(&mut till);
     for n in 0..ORDERS / 2 {
@@ -194,7 +194,7 @@ fn main() {
         "durable return (3 lines, to the original)",
         measure(SAMPLES, |n| {
             black_box(
-                till.return_goods(&return_all(receipts[(RETURNS + n) as usize].clone()))
+                till.return_goods(&return_all(receipts[(RETURNS + n) as usize].clone()), None)
                     .unwrap(),
             );
         }),

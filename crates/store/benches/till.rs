@@ -39,7 +39,7 @@ fn till_benches(c: &mut Criterion) {
     c.bench_function("durable 3-line cash sale", |b| {
         b.iter(|| {
             n += 1;
-            black_box(till.complete_sale(&three_line_cash_sale(n)).unwrap())
+            black_box(till.complete_sale(&three_line_cash_sale(n), None).unwrap())
         })
     });
 

@@ -2,15 +2,12 @@
 //! in the same transaction as what it describes (and into the day's ledger document, so head
 //! office gets a copy). `Till::verify_audit` walks the chain and names the first broken entry.
 
-use crate::config::{self, StoreConfig};
-use crate::documents::DocumentCache;
+use crate::config::StoreConfig;
 use crate::error::StoreError;
 use crate::till::Till;
 use kassa_domain::{format_amount, Money};
 use kassa_replica::audit::{verify_chain, AuditEntry, Break};
 use kassa_replica::ledger::StaffRef;
-use kassa_replica::{write_record, RecordKind};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 /// What happened, for the log.
@@ -58,38 +55,6 @@ pub(crate) fn amount(config: &StoreConfig, money: Money) -> String {
     )
 }
 
-/// Appends `event` to the chain, in the caller's transaction.
-pub(crate) fn append(
-    tx: &Connection,
-    docs: &mut DocumentCache,
-    config: &StoreConfig,
-    (at, business_day): &(String, String),
-    event: Event,
-) -> Result<AuditEntry, StoreError> {
-    let last: Option<(i64, String)> = tx
-        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let entry = AuditEntry::next(
-        last.as_ref().map(|(seq, hash)| (*seq, hash.as_str())),
-        uuid::Uuid::now_v7().to_string(),
-        format!("{}-{}", config.store_code, config.till_no),
-        at.clone(),
-        event.kind,
-        event.record_id,
-        event.staff,
-        event.approved_by,
-        event.detail,
-    );
-    let json = serde_json::to_string(&entry).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    tx.prepare_cached("INSERT INTO audit_log (seq, id, hash, entry) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![entry.seq, entry.id, entry.hash, json])?;
-    let ledger = Till::ledger_doc_id(config, business_day);
-    write_record(docs.get(tx, &ledger)?, RecordKind::Audit, &entry.id, &entry)?;
-    docs.persist(tx, &ledger)?;
-    Ok(entry)
-}
-
 /// What `kassa audit verify` reports.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AuditReport {
@@ -105,11 +70,7 @@ impl Till {
         if matches!(self.config(), Err(StoreError::NotInitialized)) {
             return Ok(());
         }
-        let stamp = self.stamp();
-        self.command(|tx, docs| {
-            let config = config::read_config(tx)?;
-            append(tx, docs, &config, &stamp, event).map(|_| ())
-        })
+        self.command(|cmd| cmd.audit(event).map(|_| ()))
     }
 
     /// Logs a receipt printed again (a copy).

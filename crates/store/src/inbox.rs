@@ -2,13 +2,11 @@
 //! projections (which hold exactly what the documents hold), and a manager's resolutions.
 
 use crate::error::StoreError;
-use crate::projection;
 use crate::staff::{approval_for, Credentials};
 use crate::till::Till;
 use kassa_domain::Approval;
 use kassa_replica::exceptions::{detect, CreditRedemption, Exception, Facts};
 use kassa_replica::ledger::{ResolutionRecord, VoidRecord};
-use kassa_replica::{write_record, RecordKind};
 use rusqlite::Connection;
 use uuid::Uuid;
 
@@ -100,19 +98,11 @@ impl Till {
 
     /// A manager closes an exception with a note: a record in this till's ledger, so it syncs to
     /// head office and the store's other tills.
+    ///
+    /// On a till with staff the manager is the one signed in, or the one whose PIN is given in
+    /// `approval`; `resolved_by` is then ignored (it names whoever typed it on a till with no
+    /// staff).
     pub fn resolve_exception(
-        &mut self,
-        exception_id: &str,
-        note: &str,
-        resolved_by: Option<&str>,
-    ) -> Result<ResolutionRecord, StoreError> {
-        self.resolve_exception_approved(exception_id, note, resolved_by, None)
-    }
-
-    /// [`Till::resolve_exception`] on a till with staff: the manager is the one signed in, or the
-    /// one whose PIN is given; `resolved_by` is then ignored (it names whoever typed it on a till
-    /// with no staff).
-    pub fn resolve_exception_approved(
         &mut self,
         exception_id: &str,
         note: &str,
@@ -145,32 +135,18 @@ impl Till {
             .into_iter()
             .find(|e| e.id == exception_id.trim())
             .ok_or_else(|| StoreError::ExceptionNotFound(exception_id.trim().to_string()))?;
-        let (created_at, business_day) = self.stamp();
-        let config = self.config()?;
-        self.command(|tx, docs| {
+        self.command(|cmd| {
             let record = ResolutionRecord {
                 id: Uuid::now_v7().to_string(),
                 exception_id: exception.id.clone(),
                 note: note.to_string(),
                 resolved_by: manager,
-                written_by: format!("till-{}", config.till_no),
-                store: config.store_code.clone(),
-                created_at,
+                written_by: format!("till-{}", cmd.config.till_no),
+                store: cmd.config.store_code.clone(),
+                created_at: cmd.stamp.at.clone(),
             };
-            let ledger = Till::ledger_doc_id(&config, &business_day);
-            write_record(
-                docs.get(tx, &ledger)?,
-                RecordKind::Resolution,
-                &record.id,
-                &record,
-            )?;
-            docs.persist(tx, &ledger)?;
-            projection::insert_resolution(tx, &record)?;
-            crate::audit::append(
-                tx,
-                docs,
-                &config,
-                &(record.created_at.clone(), business_day.clone()),
+            cmd.record_in_ledger(&record)?;
+            cmd.audit(
                 crate::audit::Event::new(
                     "resolution",
                     format!("{}: {}", record.exception_id, record.note),

@@ -3,17 +3,14 @@
 
 use crate::attempts;
 use crate::error::StoreError;
-use crate::projection;
 use crate::sale::{self, TenderRequest};
 use crate::staff::Operator;
 use crate::till::Till;
-use crate::StoreConfig;
 use kassa_domain::{refund_share, Money, TenderKind};
 use kassa_replica::orders::{
     picked_quantities, pickup_code_hash, OrderCancellation, OrderRecord, PickupLine, PickupRecord,
 };
-use kassa_replica::stock::record_movement;
-use kassa_replica::{write_record, DocId, RecordKind};
+use kassa_replica::DocId;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -354,10 +351,11 @@ impl Till {
         request: &PickupRequest,
         operator: Option<&Operator>,
     ) -> Result<PickupRecord, StoreError> {
-        let (created_at, business_day) = self.stamp();
-        let config = self.config()?;
         // Checked inside the transaction: a pickup another till's sync just brought is seen.
-        self.command(|tx, docs| {
+        self.command(|cmd| {
+            let tx = cmd.conn();
+            let config = cmd.config.clone();
+            let (created_at, business_day) = (cmd.stamp.at.clone(), cmd.stamp.day.clone());
             let number = order_number(&request.order);
             let order_id: String = tx
                 .prepare_cached(
@@ -430,36 +428,18 @@ impl Till {
                 shift_id: crate::shift::money_shift(tx, config.till_no)?,
             };
             let orders_doc = order_doc_id(tx, &order.id)?;
-            write_record(
-                docs.get(tx, &orders_doc)?,
-                RecordKind::Pickup,
-                &record.id,
-                &record,
-            )?;
-            docs.persist(tx, &orders_doc)?;
-            move_stock(
-                tx,
-                docs,
-                &config,
-                record.lines.iter().map(|l| (l.sku.as_str(), -l.quantity)),
-            )?;
-            projection::insert_pickup(tx, &record)?;
-            crate::audit::append(
-                tx,
-                docs,
-                &config,
-                &(record.created_at.clone(), record.business_day.clone()),
-                crate::audit::Event::new(
-                    "pickup",
-                    format!(
-                        "{} order {} took {}",
-                        record.receipt_no,
-                        record.order_no,
-                        crate::audit::amount(&config, record.amount_due)
-                    ),
-                )
-                .record(&record.id)
-                .by(record.cashier.clone()),
+            cmd.record(&orders_doc, &record)?;
+            cmd.move_stock(record.lines.iter().map(|l| (l.sku.as_str(), -l.quantity)))?;
+            let detail = format!(
+                "{} order {} took {}",
+                record.receipt_no,
+                record.order_no,
+                crate::audit::amount(&config, record.amount_due)
+            );
+            cmd.audit(
+                crate::audit::Event::new("pickup", detail)
+                    .record(&record.id)
+                    .by(record.cashier.clone()),
             )?;
             Ok(record)
         })
@@ -521,21 +501,4 @@ fn order_doc_id(conn: &Connection, order_id: &str) -> Result<DocId, StoreError> 
         .prepare_cached("SELECT doc_id FROM orders WHERE id = ?1")?
         .query_row([order_id], |r| r.get(0))?;
     DocId::parse(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-/// Books stock movements of this till in the current stock epoch.
-pub(crate) fn move_stock<'a>(
-    conn: &Connection,
-    docs: &mut crate::documents::DocumentCache,
-    config: &StoreConfig,
-    moves: impl IntoIterator<Item = (&'a str, i64)>,
-) -> Result<(), StoreError> {
-    let stock = Till::stock_doc_id(conn, config)?;
-    let writer = format!("till-{}", config.till_no);
-    let doc = docs.get(conn, &stock)?;
-    for (sku, delta) in moves {
-        record_movement(doc, &writer, sku, delta)?;
-    }
-    docs.persist(conn, &stock)?;
-    Ok(())
 }

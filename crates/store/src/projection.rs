@@ -3,73 +3,60 @@
 
 use crate::error::StoreError;
 use kassa_domain::TenderKind;
+use kassa_replica::audit::AuditEntry;
 use kassa_replica::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
 use kassa_replica::orders::{OrderCancellation, OrderRecord, PickupRecord};
-use kassa_replica::{conflicting_ids, read_records, AutoCommit, DocId, DocKind, RecordKind};
+use kassa_replica::shifts::{CashDirection, CashMovementRecord, ShiftClosed, ShiftOpened};
+use kassa_replica::{all, conflicting_ids, kinds_in, AutoCommit, DocId, Record, RecordKind};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-/// Projects every record a document holds that is not projected yet (idempotent): what a local
-/// command, a received sync message and `rebuild` all call. Returns how many rows were new.
+/// A record kind as the till projects it: the rows the UI and reports read. Returns whether
+/// the record was new (records arrive again on every re-sync and rebuild).
+pub(crate) trait Projected: Record {
+    fn project(&self, conn: &Connection, doc: &DocId) -> Result<bool, StoreError>;
+}
+
+fn project_all<R: Projected>(
+    conn: &Connection,
+    id: &DocId,
+    doc: &AutoCommit,
+) -> Result<usize, StoreError> {
+    let mut added = 0;
+    for record in all::<R>(doc)? {
+        added += usize::from(record.project(conn, id)?);
+    }
+    Ok(added)
+}
+
+/// Projects every record a document holds that is not projected yet (idempotent): what a
+/// received sync message and `rebuild` call, walking the registry of record kinds. Every kind's
+/// map is checked for conflicting values, as head office checks them. Returns how many rows were
+/// new.
 pub(crate) fn project_doc(
     conn: &Connection,
     id: &DocId,
     doc: &AutoCommit,
 ) -> Result<usize, StoreError> {
     let mut added = 0;
-    let kinds: &[RecordKind] = match id.kind() {
-        DocKind::Ledger => {
-            for (_, sale) in read_records::<SaleRecord>(doc, RecordKind::Sale)? {
-                added += usize::from(insert_sale_record(conn, &sale)?);
-            }
-            for (_, void) in read_records::<VoidRecord>(doc, RecordKind::Void)? {
-                added += usize::from(insert_void_record(conn, &void)?);
-            }
-            for (_, record) in read_records::<ReturnRecord>(doc, RecordKind::Return)? {
-                added += usize::from(insert_return(conn, &record)?);
-            }
-            for (_, record) in read_records::<ResolutionRecord>(doc, RecordKind::Resolution)? {
-                added += usize::from(insert_resolution(conn, &record)?);
-            }
-            added += crate::shift::project_shift_records(conn, doc)?;
-            &[
-                RecordKind::Sale,
-                RecordKind::Void,
-                RecordKind::Return,
-                RecordKind::Resolution,
-            ]
-        }
-        DocKind::HqLedger => {
-            for (_, record) in read_records::<ResolutionRecord>(doc, RecordKind::Resolution)? {
-                added += usize::from(insert_resolution(conn, &record)?);
-            }
-            &[RecordKind::Resolution]
-        }
-        DocKind::Orders => {
-            for (_, record) in read_records::<OrderRecord>(doc, RecordKind::Order)? {
-                added += usize::from(insert_order(conn, id, &record)?);
-            }
-            for (_, record) in read_records::<OrderCancellation>(doc, RecordKind::Cancellation)? {
-                added += usize::from(insert_json(
-                    conn,
-                    "INSERT OR IGNORE INTO order_cancellations (id, order_id, record) VALUES (?1, ?2, ?3)",
-                    (&record.id, &record.order_id),
-                    &record,
-                )?);
-            }
-            for (_, record) in read_records::<PickupRecord>(doc, RecordKind::Pickup)? {
-                added += usize::from(insert_pickup(conn, &record)?);
-            }
-            &[
-                RecordKind::Order,
-                RecordKind::Cancellation,
-                RecordKind::Pickup,
-            ]
-        }
-        DocKind::Stock => &[],
-    };
-    for kind in kinds {
-        for record in conflicting_ids(doc, *kind)? {
+    for kind in kinds_in(id.kind()) {
+        // Exhaustive on purpose: a new kind must say how the till projects it.
+        added += match kind {
+            RecordKind::Sale => project_all::<SaleRecord>(conn, id, doc)?,
+            RecordKind::Void => project_all::<VoidRecord>(conn, id, doc)?,
+            RecordKind::Return => project_all::<ReturnRecord>(conn, id, doc)?,
+            RecordKind::Resolution => project_all::<ResolutionRecord>(conn, id, doc)?,
+            RecordKind::ShiftOpen => project_all::<ShiftOpened>(conn, id, doc)?,
+            RecordKind::CashMovement => project_all::<CashMovementRecord>(conn, id, doc)?,
+            RecordKind::ShiftClose => project_all::<ShiftClosed>(conn, id, doc)?,
+            RecordKind::Order => project_all::<OrderRecord>(conn, id, doc)?,
+            RecordKind::Cancellation => project_all::<OrderCancellation>(conn, id, doc)?,
+            RecordKind::Pickup => project_all::<PickupRecord>(conn, id, doc)?,
+            // The audit chain is the till's own table, written by the command that logs; head
+            // office's movements are read from the stock document, not from these records.
+            RecordKind::Audit | RecordKind::Movement => 0,
+        };
+        for record in conflicting_ids(doc, kind)? {
             conn.prepare_cached(
                 "INSERT OR IGNORE INTO record_conflicts (doc_id, map, record_id) VALUES (?1, ?2, ?3)",
             )?
@@ -77,6 +64,132 @@ pub(crate) fn project_doc(
         }
     }
     Ok(added)
+}
+
+impl Projected for SaleRecord {
+    fn project(&self, conn: &Connection, _: &DocId) -> Result<bool, StoreError> {
+        insert_sale_record(conn, self)
+    }
+}
+
+impl Projected for VoidRecord {
+    fn project(&self, conn: &Connection, _: &DocId) -> Result<bool, StoreError> {
+        insert_void_record(conn, self)
+    }
+}
+
+impl Projected for ReturnRecord {
+    fn project(&self, conn: &Connection, _: &DocId) -> Result<bool, StoreError> {
+        insert_return(conn, self)
+    }
+}
+
+impl Projected for ResolutionRecord {
+    fn project(&self, conn: &Connection, _: &DocId) -> Result<bool, StoreError> {
+        insert_json(
+            conn,
+            "INSERT OR IGNORE INTO resolutions (id, exception_id, record) VALUES (?1, ?2, ?3)",
+            (&self.id, &self.exception_id),
+            self,
+        )
+    }
+}
+
+impl Projected for OrderRecord {
+    fn project(&self, conn: &Connection, doc: &DocId) -> Result<bool, StoreError> {
+        insert_order(conn, doc, self)
+    }
+}
+
+impl Projected for OrderCancellation {
+    fn project(&self, conn: &Connection, _: &DocId) -> Result<bool, StoreError> {
+        insert_json(
+            conn,
+            "INSERT OR IGNORE INTO order_cancellations (id, order_id, record) VALUES (?1, ?2, ?3)",
+            (&self.id, &self.order_id),
+            self,
+        )
+    }
+}
+
+impl Projected for PickupRecord {
+    fn project(&self, conn: &Connection, _: &DocId) -> Result<bool, StoreError> {
+        insert_pickup(conn, self)
+    }
+}
+
+/// The chain's own table; written by [`crate::command::Command::audit`], never from documents
+/// (other tills' chains arrive in their ledgers and stay there).
+impl Projected for AuditEntry {
+    fn project(&self, conn: &Connection, doc: &DocId) -> Result<bool, StoreError> {
+        if !matches!(doc, DocId::Ledger { store, till, .. }
+            if self.till == format!("{store}-{till}"))
+        {
+            return Err(StoreError::Corrupt(format!(
+                "audit entry of {} written into {doc}",
+                self.till
+            )));
+        }
+        Ok(conn
+            .prepare_cached("INSERT INTO audit_log (seq, id, hash, entry) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![self.seq, self.id, self.hash, json(self)?])?
+            > 0)
+    }
+}
+
+impl Projected for ShiftOpened {
+    fn project(&self, conn: &Connection, _: &DocId) -> Result<bool, StoreError> {
+        Ok(conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO shifts (id, till_no, opened_at, business_day, record)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                self.id,
+                self.till_no,
+                self.opened_at,
+                self.business_day,
+                json(self)?
+            ])?
+            > 0)
+    }
+}
+
+impl Projected for CashMovementRecord {
+    fn project(&self, conn: &Connection, _: &DocId) -> Result<bool, StoreError> {
+        let direction = match self.direction {
+            CashDirection::In => "in",
+            CashDirection::Out => "out",
+        };
+        Ok(conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO cash_movements
+                   (id, shift_id, till_no, direction, amount, business_day, record)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                self.id,
+                self.shift_id,
+                self.till_no,
+                direction,
+                self.amount.minor(),
+                self.business_day,
+                json(self)?
+            ])?
+            > 0)
+    }
+}
+
+impl Projected for ShiftClosed {
+    fn project(&self, conn: &Connection, _: &DocId) -> Result<bool, StoreError> {
+        Ok(conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO shift_closes (shift_id, id, closed_at, record)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![self.shift_id, self.id, self.closed_at, json(self)?])?
+            > 0)
+    }
 }
 
 fn json<T: Serialize>(record: &T) -> Result<String, StoreError> {
@@ -181,18 +294,6 @@ pub(crate) fn insert_return(conn: &Connection, record: &ReturnRecord) -> Result<
         }
     }
     Ok(new)
-}
-
-pub(crate) fn insert_resolution(
-    conn: &Connection,
-    record: &ResolutionRecord,
-) -> Result<bool, StoreError> {
-    insert_json(
-        conn,
-        "INSERT OR IGNORE INTO resolutions (id, exception_id, record) VALUES (?1, ?2, ?3)",
-        (&record.id, &record.exception_id),
-        record,
-    )
 }
 
 /// Inserts a sale's rows unless they are there already (records arrive again on re-sync).

@@ -158,3 +158,37 @@ pub(crate) fn load(conn: &Connection, receipt_no: &str) -> Result<Receipt, Store
         .optional()?;
     Ok(receipt)
 }
+
+impl Receipt {
+    /// The receipt of a sale just written (no need to read back what the command holds).
+    pub(crate) fn from_record(
+        sale: kassa_replica::ledger::SaleRecord,
+        void: Option<VoidInfo>,
+    ) -> Receipt {
+        Receipt {
+            id: sale.id,
+            receipt_no: sale.receipt_no,
+            store_code: sale.store_code,
+            till_no: sale.till_no,
+            seq: sale.seq,
+            created_at: sale.created_at,
+            business_day: sale.business_day,
+            currency: sale.currency,
+            tax_mode: sale.tax_mode,
+            lines: sale.lines,
+            taxes: sale.taxes,
+            subtotal: sale.subtotal,
+            discount_total: sale.discount_total,
+            tax_total: sale.tax_total,
+            total: sale.total,
+            cash_rounding: sale.cash_rounding,
+            amount_due: sale.amount_due,
+            tendered: sale.tendered,
+            change: sale.change,
+            tenders: sale.tenders,
+            void,
+            cashier: sale.cashier.map(|c| c.name),
+            approved_by: sale.approved_by.map(|c| c.name),
+        }
+    }
+}

@@ -3,12 +3,11 @@
 //! an exchange, which is a return and a new sale in one transaction.
 
 use crate::audit::Event;
+use crate::command::Command;
 use crate::config::{self, StoreConfig};
 use crate::credit::new_credit_code;
-use crate::documents::DocumentCache;
 use crate::error::StoreError;
-use crate::orders::{load_order, move_stock, order_number, pickups_of};
-use crate::projection;
+use crate::orders::{load_order, order_number, pickups_of};
 use crate::receipt::{self, Receipt};
 use crate::sale::{self, LineRequest, SaleRequest, TenderRequest};
 use crate::staff::{approval_for, Credentials, Operator};
@@ -19,7 +18,6 @@ use kassa_domain::{
 };
 use kassa_replica::ledger::{RemoteSale, ReturnLine, ReturnRecord, ReturnSource, StaffRef};
 use kassa_replica::orders::{picked_quantities, OrderLine, OrderRecord, PickupRecord, RemoteOrder};
-use kassa_replica::{write_record, RecordKind};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -666,20 +664,22 @@ fn check_policy(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn write_return(
-    tx: &Connection,
-    docs: &mut DocumentCache,
-    config: &StoreConfig,
-    prepared: PreparedReturn,
+/// How a return is paid out and what it is part of.
+struct Payout {
     refunds: Vec<Tender>,
     cash_rounding: Money,
-    request: &ReturnRequest,
+    /// The new sale of an exchange.
     exchange_sale_id: Option<String>,
-    (created_at, business_day): &(String, String),
+}
+
+fn write_return(
+    cmd: &mut Command<'_>,
+    prepared: PreparedReturn,
+    payout: Payout,
+    request: &ReturnRequest,
     cashier: Option<&Operator>,
 ) -> Result<ReturnRecord, StoreError> {
-    let seq = sale::next_seq(tx)?;
+    let seq = sale::next_seq(cmd.conn())?;
     let reason = request
         .reason
         .as_deref()
@@ -691,70 +691,54 @@ fn write_return(
             "the reason is too long (at most 500 characters)".into(),
         ));
     }
+    let config = &cmd.config;
     let record = ReturnRecord {
         id: Uuid::now_v7().to_string(),
         receipt_no: sale::receipt_no(config, seq),
         store_code: config.store_code.clone(),
         till_no: config.till_no,
         seq,
-        created_at: created_at.clone(),
-        business_day: business_day.clone(),
+        created_at: cmd.stamp.at.clone(),
+        business_day: cmd.stamp.day.clone(),
         currency: config.currency.code.clone(),
         source: prepared
             .original
             .map_or(ReturnSource::NoReceipt, |o| o.source),
         lines: prepared.lines,
         total: prepared.total,
-        cash_rounding,
-        refunds,
+        cash_rounding: payout.cash_rounding,
+        refunds: payout.refunds,
         reason,
         approved_by: prepared.approved_by,
         approval_reasons: prepared.approval_reasons,
-        exchange_sale_id,
+        exchange_sale_id: payout.exchange_sale_id,
         cashier: cashier.map(Operator::staff_ref),
         approver_id: prepared.approver_id,
-        shift_id: crate::shift::money_shift(tx, config.till_no)?,
+        shift_id: crate::shift::money_shift(cmd.conn(), config.till_no)?,
     };
-    let ledger = Till::ledger_doc_id(config, business_day);
-    write_record(
-        docs.get(tx, &ledger)?,
-        RecordKind::Return,
-        &record.id,
-        &record,
-    )?;
-    docs.persist(tx, &ledger)?;
-    move_stock(
-        tx,
-        docs,
-        config,
+    cmd.record_in_ledger(&record)?;
+    cmd.move_stock(
         record
             .lines
             .iter()
             .filter(|l| l.restock)
             .map(|l| (l.sku.as_str(), l.quantity)),
     )?;
-    projection::insert_return(tx, &record)?;
     let approver = record.approver_id.as_ref().map(|id| StaffRef {
         id: id.clone(),
         name: record.approved_by.clone().unwrap_or_default(),
     });
-    crate::audit::append(
-        tx,
-        docs,
-        config,
-        &(created_at.clone(), business_day.clone()),
-        Event::new(
-            "return",
-            format!(
-                "{} refund {} against {}",
-                record.receipt_no,
-                crate::audit::amount(config, record.total),
-                record.source.number().unwrap_or("no receipt")
-            ),
-        )
-        .record(&record.id)
-        .by(record.cashier.clone())
-        .approved(approver),
+    let detail = format!(
+        "{} refund {} against {}",
+        record.receipt_no,
+        crate::audit::amount(&cmd.config, record.total),
+        record.source.number().unwrap_or("no receipt")
+    );
+    cmd.audit(
+        Event::new("return", detail)
+            .record(&record.id)
+            .by(record.cashier.clone())
+            .approved(approver),
     )?;
     Ok(record)
 }
@@ -808,107 +792,92 @@ impl Till {
 
     /// Takes goods back and refunds them, in one transaction. Refuses more than was sold (as far
     /// as this till can see), a voided sale, and what the policy says needs an approval that was
-    /// not given.
-    pub fn return_goods(&mut self, request: &ReturnRequest) -> Result<ReturnRecord, StoreError> {
-        self.return_goods_approved(request, None)
-    }
-
-    /// [`Till::return_goods`] with a manager's PIN, for returns the policy says need one on a
-    /// till with staff.
-    pub fn return_goods_approved(
+    /// not given (`approval`: a manager's PIN on a till with staff).
+    pub fn return_goods(
         &mut self,
         request: &ReturnRequest,
         approval: Option<&Credentials>,
     ) -> Result<ReturnRecord, StoreError> {
-        let stamp = self.stamp();
         let online = self.sync_status()?.online;
         let people = People {
             operator: self.acting()?,
             approver: self.approver(approval)?,
         };
-        self.command(|tx, docs| {
-            let config = config::read_config(tx)?;
-            let mut prepared = prepare(tx, &config, request)?;
-            let (refunds, rounding) = refunds_for(
+        self.command(|cmd| {
+            let mut prepared = prepare(cmd.conn(), &cmd.config, request)?;
+            let (refunds, cash_rounding) = refunds_for(
                 prepared.total,
                 request.refund,
                 prepared.original.as_ref(),
-                config.cash_increment,
+                cmd.config.cash_increment,
             )?;
+            let today = cmd.stamp.day.clone();
             check_policy(
-                tx,
+                cmd.conn(),
                 &mut prepared,
                 &refunds,
                 request,
-                &stamp.1,
+                &today,
                 online,
                 &people,
             )?;
-            write_return(
-                tx,
-                docs,
-                &config,
-                prepared,
+            let payout = Payout {
                 refunds,
-                rounding,
-                request,
-                None,
-                &stamp,
-                people.operator.as_ref(),
-            )
+                cash_rounding,
+                exchange_sale_id: None,
+            };
+            write_return(cmd, prepared, payout, request, people.operator.as_ref())
         })
     }
 
     /// An exchange: the return and the new sale in one transaction. The return's value pays the
     /// sale first (an `exchange` tender); the customer pays any difference with `sale.tenders`,
-    /// or gets it back by `ret.refund`.
+    /// or gets it back by `ret.refund`. `approval` (a manager's PIN) approves the return and any
+    /// discount on the new sale.
     pub fn exchange(
-        &mut self,
-        ret: &ReturnRequest,
-        sale_request: &SaleRequest,
-    ) -> Result<(ReturnRecord, Receipt), StoreError> {
-        self.exchange_approved(ret, sale_request, None)
-    }
-
-    /// [`Till::exchange`] with a manager's PIN: it approves the return and any discount on the
-    /// new sale.
-    pub fn exchange_approved(
         &mut self,
         ret: &ReturnRequest,
         sale_request: &SaleRequest,
         approval: Option<&Credentials>,
     ) -> Result<(ReturnRecord, Receipt), StoreError> {
-        let stamp = self.stamp();
         let online = self.sync_status()?.online;
         let people = People {
             operator: self.acting()?,
             approver: self.approver(approval)?,
         };
-        let (record, receipt_no) = self.command(|tx, docs| {
-            let config = config::read_config(tx)?;
+        let (record, sale) = self.command(|cmd| {
             sale::check_cashier_tenders(&sale_request.tenders, sale::SALE_TENDERS, "a sale")?;
-            let mut prepared = prepare(tx, &config, ret)?;
+            let mut prepared = prepare(cmd.conn(), &cmd.config, ret)?;
 
-            let priced = sale::price(tx, &config, sale_request)?;
+            let priced = sale::price(cmd.conn(), &cmd.config, sale_request)?;
             let returned = prepared.total;
             let used = returned.min(priced.total);
             // The return's number is the next one; the sale takes the one after.
-            let return_no = sale::receipt_no(&config, peek_seq(tx)? + 1);
+            let return_no = sale::receipt_no(&cmd.config, peek_seq(cmd.conn())? + 1);
             let exchange_tender = |amount: Money| Tender {
                 kind: TenderKind::Exchange,
                 amount,
                 reference: Some(return_no.clone()),
             };
-            let (mut refunds, rounding) = refunds_for(
+            let (mut refunds, cash_rounding) = refunds_for(
                 returned.checked_sub(used)?,
                 ret.refund,
                 prepared.original.as_ref(),
-                config.cash_increment,
+                cmd.config.cash_increment,
             )?;
             if used > Money::ZERO {
                 refunds.insert(0, exchange_tender(used));
             }
-            check_policy(tx, &mut prepared, &refunds, ret, &stamp.1, online, &people)?;
+            let today = cmd.stamp.day.clone();
+            check_policy(
+                cmd.conn(),
+                &mut prepared,
+                &refunds,
+                ret,
+                &today,
+                online,
+                &people,
+            )?;
             let mut tender_requests: Vec<TenderRequest> = Vec::new();
             if used > Money::ZERO {
                 tender_requests.push(TenderRequest {
@@ -925,43 +894,26 @@ impl Till {
                 ));
             }
             let (tenders, settlement) =
-                sale::settle_tenders(priced.total, &tender_requests, config.cash_increment)?;
+                sale::settle_tenders(priced.total, &tender_requests, cmd.config.cash_increment)?;
             let made_by = sale::sale_made_by(
-                tx,
+                cmd.conn(),
                 &priced,
                 people.operator.as_ref(),
                 people.approver.as_ref(),
-                config.till_no,
+                cmd.config.till_no,
             )?;
             let sale_id = Uuid::now_v7().to_string();
-            let record = write_return(
-                tx,
-                docs,
-                &config,
-                prepared,
+            let payout = Payout {
                 refunds,
-                rounding,
-                ret,
-                Some(sale_id.clone()),
-                &stamp,
-                people.operator.as_ref(),
-            )?;
+                cash_rounding,
+                exchange_sale_id: Some(sale_id.clone()),
+            };
+            let record = write_return(cmd, prepared, payout, ret, people.operator.as_ref())?;
             debug_assert_eq!(record.receipt_no, return_no);
-            let sale = sale::write_sale(
-                tx,
-                sale_id,
-                docs,
-                &config,
-                priced,
-                tenders,
-                &settlement,
-                &stamp,
-                made_by,
-            )?;
-
-            Ok((record, sale.receipt_no))
+            let sale = sale::write_sale(cmd, sale_id, priced, tenders, &settlement, made_by)?;
+            Ok((record, sale))
         })?;
-        Ok((record, receipt::load(&self.conn, &receipt_no)?))
+        Ok((record, Receipt::from_record(sale, None)))
     }
 }
 

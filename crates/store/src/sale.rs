@@ -2,13 +2,9 @@
 //! one transaction with the next receipt number.
 
 use crate::catalogue::find_by_code;
+use crate::command::Command;
 use crate::config::StoreConfig;
-use crate::documents::DocumentCache;
 use crate::error::StoreError;
-use crate::orders::move_stock;
-use crate::projection;
-use crate::till::Till;
-use kassa_replica::{write_record, RecordKind};
 
 use crate::audit::Event;
 use crate::staff::Operator;
@@ -220,78 +216,60 @@ pub(crate) fn sale_made_by(
 }
 
 /// Stores a priced, settled sale with the next receipt number: the ledger record, the stock
-/// movements and the projection rows, in the caller's transaction. Credit tenders are checked
+/// movements, the projection rows and the audit entry, in the command. Credit tenders are checked
 /// against the credit's balance first.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn write_sale(
-    tx: &Connection,
+    cmd: &mut Command<'_>,
     sale_id: String,
-    docs: &mut DocumentCache,
-    config: &StoreConfig,
     priced: PricedBasket,
     tenders: Vec<Tender>,
     settlement: &Settlement,
-    (created_at, business_day): &(String, String),
     made_by: MadeBy,
 ) -> Result<SaleRecord, StoreError> {
-    crate::credit::check_redemptions(tx, &tenders)?;
-    let seq = next_seq(tx)?;
+    crate::credit::check_redemptions(cmd.conn(), &tenders)?;
+    let seq = next_seq(cmd.conn())?;
     let record = sale_record(
-        sale_id,
-        receipt_no(config, seq),
-        seq,
-        created_at,
-        business_day,
-        config,
+        SaleIdentity {
+            id: sale_id,
+            receipt_no: receipt_no(&cmd.config, seq),
+            seq,
+        },
+        cmd,
         priced,
         tenders,
         settlement,
         made_by,
     );
-    let ledger = Till::ledger_doc_id(config, business_day);
-    write_record(
-        docs.get(tx, &ledger)?,
-        RecordKind::Sale,
-        &record.id,
-        &record,
-    )?;
-    docs.persist(tx, &ledger)?;
-    move_stock(
-        tx,
-        docs,
-        config,
-        record.lines.iter().map(|l| (l.sku.as_str(), -l.quantity)),
-    )?;
-    projection::insert_sale_record(tx, &record)?;
-    crate::audit::append(
-        tx,
-        docs,
-        config,
-        &(created_at.clone(), business_day.clone()),
-        Event::new(
-            "sale",
-            format!(
-                "{} total {}",
-                record.receipt_no,
-                crate::audit::amount(config, record.total)
-            ),
-        )
-        .record(&record.id)
-        .by(record.cashier.clone())
-        .approved(record.approved_by.clone()),
+    cmd.record_in_ledger(&record)?;
+    cmd.move_stock(record.lines.iter().map(|l| (l.sku.as_str(), -l.quantity)))?;
+    let detail = format!(
+        "{} total {}",
+        record.receipt_no,
+        crate::audit::amount(&cmd.config, record.total)
+    );
+    cmd.audit(
+        Event::new("sale", detail)
+            .record(&record.id)
+            .by(record.cashier.clone())
+            .approved(record.approved_by.clone()),
     )?;
     Ok(record)
 }
 
-/// Builds the immutable sale record from a priced, settled basket.
-#[allow(clippy::too_many_arguments)]
-fn sale_record(
+struct SaleIdentity {
     id: String,
     receipt_no: String,
     seq: i64,
-    created_at: &str,
-    business_day: &str,
-    config: &StoreConfig,
+}
+
+/// Builds the immutable sale record from a priced, settled basket.
+fn sale_record(
+    SaleIdentity {
+        id,
+        receipt_no,
+        seq,
+    }: SaleIdentity,
+    cmd: &Command<'_>,
     priced: PricedBasket,
     tenders: Vec<Tender>,
     settlement: &Settlement,
@@ -300,12 +278,12 @@ fn sale_record(
     SaleRecord {
         id,
         receipt_no,
-        store_code: config.store_code.clone(),
-        till_no: config.till_no,
+        store_code: cmd.config.store_code.clone(),
+        till_no: cmd.config.till_no,
         seq,
-        created_at: created_at.to_string(),
-        business_day: business_day.to_string(),
-        currency: config.currency.code.clone(),
+        created_at: cmd.stamp.at.clone(),
+        business_day: cmd.stamp.day.clone(),
+        currency: cmd.config.currency.code.clone(),
         tax_mode: priced.mode,
         lines: priced.lines,
         taxes: priced.taxes,

@@ -8,8 +8,7 @@
 //! shifts or not.
 
 use crate::audit::{self, Event};
-use crate::config::{self, StoreConfig};
-use crate::documents::DocumentCache;
+use crate::config::StoreConfig;
 use crate::error::StoreError;
 use crate::report::{self, DayReport, Period};
 use crate::staff::{approval_for, staff_mode, Credentials};
@@ -18,95 +17,9 @@ use kassa_domain::{Approval, Money, TenderCount, TenderKind, COUNTED_TENDERS};
 use kassa_replica::shifts::{
     CashDirection, CashMovementRecord, ShiftClosed, ShiftOpened, TenderAmount,
 };
-use kassa_replica::{read_records, write_record, AutoCommit, RecordKind};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use uuid::Uuid;
-
-fn insert_open(conn: &Connection, r: &ShiftOpened) -> Result<usize, StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "INSERT OR IGNORE INTO shifts (id, till_no, opened_at, business_day, record)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![
-            r.id,
-            r.till_no,
-            r.opened_at,
-            r.business_day,
-            json(r)?
-        ])?)
-}
-
-fn insert_movement(conn: &Connection, r: &CashMovementRecord) -> Result<usize, StoreError> {
-    let direction = match r.direction {
-        CashDirection::In => "in",
-        CashDirection::Out => "out",
-    };
-    Ok(conn
-        .prepare_cached(
-            "INSERT OR IGNORE INTO cash_movements
-               (id, shift_id, till_no, direction, amount, business_day, record)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?
-        .execute(params![
-            r.id,
-            r.shift_id,
-            r.till_no,
-            direction,
-            r.amount.minor(),
-            r.business_day,
-            json(r)?
-        ])?)
-}
-
-fn insert_close(conn: &Connection, r: &ShiftClosed) -> Result<usize, StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "INSERT OR IGNORE INTO shift_closes (shift_id, id, closed_at, record)
-             VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![r.shift_id, r.id, r.closed_at, json(r)?])?)
-}
-
-/// Projects the shift records of a ledger document (idempotent). Returns how many were new.
-pub(crate) fn project_shift_records(
-    conn: &Connection,
-    doc: &AutoCommit,
-) -> Result<usize, StoreError> {
-    let mut added = 0;
-    for (_, r) in read_records::<ShiftOpened>(doc, RecordKind::ShiftOpen)? {
-        added += insert_open(conn, &r)?;
-    }
-    for (_, r) in read_records::<CashMovementRecord>(doc, RecordKind::CashMovement)? {
-        added += insert_movement(conn, &r)?;
-    }
-    for (_, r) in read_records::<ShiftClosed>(doc, RecordKind::ShiftClose)? {
-        added += insert_close(conn, &r)?;
-    }
-    Ok(added)
-}
-
-/// Writes a shift record into the day's ledger document (the caller projects and logs it).
-fn write_to_ledger<T: Serialize>(
-    tx: &Connection,
-    docs: &mut DocumentCache,
-    config: &StoreConfig,
-    business_day: &str,
-    kind: RecordKind,
-    id: &str,
-    record: &T,
-) -> Result<(), StoreError> {
-    let ledger = Till::ledger_doc_id(config, business_day);
-    write_record(docs.get(tx, &ledger)?, kind, id, record)?;
-    docs.persist(tx, &ledger)?;
-    Ok(())
-}
-
-/// JSON of a record for its projection row.
-fn json<T: Serialize>(record: &T) -> Result<String, StoreError> {
-    serde_json::to_string(record).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
 
 /// This till's open shift, if any.
 pub(crate) fn open_shift(
@@ -248,10 +161,8 @@ impl Till {
             return Err(StoreError::Invalid("the float cannot be negative".into()));
         }
         let operator = self.acting()?;
-        let stamp = self.stamp();
-        self.command(|tx, docs| {
-            let config = config::read_config(tx)?;
-            if let Some(open) = open_shift(tx, config.till_no)? {
+        self.command(|cmd| {
+            if let Some(open) = open_shift(cmd.conn(), cmd.config.till_no)? {
                 return Err(StoreError::Invalid(format!(
                     "a shift is already open on this till (since {}): close it first",
                     open.opened_at
@@ -259,34 +170,19 @@ impl Till {
             }
             let record = ShiftOpened {
                 id: Uuid::now_v7().to_string(),
-                store: config.store_code.clone(),
-                till_no: config.till_no,
-                opened_at: stamp.0.clone(),
-                business_day: stamp.1.clone(),
+                store: cmd.config.store_code.clone(),
+                till_no: cmd.config.till_no,
+                opened_at: cmd.stamp.at.clone(),
+                business_day: cmd.stamp.day.clone(),
                 float,
                 opened_by: operator.as_ref().map(|o| o.staff_ref()),
             };
-            write_to_ledger(
-                tx,
-                docs,
-                &config,
-                &stamp.1,
-                RecordKind::ShiftOpen,
-                &record.id,
-                &record,
-            )?;
-            insert_open(tx, &record)?;
-            audit::append(
-                tx,
-                docs,
-                &config,
-                &stamp,
-                Event::new(
-                    "shift_open",
-                    format!("float {}", audit::amount(&config, float)),
-                )
-                .record(&record.id)
-                .by(record.opened_by.clone()),
+            cmd.record_in_ledger(&record)?;
+            let detail = format!("float {}", audit::amount(&cmd.config, float));
+            cmd.audit(
+                Event::new("shift_open", detail)
+                    .record(&record.id)
+                    .by(record.opened_by.clone()),
             )?;
             Ok(record)
         })
@@ -320,44 +216,31 @@ impl Till {
             }
             CashDirection::In => None,
         };
-        let stamp = self.stamp();
-        self.command(|tx, docs| {
-            let config = config::read_config(tx)?;
-            let shift = open_shift(tx, config.till_no)?.ok_or(StoreError::NoOpenShift)?;
+        self.command(|cmd| {
+            let shift =
+                open_shift(cmd.conn(), cmd.config.till_no)?.ok_or(StoreError::NoOpenShift)?;
             let record = CashMovementRecord {
                 id: Uuid::now_v7().to_string(),
                 shift_id: shift.id,
-                store: config.store_code.clone(),
-                till_no: config.till_no,
+                store: cmd.config.store_code.clone(),
+                till_no: cmd.config.till_no,
                 direction,
                 amount,
                 reason: reason.to_string(),
-                created_at: stamp.0.clone(),
-                business_day: stamp.1.clone(),
+                created_at: cmd.stamp.at.clone(),
+                business_day: cmd.stamp.day.clone(),
                 staff: operator.as_ref().map(|o| o.staff_ref()),
                 approved_by,
             };
-            write_to_ledger(
-                tx,
-                docs,
-                &config,
-                &stamp.1,
-                RecordKind::CashMovement,
-                &record.id,
-                &record,
-            )?;
-            insert_movement(tx, &record)?;
-            audit::append(
-                tx,
-                docs,
-                &config,
-                &stamp,
+            cmd.record_in_ledger(&record)?;
+            let detail = format!("{}: {}", audit::amount(&cmd.config, amount), record.reason);
+            cmd.audit(
                 Event::new(
                     match direction {
                         CashDirection::In => "cash_in",
                         CashDirection::Out => "cash_out",
                     },
-                    format!("{}: {}", audit::amount(&config, amount), record.reason),
+                    detail,
                 )
                 .record(&record.id)
                 .by(record.staff.clone())
@@ -367,17 +250,10 @@ impl Till {
         })
     }
 
-    /// The open shift's figures so far, with what the drawer should hold.
-    pub fn x_report(&mut self) -> Result<ShiftReport, StoreError> {
-        self.x_report_approved(None)
-    }
-
-    /// [`Till::x_report`]: on a till with staff a supervisor's (it would show a cashier the
-    /// expected drawer before the blind count). Logged.
-    pub fn x_report_approved(
-        &mut self,
-        approval: Option<&Credentials>,
-    ) -> Result<ShiftReport, StoreError> {
+    /// The open shift's figures so far, with what the drawer should hold: on a till with staff
+    /// a supervisor's (it would show a cashier the expected drawer before the blind count), so
+    /// `approval` is a supervisor's PIN unless one is signed in. Logged.
+    pub fn x_report(&mut self, approval: Option<&Credentials>) -> Result<ShiftReport, StoreError> {
         let operator = self.acting()?;
         let approver = self.approver(approval)?;
         let approved_by =
@@ -417,11 +293,11 @@ impl Till {
             ));
         }
         let operator = self.acting()?;
-        let stamp = self.stamp();
-        self.command(|tx, docs| {
-            let config = config::read_config(tx)?;
-            let shift = open_shift(tx, config.till_no)?.ok_or(StoreError::NoOpenShift)?;
-            let mut report = x_report(tx, &config, &shift)?;
+        self.command(|cmd| {
+            let config = cmd.config.clone();
+            let stamp = (cmd.stamp.at.clone(), cmd.stamp.day.clone());
+            let shift = open_shift(cmd.conn(), config.till_no)?.ok_or(StoreError::NoOpenShift)?;
+            let mut report = x_report(cmd.conn(), &config, &shift)?;
             report.kind = "Z".into();
             report.closed_at = Some(stamp.0.clone());
             report.closed_by = operator.as_ref().map(|o| o.name.clone());
@@ -454,26 +330,13 @@ impl Till {
                 report: serde_json::to_value(&report)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?,
             };
-            write_to_ledger(
-                tx,
-                docs,
-                &config,
-                &stamp.1,
-                RecordKind::ShiftClose,
-                &record.id,
-                &record,
-            )?;
-            insert_close(tx, &record)?;
+            cmd.record_in_ledger(&record)?;
             let cash = |list: &[TenderAmount]| {
                 list.iter()
                     .find(|t| t.kind == TenderKind::Cash)
                     .map_or(Money::ZERO, |t| t.amount)
             };
-            audit::append(
-                tx,
-                docs,
-                &config,
-                &stamp,
+            cmd.audit(
                 Event::new(
                     "shift_close",
                     format!(

@@ -2,13 +2,14 @@
 //! `BEGIN IMMEDIATE` transaction: its Automerge changes and its projection rows commit together
 //! or not at all.
 
+use crate::audit::Event;
 use crate::catalogue::{self, CatalogItem, ImportSummary};
 use crate::clock::{Clock, SystemClock};
+use crate::command::documents::DocumentCache;
+use crate::command::{Command, Stamp};
 use crate::config::{self, StoreConfig, StoreSetup, TaxClass};
 use crate::database;
-use crate::documents::DocumentCache;
 use crate::error::StoreError;
-use crate::projection;
 use crate::receipt::{self, Receipt};
 use crate::report::{self, DayReport};
 use crate::sale::{self, SaleRequest};
@@ -18,7 +19,7 @@ use chrono::NaiveDate;
 use kassa_domain::Approval;
 use kassa_domain::{parse_catalogue_csv, CsvProduct, CsvRowError, PricedBasket};
 use kassa_replica::ledger::VoidRecord;
-use kassa_replica::{write_record, ActorId, DocId, RecordKind};
+use kassa_replica::{ActorId, DocId};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::path::Path;
 use std::sync::Arc;
@@ -48,21 +49,17 @@ pub(crate) fn actor_of(conn: &Connection) -> Result<ActorId, StoreError> {
 }
 
 impl Till {
-    /// Runs one write command as one `BEGIN IMMEDIATE` transaction. When anything fails, the
-    /// cached documents, which may hold changes that never reached the disk, are dropped.
+    /// Runs one write command through the command context, as one `BEGIN IMMEDIATE`
+    /// transaction: documents persisted once and committed with the rows, or discarded.
     pub(crate) fn command<T>(
         &mut self,
-        f: impl FnOnce(&Transaction<'_>, &mut DocumentCache) -> Result<T, StoreError>,
+        f: impl FnOnce(&mut Command<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let tx = begin(&mut self.conn)?;
-        let result = f(&tx, &mut self.docs).and_then(|value| {
-            tx.commit()?;
-            Ok(value)
-        });
-        if result.is_err() {
-            self.docs.clear();
-        }
-        result
+        let (at, day) = self.stamp();
+        let mut cmd = Command::begin(&mut self.conn, &mut self.docs, Stamp { at, day })?;
+        let value = f(&mut cmd)?;
+        cmd.commit()?;
+        Ok(value)
     }
 
     fn from_connection(conn: Connection) -> Result<Till, StoreError> {
@@ -210,59 +207,32 @@ impl Till {
 
     /// Completes a sale: prices it, checks the tenders cover it, takes the next receipt number and
     /// stores the ledger change, the stock movements and the projection rows in one durable
-    /// transaction. Refused input changes nothing.
-    pub fn complete_sale(&mut self, request: &SaleRequest) -> Result<Receipt, StoreError> {
-        self.complete_sale_approved(request, None)
-    }
-
-    /// [`Till::complete_sale`] with a supervisor's PIN for discounts past the store's limit
-    /// (needed on a till with staff when the cashier's own role may not approve them).
-    pub fn complete_sale_approved(
+    /// transaction. Refused input changes nothing. `approval` is a supervisor's PIN for discounts
+    /// past the store's limit (needed on a till with staff when the cashier's own role may not
+    /// approve them).
+    pub fn complete_sale(
         &mut self,
         request: &SaleRequest,
         approval: Option<&Credentials>,
     ) -> Result<Receipt, StoreError> {
-        let stamp = self.stamp();
         let operator = self.acting()?;
         let approver = self.approver(approval)?;
-        let receipt_no = self.command(|tx, docs| {
-            let config = config::read_config(tx)?;
+        let record = self.command(|cmd| {
             sale::check_cashier_tenders(&request.tenders, sale::SALE_TENDERS, "a sale")?;
-            let priced = sale::price(tx, &config, request)?;
+            let priced = sale::price(cmd.conn(), &cmd.config, request)?;
             let (tenders, settlement) =
-                sale::settle_tenders(priced.total, &request.tenders, config.cash_increment)?;
+                sale::settle_tenders(priced.total, &request.tenders, cmd.config.cash_increment)?;
             let made_by = sale::sale_made_by(
-                tx,
+                cmd.conn(),
                 &priced,
                 operator.as_ref(),
                 approver.as_ref(),
-                config.till_no,
+                cmd.config.till_no,
             )?;
             let id = uuid::Uuid::now_v7().to_string();
-            let record = sale::write_sale(
-                tx,
-                id,
-                docs,
-                &config,
-                priced,
-                tenders,
-                &settlement,
-                &stamp,
-                made_by,
-            )?;
-
-            Ok(record.receipt_no)
+            sale::write_sale(cmd, id, priced, tenders, &settlement, made_by)
         })?;
-        receipt::load(&self.conn, &receipt_no)
-    }
-
-    /// This till's ledger document of a business day.
-    pub(crate) fn ledger_doc_id(config: &StoreConfig, business_day: &str) -> DocId {
-        DocId::Ledger {
-            store: config.store_code.clone(),
-            till: config.till_no,
-            day: business_day.to_string(),
-        }
+        Ok(Receipt::from_record(record, None))
     }
 
     pub fn sale(&self, receipt_no: &str) -> Result<Receipt, StoreError> {
@@ -270,58 +240,33 @@ impl Till {
     }
 
     /// Voids a sale with a reason: a new record pointing at it, in this till's ledger of today;
-    /// the goods go back into stock. A sale is voided at most once.
-    pub fn void_sale(&mut self, receipt_no: &str, reason: &str) -> Result<VoidRecord, StoreError> {
-        self.void_sale_approved(receipt_no, reason, None)
-    }
-
-    /// [`Till::void_sale`] with a supervisor's PIN: on a till with staff every void needs one,
-    /// unless the operator is a supervisor or manager themselves.
-    pub fn void_sale_approved(
+    /// the goods go back into stock. A sale is voided at most once. On a till with staff every
+    /// void needs a supervisor's PIN (`approval`), unless the operator is a supervisor or manager.
+    pub fn void_sale(
         &mut self,
         receipt_no: &str,
         reason: &str,
         approval: Option<&Credentials>,
     ) -> Result<VoidRecord, StoreError> {
-        let (created_at, business_day) = self.stamp();
         let operator = self.acting()?;
         let approver = self.approver(approval)?;
         let approved_by =
             crate::staff::approval_for(Approval::Void, operator.as_ref(), approver.as_ref())?;
-        self.command(|tx, docs| {
-            let config = config::read_config(tx)?;
-            let mut record = void::build_void(tx, receipt_no, reason, &created_at, &business_day)?;
+        self.command(|cmd| {
+            let (created_at, business_day) = (cmd.stamp.at.clone(), cmd.stamp.day.clone());
+            let mut record =
+                void::build_void(cmd.conn(), receipt_no, reason, &created_at, &business_day)?;
             record.cashier = operator.as_ref().map(|o| o.staff_ref());
             record.approved_by = approved_by;
-            record.shift_id = crate::shift::money_shift(tx, config.till_no)?;
-            let sale = receipt::load(tx, receipt_no)?;
-            let ledger = Till::ledger_doc_id(&config, &business_day);
-            write_record(
-                docs.get(tx, &ledger)?,
-                RecordKind::Void,
-                &record.id,
-                &record,
-            )?;
-            docs.persist(tx, &ledger)?;
-            crate::orders::move_stock(
-                tx,
-                docs,
-                &config,
-                sale.lines.iter().map(|l| (l.sku.as_str(), l.quantity)),
-            )?;
-            projection::insert_void_record(tx, &record)?;
-            crate::audit::append(
-                tx,
-                docs,
-                &config,
-                &(created_at.clone(), business_day.clone()),
-                crate::audit::Event::new(
-                    "void",
-                    format!("{}: {}", record.receipt_no, record.reason),
-                )
-                .record(&record.id)
-                .by(record.cashier.clone())
-                .approved(record.approved_by.clone()),
+            record.shift_id = crate::shift::money_shift(cmd.conn(), cmd.config.till_no)?;
+            let sale = receipt::load(cmd.conn(), receipt_no)?;
+            cmd.record_in_ledger(&record)?;
+            cmd.move_stock(sale.lines.iter().map(|l| (l.sku.as_str(), l.quantity)))?;
+            cmd.audit(
+                Event::new("void", format!("{}: {}", record.receipt_no, record.reason))
+                    .record(&record.id)
+                    .by(record.cashier.clone())
+                    .approved(record.approved_by.clone()),
             )?;
             Ok(record)
         })

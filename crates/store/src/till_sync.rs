@@ -7,8 +7,7 @@ use crate::projection;
 use crate::till::{begin, Till};
 use kassa_domain::{CsvProduct, Money};
 use kassa_replica::{
-    generate_message, heads_hex, read_records, receive_message, DocId, DocKind, RecordKind,
-    SyncState,
+    generate_message, heads_hex, read_records, DocId, DocKind, RecordKind, SyncState,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -51,19 +50,6 @@ fn load_state(conn: &Connection, doc_id: &str, peer: &str) -> Result<SyncState, 
     }
 }
 
-fn save_state(
-    conn: &Connection,
-    doc_id: &str,
-    peer: &str,
-    state: &SyncState,
-) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "INSERT OR REPLACE INTO sync_states (doc_id, peer, state) VALUES (?1, ?2, ?3)",
-    )?
-    .execute(params![doc_id, peer, state.encode()])?;
-    Ok(())
-}
-
 impl Till {
     pub fn device(&self) -> Result<DeviceInfo, StoreError> {
         self.config()?;
@@ -94,7 +80,7 @@ impl Till {
 
     /// Every document this till holds.
     pub fn document_ids(&self) -> Result<Vec<String>, StoreError> {
-        Ok(crate::documents::stored_ids(&self.conn)?
+        Ok(crate::command::documents::stored_ids(&self.conn)?
             .iter()
             .map(ToString::to_string)
             .collect())
@@ -112,7 +98,7 @@ impl Till {
         state: &mut SyncState,
     ) -> Result<Option<Vec<u8>>, StoreError> {
         let id = self.own_store_doc(doc_id)?;
-        let doc = self.docs.get(&self.conn, &id)?;
+        let doc = self.docs.get_for_sync(&self.conn, &id)?;
         Ok(generate_message(doc, state))
     }
 
@@ -138,31 +124,19 @@ impl Till {
         bytes: &[u8],
     ) -> Result<usize, StoreError> {
         let id = self.own_store_doc(doc_id)?;
-        let tx = begin(&mut self.conn)?;
         let mut new_state = state.clone();
-        let result = (|| -> Result<usize, StoreError> {
-            let doc = self.docs.get(&tx, &id)?;
-            receive_message(doc, &mut new_state, bytes)?;
-            self.docs.persist(&tx, &id)?;
-            save_state(&tx, doc_id, peer, &new_state)?;
-            project_document(&tx, &mut self.docs, &id)
-        })();
-        match result.and_then(|n| Ok((n, tx.commit()?))) {
-            Ok((n, ())) => {
-                *state = new_state;
-                Ok(n)
-            }
-            Err(e) => {
-                self.docs.evict(std::slice::from_ref(&id));
-                Err(e)
-            }
-        }
+        let added = self.command(|cmd| {
+            cmd.receive_sync(&id, peer, &mut new_state, bytes)?;
+            cmd.project_doc(&id)
+        })?;
+        *state = new_state;
+        Ok(added)
     }
 
     /// The document's heads as sorted hex strings.
     pub fn document_heads(&mut self, doc_id: &str) -> Result<Vec<String>, StoreError> {
         let id = self.own_store_doc(doc_id)?;
-        Ok(heads_hex(self.docs.get(&self.conn, &id)?))
+        Ok(heads_hex(self.docs.get_for_sync(&self.conn, &id)?))
     }
 
     /// When head office's announced heads include all of ours, it holds every record of the
@@ -178,7 +152,7 @@ impl Till {
             DocKind::Orders => &[RecordKind::Pickup],
             DocKind::Stock | DocKind::HqLedger => return Ok(false),
         };
-        let doc = self.docs.get(&self.conn, &id)?;
+        let doc = self.docs.get_for_sync(&self.conn, &id)?;
         if !heads_hex(doc).iter().all(|h| hq_heads.contains(h)) {
             return Ok(false);
         }
@@ -287,7 +261,7 @@ impl Till {
 /// Projects every record of a document that is not projected yet (idempotent).
 pub(crate) fn project_document(
     conn: &Connection,
-    docs: &mut crate::documents::DocumentCache,
+    docs: &mut crate::command::documents::DocumentCache,
     id: &DocId,
 ) -> Result<usize, StoreError> {
     let doc = docs.get(conn, id)?;
@@ -301,7 +275,7 @@ impl Till {
     pub fn project_all(&mut self) -> Result<usize, StoreError> {
         let tx = begin(&mut self.conn)?;
         let mut added = 0;
-        for id in crate::documents::stored_ids(&tx)? {
+        for id in crate::command::documents::stored_ids(&tx)? {
             added += project_document(&tx, &mut self.docs, &id)?;
         }
         tx.commit()?;

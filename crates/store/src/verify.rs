@@ -1,8 +1,8 @@
 //! `kassa rebuild --verify`: rebuild every projection from the documents into a scratch database
 //! and compare it, row by row, with the till's own tables.
 
+use crate::command::documents::stored_ids;
 use crate::database;
-use crate::documents::stored_ids;
 use crate::error::StoreError;
 use crate::projection::{insert_void_record, project_doc};
 use crate::till::Till;

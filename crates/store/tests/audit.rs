@@ -46,12 +46,12 @@ fn busy_till() -> Till {
     till.sign_in("Carl", "9999").unwrap_err();
     till.sign_in("Carl", "1111").unwrap();
     let first = till
-        .complete_sale(&sale(&[("MILK", 2)], vec![cash(None)]))
+        .complete_sale(&sale(&[("MILK", 2)], vec![cash(None)]), None)
         .unwrap();
     let second = till
-        .complete_sale(&sale(&[("BREAD", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("BREAD", 1)], vec![cash(None)]), None)
         .unwrap();
-    till.void_sale_approved(
+    till.void_sale(
         &second.receipt_no,
         "rung twice",
         Some(&Credentials {
@@ -60,17 +60,20 @@ fn busy_till() -> Till {
         }),
     )
     .unwrap();
-    till.return_goods(&ReturnRequest {
-        of: ReturnOf::Receipt {
-            receipt_no: first.receipt_no.clone(),
+    till.return_goods(
+        &ReturnRequest {
+            of: ReturnOf::Receipt {
+                receipt_no: first.receipt_no.clone(),
+            },
+            lines: vec![],
+            refund: RefundMethod::Original,
+            approved_by: None,
+            reason: None,
+            remote_sale: None,
+            remote_order: None,
         },
-        lines: vec![],
-        refund: RefundMethod::Original,
-        approved_by: None,
-        reason: None,
-        remote_sale: None,
-        remote_order: None,
-    })
+        None,
+    )
     .unwrap();
     till.lock().unwrap();
     till
@@ -148,7 +151,7 @@ fn a_removed_entry_is_named_too() {
 #[test]
 fn a_till_without_staff_logs_its_records_too() {
     let mut till = till();
-    till.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+    till.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
         .unwrap();
     assert_eq!(events(&till), vec![("sale".into(), None, None)]);
     assert_eq!(till.verify_audit().unwrap().first_break, None);

@@ -11,7 +11,7 @@ use kassa_store::Till;
 fn a_sale_writes_its_ledger_and_stock_documents() {
     let mut till = till();
     assert_eq!(count(&till, "documents"), 0);
-    till.complete_sale(&sale(&[("MILK", 2), ("WINE", 1)], vec![cash(None)]))
+    till.complete_sale(&sale(&[("MILK", 2), ("WINE", 1)], vec![cash(None)]), None)
         .unwrap();
     assert_eq!(
         till.document_ids().unwrap(),
@@ -19,9 +19,10 @@ fn a_sale_writes_its_ledger_and_stock_documents() {
     );
     assert_eq!(till.stock_on_hand("MILK").unwrap(), -2);
     let receipt = till
-        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
         .unwrap();
-    till.void_sale(&receipt.receipt_no, "mistake").unwrap();
+    till.void_sale(&receipt.receipt_no, "mistake", None)
+        .unwrap();
     assert_eq!(
         till.stock_on_hand("MILK").unwrap(),
         -2,
@@ -39,7 +40,7 @@ fn a_sale_writes_its_ledger_and_stock_documents() {
 fn rebuild_verify_finds_rows_no_document_explains() {
     let mut till = till();
     let receipt = till
-        .complete_sale(&sale(&[("MILK", 1)], vec![card(129, "T")]))
+        .complete_sale(&sale(&[("MILK", 1)], vec![card(129, "T")]), None)
         .unwrap();
     // A row written behind the till's back (by a bug or by hand).
     till.connection()
@@ -70,13 +71,13 @@ fn a_reopened_till_keeps_writing_the_same_documents() {
         till.init(&setup(TaxMode::Inclusive, 1)).unwrap();
         till.import_catalogue_csv(common::CATALOGUE.as_bytes(), false)
             .unwrap();
-        till.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+        till.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
             .unwrap();
     }
     let mut till = Till::open(&path)
         .unwrap()
         .with_clock(common::at("2026-11-23T11:00:00+01:00"));
-    till.complete_sale(&sale(&[("MILK", 3)], vec![cash(None)]))
+    till.complete_sale(&sale(&[("MILK", 3)], vec![cash(None)]), None)
         .unwrap();
     assert_eq!(till.stock_on_hand("MILK").unwrap(), -4);
     assert_eq!(till.rebuild_verify().unwrap().sales_in_documents, 2);
@@ -95,9 +96,9 @@ fn records_from_another_till_are_projected_once_and_not_in_its_report() {
         .unwrap();
 
     let sold = a
-        .complete_sale(&sale(&[("WINE", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("WINE", 1)], vec![cash(None)]), None)
         .unwrap();
-    b.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+    b.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
         .unwrap();
     exchange(&mut a, &mut b);
     exchange(&mut a, &mut b); // a second round changes nothing
@@ -119,7 +120,8 @@ fn records_from_another_till_are_projected_once_and_not_in_its_report() {
         "stock merges across tills"
     );
     assert_eq!(a.stock_on_hand("MILK").unwrap(), -1);
-    a.void_sale(&sold.receipt_no, "customer left").unwrap();
+    a.void_sale(&sold.receipt_no, "customer left", None)
+        .unwrap();
     exchange(&mut a, &mut b);
     assert!(b.sale(&sold.receipt_no).unwrap().void.is_some());
     for till in [&mut a, &mut b] {
@@ -133,7 +135,7 @@ fn records_from_another_till_are_projected_once_and_not_in_its_report() {
 #[test]
 fn malformed_sync_messages_change_nothing() {
     let mut till = till();
-    till.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+    till.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
         .unwrap();
     let chunks = count(&till, "documents");
     let id = "ledger/AMS1/2/2026-11-23";
@@ -161,14 +163,14 @@ fn two_connections_to_one_till_see_each_others_changes() {
         .import_catalogue_csv(common::CATALOGUE.as_bytes(), false)
         .unwrap();
     selling
-        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
         .unwrap();
     let mut syncing = Till::open(&path)
         .unwrap()
         .with_clock(common::at("2026-11-23T10:00:00+01:00"));
     assert_eq!(syncing.stock_on_hand("MILK").unwrap(), -1);
     selling
-        .complete_sale(&sale(&[("MILK", 2)], vec![cash(None)]))
+        .complete_sale(&sale(&[("MILK", 2)], vec![cash(None)]), None)
         .unwrap();
     assert_eq!(
         syncing.stock_on_hand("MILK").unwrap(),
@@ -176,7 +178,7 @@ fn two_connections_to_one_till_see_each_others_changes() {
         "the other connection's commit is seen"
     );
     syncing
-        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
         .unwrap();
     assert_eq!(selling.stock_on_hand("MILK").unwrap(), -4);
     assert_eq!(

@@ -53,7 +53,7 @@ fn upgrades_a_first_schema_database_keeping_its_data() {
         "old products are in the new search index"
     );
     let receipt = till
-        .complete_sale(&sale(&[("4006381333931", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("4006381333931", 1)], vec![cash(None)]), None)
         .unwrap();
     assert_eq!(receipt.receipt_no, "AMS1-2-8", "numbering continues");
 }

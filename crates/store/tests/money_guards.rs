@@ -49,22 +49,28 @@ fn receipt(no: &str) -> ReturnOf {
 fn a_credit_code_typed_in_lower_case_is_held_to_the_same_balance() {
     let mut till = till();
     let sold = till
-        .complete_sale(&sale(&[("WINE", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("WINE", 1)], vec![cash(None)]), None)
         .unwrap();
     let back = till
-        .return_goods(&return_of(
-            receipt(&sold.receipt_no),
-            &[("WINE", 1)],
-            RefundMethod::Credit,
-        ))
+        .return_goods(
+            &return_of(
+                receipt(&sold.receipt_no),
+                &[("WINE", 1)],
+                RefundMethod::Credit,
+            ),
+            None,
+        )
         .unwrap();
     let code = back.refunds[0].reference.clone().unwrap();
     let lower = code.to_lowercase();
     let paid = till
-        .complete_sale(&sale(
-            &[("BREAD", 2)],
-            vec![tender(TenderKind::Credit, None, Some(&lower))],
-        ))
+        .complete_sale(
+            &sale(
+                &[("BREAD", 2)],
+                vec![tender(TenderKind::Credit, None, Some(&lower))],
+            ),
+            None,
+        )
         .unwrap();
     assert_eq!(paid.tenders[0].reference.as_deref(), Some(code.as_str()));
     assert_eq!(
@@ -72,10 +78,13 @@ fn a_credit_code_typed_in_lower_case_is_held_to_the_same_balance() {
         899 - 498
     );
     let again = till
-        .complete_sale(&sale(
-            &[("BREAD", 2)],
-            vec![tender(TenderKind::Credit, None, Some(&lower))],
-        ))
+        .complete_sale(
+            &sale(
+                &[("BREAD", 2)],
+                vec![tender(TenderKind::Credit, None, Some(&lower))],
+            ),
+            None,
+        )
         .unwrap_err();
     assert!(again.to_string().contains("has 401 left"), "{again}");
 }
@@ -85,10 +94,10 @@ fn a_cashier_cannot_tender_an_exchange_or_an_online_payment() {
     let mut till = till();
     for kind in [TenderKind::Exchange, TenderKind::Online] {
         let refused = till
-            .complete_sale(&sale(
-                &[("WINE", 1)],
-                vec![tender(kind, None, Some("AMS1-2-1"))],
-            ))
+            .complete_sale(
+                &sale(&[("WINE", 1)], vec![tender(kind, None, Some("AMS1-2-1"))]),
+                None,
+            )
             .unwrap_err();
         assert!(
             refused
@@ -131,32 +140,41 @@ fn another_stores_credit_is_not_spent_twice_before_head_office_hears_of_it() {
         balance: Money::from_minor(1000),
     };
     till.remember_remote_credit(&remote).unwrap();
-    till.complete_sale(&sale(
-        &[("WINE", 1)],
-        vec![tender(TenderKind::Credit, None, Some("cr-remote23456"))],
-    ))
+    till.complete_sale(
+        &sale(
+            &[("WINE", 1)],
+            vec![tender(TenderKind::Credit, None, Some("cr-remote23456"))],
+        ),
+        None,
+    )
     .unwrap();
     // Looked up again before the sale reached head office: it still reports the whole 10.00.
     till.remember_remote_credit(&remote).unwrap();
     let refused = till
-        .complete_sale(&sale(
-            &[("WINE", 1)],
-            vec![tender(
-                TenderKind::Credit,
-                Some(899),
-                Some("CR-REMOTE23456"),
-            )],
-        ))
+        .complete_sale(
+            &sale(
+                &[("WINE", 1)],
+                vec![tender(
+                    TenderKind::Credit,
+                    Some(899),
+                    Some("CR-REMOTE23456"),
+                )],
+            ),
+            None,
+        )
         .unwrap_err();
     assert!(refused.to_string().contains("has 101 left"), "{refused}");
-    till.complete_sale(&sale(
-        &[("STAMP", 1)],
-        vec![tender(
-            TenderKind::Credit,
-            Some(100),
-            Some("CR-REMOTE23456"),
-        )],
-    ))
+    till.complete_sale(
+        &sale(
+            &[("STAMP", 1)],
+            vec![tender(
+                TenderKind::Credit,
+                Some(100),
+                Some("CR-REMOTE23456"),
+            )],
+        ),
+        None,
+    )
     .unwrap();
 }
 
@@ -164,18 +182,21 @@ fn another_stores_credit_is_not_spent_twice_before_head_office_hears_of_it() {
 fn cash_refunds_in_parts_round_their_running_total_not_each_part() {
     let mut till = till(); // cash rounds to 0.05
     let sold = till
-        .complete_sale(&sale(&[("MILK", 3)], vec![cash(None)]))
+        .complete_sale(&sale(&[("MILK", 3)], vec![cash(None)]), None)
         .unwrap();
     // 3 x 1.29 = 3.87, paid 3.85 in cash.
     assert_eq!((sold.total.minor(), sold.amount_due.minor()), (387, 385));
     let mut refunded = 0;
     for _ in 0..3 {
         let back = till
-            .return_goods(&return_of(
-                receipt(&sold.receipt_no),
-                &[("MILK", 1)],
-                RefundMethod::Original,
-            ))
+            .return_goods(
+                &return_of(
+                    receipt(&sold.receipt_no),
+                    &[("MILK", 1)],
+                    RefundMethod::Original,
+                ),
+                None,
+            )
             .unwrap();
         assert_eq!(back.refunds.len(), 1);
         assert_eq!(back.refunds[0].kind, TenderKind::Cash);
@@ -217,7 +238,7 @@ fn an_order_listing_a_sku_on_two_lines_is_returned_whole() {
     assert_eq!(returnable.lines.len(), 1);
     assert_eq!(returnable.lines[0].returnable, 2);
     let back = till
-        .return_goods(&return_of(of, &[("WINE", 2)], RefundMethod::Original))
+        .return_goods(&return_of(of, &[("WINE", 2)], RefundMethod::Original), None)
         .unwrap();
     assert_eq!(back.total.minor(), 1698, "both lines, at what each cost");
     assert_eq!(back.refunds[0].kind, TenderKind::Online);

@@ -232,11 +232,14 @@ fn two_tills_handing_over_one_order_offline_are_flagged_after_merging() {
         .exceptions()
         .unwrap()
         .iter()
-        .all(|e| e.kind != "over_pickup"));
+        .all(|e| e.kind.as_str() != "over_pickup"));
 
     exchange(&mut a, &mut b);
     let inbox_a: Vec<_> = a.exceptions().unwrap();
-    let over: Vec<_> = inbox_a.iter().filter(|e| e.kind == "over_pickup").collect();
+    let over: Vec<_> = inbox_a
+        .iter()
+        .filter(|e| e.kind.as_str() == "over_pickup")
+        .collect();
     assert_eq!(over.len(), 1, "{inbox_a:?}");
     assert_eq!(over[0].id, "over-pickup/o-1");
     assert_eq!(
@@ -256,17 +259,18 @@ fn two_tills_handing_over_one_order_offline_are_flagged_after_merging() {
 
     // A manager resolves it on till 3; till 2 sees the resolution after the next merge.
     assert!(matches!(
-        b.resolve_exception("over-pickup/o-1", "  ", None),
+        b.resolve_exception("over-pickup/o-1", "  ", None, None),
         Err(StoreError::Invalid(_))
     ));
     assert!(matches!(
-        b.resolve_exception("over-pickup/nope", "x", None),
+        b.resolve_exception("over-pickup/nope", "x", None, None),
         Err(StoreError::ExceptionNotFound(_))
     ));
     b.resolve_exception(
         "over-pickup/o-1",
         "second bottle pair recovered",
         Some("Maria"),
+        None,
     )
     .unwrap();
     exchange(&mut a, &mut b);

@@ -26,7 +26,7 @@ fn return_by(code: &str) -> ReturnRequest {
 fn a_scanned_receipt_code_is_checked_and_a_forged_one_refused() {
     let mut till = till();
     let sold = till
-        .complete_sale(&sale(&[("MILK", 2)], vec![cash(None)]))
+        .complete_sale(&sale(&[("MILK", 2)], vec![cash(None)]), None)
         .unwrap();
     let code = till.receipt_code(&sold).unwrap();
     let checked = till.check_receipt_code(&code).unwrap();
@@ -40,11 +40,11 @@ fn a_scanned_receipt_code_is_checked_and_a_forged_one_refused() {
     );
 
     let forged = code.replace(&format!(":{}:", sold.total.minor()), ":99999:");
-    let refused = till.return_goods(&return_by(&forged)).unwrap_err();
+    let refused = till.return_goods(&return_by(&forged), None).unwrap_err();
     assert!(refused.to_string().contains("not genuine"), "{refused}");
     assert_eq!(count(&till, "returns"), 0);
 
-    let back = till.return_goods(&return_by(&code)).unwrap();
+    let back = till.return_goods(&return_by(&code), None).unwrap();
     assert_eq!(back.total, sold.total);
 }
 
@@ -52,7 +52,7 @@ fn a_scanned_receipt_code_is_checked_and_a_forged_one_refused() {
 fn another_stores_till_needs_that_stores_public_key() {
     let mut ams = till();
     let sold = ams
-        .complete_sale(&sale(&[("WINE", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("WINE", 1)], vec![cash(None)]), None)
         .unwrap();
     let code = ams.receipt_code(&sold).unwrap();
 

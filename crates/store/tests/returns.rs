@@ -41,15 +41,21 @@ fn a_return_refunds_exact_shares_to_the_original_tender_and_restocks() {
     let mut till = till();
     // 3 milk at 1.29 with a 10% line discount would not split evenly; plain 3 x 1.29 = 3.87.
     let sold = till
-        .complete_sale(&sale(&[("MILK", 3), ("WINE", 1)], vec![cash(Some(2000))]))
+        .complete_sale(
+            &sale(&[("MILK", 3), ("WINE", 1)], vec![cash(Some(2000))]),
+            None,
+        )
         .unwrap();
     assert_eq!(sold.total.minor(), 387 + 899);
     let first = till
-        .return_goods(&receipt(
-            &sold.receipt_no,
-            &[("MILK", 1, true)],
-            RefundMethod::Original,
-        ))
+        .return_goods(
+            &receipt(
+                &sold.receipt_no,
+                &[("MILK", 1, true)],
+                RefundMethod::Original,
+            ),
+            None,
+        )
         .unwrap();
     assert_eq!(
         first.receipt_no, "AMS1-2-2",
@@ -67,11 +73,14 @@ fn a_return_refunds_exact_shares_to_the_original_tender_and_restocks() {
 
     // The other two milk, one of them damaged: the shares add up to the line exactly.
     let second = till
-        .return_goods(&receipt(
-            &sold.receipt_no,
-            &[("MILK", 1, true), ("4006381333931", 1, false)],
-            RefundMethod::Original,
-        ))
+        .return_goods(
+            &receipt(
+                &sold.receipt_no,
+                &[("MILK", 1, true), ("4006381333931", 1, false)],
+                RefundMethod::Original,
+            ),
+            None,
+        )
         .unwrap();
     assert_eq!(second.total.minor() + first.total.minor(), 387);
     assert_eq!(
@@ -81,11 +90,14 @@ fn a_return_refunds_exact_shares_to_the_original_tender_and_restocks() {
     );
 
     let over = till
-        .return_goods(&receipt(
-            &sold.receipt_no,
-            &[("MILK", 1, true)],
-            RefundMethod::Original,
-        ))
+        .return_goods(
+            &receipt(
+                &sold.receipt_no,
+                &[("MILK", 1, true)],
+                RefundMethod::Original,
+            ),
+            None,
+        )
         .unwrap_err();
     assert!(
         matches!(
@@ -110,7 +122,9 @@ fn a_return_refunds_exact_shares_to_the_original_tender_and_restocks() {
     let wine = returnable.lines.iter().find(|l| l.sku == "WINE").unwrap();
     assert_eq!((wine.returnable, wine.next_unit_refund.minor()), (1, 899));
     // A sale with returns is not voided: the rest is returned instead.
-    let void = till.void_sale(&sold.receipt_no, "mistake").unwrap_err();
+    let void = till
+        .void_sale(&sold.receipt_no, "mistake", None)
+        .unwrap_err();
     assert!(void.to_string().contains("has returns"), "{void}");
     assert!(till.rebuild_verify().unwrap().differences.is_empty());
 }
@@ -119,10 +133,16 @@ fn a_return_refunds_exact_shares_to_the_original_tender_and_restocks() {
 fn card_payments_are_refunded_to_the_card_first() {
     let mut till = till();
     let sold = till
-        .complete_sale(&sale(&[("WINE", 2)], vec![card(1000, "T-77"), cash(None)]))
+        .complete_sale(
+            &sale(&[("WINE", 2)], vec![card(1000, "T-77"), cash(None)]),
+            None,
+        )
         .unwrap();
     let back = till
-        .return_goods(&receipt(&sold.receipt_no, &[], RefundMethod::Original))
+        .return_goods(
+            &receipt(&sold.receipt_no, &[], RefundMethod::Original),
+            None,
+        )
         .unwrap();
     assert_eq!(back.total.minor(), 1798);
     assert_eq!(
@@ -136,21 +156,24 @@ fn card_payments_are_refunded_to_the_card_first() {
 fn the_policy_asks_for_approval_and_caps_what_approval_cannot_lift() {
     let mut till = till();
     let sold = till
-        .complete_sale(&sale(&[("WINE", 12)], vec![cash(None)]))
+        .complete_sale(&sale(&[("WINE", 12)], vec![cash(None)]), None)
         .unwrap();
     // 107.88 in cash while offline is over the 100.00 cap.
     let request = receipt(&sold.receipt_no, &[], RefundMethod::Original);
-    let error = till.return_goods(&request).unwrap_err();
+    let error = till.return_goods(&request, None).unwrap_err();
     assert!(
         matches!(&error, StoreError::NeedsApproval(why) if why.contains("while offline")),
         "{error}"
     );
     assert_eq!(count(&till, "returns"), 0);
     let approved = till
-        .return_goods(&ReturnRequest {
-            approved_by: Some("Maria".into()),
-            ..request
-        })
+        .return_goods(
+            &ReturnRequest {
+                approved_by: Some("Maria".into()),
+                ..request
+            },
+            None,
+        )
         .unwrap();
     assert_eq!(approved.approved_by.as_deref(), Some("Maria"));
     assert_eq!(approved.approval_reasons.len(), 1);
@@ -170,16 +193,16 @@ fn the_policy_asks_for_approval_and_caps_what_approval_cannot_lift() {
         remote_order: None,
     };
     assert!(matches!(
-        till.return_goods(&no_receipt("BREAD", 1, None)),
+        till.return_goods(&no_receipt("BREAD", 1, None), None),
         Err(StoreError::NeedsApproval(_))
     ));
     let ok = till
-        .return_goods(&no_receipt("BREAD", 1, Some("Maria")))
+        .return_goods(&no_receipt("BREAD", 1, Some("Maria")), None)
         .unwrap();
     assert_eq!(ok.refunds[0].kind, TenderKind::Credit);
     assert_eq!(ok.lines[0].sold, 0);
     assert!(matches!(
-        till.return_goods(&no_receipt("WINE", 6, Some("Maria"))),
+        till.return_goods(&no_receipt("WINE", 6, Some("Maria")), None),
         Err(StoreError::Domain(DomainError::RefundOverCap { .. }))
     ));
     let original = ReturnRequest {
@@ -187,18 +210,18 @@ fn the_policy_asks_for_approval_and_caps_what_approval_cannot_lift() {
         ..no_receipt("BREAD", 1, Some("Maria"))
     };
     assert!(till
-        .return_goods(&original)
+        .return_goods(&original, None)
         .unwrap_err()
         .to_string()
         .contains("no original tender"));
 
     // Forty days later the sale is outside the 30-day window.
     let later = till
-        .complete_sale(&sale(&[("BREAD", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("BREAD", 1)], vec![cash(None)]), None)
         .unwrap();
     let mut till = till.with_clock(at("2027-01-02T10:00:00+01:00"));
     let error = till
-        .return_goods(&receipt(&later.receipt_no, &[], RefundMethod::Cash))
+        .return_goods(&receipt(&later.receipt_no, &[], RefundMethod::Cash), None)
         .unwrap_err();
     assert!(
         error
@@ -212,12 +235,13 @@ fn the_policy_asks_for_approval_and_caps_what_approval_cannot_lift() {
 fn refused_returns_change_nothing() {
     let mut till = till();
     let sold = till
-        .complete_sale(&sale(&[("WINE", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("WINE", 1)], vec![cash(None)]), None)
         .unwrap();
     let voided = till
-        .complete_sale(&sale(&[("BREAD", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("BREAD", 1)], vec![cash(None)]), None)
         .unwrap();
-    till.void_sale(&voided.receipt_no, "wrong item").unwrap();
+    till.void_sale(&voided.receipt_no, "wrong item", None)
+        .unwrap();
     let cases = vec![
         (
             receipt("AMS1-2-99", &[], RefundMethod::Original),
@@ -254,7 +278,7 @@ fn refused_returns_change_nothing() {
     ];
     let stock_before = till.stock_on_hand("WINE").unwrap();
     for (request, expected) in cases {
-        let error = till.return_goods(&request).unwrap_err().to_string();
+        let error = till.return_goods(&request, None).unwrap_err().to_string();
         assert!(error.contains(expected), "{request:?}: {error}");
     }
     assert_eq!(count(&till, "returns"), 0);
@@ -266,14 +290,13 @@ fn refused_returns_change_nothing() {
 fn store_credit_is_issued_and_redeemed_up_to_its_balance() {
     let mut till = till();
     let sold = till
-        .complete_sale(&sale(&[("WINE", 2)], vec![cash(None)]))
+        .complete_sale(&sale(&[("WINE", 2)], vec![cash(None)]), None)
         .unwrap();
     let back = till
-        .return_goods(&receipt(
-            &sold.receipt_no,
-            &[("WINE", 1, true)],
-            RefundMethod::Credit,
-        ))
+        .return_goods(
+            &receipt(&sold.receipt_no, &[("WINE", 1, true)], RefundMethod::Credit),
+            None,
+        )
         .unwrap();
     let code = back.refunds[0].reference.clone().unwrap();
     assert!(code.starts_with("CR-") && code.len() == 15, "{code}");
@@ -291,20 +314,21 @@ fn store_credit_is_issued_and_redeemed_up_to_its_balance() {
         reference: Some(code.into()),
     };
     let paid = till
-        .complete_sale(&sale(&[("BREAD", 2)], vec![credit(None, &code)]))
+        .complete_sale(&sale(&[("BREAD", 2)], vec![credit(None, &code)]), None)
         .unwrap();
     assert_eq!(paid.tenders[0].amount.minor(), 498);
     assert_eq!(till.credit_balance(&code).unwrap().balance.minor(), 401);
     let over = till
-        .complete_sale(&sale(&[("WINE", 1)], vec![credit(Some(899), &code)]))
+        .complete_sale(&sale(&[("WINE", 1)], vec![credit(Some(899), &code)]), None)
         .unwrap_err();
     assert!(over.to_string().contains("has 401 left"), "{over}");
     let unknown = till
-        .complete_sale(&sale(&[("BREAD", 1)], vec![credit(None, "CR-NOPE")]))
+        .complete_sale(&sale(&[("BREAD", 1)], vec![credit(None, "CR-NOPE")]), None)
         .unwrap_err();
     assert!(matches!(unknown, StoreError::UnknownCredit(_)), "{unknown}");
     // Voiding the sale gives the credit back.
-    till.void_sale(&paid.receipt_no, "wrong basket").unwrap();
+    till.void_sale(&paid.receipt_no, "wrong basket", None)
+        .unwrap();
     assert_eq!(till.credit_balance(&code).unwrap().balance.minor(), 899);
 }
 
@@ -312,13 +336,14 @@ fn store_credit_is_issued_and_redeemed_up_to_its_balance() {
 fn an_exchange_is_a_return_and_a_sale_in_one_transaction() {
     let mut till = till();
     let sold = till
-        .complete_sale(&sale(&[("WINE", 1)], vec![card(899, "T-1")]))
+        .complete_sale(&sale(&[("WINE", 1)], vec![card(899, "T-1")]), None)
         .unwrap();
     // Wine (8.99) for bread (2.49): the bread is paid by the exchange, 6.50 goes back to the card.
     let (back, new_sale) = till
         .exchange(
             &receipt(&sold.receipt_no, &[], RefundMethod::Original),
             &sale(&[("BREAD", 1)], vec![]),
+            None,
         )
         .unwrap();
     assert_eq!(
@@ -339,6 +364,7 @@ fn an_exchange_is_a_return_and_a_sale_in_one_transaction() {
         .exchange(
             &receipt(&new_sale.receipt_no, &[], RefundMethod::Original),
             &sale(&[("WINE", 2)], vec![cash(Some(2000))]),
+            None,
         )
         .unwrap();
     assert_eq!(
@@ -356,6 +382,7 @@ fn an_exchange_is_a_return_and_a_sale_in_one_transaction() {
             RefundMethod::Original,
         ),
         &sale(&[("WINE", 3)], vec![cash(Some(100))]),
+        None,
     );
     assert!(short.is_err());
     assert_eq!(
@@ -372,10 +399,13 @@ fn a_picked_up_online_order_is_returned_in_store_to_the_web_payment() {
     let of = ReturnOf::Order {
         order: "W1001".into(),
     };
-    let early = till.return_goods(&ReturnRequest {
-        of: of.clone(),
-        ..receipt("", &[], RefundMethod::Original)
-    });
+    let early = till.return_goods(
+        &ReturnRequest {
+            of: of.clone(),
+            ..receipt("", &[], RefundMethod::Original)
+        },
+        None,
+    );
     assert!(early
         .unwrap_err()
         .to_string()
@@ -388,10 +418,13 @@ fn a_picked_up_online_order_is_returned_in_store_to_the_web_payment() {
     })
     .unwrap();
     let back = till
-        .return_goods(&ReturnRequest {
-            of,
-            ..receipt("", &[("WINE", 1, true)], RefundMethod::Original)
-        })
+        .return_goods(
+            &ReturnRequest {
+                of,
+                ..receipt("", &[("WINE", 1, true)], RefundMethod::Original)
+            },
+            None,
+        )
         .unwrap();
     assert_eq!(kinds(&back.refunds), vec![(TenderKind::Online, 899)]);
     assert_eq!(back.refunds[0].reference.as_deref(), Some("W1001"));
@@ -409,17 +442,20 @@ fn two_tills_returning_one_sale_offline_are_flagged_after_merging() {
     b.import_catalogue_csv(common::CATALOGUE.as_bytes(), false)
         .unwrap();
     let sold = a
-        .complete_sale(&sale(&[("WINE", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("WINE", 1)], vec![cash(None)]), None)
         .unwrap();
     exchange(&mut a, &mut b);
     // Offline, both take the bottle back.
-    a.return_goods(&receipt(&sold.receipt_no, &[], RefundMethod::Cash))
+    a.return_goods(&receipt(&sold.receipt_no, &[], RefundMethod::Cash), None)
         .unwrap();
-    b.return_goods(&receipt(&sold.receipt_no, &[], RefundMethod::Cash))
+    b.return_goods(&receipt(&sold.receipt_no, &[], RefundMethod::Cash), None)
         .unwrap();
     exchange(&mut a, &mut b);
     let inbox = a.exceptions().unwrap();
-    let over: Vec<_> = inbox.iter().filter(|e| e.kind == "over_return").collect();
+    let over: Vec<_> = inbox
+        .iter()
+        .filter(|e| e.kind.as_str() == "over_return")
+        .collect();
     assert_eq!(over.len(), 1, "{inbox:?}");
     assert!(
         over[0].message.contains("WINE: 2 returned, 1 sold"),
@@ -430,7 +466,7 @@ fn two_tills_returning_one_sale_offline_are_flagged_after_merging() {
     assert_eq!(b.exceptions().unwrap(), inbox);
     // Now till 3 can see both returns and refuses a third.
     assert!(b
-        .return_goods(&receipt(&sold.receipt_no, &[], RefundMethod::Cash))
+        .return_goods(&receipt(&sold.receipt_no, &[], RefundMethod::Cash), None)
         .is_err());
 }
 
@@ -438,18 +474,21 @@ fn two_tills_returning_one_sale_offline_are_flagged_after_merging() {
 fn the_day_report_counts_refunds_and_pickup_payments_by_tender() {
     let mut till = till();
     let sold = till
-        .complete_sale(&sale(&[("WINE", 2)], vec![cash(Some(2000))]))
+        .complete_sale(&sale(&[("WINE", 2)], vec![cash(Some(2000))]), None)
         .unwrap();
     assert_eq!(
         sold.amount_due.minor(),
         1800,
         "17.98 rounds to 18.00 in cash"
     );
-    till.return_goods(&receipt(
-        &sold.receipt_no,
-        &[("WINE", 1, true)],
-        RefundMethod::Original,
-    ))
+    till.return_goods(
+        &receipt(
+            &sold.receipt_no,
+            &[("WINE", 1, true)],
+            RefundMethod::Original,
+        ),
+        None,
+    )
     .unwrap();
     let mut hq = hq_orders();
     publish(&mut till, &mut hq, &order("o-1", "W1001", false));

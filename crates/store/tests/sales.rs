@@ -9,10 +9,13 @@ fn rings_up_a_cash_sale_with_change_and_rounding() {
     let mut till = till();
     // 2 x 1.29 (9 %) + 8.99 (21 %) + 1.00 (0 %) = 12.57; cash rounds to 12.55
     let receipt = till
-        .complete_sale(&sale(
-            &[("MILK", 2), ("96385074", 1), ("STAMP", 1)],
-            vec![cash(Some(2000))],
-        ))
+        .complete_sale(
+            &sale(
+                &[("MILK", 2), ("96385074", 1), ("STAMP", 1)],
+                vec![cash(Some(2000))],
+            ),
+            None,
+        )
         .unwrap();
     assert_eq!(receipt.receipt_no, "AMS1-2-1");
     assert_eq!(receipt.total, Money::from_minor(1257));
@@ -43,10 +46,10 @@ fn rings_up_a_cash_sale_with_change_and_rounding() {
 fn split_tender_card_then_exact_cash() {
     let mut till = till();
     let receipt = till
-        .complete_sale(&sale(
-            &[("WINE", 1)],
-            vec![card(500, "TRM-88121"), cash(None)],
-        ))
+        .complete_sale(
+            &sale(&[("WINE", 1)], vec![card(500, "TRM-88121"), cash(None)]),
+            None,
+        )
         .unwrap();
     // 8.99 - 5.00 card = 3.99 cash, rounded to 4.00
     assert_eq!(receipt.tenders[1].kind, TenderKind::Cash);
@@ -80,10 +83,13 @@ fn discounts_and_overrides_are_stored_on_the_lines() {
     };
     let priced = till.price(&request).unwrap();
     let receipt = till
-        .complete_sale(&SaleRequest {
-            tenders: vec![card(priced.total.minor(), "T1")],
-            ..request
-        })
+        .complete_sale(
+            &SaleRequest {
+                tenders: vec![card(priced.total.minor(), "T1")],
+                ..request
+            },
+            None,
+        )
         .unwrap();
     assert_eq!(receipt.lines[0].line_discount.minor(), 90);
     assert_eq!(receipt.lines[1].unit_price.minor(), 199);
@@ -100,7 +106,7 @@ fn exclusive_store_adds_tax() {
     till.import_catalogue_csv(common::CATALOGUE.as_bytes(), false)
         .unwrap();
     let receipt = till
-        .complete_sale(&sale(&[("WINE", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("WINE", 1)], vec![cash(None)]), None)
         .unwrap();
     assert_eq!(
         (receipt.tax_total.minor(), receipt.total.minor()),
@@ -118,18 +124,18 @@ fn receipt_numbers_continue_across_restarts() {
         till.import_catalogue_csv(common::CATALOGUE.as_bytes(), false)
             .unwrap();
         for _ in 0..3 {
-            till.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+            till.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
                 .unwrap();
         }
         // A refused sale takes no number.
         assert!(till
-            .complete_sale(&sale(&[("MILK", 1)], vec![cash(Some(1))]))
+            .complete_sale(&sale(&[("MILK", 1)], vec![cash(Some(1))]), None)
             .is_err());
     }
     let mut till = Till::open(&path).unwrap();
     assert_eq!(till.last_receipt_no().unwrap().as_deref(), Some("AMS1-2-3"));
     let receipt = till
-        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
         .unwrap();
     assert_eq!(receipt.receipt_no, "AMS1-2-4");
     assert_eq!(till.sale("AMS1-2-2").unwrap().seq, 2);
@@ -138,7 +144,7 @@ fn receipt_numbers_continue_across_restarts() {
 #[test]
 fn a_failure_inside_the_transaction_leaves_nothing_behind() {
     let mut till = till();
-    till.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+    till.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
         .unwrap();
     // Make the last step of the sale command (the tender rows) fail, as a full disk or a crash
     // between statements would.
@@ -148,7 +154,7 @@ fn a_failure_inside_the_transaction_leaves_nothing_behind() {
     let chunks_before = count(&till, "documents");
     let stock_before = till.stock_on_hand("WINE").unwrap();
     let err = till
-        .complete_sale(&sale(&[("WINE", 1), ("BREAD", 2)], vec![cash(None)]))
+        .complete_sale(&sale(&[("WINE", 1), ("BREAD", 2)], vec![cash(None)]), None)
         .unwrap_err();
     assert!(matches!(err, StoreError::Sqlite(_)), "{err}");
     assert!(!err.is_bad_input());
@@ -178,7 +184,7 @@ fn a_failure_inside_the_transaction_leaves_nothing_behind() {
         .execute_batch("DROP TRIGGER fail_tenders")
         .unwrap();
     let receipt = till
-        .complete_sale(&sale(&[("WINE", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("WINE", 1)], vec![cash(None)]), None)
         .unwrap();
     assert_eq!(
         receipt.receipt_no, "AMS1-2-2",
@@ -226,7 +232,7 @@ fn bad_input_is_refused_and_changes_nothing() {
         ),
     ];
     for (request, want) in cases {
-        let err = till.complete_sale(&request).unwrap_err();
+        let err = till.complete_sale(&request, None).unwrap_err();
         assert!(err.is_bad_input(), "{err}");
         assert!(
             err.to_string().contains(want),
@@ -242,22 +248,22 @@ fn bad_input_is_refused_and_changes_nothing() {
 fn voids_are_new_records_and_sales_stay_immutable() {
     let mut till = till();
     let receipt = till
-        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
         .unwrap();
     assert!(matches!(
-        till.void_sale(&receipt.receipt_no, "  "),
+        till.void_sale(&receipt.receipt_no, "  ", None),
         Err(StoreError::Invalid(_))
     ));
     assert!(matches!(
-        till.void_sale("AMS1-2-99", "typo"),
+        till.void_sale("AMS1-2-99", "typo", None),
         Err(StoreError::SaleNotFound(_))
     ));
     let void = till
-        .void_sale(&receipt.receipt_no, "customer changed mind")
+        .void_sale(&receipt.receipt_no, "customer changed mind", None)
         .unwrap();
     assert_eq!(void.sale_id, receipt.id);
     assert!(matches!(
-        till.void_sale(&receipt.receipt_no, "again"),
+        till.void_sale(&receipt.receipt_no, "again", None),
         Err(StoreError::AlreadyVoided(_))
     ));
     let reread = till.sale(&receipt.receipt_no).unwrap();
@@ -275,14 +281,18 @@ fn voids_are_new_records_and_sales_stay_immutable() {
 #[test]
 fn day_report_totals_by_tender_and_rate_net_of_voids() {
     let mut till = till();
-    till.complete_sale(&sale(&[("MILK", 2), ("WINE", 1)], vec![cash(Some(2000))]))
-        .unwrap(); // 11.57 -> 11.55
-    till.complete_sale(&sale(&[("WINE", 1)], vec![card(899, "T1")]))
+    till.complete_sale(
+        &sale(&[("MILK", 2), ("WINE", 1)], vec![cash(Some(2000))]),
+        None,
+    )
+    .unwrap(); // 11.57 -> 11.55
+    till.complete_sale(&sale(&[("WINE", 1)], vec![card(899, "T1")]), None)
         .unwrap();
     let voided = till
-        .complete_sale(&sale(&[("BREAD", 1)], vec![card(249, "T2")]))
+        .complete_sale(&sale(&[("BREAD", 1)], vec![card(249, "T2")]), None)
         .unwrap();
-    till.void_sale(&voided.receipt_no, "wrong item").unwrap();
+    till.void_sale(&voided.receipt_no, "wrong item", None)
+        .unwrap();
     let mut next_day = Till::open_in_memory().unwrap(); // a different day's report sees nothing
     next_day.init(&setup(TaxMode::Inclusive, 5)).unwrap();
 
@@ -326,13 +336,13 @@ fn a_void_counts_on_the_day_it_was_made() {
     till.import_catalogue_csv(common::CATALOGUE.as_bytes(), false)
         .unwrap();
     let receipt = till
-        .complete_sale(&sale(&[("WINE", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("WINE", 1)], vec![cash(None)]), None)
         .unwrap();
     drop(till);
     let mut till = Till::open(&path)
         .unwrap()
         .with_clock(at("2026-11-24T09:00:00+01:00"));
-    till.void_sale(&receipt.receipt_no, "returned next morning")
+    till.void_sale(&receipt.receipt_no, "returned next morning", None)
         .unwrap();
     let day1 = till
         .day_report(chrono::NaiveDate::from_ymd_opt(2026, 11, 23))
@@ -349,7 +359,7 @@ fn a_void_counts_on_the_day_it_was_made() {
 fn commands_refuse_an_uninitialised_till() {
     let mut till = Till::open_in_memory().unwrap();
     assert!(matches!(
-        till.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)])),
+        till.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None),
         Err(StoreError::NotInitialized)
     ));
     assert!(matches!(

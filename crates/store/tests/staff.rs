@@ -47,7 +47,7 @@ fn a_locked_till_writes_nothing_and_a_signed_in_cashier_is_on_every_record() {
     assert_eq!(names, ["Carl", "Maria", "Sofia"]);
 
     let locked = till
-        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
         .unwrap_err();
     assert!(matches!(locked, StoreError::SignInRequired), "{locked}");
     assert_eq!(count(&till, "sales"), 0);
@@ -55,14 +55,16 @@ fn a_locked_till_writes_nothing_and_a_signed_in_cashier_is_on_every_record() {
     let carl = till.sign_in("carl", "1111").unwrap();
     assert_eq!((carl.id.as_str(), carl.role), ("s-cashier", Role::Cashier));
     let receipt = till
-        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
         .unwrap();
     assert_eq!(receipt.cashier.as_deref(), Some("Carl"));
     assert_eq!(receipt.approved_by, None);
 
     till.lock().unwrap();
     assert!(till.operator().is_none());
-    let locked = till.void_sale(&receipt.receipt_no, "mistake").unwrap_err();
+    let locked = till
+        .void_sale(&receipt.receipt_no, "mistake", None)
+        .unwrap_err();
     assert!(matches!(locked, StoreError::SignInRequired), "{locked}");
     // Projections rebuilt from the documents agree, cashier included.
     assert!(till.rebuild_verify().unwrap().differences.is_empty());
@@ -100,13 +102,15 @@ fn a_void_needs_a_supervisor_and_says_who_approved_it() {
     let mut till = staffed();
     till.sign_in("Carl", "1111").unwrap();
     let first = till
-        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
         .unwrap();
     let second = till
-        .complete_sale(&sale(&[("BREAD", 1)], vec![cash(None)]))
+        .complete_sale(&sale(&[("BREAD", 1)], vec![cash(None)]), None)
         .unwrap();
 
-    let alone = till.void_sale(&first.receipt_no, "mistake").unwrap_err();
+    let alone = till
+        .void_sale(&first.receipt_no, "mistake", None)
+        .unwrap_err();
     assert!(
         alone
             .to_string()
@@ -114,20 +118,20 @@ fn a_void_needs_a_supervisor_and_says_who_approved_it() {
         "{alone}"
     );
     let own_pin = till
-        .void_sale_approved(&first.receipt_no, "mistake", Some(&pin("Carl", "1111")))
+        .void_sale(&first.receipt_no, "mistake", Some(&pin("Carl", "1111")))
         .unwrap_err();
     assert!(
         matches!(own_pin, StoreError::NotPermitted { .. }),
         "{own_pin}"
     );
     let wrong = till
-        .void_sale_approved(&first.receipt_no, "mistake", Some(&pin("Sofia", "0000")))
+        .void_sale(&first.receipt_no, "mistake", Some(&pin("Sofia", "0000")))
         .unwrap_err();
     assert!(matches!(wrong, StoreError::WrongPin { .. }), "{wrong}");
     assert_eq!(count(&till, "voids"), 0, "nothing voided yet");
 
     let void = till
-        .void_sale_approved(&first.receipt_no, "mistake", Some(&pin("Sofia", "2222")))
+        .void_sale(&first.receipt_no, "mistake", Some(&pin("Sofia", "2222")))
         .unwrap();
     assert_eq!(void.cashier.as_ref().map(|c| c.name.as_str()), Some("Carl"));
     assert_eq!(
@@ -137,7 +141,9 @@ fn a_void_needs_a_supervisor_and_says_who_approved_it() {
 
     // A supervisor at the till approves their own void.
     till.sign_in("Sofia", "2222").unwrap();
-    let own = till.void_sale(&second.receipt_no, "customer left").unwrap();
+    let own = till
+        .void_sale(&second.receipt_no, "customer left", None)
+        .unwrap();
     assert_eq!(
         own.approved_by.as_ref().map(|c| c.name.as_str()),
         Some("Sofia")
@@ -150,19 +156,19 @@ fn a_discount_past_the_limit_needs_a_supervisor() {
     till.sign_in("Carl", "1111").unwrap();
     let mut small = sale(&[("WINE", 1)], vec![cash(None)]);
     small.discount = Some(Discount::Percent(500)); // 5%: within the 10% limit
-    let ok = till.complete_sale(&small).unwrap();
+    let ok = till.complete_sale(&small, None).unwrap();
     assert_eq!(ok.approved_by, None);
 
     let mut big = sale(&[("WINE", 1)], vec![cash(None)]);
     big.discount = Some(Discount::Percent(2500));
-    let refused = till.complete_sale(&big).unwrap_err();
+    let refused = till.complete_sale(&big, None).unwrap_err();
     assert!(
         matches!(refused, StoreError::ApprovalRequired { .. }),
         "{refused}"
     );
     assert_eq!(count(&till, "sales"), 1);
     let approved = till
-        .complete_sale_approved(&big, Some(&pin("sofia", "2222")))
+        .complete_sale(&big, Some(&pin("sofia", "2222")))
         .unwrap();
     assert_eq!(approved.cashier.as_deref(), Some("Carl"));
     assert_eq!(approved.approved_by.as_deref(), Some("Sofia"));
@@ -185,13 +191,13 @@ fn a_return_the_policy_flags_needs_a_managers_pin_not_a_name() {
         remote_sale: None,
         remote_order: None,
     };
-    let named = till.return_goods(&no_receipt).unwrap_err();
+    let named = till.return_goods(&no_receipt, None).unwrap_err();
     assert!(
         matches!(&named, StoreError::NeedsApproval(why) if why.contains("a manager's pin")),
         "{named}"
     );
     let supervisor = till
-        .return_goods_approved(&no_receipt, Some(&pin("Sofia", "2222")))
+        .return_goods(&no_receipt, Some(&pin("Sofia", "2222")))
         .unwrap_err();
     assert!(
         matches!(supervisor, StoreError::NotPermitted { .. }),
@@ -199,7 +205,7 @@ fn a_return_the_policy_flags_needs_a_managers_pin_not_a_name() {
     );
     assert_eq!(count(&till, "returns"), 0);
     let back = till
-        .return_goods_approved(&no_receipt, Some(&pin("Maria", "3333")))
+        .return_goods(&no_receipt, Some(&pin("Maria", "3333")))
         .unwrap();
     assert_eq!(back.approved_by.as_deref(), Some("Maria"));
     assert_eq!(back.approver_id.as_deref(), Some("s-manager"));
@@ -231,18 +237,18 @@ fn resolving_an_exception_needs_a_manager() {
     let mut till = staffed();
     till.sign_in("Carl", "1111").unwrap();
     // Sold with no stock on record: the inbox says stock is negative.
-    till.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]))
+    till.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
         .unwrap();
     let id = till.exceptions().unwrap()[0].id.clone();
     let refused = till
-        .resolve_exception(&id, "delivery not booked", Some("Maria"))
+        .resolve_exception(&id, "delivery not booked", Some("Maria"), None)
         .unwrap_err();
     assert!(
         matches!(refused, StoreError::ApprovalRequired { .. }),
         "{refused}"
     );
     let resolved = till
-        .resolve_exception_approved(
+        .resolve_exception(
             &id,
             "delivery not booked",
             None,

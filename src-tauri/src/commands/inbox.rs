@@ -18,12 +18,10 @@ pub fn resolve_exception(
     resolved_by: Option<String>,
     approval: Option<Credentials>,
 ) -> Result<ResolutionRecord, CommandError> {
-    let record = state.till().resolve_exception_approved(
-        &id,
-        &note,
-        resolved_by.as_deref(),
-        approval.as_ref(),
-    )?;
+    let record =
+        state
+            .till()
+            .resolve_exception(&id, &note, resolved_by.as_deref(), approval.as_ref())?;
     state.wake.notify_one();
     Ok(record)
 }

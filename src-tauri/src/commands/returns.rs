@@ -103,9 +103,7 @@ pub fn return_goods(
     approval: Option<Credentials>,
 ) -> Result<ReturnRecord, CommandError> {
     with_remote_from_head_office(&state, &mut request);
-    let record = state
-        .till()
-        .return_goods_approved(&request, approval.as_ref())?;
+    let record = state.till().return_goods(&request, approval.as_ref())?;
     state.wake.notify_one();
     Ok(record)
 }

@@ -41,7 +41,7 @@ pub fn x_report(
     state: State<'_, TillState>,
     approval: Option<Credentials>,
 ) -> Result<ShiftReport, CommandError> {
-    Ok(state.till().x_report_approved(approval.as_ref())?)
+    Ok(state.till().x_report(approval.as_ref())?)
 }
 
 #[tauri::command]

@@ -41,7 +41,7 @@ pub fn resolve(
 ) -> Result<(), Failure> {
     let (mut till, _) = super::open_initialised(path)?;
     super::sign_in(&mut till)?;
-    let record = till.resolve_exception_approved(id, note, by, super::approval()?.as_ref())?;
+    let record = till.resolve_exception(id, note, by, super::approval()?.as_ref())?;
     if json {
         return print_json(&record);
     }

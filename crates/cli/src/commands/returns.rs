@@ -156,7 +156,7 @@ pub fn run(path: &Path, args: ReturnArgs, json: bool) -> Result<(), Failure> {
     super::sign_in(&mut till)?;
     let request = request(&till, &args)?;
     let record = till
-        .return_goods_approved(&request, super::approval()?.as_ref())
+        .return_goods(&request, super::approval()?.as_ref())
         .map_err(|e| money.explain(e))?;
     if json {
         return print_json(&record);
@@ -188,7 +188,7 @@ pub fn exchange(
     };
     super::credit::learn_remote_credit(&mut till, &sale.tenders)?;
     let (record, receipt) = till
-        .exchange_approved(&request, &sale, super::approval()?.as_ref())
+        .exchange(&request, &sale, super::approval()?.as_ref())
         .map_err(|e| money.explain(e))?;
     if json {
         return print_json(&serde_json::json!({ "return": record, "sale": receipt }));

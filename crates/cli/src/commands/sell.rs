@@ -29,7 +29,7 @@ pub fn run(path: &Path, args: SellArgs, json: bool) -> Result<(), Failure> {
     };
     super::credit::learn_remote_credit(&mut till, &tenders)?;
     let receipt = till
-        .complete_sale_approved(
+        .complete_sale(
             &SaleRequest {
                 lines,
                 discount,

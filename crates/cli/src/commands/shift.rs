@@ -59,7 +59,7 @@ pub fn run(path: &Path, command: ShiftCommand, json: bool) -> Result<(), Failure
             cash_movement(&mut till, CashDirection::Out, &a, &reason, &money, json)
         }
         ShiftCommand::X => {
-            let report = till.x_report_approved(super::approval()?.as_ref())?;
+            let report = till.x_report(super::approval()?.as_ref())?;
             print_report(&report, &money, json)
         }
         ShiftCommand::Close { cash, coins, card } => {

@@ -6,8 +6,7 @@ use std::path::Path;
 pub fn run(path: &Path, args: VoidArgs, json: bool) -> Result<(), Failure> {
     let (mut till, _) = super::open_initialised(path)?;
     super::sign_in(&mut till)?;
-    let record =
-        till.void_sale_approved(&args.receipt_no, &args.reason, super::approval()?.as_ref())?;
+    let record = till.void_sale(&args.receipt_no, &args.reason, super::approval()?.as_ref())?;
     if json {
         return print_json(&record);
     }

@@ -31,8 +31,7 @@ pub struct Device {
 pub struct SyncWrite {
     pub store: String,
     pub now: String,
-    /// (doc id, full document bytes, heads as hex)
-    pub documents: Vec<(String, Vec<u8>, Vec<String>)>,
+    pub documents: Vec<DocumentWrite>,
     /// (doc id, peer, encoded sync state)
     pub states: Vec<(String, String, Vec<u8>)>,
     pub sales: Vec<SaleRecord>,
@@ -51,6 +50,18 @@ pub struct SyncWrite {
     pub intake: Option<OrderIntakeRow>,
     /// True when a till's sync made this write (it refreshes the store's "as of").
     pub from_store: bool,
+}
+
+/// A document's new full bytes, written only if storage still holds `expected_heads` (what the
+/// writer loaded; `None`: no such document yet). Otherwise the write is refused as
+/// [`HqError::StaleDocument`] and nothing is written: a write never overwrites what its writer
+/// did not see.
+#[derive(Debug)]
+pub struct DocumentWrite {
+    pub doc_id: String,
+    pub bytes: Vec<u8>,
+    pub heads: Vec<String>,
+    pub expected_heads: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,6 +108,8 @@ pub trait HqStorage: Send {
     fn store_actors(&self, store: &str) -> Result<Vec<(u16, String)>, HqError>;
 
     fn load_document(&self, doc_id: &str) -> Result<Option<Vec<u8>>, HqError>;
+    /// The heads of a stored document, `None` if there is none.
+    fn stored_heads(&self, doc_id: &str) -> Result<Option<Vec<String>>, HqError>;
     /// (doc id, heads) of every document of a store.
     fn document_heads(&self, store: &str) -> Result<Vec<(String, Vec<String>)>, HqError>;
     fn load_sync_state(&self, doc_id: &str, peer: &str) -> Result<Option<Vec<u8>>, HqError>;

@@ -1,6 +1,6 @@
 //! The embedded default: SQLite in the data directory.
 
-use super::{Device, HqStorage, StoreRow, SyncWrite};
+use super::{Device, DocumentWrite, HqStorage, StoreRow, SyncWrite};
 use crate::error::HqError;
 use kassa_domain::{Product, Role, StaffMember};
 use kassa_protocol::{StockAtStore, StoreInfo, TaxClassInfo};
@@ -248,6 +248,17 @@ impl HqStorage for SqliteStorage {
             .optional()?)
     }
 
+    fn stored_heads(&self, doc_id: &str) -> Result<Option<Vec<String>>, HqError> {
+        let heads: Option<String> = self
+            .conn
+            .prepare_cached("SELECT heads FROM documents WHERE doc_id = ?1")?
+            .query_row([doc_id], |r| r.get(0))
+            .optional()?;
+        heads
+            .map(|h| serde_json::from_str(&h).map_err(HqError::from))
+            .transpose()
+    }
+
     fn document_heads(&self, store: &str) -> Result<Vec<(String, Vec<String>)>, HqError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT doc_id, heads FROM documents WHERE store = ?1 ORDER BY doc_id",
@@ -274,7 +285,22 @@ impl HqStorage for SqliteStorage {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for (doc_id, bytes, heads) in &write.documents {
+        for document in &write.documents {
+            let stored: Option<String> = tx
+                .prepare_cached("SELECT heads FROM documents WHERE doc_id = ?1")?
+                .query_row([&document.doc_id], |r| r.get(0))
+                .optional()?;
+            let stored: Option<Vec<String>> =
+                stored.map(|h| serde_json::from_str(&h)).transpose()?;
+            if stored != document.expected_heads {
+                return Err(HqError::StaleDocument(document.doc_id.clone()));
+            }
+            let DocumentWrite {
+                doc_id,
+                bytes,
+                heads,
+                ..
+            } = document;
             tx.prepare_cached(
                 "INSERT INTO documents (doc_id, store, bytes, heads, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (doc_id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads, updated_at = excluded.updated_at",

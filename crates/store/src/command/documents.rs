@@ -32,8 +32,29 @@ impl DocumentCache {
         self.docs.clear();
     }
 
-    /// The document, loaded from its chunks, or a new skeleton if it has none.
-    pub fn get(&mut self, conn: &Connection, id: &DocId) -> Result<&mut AutoCommit, StoreError> {
+    /// The document, to read.
+    pub fn get(&mut self, conn: &Connection, id: &DocId) -> Result<&AutoCommit, StoreError> {
+        Ok(self.load(conn, id)?)
+    }
+
+    /// The document for a sync session, which needs it mutable to generate messages and read
+    /// heads; neither makes a change, so nothing is left unsaved.
+    pub fn get_for_sync(
+        &mut self,
+        conn: &Connection,
+        id: &DocId,
+    ) -> Result<&mut AutoCommit, StoreError> {
+        self.load(conn, id)
+    }
+
+    /// The document, loaded from its chunks, or a new skeleton if it has none. Mutable access is
+    /// for the command context only: a change made here must be persisted in its transaction or
+    /// discarded.
+    pub(super) fn load(
+        &mut self,
+        conn: &Connection,
+        id: &DocId,
+    ) -> Result<&mut AutoCommit, StoreError> {
         let version: i64 = conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
         if self.data_version != Some(version) {
             self.docs.clear();
@@ -48,7 +69,7 @@ impl DocumentCache {
     }
 
     /// Appends the document's unsaved changes as a chunk, in the caller's transaction.
-    pub fn persist(&mut self, conn: &Connection, id: &DocId) -> Result<(), StoreError> {
+    pub(super) fn persist(&mut self, conn: &Connection, id: &DocId) -> Result<(), StoreError> {
         let key = id.to_string();
         let Some(doc) = self.docs.get_mut(&key) else {
             return Ok(());
@@ -79,16 +100,9 @@ impl DocumentCache {
         Ok(())
     }
 
-    /// Forgets every cached document (a command failed after changing some of them).
-    pub fn clear(&mut self) {
-        self.docs.clear();
-    }
-
-    /// Forgets cached documents whose changes did not commit; they reload from disk next time.
-    pub fn evict(&mut self, ids: &[DocId]) {
-        for id in ids {
-            self.docs.remove(&id.to_string());
-        }
+    /// Forgets a cached document whose changes did not commit; it reloads from disk next time.
+    pub(super) fn evict(&mut self, id: &DocId) {
+        self.docs.remove(&id.to_string());
     }
 }
 

@@ -1,0 +1,204 @@
+//! The command context: the one way a till command writes. A command runs in one `BEGIN
+//! IMMEDIATE` transaction; through its [`Command`] it writes records (document and projection
+//! together), moves stock and appends to the audit chain, and when it returns `Ok` every document
+//! it touched is persisted once and the transaction commits.
+//!
+//! Documents live in a cache across commands, so a change that did not commit must not stay in
+//! it: the next command would persist it (a sale the database rolled back, with a receipt number
+//! that will be handed out again). [`Command`] discards every document it touched when it is
+//! dropped uncommitted, which covers an error and a panic alike (unwinding runs the drop).
+//! Persisting documents, stock moves and audit entries are reachable only from here.
+
+pub(crate) mod documents;
+#[cfg(test)]
+mod tests;
+
+use crate::audit::Event;
+use crate::config::StoreConfig;
+use crate::error::StoreError;
+use crate::projection::Projected;
+use documents::DocumentCache;
+use kassa_replica::audit::AuditEntry;
+use kassa_replica::stock::record_movement;
+use kassa_replica::{put, AutoCommit, DocId, SyncState};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+
+/// When a command was made: the instant (RFC 3339, the till's offset) and its business day.
+#[derive(Clone, Debug)]
+pub(crate) struct Stamp {
+    pub at: String,
+    pub day: String,
+}
+
+pub(crate) struct Command<'a> {
+    /// `None` only once committed.
+    tx: Option<Transaction<'a>>,
+    docs: &'a mut DocumentCache,
+    pub config: StoreConfig,
+    pub stamp: Stamp,
+    /// Documents changed in this command, in the order first touched.
+    touched: Vec<DocId>,
+}
+
+impl<'a> Command<'a> {
+    pub(crate) fn begin(
+        conn: &'a mut Connection,
+        docs: &'a mut DocumentCache,
+        stamp: Stamp,
+    ) -> Result<Command<'a>, StoreError> {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let config = crate::config::read_config(&tx)?;
+        Ok(Command {
+            tx: Some(tx),
+            docs,
+            config,
+            stamp,
+            touched: Vec::new(),
+        })
+    }
+
+    /// The command's transaction, for reads and projection rows.
+    pub fn conn(&self) -> &Connection {
+        self.tx
+            .as_ref()
+            .expect("a committed command is not used again")
+    }
+
+    /// A document to change: remembered first, so it is discarded if the command fails or
+    /// panics after this.
+    fn doc_mut(&mut self, id: &DocId) -> Result<&mut AutoCommit, StoreError> {
+        if !self.touched.contains(id) {
+            self.touched.push(id.clone());
+        }
+        let tx = self
+            .tx
+            .as_ref()
+            .expect("a committed command is not used again");
+        self.docs.load(tx, id)
+    }
+
+    /// This till's ledger document of the command's business day.
+    pub fn ledger_id(&self) -> DocId {
+        DocId::Ledger {
+            store: self.config.store_code.clone(),
+            till: self.config.till_no,
+            day: self.stamp.day.clone(),
+        }
+    }
+
+    /// Writes a record into `doc` and projects it, both inside this command.
+    pub fn record<R: Projected>(&mut self, doc: &DocId, record: &R) -> Result<(), StoreError> {
+        put(self.doc_mut(doc)?, record)?;
+        failpoint("command.after_record")?;
+        record.project(self.conn(), doc)?;
+        Ok(())
+    }
+
+    /// Writes a record into today's ledger and projects it.
+    pub fn record_in_ledger<R: Projected>(&mut self, record: &R) -> Result<(), StoreError> {
+        let ledger = self.ledger_id();
+        self.record(&ledger, record)
+    }
+
+    /// Books this till's stock movements in the current stock epoch.
+    pub fn move_stock<'s>(
+        &mut self,
+        moves: impl IntoIterator<Item = (&'s str, i64)>,
+    ) -> Result<(), StoreError> {
+        let stock = crate::till::Till::stock_doc_id(self.conn(), &self.config)?;
+        let writer = format!("till-{}", self.config.till_no);
+        let doc = self.doc_mut(&stock)?;
+        for (sku, delta) in moves {
+            record_movement(doc, &writer, sku, delta)?;
+        }
+        Ok(())
+    }
+
+    /// Appends `event` to this till's audit chain: the table and today's ledger.
+    pub fn audit(&mut self, event: Event) -> Result<AuditEntry, StoreError> {
+        let last: Option<(i64, String)> = self
+            .conn()
+            .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let entry = AuditEntry::next(
+            last.as_ref().map(|(seq, hash)| (*seq, hash.as_str())),
+            uuid::Uuid::now_v7().to_string(),
+            format!("{}-{}", self.config.store_code, self.config.till_no),
+            self.stamp.at.clone(),
+            event.kind,
+            event.record_id,
+            event.staff,
+            event.approved_by,
+            event.detail,
+        );
+        self.record_in_ledger(&entry)?;
+        Ok(entry)
+    }
+
+    /// Applies a sync message from a peer to one document, with the sync state saved beside it.
+    pub fn receive_sync(
+        &mut self,
+        id: &DocId,
+        peer: &str,
+        state: &mut SyncState,
+        bytes: &[u8],
+    ) -> Result<(), StoreError> {
+        kassa_replica::receive_message(self.doc_mut(id)?, state, bytes)?;
+        self.conn()
+            .prepare_cached(
+                "INSERT OR REPLACE INTO sync_states (doc_id, peer, state) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![id.to_string(), peer, state.encode()])?;
+        Ok(())
+    }
+
+    /// Projects every record of a document not projected yet (after a sync message).
+    pub fn project_doc(&mut self, id: &DocId) -> Result<usize, StoreError> {
+        let tx = self
+            .tx
+            .as_ref()
+            .expect("a committed command is not used again");
+        let doc = self.docs.get(tx, id)?;
+        crate::projection::project_doc(tx, id, doc)
+    }
+
+    /// Persists every touched document once, then commits. On any failure the drop discards.
+    pub fn commit(mut self) -> Result<(), StoreError> {
+        let tx = self.tx.as_ref().expect("committed once");
+        for id in &self.touched {
+            self.docs.persist(tx, id)?;
+        }
+        failpoint("command.before_commit")?;
+        self.tx.take().expect("committed once").commit()?;
+        self.touched.clear();
+        Ok(())
+    }
+}
+
+impl Drop for Command<'_> {
+    fn drop(&mut self) {
+        // Not committed (an error or a panic): the transaction rolls back as it drops, and the
+        // documents it changed must go too, or the next command would persist their changes.
+        for id in &self.touched {
+            self.docs.evict(id);
+        }
+    }
+}
+
+/// A point where a test can make a command panic or fail. Compiled only into the crate's own
+/// tests; in every other build it is an empty function.
+#[cfg(test)]
+pub(crate) fn failpoint(name: &str) -> Result<(), StoreError> {
+    match tests::FAILPOINT.with(|armed| armed.borrow_mut().take_if(|(n, _)| n == name)) {
+        Some((_, tests::Fire::Panic)) => panic!("failpoint {name}"),
+        Some((_, tests::Fire::Error)) => Err(StoreError::Invalid(format!("failpoint {name}"))),
+        None => Ok(()),
+    }
+}
+
+#[cfg(not(test))]
+#[inline(always)]
+pub(crate) fn failpoint(_name: &str) -> Result<(), StoreError> {
+    Ok(())
+}
