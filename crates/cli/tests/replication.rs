@@ -378,3 +378,73 @@ fn staff_from_head_office_sign_in_and_approve_from_the_command_line() {
         stderr(&broken)
     );
 }
+
+/// `kassa-hq --data DIR stock receive` or `order add` while `serve` runs on DIR: the admin
+/// command is another process with its own `Hq` on the same data. The server must see what it
+/// wrote and never write its own older copy over it.
+#[test]
+fn admin_writes_beside_a_running_server_reach_the_till_and_survive() {
+    let (hq, url, data) = head_office();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.db");
+    let code = hq.create_enroll_code("AMS1", 1).unwrap().code;
+    json(kassa(
+        &db,
+        &["--json", "enroll", "--hq", &url, "--code", &code],
+    ));
+    // The server now holds the store's documents in its cache.
+    json(kassa(&db, &["--json", "sync"]));
+    json(kassa(&db, &["--json", "sell", "WINE", "--pay", "cash"]));
+    json(kassa(&db, &["--json", "sync"]));
+
+    let admin = kassa_hq::Hq::open(data.path()).unwrap();
+    admin
+        .record_stock(
+            "AMS1",
+            kassa_hq::MovementKind::Receipt,
+            &[kassa_protocol::StockLine {
+                sku: "WINE".into(),
+                quantity: 24,
+            }],
+            None,
+        )
+        .unwrap();
+    admin
+        .add_order(&kassa_protocol::OrderIntake {
+            external_id: "W88".into(),
+            store: "AMS1".into(),
+            customer_name: "Ada Lovelace".into(),
+            lines: vec![kassa_protocol::OrderIntakeLine {
+                sku: "MILK".into(),
+                quantity: 1,
+                unit_price: None,
+            }],
+            paid: true,
+            pickup_code: None,
+            hold_days: Some(3),
+            shipped: false,
+        })
+        .unwrap();
+    drop(admin);
+
+    // Another sale and a sync: the server writes the stock document again.
+    json(kassa(&db, &["--json", "sell", "WINE", "--pay", "cash"]));
+    json(kassa(&db, &["--json", "sync"]));
+    json(kassa(&db, &["--json", "sync"]));
+
+    let stock = json(kassa(&db, &["--json", "stock", "WINE"]));
+    assert_eq!(stock["on_hand"].as_i64(), Some(22), "{stock}");
+    let listed = kassa(&db, &["orders", "list", "lovelace"]);
+    let text = String::from_utf8_lossy(&listed.stdout).to_string();
+    assert!(
+        text.contains("W88"),
+        "the web order never reached the till: {text}"
+    );
+
+    // Head office says the same, and so does a head office opened afresh from the data.
+    let at_hq = |hq: &kassa_hq::Hq| hq.stock_availability("WINE").unwrap().stores[0].on_hand;
+    assert_eq!(at_hq(&hq), 22);
+    let reopened = kassa_hq::Hq::open(data.path()).unwrap();
+    assert_eq!(at_hq(&reopened), 22);
+    assert_eq!(reopened.orders(Some("AMS1")).unwrap().len(), 1);
+}
