@@ -2,10 +2,11 @@
 //! database for background sync, so a slow network never blocks the till.
 
 use crate::error::CommandError;
+use kassa_domain::Currency;
 use kassa_store::{RemoteOrder, RemoteSale, Till};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
 pub struct TillState {
@@ -42,6 +43,25 @@ pub fn database_path() -> PathBuf {
     dir.join("till.db")
 }
 
+/// The store's currency, for messages that show money; set once the till is set up.
+static STORE_CURRENCY: RwLock<Option<Currency>> = RwLock::new(None);
+
+pub fn store_currency() -> Option<Currency> {
+    STORE_CURRENCY
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone()
+}
+
+/// Reads the currency of a set-up till (after opening, setting up or enrolling).
+pub fn remember_currency(till: &Till) {
+    if let Ok(config) = till.config() {
+        *STORE_CURRENCY
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(config.currency);
+    }
+}
+
 fn seconds_from_env(name: &str, default: u64) -> Duration {
     let secs = std::env::var(name)
         .ok()
@@ -54,6 +74,7 @@ fn seconds_from_env(name: &str, default: u64) -> Duration {
 impl TillState {
     pub fn open(path: &Path) -> Result<TillState, CommandError> {
         let till = Till::open(path)?;
+        remember_currency(&till);
         Ok(TillState {
             path: path.to_path_buf(),
             selling: Mutex::new(till),
@@ -75,7 +96,9 @@ impl TillState {
     }
 
     pub fn till(&self) -> MutexGuard<'_, Till> {
-        // Every till command is one transaction, so a panic mid-command left nothing half-written.
+        // A panic mid-command left nothing behind: its transaction rolled back and the command
+        // context discarded the document changes it had made as the panic unwound (tested in
+        // kassa-store), so the till is as it was before that command.
         self.selling
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -149,7 +149,7 @@ fn sell_through_the_commands() {
     assert_eq!(void["receipt_no"], "SHOP1-2-1");
     assert_eq!(
         invoke(&h, "void_last_sale", json!({ "reason": "again" })).unwrap_err()["code"],
-        "bad_input"
+        "closed"
     );
     let err = invoke(&h, "sync_now", json!({})).unwrap_err();
     assert!(

@@ -1,15 +1,20 @@
 //! Property test with real tills and a real head office in one process (no sockets): random
 //! sales, voids, goods received, price changes and epoch changes across three tills under random
 //! partitions always converge: equal document heads, projections equal to the documents, stock
-//! equal to the sum of its movements, and every sale present exactly once at head office.
+//! equal to the sum of its movements, and every sale present exactly once at head office. Returns
+//! (across tills, offline), shifts, cash movements and resolutions make the exceptions inbox
+//! busy: after sync every till's inbox equals head office's for the store.
 
 use kassa_domain::demo_catalogue::DEMO_TAX_CLASSES;
-use kassa_domain::{Currency, Money, Product, TaxMode, TaxRate, TenderKind};
+use kassa_domain::{Currency, Money, Product, TaxMode, TaxRate, TenderCount, TenderKind};
 use kassa_hq::{Hq, HqError, MovementKind};
 use kassa_protocol::{
     EnrollRequest, StockLine, StoreInfo, SyncRequest, SyncResponse, TaxClassInfo,
 };
-use kassa_store::{LineRequest, SaleRequest, StoreSetup, TaxClass, TenderRequest, Till};
+use kassa_store::{
+    CashDirection, LineRequest, RefundMethod, ReturnLineRequest, ReturnOf, ReturnRequest,
+    SaleRequest, StoreSetup, TaxClass, TenderRequest, Till,
+};
 use kassa_sync::{sync_with, HqLink, SyncError};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -199,10 +204,15 @@ impl World {
                 }
                 let index = open[pick % open.len()];
                 let (receipt_no, lines, _) = self.rung[till][index].clone();
-                self.tills[till]
+                // A sale this till knows has returns is refused (it is returned instead).
+                match self.tills[till]
                     .0
                     .void_sale(&receipt_no, "property test", None)
-                    .unwrap();
+                {
+                    Ok(_) => {}
+                    Err(e) if e.is_bad_input() => return,
+                    Err(e) => panic!("void failed: {e}"),
+                }
                 self.rung[till][index].2 = true;
                 self.voids += 1;
                 for (sku, qty) in lines {
@@ -233,6 +243,67 @@ impl World {
             Op::NewEpoch => {
                 self.hq.open_stock_epoch("AMS1").unwrap();
             }
+            Op::Return { till, from, pick } => {
+                // Any till may take back any till's sale it has seen; two offline tills can
+                // both take back the last unit (the inbox flags it). Refusals change nothing.
+                let Some((receipt_no, lines, _)) = self.rung[from].get(pick).cloned() else {
+                    return;
+                };
+                let (sku, _) = &lines[0];
+                let request = ReturnRequest {
+                    of: ReturnOf::Receipt { receipt_no },
+                    lines: vec![ReturnLineRequest {
+                        code: sku.clone(),
+                        quantity: 1,
+                        restock: true,
+                    }],
+                    refund: RefundMethod::Cash,
+                    approved_by: None,
+                    reason: None,
+                    remote_sale: None,
+                    remote_order: None,
+                };
+                match self.tills[till].0.return_goods(&request, None) {
+                    Ok(_) => *self.expected_stock.entry(sku.clone()).or_insert(0) += 1,
+                    Err(e) if e.is_bad_input() => {}
+                    Err(e) => panic!("return failed: {e}"),
+                }
+            }
+            Op::Shift { till, step } => {
+                let t = &mut self.tills[till].0;
+                // Open, move cash, close: each refused when the shift is not in that state.
+                let _ = match step % 3 {
+                    0 => t.open_shift(Money::from_minor(10_000)).map(|_| ()),
+                    1 => t
+                        .cash_movement(CashDirection::In, Money::from_minor(500), "change", None)
+                        .map(|_| ()),
+                    _ => t
+                        .close_shift(&[TenderCount {
+                            kind: TenderKind::Cash,
+                            amount: Some(Money::from_minor(10_500)),
+                            denominations: Vec::new(),
+                        }])
+                        .map(|_| ()),
+                };
+            }
+            Op::Resolve { till, pick } => {
+                let t = &mut self.tills[till].0;
+                let open: Vec<_> = t
+                    .exceptions()
+                    .unwrap()
+                    .into_iter()
+                    .filter(|e| e.resolution.is_none())
+                    .collect();
+                if let Some(exception) = open.get(pick % open.len().max(1)) {
+                    t.resolve_exception(
+                        &exception.id,
+                        "counted and settled",
+                        Some("Manager"),
+                        None,
+                    )
+                    .unwrap();
+                }
+            }
             Op::Partition(t) => self.tills[t].1.cut = true,
             Op::Heal(t) => self.tills[t].1.cut = false,
             Op::Sync(t) => self.sync(t),
@@ -242,11 +313,37 @@ impl World {
 
 #[derive(Clone, Debug)]
 enum Op {
-    Sale { till: usize, sku: usize, qty: i64 },
-    Void { till: usize, pick: usize },
-    Receive { sku: usize, qty: i64 },
-    Price { sku: usize, price: i64 },
+    Sale {
+        till: usize,
+        sku: usize,
+        qty: i64,
+    },
+    Void {
+        till: usize,
+        pick: usize,
+    },
+    Receive {
+        sku: usize,
+        qty: i64,
+    },
+    Price {
+        sku: usize,
+        price: i64,
+    },
     NewEpoch,
+    Return {
+        till: usize,
+        from: usize,
+        pick: usize,
+    },
+    Shift {
+        till: usize,
+        step: usize,
+    },
+    Resolve {
+        till: usize,
+        pick: usize,
+    },
     Partition(usize),
     Heal(usize),
     Sync(usize),
@@ -254,11 +351,14 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        6 => (0..TILLS, 0..SKUS.len(), 1..4i64).prop_map(|(till, sku, qty)| Op::Sale { till, sku, qty }),
+        6 => (0..TILLS, 0..SKUS.len(), 1..3i64).prop_map(|(till, sku, qty)| Op::Sale { till, sku, qty }),
         1 => (0..TILLS, 0..10usize).prop_map(|(till, pick)| Op::Void { till, pick }),
         1 => (0..SKUS.len(), 1..30i64).prop_map(|(sku, qty)| Op::Receive { sku, qty }),
         1 => (0..SKUS.len(), 50..500i64).prop_map(|(sku, price)| Op::Price { sku, price }),
         1 => Just(Op::NewEpoch),
+        4 => (0..TILLS, 0..TILLS, 0..2usize).prop_map(|(till, from, pick)| Op::Return { till, from, pick }),
+        1 => (0..TILLS, 0..3usize).prop_map(|(till, step)| Op::Shift { till, step }),
+        1 => (0..TILLS, 0..4usize).prop_map(|(till, pick)| Op::Resolve { till, pick }),
         2 => (0..TILLS).prop_map(Op::Partition),
         2 => (0..TILLS).prop_map(Op::Heal),
         4 => (0..TILLS).prop_map(Op::Sync),
@@ -266,10 +366,12 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    // 32 cases in the test suite; `PROPTEST_CASES=500` for a soak (over-returns and returned
+    // and voided sales appear in about one case in ten).
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 
     #[test]
-    fn tills_and_head_office_converge(ops in proptest::collection::vec(op(), 1..50)) {
+    fn tills_and_head_office_converge(ops in proptest::collection::vec(op(), 1..60)) {
         let mut world = World::new();
         for op in &ops {
             world.apply(op);
@@ -292,8 +394,18 @@ proptest! {
             let want = world.expected_stock.get(sku).copied().unwrap_or(0);
             prop_assert_eq!(at_hq, want, "head office stock of {}", sku);
         }
+        let inbox_at_hq: Vec<_> = world
+            .hq
+            .exceptions()
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.store == "AMS1")
+            .collect();
         for (t, (till, _)) in world.tills.iter_mut().enumerate() {
             prop_assert_eq!(till.rebuild_verify().unwrap().differences, Vec::<String>::new());
+            // Every till shows the inbox head office shows for the store: same ids, kinds,
+            // details, records, tills and resolutions.
+            prop_assert_eq!(&till.exceptions().unwrap(), &inbox_at_hq, "till {} inbox", t + 1);
             let ids = till.document_ids().unwrap();
             prop_assert_eq!(ids.to_vec(), hq_heads.keys().cloned().collect::<Vec<_>>(), "till {} holds every document", t + 1);
             for id in ids {

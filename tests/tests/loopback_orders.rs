@@ -88,12 +88,20 @@ async fn order_intake_is_idempotent_and_refuses_bad_orders_whole() {
     no_name.customer_name = " ".into();
     let mut shipped_unpaid = intake("W1007", "AMS1", false);
     shipped_unpaid.shipped = true;
+    // Two such orders returned at a till once made its day report's refund total wrap negative.
+    let mut priceless = intake("W1008", "AMS1", true);
+    priceless.lines[0].unit_price = Some(kassa_domain::Money::from_minor(i64::MAX));
+    let mut huge_line = intake("W1009", "AMS1", true);
+    huge_line.lines[0].unit_price = Some(kassa_domain::MAX_AMOUNT);
+    huge_line.lines[0].quantity = 2;
     let cases = [
         (unknown_sku, 400, "unknown sku \"CAVIAR\""),
         (shipped_unpaid, 400, "a shipped order must be paid online"),
         (intake("W1005", "NOPE", true), 404, "no store"),
         (zero, 400, "quantity 0"),
         (no_name, 400, "customer name"),
+        (priceless, 400, "out of range"),
+        (huge_line, 400, "a line's amount"),
     ];
     for (order, status, message) in cases {
         match admin.post::<_, OrderAccepted>("/v1/orders", &order).await {

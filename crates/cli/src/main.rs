@@ -1,6 +1,7 @@
 //! `kassa`: a headless till and admin tool over the same `Till` service the desktop app uses.
 //!
-//! Exit codes: 0 success, 2 bad input (one line on stderr, nothing changed), 1 internal error.
+//! Exit codes: 0 success, 2 bad input (one line on stderr, nothing changed), 3 head office
+//! unreachable (try again when online), 1 internal error.
 
 mod args;
 mod commands;

@@ -448,3 +448,39 @@ fn admin_writes_beside_a_running_server_reach_the_till_and_survive() {
     assert_eq!(at_hq(&reopened), 22);
     assert_eq!(reopened.orders(Some("AMS1")).unwrap().len(), 1);
 }
+
+/// Head office unreachable is not an internal error: its own exit status (3) and message, and
+/// the sale stays pending on the till.
+#[test]
+fn sync_without_head_office_exits_3_and_says_offline() {
+    let (hq, url, _data) = head_office();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.db");
+    let code = hq.create_enroll_code("AMS1", 1).unwrap().code;
+    json(kassa(
+        &db,
+        &["--json", "enroll", "--hq", &url, "--code", &code],
+    ));
+    json(kassa(&db, &["--json", "sync"]));
+    json(kassa(&db, &["--json", "sell", "MILK", "--pay", "cash"]));
+    // Point the till at a port where nothing listens.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    {
+        let till = kassa_store::Till::open(&db).unwrap();
+        till.connection()
+            .execute("UPDATE device SET hq_url = ?1", [&dead])
+            .unwrap();
+    }
+    let offline = kassa(&db, &["sync"]);
+    assert_eq!(offline.status.code(), Some(3), "{}", stderr(&offline));
+    assert!(
+        stderr(&offline).contains("head office unreachable")
+            && !stderr(&offline).contains("internal error"),
+        "{}",
+        stderr(&offline)
+    );
+    let status = json(kassa(&db, &["--json", "status"]));
+    assert_eq!(status["pending_sales"].as_i64(), Some(1));
+}

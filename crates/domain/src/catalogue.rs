@@ -24,12 +24,37 @@ impl Product {
         if self.name.trim().is_empty() {
             return Err(DomainError::EmptyName);
         }
+        bounded_text(&self.name, "the product name", MAX_NAME_CHARS)?;
+        if let Some(category) = &self.category {
+            bounded_text(category, "the category", MAX_CATEGORY_CHARS)?;
+        }
+        if self.barcodes.len() > MAX_BARCODES {
+            return Err(DomainError::TextTooLong {
+                what: "the barcode list",
+                max: MAX_BARCODES,
+            });
+        }
         if self.price.is_negative() {
             return Err(DomainError::NegativePrice);
         }
+        self.price.within_bounds("the price")?;
         for code in &self.barcodes {
             classify_code(code)?;
         }
+        Ok(())
+    }
+}
+
+/// A product name fits a receipt line and a screen; a 1 MB name is refused where it enters.
+pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_CATEGORY_CHARS: usize = 100;
+pub const MAX_BARCODES: usize = 32;
+
+/// Refuses text longer than `max` characters.
+pub fn bounded_text(text: &str, what: &'static str, max: usize) -> Result<(), DomainError> {
+    if text.chars().count() > max {
+        Err(DomainError::TextTooLong { what, max })
+    } else {
         Ok(())
     }
 }
@@ -80,5 +105,23 @@ mod tests {
             p.validate(),
             Err(DomainError::InvalidBarcode { .. })
         ));
+    }
+
+    #[test]
+    fn prices_names_and_lists_are_bounded() {
+        let mut p = product();
+        p.price = Money::from_minor(i64::MAX);
+        assert!(matches!(
+            p.validate(),
+            Err(DomainError::AmountOutOfRange { .. })
+        ));
+        p.price = crate::MAX_AMOUNT;
+        assert_eq!(p.validate(), Ok(()));
+        p.name = "é".repeat(MAX_NAME_CHARS + 1);
+        assert!(matches!(p.validate(), Err(DomainError::TextTooLong { .. })));
+        p.name = "é".repeat(MAX_NAME_CHARS);
+        assert_eq!(p.validate(), Ok(()));
+        p.category = Some("c".repeat(MAX_CATEGORY_CHARS + 1));
+        assert!(p.validate().is_err());
     }
 }

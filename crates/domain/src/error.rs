@@ -5,6 +5,10 @@ use crate::money::Money;
 pub enum DomainError {
     #[error("amount is too large")]
     Overflow,
+    #[error("{what} of {minor} minor units is out of range (0 to 99999999999999)")]
+    AmountOutOfRange { what: String, minor: i64 },
+    #[error("{what} is too long (at most {max} characters)")]
+    TextTooLong { what: &'static str, max: usize },
     #[error("bad count: {0}")]
     InvalidCount(String),
     #[error("invalid amount {0:?}: use digits with at most {1} decimal places, e.g. 12.50")]
@@ -56,4 +60,43 @@ pub enum DomainError {
         already: i64,
         quantity: i64,
     },
+}
+
+impl DomainError {
+    /// The message for people, with amounts in the store's currency (`2.58 EUR`) instead of the
+    /// minor units the plain message falls back to when the currency is unknown.
+    pub fn describe(&self, currency: &crate::money::Currency) -> String {
+        let m = |money: &Money| {
+            format!(
+                "{} {}",
+                crate::money::format_amount(*money, currency.minor_digits),
+                currency.code
+            )
+        };
+        match self {
+            DomainError::DiscountTooLarge {
+                discount,
+                amount,
+                what,
+            } => format!(
+                "discount of {} is more than the {what} of {}",
+                m(discount),
+                m(amount)
+            ),
+            DomainError::CardOverpay { card, due } => format!(
+                "card and other non-cash tenders of {} exceed the amount due of {}: change is given only from cash",
+                m(card),
+                m(due)
+            ),
+            DomainError::ShortTender { due, tendered } => {
+                format!("short tender: {} due, {} tendered", m(due), m(tendered))
+            }
+            DomainError::RefundOverCap { refund, cap } => format!(
+                "a refund of {} is over the cap of {} for returns without a receipt or outside the return window",
+                m(refund),
+                m(cap)
+            ),
+            other => other.to_string(),
+        }
+    }
 }

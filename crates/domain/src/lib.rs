@@ -23,11 +23,11 @@ pub use barcode::{classify_code, BarcodeKind};
 pub use basket::{
     price_basket, Basket, BasketLine, Discount, PriceOverride, PricedBasket, PricedLine, TaxLine,
 };
-pub use catalogue::{validate_sku, Product};
+pub use catalogue::{bounded_text, validate_sku, Product};
 pub use catalogue_csv::{parse_catalogue_csv, CatalogueCsv, CsvProduct, CsvRowError};
 pub use drawer::{Denomination, TenderCount, COUNTED_TENDERS};
 pub use error::DomainError;
-pub use money::{format_amount, parse_amount, Currency, Money};
+pub use money::{format_amount, parse_amount, Currency, Money, MAX_AMOUNT};
 pub use quick_cash::quick_cash_amounts;
 pub use refund::{net_paid, refund_share, refund_to_original};
 pub use return_policy::{ApprovalReason, ReturnFacts, ReturnPolicy};

@@ -89,6 +89,26 @@ impl Currency {
 /// Largest number of integer digits accepted in a typed amount; keeps every sum far from i64::MAX.
 const MAX_INTEGER_DIGITS: usize = 12;
 
+/// The largest single amount anything may carry into Kassa (a price, a tendered or counted
+/// amount, a web order's line): 10^14 - 1 minor units, twelve integer digits in a two-decimal
+/// currency. A basket of the most lines at the largest quantity of such prices still sums far
+/// below `i64::MAX`, so sums fail loudly on corrupt data instead of wrapping.
+pub const MAX_AMOUNT: Money = Money(99_999_999_999_999);
+
+impl Money {
+    /// Refuses an amount outside `0..=MAX_AMOUNT` where it enters (`what` names it).
+    pub fn within_bounds(self, what: &str) -> Result<Money, DomainError> {
+        if (0..=MAX_AMOUNT.0).contains(&self.0) {
+            Ok(self)
+        } else {
+            Err(DomainError::AmountOutOfRange {
+                what: what.to_string(),
+                minor: self.0,
+            })
+        }
+    }
+}
+
 /// Parses a non-negative decimal string such as `12.5` or `12.50` into minor units, exactly.
 ///
 /// More decimal places than the currency has are refused, not rounded: a typed amount is what the

@@ -5,7 +5,8 @@ use crate::error::HqError;
 use crate::hq::Hq;
 use crate::stock::MovementKind;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -60,13 +61,74 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), HqError> {
-    let given = bearer(headers).ok_or(HqError::Unauthorized)?;
+fn is_admin(state: &AppState, headers: &HeaderMap) -> bool {
     // Compare hashes so the time taken does not depend on how much of the token matched.
-    if crate::tokens::hash_secret(given) == crate::tokens::hash_secret(&state.admin_token) {
-        Ok(())
-    } else {
-        Err(HqError::Unauthorized)
+    bearer(headers).is_some_and(|given| {
+        crate::tokens::hash_secret(given) == crate::tokens::hash_secret(&state.admin_token)
+    })
+}
+
+/// A request carrying the admin token; any other is refused with 401 before the handler runs.
+struct Admin;
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = HqError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Admin, HqError> {
+        if is_admin(state, &parts.headers) {
+            Ok(Admin)
+        } else {
+            Err(HqError::Unauthorized)
+        }
+    }
+}
+
+/// The bearer token a till sends; checked against the devices by the service that uses it.
+struct DeviceToken(Option<String>);
+
+impl FromRequestParts<AppState> for DeviceToken {
+    type Rejection = HqError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<DeviceToken, HqError> {
+        Ok(DeviceToken(bearer(&parts.headers).map(str::to_string)))
+    }
+}
+
+/// Head office's admin token or an enrolled till's device token (lookups any till may make).
+struct AdminOrTill;
+
+impl FromRequestParts<AppState> for AdminOrTill {
+    type Rejection = HqError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<AdminOrTill, HqError> {
+        if is_admin(state, &parts.headers) {
+            return Ok(AdminOrTill);
+        }
+        let token = bearer(&parts.headers).map(str::to_string);
+        let hq = state.hq.clone();
+        blocking(move || hq.authenticate(token.as_deref())).await?;
+        Ok(AdminOrTill)
+    }
+}
+
+/// The request body, bounded by the router's limit. Unlike axum's own extractor, a refused body
+/// is answered with the API's `{ code, message }` (413 when too large).
+struct Body(Bytes);
+
+impl FromRequest<AppState> for Body {
+    type Rejection = HqError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Body, HqError> {
+        match Bytes::from_request(request, state).await {
+            Ok(bytes) => Ok(Body(bytes)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(HqError::TooLarge(
+                format!("the body is over {MAX_SYNC_BODY_BYTES} bytes"),
+            )),
+            Err(e) => Err(HqError::BadRequest(e.body_text())),
+        }
     }
 }
 
@@ -76,11 +138,10 @@ fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, HqError> {
 
 async fn sync(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
+    DeviceToken(token): DeviceToken,
+    Body(body): Body,
 ) -> Result<Response, HqError> {
     let hq = state.hq.clone();
-    let token = bearer(&headers).map(str::to_string);
     let response = blocking(move || {
         let device = hq.authenticate(token.as_deref())?;
         let request: SyncRequest = parse_json(&body)?;
@@ -98,10 +159,9 @@ async fn enroll(State(state): State<AppState>, body: Bytes) -> Result<Response, 
 
 async fn create_store(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
+    _admin: Admin,
+    Body(body): Body,
 ) -> Result<Response, HqError> {
-    require_admin(&state, &headers)?;
     let hq = state.hq.clone();
     let store = blocking(move || hq.create_store(&parse_json::<CreateStore>(&body)?)).await?;
     Ok((StatusCode::CREATED, Json(store)).into_response())
@@ -109,11 +169,10 @@ async fn create_store(
 
 async fn enroll_code(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _admin: Admin,
     Path(store): Path<String>,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, HqError> {
-    require_admin(&state, &headers)?;
     let hq = state.hq.clone();
     let code = blocking(move || {
         hq.create_enroll_code(&store, parse_json::<EnrollCodeRequest>(&body)?.till_no)
@@ -124,10 +183,10 @@ async fn enroll_code(
 
 async fn catalogue(
     State(state): State<AppState>,
+    _admin: Admin,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, HqError> {
-    require_admin(&state, &headers)?;
     let is_csv = headers
         .get("content-type")
         .and_then(|v| v.to_str().ok())
@@ -146,12 +205,10 @@ async fn catalogue(
 
 async fn stock_movement(
     state: AppState,
-    headers: HeaderMap,
     store: String,
     body: Bytes,
     kind: MovementKind,
 ) -> Result<Response, HqError> {
-    require_admin(&state, &headers)?;
     let hq = state.hq.clone();
     let record = blocking(move || {
         let request: StockMovementRequest = parse_json(&body)?;
@@ -163,38 +220,30 @@ async fn stock_movement(
 
 async fn stock_receipt(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _admin: Admin,
     Path(store): Path<String>,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, HqError> {
-    stock_movement(state, headers, store, body, MovementKind::Receipt).await
+    stock_movement(state, store, body, MovementKind::Receipt).await
 }
 
 async fn stock_count(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _admin: Admin,
     Path(store): Path<String>,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, HqError> {
-    stock_movement(state, headers, store, body, MovementKind::Count).await
+    stock_movement(state, store, body, MovementKind::Count).await
 }
 
 /// Stock of a SKU in every store: for head office, and for enrolled tills (stock lookup).
 async fn stock_of(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _caller: AdminOrTill,
     Path(sku): Path<String>,
 ) -> Result<Response, HqError> {
     let hq = state.hq.clone();
-    let is_admin = require_admin(&state, &headers).is_ok();
-    let token = bearer(&headers).map(str::to_string);
-    let availability = blocking(move || {
-        if !is_admin {
-            hq.authenticate(token.as_deref())?;
-        }
-        hq.stock_availability(&sku)
-    })
-    .await?;
+    let availability = blocking(move || hq.stock_availability(&sku)).await?;
     Ok(Json(availability).into_response())
 }
 
@@ -205,30 +254,24 @@ struct DayQuery {
 
 async fn sales(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _admin: Admin,
     Path(store): Path<String>,
     Query(q): Query<DayQuery>,
 ) -> Result<Response, HqError> {
-    require_admin(&state, &headers)?;
     let hq = state.hq.clone();
     Ok(Json(blocking(move || hq.sales_feed(&store, &q.day)).await?).into_response())
 }
 
-async fn exceptions(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, HqError> {
-    require_admin(&state, &headers)?;
+async fn exceptions(State(state): State<AppState>, _admin: Admin) -> Result<Response, HqError> {
     let hq = state.hq.clone();
     Ok(Json(blocking(move || hq.exceptions()).await?).into_response())
 }
 
 async fn resolve_exception(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
+    _admin: Admin,
+    Body(body): Body,
 ) -> Result<Response, HqError> {
-    require_admin(&state, &headers)?;
     let hq = state.hq.clone();
     let record =
         blocking(move || hq.resolve_exception(&parse_json::<ResolveRequest>(&body)?)).await?;
@@ -238,10 +281,9 @@ async fn resolve_exception(
 /// The web shop's order intake: 201 for a new order, 200 for an external id seen before.
 async fn add_order(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
+    _admin: Admin,
+    Body(body): Body,
 ) -> Result<Response, HqError> {
-    require_admin(&state, &headers)?;
     let hq = state.hq.clone();
     let accepted = blocking(move || hq.add_order(&parse_json::<OrderIntake>(&body)?)).await?;
     let status = if accepted.created {
@@ -259,49 +301,41 @@ struct StoreQuery {
 
 async fn list_orders(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _admin: Admin,
     Query(q): Query<StoreQuery>,
 ) -> Result<Response, HqError> {
-    require_admin(&state, &headers)?;
     let hq = state.hq.clone();
     Ok(Json(blocking(move || hq.orders(q.store.as_deref())).await?).into_response())
 }
 
 async fn audit_check(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _admin: Admin,
     Path(till): Path<String>,
 ) -> Result<Response, HqError> {
-    require_admin(&state, &headers)?;
     let hq = state.hq.clone();
     Ok(Json(blocking(move || hq.verify_audit(&till)).await?).into_response())
 }
 
 async fn list_shifts(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _admin: Admin,
     Path(store): Path<String>,
 ) -> Result<Response, HqError> {
-    require_admin(&state, &headers)?;
     let hq = state.hq.clone();
     Ok(Json(blocking(move || hq.shifts(&store)).await?).into_response())
 }
 
-async fn list_staff(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, HqError> {
-    require_admin(&state, &headers)?;
+async fn list_staff(State(state): State<AppState>, _admin: Admin) -> Result<Response, HqError> {
     let hq = state.hq.clone();
     Ok(Json(blocking(move || hq.staff()).await?).into_response())
 }
 
 async fn add_staff(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
+    _admin: Admin,
+    Body(body): Body,
 ) -> Result<Response, HqError> {
-    require_admin(&state, &headers)?;
     let hq = state.hq.clone();
     let added = blocking(move || hq.add_staff(&parse_json::<NewStaff>(&body)?)).await?;
     Ok((StatusCode::CREATED, Json(added)).into_response())
@@ -309,11 +343,10 @@ async fn add_staff(
 
 async fn set_staff_pin(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _admin: Admin,
     Path(who): Path<String>,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, HqError> {
-    require_admin(&state, &headers)?;
     let hq = state.hq.clone();
     let changed =
         blocking(move || hq.set_staff_pin(&who, &parse_json::<SetPin>(&body)?.pin)).await?;
@@ -322,11 +355,10 @@ async fn set_staff_pin(
 
 async fn set_staff_active(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _admin: Admin,
     Path(who): Path<String>,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, HqError> {
-    require_admin(&state, &headers)?;
     let hq = state.hq.clone();
     let changed =
         blocking(move || hq.set_staff_active(&who, parse_json::<SetActive>(&body)?.active)).await?;
@@ -335,11 +367,10 @@ async fn set_staff_active(
 
 async fn cancel_order(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _admin: Admin,
     Path(order_no): Path<String>,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, HqError> {
-    require_admin(&state, &headers)?;
     let hq = state.hq.clone();
     let record = blocking(move || {
         let request: CancelOrderRequest = if body.is_empty() {
@@ -353,11 +384,7 @@ async fn cancel_order(
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
 
-async fn expire_orders(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, HqError> {
-    require_admin(&state, &headers)?;
+async fn expire_orders(State(state): State<AppState>, _admin: Admin) -> Result<Response, HqError> {
     let hq = state.hq.clone();
     Ok(Json(blocking(move || hq.expire_orders()).await?).into_response())
 }
@@ -365,55 +392,31 @@ async fn expire_orders(
 /// A till (device token) or head office looks up a sale of any store, to take it back.
 async fn lookup_sale(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _caller: AdminOrTill,
     Path(receipt_no): Path<String>,
 ) -> Result<Response, HqError> {
     let hq = state.hq.clone();
-    let is_admin = require_admin(&state, &headers).is_ok();
-    let token = bearer(&headers).map(str::to_string);
-    let sale = blocking(move || {
-        if !is_admin {
-            hq.authenticate(token.as_deref())?;
-        }
-        hq.lookup_sale(&receipt_no)
-    })
-    .await?;
+    let sale = blocking(move || hq.lookup_sale(&receipt_no)).await?;
     Ok(Json(sale).into_response())
 }
 
 async fn lookup_order(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _caller: AdminOrTill,
     Path(order_no): Path<String>,
 ) -> Result<Response, HqError> {
     let hq = state.hq.clone();
-    let is_admin = require_admin(&state, &headers).is_ok();
-    let token = bearer(&headers).map(str::to_string);
-    let order = blocking(move || {
-        if !is_admin {
-            hq.authenticate(token.as_deref())?;
-        }
-        hq.lookup_order(&order_no)
-    })
-    .await?;
+    let order = blocking(move || hq.lookup_order(&order_no)).await?;
     Ok(Json(order).into_response())
 }
 
 async fn lookup_credit(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _caller: AdminOrTill,
     Path(code): Path<String>,
 ) -> Result<Response, HqError> {
     let hq = state.hq.clone();
-    let is_admin = require_admin(&state, &headers).is_ok();
-    let token = bearer(&headers).map(str::to_string);
-    let balance = blocking(move || {
-        if !is_admin {
-            hq.authenticate(token.as_deref())?;
-        }
-        hq.credit_balance(&code)
-    })
-    .await?;
+    let balance = blocking(move || hq.credit_balance(&code)).await?;
     Ok(Json(balance).into_response())
 }
 

@@ -59,8 +59,13 @@ fn check(intake: &OrderIntake) -> Result<(), HqError> {
                 line.quantity, line.sku
             ));
         }
-        if line.unit_price.is_some_and(|p| p.is_negative()) {
-            return bad(format!("price for {:?} must not be negative", line.sku));
+        if let Some(price) = line.unit_price {
+            if price.is_negative() {
+                return bad(format!("price for {:?} must not be negative", line.sku));
+            }
+            price
+                .within_bounds(&format!("the price of {:?}", line.sku))
+                .map_err(|e| HqError::BadRequest(e.to_string()))?;
         }
     }
     if let Some(code) = &intake.pickup_code {
@@ -157,12 +162,14 @@ impl Hq {
                 unit_price,
                 amount: unit_price
                     .checked_mul(line.quantity)
+                    .and_then(|a| a.within_bounds("a line's amount"))
                     .map_err(|e| HqError::BadRequest(e.to_string()))?,
                 tax_rate: TaxRate::from_basis_points(class.rate_bp)
                     .map_err(|e| HqError::Corrupt(e.to_string()))?,
             });
         }
         let total = Money::sum(lines.iter().map(|l| l.amount))
+            .and_then(|t| t.within_bounds("the order's total"))
             .map_err(|e| HqError::BadRequest(e.to_string()))?;
         let created_at = now();
         let hold = i64::from(intake.hold_days.unwrap_or(DEFAULT_HOLD_DAYS));

@@ -128,3 +128,81 @@ pub fn all<R: Record>(doc: &AutoCommit) -> Result<Vec<R>, ReplicaError> {
         .map(|(_, r)| r)
         .collect())
 }
+
+/// The longest text any field of a record may hold (names, reasons, notes, receipt details).
+pub const MAX_RECORD_TEXT: usize = 4096;
+/// The most items any list in a record may hold (lines, tenders, refunds).
+pub const MAX_RECORD_ITEMS: usize = 1000;
+
+/// Checks a record that came from another device against the bounds every amount and text has
+/// where it enters Kassa: every number within `MAX_AMOUNT` either way, every text and list
+/// bounded. A hostile or broken till cannot make head office (or another till) sum past
+/// `i64::MAX` or store a megabyte of name.
+pub fn check_bounds<R: Serialize>(record: &R) -> Result<(), String> {
+    fn walk(value: &serde_json::Value, path: &mut Vec<String>) -> Result<(), String> {
+        let at = |path: &Vec<String>| path.join(".");
+        match value {
+            serde_json::Value::Number(n) => {
+                let max = kassa_domain::MAX_AMOUNT.minor();
+                match n.as_i64() {
+                    Some(v) if (-max..=max).contains(&v) => Ok(()),
+                    Some(v) => Err(format!("{} = {v} is out of range", at(path))),
+                    None => match n.as_u64() {
+                        Some(v) => Err(format!("{} = {v} is out of range", at(path))),
+                        None => Err(format!("{} is not a whole number", at(path))),
+                    },
+                }
+            }
+            serde_json::Value::String(s) if s.chars().count() > MAX_RECORD_TEXT => Err(format!(
+                "{} is longer than {MAX_RECORD_TEXT} characters",
+                at(path)
+            )),
+            serde_json::Value::Array(items) => {
+                if items.len() > MAX_RECORD_ITEMS {
+                    return Err(format!(
+                        "{} has more than {MAX_RECORD_ITEMS} items",
+                        at(path)
+                    ));
+                }
+                for (i, item) in items.iter().enumerate() {
+                    path.push(i.to_string());
+                    walk(item, path)?;
+                    path.pop();
+                }
+                Ok(())
+            }
+            serde_json::Value::Object(map) => {
+                for (key, item) in map {
+                    path.push(key.clone());
+                    walk(item, path)?;
+                    path.pop();
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+    let value = serde_json::to_value(record).map_err(|e| e.to_string())?;
+    walk(&value, &mut Vec::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_refuse_huge_amounts_long_text_and_long_lists_anywhere_in_a_record() {
+        let ok = serde_json::json!({ "total": 99_999_999_999_999i64, "lines": [{ "amount": -5 }] });
+        assert_eq!(check_bounds(&ok), Ok(()));
+        let huge = serde_json::json!({ "lines": [{ "amount": 100_000_000_000_000i64 }] });
+        assert!(check_bounds(&huge).unwrap_err().contains("lines.0.amount"));
+        let unsigned = serde_json::json!({ "total": u64::MAX });
+        assert!(check_bounds(&unsigned).is_err());
+        let float = serde_json::json!({ "total": 1.5 });
+        assert!(check_bounds(&float).is_err());
+        let text = serde_json::json!({ "name": "x".repeat(MAX_RECORD_TEXT + 1) });
+        assert!(check_bounds(&text).unwrap_err().contains("name"));
+        let list = serde_json::json!({ "lines": vec![0; MAX_RECORD_ITEMS + 1] });
+        assert!(check_bounds(&list).is_err());
+    }
+}

@@ -33,7 +33,7 @@ pub use config::{StoreConfig, StoreSetup, TaxClass};
 pub use credit::CreditBalance;
 pub use kassa_replica::audit::{AuditEntry, Break};
 
-pub use error::StoreError;
+pub use error::{ErrorCode, PublicError, StoreError};
 pub use kassa_domain::receipt_code::ReceiptCode;
 pub use kassa_replica::exceptions::Exception;
 pub use kassa_replica::ledger::{

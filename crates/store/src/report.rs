@@ -165,6 +165,18 @@ fn totals(conn: &Connection, set: &str, day: &str, till_no: u16) -> Result<Total
     })
 }
 
+/// A report figure that does not fit is an error, never a wrapped number.
+fn checked(value: Option<i64>) -> Result<i64, StoreError> {
+    value.ok_or(StoreError::Domain(kassa_domain::DomainError::Overflow))
+}
+
+/// Sums amounts with checked arithmetic.
+fn sum(values: impl IntoIterator<Item = i64>) -> Result<i64, StoreError> {
+    values
+        .into_iter()
+        .try_fold(0i64, |total, v| checked(total.checked_add(v)))
+}
+
 /// The report of a period; `business_day` names the day (for a shift, the day it opened).
 pub(crate) fn period_report(
     conn: &Connection,
@@ -177,11 +189,7 @@ pub(crate) fn period_report(
     let sold = totals(conn, &sales_of(period), &key, till_no)?;
     let voided = totals(conn, &voided_in(period), &key, till_no)?;
     let m = Money::from_minor;
-    let sub = |a: i64, b: i64| {
-        a.checked_sub(b)
-            .map(m)
-            .ok_or(kassa_domain::DomainError::Overflow)
-    };
+    let sub = |a: i64, b: i64| Ok::<_, StoreError>(m(checked(a.checked_sub(b))?));
 
     let returns: Vec<ReturnRecord> = records_in(conn, "returns", period, till_no)?;
     let pickups: Vec<PickupRecord> = records_in(conn, "pickups", period, till_no)?;
@@ -193,20 +201,19 @@ pub(crate) fn period_report(
                 .map_or(0, |(_, v)| *v)
         };
         let (s, v) = (find(&sold.tenders), find(&voided.tenders));
-        let refunded: i64 = returns
+        let refunded = sum(returns
             .iter()
             .flat_map(|r| &r.refunds)
             .filter(|t| t.kind == kind)
-            .map(|t| t.amount.minor())
-            .sum();
+            .map(|t| t.amount.minor()))?;
         let mut taken = 0i64;
         for pickup in &pickups {
             let paid = net_paid(&pickup.tenders, pickup.change)?;
-            taken += paid
+            let of_kind = sum(paid
                 .iter()
                 .filter(|t| t.kind == kind)
-                .map(|t| t.amount.minor())
-                .sum::<i64>();
+                .map(|t| t.amount.minor()))?;
+            taken = checked(taken.checked_add(of_kind))?;
         }
         if s != 0 || v != 0 || refunded != 0 || taken != 0 {
             tenders.push(TenderTotal {
@@ -215,7 +222,11 @@ pub(crate) fn period_report(
                 voided: m(v),
                 refunded: m(refunded),
                 pickups: m(taken),
-                net: m(s - v - refunded + taken),
+                net: m(checked(
+                    s.checked_sub(v)
+                        .and_then(|x| x.checked_sub(refunded))
+                        .and_then(|x| x.checked_add(taken)),
+                )?),
             });
         }
     }
@@ -226,8 +237,8 @@ pub(crate) fn period_report(
         let (gross, tax) = (line.amount.minor(), line.tax.minor());
         match returned_tax.iter_mut().find(|t| t.0 == bp) {
             Some(t) => {
-                t.1 += gross;
-                t.2 += tax;
+                t.1 = checked(t.1.checked_add(gross))?;
+                t.2 = checked(t.2.checked_add(tax))?;
             }
             None => returned_tax.push((bp, gross, tax)),
         }
@@ -255,11 +266,14 @@ pub(crate) fn period_report(
             .map_or((0, 0), |t| (t.1, t.2));
         let rate =
             TaxRate::from_basis_points(bp).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let less = |a: i64, b: i64, c: i64| {
+            checked(a.checked_sub(b).and_then(|x| x.checked_sub(c))).map(m)
+        };
         taxes.push(TaxTotal {
             rate,
-            net: m(s.0 - v.0 - (r_gross - r_tax)),
-            tax: m(s.1 - v.1 - r_tax),
-            gross: m(s.2 - v.2 - r_gross),
+            net: less(s.0, v.0, checked(r_gross.checked_sub(r_tax))?)?,
+            tax: less(s.1, v.1, r_tax)?,
+            gross: less(s.2, v.2, r_gross)?,
         });
     }
     Ok(DayReport {
@@ -271,9 +285,9 @@ pub(crate) fn period_report(
         voids_total: m(voided.due),
         net_total: sub(sold.due, voided.due)?,
         returns_count: returns.len() as i64,
-        returns_total: m(returns.iter().map(|r| r.total.minor()).sum()),
+        returns_total: m(sum(returns.iter().map(|r| r.total.minor()))?),
         pickups_count: pickups.len() as i64,
-        pickup_payments: m(pickups.iter().map(|p| p.amount_due.minor()).sum()),
+        pickup_payments: m(sum(pickups.iter().map(|p| p.amount_due.minor()))?),
         discount_total: sub(sold.discount, voided.discount)?,
         cash_rounding: sub(sold.rounding, voided.rounding)?,
         tenders,

@@ -235,11 +235,7 @@ fn find_original(
                         remote.voided,
                         returns_against(conn, &remote.sale.id)?,
                     ),
-                    _ => {
-                        return Err(StoreError::Invalid(format!(
-                            "no sale {receipt_no:?} on this till: a sale of another store is looked up at head office, which needs a connection"
-                        )))
-                    }
+                    _ => return Err(StoreError::AskHeadOffice(format!("sale {receipt_no:?}"))),
                 };
             if voided {
                 return Err(StoreError::AlreadyVoided(receipt_no.to_string()));
@@ -291,11 +287,7 @@ fn find_original(
                         remote.pickups.clone(),
                         returns_against(conn, &remote.order.id)?,
                     ),
-                    _ => {
-                        return Err(StoreError::Invalid(format!(
-                            "no order {number:?} on this till: a shipped order or another store's is looked up at head office, which needs a connection"
-                        )))
-                    }
+                    _ => return Err(StoreError::AskHeadOffice(format!("order {number:?}"))),
                 };
             if let Some(remote) = remote_both.order.filter(|r| r.order.id == order.id) {
                 for record in &remote.returns {

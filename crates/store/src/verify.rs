@@ -23,7 +23,7 @@ pub struct VerifyReport {
 }
 
 /// The projected tables and the columns that identify a row.
-const TABLES: [(&str, &str); 14] = [
+const TABLES: [(&str, &str); 17] = [
     ("sales", "id"),
     ("sale_lines", "sale_id, line_no"),
     ("sale_taxes", "sale_id, rate_bp"),
@@ -37,6 +37,9 @@ const TABLES: [(&str, &str); 14] = [
     ("returns", "id"),
     ("credit_issues", "return_id, refund_no"),
     ("resolutions", "id"),
+    ("shifts", "id"),
+    ("cash_movements", "id"),
+    ("shift_closes", "shift_id"),
     ("record_conflicts", "doc_id, map, record_id"),
 ];
 

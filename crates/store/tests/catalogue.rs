@@ -122,6 +122,28 @@ fn malformed_and_non_utf8_files_are_refused_with_the_line() {
 }
 
 #[test]
+fn huge_names_and_prices_are_refused_where_they_enter() {
+    let mut till = till();
+    let before = count(&till, "products");
+    let long_name = "x".repeat(1_000_000);
+    let csv =
+        format!("sku,name,price,tax_class\nA1,Fine,1.00,standard\nA2,{long_name},1.00,standard\n");
+    let err = till
+        .import_catalogue_csv(csv.as_bytes(), false)
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::CatalogueRow { line: 3, message } if message.contains("too long")),
+        "{err}"
+    );
+    let csv = "sku,name,price,tax_class\nA3,Gold bar,999999999999999.00,standard\n";
+    let err = till
+        .import_catalogue_csv(csv.as_bytes(), false)
+        .unwrap_err();
+    assert!(err.is_bad_input(), "{err}");
+    assert_eq!(count(&till, "products"), before);
+}
+
+#[test]
 fn reimport_updates_prices_and_barcodes_and_refuses_stolen_barcodes() {
     let mut till = till();
     let summary = till

@@ -114,6 +114,24 @@ fn the_x_report_says_what_the_drawer_should_hold_and_the_z_seals_the_blind_count
     );
     assert_eq!(till.shifts(10).unwrap().len(), 1);
     assert!(till.rebuild_verify().unwrap().differences.is_empty());
+
+    // `rebuild --verify` covers the shift tables: a row no document holds is named.
+    till.connection()
+        .execute(
+            "INSERT INTO cash_movements (id, shift_id, till_no, direction, amount, business_day, record)
+             VALUES ('ghost', ?1, 2, 'in', 100, '2026-11-23', '{}')",
+            [&z.shift_id],
+        )
+        .unwrap();
+    let report = till.rebuild_verify().unwrap();
+    assert!(
+        report
+            .differences
+            .iter()
+            .any(|d| d.starts_with("cash_movements")),
+        "{:?}",
+        report.differences
+    );
 }
 
 #[test]

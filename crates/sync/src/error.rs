@@ -1,4 +1,4 @@
-use kassa_store::StoreError;
+use kassa_store::{ErrorCode, PublicError, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -23,13 +23,33 @@ pub enum SyncError {
 }
 
 impl SyncError {
+    /// The stable code front ends branch on. Head office answering 503 (busy, or a document
+    /// being written by another process) is as good as offline: try again.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            SyncError::Offline(_) => ErrorCode::Offline,
+            SyncError::Rejected { status: 503, .. } => ErrorCode::Offline,
+            SyncError::Rejected { status: 404, .. } => ErrorCode::NotFound,
+            SyncError::Rejected { status, .. } if (400..500).contains(status) => ErrorCode::Refused,
+            SyncError::Rejected { .. } | SyncError::Protocol(_) => ErrorCode::Internal,
+            SyncError::NotEnrolled | SyncError::Invalid(_) => ErrorCode::BadInput,
+            SyncError::Store(e) => e.code(),
+        }
+    }
+
     /// True for refusals of the caller's input (bad code, wrong store), as opposed to failures.
     pub fn is_bad_input(&self) -> bool {
+        self.code().is_refusal()
+    }
+
+    /// The error for people (money in `currency` where a store error carries some).
+    pub fn public(&self, currency: Option<&kassa_domain::Currency>) -> PublicError {
         match self {
-            SyncError::Rejected { status, .. } => (400..500).contains(status),
-            SyncError::NotEnrolled | SyncError::Invalid(_) => true,
-            SyncError::Store(e) => e.is_bad_input(),
-            SyncError::Offline(_) | SyncError::Protocol(_) => false,
+            SyncError::Store(e) => e.public(currency),
+            other => PublicError {
+                code: other.code(),
+                message: other.to_string(),
+            },
         }
     }
 }

@@ -8,7 +8,7 @@ use tauri::State;
 
 fn printer(state: &TillState) -> Result<PrinterTarget, CommandError> {
     let text = state.printer.as_deref().ok_or(CommandError {
-        code: "no_printer",
+        code: kassa_store::ErrorCode::NoPrinter,
         message: "no receipt printer is set up (KASSA_PRINTER)".into(),
     })?;
     PrinterTarget::parse(text).map_err(printer_error)
@@ -16,7 +16,7 @@ fn printer(state: &TillState) -> Result<PrinterTarget, CommandError> {
 
 fn printer_error(e: PrintError) -> CommandError {
     CommandError {
-        code: "printer",
+        code: kassa_store::ErrorCode::Printer,
         message: e.to_string(),
     }
 }

@@ -60,7 +60,7 @@ pub async fn find_returnable(
                 remote_order: None,
             })
         }
-        Err(StoreError::Invalid(why)) if why.contains("head office") => state.till().device()?,
+        Err(StoreError::AskHeadOffice(_)) => state.till().device()?,
         Err(e) => return Err(e.into()),
     };
     let (remote_sale, remote_order) = match &of {

@@ -12,7 +12,7 @@ pub fn find_item(state: State<'_, TillState>, code: String) -> Result<CatalogIte
     till.config()?;
     let item = till.find_by_code(&code)?;
     item.ok_or_else(|| CommandError {
-        code: "not_found",
+        code: kassa_store::ErrorCode::NotFound,
         message: format!("unknown barcode or sku {:?}", code.trim()),
     })
 }

@@ -46,6 +46,7 @@ pub async fn enroll_till(
     let mut till = Till::open(&state.path)?;
     kassa_sync::enroll(&mut till, hq_url.trim(), code.trim()).await?;
     let config = till.config()?;
+    crate::state::remember_currency(&till);
     state.wake.notify_one();
     Ok(config)
 }
@@ -79,5 +80,8 @@ pub fn set_up_standalone(
             class("zero", 0),
         ],
     };
-    Ok(state.till().init(&setup)?)
+    let mut till = state.till();
+    let config = till.init(&setup)?;
+    crate::state::remember_currency(&till);
+    Ok(config)
 }

@@ -28,7 +28,7 @@ pub async fn stock_lookup(
     let (item, position, device) = {
         let mut till = state.till();
         let item = till.find_by_code(&code)?.ok_or_else(|| CommandError {
-            code: "not_found",
+            code: kassa_store::ErrorCode::NotFound,
             message: format!("unknown barcode or sku {:?}", code.trim()),
         })?;
         let position = till.stock_position(&item.sku)?;

@@ -61,6 +61,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         "--approver",
     )?;
     let _ = SESSION.set(cli.session);
+    if path.exists() {
+        if let Ok(config) = kassa_store::Till::open(&path).and_then(|t| t.config()) {
+            let _ = crate::failure::CURRENCY.set(config.currency);
+        }
+    }
     match cli.command {
         Command::Init(args) => init::run(&path, args, json),
         Command::Demo(args) => demo::run(&path, args, json),

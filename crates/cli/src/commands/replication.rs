@@ -42,20 +42,20 @@ pub fn sync(path: &Path, json: bool) -> Result<(), Failure> {
         Ok(report) => report,
         // Being offline is not a failure of the command's input, nor an internal error: the till
         // carries on, and says so.
+        // It exits 3 (offline), after saying what waits.
         Err(kassa_sync::SyncError::Offline(why)) => {
             let status = till.sync_status()?;
             if json {
-                return print_json(
+                print_json(
                     &serde_json::json!({ "online": false, "error": why, "pending_sales": status.pending_sales }),
+                )?;
+            } else {
+                println!(
+                    "Offline ({why}); {} sale(s) wait for head office",
+                    status.pending_sales
                 );
             }
-            println!(
-                "Offline ({why}); {} sale(s) wait for head office",
-                status.pending_sales
-            );
-            return Err(Failure::Internal(anyhow::anyhow!(
-                "head office unreachable: {why}"
-            )));
+            return Err(kassa_sync::SyncError::Offline(why).into());
         }
         Err(e) => return Err(e.into()),
     };
