@@ -15,6 +15,11 @@ pub async fn round(state: &TillState) -> Option<Result<SyncReport, SyncError>> {
         }
     }
     let till = guard.as_mut().expect("opened above");
+    // Queued records go into their documents here, off the selling connection, whether or not
+    // head office answers: a sale itself does no document work (ADR 0008).
+    if let Err(e) = till.maintain() {
+        return Some(Err(e.into()));
+    }
     match till.device() {
         Ok(device) if device.device_token.is_some() => {}
         Ok(_) | Err(_) => return None,

@@ -235,7 +235,7 @@ async fn sell_go_offline_and_drain() {
     let handed_over = async {
         loop {
             let orders = hq.hq.orders(Some("AMS1")).unwrap();
-            if orders[0].status == "picked_up" {
+            if orders[0].status.as_str() == "picked_up" {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(200)).await;

@@ -248,7 +248,7 @@ async fn a_shipped_order_is_returned_at_any_store_and_a_double_return_is_flagged
         "a shipped order never waits at a store"
     );
     assert_eq!(amsterdam.stock_position("WINE").unwrap().reserved, 0);
-    assert_eq!(hq.hq.orders(None).unwrap()[0].status, "shipped");
+    assert_eq!(hq.hq.orders(None).unwrap()[0].status.as_str(), "shipped");
 
     let of = ReturnOf::Order {
         order: shipped.qr_payload.clone(),

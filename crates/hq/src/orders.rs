@@ -8,8 +8,8 @@ use crate::storage::OrderIntakeRow;
 use kassa_domain::{Money, TaxRate};
 use kassa_protocol::{OrderAccepted, OrderIntake, OrderSummary, RemoteOrder};
 use kassa_replica::orders::{
-    order_month, ordered_quantities, picked_quantities, pickup_code_hash, OrderCancellation,
-    OrderLine, OrderRecord, PickupRecord,
+    is_before, order_month, order_status, ordered_quantities, picked_quantities, pickup_code_hash,
+    OrderCancellation, OrderLine, OrderRecord, OrderStatus, PickupRecord,
 };
 use kassa_replica::{write_record, DocId, RecordKind};
 
@@ -98,7 +98,7 @@ fn order_of(inner: &Inner, order_no_or_id: &str) -> Result<OrderRecord, HqError>
     }
 }
 
-fn order_state(inner: &Inner, order: &OrderRecord) -> Result<(String, i64, i64), HqError> {
+fn order_state(inner: &Inner, order: &OrderRecord) -> Result<(OrderStatus, i64, i64), HqError> {
     let cancellations: Vec<OrderCancellation> = inner
         .storage
         .records_about("cancellation", &order.id)?
@@ -112,15 +112,11 @@ fn order_state(inner: &Inner, order: &OrderRecord) -> Result<(String, i64, i64),
         .map(|j| serde_json::from_str(j))
         .collect::<Result<_, _>>()?;
     let ordered: i64 = ordered_quantities(order).values().sum();
-    let picked: i64 = picked_quantities(&pickups).values().sum();
-    if order.shipped_at.is_some() {
-        return Ok(("shipped".into(), ordered, ordered));
-    }
-    let status = match cancellations.iter().min_by(|a, b| a.id.cmp(&b.id)) {
-        Some(c) => c.reason.clone(),
-        None if picked >= ordered => "picked_up".into(),
-        None if picked == 0 => "open".into(),
-        None => "partly_picked_up".into(),
+    let status = order_status(order, &cancellations, &pickups);
+    let picked: i64 = if status == OrderStatus::Shipped {
+        ordered
+    } else {
+        picked_quantities(&pickups).values().sum()
     };
     Ok((status, ordered, picked))
 }
@@ -245,7 +241,7 @@ impl Hq {
         for json in inner.storage.records("order", None)? {
             let order: OrderRecord = serde_json::from_str(&json)?;
             let (status, ..) = order_state(&inner, &order)?;
-            if order.pickup_by < now && matches!(status.as_str(), "open" | "partly_picked_up") {
+            if status.is_waiting() && is_before(&order.pickup_by, &now)? {
                 expired.push(cancel(
                     &mut inner,
                     &order,
@@ -331,10 +327,11 @@ fn cancel(
     note: Option<String>,
 ) -> Result<OrderCancellation, HqError> {
     let (status, ..) = order_state(inner, order)?;
-    if !matches!(status.as_str(), "open" | "partly_picked_up") {
+    if !status.is_waiting() {
         return Err(HqError::Conflict(format!(
-            "order {} is {status}: nothing to cancel",
-            order.order_no
+            "order {} is {}: nothing to cancel",
+            order.order_no,
+            status.as_str()
         )));
     }
     let created_at = now();

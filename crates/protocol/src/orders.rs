@@ -70,8 +70,8 @@ pub struct OrderSummary {
     pub paid_online: Money,
     pub created_at: String,
     pub pickup_by: String,
-    /// `open`, `partly_picked_up`, `picked_up`, `cancelled` or `expired`.
-    pub status: String,
+    /// `open`, `partly_picked_up`, `picked_up`, `cancelled`, `expired` or `shipped`.
+    pub status: kassa_replica::orders::OrderStatus,
     pub ordered: i64,
     pub picked_up: i64,
 }

@@ -23,6 +23,8 @@ pub mod validate;
 pub use automerge::{ActorId, AutoCommit, ChangeHash};
 pub use doc_id::{DocId, DocKind};
 pub use error::ReplicaError;
-pub use records::{all, check_bounds, conflicting_ids, put, read_records, write_record};
+pub use records::{
+    all, check_bounds, conflicting_ids, put, read_records, write_record, write_record_json,
+};
 pub use registry::{kinds_in, ExceptionKind, Record, RecordKind};
 pub use sync_session::{generate_message, heads_hex, receive_message, SyncState};

@@ -131,3 +131,129 @@ pub fn ordered_quantities(order: &OrderRecord) -> BTreeMap<String, i64> {
     }
     out
 }
+
+/// Where an order stands, as the till and head office both work it out.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Open,
+    PartlyPickedUp,
+    PickedUp,
+    Cancelled,
+    Expired,
+    /// Sent by post: it never waits at a store.
+    Shipped,
+}
+
+impl OrderStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Open => "open",
+            OrderStatus::PartlyPickedUp => "partly_picked_up",
+            OrderStatus::PickedUp => "picked_up",
+            OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Expired => "expired",
+            OrderStatus::Shipped => "shipped",
+        }
+    }
+
+    /// Still waiting to be handed over (in whole or in part).
+    pub fn is_waiting(self) -> bool {
+        matches!(self, OrderStatus::Open | OrderStatus::PartlyPickedUp)
+    }
+}
+
+/// The one rule for an order's status, used by the tills and head office alike: the first
+/// cancellation (by id, which sorts by time) decides over pickups; otherwise an order is picked
+/// up when every SKU has been handed over in full, per SKU (not by summed quantities, which an
+/// over-pickup of one SKU would make look complete).
+pub fn order_status(
+    order: &OrderRecord,
+    cancellations: &[OrderCancellation],
+    pickups: &[PickupRecord],
+) -> OrderStatus {
+    if order.shipped_at.is_some() {
+        return OrderStatus::Shipped;
+    }
+    match cancellations.iter().min_by(|a, b| a.id.cmp(&b.id)) {
+        Some(c) if c.reason == "expired" => OrderStatus::Expired,
+        Some(_) => OrderStatus::Cancelled,
+        None => {
+            let picked = picked_quantities(pickups);
+            let complete = ordered_quantities(order)
+                .iter()
+                .all(|(sku, ordered)| picked.get(sku).copied().unwrap_or(0) >= *ordered);
+            if complete {
+                OrderStatus::PickedUp
+            } else if pickups.is_empty() {
+                OrderStatus::Open
+            } else {
+                OrderStatus::PartlyPickedUp
+            }
+        }
+    }
+}
+
+/// Whether `instant` is before `now`, both RFC 3339 with any offset, compared as instants (a
+/// till's `+01:00` and head office's `Z` do not sort as text).
+pub fn is_before(instant: &str, now: &str) -> Result<bool, crate::ReplicaError> {
+    let parse = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s).map_err(|e| crate::ReplicaError::BadRecord {
+            doc: "time".into(),
+            id: s.chars().take(40).collect(),
+            why: e.to_string(),
+        })
+    };
+    Ok(parse(instant)? < parse(now)?)
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+
+    #[test]
+    fn times_compare_as_instants_not_text() {
+        // 10:30 at +01:00 is 09:30Z: before 10:00Z, though it sorts after it as text.
+        assert!(is_before("2026-12-01T10:30:00.000+01:00", "2026-12-01T10:00:00.000Z").unwrap());
+        assert!(!is_before("2026-12-01T10:00:00.000Z", "2026-12-01T10:30:00.000+01:00").unwrap());
+        assert!(is_before("yesterday", "2026-12-01T10:00:00Z").is_err());
+    }
+
+    fn order() -> OrderRecord {
+        serde_json::from_value(serde_json::json!({
+            "id": "o1", "order_no": "W1", "store": "AMS1", "customer_name": "Ada",
+            "pickup_code_hash": "x", "total": 500, "paid_online": 500, "currency": "EUR",
+            "created_at": "2026-12-01T10:00:00.000Z", "pickup_by": "2026-12-15T10:00:00.000Z",
+            "lines": [
+                { "sku": "A", "name": "A", "quantity": 2, "unit_price": 100, "amount": 200, "tax_rate": 2100 },
+                { "sku": "B", "name": "B", "quantity": 1, "unit_price": 300, "amount": 300, "tax_rate": 2100 }
+            ]
+        }))
+        .unwrap()
+    }
+
+    fn pickup(id: &str, sku: &str, quantity: i64) -> PickupRecord {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "order_id": "o1", "order_no": "W1", "store": "AMS1", "till_no": 1,
+            "receipt_no": "AMS1-1-1", "lines": [{ "sku": sku, "quantity": quantity }],
+            "value": 0, "amount_due": 0, "cash_rounding": 0, "tenders": [], "change": 0,
+            "created_at": "2026-12-01T11:00:00.000Z", "business_day": "2026-12-01"
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_order_is_picked_up_when_every_sku_is_not_when_the_sums_match() {
+        let order = order();
+        assert_eq!(order_status(&order, &[], &[]), OrderStatus::Open);
+        // Three of A handed over (one too many, on two offline tills): the sums match the
+        // three ordered, but B is still waiting.
+        let over = [pickup("p1", "A", 2), pickup("p2", "A", 1)];
+        assert_eq!(
+            order_status(&order, &[], &over),
+            OrderStatus::PartlyPickedUp
+        );
+        let all = [pickup("p1", "A", 2), pickup("p2", "B", 1)];
+        assert_eq!(order_status(&order, &[], &all), OrderStatus::PickedUp);
+    }
+}

@@ -55,6 +55,29 @@ pub fn write_record<T: Serialize>(
     Ok(())
 }
 
+/// Adds a record already serialised as JSON (a record waiting in a till's outbox). Records are
+/// immutable: an id that exists is refused.
+pub fn write_record_json(
+    doc: &mut AutoCommit,
+    kind: RecordKind,
+    id: &str,
+    json: &str,
+) -> Result<(), ReplicaError> {
+    let map = match record_map(doc, kind)? {
+        Some(map) => map,
+        None => doc.put_object(ROOT, kind.map_name(), ObjType::Map)?,
+    };
+    if doc.get(&map, id)?.is_some() {
+        return Err(ReplicaError::BadRecord {
+            doc: kind.map_name().into(),
+            id: id.into(),
+            why: "already exists".into(),
+        });
+    }
+    doc.put(&map, id, json)?;
+    Ok(())
+}
+
 /// All records of a kind, in key order (UUIDv7 ids sort by creation time). When concurrent writes
 /// put several values at one id, every value is returned, so nothing is hidden.
 pub fn read_records<T: DeserializeOwned>(

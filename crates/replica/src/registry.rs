@@ -218,6 +218,11 @@ impl RecordKind {
         }
     }
 
+    /// The kind of a stored name ([`RecordKind::as_str`]).
+    pub fn parse(name: &str) -> Option<RecordKind> {
+        KINDS.iter().map(|s| s.kind).find(|k| k.as_str() == name)
+    }
+
     pub(crate) fn created_on_first_use(self) -> bool {
         self.spec().created_on_first_use
     }

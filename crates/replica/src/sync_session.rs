@@ -22,6 +22,24 @@ impl SyncState {
     pub fn encode(&self) -> Vec<u8> {
         self.0.encode()
     }
+
+    /// Forgets which changes this side has sent in the session. Head office keeps no session
+    /// between requests: a change it could not apply yet (its dependency had not arrived, as
+    /// when a Bloom filter false positive made the till skip that dependency) is dropped with
+    /// the request, and head office asks for it again. Automerge never resends a change it
+    /// remembers sending, so without this the till and head office would ask and refuse until
+    /// the round gave up. After each answer the till forgets, and sends what head office still
+    /// says it lacks.
+    pub fn forget_sent(&mut self) {
+        self.0.sent_hashes.clear();
+    }
+
+    /// Sets what this side believes both peers hold: only for tests that reproduce a session
+    /// gone wrong (a Bloom filter false positive leaves exactly this belief).
+    #[doc(hidden)]
+    pub fn set_shared_heads_for_test(&mut self, heads: Vec<automerge::ChangeHash>) {
+        self.0.shared_heads = heads;
+    }
 }
 
 /// The next message to send for this document, or `None` when the peer is up to date (or an

@@ -39,6 +39,17 @@ fn main() {
             );
         }),
     );
+    if std::env::var_os("KASSA_BENCH_SEARCH_QUERIES").is_some() {
+        // Which typed queries make the tail: each query on its own.
+        for query in QUERIES {
+            percentiles(
+                &format!("  search {query:?}"),
+                measure(200, |_| {
+                    black_box(till.search(query, 20).unwrap());
+                }),
+            );
+        }
+    }
     percentiles(
         "durable 3-line cash sale",
         measure(SAMPLES, |n| {

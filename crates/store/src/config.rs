@@ -77,8 +77,10 @@ impl StoreSetup {
 
 pub(crate) fn read_config(conn: &Connection) -> Result<StoreConfig, StoreError> {
     let row = conn
-        .query_row(
+        .prepare_cached(
             "SELECT store_code, till_no, currency, minor_digits, tax_mode, cash_increment FROM store_config WHERE id = 1",
+        )?
+        .query_row(
             [],
             |row| {
                 Ok((

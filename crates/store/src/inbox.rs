@@ -68,6 +68,7 @@ impl Till {
     /// the store that holds the same documents, and the same as head office shows for the store.
     pub fn exceptions(&mut self) -> Result<Vec<Exception>, StoreError> {
         let config = self.config()?;
+        self.write_documents()?;
         let stock_id = Till::stock_doc_id(&self.conn, &config)?;
         let mut facts = Facts {
             orders: json_rows(&self.conn, "SELECT record FROM orders")?,

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0007_audit_log.sql"),
     include_str!("../../../migrations/till/0008_shifts.sql"),
     include_str!("../../../migrations/till/0009_receipt_keys.sql"),
+    include_str!("../../../migrations/till/0010_document_outbox.sql"),
 ];
 
 /// The schema version this code writes and understands.

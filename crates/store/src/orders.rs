@@ -19,15 +19,7 @@ use uuid::Uuid;
 /// What a QR code on an order confirmation carries: `kassa:order:{order number}`.
 pub const ORDER_QR_PREFIX: &str = "kassa:order:";
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderStatus {
-    Open,
-    PartlyPickedUp,
-    PickedUp,
-    Cancelled,
-    Expired,
-}
+pub use kassa_replica::orders::OrderStatus;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OrderLineView {
@@ -207,16 +199,9 @@ pub(crate) fn view(
         .checked_sub(order.paid_online)?
         .checked_sub(paid_at_till)?
         .max(Money::ZERO);
-    let status = match cancellations.first() {
-        Some(c) if c.reason == "expired" => OrderStatus::Expired,
-        Some(_) => OrderStatus::Cancelled,
-        None if remaining.is_empty() => OrderStatus::PickedUp,
-        None if pickups.is_empty() => OrderStatus::Open,
-        None => OrderStatus::PartlyPickedUp,
-    };
+    let status = kassa_replica::orders::order_status(&order, &cancellations, &pickups);
     Ok(OrderView {
-        overdue: matches!(status, OrderStatus::Open | OrderStatus::PartlyPickedUp)
-            && now > order.pickup_by.as_str(),
+        overdue: status.is_waiting() && kassa_replica::orders::is_before(&order.pickup_by, now)?,
         id: order.id,
         order_no: order.order_no,
         customer_name: order.customer_name,
@@ -382,6 +367,7 @@ impl Till {
                 OrderStatus::PickedUp => {
                     return Err(closed("everything on it was handed over already"))
                 }
+                OrderStatus::Shipped => return Err(closed("it was sent by post")),
                 OrderStatus::Open | OrderStatus::PartlyPickedUp => {}
             }
             let lines = pickup_lines(tx, &order_view, &request.lines)?;

@@ -299,15 +299,8 @@ pub(crate) fn insert_return(conn: &Connection, record: &ReturnRecord) -> Result<
 /// Inserts a sale's rows unless they are there already (records arrive again on re-sync).
 /// Returns whether it was new.
 pub(crate) fn insert_sale_record(conn: &Connection, sale: &SaleRecord) -> Result<bool, StoreError> {
-    let exists: Option<i64> = conn
-        .prepare_cached("SELECT 1 FROM sales WHERE id = ?1")?
-        .query_row([&sale.id], |r| r.get(0))
-        .optional()?;
-    if exists.is_some() {
-        return Ok(false);
-    }
-    conn.prepare_cached(
-        "INSERT INTO sales (id, receipt_no, store_code, till_no, seq, created_at, business_day, currency, tax_mode,
+    let inserted = conn.prepare_cached(
+        "INSERT OR IGNORE INTO sales (id, receipt_no, store_code, till_no, seq, created_at, business_day, currency, tax_mode,
            subtotal, discount_total, tax_total, total, cash_rounding, amount_due, tendered, change_given,
            cashier_id, cashier_name, approved_by_name, shift_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
@@ -335,6 +328,9 @@ pub(crate) fn insert_sale_record(conn: &Connection, sale: &SaleRecord) -> Result
         sale.approved_by.as_ref().map(|c| c.name.as_str()),
         sale.shift_id,
     ])?;
+    if inserted == 0 {
+        return Ok(false);
+    }
     let mut line_stmt = conn.prepare_cached(
         "INSERT INTO sale_lines (sale_id, line_no, sku, name, quantity, list_price, unit_price, override_reason,
            gross, line_discount, basket_discount, amount, tax_rate_bp, tax)

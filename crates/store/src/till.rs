@@ -62,6 +62,30 @@ impl Till {
         Ok(value)
     }
 
+    /// Writes every record commands queued into its Automerge document (one transaction, each
+    /// document persisted once). Called before anything reads or syncs a document, and by the
+    /// desktop's background loop; nothing to do costs one indexed query.
+    pub fn write_documents(&mut self) -> Result<usize, StoreError> {
+        let queued: bool = self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM document_outbox)")?
+            .query_row([], |r| r.get(0))?;
+        if !queued {
+            return Ok(0);
+        }
+        self.command(|cmd| cmd.write_documents())
+    }
+
+    /// Background upkeep, for a connection that does not sell (the desktop's sync loop): writes
+    /// queued records into their documents, then copies the WAL into the database file (a
+    /// passive checkpoint, which never blocks the selling connection), so a sale rarely has to.
+    pub fn maintain(&mut self) -> Result<usize, StoreError> {
+        let written = self.write_documents()?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(written)
+    }
+
     fn from_connection(conn: Connection) -> Result<Till, StoreError> {
         let actor = actor_of(&conn)?;
         Ok(Till {
@@ -195,10 +219,9 @@ impl Till {
         conn: &Connection,
         config: &StoreConfig,
     ) -> Result<DocId, StoreError> {
-        let epoch: u32 =
-            conn.query_row("SELECT stock_epoch FROM device WHERE id = 1", [], |r| {
-                r.get(0)
-            })?;
+        let epoch: u32 = conn
+            .prepare_cached("SELECT stock_epoch FROM device WHERE id = 1")?
+            .query_row([], |r| r.get(0))?;
         Ok(DocId::Stock {
             store: config.store_code.clone(),
             epoch,
@@ -303,6 +326,7 @@ impl Till {
     /// whatever the last sync brought).
     pub fn stock_on_hand(&mut self, sku: &str) -> Result<i64, StoreError> {
         let config = self.config()?;
+        self.write_documents()?;
         let id = Till::stock_doc_id(&self.conn, &config)?;
         Ok(kassa_replica::stock::on_hand_of(
             self.docs.get(&self.conn, &id)?,

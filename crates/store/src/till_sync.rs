@@ -78,8 +78,9 @@ impl Till {
         Ok(())
     }
 
-    /// Every document this till holds.
-    pub fn document_ids(&self) -> Result<Vec<String>, StoreError> {
+    /// Every document this till holds (queued records written into them first).
+    pub fn document_ids(&mut self) -> Result<Vec<String>, StoreError> {
+        self.write_documents()?;
         Ok(crate::command::documents::stored_ids(&self.conn)?
             .iter()
             .map(ToString::to_string)
@@ -98,6 +99,7 @@ impl Till {
         state: &mut SyncState,
     ) -> Result<Option<Vec<u8>>, StoreError> {
         let id = self.own_store_doc(doc_id)?;
+        self.write_documents()?;
         let doc = self.docs.get_for_sync(&self.conn, &id)?;
         Ok(generate_message(doc, state))
     }
@@ -136,6 +138,7 @@ impl Till {
     /// The document's heads as sorted hex strings.
     pub fn document_heads(&mut self, doc_id: &str) -> Result<Vec<String>, StoreError> {
         let id = self.own_store_doc(doc_id)?;
+        self.write_documents()?;
         Ok(heads_hex(self.docs.get_for_sync(&self.conn, &id)?))
     }
 

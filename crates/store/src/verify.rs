@@ -70,6 +70,7 @@ fn rows(
 
 impl Till {
     pub fn rebuild_verify(&mut self) -> Result<VerifyReport, StoreError> {
+        self.write_documents()?;
         let scratch = database::open_scratch()?;
         let mut report = VerifyReport::default();
         let mut voids = Vec::new();

@@ -116,6 +116,8 @@ async fn exchange(
 async fn round(till: &mut Till, client: &impl HqLink) -> Result<SyncReport, SyncError> {
     let (start_sent, start_received) = client.bytes_moved();
     let mut report = SyncReport::default();
+    // Records commands queued go into their documents first, online or not.
+    till.write_documents()?;
 
     let mut response = exchange(client, till, Vec::new(), &mut report).await?;
     let mut states: BTreeMap<String, SyncState> = BTreeMap::new();
@@ -126,7 +128,8 @@ async fn round(till: &mut Till, client: &impl HqLink) -> Result<SyncReport, Sync
     while !pending.is_empty() {
         if report.exchanges >= MAX_EXCHANGES {
             return Err(SyncError::Protocol(format!(
-                "no agreement after {MAX_EXCHANGES} exchanges"
+                "no agreement after {MAX_EXCHANGES} exchanges on {}",
+                pending.iter().cloned().collect::<Vec<_>>().join(", ")
             )));
         }
         let mut batch = Vec::new();
@@ -155,6 +158,8 @@ async fn round(till: &mut Till, client: &impl HqLink) -> Result<SyncReport, Sync
             };
             report.records_received +=
                 till.receive_sync_message(&message.doc_id, PEER, state, &message.message)?;
+            // Head office drops what it could not apply yet and asks again (see forget_sent).
+            state.forget_sent();
             report.messages_received += 1;
         }
         // Documents head office had nothing more to say about, and we nothing more to send, are done.

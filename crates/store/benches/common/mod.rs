@@ -51,7 +51,12 @@ pub fn barcodes(count: u64) -> Vec<String> {
 
 /// Three scanned lines paid in cash, exact.
 pub fn three_line_cash_sale(n: u64) -> SaleRequest {
-    let code = |k: u64| demo_product((n * 31 + k * 104_729) % PRODUCTS).barcodes[0].clone();
+    three_line_cash_sale_of(n, PRODUCTS)
+}
+
+/// [`three_line_cash_sale`] on a catalogue of `products`.
+pub fn three_line_cash_sale_of(n: u64, products: u64) -> SaleRequest {
+    let code = |k: u64| demo_product((n * 31 + k * 104_729) % products).barcodes[0].clone();
     SaleRequest {
         lines: vec![
             LineRequest::new(code(1), 1),

@@ -1,10 +1,12 @@
 //! The command context: the one way a till command writes. A command runs in one `BEGIN
-//! IMMEDIATE` transaction; through its [`Command`] it writes records (document and projection
-//! together), moves stock and appends to the audit chain, and when it returns `Ok` every document
-//! it touched is persisted once and the transaction commits.
+//! IMMEDIATE` transaction; through its [`Command`] it writes records (projection rows, and the
+//! record into the document outbox), moves stock and appends to the audit chain, all committed
+//! together. A sale does no Automerge work: [`write_documents`] applies the outbox to the
+//! documents later, in a transaction of its own, before anything reads or syncs a document
+//! (ADR 0008, measured in docs/BENCHMARKS.md).
 //!
 //! Documents live in a cache across commands, so a change that did not commit must not stay in
-//! it: the next command would persist it (a sale the database rolled back, with a receipt number
+//! it: the next write would persist it (a sale the database rolled back, with a receipt number
 //! that will be handed out again). [`Command`] discards every document it touched when it is
 //! dropped uncommitted, which covers an error and a panic alike (unwinding runs the drop).
 //! Persisting documents, stock moves and audit entries are reachable only from here.
@@ -20,8 +22,11 @@ use crate::projection::Projected;
 use documents::DocumentCache;
 use kassa_replica::audit::AuditEntry;
 use kassa_replica::stock::record_movement;
-use kassa_replica::{put, AutoCommit, DocId, SyncState};
+use kassa_replica::{write_record_json, AutoCommit, DocId, RecordKind, SyncState};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+
+/// A queued stock movement: (writer, sku, delta).
+type StockMove = (String, String, i64);
 
 /// When a command was made: the instant (RFC 3339, the till's offset) and its business day.
 #[derive(Clone, Debug)]
@@ -86,9 +91,14 @@ impl<'a> Command<'a> {
         }
     }
 
-    /// Writes a record into `doc` and projects it, both inside this command.
+    /// Projects a record and queues it for `doc`, both inside this command.
     pub fn record<R: Projected>(&mut self, doc: &DocId, record: &R) -> Result<(), StoreError> {
-        put(self.doc_mut(doc)?, record)?;
+        let json = serde_json::to_string(record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO document_outbox (doc_id, kind, record_id, body) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![doc.to_string(), R::KIND.as_str(), record.id(), json])?;
         failpoint("command.after_record")?;
         record.project(self.conn(), doc)?;
         Ok(())
@@ -100,18 +110,71 @@ impl<'a> Command<'a> {
         self.record(&ledger, record)
     }
 
-    /// Books this till's stock movements in the current stock epoch.
+    /// Books this till's stock movements in the current stock epoch (queued with the record).
     pub fn move_stock<'s>(
         &mut self,
         moves: impl IntoIterator<Item = (&'s str, i64)>,
     ) -> Result<(), StoreError> {
         let stock = crate::till::Till::stock_doc_id(self.conn(), &self.config)?;
         let writer = format!("till-{}", self.config.till_no);
-        let doc = self.doc_mut(&stock)?;
-        for (sku, delta) in moves {
-            record_movement(doc, &writer, sku, delta)?;
+        let moves: Vec<StockMove> = moves
+            .into_iter()
+            .filter(|(_, delta)| *delta != 0)
+            .map(|(sku, delta)| (writer.clone(), sku.to_string(), delta))
+            .collect();
+        if moves.is_empty() {
+            return Ok(());
         }
+        let json = serde_json::to_string(&moves).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO document_outbox (doc_id, kind, record_id, body) VALUES (?1, 'stock', NULL, ?2)",
+            )?
+            .execute(params![stock.to_string(), json])?;
         Ok(())
+    }
+
+    /// Applies every queued record and stock movement to its document, in queue order, and
+    /// empties the queue; the documents are persisted once each when the command commits.
+    /// Returns how many queued rows were applied.
+    pub fn write_documents(&mut self) -> Result<usize, StoreError> {
+        let queued: Vec<(i64, String, String, Option<String>, String)> = {
+            let mut stmt = self.conn().prepare_cached(
+                "SELECT seq, doc_id, kind, record_id, body FROM document_outbox ORDER BY seq",
+            )?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows
+        };
+        let Some(last) = queued.last().map(|q| q.0) else {
+            return Ok(0);
+        };
+        for (seq, doc_id, kind, record_id, body) in &queued {
+            let corrupt = |why: &str| StoreError::Corrupt(format!("outbox row {seq}: {why}"));
+            let id = DocId::parse(doc_id).map_err(|e| corrupt(&e.to_string()))?;
+            let doc = self.doc_mut(&id)?;
+            if kind == "stock" {
+                let moves: Vec<StockMove> =
+                    serde_json::from_str(body).map_err(|e| corrupt(&e.to_string()))?;
+                for (writer, sku, delta) in moves {
+                    record_movement(doc, &writer, &sku, delta)?;
+                }
+            } else {
+                let kind = RecordKind::parse(kind).ok_or_else(|| corrupt("unknown kind"))?;
+                let record_id = record_id
+                    .as_deref()
+                    .ok_or_else(|| corrupt("no record id"))?;
+                write_record_json(doc, kind, record_id, body)?;
+            }
+        }
+        failpoint("command.after_documents_written")?;
+        self.conn()
+            .prepare_cached("DELETE FROM document_outbox WHERE seq <= ?1")?
+            .execute([last])?;
+        Ok(queued.len())
     }
 
     /// Appends `event` to this till's audit chain: the table and today's ledger.

@@ -117,3 +117,30 @@ fn an_error_after_the_record_discards_the_change_too() {
     assert_eq!(next.receipt_no, "AMS1-1-2");
     assert_eq!(sales_in_documents(&mut till), 2);
 }
+
+#[test]
+fn a_panic_while_writing_documents_leaves_the_queue_whole_and_the_cache_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("till.db");
+    let mut till = till_at(&path);
+    till.complete_sale(&milk(), None).unwrap();
+    till.write_documents().unwrap();
+    // Two sales queued; the document write panics after applying them to the cached documents.
+    till.complete_sale(&milk(), None).unwrap();
+    till.complete_sale(&milk(), None).unwrap();
+    arm("command.after_documents_written", Fire::Panic);
+    let panicked = catch_unwind(AssertUnwindSafe(|| till.write_documents()));
+    assert!(panicked.is_err(), "the failpoint did not fire");
+    // The queue is whole and the cache holds nothing half-written: the next write applies each
+    // record once (a record left in the cache would be refused as already there).
+    assert_eq!(
+        till.write_documents().unwrap(),
+        6,
+        "two sales: each its record, stock movements and audit entry"
+    );
+    assert_eq!(sales_in_documents(&mut till), 3);
+    drop(till);
+    let mut reopened = till_at(&path);
+    assert_eq!(sales_in_documents(&mut reopened), 3);
+    assert!(reopened.rebuild_verify().unwrap().differences.is_empty());
+}
