@@ -80,13 +80,27 @@ pub(crate) fn find_by_code(
 /// Turns what a cashier typed into an FTS5 query: every word must match as a prefix.
 /// Quotes make each word a literal, so no input can inject FTS5 syntax.
 fn fts_query(text: &str) -> Option<String> {
-    let terms: Vec<String> = text
+    let words: Vec<&str> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(8)
-        .map(|w| format!("\"{w}\"*"))
         .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
+    let last = words.len().checked_sub(1)?;
+    // The word being typed is a prefix. A finished word of one or two characters ("1" in
+    // "bananas 1 kg") matches whole words only: as a prefix it matches a large share of the
+    // catalogue and made such queries the search's slowest (measured in docs/BENCHMARKS.md).
+    let terms: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if i < last && w.chars().count() < 3 {
+                format!("\"{w}\"")
+            } else {
+                format!("\"{w}\"*")
+            }
+        })
+        .collect();
+    Some(terms.join(" "))
 }
 
 /// Active products whose name, SKU or category match every word of `text` as a prefix, case and

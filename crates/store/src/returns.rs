@@ -790,7 +790,7 @@ impl Till {
         request: &ReturnRequest,
         approval: Option<&Credentials>,
     ) -> Result<ReturnRecord, StoreError> {
-        let online = self.sync_status()?.online;
+        let online = self.is_online()?;
         let people = People {
             operator: self.acting()?,
             approver: self.approver(approval)?,
@@ -832,7 +832,7 @@ impl Till {
         sale_request: &SaleRequest,
         approval: Option<&Credentials>,
     ) -> Result<(ReturnRecord, Receipt), StoreError> {
-        let online = self.sync_status()?.online;
+        let online = self.is_online()?;
         let people = People {
             operator: self.acting()?,
             approver: self.approver(approval)?,

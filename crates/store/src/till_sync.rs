@@ -221,6 +221,25 @@ impl Till {
         Ok(())
     }
 
+    /// Whether head office answered the last sync: what the return policy asks (offline cash
+    /// refunds are capped). Two indexed reads; [`Till::sync_status`] also counts what waits,
+    /// which on a busy till was most of a return's time.
+    pub fn is_online(&self) -> Result<bool, StoreError> {
+        let enrolled: bool = self
+            .conn
+            .prepare_cached("SELECT device_token IS NOT NULL FROM device WHERE id = 1")?
+            .query_row([], |r| r.get(0))
+            .optional()?
+            .unwrap_or(false);
+        let (succeeded, offline): (bool, bool) = self
+            .conn
+            .prepare_cached(
+                "SELECT last_success_at IS NOT NULL, offline_since IS NOT NULL FROM sync_status WHERE id = 1",
+            )?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(enrolled && succeeded && !offline)
+    }
+
     pub fn sync_status(&self) -> Result<SyncStatus, StoreError> {
         let config = self.config()?;
         let device = self.device()?;

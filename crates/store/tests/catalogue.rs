@@ -66,6 +66,18 @@ fn searches_by_name_prefix_case_and_accent_insensitive() {
         Vec::<String>::new(),
         "query syntax is not injectable"
     );
+    // The word being typed is a prefix; a finished word of one or two letters is a whole word.
+    assert_eq!(skus("milk 1"), ["MILK"], "\"1\" as typed last is a prefix");
+    assert_eq!(
+        skus("whole milk 1 l"),
+        ["MILK"],
+        "\"1\" and \"l\" are words of the name"
+    );
+    assert_eq!(
+        skus("mi 1 l"),
+        Vec::<String>::new(),
+        "a finished two-letter word is not a prefix"
+    );
 }
 
 #[test]
