@@ -247,9 +247,14 @@ mod tests {
             fts_query("choc milk").as_deref(),
             Some("\"choc\"* \"milk\"*")
         );
+        // Operators are quoted as words; "OR", finished and two letters long, is a whole word.
         assert_eq!(
             fts_query("  \"OR\" NEAR( * ").as_deref(),
-            Some("\"OR\"* \"NEAR\"*")
+            Some("\"OR\" \"NEAR\"*")
+        );
+        assert_eq!(
+            fts_query("bananas 1 kg").as_deref(),
+            Some("\"bananas\"* \"1\" \"kg\"*")
         );
         assert_eq!(
             fts_query("crème brûlée").as_deref(),
