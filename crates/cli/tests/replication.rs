@@ -379,6 +379,17 @@ fn staff_from_head_office_sign_in_and_approve_from_the_command_line() {
     );
 }
 
+/// Enrolls the till at `db` as AMS1 till 1, syncs the catalogue and rings one cash sale of `sku`.
+fn enrolled_with_one_sale(hq: &kassa_hq::Hq, url: &str, db: &Path, sku: &str) {
+    let code = hq.create_enroll_code("AMS1", 1).unwrap().code;
+    json(kassa(
+        db,
+        &["--json", "enroll", "--hq", url, "--code", &code],
+    ));
+    json(kassa(db, &["--json", "sync"]));
+    json(kassa(db, &["--json", "sell", sku, "--pay", "cash"]));
+}
+
 /// `kassa-hq --data DIR stock receive` or `order add` while `serve` runs on DIR: the admin
 /// command is another process with its own `Hq` on the same data. The server must see what it
 /// wrote and never write its own older copy over it.
@@ -387,14 +398,8 @@ fn admin_writes_beside_a_running_server_reach_the_till_and_survive() {
     let (hq, url, data) = head_office();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("till.db");
-    let code = hq.create_enroll_code("AMS1", 1).unwrap().code;
-    json(kassa(
-        &db,
-        &["--json", "enroll", "--hq", &url, "--code", &code],
-    ));
-    // The server now holds the store's documents in its cache.
-    json(kassa(&db, &["--json", "sync"]));
-    json(kassa(&db, &["--json", "sell", "WINE", "--pay", "cash"]));
+    // The server then holds the store's documents in its cache.
+    enrolled_with_one_sale(&hq, &url, &db, "WINE");
     json(kassa(&db, &["--json", "sync"]));
 
     let admin = kassa_hq::Hq::open(data.path()).unwrap();
@@ -456,13 +461,7 @@ fn sync_without_head_office_exits_3_and_says_offline() {
     let (hq, url, _data) = head_office();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("till.db");
-    let code = hq.create_enroll_code("AMS1", 1).unwrap().code;
-    json(kassa(
-        &db,
-        &["--json", "enroll", "--hq", &url, "--code", &code],
-    ));
-    json(kassa(&db, &["--json", "sync"]));
-    json(kassa(&db, &["--json", "sell", "MILK", "--pay", "cash"]));
+    enrolled_with_one_sale(&hq, &url, &db, "MILK");
     // Point the till at a port where nothing listens.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead = format!("http://{}", closed.local_addr().unwrap());

@@ -35,24 +35,12 @@ pub fn write_record<T: Serialize>(
     id: &str,
     record: &T,
 ) -> Result<(), ReplicaError> {
-    let map = match record_map(doc, kind)? {
-        Some(map) => map,
-        None => doc.put_object(ROOT, kind.map_name(), ObjType::Map)?,
-    };
-    if doc.get(&map, id)?.is_some() {
-        return Err(ReplicaError::BadRecord {
-            doc: kind.map_name().into(),
-            id: id.into(),
-            why: "already exists".into(),
-        });
-    }
     let json = serde_json::to_string(record).map_err(|e| ReplicaError::BadRecord {
         doc: kind.map_name().into(),
         id: id.into(),
         why: e.to_string(),
     })?;
-    doc.put(&map, id, json)?;
-    Ok(())
+    write_record_json(doc, kind, id, &json)
 }
 
 /// Adds a record already serialised as JSON (a record waiting in a till's outbox). Records are
