@@ -71,18 +71,17 @@ impl AuditEntry {
     }
 
     /// Seals a new entry after `previous` (or as the first).
-    #[allow(clippy::too_many_arguments)]
-    pub fn next(
-        previous: Option<(i64, &str)>,
-        id: String,
-        till: String,
-        at: String,
-        event: &str,
-        record_id: Option<String>,
-        staff: Option<StaffRef>,
-        approved_by: Option<StaffRef>,
-        detail: String,
-    ) -> AuditEntry {
+    pub fn next(previous: Option<(i64, &str)>, new: NewAuditEntry) -> AuditEntry {
+        let NewAuditEntry {
+            id,
+            till,
+            at,
+            event,
+            record_id,
+            staff,
+            approved_by,
+            detail,
+        } = new;
         let (seq, prev_hash) = match previous {
             Some((seq, hash)) => (seq + 1, hash.to_string()),
             None => (1, GENESIS.to_string()),
@@ -92,7 +91,7 @@ impl AuditEntry {
             till,
             seq,
             at,
-            event: event.to_string(),
+            event,
             record_id,
             staff,
             approved_by,
@@ -103,6 +102,20 @@ impl AuditEntry {
         entry.hash = entry.compute_hash();
         entry
     }
+}
+
+/// What an entry says, before it is numbered and sealed into the chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAuditEntry {
+    pub id: String,
+    /// `{store}-{till}`: whose chain this is.
+    pub till: String,
+    pub at: String,
+    pub event: String,
+    pub record_id: Option<String>,
+    pub staff: Option<StaffRef>,
+    pub approved_by: Option<StaffRef>,
+    pub detail: String,
 }
 
 /// Where a chain breaks: the first entry that does not follow from the ones before it.
@@ -169,17 +182,19 @@ mod tests {
             let prev = out.last().map(|e| (e.seq, e.hash.as_str()));
             let entry = AuditEntry::next(
                 prev,
-                format!("id-{i}"),
-                "AMS1-1".into(),
-                format!("2026-11-26T10:00:{i:02}+01:00"),
-                "sale",
-                Some(format!("sale-{i}")),
-                Some(StaffRef {
-                    id: "s1".into(),
-                    name: "Carl".into(),
-                }),
-                None,
-                format!("AMS1-1-{i} total 1.29"),
+                NewAuditEntry {
+                    id: format!("id-{i}"),
+                    till: "AMS1-1".into(),
+                    at: format!("2026-11-26T10:00:{i:02}+01:00"),
+                    event: "sale".into(),
+                    record_id: Some(format!("sale-{i}")),
+                    staff: Some(StaffRef {
+                        id: "s1".into(),
+                        name: "Carl".into(),
+                    }),
+                    approved_by: None,
+                    detail: format!("AMS1-1-{i} total 1.29"),
+                },
             );
             out.push(entry);
         }

@@ -20,7 +20,7 @@ use crate::config::StoreConfig;
 use crate::error::StoreError;
 use crate::projection::Projected;
 use documents::DocumentCache;
-use kassa_replica::audit::AuditEntry;
+use kassa_replica::audit::{AuditEntry, NewAuditEntry};
 use kassa_replica::stock::record_movement;
 use kassa_replica::{write_record_json, AutoCommit, DocId, RecordKind, SyncState};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -186,14 +186,16 @@ impl<'a> Command<'a> {
             .optional()?;
         let entry = AuditEntry::next(
             last.as_ref().map(|(seq, hash)| (*seq, hash.as_str())),
-            uuid::Uuid::now_v7().to_string(),
-            format!("{}-{}", self.config.store_code, self.config.till_no),
-            self.stamp.at.clone(),
-            event.kind,
-            event.record_id,
-            event.staff,
-            event.approved_by,
-            event.detail,
+            NewAuditEntry {
+                id: uuid::Uuid::now_v7().to_string(),
+                till: format!("{}-{}", self.config.store_code, self.config.till_no),
+                at: self.stamp.at.clone(),
+                event: event.kind.to_string(),
+                record_id: event.record_id,
+                staff: event.staff,
+                approved_by: event.approved_by,
+                detail: event.detail,
+            },
         );
         self.record_in_ledger(&entry)?;
         Ok(entry)
