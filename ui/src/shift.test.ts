@@ -45,6 +45,17 @@ describe("shift report", () => {
     expect(text).toMatch(/card .*-\s+-$/m);
   });
 
+  it("shows nothing subtracted as zero, never a negative zero", () => {
+    const text = renderShiftReport(z, eur);
+    for (const label of ["Voids (0)", "Returns (0)"]) {
+      const line = text.split("\n").find((l) => l.startsWith(label))!;
+      expect(line).toMatch(/0\.00$/);
+      expect(line).not.toMatch(/-\s?€?\s?0\.00/);
+    }
+    const out = text.split("\n").find((l) => l.startsWith("Cash out"))!;
+    expect(out).toMatch(/-\s?€?\s?10\.00$/);
+  });
+
   it("has no copy mark or close line on an X report", () => {
     const text = renderShiftReport({ ...z, kind: "X", copy: false, closed_at: null, counted: [], difference: [] }, eur);
     expect(text.startsWith("X report")).toBe(true);

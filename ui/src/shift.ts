@@ -11,6 +11,8 @@ function row(left: string, right: string, width = 42): string {
 
 export function renderShiftReport(r: any, currency: CurrencyInfo): string {
   const m = (minor: number) => formatMoney(minor, currency);
+  // What a report subtracts, shown negative; nothing subtracted shows as 0.00, not "-€ 0.00".
+  const less = (minor: number) => formatMoney(minor === 0 ? 0 : -minor, currency);
   const out: string[] = [];
   if (r.copy) out.push("*** COPY ***");
   out.push(`${r.kind} report · till ${r.till_no}`);
@@ -19,8 +21,8 @@ export function renderShiftReport(r: any, currency: CurrencyInfo): string {
   out.push("-".repeat(42));
   const s = r.sales;
   out.push(row(`Sales (${s.sales_count})`, m(s.sales_total)));
-  out.push(row(`Voids (${s.voids_count})`, `-${m(s.voids_total)}`));
-  out.push(row(`Returns (${s.returns_count})`, `-${m(s.returns_total)}`));
+  out.push(row(`Voids (${s.voids_count})`, less(s.voids_total)));
+  out.push(row(`Returns (${s.returns_count})`, less(s.returns_total)));
   out.push(row(`Pickups paid (${s.pickups_count})`, m(s.pickup_payments)));
   out.push(row("Discounts given", m(s.discount_total)));
   for (const t of s.tenders) out.push(row(`  ${t.kind} net`, m(t.net)));
@@ -28,7 +30,7 @@ export function renderShiftReport(r: any, currency: CurrencyInfo): string {
   out.push("-".repeat(42));
   out.push(row("Float", m(r.float)));
   out.push(row("Cash in", m(r.cash_in)));
-  out.push(row("Cash out", `-${m(r.cash_out)}`));
+  out.push(row("Cash out", less(r.cash_out)));
   for (const mv of r.movements) out.push(row(`  ${mv.direction} ${mv.reason}`, m(mv.amount)));
   out.push("-".repeat(42));
   out.push(row("Tender   expected", "counted   difference"));
