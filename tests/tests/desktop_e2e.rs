@@ -319,6 +319,10 @@ async fn sell_go_offline_and_drain() {
         .await
         .expect("the desktop inbox shows the over-return");
     assert!(inbox.contains("AMS1-1, AMS1-2"), "{inbox}");
+    assert!(
+        !inbox.contains("over-return/"),
+        "staff see what happened, not the exception's id: {inbox}"
+    );
     app.wait_for_text("#sync-state", "Online", WAIT).await;
     app.screenshot(&shots.join("13-inbox.png")).await;
     app.type_into("#inbox-close", ESCAPE).await;

@@ -246,7 +246,9 @@ async function renderInbox() {
       const state = e.resolution
         ? `Resolved by ${escapeHtml(e.resolution.resolved_by ?? "a manager")} (${escapeHtml(e.resolution.written_by)}): ${escapeHtml(e.resolution.note)}`
         : "Open";
-      div.innerHTML = `<b>${escapeHtml(e.kind.replace(/_/g, " "))}</b> <span class="state">${state}</span><p>${escapeHtml(e.message)}</p><p class="note">Tills: ${escapeHtml(e.tills.join(", ") || "–")} · ${escapeHtml(e.id)}</p>`;
+      div.innerHTML = `<b>${escapeHtml(e.kind.replace(/_/g, " "))}</b> <span class="state">${state}</span><p>${escapeHtml(e.message)}</p><p class="note">Tills: ${escapeHtml(e.tills.join(", ") || "–")}</p>`;
+      // The id is for head office and support, not for staff: kept on the element only.
+      div.dataset.exceptionId = e.id;
       if (!e.resolution) {
         const b = document.createElement("button");
         b.type = "button";
