@@ -19,6 +19,9 @@ pub enum HqError {
     TooLarge(String),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The machine, not the data: a port in use, a file that cannot be written, no runtime.
+    #[error("{0}")]
+    Io(String),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
 }
@@ -33,7 +36,7 @@ impl HqError {
             HqError::Conflict(_) => 409,
             HqError::TooLarge(_) => 413,
             HqError::StaleDocument(_) => 503,
-            HqError::Sqlite(_) | HqError::Corrupt(_) => 500,
+            HqError::Sqlite(_) | HqError::Corrupt(_) | HqError::Io(_) => 500,
         }
     }
 
@@ -46,7 +49,7 @@ impl HqError {
             HqError::Conflict(_) => "conflict",
             HqError::TooLarge(_) => "too_large",
             HqError::StaleDocument(_) => "busy",
-            HqError::Sqlite(_) | HqError::Corrupt(_) => "internal",
+            HqError::Sqlite(_) | HqError::Corrupt(_) | HqError::Io(_) => "internal",
         }
     }
 }

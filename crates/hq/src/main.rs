@@ -177,7 +177,7 @@ fn admin_token(data: &Path) -> Result<String, HqError> {
         .map_err(|e| HqError::BadRequest(format!("cannot create {}: {e}", data.display())))?;
     let token = kassa_hq::tokens::random_secret(24);
     std::fs::write(&path, format!("{token}\n"))
-        .map_err(|e| HqError::Corrupt(format!("cannot write {}: {e}", path.display())))?;
+        .map_err(|e| HqError::Io(format!("cannot write {}: {e}", path.display())))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -237,22 +237,29 @@ fn run(cli: Cli) -> Result<(), HqError> {
         Command::Serve { listen } => {
             let token = admin_token(&cli.data)?;
             let hq = Arc::new(open()?);
-            let runtime =
-                tokio::runtime::Runtime::new().map_err(|e| HqError::Corrupt(e.to_string()))?;
+            let runtime = tokio::runtime::Runtime::new()
+                .map_err(|e| HqError::Io(format!("cannot start the server: {e}")))?;
             runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind(&listen)
+                // A malformed address is the caller's mistake (exit 2); a port in use is the
+                // machine's (exit 1), and neither is corrupt data.
+                let address: std::net::SocketAddr = listen.parse().map_err(|_| {
+                    HqError::BadRequest(format!(
+                        "cannot listen on {listen:?}: give an address and port, e.g. 127.0.0.1:8750"
+                    ))
+                })?;
+                let listener = tokio::net::TcpListener::bind(address)
                     .await
-                    .map_err(|e| HqError::BadRequest(format!("cannot listen on {listen}: {e}")))?;
+                    .map_err(|e| HqError::Io(format!("cannot listen on {listen}: {e}")))?;
                 let addr = listener
                     .local_addr()
-                    .map_err(|e| HqError::Corrupt(e.to_string()))?;
+                    .map_err(|e| HqError::Io(e.to_string()))?;
                 println!(
                     "kassa-hq listening on http://{addr} (data in {})",
                     cli.data.display()
                 );
                 kassa_hq::serve(listener, hq, token)
                     .await
-                    .map_err(|e| HqError::Corrupt(e.to_string()))
+                    .map_err(|e| HqError::Io(format!("the server stopped: {e}")))
             })
         }
         Command::Store(StoreCommand::Add {

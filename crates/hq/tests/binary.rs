@@ -239,4 +239,14 @@ fn serve_answers_on_its_address() {
     assert!(response.ends_with("ok"), "{response}");
     let output = hq(data.path(), &["serve", "--listen", "not-an-address"]);
     bad(output, "cannot listen");
+    // A port in use is the machine's problem, said as such: exit 1, not "inconsistent data".
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let output = hq(data.path(), &["serve", "--listen", &address]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot listen") && !stderr.contains("inconsistent"),
+        "{stderr}"
+    );
 }
