@@ -17,6 +17,8 @@ pub struct HqClient {
     /// Bytes of request and response bodies, for status and benchmarks.
     pub bytes_sent: Arc<AtomicUsize>,
     pub bytes_received: Arc<AtomicUsize>,
+    /// Only in builds with the `test-hooks` feature (the cross-crate tests): never in a till.
+    #[cfg(feature = "test-hooks")]
     lose_response: Arc<AtomicUsize>,
 }
 
@@ -39,6 +41,7 @@ impl HqClient {
             token,
             bytes_sent: Arc::default(),
             bytes_received: Arc::default(),
+            #[cfg(feature = "test-hooks")]
             lose_response: Arc::default(),
         })
     }
@@ -47,9 +50,10 @@ impl HqClient {
         &self.base
     }
 
-    /// Test hook: head office gets and handles the `n`th request from now (1 = the next), but its
-    /// response is thrown away, as when the network drops mid-answer.
-    #[doc(hidden)]
+    /// Test hook (feature `test-hooks`, absent from the till and the CLI): head office gets and
+    /// handles the `n`th request from now (1 = the next), but its response is thrown away, as
+    /// when the network drops mid-answer.
+    #[cfg(feature = "test-hooks")]
     pub fn lose_response_of_request(&self, n: usize) {
         self.lose_response.store(n, Ordering::SeqCst);
     }
@@ -74,11 +78,14 @@ impl HqClient {
             .header("content-type", "application/json")
             .body(bytes);
         let (status, body) = self.send(request).await?;
-        let lose = self.lose_response.load(Ordering::SeqCst);
-        if lose > 0 {
-            self.lose_response.store(lose - 1, Ordering::SeqCst);
-            if lose == 1 {
-                return Err(SyncError::Offline("the response was lost".into()));
+        #[cfg(feature = "test-hooks")]
+        {
+            let lose = self.lose_response.load(Ordering::SeqCst);
+            if lose > 0 {
+                self.lose_response.store(lose - 1, Ordering::SeqCst);
+                if lose == 1 {
+                    return Err(SyncError::Offline("the response was lost".into()));
+                }
             }
         }
         self.bytes_received.fetch_add(body.len(), Ordering::Relaxed);
