@@ -214,6 +214,22 @@ impl Till {
         sale::price(&self.conn, &self.config()?, request)
     }
 
+    /// The cash still due on a basket being paid (after the tenders already entered,
+    /// cash-rounded) and the round sums a customer is likely to hand over, for the cash keys.
+    pub fn quick_cash(
+        &self,
+        request: &SaleRequest,
+    ) -> Result<Vec<kassa_domain::Money>, StoreError> {
+        use kassa_domain::{quick_cash_amounts, round_to_increment, Money};
+        let config = self.config()?;
+        let total = self.price(request)?.total;
+        let paid = Money::sum(request.tenders.iter().filter_map(|t| t.amount))?;
+        let left = total.checked_sub(paid)?;
+        let due = round_to_increment(left.max(Money::ZERO), config.cash_increment)?;
+        let unit = 10i64.pow(u32::from(config.currency.minor_digits));
+        Ok(quick_cash_amounts(due, unit, 4))
+    }
+
     /// The stock document this till writes its movements to.
     pub(crate) fn stock_doc_id(
         conn: &Connection,

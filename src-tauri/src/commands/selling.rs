@@ -2,7 +2,7 @@
 
 use crate::error::CommandError;
 use crate::state::TillState;
-use kassa_domain::{quick_cash_amounts, round_to_increment, Discount, Money, PricedBasket};
+use kassa_domain::{Discount, Money, PricedBasket};
 use kassa_store::{CatalogItem, Credentials, Receipt, SaleRequest, VoidRecord};
 use tauri::State;
 
@@ -67,18 +67,7 @@ pub fn quick_cash(
     state: State<'_, TillState>,
     request: SaleRequest,
 ) -> Result<Vec<Money>, CommandError> {
-    let till = state.till();
-    let config = till.config()?;
-    let total = till.price(&request)?.total;
-    let paid = Money::sum(request.tenders.iter().filter_map(|t| t.amount))
-        .map_err(|e| CommandError::bad_input(e.to_string()))?;
-    let left = total
-        .checked_sub(paid)
-        .map_err(|e| CommandError::bad_input(e.to_string()))?;
-    let due = round_to_increment(left.max(Money::ZERO), config.cash_increment)
-        .map_err(|e| CommandError::bad_input(e.to_string()))?;
-    let unit = 10i64.pow(u32::from(config.currency.minor_digits));
-    Ok(quick_cash_amounts(due, unit, 4))
+    Ok(state.till().quick_cash(&request)?)
 }
 
 /// Parses a typed amount ("12.50") exactly into minor units of the store's currency.
