@@ -295,6 +295,7 @@ impl Till {
     /// round (a void can arrive before the sale it points at, in another document) and by
     /// `kassa rebuild`. Idempotent; one transaction. Returns the number of rows added.
     pub fn project_all(&mut self) -> Result<usize, StoreError> {
+        self.write_documents()?;
         let tx = begin(&mut self.conn)?;
         let mut added = 0;
         for id in crate::command::documents::stored_ids(&tx)? {
