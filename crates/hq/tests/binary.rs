@@ -250,3 +250,71 @@ fn serve_answers_on_its_address() {
         "{stderr}"
     );
 }
+
+/// The commands `admin_subcommands_set_up_a_store` does not reach, each through the real binary:
+/// the demo set-up, staff, shifts, the audit trail and revoking a till, with their exit codes.
+#[test]
+fn demo_staff_audit_and_revoke_commands() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    bad(hq(d, &["demo", "--products", "0"]), "between 1 and 300000");
+    let demo = ok(hq(d, &["demo", "--products", "4"]));
+    assert!(demo.contains("4 products, 24 of each in stock"), "{demo}");
+    assert!(demo.contains("demo order W1001 for Ada Lovelace"), "{demo}");
+    assert!(
+        demo.contains("demo staff Maria (manager), PIN 3333"),
+        "{demo}"
+    );
+    // The demo store exists once: a second run is refused as bad input, changing nothing.
+    bad(hq(d, &["demo", "--products", "4"]), "exists already");
+
+    let staff: serde_json::Value = serde_json::from_str(&ok(hq(d, &["staff", "list"]))).unwrap();
+    let names: Vec<&str> = staff
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Carl", "Maria", "Sofia"]);
+    assert!(!staff.to_string().contains("pin_hash"), "{staff}");
+    let added: serde_json::Value = serde_json::from_str(&ok(hq(
+        d,
+        &[
+            "staff", "add", "--name", "Noor", "--role", "cashier", "--pin", "4444",
+        ],
+    )))
+    .unwrap();
+    assert_eq!(added["role"], "cashier");
+    bad(
+        hq(
+            d,
+            &[
+                "staff", "add", "--name", "Ole", "--role", "janitor", "--pin", "5555",
+            ],
+        ),
+        "janitor",
+    );
+    let left: serde_json::Value =
+        serde_json::from_str(&ok(hq(d, &["staff", "deactivate", "Noor"]))).unwrap();
+    assert_eq!(left["active"], false);
+    let back: serde_json::Value =
+        serde_json::from_str(&ok(hq(d, &["staff", "activate", "Noor"]))).unwrap();
+    assert_eq!(back["active"], true);
+    ok(hq(d, &["staff", "pin", "Noor", "--pin", "6666"]));
+    bad(
+        hq(d, &["staff", "pin", "Nobody", "--pin", "6666"]),
+        "no staff",
+    );
+
+    assert_eq!(ok(hq(d, &["shifts", "AMS1"])).trim(), "[]");
+    assert_eq!(ok(hq(d, &["audit", "list", "AMS1-1"])).trim(), "[]");
+    let check: serde_json::Value =
+        serde_json::from_str(&ok(hq(d, &["audit", "verify", "AMS1-1"]))).unwrap();
+    assert_eq!(check["entries"], 0);
+    assert!(check["first_break"].is_null(), "{check}");
+
+    ok(hq(d, &["enroll-code", "AMS1", "2"]));
+    assert!(ok(hq(d, &["revoke", "AMS1", "2"])).contains("revoked 0 device(s)"));
+    // clap's own refusals are bad input too.
+    bad(hq(d, &["revoke", "AMS1", "not-a-number"]), "invalid value");
+}

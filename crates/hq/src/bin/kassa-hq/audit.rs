@@ -1,0 +1,34 @@
+//! `kassa-hq audit list|verify STORE-TILL`: a till's audit chain as head office holds it.
+
+use crate::output::print_json;
+use kassa_hq::{Hq, HqError};
+use std::path::Path;
+
+#[derive(clap::Subcommand)]
+pub enum AuditCommand {
+    /// Check the chain of a till (`AMS1-1`); exit 1 naming the first broken entry.
+    Verify { till: String },
+    /// Every entry of a till, oldest first.
+    List { till: String },
+}
+
+pub fn run(data: &Path, command: AuditCommand) -> Result<(), HqError> {
+    match command {
+        AuditCommand::List { till } => {
+            print_json(&Hq::open(data)?.audit_entries(&till)?);
+            Ok(())
+        }
+        AuditCommand::Verify { till } => {
+            let check = Hq::open(data)?.verify_audit(&till)?;
+            print_json(&check);
+            // A broken chain is a finding about stored data, not bad input: exit 1.
+            match check.first_break {
+                None => Ok(()),
+                Some(b) => Err(HqError::Corrupt(format!(
+                    "the audit log of {} is broken at entry {}: {}",
+                    check.till, b.seq, b.why
+                ))),
+            }
+        }
+    }
+}

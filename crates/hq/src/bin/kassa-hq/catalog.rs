@@ -1,0 +1,17 @@
+//! `kassa-hq catalog import FILE.csv`: a new catalogue version for every till.
+
+use kassa_hq::{Hq, HqError};
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Subcommand)]
+pub enum CatalogCommand {
+    Import { file: PathBuf },
+}
+
+pub fn run(data: &Path, CatalogCommand::Import { file }: CatalogCommand) -> Result<(), HqError> {
+    let bytes = std::fs::read(&file)
+        .map_err(|e| HqError::BadRequest(format!("cannot read {}: {e}", file.display())))?;
+    let (version, count) = Hq::open(data)?.import_catalogue_csv(&bytes)?;
+    println!("catalogue version {version}: {count} products");
+    Ok(())
+}

@@ -1,0 +1,30 @@
+//! `kassa-hq exceptions` and `resolve ID --note TEXT`: every store's exceptions inbox.
+
+use crate::output::print_json;
+use kassa_hq::{Hq, HqError};
+use std::path::Path;
+
+#[derive(clap::Args)]
+pub struct ResolveArgs {
+    id: String,
+    #[arg(long)]
+    note: String,
+    #[arg(long)]
+    by: Option<String>,
+}
+
+pub fn list(data: &Path) -> Result<(), HqError> {
+    print_json(&Hq::open(data)?.exceptions()?);
+    Ok(())
+}
+
+pub fn resolve(data: &Path, ResolveArgs { id, note, by }: ResolveArgs) -> Result<(), HqError> {
+    print_json(
+        &Hq::open(data)?.resolve_exception(&kassa_protocol::ResolveRequest {
+            id,
+            note,
+            resolved_by: by,
+        })?,
+    );
+    Ok(())
+}

@@ -1,0 +1,126 @@
+//! `kassa-hq`: runs the head office server, and admin subcommands on the same data directory.
+//! One module per command; this file only parses the command line and maps the outcome to an
+//! exit code.
+//!
+//! Exit codes: 0 success, 2 bad input or refused (one line on stderr), 1 internal or I/O error.
+
+mod admin_token;
+mod audit;
+mod catalog;
+mod demo;
+mod exceptions;
+mod orders;
+mod output;
+mod serve;
+mod shifts;
+mod staff;
+mod stock;
+mod stores;
+
+use clap::{Parser, Subcommand};
+use kassa_hq::HqError;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "kassa-hq",
+    version,
+    about = "Kassa head office server and admin tool"
+)]
+struct Cli {
+    /// The data directory (database and admin token).
+    #[arg(long, env = "KASSA_HQ_DATA")]
+    data: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP API.
+    Serve(serve::Args),
+    /// Stores.
+    #[command(subcommand)]
+    Store(stores::StoreCommand),
+    /// Make a one-time enrollment code for a till (printed once).
+    EnrollCode(stores::TillArgs),
+    /// Revoke every device token of a till.
+    Revoke(stores::TillArgs),
+    /// Catalogue.
+    #[command(subcommand)]
+    Catalog(catalog::CatalogCommand),
+    /// Stock of a store.
+    #[command(subcommand)]
+    Stock(stock::StockCommand),
+    /// Online orders for pickup.
+    #[command(subcommand)]
+    Order(orders::OrderCommand),
+    /// Staff and their PINs (sent to every till on its next sync).
+    #[command(subcommand)]
+    Staff(staff::StaffCommand),
+    /// A store's shifts with their Z reports (newest first).
+    Shifts(shifts::Args),
+    /// A till's audit trail as head office has it.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
+    /// What merging revealed in every store (over-pickups, over-returns, negative stock, ...).
+    Exceptions,
+    /// Close an exception with a note.
+    Resolve(exceptions::ResolveArgs),
+    /// Print the admin token (made on first use, kept in the data directory).
+    AdminToken,
+    /// Set up demo store AMS1 with a generated catalogue and stock of every product.
+    Demo(demo::Args),
+}
+
+fn run(cli: Cli) -> Result<(), HqError> {
+    let data = cli.data.as_path();
+    match cli.command {
+        Command::Serve(args) => serve::run(data, args),
+        Command::Store(command) => stores::run(data, command),
+        Command::EnrollCode(till) => stores::enroll_code(data, till),
+        Command::Revoke(till) => stores::revoke(data, till),
+        Command::Catalog(command) => catalog::run(data, command),
+        Command::Stock(command) => stock::run(data, command),
+        Command::Order(command) => orders::run(data, command),
+        Command::Staff(command) => staff::run(data, command),
+        Command::Shifts(args) => shifts::run(data, args),
+        Command::Audit(command) => audit::run(data, command),
+        Command::Exceptions => exceptions::list(data),
+        Command::Resolve(args) => exceptions::resolve(data, args),
+        Command::AdminToken => admin_token::print(data),
+        Command::Demo(args) => demo::run(data, args),
+    }
+}
+
+/// Bad input and refusals (4xx) are the caller's to fix: exit 2. Anything else (storage, I/O,
+/// inconsistent data) is ours: exit 1.
+fn exit_code(error: &HqError) -> ExitCode {
+    ExitCode::from(if error.status() >= 500 { 1 } else { 2 })
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let help = matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+            );
+            let _ = e.print();
+            return if help {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            };
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kassa-hq: {e}");
+            exit_code(&e)
+        }
+    }
+}

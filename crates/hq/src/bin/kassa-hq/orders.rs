@@ -1,0 +1,46 @@
+//! `kassa-hq order add|list|cancel|expire`: web orders waiting for pickup at a store.
+
+use crate::output::print_json;
+use kassa_hq::{Hq, HqError};
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Subcommand)]
+pub enum OrderCommand {
+    /// Take a web order from a JSON file (format in the README); the same external id twice is
+    /// one order.
+    Add { file: PathBuf },
+    /// Orders with what the tills handed over.
+    List {
+        #[arg(long)]
+        store: Option<String>,
+    },
+    /// Cancel an order that is not all handed over.
+    Cancel {
+        order_no: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Expire every order past its pickup date (no-shows).
+    Expire,
+}
+
+pub fn run(data: &Path, command: OrderCommand) -> Result<(), HqError> {
+    match command {
+        OrderCommand::Add { file } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| HqError::BadRequest(format!("cannot read {}: {e}", file.display())))?;
+            let intake: kassa_protocol::OrderIntake = serde_json::from_slice(&bytes)
+                .map_err(|e| HqError::BadRequest(format!("{}: {e}", file.display())))?;
+            print_json(&Hq::open(data)?.add_order(&intake)?);
+        }
+        OrderCommand::List { store } => print_json(&Hq::open(data)?.orders(store.as_deref())?),
+        OrderCommand::Cancel { order_no, note } => {
+            print_json(&Hq::open(data)?.cancel_order(&order_no, "cancelled", note)?)
+        }
+        OrderCommand::Expire => {
+            let expired = Hq::open(data)?.expire_orders()?;
+            println!("expired {} order(s)", expired.len());
+        }
+    }
+    Ok(())
+}

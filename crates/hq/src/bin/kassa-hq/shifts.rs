@@ -1,0 +1,15 @@
+//! `kassa-hq shifts STORE`: a store's shifts with their Z reports.
+
+use crate::output::print_json;
+use kassa_hq::{Hq, HqError};
+use std::path::Path;
+
+#[derive(clap::Args)]
+pub struct Args {
+    store: String,
+}
+
+pub fn run(data: &Path, Args { store }: Args) -> Result<(), HqError> {
+    print_json(&Hq::open(data)?.shifts(&store)?);
+    Ok(())
+}

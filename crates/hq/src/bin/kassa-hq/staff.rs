@@ -1,0 +1,50 @@
+//! `kassa-hq staff add|list|pin|deactivate|activate`: the people who may sign in at the tills.
+
+use crate::output::print_json;
+use kassa_hq::{Hq, HqError};
+use std::path::Path;
+
+#[derive(clap::Subcommand)]
+pub enum StaffCommand {
+    /// Add a staff member. The PIN (4 to 8 digits) is hashed at once and never stored.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// cashier, supervisor or manager
+        #[arg(long)]
+        role: String,
+        #[arg(long, env = "KASSA_STAFF_PIN", hide_env_values = true)]
+        pin: String,
+    },
+    /// Everyone, with their role and whether they are active (never their PIN).
+    List,
+    /// Give someone (name or id) a new PIN.
+    Pin {
+        who: String,
+        #[arg(long, env = "KASSA_STAFF_PIN", hide_env_values = true)]
+        pin: String,
+    },
+    /// A leaver can no longer sign in at any till once it has synced.
+    Deactivate {
+        who: String,
+    },
+    Activate {
+        who: String,
+    },
+}
+
+pub fn run(data: &Path, command: StaffCommand) -> Result<(), HqError> {
+    let hq = Hq::open(data)?;
+    match command {
+        StaffCommand::Add { name, role, pin } => {
+            let role =
+                kassa_domain::Role::parse(&role).map_err(|e| HqError::BadRequest(e.to_string()))?;
+            print_json(&hq.add_staff(&kassa_protocol::NewStaff { name, role, pin })?);
+        }
+        StaffCommand::List => print_json(&hq.staff()?),
+        StaffCommand::Pin { who, pin } => print_json(&hq.set_staff_pin(&who, &pin)?),
+        StaffCommand::Deactivate { who } => print_json(&hq.set_staff_active(&who, false)?),
+        StaffCommand::Activate { who } => print_json(&hq.set_staff_active(&who, true)?),
+    }
+    Ok(())
+}

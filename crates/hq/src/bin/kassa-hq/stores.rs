@@ -1,0 +1,102 @@
+//! `kassa-hq store add|list`, `enroll-code` and `revoke`: stores and the tills that may sync
+//! with them.
+
+use crate::output::print_json;
+use kassa_hq::{Hq, HqError};
+use kassa_protocol::{StoreInfo, TaxClassInfo};
+use std::path::Path;
+
+/// The tax classes of a store added without `--tax-class` (the Dutch rates).
+const DEFAULT_TAX_CLASSES: [&str; 3] = ["standard=21%", "reduced=9%", "zero=0%"];
+
+#[derive(clap::Subcommand)]
+pub enum StoreCommand {
+    Add {
+        code: String,
+        #[arg(long)]
+        currency: String,
+        #[arg(long)]
+        tax_mode: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// Cash rounding step in minor units (5 = to 0.05).
+        #[arg(long, default_value_t = 1)]
+        cash_increment: i64,
+        /// CODE=RATE% (default: standard=21%, reduced=9%, zero=0%).
+        #[arg(long = "tax-class")]
+        tax_classes: Vec<String>,
+    },
+    List,
+}
+
+/// A till of a store: `STORE TILL`.
+#[derive(clap::Args)]
+pub struct TillArgs {
+    store: String,
+    till: u16,
+}
+
+pub fn run(data: &Path, command: StoreCommand) -> Result<(), HqError> {
+    match command {
+        StoreCommand::Add {
+            code,
+            currency,
+            tax_mode,
+            name,
+            cash_increment,
+            tax_classes,
+        } => {
+            let specs = if tax_classes.is_empty() {
+                DEFAULT_TAX_CLASSES.map(String::from).to_vec()
+            } else {
+                tax_classes
+            };
+            let info = StoreInfo {
+                name: name.unwrap_or_else(|| code.clone()),
+                code,
+                currency: currency.to_ascii_uppercase(),
+                tax_mode,
+                cash_increment,
+                tax_classes: specs
+                    .iter()
+                    .map(|s| parse_tax_class(s))
+                    .collect::<Result<_, _>>()?,
+            };
+            print_json(&Hq::open(data)?.create_store(&info)?);
+        }
+        StoreCommand::List => print_json(&Hq::open(data)?.stores()?),
+    }
+    Ok(())
+}
+
+pub fn enroll_code(data: &Path, TillArgs { store, till }: TillArgs) -> Result<(), HqError> {
+    let code = Hq::open(data)?.create_enroll_code(&store, till)?;
+    println!("{}", code.code);
+    Ok(())
+}
+
+pub fn revoke(data: &Path, TillArgs { store, till }: TillArgs) -> Result<(), HqError> {
+    println!(
+        "revoked {} device(s)",
+        Hq::open(data)?.revoke_till(&store, till)?
+    );
+    Ok(())
+}
+
+/// `CODE=RATE%`, e.g. `standard=21%`.
+fn parse_tax_class(spec: &str) -> Result<TaxClassInfo, HqError> {
+    let bad = || {
+        HqError::BadRequest(format!(
+            "tax class {spec:?}: use CODE=RATE%, e.g. standard=21%"
+        ))
+    };
+    let (code, rate) = spec.split_once('=').ok_or_else(bad)?;
+    match kassa_domain::Discount::parse(rate.trim(), 2) {
+        Ok(kassa_domain::Discount::Percent(bp)) => Ok(TaxClassInfo {
+            code: code.trim().into(),
+            name: code.trim().into(),
+            rate_bp: bp,
+        }),
+        _ => Err(bad()),
+    }
+}
