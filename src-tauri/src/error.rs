@@ -5,8 +5,9 @@
 use kassa_store::{ErrorCode, PublicError, StoreError};
 use kassa_sync::SyncError;
 use serde::Serialize;
+use ts_rs::TS;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct CommandError {
     pub code: ErrorCode,
     pub message: String,

@@ -2,6 +2,7 @@
 //! the background sync loop. [`run`] starts the app; [`app`] wires a builder (tests use it with
 //! `tauri::test::mock_builder()`).
 
+pub mod bindings;
 mod commands;
 mod error;
 mod state;

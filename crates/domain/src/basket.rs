@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 /// The largest quantity of one line: beyond this a typo is far likelier than a real sale.
 pub const MAX_QUANTITY: i64 = 100_000;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase", tag = "kind", content = "value")]
 pub enum Discount {
@@ -65,6 +66,7 @@ impl Discount {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceOverride {
     pub price: Money,
@@ -88,6 +90,7 @@ pub struct Basket {
     pub discount: Option<Discount>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PricedLine {
     pub sku: String,
@@ -108,6 +111,7 @@ pub struct PricedLine {
     pub tax: Money,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaxLine {
     pub rate: TaxRate,
@@ -116,6 +120,7 @@ pub struct TaxLine {
     pub gross: Money,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PricedBasket {
     pub mode: TaxMode,

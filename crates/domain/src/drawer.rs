@@ -6,6 +6,7 @@ use crate::tender::TenderKind;
 use serde::{Deserialize, Serialize};
 
 /// So many notes or coins of one value.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Denomination {
     pub value: Money,
@@ -14,6 +15,7 @@ pub struct Denomination {
 
 /// What a cashier counted for one tender at the close: a total (a card terminal's batch total)
 /// or denominations (the cash drawer), not both.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenderCount {
     pub kind: TenderKind,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// An amount in the minor units (cents, pence, yen) of the store's one currency.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(
     Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
@@ -61,6 +62,7 @@ impl fmt::Display for Money {
 }
 
 /// A store's currency: its ISO 4217 code and how many decimal places its minor unit has.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Currency {
     pub code: String,

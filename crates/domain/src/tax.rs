@@ -6,6 +6,7 @@ use crate::rounding::{div_round_half_away, to_money};
 use serde::{Deserialize, Serialize};
 
 /// Whether shelf prices include tax (EU, UK, AU) or tax is added at the till (US).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TaxMode {
@@ -31,6 +32,7 @@ impl TaxMode {
 }
 
 /// A tax rate in basis points: 2100 is 21 %, 825 is 8.25 %.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct TaxRate(u32);

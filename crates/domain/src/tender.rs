@@ -5,6 +5,7 @@ use crate::money::Money;
 use crate::rounding::round_to_increment;
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TenderKind {
@@ -49,6 +50,7 @@ impl TenderKind {
 
 /// One payment toward a sale. A card tender carries the terminal's reference (the terminal
 /// itself is outside Kassa).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tender {
     pub kind: TenderKind,

@@ -50,6 +50,7 @@ pub struct StockMovementRequest {
     pub note: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockAtStore {
     pub store: String,
@@ -59,6 +60,7 @@ pub struct StockAtStore {
 }
 
 /// `GET /v1/stock/{sku}`
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockAvailability {
     pub sku: String,

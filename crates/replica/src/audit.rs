@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 /// The `prev_hash` of a till's first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub id: String,
@@ -119,6 +120,7 @@ pub struct NewAuditEntry {
 }
 
 /// Where a chain breaks: the first entry that does not follow from the ones before it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Break {
     pub seq: i64,

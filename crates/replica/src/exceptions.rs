@@ -40,6 +40,7 @@ pub struct CreditRedemption {
     pub amount: i64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resolution {
     pub id: String,
@@ -49,6 +50,7 @@ pub struct Resolution {
     pub created_at: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exception {
     /// Stable: the same problem has the same id on every replica, so a resolution finds it.

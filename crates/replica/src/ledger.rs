@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Who made or approved a record: the staff member's id (stable) and name (as it was then).
 /// Absent on records of a till that has no staff set up.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffRef {
     pub id: String,
@@ -14,6 +15,7 @@ pub struct StaffRef {
 }
 
 /// A completed sale, everything needed to rebuild its projection rows and its receipt.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaleRecord {
     pub id: String,
@@ -48,6 +50,7 @@ pub struct SaleRecord {
 }
 
 /// A void: a new record pointing at the sale it cancels.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoidRecord {
     pub id: String,
@@ -66,6 +69,7 @@ pub struct VoidRecord {
 }
 
 /// What a return takes back: a sale (of any store), goods of an online order, or nothing on record.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ReturnSource {
@@ -102,6 +106,7 @@ impl ReturnSource {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReturnLine {
     pub sku: String,
@@ -120,6 +125,7 @@ pub struct ReturnLine {
 
 /// Goods taken back and the money given back for them. An exchange is a return and a sale made
 /// in one transaction: the sale is paid (in part) with an `exchange` tender of the return's value.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReturnRecord {
     pub id: String,
@@ -156,6 +162,7 @@ pub struct ReturnRecord {
 
 /// A manager's note closing an exception. Written by a till (in its ledger) or head office (in its
 /// ledger), so it syncs like any other record.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResolutionRecord {
     pub id: String,
@@ -170,6 +177,7 @@ pub struct ResolutionRecord {
 
 /// A sale as head office holds it, with whether it was voided and the returns made against it at
 /// any store: what a till looks up online before it takes back another store's sale.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoteSale {
     pub sale: SaleRecord,

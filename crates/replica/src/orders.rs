@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderLine {
     pub sku: String,
@@ -18,6 +19,7 @@ pub struct OrderLine {
     pub tax_rate: TaxRate,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderRecord {
     pub id: String,
@@ -44,6 +46,7 @@ pub struct OrderRecord {
 
 /// An online order as head office holds it, with its pickups and every return made against it
 /// at any store: what a till looks up online to take back an order it does not hold.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoteOrder {
     pub order: OrderRecord,
@@ -63,6 +66,7 @@ pub struct OrderCancellation {
     pub created_at: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PickupLine {
     pub sku: String,
@@ -70,6 +74,7 @@ pub struct PickupLine {
 }
 
 /// Goods of an order handed over at a till (all of it or some lines), with any balance taken.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PickupRecord {
     pub id: String,
@@ -133,6 +138,7 @@ pub fn ordered_quantities(order: &OrderRecord) -> BTreeMap<String, i64> {
 }
 
 /// Where an order stands, as the till and head office both work it out.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {

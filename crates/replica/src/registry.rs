@@ -43,6 +43,7 @@ pub enum Writer {
 }
 
 /// The exception rules a kind takes part in (`exceptions::detect` reads these records).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExceptionKind {

@@ -6,6 +6,7 @@ use crate::ledger::StaffRef;
 use kassa_domain::{Money, TenderKind};
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShiftOpened {
     pub id: String,
@@ -18,6 +19,7 @@ pub struct ShiftOpened {
     pub opened_by: Option<StaffRef>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CashDirection {
@@ -27,6 +29,7 @@ pub enum CashDirection {
     Out,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CashMovementRecord {
     pub id: String,
@@ -43,6 +46,7 @@ pub struct CashMovementRecord {
 }
 
 /// An amount per tender: counted, expected, or their difference.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenderAmount {
     pub kind: TenderKind,

@@ -56,6 +56,7 @@ pub(crate) fn amount(config: &StoreConfig, money: Money) -> String {
 }
 
 /// What `kassa audit verify` reports.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AuditReport {
     pub entries: usize,

@@ -7,6 +7,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// A product as the till sells it, with its tax rate resolved.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CatalogItem {
     pub sku: String,

@@ -25,6 +25,7 @@ pub struct StoreSetup {
     pub tax_classes: Vec<TaxClass>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoreConfig {
     pub store_code: String,

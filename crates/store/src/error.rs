@@ -80,6 +80,7 @@ pub enum StoreError {
 /// What kind of failure an error is, as a stable machine code. Front ends branch on this, never
 /// on the message: the CLI's exit status, the desktop's dialogs (a PIN prompt for
 /// `needs_approval`, the offline banner for `offline`). Serialised in snake_case.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {

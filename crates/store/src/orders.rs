@@ -21,6 +21,7 @@ pub const ORDER_QR_PREFIX: &str = "kassa:order:";
 
 pub use kassa_replica::orders::OrderStatus;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OrderLineView {
     pub sku: String,
@@ -32,6 +33,7 @@ pub struct OrderLineView {
     pub amount: Money,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OrderView {
     pub id: String,
@@ -52,12 +54,14 @@ pub struct OrderView {
 }
 
 /// A line to hand over: a SKU or barcode and a quantity.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PickupLineRequest {
     pub code: String,
     pub quantity: i64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PickupRequest {
     /// Order number, or a scanned QR code.
@@ -240,6 +244,7 @@ const WAITING_ORDERS: &str = "SELECT o.record FROM orders o
     ORDER BY o.created_at DESC, o.id DESC LIMIT 50";
 
 /// Stock of a SKU at this store as this till knows it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StockPosition {
     pub on_hand: i64,

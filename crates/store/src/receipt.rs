@@ -6,6 +6,7 @@ use kassa_domain::{Money, PricedLine, TaxLine, TaxMode, TaxRate, Tender, TenderK
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct VoidInfo {
     pub id: String,
@@ -14,6 +15,7 @@ pub struct VoidInfo {
 }
 
 /// A completed sale as stored, with its void if one was recorded. Money in minor units.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Receipt {
     pub id: String,

@@ -12,6 +12,7 @@ use kassa_replica::orders::PickupRecord;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenderTotal {
     pub kind: TenderKind,
@@ -27,6 +28,7 @@ pub struct TenderTotal {
     pub net: Money,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaxTotal {
     pub rate: TaxRate,
@@ -35,6 +37,7 @@ pub struct TaxTotal {
     pub gross: Money,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayReport {
     pub business_day: String,

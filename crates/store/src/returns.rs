@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// What the goods come back against.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ReturnOf {
@@ -38,6 +39,7 @@ pub enum ReturnOf {
     NoReceipt,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReturnLineRequest {
     pub code: String,
@@ -51,6 +53,7 @@ fn yes() -> bool {
     true
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RefundMethod {
@@ -62,6 +65,7 @@ pub enum RefundMethod {
     Credit,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReturnRequest {
     pub of: ReturnOf,
@@ -85,6 +89,7 @@ pub struct ReturnRequest {
 }
 
 /// A line as the till can return it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReturnableLine {
     pub sku: String,
@@ -97,6 +102,7 @@ pub struct ReturnableLine {
 }
 
 /// A sale or order as the return screen shows it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Returnable {
     pub source: ReturnSource,

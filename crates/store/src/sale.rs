@@ -19,6 +19,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 /// One line as the cashier entered it: a SKU or barcode and a quantity.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineRequest {
     pub code: String,
@@ -31,6 +32,7 @@ pub struct LineRequest {
 
 /// A tender as entered. `amount: None` means "exactly what is left to pay" (for cash, after cash
 /// rounding); at most one tender may leave its amount open.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenderRequest {
     pub kind: TenderKind,
@@ -39,6 +41,7 @@ pub struct TenderRequest {
     pub reference: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaleRequest {
     pub lines: Vec<LineRequest>,

@@ -49,6 +49,7 @@ pub(crate) fn money_shift(conn: &Connection, till_no: u16) -> Result<Option<Stri
 
 /// An X report (the shift so far) or a Z report (the shift closed), with what the drawer should
 /// hold per tender.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ShiftReport {
     /// `X` while the shift is open, `Z` once closed.

@@ -18,6 +18,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 /// Someone signed in at the till, or approving: who they are and what they may do.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Operator {
     pub id: String,
@@ -35,6 +36,7 @@ impl Operator {
 }
 
 /// A second person's name (or staff id) and PIN, typed to approve something.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Credentials {
     pub staff: String,
@@ -42,6 +44,7 @@ pub struct Credentials {
 }
 
 /// A staff member as the sign-in screen lists them: never the PIN hash.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffListing {
     pub id: String,

@@ -22,6 +22,7 @@ pub struct DeviceInfo {
 }
 
 /// What the till tells its cashier about head office.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SyncStatus {
     pub enrolled: bool,

@@ -20,6 +20,7 @@ const PEER: &str = "hq";
 /// to loop forever).
 const MAX_EXCHANGES: usize = 200;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct SyncReport {
     pub exchanges: usize,

@@ -5,8 +5,9 @@ use crate::state::TillState;
 use kassa_store::{AuditEntry, AuditReport};
 use serde::Serialize;
 use tauri::State;
+use ts_rs::TS;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 pub struct AuditView {
     pub entries: Vec<AuditEntry>,
     pub check: AuditReport,

@@ -9,6 +9,7 @@ use kassa_store::{
 };
 use serde::Serialize;
 use tauri::State;
+use ts_rs::TS;
 
 /// Replaces whatever copy of another store's sale or a shipped order the web view sent with head
 /// office's own answer from `find_returnable`: a forged copy must not price a refund.
@@ -27,7 +28,7 @@ pub(crate) fn with_remote_from_head_office(state: &TillState, request: &mut Retu
     };
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 pub struct ReturnLookup {
     pub returnable: Returnable,
     /// Head office's copy of what this till does not hold: the UI sends it back with the return.

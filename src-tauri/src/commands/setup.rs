@@ -6,8 +6,9 @@ use kassa_domain::{Currency, TaxMode, TaxRate};
 use kassa_store::{StoreConfig, StoreError, StoreSetup, SyncStatus, TaxClass, Till};
 use serde::Serialize;
 use tauri::State;
+use ts_rs::TS;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 pub struct AppInfo {
     /// `None` until the till is set up (first run).
     pub config: Option<StoreConfig>,

@@ -5,8 +5,9 @@ use crate::state::TillState;
 use kassa_store::{Operator, StaffListing};
 use serde::Serialize;
 use tauri::State;
+use ts_rs::TS;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 pub struct StaffState {
     /// The till has staff from head office: someone must be signed in to sell.
     pub sign_in_required: bool,

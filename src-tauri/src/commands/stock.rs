@@ -6,8 +6,9 @@ use kassa_protocol::StockAvailability;
 use kassa_store::{CatalogItem, StockPosition};
 use serde::Serialize;
 use tauri::State;
+use ts_rs::TS;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 pub struct StockView {
     pub item: CatalogItem,
     /// On hand here, as this till knows it.
