@@ -286,7 +286,10 @@ fn over_returns(facts: &Facts, out: &mut Vec<Exception>) {
         }
     }
     let voided: BTreeSet<&str> = facts.voids.iter().map(|v| v.sale_id.as_str()).collect();
-    for (subject, returns) in by_subject {
+    for (subject, mut returns) in by_subject {
+        // The first return by id names the subject and the store: the same on every replica,
+        // whatever order it holds the records in.
+        returns.sort_by(|a, b| a.id.cmp(&b.id));
         let mut per_sku: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
         for record in &returns {
             for line in &record.lines {
@@ -347,6 +350,7 @@ fn over_returns(facts: &Facts, out: &mut Vec<Exception>) {
 fn over_redeemed_credit(facts: &Facts, out: &mut Vec<Exception>) {
     struct Account<'a> {
         store: &'a str,
+        first_issue: &'a str,
         issued: i64,
         redeemed: i64,
         records: Vec<String>,
@@ -364,11 +368,17 @@ fn over_redeemed_credit(facts: &Facts, out: &mut Vec<Exception>) {
             };
             let account = accounts.entry(code).or_insert_with(|| Account {
                 store: &record.store_code,
+                first_issue: &record.id,
                 issued: 0,
                 redeemed: 0,
                 records: Vec::new(),
                 tills: BTreeSet::new(),
             });
+            // The store of the first issuing return by id: the same whatever the records' order.
+            if record.id.as_str() < account.first_issue {
+                account.first_issue = &record.id;
+                account.store = &record.store_code;
+            }
             account.issued += refund.amount.minor();
             account.records.push(record.id.clone());
         }
@@ -406,7 +416,8 @@ fn over_redeemed_credit(facts: &Facts, out: &mut Vec<Exception>) {
     }
 }
 
-fn attach_resolutions(exceptions: &mut [Exception], resolutions: &[ResolutionRecord]) {
+/// Gives each exception the first resolution recorded for it (by time, then id), if any.
+pub fn attach_resolutions(exceptions: &mut [Exception], resolutions: &[ResolutionRecord]) {
     let mut first: BTreeMap<&str, &ResolutionRecord> = BTreeMap::new();
     for r in resolutions {
         let slot = first.entry(&r.exception_id).or_insert(r);

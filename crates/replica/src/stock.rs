@@ -8,8 +8,8 @@
 use crate::error::ReplicaError;
 use crate::records::top_map;
 use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ObjType, ReadDoc, ScalarValue, Value};
-use std::collections::BTreeMap;
+use automerge::{AutoCommit, ChangeHash, ObjType, ReadDoc, ScalarValue, Value};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Stock of a store as a document holds it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -142,4 +142,20 @@ pub fn read_levels(doc: &AutoCommit) -> Result<StockLevels, ReplicaError> {
         levels.movements.insert(writer, per_sku);
     }
     Ok(levels)
+}
+
+/// Every map key written by the changes a document gained since `before`: for a stock document a
+/// superset of the SKUs whose stock moved (it may also hold `baseline`, `writers` and writer names,
+/// which are not SKUs). It costs what the new changes hold, not what the document holds, so a sync
+/// round can say which SKUs to look at again without reading every level.
+pub fn keys_written_since(doc: &mut AutoCommit, before: &[ChangeHash]) -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    for change in doc.get_changes(before) {
+        for op in change.decode().operations {
+            if let automerge::legacy::Key::Map(key) = op.key {
+                keys.insert(key.to_string());
+            }
+        }
+    }
+    keys
 }

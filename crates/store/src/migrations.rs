@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0008_shifts.sql"),
     include_str!("../../../migrations/till/0009_receipt_keys.sql"),
     include_str!("../../../migrations/till/0010_document_outbox.sql"),
+    include_str!("../../../migrations/till/0011_kept_inbox.sql"),
 ];
 
 /// The schema version this code writes and understands.

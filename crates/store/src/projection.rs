@@ -2,6 +2,7 @@
 //! serves a local sale, a record that arrived by sync, and `rebuild`: one way to project.
 
 use crate::error::StoreError;
+use crate::inbox::kept::{mark, Rule};
 use kassa_domain::TenderKind;
 use kassa_replica::audit::AuditEntry;
 use kassa_replica::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
@@ -57,30 +58,75 @@ pub(crate) fn project_doc(
             RecordKind::Audit | RecordKind::Movement => 0,
         };
         for record in conflicting_ids(doc, kind)? {
-            conn.prepare_cached(
-                "INSERT OR IGNORE INTO record_conflicts (doc_id, map, record_id) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![id.to_string(), kind.map_name(), record])?;
+            let new = conn
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO record_conflicts (doc_id, map, record_id) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![id.to_string(), kind.map_name(), record])?
+                > 0;
+            if new {
+                mark(
+                    conn,
+                    Rule::Conflict,
+                    &format!("{id}/{}/{record}", kind.map_name()),
+                )?;
+            }
         }
     }
     Ok(added)
 }
 
+// Each kind's projection also marks the inbox subjects it can change (crate::inbox::kept).
+
 impl Projected for SaleRecord {
     fn project(&self, conn: &Connection, _: &DocId) -> Result<bool, StoreError> {
-        insert_sale_record(conn, self)
+        let new = insert_sale_record(conn, self)?;
+        if new {
+            // A cash or card sale touches no rule: only store credit it redeems does.
+            for tender in self.tenders.iter().filter(|t| t.kind == TenderKind::Credit) {
+                if let Some(code) = &tender.reference {
+                    mark(conn, Rule::Credit, code)?;
+                }
+            }
+        }
+        Ok(new)
     }
 }
 
 impl Projected for VoidRecord {
     fn project(&self, conn: &Connection, _: &DocId) -> Result<bool, StoreError> {
-        insert_void_record(conn, self)
+        let new = insert_void_record(conn, self)?;
+        if new {
+            mark(conn, Rule::Return, &self.sale_id)?;
+            let codes: Vec<String> = conn
+                .prepare_cached(
+                    "SELECT reference FROM sale_tenders
+                     WHERE sale_id = ?1 AND kind = 'credit' AND reference IS NOT NULL",
+                )?
+                .query_map([&self.sale_id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            for code in codes {
+                mark(conn, Rule::Credit, &code)?;
+            }
+        }
+        Ok(new)
     }
 }
 
 impl Projected for ReturnRecord {
     fn project(&self, conn: &Connection, _: &DocId) -> Result<bool, StoreError> {
-        insert_return(conn, self)
+        let new = insert_return(conn, self)?;
+        if new {
+            if let Some(subject) = self.source.subject_id() {
+                mark(conn, Rule::Return, subject)?;
+            }
+            for refund in self.refunds.iter().filter(|t| t.kind == TenderKind::Credit) {
+                if let Some(code) = &refund.reference {
+                    mark(conn, Rule::Credit, code)?;
+                }
+            }
+        }
+        Ok(new)
     }
 }
 
@@ -97,24 +143,36 @@ impl Projected for ResolutionRecord {
 
 impl Projected for OrderRecord {
     fn project(&self, conn: &Connection, doc: &DocId) -> Result<bool, StoreError> {
-        insert_order(conn, doc, self)
+        let new = insert_order(conn, doc, self)?;
+        if new {
+            mark(conn, Rule::Order, &self.id)?;
+        }
+        Ok(new)
     }
 }
 
 impl Projected for OrderCancellation {
     fn project(&self, conn: &Connection, _: &DocId) -> Result<bool, StoreError> {
-        insert_json(
+        let new = insert_json(
             conn,
             "INSERT OR IGNORE INTO order_cancellations (id, order_id, record) VALUES (?1, ?2, ?3)",
             (&self.id, &self.order_id),
             self,
-        )
+        )?;
+        if new {
+            mark(conn, Rule::Order, &self.order_id)?;
+        }
+        Ok(new)
     }
 }
 
 impl Projected for PickupRecord {
     fn project(&self, conn: &Connection, _: &DocId) -> Result<bool, StoreError> {
-        insert_pickup(conn, self)
+        let new = insert_pickup(conn, self)?;
+        if new {
+            mark(conn, Rule::Order, &self.order_id)?;
+        }
+        Ok(new)
     }
 }
 

@@ -199,10 +199,20 @@ impl Till {
 
     /// Moves this till's stock writes to a newer epoch that head office opened.
     pub fn set_stock_epoch(&mut self, epoch: u32) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE device SET stock_epoch = max(stock_epoch, ?1) WHERE id = 1",
+        let tx = self.conn.transaction()?;
+        let moved = tx.execute(
+            "UPDATE device SET stock_epoch = ?1 WHERE id = 1 AND stock_epoch < ?1",
             [epoch],
-        )?;
+        )? > 0;
+        if moved {
+            // Every SKU's stock is read from the new epoch now.
+            crate::inbox::kept::mark(
+                &tx,
+                crate::inbox::kept::Rule::Stock,
+                crate::inbox::kept::EVERY,
+            )?;
+        }
+        tx.commit()?;
         Ok(())
     }
 

@@ -125,6 +125,23 @@ impl Till {
                     .push(format!("{table} {k}: in the projection, in no document"));
             }
         }
+        // The kept inbox is derived from those tables as records arrive: it must say what the
+        // rules say when run over everything.
+        let kept = self.exceptions()?;
+        let from_scratch = self.exceptions_from_scratch()?;
+        if kept != from_scratch {
+            let ids = |list: &[kassa_replica::exceptions::Exception]| {
+                list.iter()
+                    .map(|e| e.id.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            report.differences.push(format!(
+                "exceptions inbox: kept [{}], worked out from scratch [{}]",
+                ids(&kept),
+                ids(&from_scratch)
+            ));
+        }
         Ok(report)
     }
 }

@@ -18,11 +18,12 @@ mod tests;
 use crate::audit::Event;
 use crate::config::StoreConfig;
 use crate::error::StoreError;
+use crate::inbox::kept::{mark, Rule};
 use crate::projection::Projected;
 use documents::DocumentCache;
 use kassa_replica::audit::{AuditEntry, NewAuditEntry};
 use kassa_replica::stock::record_movement;
-use kassa_replica::{write_record_json, AutoCommit, DocId, RecordKind, SyncState};
+use kassa_replica::{write_record_json, AutoCommit, DocId, DocKind, RecordKind, SyncState};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 /// A queued stock movement: (writer, sku, delta).
@@ -159,8 +160,12 @@ impl<'a> Command<'a> {
             if kind == "stock" {
                 let moves: Vec<StockMove> =
                     serde_json::from_str(body).map_err(|e| corrupt(&e.to_string()))?;
-                for (writer, sku, delta) in moves {
-                    record_movement(doc, &writer, &sku, delta)?;
+                for (writer, sku, delta) in &moves {
+                    record_movement(doc, writer, sku, *delta)?;
+                }
+                // Marked here rather than in the sale: the sale's own transaction stays short.
+                for (_, sku, _) in &moves {
+                    mark(self.conn(), Rule::Stock, sku)?;
                 }
             } else {
                 let kind = RecordKind::parse(kind).ok_or_else(|| corrupt("unknown kind"))?;
@@ -209,7 +214,17 @@ impl<'a> Command<'a> {
         state: &mut SyncState,
         bytes: &[u8],
     ) -> Result<(), StoreError> {
-        kassa_replica::receive_message(self.doc_mut(id)?, state, bytes)?;
+        let doc = self.doc_mut(id)?;
+        let before = doc.get_heads();
+        kassa_replica::receive_message(doc, state, bytes)?;
+        if id.kind() == DocKind::Stock {
+            // The SKUs whose stock other tills or head office moved (a superset: see
+            // `keys_written_since`), for the negative-stock rule of the kept inbox.
+            let keys = kassa_replica::stock::keys_written_since(doc, &before);
+            for key in keys {
+                mark(self.conn(), Rule::Stock, &key)?;
+            }
+        }
         self.conn()
             .prepare_cached(
                 "INSERT OR REPLACE INTO sync_states (doc_id, peer, state) VALUES (?1, ?2, ?3)",

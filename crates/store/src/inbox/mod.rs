@@ -1,100 +1,54 @@
 //! The exceptions inbox at the till: what merging revealed for this store, read from the
-//! projections (which hold exactly what the documents hold), and a manager's resolutions.
+//! projections (which hold exactly what the documents hold), and a manager's resolutions. The
+//! inbox is kept up to date as records arrive ([`kept`]); [`Till::exceptions_from_scratch`] runs
+//! every rule over everything, which the kept inbox must always equal.
+
+mod facts;
+pub(crate) mod kept;
 
 use crate::error::StoreError;
 use crate::staff::{approval_for, Credentials};
 use crate::till::Till;
 use kassa_domain::Approval;
-use kassa_replica::exceptions::{detect, CreditRedemption, Exception, Facts};
-use kassa_replica::ledger::{ResolutionRecord, VoidRecord};
-use rusqlite::Connection;
+use kassa_replica::exceptions::{detect, Exception};
+use kassa_replica::ledger::ResolutionRecord;
 use uuid::Uuid;
-
-fn json_rows<T: serde::de::DeserializeOwned>(
-    conn: &Connection,
-    sql: &str,
-) -> Result<Vec<T>, StoreError> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<Result<Vec<_>, _>>()?;
-    rows.iter()
-        .map(|json| serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string())))
-        .collect()
-}
-
-/// Store credit redeemed by sales, as the credit rule reads it.
-fn redemptions(conn: &Connection) -> Result<Vec<CreditRedemption>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT s.id, s.store_code, s.till_no, t.reference, t.amount
-         FROM sale_tenders t JOIN sales s ON s.id = t.sale_id
-         WHERE t.kind = 'credit' AND t.reference IS NOT NULL",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(CreditRedemption {
-            sale_id: r.get(0)?,
-            store: r.get(1)?,
-            till_no: r.get(2)?,
-            code: r.get(3)?,
-            amount: r.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-fn voids(conn: &Connection) -> Result<Vec<VoidRecord>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT v.id, v.sale_id, s.receipt_no, v.reason, v.created_at, v.business_day
-         FROM voids v JOIN sales s ON s.id = v.sale_id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(VoidRecord {
-            id: r.get(0)?,
-            sale_id: r.get(1)?,
-            receipt_no: r.get(2)?,
-            reason: r.get(3)?,
-            created_at: r.get(4)?,
-            business_day: r.get(5)?,
-            cashier: None,
-            shift_id: None,
-            approved_by: None,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
 
 impl Till {
     /// What the rules find in this store's records, resolved or not. The same on every till of
     /// the store that holds the same documents, and the same as head office shows for the store.
+    /// Costs what arrived since it was last read (see [`kept`]).
     pub fn exceptions(&mut self) -> Result<Vec<Exception>, StoreError> {
         let config = self.config()?;
         self.write_documents()?;
         let stock_id = Till::stock_doc_id(&self.conn, &config)?;
-        let mut facts = Facts {
-            orders: json_rows(&self.conn, "SELECT record FROM orders")?,
-            cancellations: json_rows(&self.conn, "SELECT record FROM order_cancellations")?,
-            pickups: json_rows(&self.conn, "SELECT record FROM pickups")?,
-            redemptions: redemptions(&self.conn)?,
-            voids: voids(&self.conn)?,
-            returns: json_rows(&self.conn, "SELECT record FROM returns")?,
-            resolutions: json_rows(&self.conn, "SELECT record FROM resolutions")?,
-            ..Facts::default()
-        };
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT doc_id, map, record_id FROM record_conflicts")?;
-        facts.conflicts = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<Result<_, _>>()?;
-        drop(stmt);
-        let levels = kassa_replica::stock::read_levels(self.docs.get(&self.conn, &stock_id)?)?;
-        facts.stock = levels
-            .on_hand()
-            .into_iter()
-            .map(|(sku, on_hand)| (config.store_code.clone(), sku, on_hand))
-            .collect();
-        // Everything here is this store's: a till holds only its own store's documents.
-        Ok(detect(&facts))
+        let stock = self.docs.get(&self.conn, &stock_id)?;
+        let tx = self.conn.transaction()?;
+        kept::refresh(
+            &tx,
+            &kept::StockSource {
+                store: &config.store_code,
+                doc: stock,
+            },
+        )?;
+        let exceptions = kept::read(&tx)?;
+        tx.commit()?;
+        Ok(exceptions)
+    }
+
+    /// Every rule run over everything this till holds, ignoring the kept inbox: what
+    /// [`Till::exceptions`] must always equal (tests check it), and a way to look again when in
+    /// doubt.
+    pub fn exceptions_from_scratch(&mut self) -> Result<Vec<Exception>, StoreError> {
+        let config = self.config()?;
+        self.write_documents()?;
+        let stock_id = Till::stock_doc_id(&self.conn, &config)?;
+        let stock = self.docs.get(&self.conn, &stock_id)?;
+        Ok(detect(&facts::everything(
+            &self.conn,
+            &config.store_code,
+            stock,
+        )?))
     }
 
     /// A manager closes an exception with a note: a record in this till's ledger, so it syncs to
