@@ -1,26 +1,49 @@
 // The core, through Tauri's IPC (window.__TAURI__ with app.withGlobalTauri). Errors arrive as
-// { code, message } and are thrown as ApiError.
+// { code, message } (CommandError) and are thrown as ApiError; the UI branches on the code only.
+
+import type { CommandName, Commands } from "./commands";
+import type { ErrorCode } from "./generated/ErrorCode";
 
 export class ApiError extends Error {
-  constructor(public code: string, message: string) {
+  constructor(
+    public code: ErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 type Invoke = (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
 
-function invoker(): Invoke {
-  const tauri = (globalThis as any).__TAURI__;
-  if (!tauri?.core?.invoke) throw new ApiError("internal", "not running inside the Kassa app");
-  return tauri.core.invoke;
+interface TauriGlobal {
+  __TAURI__?: { core?: { invoke?: Invoke } };
 }
 
-export async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
-  try {
-    return (await invoker()(cmd, args)) as T;
-  } catch (e: any) {
-    if (e instanceof ApiError) throw e;
-    if (e && typeof e === "object" && "code" in e && "message" in e) throw new ApiError(e.code, e.message);
-    throw new ApiError("internal", String(e));
+function invoker(): Invoke {
+  const invoke = (globalThis as TauriGlobal).__TAURI__?.core?.invoke;
+  if (!invoke) throw new ApiError("internal", "not running inside the Kassa app");
+  return invoke;
+}
+
+/** A rejection from the core is `{ code, message }`; anything else is the UI's or IPC's own failure. */
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  if (e && typeof e === "object" && "code" in e && "message" in e && typeof e.code === "string" && typeof e.message === "string") {
+    return new ApiError(e.code as ErrorCode, e.message);
   }
+  return new ApiError("internal", String(e));
+}
+
+/** Calls a command with its arguments; resolves with its result, rejects with an ApiError. */
+export async function call<K extends CommandName>(cmd: K, ...args: Commands[K]["args"] extends Record<string, never> ? [] : [Commands[K]["args"]]): Promise<Commands[K]["result"]> {
+  try {
+    return (await invoker()(cmd, args[0])) as Commands[K]["result"];
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+/** What a person reads about a failure. */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -1,14 +1,13 @@
 // The basket as the cashier builds it: codes and quantities, discounts and overrides as typed.
 // It is a request to the core; prices, totals and tax always come back from the core.
 
-export type Discount = { kind: "percent"; value: number } | { kind: "amount"; value: number };
+import type { LineRequest } from "./generated/LineRequest";
+import type { SaleRequest } from "./generated/SaleRequest";
+import type { TenderRequest } from "./generated/TenderRequest";
+import type { Discount } from "./generated/Discount";
 
-export interface BasketLine {
-  code: string;
-  quantity: number;
-  discount: Discount | null;
-  price_override: { price: number; reason: string } | null;
-}
+/** A line as typed: the core's LineRequest (code, quantity, discount, price override). */
+export type BasketLine = LineRequest;
 
 export interface Basket {
   lines: BasketLine[];
@@ -64,7 +63,7 @@ export function updateLine(basket: Basket, index: number, change: Partial<Basket
 }
 
 /** The request the core prices and completes. */
-export function toRequest(basket: Basket, tenders: Tender[]) {
+export function toRequest(basket: Basket, tenders: TenderRequest[]): SaleRequest {
   return {
     lines: basket.lines.map((l) => ({
       code: l.code,
@@ -75,11 +74,4 @@ export function toRequest(basket: Basket, tenders: Tender[]) {
     discount: basket.discount,
     tenders,
   };
-}
-
-export interface Tender {
-  kind: "cash" | "card";
-  /** Minor units; null means "what is left to pay". */
-  amount: number | null;
-  reference: string | null;
 }

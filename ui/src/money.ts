@@ -1,10 +1,10 @@
 // Formatting only: money arrives from the core as integer minor units and is turned into text by
 // string operations (no floating point), then localised by Intl.NumberFormat.
 
-export interface CurrencyInfo {
-  code: string;
-  minor_digits: number;
-}
+import type { Currency } from "./generated/Currency";
+
+/** The store's currency as the core describes it (ISO code and minor digits). */
+export type CurrencyInfo = Currency;
 
 /** "1234" with 2 digits -> "12.34"; "-5" -> "-0.05". Exact for any safe integer. */
 export function minorToDecimalString(minor: number, digits: number): string {

@@ -1,5 +1,6 @@
 // The receipt on screen (and printed with window.print()). Every figure comes from the core.
 
+import type { Receipt } from "./generated/Receipt";
 import { CurrencyInfo, formatMoney } from "./money";
 
 export function percent(bp: number): string {
@@ -14,7 +15,7 @@ function row(left: string, right: string, width = 42): string {
   return l + " ".repeat(width - l.length - right.length) + right;
 }
 
-export function renderReceipt(r: any, currency: CurrencyInfo): string {
+export function renderReceipt(r: Receipt, currency: CurrencyInfo): string {
   const m = (minor: number) => formatMoney(minor, currency);
   const out: string[] = [];
   out.push(`Kassa · store ${r.store_code} · till ${r.till_no}`);

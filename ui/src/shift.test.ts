@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
+import type { ShiftReport } from "./generated/ShiftReport";
 import { renderShiftReport } from "./shift";
 
 const eur = { code: "EUR", minor_digits: 2 };
-const z = {
+const z: ShiftReport = {
   kind: "Z",
   copy: true,
+  shift_id: "shift-1",
   till_no: 1,
   opened_at: "2026-11-26T08:00:00+01:00",
   opened_by: "Carl",
@@ -13,19 +15,37 @@ const z = {
   float: 10000,
   cash_in: 500,
   cash_out: 1000,
-  movements: [{ direction: "out", reason: "flowers", amount: 1000 }],
+  movements: [
+    {
+      id: "m1",
+      shift_id: "shift-1",
+      store: "AMS1",
+      till_no: 1,
+      direction: "out",
+      reason: "flowers",
+      amount: 1000,
+      created_at: "2026-11-26T12:00:00+01:00",
+      business_day: "2026-11-26",
+      staff: null,
+      approved_by: null,
+    },
+  ],
   sales: {
+    business_day: "2026-11-26",
+    currency: "EUR",
     sales_count: 2,
     sales_total: 388,
     voids_count: 0,
     voids_total: 0,
+    net_total: 388,
     returns_count: 0,
     returns_total: 0,
     pickups_count: 0,
     pickup_payments: 0,
     discount_total: 0,
-    tenders: [{ kind: "cash", net: 130 }],
-    taxes: [{ rate: 900, tax: 11, gross: 130 }],
+    cash_rounding: 0,
+    tenders: [{ kind: "cash", sales: 130, voided: 0, refunded: 0, pickups: 0, net: 130 }],
+    taxes: [{ rate: 900, net: 119, tax: 11, gross: 130 }],
   },
   expected: [{ kind: "cash", amount: 9630 }, { kind: "card", amount: 0 }],
   counted: [{ kind: "cash", amount: 9600 }],

@@ -1,5 +1,6 @@
 // The X and Z reports as the till shows and prints them. Every figure comes from the core.
 
+import type { ShiftReport } from "./generated/ShiftReport";
 import { CurrencyInfo, formatMoney } from "./money";
 import { percent } from "./receipt";
 
@@ -9,7 +10,7 @@ function row(left: string, right: string, width = 42): string {
   return l + " ".repeat(width - l.length - right.length) + right;
 }
 
-export function renderShiftReport(r: any, currency: CurrencyInfo): string {
+export function renderShiftReport(r: ShiftReport, currency: CurrencyInfo): string {
   const m = (minor: number) => formatMoney(minor, currency);
   // What a report subtracts, shown negative; nothing subtracted shows as 0.00, not "-€ 0.00".
   const less = (minor: number) => formatMoney(minor === 0 ? 0 : -minor, currency);
@@ -35,8 +36,8 @@ export function renderShiftReport(r: any, currency: CurrencyInfo): string {
   out.push("-".repeat(42));
   out.push(row("Tender   expected", "counted   difference"));
   for (const e of r.expected) {
-    const counted = r.counted.find((c: any) => c.kind === e.kind);
-    const diff = r.difference.find((d: any) => d.kind === e.kind);
+    const counted = r.counted.find((c) => c.kind === e.kind);
+    const diff = r.difference.find((d) => d.kind === e.kind);
     out.push(row(`${e.kind}  ${m(e.amount)}`, `${counted ? m(counted.amount) : "-"}  ${diff ? m(diff.amount) : "-"}`));
   }
   return out.join("\n");

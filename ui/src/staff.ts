@@ -1,17 +1,10 @@
 // Staff at the till: what the status bar says about who is signed in, and which refusals a
 // second person's PIN can turn around. The core checks every PIN and permission.
 
-export interface Operator {
-  id: string;
-  name: string;
-  role: "cashier" | "supervisor" | "manager";
-}
+import type { ErrorCode } from "./generated/ErrorCode";
+import type { StaffState } from "./generated/StaffState";
 
-export interface StaffState {
-  sign_in_required: boolean;
-  staff: { id: string; name: string; role: Operator["role"] }[];
-  operator: Operator | null;
-}
+export type { StaffState };
 
 /** The status bar's words for who is at the till, or "" on a till with no staff. */
 export function operatorLabel(state: StaffState): string {
@@ -25,6 +18,6 @@ export function mustSignIn(state: StaffState): boolean {
 }
 
 /** Refusals that another staff member's PIN can approve (on a till with staff). */
-export function approvable(code: string): boolean {
+export function approvable(code: ErrorCode): boolean {
   return code === "needs_approval" || code === "not_permitted";
 }

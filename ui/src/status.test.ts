@@ -1,9 +1,22 @@
 import { describe, expect, it } from "vitest";
+import type { SyncStatus } from "./generated/SyncStatus";
 import { describeStatus } from "./status";
 import { percent } from "./receipt";
 
 const eur = { code: "EUR", minor_digits: 2 };
-const base = { enrolled: true, hq_url: "http://hq", online: true, offline_since: null, last_attempt_at: null, last_success_at: null, last_error: null, pending_sales: 0, pending_amount: 0 };
+const base: SyncStatus = {
+  enrolled: true,
+  hq_url: "http://hq",
+  online: true,
+  offline_since: null,
+  last_attempt_at: null,
+  last_success_at: null,
+  last_error: null,
+  pending_sales: 0,
+  pending_amount: 0,
+  pending_other: 0,
+  catalogue_version: 1,
+};
 
 describe("describeStatus", () => {
   it("says online and that everything is at head office", () => {

@@ -1,20 +1,9 @@
 // The sync status line: online, or offline since when; what head office has not got yet.
 
+import type { SyncStatus } from "./generated/SyncStatus";
 import { CurrencyInfo, formatMoney } from "./money";
 
-export interface SyncStatus {
-  enrolled: boolean;
-  hq_url: string | null;
-  online: boolean;
-  offline_since: string | null;
-  last_attempt_at: string | null;
-  last_success_at: string | null;
-  last_error: string | null;
-  pending_sales: number;
-  pending_amount: number;
-  /** Returns and pickups of this till that head office has not got yet. */
-  pending_other?: number;
-}
+export type { SyncStatus };
 
 function time(rfc3339: string | null): string {
   if (!rfc3339) return "never";
@@ -22,11 +11,18 @@ function time(rfc3339: string | null): string {
   return Number.isNaN(d.getTime()) ? rfc3339 : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 }
 
-export function describeStatus(s: SyncStatus, currency: CurrencyInfo) {
+export interface StatusLine {
+  state: "standalone" | "online" | "offline" | "unknown";
+  label: string;
+  pending: string;
+  last: string;
+}
+
+export function describeStatus(s: SyncStatus, currency: CurrencyInfo): StatusLine {
   const state = !s.enrolled ? "standalone" : s.online ? "online" : s.offline_since ? "offline" : "unknown";
   const label =
     state === "standalone" ? "Stand-alone" : state === "online" ? "Online" : state === "offline" ? `Offline since ${time(s.offline_since)}` : "Connecting…";
-  const other = s.pending_other ?? 0;
+  const other = s.pending_other;
   const otherText = other === 0 ? "" : ` · ${other} return${other === 1 ? "" : "s"}/pickup${other === 1 ? "" : "s"}`;
   const pending =
     s.pending_sales === 0 && other === 0
