@@ -65,16 +65,18 @@ fn one_run(dir: &std::path::Path, runtime: &tokio::runtime::Runtime, last: bool)
             rate_bp: *bp,
         })
         .collect();
-    hq.create_store(&StoreInfo {
-        code: "AMS1".into(),
-        name: "Amsterdam".into(),
-        currency: "EUR".into(),
-        tax_mode: "inclusive".into(),
-        cash_increment: 5,
-        tax_classes: classes,
-    })
-    .unwrap();
-    hq.import_catalogue(&demo_catalogue(PRODUCTS).collect::<Vec<_>>())
+    runtime
+        .block_on(hq.create_store(&StoreInfo {
+            code: "AMS1".into(),
+            name: "Amsterdam".into(),
+            currency: "EUR".into(),
+            tax_mode: "inclusive".into(),
+            cash_increment: 5,
+            tax_classes: classes,
+        }))
+        .unwrap();
+    runtime
+        .block_on(hq.import_catalogue(&demo_catalogue(PRODUCTS).collect::<Vec<_>>()))
         .unwrap();
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
@@ -83,7 +85,10 @@ fn one_run(dir: &std::path::Path, runtime: &tokio::runtime::Runtime, last: bool)
     let server = runtime.spawn(kassa_hq::serve(listener, hq.clone(), "bench-admin".into()));
 
     let mut till = Till::open(&dir.join("till.db")).unwrap();
-    let code = hq.create_enroll_code("AMS1", 1).unwrap().code;
+    let code = runtime
+        .block_on(hq.create_enroll_code("AMS1", 1))
+        .unwrap()
+        .code;
     runtime
         .block_on(kassa_sync::enroll(&mut till, &url, &code))
         .unwrap();
@@ -108,7 +113,8 @@ fn one_run(dir: &std::path::Path, runtime: &tokio::runtime::Runtime, last: bool)
     assert_eq!(report.pending_sales, 0, "everything confirmed");
     let at_hq: usize = (0..DAYS)
         .map(|d| {
-            hq.sales_feed("AMS1", &format!("2026-11-{:02}", 10 + d))
+            runtime
+                .block_on(hq.sales_feed("AMS1", &format!("2026-11-{:02}", 10 + d)))
                 .unwrap()
                 .sales
                 .len()

@@ -36,20 +36,24 @@ impl HqLink for InProcess {
         &self,
         request: &SyncRequest,
     ) -> impl Future<Output = Result<SyncResponse, SyncError>> + Send {
-        let result = if self.cut {
-            Err(SyncError::Offline("partitioned".into()))
-        } else {
+        let (hq, token, cut, request) = (
+            self.hq.clone(),
+            self.token.clone(),
+            self.cut,
+            request.clone(),
+        );
+        async move {
+            if cut {
+                return Err(SyncError::Offline("partitioned".into()));
+            }
             let answer = |e: HqError| SyncError::Rejected {
                 status: e.status(),
                 code: e.code().into(),
                 message: e.to_string(),
             };
-            self.hq
-                .authenticate(Some(&self.token))
-                .and_then(|device| self.hq.sync(&device, request.clone()))
-                .map_err(answer)
-        };
-        std::future::ready(result)
+            let device = hq.authenticate(Some(&token)).await.map_err(answer)?;
+            hq.sync(&device, request).await.map_err(answer)
+        }
     }
 }
 
@@ -86,6 +90,10 @@ struct World {
 
 impl World {
     fn new() -> World {
+        // Head office is async (its storage runs queries on the runtime's blocking threads).
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         let hq = Arc::new(Hq::open_in_memory().unwrap());
         let classes: Vec<TaxClassInfo> = DEMO_TAX_CLASSES
             .iter()
@@ -95,33 +103,40 @@ impl World {
                 rate_bp: *bp,
             })
             .collect();
-        hq.create_store(&StoreInfo {
-            code: "AMS1".into(),
-            name: "Amsterdam".into(),
-            currency: "EUR".into(),
-            tax_mode: "inclusive".into(),
-            cash_increment: 1,
-            tax_classes: classes.clone(),
-        })
-        .unwrap();
+        runtime
+            .block_on(hq.create_store(&StoreInfo {
+                code: "AMS1".into(),
+                name: "Amsterdam".into(),
+                currency: "EUR".into(),
+                tax_mode: "inclusive".into(),
+                cash_increment: 1,
+                tax_classes: classes.clone(),
+            }))
+            .unwrap();
         let prices: BTreeMap<String, i64> = SKUS.iter().map(|s| (s.to_string(), 100)).collect();
-        hq.import_catalogue(
-            &prices
-                .iter()
-                .map(|(s, p)| product(s, *p))
-                .collect::<Vec<_>>(),
-        )
-        .unwrap();
+        runtime
+            .block_on(
+                hq.import_catalogue(
+                    &prices
+                        .iter()
+                        .map(|(s, p)| product(s, *p))
+                        .collect::<Vec<_>>(),
+                ),
+            )
+            .unwrap();
         let mut tills = Vec::new();
         for till_no in 1..=TILLS {
             let mut till = Till::open_in_memory().unwrap();
             let till_no = u16::try_from(till_no).unwrap();
-            let code = hq.create_enroll_code("AMS1", till_no).unwrap().code;
-            let enrolled = hq
-                .enroll(&EnrollRequest {
+            let code = runtime
+                .block_on(hq.create_enroll_code("AMS1", till_no))
+                .unwrap()
+                .code;
+            let enrolled = runtime
+                .block_on(hq.enroll(&EnrollRequest {
                     code,
                     actor_id: till.actor_id().unwrap(),
-                })
+                }))
                 .unwrap();
             till.init(&StoreSetup {
                 store_code: "AMS1".into(),
@@ -150,9 +165,6 @@ impl World {
                 },
             ));
         }
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
         let mut world = World {
             hq,
             tills,
@@ -221,8 +233,8 @@ impl World {
             }
             Op::Receive { sku, qty } => {
                 let sku = SKUS[sku].to_string();
-                self.hq
-                    .record_stock(
+                self.runtime
+                    .block_on(self.hq.record_stock(
                         "AMS1",
                         MovementKind::Receipt,
                         &[StockLine {
@@ -230,18 +242,20 @@ impl World {
                             quantity: qty,
                         }],
                         None,
-                    )
+                    ))
                     .unwrap();
                 *self.expected_stock.entry(sku).or_insert(0) += qty;
             }
             Op::Price { sku, price } => {
                 self.prices.insert(SKUS[sku].to_string(), price);
-                self.hq
-                    .import_catalogue(&[product(SKUS[sku], price)])
+                self.runtime
+                    .block_on(self.hq.import_catalogue(&[product(SKUS[sku], price)]))
                     .unwrap();
             }
             Op::NewEpoch => {
-                self.hq.open_stock_epoch("AMS1").unwrap();
+                self.runtime
+                    .block_on(self.hq.open_stock_epoch("AMS1"))
+                    .unwrap();
             }
             Op::Return { till, from, pick } => {
                 // Any till may take back any till's sale it has seen; two offline tills can
@@ -385,18 +399,18 @@ proptest! {
             }
         }
 
-        let feed = world.hq.sales_feed("AMS1", &chrono::Local::now().date_naive().to_string()).unwrap();
+        let feed = world.runtime.block_on(world.hq.sales_feed("AMS1", &chrono::Local::now().date_naive().to_string())).unwrap();
         prop_assert_eq!(feed.sales.len(), world.sales, "every sale exactly once at head office");
         prop_assert_eq!(feed.voids.len(), world.voids);
-        let hq_heads: BTreeMap<String, Vec<String>> = world.hq.document_heads("AMS1").unwrap().into_iter().collect();
+        let hq_heads: BTreeMap<String, Vec<String>> = world.runtime.block_on(world.hq.document_heads("AMS1")).unwrap().into_iter().collect();
         for sku in SKUS {
-            let at_hq = world.hq.stock_availability(sku).unwrap().stores[0].on_hand;
+            let at_hq = world.runtime.block_on(world.hq.stock_availability(sku)).unwrap().stores[0].on_hand;
             let want = world.expected_stock.get(sku).copied().unwrap_or(0);
             prop_assert_eq!(at_hq, want, "head office stock of {}", sku);
         }
         let inbox_at_hq: Vec<_> = world
-            .hq
-            .exceptions()
+            .runtime
+            .block_on(world.hq.exceptions())
             .unwrap()
             .into_iter()
             .filter(|e| e.store == "AMS1")

@@ -69,7 +69,7 @@ async fn sell_go_offline_and_drain() {
     );
 
     let mut hq = HqServer::start().await;
-    hq.receive("AMS1", "MILK", 50);
+    hq.receive("AMS1", "MILK", 50).await;
     // An online order, paid in the web shop, waiting for pickup at AMS1.
     hq.hq
         .add_order(&kassa_protocol::OrderIntake {
@@ -86,6 +86,7 @@ async fn sell_go_offline_and_drain() {
             hold_days: None,
             shipped: false,
         })
+        .await
         .unwrap();
     // A second till of the store, run headless, that will take back a sale offline.
     let mut till_2 = hq.enrolled_till("AMS1", 2).await;
@@ -94,7 +95,7 @@ async fn sell_go_offline_and_drain() {
     let db = dir.path().join("till.db");
     {
         let mut till = kassa_store::Till::open(&db).unwrap();
-        let code = hq.hq.create_enroll_code("AMS1", 1).unwrap().code;
+        let code = hq.hq.create_enroll_code("AMS1", 1).await.unwrap().code;
         kassa_sync::enroll(&mut till, &hq.url(), &code)
             .await
             .unwrap();
@@ -173,7 +174,8 @@ async fn sell_go_offline_and_drain() {
     app.wait_for_text("#sync-pending", "All sales at head office", WAIT)
         .await;
     assert_eq!(
-        hq.sales_at_hq("AMS1", &chrono::Local::now().date_naive().to_string()),
+        hq.sales_at_hq("AMS1", &chrono::Local::now().date_naive().to_string())
+            .await,
         1
     );
 
@@ -203,7 +205,8 @@ async fn sell_go_offline_and_drain() {
         .await;
     app.screenshot(&shots.join("07-drained.png")).await;
     assert_eq!(
-        hq.sales_at_hq("AMS1", &chrono::Local::now().date_naive().to_string()),
+        hq.sales_at_hq("AMS1", &chrono::Local::now().date_naive().to_string())
+            .await,
         3,
         "each sale exactly once"
     );
@@ -234,7 +237,7 @@ async fn sell_go_offline_and_drain() {
     app.type_into("#new-sale", ENTER).await;
     let handed_over = async {
         loop {
-            let orders = hq.hq.orders(Some("AMS1")).unwrap();
+            let orders = hq.hq.orders(Some("AMS1")).await.unwrap();
             if orders[0].status.as_str() == "picked_up" {
                 return;
             }
@@ -340,6 +343,7 @@ async fn sell_go_offline_and_drain() {
                     role,
                     pin: pin.into(),
                 })
+                .await
                 .unwrap()
                 .id,
         );

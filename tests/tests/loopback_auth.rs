@@ -47,16 +47,17 @@ fn sync_body(docs: Vec<DocMessage>) -> Vec<u8> {
 }
 
 /// Everything head office holds for the store, to check that a refusal changed nothing.
-fn snapshot(hq: &HqServer) -> (usize, Vec<(String, i64)>) {
+async fn snapshot(hq: &HqServer) -> (usize, Vec<(String, i64)>) {
     let stock = hq
         .hq
         .stock_availability("MILK")
+        .await
         .unwrap()
         .stores
         .into_iter()
         .map(|s| (s.store, s.on_hand))
         .collect();
-    (hq.sales_at_hq("AMS1", DAY), stock)
+    (hq.sales_at_hq("AMS1", DAY).await, stock)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -65,7 +66,7 @@ async fn unknown_and_revoked_tokens_get_401() {
     let mut till = hq.enrolled_till("AMS1", 1).await;
     till.complete_sale(&cash_sale(&[("MILK", 1)]), None)
         .unwrap();
-    let before = snapshot(&hq);
+    let before = snapshot(&hq).await;
     assert_eq!(post(&hq, "/v1/sync", None, sync_body(vec![])).await.0, 401);
     assert_eq!(
         post(&hq, "/v1/sync", Some("not-a-token"), sync_body(vec![]))
@@ -76,20 +77,20 @@ async fn unknown_and_revoked_tokens_get_401() {
     let (status, body) = post(&hq, "/v1/sync", Some(""), sync_body(vec![])).await;
     assert_eq!((status, body["code"].as_str()), (401, Some("unauthorized")));
 
-    assert_eq!(hq.hq.revoke_till("AMS1", 1).unwrap(), 1);
+    assert_eq!(hq.hq.revoke_till("AMS1", 1).await.unwrap(), 1);
     let err = sync_once(&mut till).await.unwrap_err();
     assert!(
         matches!(err, SyncError::Rejected { status: 401, .. }),
         "{err}"
     );
-    assert_eq!(snapshot(&hq), before);
+    assert_eq!(snapshot(&hq).await, before);
     assert_eq!(till.sync_status().unwrap().pending_sales, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn enrollment_codes_work_once_and_admin_calls_need_the_admin_token() {
     let hq = HqServer::start().await;
-    let code = hq.hq.create_enroll_code("AMS1", 7).unwrap().code;
+    let code = hq.hq.create_enroll_code("AMS1", 7).await.unwrap().code;
     let enroll = |code: &str| {
         serde_json::to_vec(&json!({ "code": code, "actor_id": "00112233445566778899aabbccddeeff" }))
             .unwrap()
@@ -161,7 +162,7 @@ async fn another_stores_documents_are_forbidden() {
     let hq = HqServer::start().await;
     let till = hq.enrolled_till("AMS1", 1).await;
     let token = till.device().unwrap().device_token.unwrap();
-    let before = snapshot(&hq);
+    let before = snapshot(&hq).await;
     let id = DocId::parse("ledger/RTM1/1/2026-11-23").unwrap();
     let mut doc = new_document(&id, ActorId::random()).unwrap();
     let message = generate_message(&mut doc, &mut SyncState::new()).unwrap();
@@ -180,7 +181,7 @@ async fn another_stores_documents_are_forbidden() {
         (403, Some("forbidden")),
         "{body}"
     );
-    assert_eq!(snapshot(&hq), before);
+    assert_eq!(snapshot(&hq).await, before);
 }
 
 /// Runs a raw sync session for one document until head office refuses or stops answering.
@@ -223,7 +224,7 @@ async fn a_change_forged_in_another_tills_ledger_is_refused() {
     one.complete_sale(&cash_sale(&[("MILK", 1)]), None).unwrap();
     sync_once(&mut one).await.unwrap();
     let mut two = hq.enrolled_till("AMS1", 2).await;
-    let before = snapshot(&hq);
+    let before = snapshot(&hq).await;
 
     // Till 2, with its own real token and actor, writes into till 1's ledger.
     let token = two.device().unwrap().device_token.unwrap();
@@ -248,8 +249,14 @@ async fn a_change_forged_in_another_tills_ledger_is_refused() {
         body["message"].as_str().unwrap().contains("not allowed"),
         "{body}"
     );
-    assert_eq!(snapshot(&hq), before);
-    assert!(hq.hq.sales_feed("AMS1", DAY).unwrap().voids.is_empty());
+    assert_eq!(snapshot(&hq).await, before);
+    assert!(hq
+        .hq
+        .sales_feed("AMS1", DAY)
+        .await
+        .unwrap()
+        .voids
+        .is_empty());
 
     // And head office's own ledger is no till's to write.
     let hq_ledger = "ledger/AMS1/hq/2026-11-23";
@@ -266,7 +273,7 @@ async fn malformed_and_oversized_requests_get_a_clear_4xx() {
     let hq = HqServer::start().await;
     let till = hq.enrolled_till("AMS1", 1).await;
     let token = till.device().unwrap().device_token.unwrap();
-    let before = snapshot(&hq);
+    let before = snapshot(&hq).await;
     let garbage = DocMessage {
         doc_id: "ledger/AMS1/1/2026-11-23".into(),
         message: b"\x42not automerge".to_vec(),
@@ -298,5 +305,5 @@ async fn malformed_and_oversized_requests_get_a_clear_4xx() {
         };
         assert_eq!(reply["code"], code, "{reply}");
     }
-    assert_eq!(snapshot(&hq), before);
+    assert_eq!(snapshot(&hq).await, before);
 }

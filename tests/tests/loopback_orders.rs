@@ -130,10 +130,13 @@ async fn order_intake_is_idempotent_and_refuses_bad_orders_whole() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_order_reaches_its_store_reserves_stock_and_is_picked_up_in_parts() {
     let hq = HqServer::start().await;
-    hq.receive("AMS1", "WINE", 10);
+    hq.receive("AMS1", "WINE", 10).await;
     let mut till = hq.enrolled_till("AMS1", 1).await;
     let mut other_store = hq.enrolled_till("RTM1", 1).await;
-    hq.hq.add_order(&intake("W2001", "AMS1", false)).unwrap();
+    hq.hq
+        .add_order(&intake("W2001", "AMS1", false))
+        .await
+        .unwrap();
     sync_once(&mut till).await.unwrap();
     sync_once(&mut other_store).await.unwrap();
     assert!(
@@ -168,7 +171,7 @@ async fn an_order_reaches_its_store_reserves_stock_and_is_picked_up_in_parts() {
         0,
         "head office has the pickup"
     );
-    let at_hq = hq.hq.orders(Some("AMS1")).unwrap();
+    let at_hq = hq.hq.orders(Some("AMS1")).await.unwrap();
     assert_eq!(
         (
             at_hq[0].status.as_str(),
@@ -179,7 +182,7 @@ async fn an_order_reaches_its_store_reserves_stock_and_is_picked_up_in_parts() {
     );
     let position = till.stock_position("WINE").unwrap();
     assert_eq!((position.on_hand, position.reserved), (9, 1));
-    let availability = hq.hq.stock_availability("WINE").unwrap();
+    let availability = hq.hq.stock_availability("WINE").await.unwrap();
     assert_eq!(
         availability
             .stores
@@ -194,6 +197,7 @@ async fn an_order_reaches_its_store_reserves_stock_and_is_picked_up_in_parts() {
     // Head office cancels the rest; the till refuses it after the next sync.
     hq.hq
         .cancel_order("W2001", "cancelled", Some("customer called".into()))
+        .await
         .unwrap();
     sync_once(&mut till).await.unwrap();
     assert_eq!(till.order("W2001").unwrap().status, OrderStatus::Cancelled);
@@ -207,7 +211,10 @@ async fn two_offline_tills_handing_over_one_order_are_flagged_everywhere_and_res
     let mut hq = HqServer::start().await;
     let mut till_1 = hq.enrolled_till("AMS1", 1).await;
     let mut till_2 = hq.enrolled_till("AMS1", 2).await;
-    hq.hq.add_order(&intake("W3001", "AMS1", true)).unwrap();
+    hq.hq
+        .add_order(&intake("W3001", "AMS1", true))
+        .await
+        .unwrap();
     sync_once(&mut till_1).await.unwrap();
     sync_once(&mut till_2).await.unwrap();
 
@@ -222,7 +229,7 @@ async fn two_offline_tills_handing_over_one_order_are_flagged_everywhere_and_res
     sync_once(&mut till_1).await.unwrap();
     sync_once(&mut till_2).await.unwrap();
     sync_once(&mut till_1).await.unwrap();
-    let at_hq = hq.hq.exceptions().unwrap();
+    let at_hq = hq.hq.exceptions().await.unwrap();
     let over: Vec<_> = at_hq
         .iter()
         .filter(|e| e.kind.as_str() == "over_pickup")

@@ -93,7 +93,7 @@ async fn a_sale_is_returned_at_another_store_and_over_returns_are_flagged_at_hea
         .return_goods(&return_all(&sold.receipt_no, RefundMethod::Cash), None)
         .unwrap();
     sync_once(&mut amsterdam).await.unwrap();
-    let inbox = hq.hq.exceptions().unwrap();
+    let inbox = hq.hq.exceptions().await.unwrap();
     let over: Vec<_> = inbox
         .iter()
         .filter(|e| e.kind.as_str() == "over_return")
@@ -131,7 +131,7 @@ async fn an_exchange_reaches_head_office_as_one_return_and_one_sale() {
     // 8.99 returned, 4.98 taken: 4.01 back in cash, rounded to 4.00.
     assert_eq!(back.refunds.last().unwrap().amount.minor(), 400);
     sync_once(&mut till).await.unwrap();
-    let feed = hq.hq.sales_feed("AMS1", "2026-11-23").unwrap();
+    let feed = hq.hq.sales_feed("AMS1", "2026-11-23").await.unwrap();
     let exchanged = feed.sales.iter().find(|s| s.id == new_sale.id).unwrap();
     assert_eq!(exchanged.tenders[0].kind, TenderKind::Exchange);
     let remote = lookup_sale(till.device().unwrap(), &sold.receipt_no)
@@ -193,7 +193,7 @@ async fn credit_issued_in_one_store_is_redeemed_in_another_and_over_redemption_i
     hq.restart().await;
     sync_once(&mut rotterdam_1).await.unwrap();
     sync_once(&mut rotterdam_2).await.unwrap();
-    let balance = hq.hq.credit_balance(&code).unwrap();
+    let balance = hq.hq.credit_balance(&code).await.unwrap();
     assert_eq!(
         (
             balance.issued.minor(),
@@ -202,7 +202,7 @@ async fn credit_issued_in_one_store_is_redeemed_in_another_and_over_redemption_i
         ),
         (1798, 2296, -498)
     );
-    let inbox = hq.hq.exceptions().unwrap();
+    let inbox = hq.hq.exceptions().await.unwrap();
     let over: Vec<_> = inbox
         .iter()
         .filter(|e| e.kind.as_str() == "over_redeemed_credit")
@@ -241,6 +241,7 @@ async fn a_shipped_order_is_returned_at_any_store_and_a_double_return_is_flagged
             hold_days: None,
             shipped: true,
         })
+        .await
         .unwrap();
     sync_once(&mut amsterdam).await.unwrap();
     assert!(
@@ -248,7 +249,10 @@ async fn a_shipped_order_is_returned_at_any_store_and_a_double_return_is_flagged
         "a shipped order never waits at a store"
     );
     assert_eq!(amsterdam.stock_position("WINE").unwrap().reserved, 0);
-    assert_eq!(hq.hq.orders(None).unwrap()[0].status.as_str(), "shipped");
+    assert_eq!(
+        hq.hq.orders(None).await.unwrap()[0].status.as_str(),
+        "shipped"
+    );
 
     let of = ReturnOf::Order {
         order: shipped.qr_payload.clone(),
@@ -306,7 +310,7 @@ async fn a_shipped_order_is_returned_at_any_store_and_a_double_return_is_flagged
         rotterdam.return_goods(&request(remote), None).is_err(),
         "now it can see both"
     );
-    let inbox = hq.hq.exceptions().unwrap();
+    let inbox = hq.hq.exceptions().await.unwrap();
     let over: Vec<_> = inbox
         .iter()
         .filter(|e| e.kind.as_str() == "over_return")

@@ -92,7 +92,7 @@ async fn staff_reach_the_till_and_leavers_are_locked_out() {
         .complete_sale(&cash_sale(&[("MILK", 1)]), None)
         .unwrap();
     sync_once(&mut till).await.unwrap();
-    let feed = hq.hq.sales_feed("AMS1", "2026-11-23").unwrap();
+    let feed = hq.hq.sales_feed("AMS1", "2026-11-23").await.unwrap();
     let at_hq = feed
         .sales
         .iter()
@@ -103,7 +103,7 @@ async fn staff_reach_the_till_and_leavers_are_locked_out() {
         Some(carl.id.as_str())
     );
     // The till's audit trail reached head office with the ledger, and its chain holds there.
-    let check = hq.hq.verify_audit("AMS1-1").unwrap();
+    let check = hq.hq.verify_audit("AMS1-1").await.unwrap();
     let local = till.verify_audit().unwrap();
     assert_eq!(local.first_break, None);
     assert_eq!(check.entries, local.entries, "{check:?}");
@@ -111,6 +111,7 @@ async fn staff_reach_the_till_and_leavers_are_locked_out() {
     let events: Vec<String> = hq
         .hq
         .audit_entries("AMS1-1")
+        .await
         .unwrap()
         .into_iter()
         .map(|e| e.event)

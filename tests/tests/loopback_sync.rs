@@ -11,7 +11,7 @@ const DAY: &str = "2026-11-23";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_till_offline_for_a_whole_day_syncs_every_sale_once() {
     let mut hq = HqServer::start().await;
-    hq.receive("AMS1", "MILK", 500);
+    hq.receive("AMS1", "MILK", 500).await;
     let mut till = hq.enrolled_till("AMS1", 1).await;
     assert_eq!(
         till.find_by_code("MILK").unwrap().unwrap().price.minor(),
@@ -48,13 +48,13 @@ async fn a_till_offline_for_a_whole_day_syncs_every_sale_once() {
     assert_eq!(report.pending_sales, 0);
     let status = till.sync_status().unwrap();
     assert!(status.online && status.offline_since.is_none());
-    assert_eq!(hq.sales_at_hq("AMS1", DAY), 300);
-    let feed = hq.hq.sales_feed("AMS1", DAY).unwrap();
+    assert_eq!(hq.sales_at_hq("AMS1", DAY).await, 300);
+    let feed = hq.hq.sales_feed("AMS1", DAY).await.unwrap();
     assert_eq!(
         feed.sales.iter().map(|s| s.amount_due.minor()).sum::<i64>(),
         total
     );
-    let availability = hq.hq.stock_availability("MILK").unwrap();
+    let availability = hq.hq.stock_availability("MILK").await.unwrap();
     let ams = availability
         .stores
         .iter()
@@ -64,7 +64,7 @@ async fn a_till_offline_for_a_whole_day_syncs_every_sale_once() {
     // A second round moves nothing new and duplicates nothing.
     let again = sync_once(&mut till).await.unwrap();
     assert_eq!(again.records_received, 0);
-    assert_eq!(hq.sales_at_hq("AMS1", DAY), 300);
+    assert_eq!(hq.sales_at_hq("AMS1", DAY).await, 300);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -79,7 +79,7 @@ async fn a_lost_response_is_retried_without_a_duplicate() {
             till.complete_sale(&cash_sale(&[("BREAD", 1)]), None)
                 .unwrap();
         }
-        let before = hq.sales_at_hq("AMS1", DAY);
+        let before = hq.sales_at_hq("AMS1", DAY).await;
         let device = till.device().unwrap();
         let client = HqClient::new(&hq.url(), device.device_token.clone()).unwrap();
         client.lose_response_of_request(lost_request);
@@ -90,14 +90,14 @@ async fn a_lost_response_is_retried_without_a_duplicate() {
             5,
             "the till cannot know they arrived"
         );
-        if hq.sales_at_hq("AMS1", DAY) == before + 5 {
+        if hq.sales_at_hq("AMS1", DAY).await == before + 5 {
             lost_after_head_office_had_them += 1;
         }
 
         let report = sync_once(&mut till).await.unwrap();
         assert_eq!(report.pending_sales, 0, "case {lost_request}");
         assert_eq!(
-            hq.sales_at_hq("AMS1", DAY),
+            hq.sales_at_hq("AMS1", DAY).await,
             before + 5,
             "case {lost_request}: each sale exactly once"
         );
@@ -115,7 +115,7 @@ async fn a_lost_response_is_retried_without_a_duplicate() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tills_of_a_store_see_each_other_and_head_office_sees_all() {
     let hq = HqServer::start().await;
-    hq.receive("AMS1", "WINE", 10);
+    hq.receive("AMS1", "WINE", 10).await;
     let mut one = hq.enrolled_till("AMS1", 1).await;
     let mut two = hq.enrolled_till("AMS1", 2).await;
     let mut other_store = hq.enrolled_till("RTM1", 1).await;
@@ -140,7 +140,7 @@ async fn tills_of_a_store_see_each_other_and_head_office_sees_all() {
     );
     assert_eq!(one.stock_on_hand("WINE").unwrap(), 5);
     assert_eq!(two.stock_on_hand("WINE").unwrap(), 5);
-    let availability = hq.hq.stock_availability("WINE").unwrap();
+    let availability = hq.hq.stock_availability("WINE").await.unwrap();
     let on_hand: Vec<(String, i64)> = availability
         .stores
         .iter()
@@ -154,7 +154,7 @@ async fn tills_of_a_store_see_each_other_and_head_office_sees_all() {
         availability.stores.iter().all(|s| s.as_of.is_some()),
         "each figure says how fresh it is"
     );
-    let exceptions = hq.hq.exceptions().unwrap();
+    let exceptions = hq.hq.exceptions().await.unwrap();
     assert_eq!(
         exceptions.len(),
         1,
@@ -177,7 +177,7 @@ async fn a_price_change_at_head_office_reaches_the_till_on_its_next_sync() {
     let hq = HqServer::start().await;
     let mut till = hq.enrolled_till("AMS1", 1).await;
     let before = till.device().unwrap().catalogue_version;
-    hq.hq.import_catalogue_csv(b"sku,name,price,tax_class\nMILK,Whole milk 1 L,1.39,reduced\nTEA,Green tea,2.50,reduced\n").unwrap();
+    hq.hq.import_catalogue_csv(b"sku,name,price,tax_class\nMILK,Whole milk 1 L,1.39,reduced\nTEA,Green tea,2.50,reduced\n").await.unwrap();
     let report = sync_once(&mut till).await.unwrap();
     assert_eq!(report.products_updated, 2, "only what changed travels");
     assert!(report.catalogue_version > before);

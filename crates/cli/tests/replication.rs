@@ -29,6 +29,15 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).to_string()
 }
 
+/// Waits for head office's (async) service from these plain test threads.
+fn wait<T>(work: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(work)
+}
+
 /// Head office with store AMS1 and a small catalogue, serving on a background thread.
 fn head_office() -> (Arc<kassa_hq::Hq>, String, tempfile::TempDir) {
     let data = tempfile::tempdir().unwrap();
@@ -38,7 +47,7 @@ fn head_office() -> (Arc<kassa_hq::Hq>, String, tempfile::TempDir) {
         name: code.into(),
         rate_bp,
     };
-    hq.create_store(&kassa_protocol::StoreInfo {
+    wait(hq.create_store(&kassa_protocol::StoreInfo {
         code: "AMS1".into(),
         name: "Amsterdam".into(),
         currency: "EUR".into(),
@@ -49,9 +58,9 @@ fn head_office() -> (Arc<kassa_hq::Hq>, String, tempfile::TempDir) {
             class("reduced", 900),
             class("zero", 0),
         ],
-    })
+    }))
     .unwrap();
-    hq.import_catalogue_csv(b"sku,name,price,tax_class\nMILK,Whole milk 1 L,1.29,reduced\nWINE,Red wine,8.99,standard\n").unwrap();
+    wait(hq.import_catalogue_csv(b"sku,name,price,tax_class\nMILK,Whole milk 1 L,1.29,reduced\nWINE,Red wine,8.99,standard\n")).unwrap();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let server = hq.clone();
@@ -82,7 +91,7 @@ fn enroll_sell_sync_status_and_verify() {
     let bad = kassa(&db, &["enroll", "--hq", "ftp://x", "--code", "X"]);
     assert_eq!(bad.status.code(), Some(2));
 
-    let code = hq.create_enroll_code("AMS1", 4).unwrap().code;
+    let code = wait(hq.create_enroll_code("AMS1", 4)).unwrap().code;
     let enrolled = json(kassa(
         &db,
         &["--json", "enroll", "--hq", &url, "--code", &code],
@@ -121,7 +130,7 @@ fn enroll_sell_sync_status_and_verify() {
         (Some(true), Some(0))
     );
     let day = chrono::Local::now().date_naive().to_string();
-    assert_eq!(hq.sales_feed("AMS1", &day).unwrap().sales.len(), 2);
+    assert_eq!(wait(hq.sales_feed("AMS1", &day)).unwrap().sales.len(), 2);
 
     let verified = json(kassa(&db, &["--json", "rebuild", "--verify"]));
     assert_eq!(verified["sales_in_documents"], 2);
@@ -166,34 +175,33 @@ fn an_online_order_is_listed_and_picked_up_from_the_command_line() {
     let (hq, url, _data) = head_office();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("till.db");
-    let code = hq.create_enroll_code("AMS1", 1).unwrap().code;
+    let code = wait(hq.create_enroll_code("AMS1", 1)).unwrap().code;
     json(kassa(
         &db,
         &["--json", "enroll", "--hq", &url, "--code", &code],
     ));
-    let accepted = hq
-        .add_order(&kassa_protocol::OrderIntake {
-            external_id: "W77".into(),
-            store: "AMS1".into(),
-            customer_name: "Grace Hopper".into(),
-            lines: vec![
-                kassa_protocol::OrderIntakeLine {
-                    sku: "WINE".into(),
-                    quantity: 2,
-                    unit_price: None,
-                },
-                kassa_protocol::OrderIntakeLine {
-                    sku: "MILK".into(),
-                    quantity: 1,
-                    unit_price: None,
-                },
-            ],
-            paid: false,
-            pickup_code: None,
-            hold_days: Some(3),
-            shipped: false,
-        })
-        .unwrap();
+    let accepted = wait(hq.add_order(&kassa_protocol::OrderIntake {
+        external_id: "W77".into(),
+        store: "AMS1".into(),
+        customer_name: "Grace Hopper".into(),
+        lines: vec![
+            kassa_protocol::OrderIntakeLine {
+                sku: "WINE".into(),
+                quantity: 2,
+                unit_price: None,
+            },
+            kassa_protocol::OrderIntakeLine {
+                sku: "MILK".into(),
+                quantity: 1,
+                unit_price: None,
+            },
+        ],
+        paid: false,
+        pickup_code: None,
+        hold_days: Some(3),
+        shipped: false,
+    }))
+    .unwrap();
     json(kassa(&db, &["--json", "sync"]));
     let listed = kassa(&db, &["orders", "list", "hopper"]);
     let text = String::from_utf8_lossy(&listed.stdout).to_string();
@@ -233,7 +241,7 @@ fn an_online_order_is_listed_and_picked_up_from_the_command_line() {
         (Some(900), Some(100))
     );
     json(kassa(&db, &["--json", "sync"]));
-    let orders = hq.orders(Some("AMS1")).unwrap();
+    let orders = wait(hq.orders(Some("AMS1"))).unwrap();
     assert_eq!(
         (orders[0].status.as_str(), orders[0].picked_up),
         ("partly_picked_up", 1)
@@ -258,16 +266,16 @@ fn staff_from_head_office_sign_in_and_approve_from_the_command_line() {
         ("Carl", kassa_domain::Role::Cashier, "1111"),
         ("Sofia", kassa_domain::Role::Supervisor, "2222"),
     ] {
-        hq.add_staff(&kassa_protocol::NewStaff {
+        wait(hq.add_staff(&kassa_protocol::NewStaff {
             name: name.into(),
             role,
             pin: pin.into(),
-        })
+        }))
         .unwrap();
     }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("till.db");
-    let code = hq.create_enroll_code("AMS1", 1).unwrap().code;
+    let code = wait(hq.create_enroll_code("AMS1", 1)).unwrap().code;
     json(kassa(
         &db,
         &["--json", "enroll", "--hq", &url, "--code", &code],
@@ -381,7 +389,7 @@ fn staff_from_head_office_sign_in_and_approve_from_the_command_line() {
 
 /// Enrolls the till at `db` as AMS1 till 1, syncs the catalogue and rings one cash sale of `sku`.
 fn enrolled_with_one_sale(hq: &kassa_hq::Hq, url: &str, db: &Path, sku: &str) {
-    let code = hq.create_enroll_code("AMS1", 1).unwrap().code;
+    let code = wait(hq.create_enroll_code("AMS1", 1)).unwrap().code;
     json(kassa(
         db,
         &["--json", "enroll", "--hq", url, "--code", &code],
@@ -403,33 +411,31 @@ fn admin_writes_beside_a_running_server_reach_the_till_and_survive() {
     json(kassa(&db, &["--json", "sync"]));
 
     let admin = kassa_hq::Hq::open(data.path()).unwrap();
-    admin
-        .record_stock(
-            "AMS1",
-            kassa_hq::MovementKind::Receipt,
-            &[kassa_protocol::StockLine {
-                sku: "WINE".into(),
-                quantity: 24,
-            }],
-            None,
-        )
-        .unwrap();
-    admin
-        .add_order(&kassa_protocol::OrderIntake {
-            external_id: "W88".into(),
-            store: "AMS1".into(),
-            customer_name: "Ada Lovelace".into(),
-            lines: vec![kassa_protocol::OrderIntakeLine {
-                sku: "MILK".into(),
-                quantity: 1,
-                unit_price: None,
-            }],
-            paid: true,
-            pickup_code: None,
-            hold_days: Some(3),
-            shipped: false,
-        })
-        .unwrap();
+    wait(admin.record_stock(
+        "AMS1",
+        kassa_hq::MovementKind::Receipt,
+        &[kassa_protocol::StockLine {
+            sku: "WINE".into(),
+            quantity: 24,
+        }],
+        None,
+    ))
+    .unwrap();
+    wait(admin.add_order(&kassa_protocol::OrderIntake {
+        external_id: "W88".into(),
+        store: "AMS1".into(),
+        customer_name: "Ada Lovelace".into(),
+        lines: vec![kassa_protocol::OrderIntakeLine {
+            sku: "MILK".into(),
+            quantity: 1,
+            unit_price: None,
+        }],
+        paid: true,
+        pickup_code: None,
+        hold_days: Some(3),
+        shipped: false,
+    }))
+    .unwrap();
     drop(admin);
 
     // Another sale and a sync: the server writes the stock document again.
@@ -447,11 +453,11 @@ fn admin_writes_beside_a_running_server_reach_the_till_and_survive() {
     );
 
     // Head office says the same, and so does a head office opened afresh from the data.
-    let at_hq = |hq: &kassa_hq::Hq| hq.stock_availability("WINE").unwrap().stores[0].on_hand;
+    let at_hq = |hq: &kassa_hq::Hq| wait(hq.stock_availability("WINE")).unwrap().stores[0].on_hand;
     assert_eq!(at_hq(&hq), 22);
     let reopened = kassa_hq::Hq::open(data.path()).unwrap();
     assert_eq!(at_hq(&reopened), 22);
-    assert_eq!(reopened.orders(Some("AMS1")).unwrap().len(), 1);
+    assert_eq!(wait(reopened.orders(Some("AMS1"))).unwrap().len(), 1);
 }
 
 /// Head office unreachable is not an internal error: its own exit status (3) and message, and

@@ -1,8 +1,9 @@
 //! Stores, enrollment codes, and trading a code for a device token.
 
 use crate::error::HqError;
-use crate::hq::{now, Hq};
+use crate::hq::Hq;
 use crate::tokens::{enrollment_code, hash_secret, random_secret};
+use chrono::Utc;
 use kassa_domain::{Currency, TaxMode, TaxRate};
 use kassa_protocol::{EnrollCode, EnrollRequest, EnrollResponse, StoreInfo};
 use kassa_replica::ActorId;
@@ -55,36 +56,38 @@ fn validate_store(info: &StoreInfo) -> Result<(), HqError> {
 }
 
 impl Hq {
-    pub fn create_store(&self, info: &StoreInfo) -> Result<StoreInfo, HqError> {
+    pub async fn create_store(&self, info: &StoreInfo) -> Result<StoreInfo, HqError> {
         validate_store(info)?;
-        let mut inner = self.lock();
-        inner.storage.create_store(info, &now())?;
-        Ok(inner.store_row(&info.code)?.info)
+        self.storage.create_store(info, Utc::now()).await?;
+        Ok(self.store_row(&info.code).await?.info)
     }
 
-    pub fn stores(&self) -> Result<Vec<StoreInfo>, HqError> {
+    pub async fn stores(&self) -> Result<Vec<StoreInfo>, HqError> {
         Ok(self
-            .lock()
             .storage
-            .stores()?
+            .stores()
+            .await?
             .into_iter()
             .map(|r| r.info)
             .collect())
     }
 
     /// A one-time code for till `till_no` of `store`. Only its hash is kept.
-    pub fn create_enroll_code(&self, store: &str, till_no: u16) -> Result<EnrollCode, HqError> {
+    pub async fn create_enroll_code(
+        &self,
+        store: &str,
+        till_no: u16,
+    ) -> Result<EnrollCode, HqError> {
         if !(1..=999).contains(&till_no) {
             return Err(HqError::BadRequest(format!(
                 "till number {till_no} must be 1 to 999"
             )));
         }
-        let mut inner = self.lock();
-        inner.store_row(store)?;
+        self.store_row(store).await?;
         let code = enrollment_code();
-        inner
-            .storage
-            .add_enroll_code(&hash_secret(&code), store, till_no, &now())?;
+        self.storage
+            .add_enroll_code(&hash_secret(&code), store, till_no, Utc::now())
+            .await?;
         Ok(EnrollCode {
             store: store.to_string(),
             till_no,
@@ -93,33 +96,37 @@ impl Hq {
     }
 
     /// Trades a one-time code for a device token (returned once; only its hash is kept).
-    pub fn enroll(&self, request: &EnrollRequest) -> Result<EnrollResponse, HqError> {
+    pub async fn enroll(&self, request: &EnrollRequest) -> Result<EnrollResponse, HqError> {
         let actor = ActorId::try_from(request.actor_id.as_str()).map_err(|_| {
             HqError::BadRequest(format!("actor id {:?} is not hex", request.actor_id))
         })?;
         if actor.to_bytes().len() < 8 {
             return Err(HqError::BadRequest("actor id is too short".into()));
         }
-        let mut inner = self.lock();
-        let (store, till_no) = inner
+        // Taking the code deletes it in the same transaction: one code, one device.
+        let (store, till_no) = self
             .storage
-            .take_enroll_code(&hash_secret(&request.code))?
+            .take_enroll_code(&hash_secret(&request.code))
+            .await?
             .ok_or(HqError::Unauthorized)?;
         let token = random_secret(32);
-        inner.storage.add_device(
-            &hash_secret(&token),
-            &store,
-            till_no,
-            &actor.to_hex_string(),
-            &now(),
-        )?;
-        let info = inner.store_row(&store)?.info;
+        self.storage
+            .add_device(
+                &hash_secret(&token),
+                &store,
+                till_no,
+                &actor.to_hex_string(),
+                Utc::now(),
+            )
+            .await?;
+        let info = self.store_row(&store).await?.info;
         let mut random = [0u8; 32];
         getrandom::fill(&mut random)
             .map_err(|e| HqError::Corrupt(format!("random source: {e}")))?;
-        let receipt_key = inner
+        let receipt_key = self
             .storage
-            .receipt_key(&store, &kassa_domain::receipt_code::secret_key(&random))?;
+            .receipt_key(&store, &kassa_domain::receipt_code::secret_key(&random))
+            .await?;
         Ok(EnrollResponse {
             device_token: token,
             till_no,
@@ -129,7 +136,7 @@ impl Hq {
     }
 
     /// Revokes every device token of a till (a stolen or replaced till).
-    pub fn revoke_till(&self, store: &str, till_no: u16) -> Result<usize, HqError> {
-        self.lock().storage.revoke_devices(store, till_no)
+    pub async fn revoke_till(&self, store: &str, till_no: u16) -> Result<usize, HqError> {
+        self.storage.revoke_devices(store, till_no).await
     }
 }

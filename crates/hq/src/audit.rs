@@ -21,22 +21,16 @@ pub struct AuditCheck {
 
 impl Hq {
     /// A till's audit entries as head office holds them, oldest first.
-    pub fn audit_entries(&self, till: &str) -> Result<Vec<AuditEntry>, HqError> {
-        let inner = self.lock();
-        let mut entries = inner
-            .storage
-            .records_about("audit", till.trim())?
-            .iter()
-            .map(|json| serde_json::from_str(json))
-            .collect::<Result<Vec<AuditEntry>, _>>()?;
+    pub async fn audit_entries(&self, till: &str) -> Result<Vec<AuditEntry>, HqError> {
+        let mut entries: Vec<AuditEntry> = self.storage.records_about_of(till.trim()).await?;
         entries.sort_by_key(|e| e.seq);
         Ok(entries)
     }
 
     /// Checks a till's chain as far as head office has it: every entry's own hash, and every
     /// link between consecutive entries it holds.
-    pub fn verify_audit(&self, till: &str) -> Result<AuditCheck, HqError> {
-        let entries = self.audit_entries(till)?;
+    pub async fn verify_audit(&self, till: &str) -> Result<AuditCheck, HqError> {
+        let entries = self.audit_entries(till).await?;
         let last_seq = entries.last().map(|e| e.seq);
         Ok(AuditCheck {
             till: till.trim().to_string(),

@@ -3,8 +3,8 @@
 //! reach an old epoch late (a till that was offline) are carried into the current one.
 
 use crate::error::HqError;
-use crate::hq::{now, Hq, Inner};
-use crate::storage::SyncWrite;
+use crate::hq::{DocSession, Hq};
+use crate::storage::{IncludedMovement, SyncWrite};
 use kassa_replica::stock::{read_levels, record_movement, set_baseline};
 use kassa_replica::{AutoCommit, DocId};
 
@@ -19,19 +19,19 @@ const CARRIED: &str = "carried";
 
 impl Hq {
     /// Closes the store's current stock epoch and opens the next. Returns the new epoch.
-    pub fn open_stock_epoch(&self, store: &str) -> Result<u32, HqError> {
-        let mut inner = self.lock();
-        open_epoch(&mut inner, store)
+    pub async fn open_stock_epoch(&self, store: &str) -> Result<u32, HqError> {
+        let mut inner = self.documents().await;
+        open_epoch(&mut inner, store).await
     }
 }
 
-pub(crate) fn open_epoch(inner: &mut Inner, store: &str) -> Result<u32, HqError> {
-    let row = inner.store_row(store)?;
+pub(crate) async fn open_epoch(inner: &mut DocSession<'_>, store: &str) -> Result<u32, HqError> {
+    let row = inner.store_row(store).await?;
     let old_id = DocId::Stock {
         store: store.to_string(),
         epoch: row.stock_epoch,
     };
-    let levels = read_levels(&inner.document(&old_id)?)?;
+    let levels = read_levels(&inner.document(&old_id).await?)?;
     let next = row
         .stock_epoch
         .checked_add(1)
@@ -40,36 +40,36 @@ pub(crate) fn open_epoch(inner: &mut Inner, store: &str) -> Result<u32, HqError>
         store: store.to_string(),
         epoch: next,
     };
-    let mut doc = inner.document(&new_id)?;
+    let mut doc = inner.document(&new_id).await?;
     let on_hand = levels.on_hand();
     set_baseline(&mut doc, &on_hand)?;
-    let now = now();
     let mut write = SyncWrite {
-        store: store.to_string(),
-        now,
         new_epoch: Some(next),
         stock_levels: Some(on_hand),
-        ..SyncWrite::default()
+        ..SyncWrite::new(store, chrono::Utc::now())
     };
     for (writer, per_sku) in &levels.movements {
         for (sku, qty) in per_sku {
-            write
-                .included
-                .push((row.stock_epoch, writer.clone(), sku.clone(), *qty));
+            write.included.push(IncludedMovement {
+                epoch: row.stock_epoch,
+                writer: writer.clone(),
+                sku: sku.clone(),
+                quantity: *qty,
+            });
         }
     }
     write
         .documents
         .push(inner.document_write(&new_id, &mut doc));
-    inner.storage.apply_sync(write)?;
+    inner.storage.apply_sync(write).await?;
     inner.remember(&new_id, doc);
     Ok(next)
 }
 
 /// Carries what arrived late in an old epoch's document into `current` (head office's "carried"
 /// counters), adding the rows that record it to `write`. Returns whether anything moved.
-pub(crate) fn carry_late_movements(
-    inner: &Inner,
+pub(crate) async fn carry_late_movements(
+    inner: &DocSession<'_>,
     store: &str,
     old_epoch: u32,
     old: &AutoCommit,
@@ -77,7 +77,7 @@ pub(crate) fn carry_late_movements(
     write: &mut SyncWrite,
 ) -> Result<bool, HqError> {
     let levels = read_levels(old)?;
-    let included = inner.storage.epoch_included(store, old_epoch)?;
+    let included = inner.storage.epoch_included(store, old_epoch).await?;
     let mut moved = false;
     for (writer, per_sku) in &levels.movements {
         for (sku, qty) in per_sku {
@@ -88,9 +88,12 @@ pub(crate) fn carry_late_movements(
                 .unwrap_or(0);
             if *qty != already {
                 record_movement(current, CARRIED, sku, qty - already)?;
-                write
-                    .included
-                    .push((old_epoch, writer.clone(), sku.clone(), *qty));
+                write.included.push(IncludedMovement {
+                    epoch: old_epoch,
+                    writer: writer.clone(),
+                    sku: sku.clone(),
+                    quantity: *qty,
+                });
                 moved = true;
             }
         }
@@ -99,15 +102,13 @@ pub(crate) fn carry_late_movements(
 }
 
 /// True when the store's current epoch is due to be closed.
-pub(crate) fn epoch_due(inner: &Inner, store: &str) -> Result<bool, HqError> {
-    let row = inner.store_row(store)?;
-    let opened = chrono::DateTime::parse_from_rfc3339(&row.epoch_opened_at)
-        .map_err(|e| HqError::Corrupt(e.to_string()))?;
-    let age = chrono::Utc::now().signed_duration_since(opened);
+pub(crate) async fn epoch_due(inner: &DocSession<'_>, store: &str) -> Result<bool, HqError> {
+    let row = inner.store_row(store).await?;
+    let age = chrono::Utc::now().signed_duration_since(row.epoch_opened_at);
     let id = DocId::Stock {
         store: store.to_string(),
         epoch: row.stock_epoch,
     };
-    let size = inner.storage.document_size(&id.to_string())?.unwrap_or(0);
+    let size = inner.storage.document_size(&id).await?.unwrap_or(0);
     Ok(age.num_days() >= EPOCH_MAX_AGE_DAYS || size > EPOCH_MAX_BYTES)
 }

@@ -1,25 +1,25 @@
-//! The head office service: storage plus a cache of loaded documents, behind one lock so that
-//! every request sees and writes a consistent state.
+//! The head office service: storage, plus a cache of loaded documents behind an async lock that
+//! every request changing documents holds from reading them to writing them, so that such
+//! requests of this process see and write a consistent state. Reads go to storage directly and
+//! run side by side; a write never overwrites a document another process changed meanwhile
+//! (storage checks the heads it was loaded at).
 
 use crate::error::HqError;
-use crate::storage::{Device, DocumentWrite, HqStorage, SqliteStorage, StoreRow};
+use crate::storage::{Device, DocumentWrite, Heads, HqStorage, SqliteStorage, StoreRow};
 use crate::tokens::hash_secret;
+use chrono::{DateTime, Utc};
 use kassa_replica::skeleton::{load_document, new_document};
 use kassa_replica::{heads_hex, ActorId, AutoCommit, DocId};
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use tokio::sync::{Mutex, MutexGuard};
 
 /// Head office's own Automerge actor.
 pub(crate) const HQ_ACTOR: &[u8] = b"kassa-head-office";
 
 pub struct Hq {
-    inner: Mutex<Inner>,
-}
-
-pub(crate) struct Inner {
-    pub storage: Box<dyn HqStorage>,
-    docs: HashMap<String, Cached>,
+    pub(crate) storage: Box<dyn HqStorage>,
+    docs: Mutex<HashMap<DocId, Cached>>,
 }
 
 /// A loaded document and the heads storage had for it then (`None`: not stored yet). Another
@@ -27,28 +27,33 @@ pub(crate) struct Inner {
 /// tell, and a write names them so storage refuses to overwrite what it did not see.
 struct Cached {
     doc: AutoCommit,
-    stored_heads: Option<Vec<String>>,
+    stored_heads: Option<Heads>,
 }
 
-impl Inner {
+/// Held by a request that changes documents: storage and the document cache, locked.
+pub(crate) struct DocSession<'a> {
+    pub storage: &'a dyn HqStorage,
+    docs: MutexGuard<'a, HashMap<DocId, Cached>>,
+}
+
+impl DocSession<'_> {
     /// A copy of the document as stored now (loaded, or a new skeleton), to change without
     /// touching the cache. The cache is used only while storage still has the heads it was
     /// loaded at.
-    pub fn document(&mut self, id: &DocId) -> Result<AutoCommit, HqError> {
-        let key = id.to_string();
-        let stored_heads = self.storage.stored_heads(&key)?;
-        if let Some(cached) = self.docs.get(&key) {
+    pub async fn document(&mut self, id: &DocId) -> Result<AutoCommit, HqError> {
+        let stored_heads = self.storage.stored_heads(id).await?;
+        if let Some(cached) = self.docs.get(id) {
             if cached.stored_heads == stored_heads {
                 return Ok(cached.doc.clone());
             }
         }
         let actor = ActorId::from(HQ_ACTOR);
-        let doc = match self.storage.load_document(&key)? {
+        let doc = match self.storage.load_document(id).await? {
             Some(bytes) => load_document(id, &bytes, actor)?,
             None => new_document(id, actor)?,
         };
         self.docs.insert(
-            key,
+            id.clone(),
             Cached {
                 doc: doc.clone(),
                 stored_heads,
@@ -61,21 +66,17 @@ impl Inner {
     /// hold for the write to go through (those it was loaded at).
     pub fn document_write(&self, id: &DocId, doc: &mut AutoCommit) -> DocumentWrite {
         DocumentWrite {
-            doc_id: id.to_string(),
+            doc_id: id.clone(),
             bytes: doc.save(),
             heads: heads_hex(doc),
-            expected_heads: self
-                .docs
-                .get(&id.to_string())
-                .and_then(|c| c.stored_heads.clone()),
+            expected_heads: self.docs.get(id).and_then(|c| c.stored_heads.clone()),
         }
     }
 
     /// Remembers a document just written as the stored version.
     pub fn remember(&mut self, id: &DocId, mut doc: AutoCommit) {
         let stored_heads = Some(heads_hex(&mut doc));
-        self.docs
-            .insert(id.to_string(), Cached { doc, stored_heads });
+        self.docs.insert(id.clone(), Cached { doc, stored_heads });
     }
 
     /// Forgets every cached document (a write was refused as stale: reload them all).
@@ -83,24 +84,28 @@ impl Inner {
         self.docs.clear();
     }
 
-    pub fn store_row(&self, code: &str) -> Result<StoreRow, HqError> {
-        self.storage
-            .store(code)?
-            .ok_or_else(|| HqError::NotFound(format!("no store {code:?}")))
+    pub async fn store_row(&self, code: &str) -> Result<StoreRow, HqError> {
+        store_row(self.storage, code).await
     }
 }
 
-pub(crate) fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+async fn store_row(storage: &dyn HqStorage, code: &str) -> Result<StoreRow, HqError> {
+    storage
+        .store(code)
+        .await?
+        .ok_or_else(|| HqError::NotFound(format!("no store {code:?}")))
+}
+
+/// Now, as records and documents write it: RFC 3339 UTC with milliseconds.
+pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 impl Hq {
     pub fn new(storage: Box<dyn HqStorage>) -> Hq {
         Hq {
-            inner: Mutex::new(Inner {
-                storage,
-                docs: HashMap::new(),
-            }),
+            storage,
+            docs: Mutex::new(HashMap::new()),
         }
     }
 
@@ -121,22 +126,26 @@ impl Hq {
         Ok(Hq::new(Box::new(SqliteStorage::open_in_memory()?)))
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
-        // A panic while holding the lock leaves no half-written state in storage (every write is
-        // one transaction), so carrying on with the inner value is safe.
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// Takes the document lock for a request that changes documents.
+    pub(crate) async fn documents(&self) -> DocSession<'_> {
+        DocSession {
+            storage: self.storage.as_ref(),
+            docs: self.docs.lock().await,
+        }
+    }
+
+    pub(crate) async fn store_row(&self, code: &str) -> Result<StoreRow, HqError> {
+        store_row(self.storage.as_ref(), code).await
     }
 
     /// The device a bearer token belongs to; 401 for none, unknown or revoked.
-    pub fn authenticate(&self, token: Option<&str>) -> Result<Device, HqError> {
+    pub async fn authenticate(&self, token: Option<&str>) -> Result<Device, HqError> {
         let token = token
             .filter(|t| !t.is_empty())
             .ok_or(HqError::Unauthorized)?;
-        self.lock()
-            .storage
-            .device_by_token(&hash_secret(token))?
+        self.storage
+            .device_by_token(&hash_secret(token))
+            .await?
             .ok_or(HqError::Unauthorized)
     }
 }

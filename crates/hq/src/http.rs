@@ -1,5 +1,6 @@
-//! The HTTP API (axum). Handlers are thin: authenticate, parse, call [`Hq`] on a blocking thread,
-//! map the result. Every error is `{ code, message }` with its status.
+//! The HTTP API (axum). Handlers are thin: authenticate (extractors), parse, call [`Hq`] (whose
+//! storage runs its queries off the server's threads), map the result. Every error is
+//! `{ code, message }` with its status.
 
 use crate::error::HqError;
 use crate::hq::Hq;
@@ -41,15 +42,6 @@ impl IntoResponse for HqError {
         )
             .into_response()
     }
-}
-
-/// Runs `f` on a blocking thread (SQLite and Automerge work is synchronous).
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, HqError> + Send + 'static,
-) -> Result<T, HqError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| HqError::Corrupt(format!("worker failed: {e}")))?
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -107,9 +99,7 @@ impl FromRequestParts<AppState> for AdminOrTill {
         if is_admin(state, &parts.headers) {
             return Ok(AdminOrTill);
         }
-        let token = bearer(&parts.headers).map(str::to_string);
-        let hq = state.hq.clone();
-        blocking(move || hq.authenticate(token.as_deref())).await?;
+        state.hq.authenticate(bearer(&parts.headers)).await?;
         Ok(AdminOrTill)
     }
 }
@@ -141,19 +131,17 @@ async fn sync(
     DeviceToken(token): DeviceToken,
     Body(body): Body,
 ) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    let response = blocking(move || {
-        let device = hq.authenticate(token.as_deref())?;
-        let request: SyncRequest = parse_json(&body)?;
-        hq.sync(&device, request)
-    })
-    .await?;
+    let device = state.hq.authenticate(token.as_deref()).await?;
+    let request: SyncRequest = parse_json(&body)?;
+    let response = state.hq.sync(&device, request).await?;
     Ok(Json(response).into_response())
 }
 
 async fn enroll(State(state): State<AppState>, body: Bytes) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    let response = blocking(move || hq.enroll(&parse_json::<EnrollRequest>(&body)?)).await?;
+    let response = state
+        .hq
+        .enroll(&parse_json::<EnrollRequest>(&body)?)
+        .await?;
     Ok(Json(response).into_response())
 }
 
@@ -162,8 +150,10 @@ async fn create_store(
     _admin: Admin,
     Body(body): Body,
 ) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    let store = blocking(move || hq.create_store(&parse_json::<CreateStore>(&body)?)).await?;
+    let store = state
+        .hq
+        .create_store(&parse_json::<CreateStore>(&body)?)
+        .await?;
     Ok((StatusCode::CREATED, Json(store)).into_response())
 }
 
@@ -173,11 +163,8 @@ async fn enroll_code(
     Path(store): Path<String>,
     Body(body): Body,
 ) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    let code = blocking(move || {
-        hq.create_enroll_code(&store, parse_json::<EnrollCodeRequest>(&body)?.till_no)
-    })
-    .await?;
+    let till_no = parse_json::<EnrollCodeRequest>(&body)?.till_no;
+    let code = state.hq.create_enroll_code(&store, till_no).await?;
     Ok((StatusCode::CREATED, Json(code)).into_response())
 }
 
@@ -191,15 +178,12 @@ async fn catalogue(
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/csv"));
-    let hq = state.hq.clone();
-    let (version, products) = blocking(move || {
-        if is_csv {
-            hq.import_catalogue_csv(&body)
-        } else {
-            hq.import_catalogue(&parse_json::<Vec<Product>>(&body)?)
-        }
-    })
-    .await?;
+    let (version, products) = if is_csv {
+        state.hq.import_catalogue_csv(&body).await?
+    } else {
+        let products: Vec<Product> = parse_json(&body)?;
+        state.hq.import_catalogue(&products).await?
+    };
     Ok(Json(serde_json::json!({ "version": version, "products": products })).into_response())
 }
 
@@ -209,12 +193,11 @@ async fn stock_movement(
     body: Bytes,
     kind: MovementKind,
 ) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    let record = blocking(move || {
-        let request: StockMovementRequest = parse_json(&body)?;
-        hq.record_stock(&store, kind, &request.lines, request.note)
-    })
-    .await?;
+    let request: StockMovementRequest = parse_json(&body)?;
+    let record = state
+        .hq
+        .record_stock(&store, kind, &request.lines, request.note)
+        .await?;
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
 
@@ -242,8 +225,7 @@ async fn stock_of(
     _caller: AdminOrTill,
     Path(sku): Path<String>,
 ) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    let availability = blocking(move || hq.stock_availability(&sku)).await?;
+    let availability = state.hq.stock_availability(&sku).await?;
     Ok(Json(availability).into_response())
 }
 
@@ -258,13 +240,11 @@ async fn sales(
     Path(store): Path<String>,
     Query(q): Query<DayQuery>,
 ) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    Ok(Json(blocking(move || hq.sales_feed(&store, &q.day)).await?).into_response())
+    Ok(Json(state.hq.sales_feed(&store, &q.day).await?).into_response())
 }
 
 async fn exceptions(State(state): State<AppState>, _admin: Admin) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    Ok(Json(blocking(move || hq.exceptions()).await?).into_response())
+    Ok(Json(state.hq.exceptions().await?).into_response())
 }
 
 async fn resolve_exception(
@@ -272,9 +252,10 @@ async fn resolve_exception(
     _admin: Admin,
     Body(body): Body,
 ) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    let record =
-        blocking(move || hq.resolve_exception(&parse_json::<ResolveRequest>(&body)?)).await?;
+    let record = state
+        .hq
+        .resolve_exception(&parse_json::<ResolveRequest>(&body)?)
+        .await?;
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
 
@@ -284,8 +265,10 @@ async fn add_order(
     _admin: Admin,
     Body(body): Body,
 ) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    let accepted = blocking(move || hq.add_order(&parse_json::<OrderIntake>(&body)?)).await?;
+    let accepted = state
+        .hq
+        .add_order(&parse_json::<OrderIntake>(&body)?)
+        .await?;
     let status = if accepted.created {
         StatusCode::CREATED
     } else {
@@ -304,8 +287,7 @@ async fn list_orders(
     _admin: Admin,
     Query(q): Query<StoreQuery>,
 ) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    Ok(Json(blocking(move || hq.orders(q.store.as_deref())).await?).into_response())
+    Ok(Json(state.hq.orders(q.store.as_deref()).await?).into_response())
 }
 
 async fn audit_check(
@@ -313,8 +295,7 @@ async fn audit_check(
     _admin: Admin,
     Path(till): Path<String>,
 ) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    Ok(Json(blocking(move || hq.verify_audit(&till)).await?).into_response())
+    Ok(Json(state.hq.verify_audit(&till).await?).into_response())
 }
 
 async fn list_shifts(
@@ -322,13 +303,11 @@ async fn list_shifts(
     _admin: Admin,
     Path(store): Path<String>,
 ) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    Ok(Json(blocking(move || hq.shifts(&store)).await?).into_response())
+    Ok(Json(state.hq.shifts(&store).await?).into_response())
 }
 
 async fn list_staff(State(state): State<AppState>, _admin: Admin) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    Ok(Json(blocking(move || hq.staff()).await?).into_response())
+    Ok(Json(state.hq.staff().await?).into_response())
 }
 
 async fn add_staff(
@@ -336,8 +315,7 @@ async fn add_staff(
     _admin: Admin,
     Body(body): Body,
 ) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    let added = blocking(move || hq.add_staff(&parse_json::<NewStaff>(&body)?)).await?;
+    let added = state.hq.add_staff(&parse_json::<NewStaff>(&body)?).await?;
     Ok((StatusCode::CREATED, Json(added)).into_response())
 }
 
@@ -347,9 +325,10 @@ async fn set_staff_pin(
     Path(who): Path<String>,
     Body(body): Body,
 ) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    let changed =
-        blocking(move || hq.set_staff_pin(&who, &parse_json::<SetPin>(&body)?.pin)).await?;
+    let changed = state
+        .hq
+        .set_staff_pin(&who, &parse_json::<SetPin>(&body)?.pin)
+        .await?;
     Ok(Json(changed).into_response())
 }
 
@@ -359,9 +338,10 @@ async fn set_staff_active(
     Path(who): Path<String>,
     Body(body): Body,
 ) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    let changed =
-        blocking(move || hq.set_staff_active(&who, parse_json::<SetActive>(&body)?.active)).await?;
+    let changed = state
+        .hq
+        .set_staff_active(&who, parse_json::<SetActive>(&body)?.active)
+        .await?;
     Ok(Json(changed).into_response())
 }
 
@@ -371,22 +351,20 @@ async fn cancel_order(
     Path(order_no): Path<String>,
     Body(body): Body,
 ) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    let record = blocking(move || {
-        let request: CancelOrderRequest = if body.is_empty() {
-            CancelOrderRequest::default()
-        } else {
-            parse_json(&body)?
-        };
-        hq.cancel_order(&order_no, "cancelled", request.note)
-    })
-    .await?;
+    let request: CancelOrderRequest = if body.is_empty() {
+        CancelOrderRequest::default()
+    } else {
+        parse_json(&body)?
+    };
+    let record = state
+        .hq
+        .cancel_order(&order_no, "cancelled", request.note)
+        .await?;
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
 
 async fn expire_orders(State(state): State<AppState>, _admin: Admin) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    Ok(Json(blocking(move || hq.expire_orders()).await?).into_response())
+    Ok(Json(state.hq.expire_orders().await?).into_response())
 }
 
 /// A till (device token) or head office looks up a sale of any store, to take it back.
@@ -395,8 +373,7 @@ async fn lookup_sale(
     _caller: AdminOrTill,
     Path(receipt_no): Path<String>,
 ) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    let sale = blocking(move || hq.lookup_sale(&receipt_no)).await?;
+    let sale = state.hq.lookup_sale(&receipt_no).await?;
     Ok(Json(sale).into_response())
 }
 
@@ -405,8 +382,7 @@ async fn lookup_order(
     _caller: AdminOrTill,
     Path(order_no): Path<String>,
 ) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    let order = blocking(move || hq.lookup_order(&order_no)).await?;
+    let order = state.hq.lookup_order(&order_no).await?;
     Ok(Json(order).into_response())
 }
 
@@ -415,8 +391,7 @@ async fn lookup_credit(
     _caller: AdminOrTill,
     Path(code): Path<String>,
 ) -> Result<Response, HqError> {
-    let hq = state.hq.clone();
-    let balance = blocking(move || hq.credit_balance(&code)).await?;
+    let balance = state.hq.credit_balance(&code).await?;
     Ok(Json(balance).into_response())
 }
 

@@ -3,34 +3,43 @@
 //! store's tills see it too).
 
 use crate::error::HqError;
-use crate::hq::{now, Hq, Inner};
+use crate::hq::{timestamp, Hq};
 use crate::stock::save_own_documents;
+use crate::storage::HqStorage;
 use kassa_protocol::{ExceptionEntry, ResolveRequest};
 use kassa_replica::exceptions::{detect, Facts};
 use kassa_replica::ledger::ResolutionRecord;
 use kassa_replica::{write_record, DocId, RecordKind};
-use serde::de::DeserializeOwned;
 
-fn decode<T: DeserializeOwned>(rows: Vec<String>) -> Result<Vec<T>, HqError> {
-    rows.iter()
-        .map(|json| Ok(serde_json::from_str(json)?))
-        .collect()
-}
-
-fn facts(inner: &Inner, store: Option<&str>) -> Result<Facts, HqError> {
-    let storage = &inner.storage;
+async fn facts(storage: &dyn HqStorage, store: Option<&str>) -> Result<Facts, HqError> {
     let mut facts = Facts {
-        orders: decode(storage.records("order", store)?)?,
-        cancellations: decode(storage.records("cancellation", store)?)?,
-        pickups: decode(storage.records("pickup", store)?)?,
-        returns: decode(storage.records("return", store)?)?,
-        resolutions: decode(storage.records("resolution", store)?)?,
-        voids: storage.all_voids()?,
-        stock: storage.negative_stock()?,
-        conflicts: storage.conflicts()?,
+        orders: storage.records_of(store).await?,
+        cancellations: storage.records_of(store).await?,
+        pickups: storage.records_of(store).await?,
+        returns: storage.records_of(store).await?,
+        resolutions: storage.records_of(store).await?,
+        voids: storage.all_voids().await?,
+        stock: storage
+            .negative_stock()
+            .await?
+            .into_iter()
+            .map(|s| (s.store, s.sku, s.on_hand))
+            .collect(),
+        conflicts: storage
+            .conflicts()
+            .await?
+            .into_iter()
+            .map(|c| {
+                (
+                    c.doc_id.to_string(),
+                    c.kind.map_name().to_string(),
+                    c.record_id,
+                )
+            })
+            .collect(),
         ..Facts::default()
     };
-    for sale in storage.credit_sales()? {
+    for sale in storage.credit_sales().await? {
         facts.add_sale(&sale);
     }
     Ok(facts)
@@ -39,25 +48,28 @@ fn facts(inner: &Inner, store: Option<&str>) -> Result<Facts, HqError> {
 impl Hq {
     /// What merging revealed in every store, resolved or not: the same entries each store's tills
     /// show for their store once they hold the same documents.
-    pub fn exceptions(&self) -> Result<Vec<ExceptionEntry>, HqError> {
-        let inner = self.lock();
-        Ok(detect(&facts(&inner, None)?))
+    pub async fn exceptions(&self) -> Result<Vec<ExceptionEntry>, HqError> {
+        Ok(detect(&facts(self.storage.as_ref(), None).await?))
     }
 
     /// Closes an exception with a manager's note.
-    pub fn resolve_exception(&self, request: &ResolveRequest) -> Result<ResolutionRecord, HqError> {
+    pub async fn resolve_exception(
+        &self,
+        request: &ResolveRequest,
+    ) -> Result<ResolutionRecord, HqError> {
         let note = request.note.trim();
         if note.is_empty() || note.chars().count() > 1000 {
             return Err(HqError::BadRequest(
                 "a resolution needs a note of 1 to 1000 characters".into(),
             ));
         }
-        let mut inner = self.lock();
-        let exception = detect(&facts(&inner, None)?)
+        let mut inner = self.documents().await;
+        let exception = detect(&facts(inner.storage, None).await?)
             .into_iter()
             .find(|e| e.id == request.id.trim())
             .ok_or_else(|| HqError::NotFound(format!("no exception {:?}", request.id.trim())))?;
-        let created_at = now();
+        let at = chrono::Utc::now();
+        let created_at = timestamp(at);
         let record = ResolutionRecord {
             id: uuid::Uuid::now_v7().to_string(),
             exception_id: exception.id.clone(),
@@ -83,16 +95,16 @@ impl Hq {
         stores.sort();
         stores.dedup();
         for store in stores {
-            if inner.storage.store(&store)?.is_none() {
+            if inner.storage.store(&store).await?.is_none() {
                 continue;
             }
             let ledger_id = DocId::HqLedger {
                 store: store.clone(),
                 day: created_at[..10].to_string(),
             };
-            let mut ledger = inner.document(&ledger_id)?;
+            let mut ledger = inner.document(&ledger_id).await?;
             write_record(&mut ledger, RecordKind::Resolution, &record.id, &record)?;
-            save_own_documents(&mut inner, &store, &created_at, vec![(ledger_id, ledger)])?;
+            save_own_documents(&mut inner, &store, at, vec![(ledger_id, ledger)]).await?;
         }
         Ok(record)
     }

@@ -8,20 +8,15 @@ use kassa_protocol::{CreditBalance, RemoteSale};
 use kassa_replica::ledger::ReturnRecord;
 
 impl Hq {
-    pub fn lookup_sale(&self, receipt_no: &str) -> Result<RemoteSale, HqError> {
-        let inner = self.lock();
-        let (sale, voided) = inner
+    pub async fn lookup_sale(&self, receipt_no: &str) -> Result<RemoteSale, HqError> {
+        let (sale, voided) = self
             .storage
-            .sale_by_receipt(receipt_no.trim())?
+            .sale_by_receipt(receipt_no.trim())
+            .await?
             .ok_or_else(|| {
                 HqError::NotFound(format!("no sale {:?} at head office", receipt_no.trim()))
             })?;
-        let returns = inner
-            .storage
-            .records_about("return", &sale.id)?
-            .iter()
-            .map(|json| serde_json::from_str(json))
-            .collect::<Result<Vec<ReturnRecord>, _>>()?;
+        let returns = self.storage.records_about_of(&sale.id).await?;
         Ok(RemoteSale {
             sale,
             voided,
@@ -29,12 +24,10 @@ impl Hq {
         })
     }
 
-    pub fn credit_balance(&self, code: &str) -> Result<CreditBalance, HqError> {
+    pub async fn credit_balance(&self, code: &str) -> Result<CreditBalance, HqError> {
         let code = code.trim().to_ascii_uppercase();
-        let inner = self.lock();
         let mut issued = 0i64;
-        for json in inner.storage.records("return", None)? {
-            let record: ReturnRecord = serde_json::from_str(&json)?;
+        for record in self.storage.records_of::<ReturnRecord>(None).await? {
             issued += record
                 .refunds
                 .iter()
@@ -47,15 +40,17 @@ impl Hq {
         if issued == 0 {
             return Err(HqError::NotFound(format!("no store credit {code:?}")));
         }
-        let voided: std::collections::BTreeSet<String> = inner
+        let voided: std::collections::BTreeSet<String> = self
             .storage
-            .all_voids()?
+            .all_voids()
+            .await?
             .into_iter()
             .map(|v| v.sale_id)
             .collect();
-        let redeemed: i64 = inner
+        let redeemed: i64 = self
             .storage
-            .credit_sales()?
+            .credit_sales()
+            .await?
             .iter()
             .filter(|s| !voided.contains(&s.id))
             .flat_map(|s| &s.tenders)

@@ -2,9 +2,10 @@
 //! cancellation, expiry of no-shows, and the order list with what the tills handed over.
 
 use crate::error::HqError;
-use crate::hq::{now, Hq, Inner};
+use crate::hq::{timestamp, DocSession, Hq};
 use crate::stock::save_own_documents;
-use crate::storage::OrderIntakeRow;
+use crate::storage::{HqStorage, OrderIntakeRow, SyncWrite};
+use chrono::Utc;
 use kassa_domain::{Money, TaxRate};
 use kassa_protocol::{OrderAccepted, OrderIntake, OrderSummary, RemoteOrder};
 use kassa_replica::orders::{
@@ -79,38 +80,28 @@ fn check(intake: &OrderIntake) -> Result<(), HqError> {
     Ok(())
 }
 
-fn order_of(inner: &Inner, order_no_or_id: &str) -> Result<OrderRecord, HqError> {
+async fn order_of(storage: &dyn HqStorage, order_no_or_id: &str) -> Result<OrderRecord, HqError> {
     let key = order_no_or_id.trim();
     let key = key.strip_prefix("kassa:order:").unwrap_or(key);
     // By number (the records' subject, indexed), else by id: never a scan of every order.
-    let json = match inner
-        .storage
-        .records_about("order", key)?
+    let by_number = storage
+        .records_about_of::<OrderRecord>(key)
+        .await?
         .into_iter()
-        .next()
-    {
-        Some(json) => Some(json),
-        None => inner.storage.record("order", key)?,
+        .next();
+    let order = match by_number {
+        Some(order) => Some(order),
+        None => storage.record_of::<OrderRecord>(key).await?,
     };
-    match json {
-        Some(json) => Ok(serde_json::from_str(&json)?),
-        None => Err(HqError::NotFound(format!("no order {key:?}"))),
-    }
+    order.ok_or_else(|| HqError::NotFound(format!("no order {key:?}")))
 }
 
-fn order_state(inner: &Inner, order: &OrderRecord) -> Result<(OrderStatus, i64, i64), HqError> {
-    let cancellations: Vec<OrderCancellation> = inner
-        .storage
-        .records_about("cancellation", &order.id)?
-        .iter()
-        .map(|j| serde_json::from_str(j))
-        .collect::<Result<_, _>>()?;
-    let pickups: Vec<PickupRecord> = inner
-        .storage
-        .records_about("pickup", &order.id)?
-        .iter()
-        .map(|j| serde_json::from_str(j))
-        .collect::<Result<_, _>>()?;
+async fn order_state(
+    storage: &dyn HqStorage,
+    order: &OrderRecord,
+) -> Result<(OrderStatus, i64, i64), HqError> {
+    let cancellations: Vec<OrderCancellation> = storage.records_about_of(&order.id).await?;
+    let pickups: Vec<PickupRecord> = storage.records_about_of(&order.id).await?;
     let ordered: i64 = ordered_quantities(order).values().sum();
     let status = order_status(order, &cancellations, &pickups);
     let picked: i64 = if status == OrderStatus::Shipped {
@@ -124,20 +115,23 @@ fn order_state(inner: &Inner, order: &OrderRecord) -> Result<(OrderStatus, i64, 
 impl Hq {
     /// Takes a web order for pickup at a store. The same external id again returns the first
     /// order unchanged (`created: false`). Unknown stores and SKUs are refused, nothing stored.
-    pub fn add_order(&self, intake: &OrderIntake) -> Result<OrderAccepted, HqError> {
+    pub async fn add_order(&self, intake: &OrderIntake) -> Result<OrderAccepted, HqError> {
         check(intake)?;
-        let mut inner = self.lock();
+        // Held from the look-up of the external id to the write: the same order sent twice at
+        // once is taken once.
+        let mut inner = self.documents().await;
         let external_id = intake.external_id.trim();
-        if let Some((order_id, pickup_code)) = inner.storage.order_by_external_id(external_id)? {
-            let order = order_of(&inner, &order_id)?;
-            return Ok(accepted(&order, pickup_code, false));
+        if let Some(taken) = inner.storage.order_by_external_id(external_id).await? {
+            let order = order_of(inner.storage, &taken.order_id).await?;
+            return Ok(accepted(&order, taken.pickup_code, false));
         }
-        let store = inner.store_row(&intake.store)?;
+        let store = inner.store_row(&intake.store).await?;
         let mut lines = Vec::with_capacity(intake.lines.len());
         for line in &intake.lines {
             let product = inner
                 .storage
-                .product(&line.sku)?
+                .product(&line.sku)
+                .await?
                 .ok_or_else(|| HqError::BadRequest(format!("unknown sku {:?}", line.sku)))?;
             let class = store
                 .info
@@ -167,10 +161,10 @@ impl Hq {
         let total = Money::sum(lines.iter().map(|l| l.amount))
             .and_then(|t| t.within_bounds("the order's total"))
             .map_err(|e| HqError::BadRequest(e.to_string()))?;
-        let created_at = now();
+        let at = Utc::now();
+        let created_at = timestamp(at);
         let hold = i64::from(intake.hold_days.unwrap_or(DEFAULT_HOLD_DAYS));
-        let pickup_by = (chrono::Utc::now() + chrono::Duration::days(hold))
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let pickup_by = timestamp(at + chrono::Duration::days(hold));
         let id = uuid::Uuid::now_v7().to_string();
         let pickup_code = intake.pickup_code.clone().unwrap_or_else(new_pickup_code);
         let order = OrderRecord {
@@ -195,59 +189,63 @@ impl Hq {
         if order.shipped_at.is_some() {
             // Sent by post: no store waits for it, so it goes in no store's document; head
             // office keeps it for returns at any store.
-            inner.storage.apply_sync(crate::storage::SyncWrite {
-                store: order.store.clone(),
-                now: created_at.clone(),
-                records: vec![crate::projection::order_record(&order)?],
-                intake: Some(intake_row),
-                ..Default::default()
-            })?;
+            inner
+                .storage
+                .apply_sync(SyncWrite {
+                    records: vec![crate::projection::order_record(&order)],
+                    intake: Some(intake_row),
+                    ..SyncWrite::new(&order.store, at)
+                })
+                .await?;
             return Ok(accepted(&order, pickup_code, true));
         }
         let doc_id = DocId::Orders {
             store: order.store.clone(),
             month: order_month(&created_at).to_string(),
         };
-        let mut doc = inner.document(&doc_id)?;
+        let mut doc = inner.document(&doc_id).await?;
         write_record(&mut doc, RecordKind::Order, &order.id, &order)?;
         crate::stock::save_own_documents_with(
             &mut inner,
             &order.store,
-            &created_at,
+            at,
             vec![(doc_id, doc)],
             Some(intake_row),
-        )?;
+        )
+        .await?;
         Ok(accepted(&order, pickup_code, true))
     }
 
     /// Cancels an order (`reason` is `cancelled`, or `expired` for a no-show). Refused when it is
     /// already closed.
-    pub fn cancel_order(
+    pub async fn cancel_order(
         &self,
         order_no: &str,
         reason: &str,
         note: Option<String>,
     ) -> Result<OrderCancellation, HqError> {
-        let mut inner = self.lock();
-        let order = order_of(&inner, order_no)?;
-        cancel(&mut inner, &order, reason, note)
+        let mut inner = self.documents().await;
+        let order = order_of(inner.storage, order_no).await?;
+        cancel(&mut inner, &order, reason, note).await
     }
 
     /// Expires every order past its pickup date that is not all handed over.
-    pub fn expire_orders(&self) -> Result<Vec<OrderCancellation>, HqError> {
-        let mut inner = self.lock();
-        let now = now();
+    pub async fn expire_orders(&self) -> Result<Vec<OrderCancellation>, HqError> {
+        let mut inner = self.documents().await;
+        let now = timestamp(Utc::now());
         let mut expired = Vec::new();
-        for json in inner.storage.records("order", None)? {
-            let order: OrderRecord = serde_json::from_str(&json)?;
-            let (status, ..) = order_state(&inner, &order)?;
+        for order in inner.storage.records_of::<OrderRecord>(None).await? {
+            let (status, ..) = order_state(inner.storage, &order).await?;
             if status.is_waiting() && is_before(&order.pickup_by, &now)? {
-                expired.push(cancel(
-                    &mut inner,
-                    &order,
-                    "expired",
-                    Some("not collected in time".into()),
-                )?);
+                expired.push(
+                    cancel(
+                        &mut inner,
+                        &order,
+                        "expired",
+                        Some("not collected in time".into()),
+                    )
+                    .await?,
+                );
             }
         }
         Ok(expired)
@@ -255,21 +253,11 @@ impl Hq {
 
     /// An order by number, with its pickups and every return against it: for a till taking back
     /// an order it does not hold (a shipped one, or another store's).
-    pub fn lookup_order(&self, order_no: &str) -> Result<RemoteOrder, HqError> {
-        let inner = self.lock();
-        let order = order_of(&inner, order_no)?;
-        let pickups = inner
-            .storage
-            .records_about("pickup", &order.id)?
-            .iter()
-            .map(|j| serde_json::from_str(j))
-            .collect::<Result<Vec<PickupRecord>, _>>()?;
-        let returns = inner
-            .storage
-            .records_about("return", &order.id)?
-            .iter()
-            .map(|j| serde_json::from_str(j))
-            .collect::<Result<Vec<kassa_replica::ledger::ReturnRecord>, _>>()?;
+    pub async fn lookup_order(&self, order_no: &str) -> Result<RemoteOrder, HqError> {
+        let storage = self.storage.as_ref();
+        let order = order_of(storage, order_no).await?;
+        let pickups = storage.records_about_of(&order.id).await?;
+        let returns = storage.records_about_of(&order.id).await?;
         Ok(RemoteOrder {
             order,
             pickups,
@@ -278,12 +266,11 @@ impl Hq {
     }
 
     /// Orders of one store or all, newest first, with what the tills reported.
-    pub fn orders(&self, store: Option<&str>) -> Result<Vec<OrderSummary>, HqError> {
-        let inner = self.lock();
+    pub async fn orders(&self, store: Option<&str>) -> Result<Vec<OrderSummary>, HqError> {
+        let storage = self.storage.as_ref();
         let mut out = Vec::new();
-        for json in inner.storage.records("order", store)? {
-            let order: OrderRecord = serde_json::from_str(&json)?;
-            let (status, ordered, picked_up) = order_state(&inner, &order)?;
+        for order in storage.records_of::<OrderRecord>(store).await? {
+            let (status, ordered, picked_up) = order_state(storage, &order).await?;
             out.push(OrderSummary {
                 order_id: order.id,
                 order_no: order.order_no,
@@ -320,13 +307,13 @@ fn accepted(order: &OrderRecord, pickup_code: String, created: bool) -> OrderAcc
     }
 }
 
-fn cancel(
-    inner: &mut Inner,
+async fn cancel(
+    inner: &mut DocSession<'_>,
     order: &OrderRecord,
     reason: &str,
     note: Option<String>,
 ) -> Result<OrderCancellation, HqError> {
-    let (status, ..) = order_state(inner, order)?;
+    let (status, ..) = order_state(inner.storage, order).await?;
     if !status.is_waiting() {
         return Err(HqError::Conflict(format!(
             "order {} is {}: nothing to cancel",
@@ -334,7 +321,8 @@ fn cancel(
             status.as_str()
         )));
     }
-    let created_at = now();
+    let at = Utc::now();
+    let created_at = timestamp(at);
     let record = OrderCancellation {
         id: uuid::Uuid::now_v7().to_string(),
         order_id: order.id.clone(),
@@ -347,8 +335,8 @@ fn cancel(
         store: order.store.clone(),
         month: order_month(&order.created_at).to_string(),
     };
-    let mut doc = inner.document(&doc_id)?;
+    let mut doc = inner.document(&doc_id).await?;
     write_record(&mut doc, RecordKind::Cancellation, &record.id, &record)?;
-    save_own_documents(inner, &order.store, &created_at, vec![(doc_id, doc)])?;
+    save_own_documents(inner, &order.store, at, vec![(doc_id, doc)]).await?;
     Ok(record)
 }

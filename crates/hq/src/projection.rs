@@ -3,7 +3,7 @@
 //! lookups and the exceptions inbox. One function for a till's sync and head office's own writes.
 
 use crate::error::HqError;
-use crate::storage::{StoredRecord, SyncWrite};
+use crate::storage::{Indexed, RecordConflict, StoredRecord, SyncWrite};
 use kassa_replica::audit::AuditEntry;
 use kassa_replica::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
 use kassa_replica::orders::{OrderCancellation, OrderRecord, PickupRecord};
@@ -11,33 +11,19 @@ use kassa_replica::shifts::{CashMovementRecord, ShiftClosed, ShiftOpened};
 use kassa_replica::{
     all, check_bounds, conflicting_ids, kinds_in, AutoCommit, DocId, Record, RecordKind,
 };
-use serde::Serialize;
 
-fn stored<T: Serialize>(
-    kind: &'static str,
-    id: &str,
-    store: &str,
-    subject: Option<&str>,
-    record: &T,
-) -> Result<StoredRecord, HqError> {
-    Ok(StoredRecord {
-        id: id.to_string(),
-        kind,
+/// A record filed under its store and what it is about.
+fn stored<R: Indexed>(store: &str, subject: Option<&str>, record: R) -> StoredRecord {
+    StoredRecord {
         store: store.to_string(),
         subject: subject.map(str::to_string),
-        json: serde_json::to_string(record)?,
-    })
+        record: record.into_indexed(),
+    }
 }
 
 /// An order head office keeps without a document (a shipped order never waits at a store).
-pub(crate) fn order_record(order: &OrderRecord) -> Result<StoredRecord, HqError> {
-    stored(
-        "order",
-        &order.id,
-        &order.store,
-        Some(&order.order_no),
-        order,
-    )
+pub(crate) fn order_record(order: &OrderRecord) -> StoredRecord {
+    stored(&order.store, Some(&order.order_no), order.clone())
 }
 
 /// Every record of a kind in a document, each checked against the bounds of what may enter
@@ -57,16 +43,12 @@ fn checked<R: Record>(doc: &AutoCommit) -> Result<Vec<R>, HqError> {
 }
 
 /// Adds a kind's records to the index head office keeps beside the documents.
-fn index<R: Record>(doc: &AutoCommit, store: &str, write: &mut SyncWrite) -> Result<(), HqError> {
+fn index<R: Indexed>(doc: &AutoCommit, store: &str, write: &mut SyncWrite) -> Result<(), HqError> {
     for record in checked::<R>(doc)? {
         let subject = record.subject().map(str::to_string);
-        write.records.push(stored(
-            R::KIND.as_str(),
-            record.id(),
-            store,
-            subject.as_deref(),
-            &record,
-        )?);
+        write
+            .records
+            .push(stored(store, subject.as_deref(), record));
     }
     Ok(())
 }
@@ -93,20 +75,20 @@ pub(crate) fn project(id: &DocId, doc: &AutoCommit, write: &mut SyncWrite) -> Re
                 // entry claiming another till's chain shows up as a break there.
                 if let DocId::Ledger { store, till, .. } = id {
                     let chain = format!("{store}-{till}");
-                    for r in checked::<AuditEntry>(doc)? {
-                        write
-                            .records
-                            .push(stored("audit", &r.id, store, Some(&chain), &r)?);
+                    for entry in checked::<AuditEntry>(doc)? {
+                        write.records.push(stored(store, Some(&chain), entry));
                     }
                 }
             }
             // Head office's own movements: the stock document holds their effect.
             RecordKind::Movement => {}
         }
-        for record in conflicting_ids(doc, kind)? {
-            write
-                .conflicts
-                .push((id.to_string(), kind.map_name().to_string(), record));
+        for record_id in conflicting_ids(doc, kind)? {
+            write.conflicts.push(RecordConflict {
+                doc_id: id.clone(),
+                kind,
+                record_id,
+            });
         }
     }
     Ok(())

@@ -15,17 +15,19 @@ pub struct ShiftSummary {
 
 impl Hq {
     /// A store's shifts, newest first.
-    pub fn shifts(&self, store: &str) -> Result<Vec<ShiftSummary>, HqError> {
-        let inner = self.lock();
+    pub async fn shifts(&self, store: &str) -> Result<Vec<ShiftSummary>, HqError> {
         let mut out = Vec::new();
-        for json in inner.storage.records("shift_open", Some(store.trim()))? {
-            let shift: ShiftOpened = serde_json::from_str(&json)?;
-            let close = inner
+        for shift in self
+            .storage
+            .records_of::<ShiftOpened>(Some(store.trim()))
+            .await?
+        {
+            let close = self
                 .storage
-                .records_about("shift_close", &shift.id)?
-                .first()
-                .map(|j| serde_json::from_str(j))
-                .transpose()?;
+                .records_about_of::<ShiftClosed>(&shift.id)
+                .await?
+                .into_iter()
+                .next();
             out.push(ShiftSummary { shift, close });
         }
         out.sort_by(|a, b| b.shift.opened_at.cmp(&a.shift.opened_at));

@@ -3,7 +3,8 @@
 //! is a new staff list version that tills fetch on their next sync.
 
 use crate::error::HqError;
-use crate::hq::{now, Hq};
+use crate::hq::Hq;
+use chrono::Utc;
 use kassa_domain::staff::{hash_pin, validate_staff_name};
 use kassa_domain::{StaffError, StaffMember};
 use kassa_protocol::{NewStaff, StaffSummary};
@@ -29,7 +30,7 @@ fn summary(member: StaffMember, version: i64) -> StaffSummary {
 }
 
 impl Hq {
-    pub fn add_staff(&self, new: &NewStaff) -> Result<StaffSummary, HqError> {
+    pub async fn add_staff(&self, new: &NewStaff) -> Result<StaffSummary, HqError> {
         let name = validate_staff_name(&new.name).map_err(bad)?;
         let member = StaffMember {
             id: uuid::Uuid::now_v7().to_string(),
@@ -38,49 +39,51 @@ impl Hq {
             pin_hash: hashed(&new.pin)?,
             active: true,
         };
-        let version = self.lock().storage.put_staff(&member, &now())?;
+        let version = self.storage.put_staff(&member, Utc::now()).await?;
         Ok(summary(member, version))
     }
 
-    pub fn staff(&self) -> Result<Vec<StaffSummary>, HqError> {
+    pub async fn staff(&self) -> Result<Vec<StaffSummary>, HqError> {
         Ok(self
-            .lock()
             .storage
-            .staff()?
+            .staff()
+            .await?
             .into_iter()
             .map(|(m, v)| summary(m, v))
             .collect())
     }
 
-    fn change_staff(
+    async fn change_staff(
         &self,
         who: &str,
         change: impl FnOnce(&mut StaffMember) -> Result<(), HqError>,
     ) -> Result<StaffSummary, HqError> {
-        let mut inner = self.lock();
-        let mut member = inner
+        let mut member = self
             .storage
-            .staff_member(who)?
+            .staff_member(who)
+            .await?
             .ok_or_else(|| HqError::NotFound(format!("no staff member {who:?}")))?;
         change(&mut member)?;
-        let version = inner.storage.put_staff(&member, &now())?;
+        let version = self.storage.put_staff(&member, Utc::now()).await?;
         Ok(summary(member, version))
     }
 
     /// A new PIN (the old one stops working on each till at its next sync).
-    pub fn set_staff_pin(&self, who: &str, pin: &str) -> Result<StaffSummary, HqError> {
+    pub async fn set_staff_pin(&self, who: &str, pin: &str) -> Result<StaffSummary, HqError> {
         let pin_hash = hashed(pin)?;
         self.change_staff(who, |m| {
             m.pin_hash = pin_hash;
             Ok(())
         })
+        .await
     }
 
     /// Deactivates a leaver (or brings someone back); records keep naming them.
-    pub fn set_staff_active(&self, who: &str, active: bool) -> Result<StaffSummary, HqError> {
+    pub async fn set_staff_active(&self, who: &str, active: bool) -> Result<StaffSummary, HqError> {
         self.change_staff(who, |m| {
             m.active = active;
             Ok(())
         })
+        .await
     }
 }

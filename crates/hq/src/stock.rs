@@ -3,8 +3,9 @@
 //! exceptions merging revealed.
 
 use crate::error::HqError;
-use crate::hq::{now, Hq, Inner};
-use crate::storage::SyncWrite;
+use crate::hq::{timestamp, DocSession, Hq};
+use crate::storage::{OrderIntakeRow, SyncWrite};
+use chrono::{DateTime, Utc};
 use kassa_protocol::{SalesFeed, StockAvailability, StockLine};
 use kassa_replica::stock::{read_levels, record_movement};
 use kassa_replica::{write_record, DocId, RecordKind};
@@ -36,7 +37,7 @@ const MAX_STOCK_QUANTITY: i64 = 10_000_000;
 pub(crate) const MAX_STALE_RETRIES: usize = 3;
 
 impl Hq {
-    pub fn record_stock(
+    pub async fn record_stock(
         &self,
         store: &str,
         kind: MovementKind,
@@ -46,8 +47,8 @@ impl Hq {
         if lines.is_empty() {
             return Err(HqError::BadRequest("no stock lines".into()));
         }
-        let mut inner = self.lock();
-        let row = inner.store_row(store)?;
+        let mut inner = self.documents().await;
+        let row = inner.store_row(store).await?;
         for line in lines {
             let ok = match kind {
                 MovementKind::Receipt => (1..=MAX_STOCK_QUANTITY).contains(&line.quantity),
@@ -59,11 +60,12 @@ impl Hq {
                     line.quantity, line.sku
                 )));
             }
-            if inner.storage.product(&line.sku)?.is_none() {
+            if inner.storage.product(&line.sku).await?.is_none() {
                 return Err(HqError::BadRequest(format!("unknown sku {:?}", line.sku)));
             }
         }
-        let created_at = now();
+        let at = Utc::now();
+        let created_at = timestamp(at);
         let stock_id = DocId::Stock {
             store: store.to_string(),
             epoch: row.stock_epoch,
@@ -72,8 +74,8 @@ impl Hq {
             store: store.to_string(),
             day: created_at[..10].to_string(),
         };
-        let mut stock = inner.document(&stock_id)?;
-        let mut ledger = inner.document(&ledger_id)?;
+        let mut stock = inner.document(&stock_id).await?;
+        let mut ledger = inner.document(&ledger_id).await?;
         let on_hand = read_levels(&stock)?.on_hand();
         for line in lines {
             let delta = match kind {
@@ -97,31 +99,36 @@ impl Hq {
         save_own_documents(
             &mut inner,
             store,
-            &created_at,
+            at,
             vec![(stock_id, stock), (ledger_id, ledger)],
-        )?;
+        )
+        .await?;
         Ok(record)
     }
 
     /// Every document of a store with its heads (what a sync announces).
-    pub fn document_heads(&self, store: &str) -> Result<Vec<(String, Vec<String>)>, HqError> {
-        self.lock().storage.document_heads(store)
+    pub async fn document_heads(&self, store: &str) -> Result<Vec<(String, Vec<String>)>, HqError> {
+        Ok(self
+            .storage
+            .document_heads(store)
+            .await?
+            .into_iter()
+            .map(|(id, heads)| (id.to_string(), heads))
+            .collect())
     }
 
-    pub fn stock_availability(&self, sku: &str) -> Result<StockAvailability, HqError> {
+    pub async fn stock_availability(&self, sku: &str) -> Result<StockAvailability, HqError> {
         Ok(StockAvailability {
             sku: sku.to_string(),
-            stores: self.lock().storage.stock_of(sku)?,
+            stores: self.storage.stock_of(sku).await?,
         })
     }
 
-    pub fn sales_feed(&self, store: &str, day: &str) -> Result<SalesFeed, HqError> {
-        if chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").is_err() {
-            return Err(HqError::BadRequest(format!("day {day:?}: use YYYY-MM-DD")));
-        }
-        let inner = self.lock();
-        inner.store_row(store)?;
-        let (sales, voids) = inner.storage.sales(store, day)?;
+    pub async fn sales_feed(&self, store: &str, day: &str) -> Result<SalesFeed, HqError> {
+        let business_day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .map_err(|_| HqError::BadRequest(format!("day {day:?}: use YYYY-MM-DD")))?;
+        self.store_row(store).await?;
+        let (sales, voids) = self.storage.sales(store, business_day).await?;
         Ok(SalesFeed {
             store: store.to_string(),
             day: day.to_string(),
@@ -132,33 +139,31 @@ impl Hq {
 }
 
 /// Saves documents head office changed itself, with the stock projection, in one transaction.
-pub(crate) fn save_own_documents(
-    inner: &mut Inner,
+pub(crate) async fn save_own_documents(
+    inner: &mut DocSession<'_>,
     store: &str,
-    now: &str,
+    now: DateTime<Utc>,
     docs: Vec<(DocId, kassa_replica::AutoCommit)>,
 ) -> Result<(), HqError> {
-    save_own_documents_with(inner, store, now, docs, None)
+    save_own_documents_with(inner, store, now, docs, None).await
 }
 
 /// [`save_own_documents`], taking a web order's intake row in the same transaction.
-pub(crate) fn save_own_documents_with(
-    inner: &mut Inner,
+pub(crate) async fn save_own_documents_with(
+    inner: &mut DocSession<'_>,
     store: &str,
-    now: &str,
+    now: DateTime<Utc>,
     docs: Vec<(DocId, kassa_replica::AutoCommit)>,
-    intake: Option<crate::storage::OrderIntakeRow>,
+    intake: Option<OrderIntakeRow>,
 ) -> Result<(), HqError> {
-    let row = inner.store_row(store)?;
+    let row = inner.store_row(store).await?;
     let mut docs = docs;
     // A document another process wrote meanwhile is merged with ours and written again: a
     // write never overwrites changes it did not see.
     for attempt in 0.. {
         let mut write = SyncWrite {
-            store: store.to_string(),
-            now: now.to_string(),
             intake: intake.clone(),
-            ..SyncWrite::default()
+            ..SyncWrite::new(store, now)
         };
         for (id, doc) in &mut docs {
             if matches!(id, DocId::Stock { epoch, .. } if *epoch == row.stock_epoch) {
@@ -167,11 +172,11 @@ pub(crate) fn save_own_documents_with(
             crate::projection::project(id, doc, &mut write)?;
             write.documents.push(inner.document_write(id, doc));
         }
-        match inner.storage.apply_sync(write) {
+        match inner.storage.apply_sync(write).await {
             Err(HqError::StaleDocument(stale)) if attempt < MAX_STALE_RETRIES => {
                 for (id, doc) in &mut docs {
                     if id.to_string() == stale {
-                        let mut stored = inner.document(id)?;
+                        let mut stored = inner.document(id).await?;
                         stored
                             .merge(doc)
                             .map_err(|e| HqError::Corrupt(format!("merging {id}: {e}")))?;

@@ -3,8 +3,8 @@
 
 use crate::epochs::{carry_late_movements, epoch_due, open_epoch};
 use crate::error::HqError;
-use crate::hq::{now, Hq};
-use crate::storage::{Device, SyncWrite};
+use crate::hq::Hq;
+use crate::storage::{Device, SyncStateWrite, SyncWrite};
 use kassa_protocol::{
     CatalogueUpdate, DocMessage, StaffUpdate, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH,
     MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
@@ -17,17 +17,25 @@ impl Hq {
     /// Applies a till's batch. When another process (an admin command on the same data) wrote
     /// one of the documents meanwhile, storage refuses the write as stale and the batch is
     /// applied again to the documents as they are now.
-    pub fn sync(&self, device: &Device, request: SyncRequest) -> Result<SyncResponse, HqError> {
+    pub async fn sync(
+        &self,
+        device: &Device,
+        request: SyncRequest,
+    ) -> Result<SyncResponse, HqError> {
         for _ in 0..crate::stock::MAX_STALE_RETRIES {
-            match self.sync_once(device, &request) {
-                Err(HqError::StaleDocument(_)) => self.lock().forget_documents(),
+            match self.sync_once(device, &request).await {
+                Err(HqError::StaleDocument(_)) => self.documents().await.forget_documents(),
                 other => return other,
             }
         }
-        self.sync_once(device, &request)
+        self.sync_once(device, &request).await
     }
 
-    fn sync_once(&self, device: &Device, request: &SyncRequest) -> Result<SyncResponse, HqError> {
+    async fn sync_once(
+        &self,
+        device: &Device,
+        request: &SyncRequest,
+    ) -> Result<SyncResponse, HqError> {
         if request.protocol != PROTOCOL_VERSION {
             return Err(HqError::BadRequest(format!(
                 "protocol version {} is not supported (head office speaks {PROTOCOL_VERSION})",
@@ -64,18 +72,17 @@ impl Hq {
             ids.push(id);
         }
 
-        let mut inner = self.lock();
-        let store = inner.store_row(&device.store)?;
-        let actors = inner.storage.store_actors(&device.store)?;
-        let peer = format!("device-{}", device.id);
-        let now = now();
+        let mut inner = self.documents().await;
+        let store = inner.store_row(&device.store).await?;
+        let devices = inner.storage.store_devices(&device.store).await?;
+        let now = chrono::Utc::now();
 
         // Phase 1: apply each message to a copy; any refusal leaves everything as it was.
         let mut applied = Vec::with_capacity(ids.len());
         for (id, message) in ids.iter().zip(&request.docs) {
-            let mut doc = inner.document(id)?;
+            let mut doc = inner.document(id).await?;
             let before = heads_hex(&mut doc);
-            let mut state = match inner.storage.load_sync_state(&message.doc_id, &peer)? {
+            let mut state = match inner.storage.load_sync_state(id, device.id).await? {
                 Some(bytes) => {
                     SyncState::decode(&bytes).map_err(|e| HqError::Corrupt(e.to_string()))?
                 }
@@ -83,15 +90,15 @@ impl Hq {
             };
             let allowed: Vec<String> = match id {
                 // A till's ledger: that till's devices only.
-                DocId::Ledger { till, .. } => actors
+                DocId::Ledger { till, .. } => devices
                     .iter()
-                    .filter(|(t, _)| t == till)
-                    .map(|(_, a)| a.clone())
+                    .filter(|d| d.till_no == *till)
+                    .map(|d| d.actor_id.clone())
                     .collect(),
                 // Head office's ledger: no till may write it.
                 DocId::HqLedger { .. } => Vec::new(),
                 DocId::Stock { .. } | DocId::Orders { .. } => {
-                    actors.iter().map(|(_, a)| a.clone()).collect()
+                    devices.iter().map(|d| d.actor_id.clone()).collect()
                 }
             };
             receive_checked(
@@ -108,15 +115,15 @@ impl Hq {
 
         // Phase 2: projections and one transaction for everything.
         let mut write = SyncWrite {
-            store: device.store.clone(),
-            now: now.clone(),
             from_store: true,
-            ..SyncWrite::default()
+            ..SyncWrite::new(&device.store, now)
         };
         for (id, doc, state, _, changed) in &mut applied {
-            write
-                .states
-                .push((id.to_string(), peer.clone(), state.encode()));
+            write.states.push(SyncStateWrite {
+                doc_id: id.clone(),
+                device_id: device.id,
+                state: state.encode(),
+            });
             if !*changed {
                 continue;
             }
@@ -137,7 +144,7 @@ impl Hq {
         };
         let mut current = match applied.iter().find(|(id, ..)| *id == current_id) {
             Some((_, doc, ..)) => doc.clone(),
-            None => inner.document(&current_id)?,
+            None => inner.document(&current_id).await?,
         };
         let mut carried = false;
         for (id, doc, _, _, changed) in &applied {
@@ -150,20 +157,19 @@ impl Hq {
                         doc,
                         &mut current,
                         &mut write,
-                    )?;
+                    )
+                    .await?;
                 }
             }
         }
         if carried {
             write.stock_levels = Some(read_levels(&current)?.on_hand());
-            write
-                .documents
-                .retain(|d| d.doc_id != current_id.to_string());
+            write.documents.retain(|d| d.doc_id != current_id);
             write
                 .documents
                 .push(inner.document_write(&current_id, &mut current));
         }
-        inner.storage.apply_sync(write)?;
+        inner.storage.apply_sync(write).await?;
         if carried {
             inner.remember(&current_id, current.clone());
             for entry in applied.iter_mut().filter(|(id, ..)| *id == current_id) {
@@ -185,28 +191,31 @@ impl Hq {
             inner.remember(&id, doc);
         }
 
-        if epoch_due(&inner, &device.store)? {
-            open_epoch(&mut inner, &device.store)?;
+        if epoch_due(&inner, &device.store).await? {
+            open_epoch(&mut inner, &device.store).await?;
         }
-        let store = inner.store_row(&device.store)?;
-        let store_docs = inner.storage.document_heads(&device.store)?;
-        let (version, products) = inner.storage.catalogue_since(request.catalogue_since)?;
+        // Nothing below changes documents: other requests may go on.
+        drop(inner);
+        let storage = self.storage.as_ref();
+        let store = self.store_row(&device.store).await?;
+        let store_docs = storage.document_heads(&device.store).await?;
+        let (version, products) = storage.catalogue_since(request.catalogue_since).await?;
         let catalogue =
             (version != request.catalogue_since).then_some(CatalogueUpdate { version, products });
-        let (staff_version, members) = inner.storage.staff_since(request.staff_since)?;
+        let (staff_version, members) = storage.staff_since(request.staff_since).await?;
         let staff = (staff_version != request.staff_since).then_some(StaffUpdate {
             version: staff_version,
             members,
         });
         // Keys are never replaced, so their number tells whether the till has them all.
-        let keys = inner.storage.receipt_keys()?;
+        let keys = storage.receipt_keys().await?;
         let receipt_keys = if keys.len() as i64 != request.receipt_keys_known {
             Some(
                 keys.iter()
-                    .map(|(store, secret)| {
+                    .map(|key| {
                         Ok(kassa_protocol::StoreKey {
-                            store: store.clone(),
-                            public_key: kassa_domain::receipt_code::public_key(secret)
+                            store: key.store.clone(),
+                            public_key: kassa_domain::receipt_code::public_key(&key.secret)
                                 .map_err(|e| HqError::Corrupt(e.to_string()))?,
                         })
                     })
@@ -220,7 +229,10 @@ impl Hq {
             docs: replies,
             store_docs: store_docs
                 .into_iter()
-                .map(|(doc_id, heads)| kassa_protocol::DocHeads { doc_id, heads })
+                .map(|(doc_id, heads)| kassa_protocol::DocHeads {
+                    doc_id: doc_id.to_string(),
+                    heads,
+                })
                 .collect(),
             stock_epoch: store.stock_epoch,
             catalogue,

@@ -30,9 +30,9 @@ impl HqServer {
         let data = tempfile::tempdir().unwrap();
         let hq = Arc::new(Hq::open(data.path()).unwrap());
         for code in ["AMS1", "RTM1"] {
-            hq.create_store(&store(code)).unwrap();
+            hq.create_store(&store(code)).await.unwrap();
         }
-        hq.import_catalogue_csv(CATALOGUE.as_bytes()).unwrap();
+        hq.import_catalogue_csv(CATALOGUE.as_bytes()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let handle = spawn(listener, hq.clone());
@@ -62,7 +62,7 @@ impl HqServer {
         self.handle = Some(spawn(listener, self.hq.clone()));
     }
 
-    pub fn receive(&self, store: &str, sku: &str, quantity: i64) {
+    pub async fn receive(&self, store: &str, sku: &str, quantity: i64) {
         self.hq
             .record_stock(
                 store,
@@ -73,11 +73,12 @@ impl HqServer {
                 }],
                 None,
             )
+            .await
             .unwrap();
     }
 
-    pub fn sales_at_hq(&self, store: &str, day: &str) -> usize {
-        self.hq.sales_feed(store, day).unwrap().sales.len()
+    pub async fn sales_at_hq(&self, store: &str, day: &str) -> usize {
+        self.hq.sales_feed(store, day).await.unwrap().sales.len()
     }
 
     /// A fresh till enrolled as `till_no` of `store`, synced once.
@@ -85,7 +86,12 @@ impl HqServer {
         let mut till = Till::open_in_memory()
             .unwrap()
             .with_clock(clock("2026-11-23T09:00:00+01:00"));
-        let code = self.hq.create_enroll_code(store, till_no).unwrap().code;
+        let code = self
+            .hq
+            .create_enroll_code(store, till_no)
+            .await
+            .unwrap()
+            .code;
         kassa_sync::enroll(&mut till, &self.url(), &code)
             .await
             .unwrap();

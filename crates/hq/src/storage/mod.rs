@@ -1,11 +1,22 @@
 //! Head office storage, behind a trait so another database can replace the embedded SQLite.
+//!
+//! The trait is typed (documents by [`DocId`], records by [`RecordKind`] as [`IndexedRecord`]s,
+//! times as instants): how a value is laid out is the implementation's business. It is async and
+//! takes `&self`, so an implementation may serve many requests at once from a pool of
+//! connections (PostgreSQL next); the SQLite one runs its queries on blocking threads.
 
 mod sqlite;
 
 use crate::error::HqError;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use kassa_domain::{Product, StaffMember};
 use kassa_protocol::{StockAtStore, StoreInfo};
-use kassa_replica::ledger::{SaleRecord, VoidRecord};
+use kassa_replica::audit::AuditEntry;
+use kassa_replica::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
+use kassa_replica::orders::{OrderCancellation, OrderRecord, PickupRecord};
+use kassa_replica::shifts::{CashMovementRecord, ShiftClosed, ShiftOpened};
+use kassa_replica::{DocId, Record, RecordKind};
 use std::collections::BTreeMap;
 
 pub use sqlite::SqliteStorage;
@@ -14,8 +25,8 @@ pub use sqlite::SqliteStorage;
 pub struct StoreRow {
     pub info: StoreInfo,
     pub stock_epoch: u32,
-    pub epoch_opened_at: String,
-    pub last_sync_at: Option<String>,
+    pub epoch_opened_at: DateTime<Utc>,
+    pub last_sync_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,30 +37,55 @@ pub struct Device {
     pub actor_id: String,
 }
 
-/// Everything one sync request changes, written in one transaction.
-#[derive(Debug, Default)]
+/// A document's heads (hex change hashes), as storage keeps them beside its bytes.
+pub type Heads = Vec<String>;
+
+/// Everything one sync request (or one of head office's own changes) writes, in one
+/// transaction.
+#[derive(Debug)]
 pub struct SyncWrite {
     pub store: String,
-    pub now: String,
+    pub now: DateTime<Utc>,
     pub documents: Vec<DocumentWrite>,
-    /// (doc id, peer, encoded sync state)
-    pub states: Vec<(String, String, Vec<u8>)>,
+    pub states: Vec<SyncStateWrite>,
     pub sales: Vec<SaleRecord>,
     pub voids: Vec<VoidRecord>,
-    /// Replaces the store's stock levels when present.
+    /// Replaces the store's stock levels when present: sku -> on hand.
     pub stock_levels: Option<BTreeMap<String, i64>>,
-    /// (old epoch, writer, sku, quantity now included in a later epoch): replaces the row.
-    pub included: Vec<(u32, String, String, i64)>,
+    /// Each replaces the row for its (epoch, writer, sku).
+    pub included: Vec<IncludedMovement>,
     /// Moves the store to this stock epoch.
     pub new_epoch: Option<u32>,
-    /// Records to project (orders, cancellations, pickups, returns, resolutions).
+    /// Records to index (orders, cancellations, pickups, returns, resolutions, ...); storage
+    /// ignores the ones it holds already.
     pub records: Vec<StoredRecord>,
-    /// (doc id, map, record id) holding more than one value.
-    pub conflicts: Vec<(String, String, String)>,
+    /// Records holding more than one value after a merge.
+    pub conflicts: Vec<RecordConflict>,
     /// A web order taken in this write.
     pub intake: Option<OrderIntakeRow>,
     /// True when a till's sync made this write (it refreshes the store's "as of").
     pub from_store: bool,
+}
+
+impl SyncWrite {
+    /// An empty write for `store` at `now`.
+    pub fn new(store: &str, now: DateTime<Utc>) -> SyncWrite {
+        SyncWrite {
+            store: store.to_string(),
+            now,
+            documents: Vec::new(),
+            states: Vec::new(),
+            sales: Vec::new(),
+            voids: Vec::new(),
+            stock_levels: None,
+            included: Vec::new(),
+            new_epoch: None,
+            records: Vec::new(),
+            conflicts: Vec::new(),
+            intake: None,
+            from_store: false,
+        }
+    }
 }
 
 /// A document's new full bytes, written only if storage still holds `expected_heads` (what the
@@ -58,19 +94,44 @@ pub struct SyncWrite {
 /// did not see.
 #[derive(Debug)]
 pub struct DocumentWrite {
-    pub doc_id: String,
+    pub doc_id: DocId,
     pub bytes: Vec<u8>,
-    pub heads: Vec<String>,
-    pub expected_heads: Option<Vec<String>>,
+    pub heads: Heads,
+    pub expected_heads: Option<Heads>,
 }
 
+/// Head office's side of its sync with one device over one document.
+#[derive(Debug)]
+pub struct SyncStateWrite {
+    pub doc_id: DocId,
+    pub device_id: i64,
+    /// The encoded Automerge sync state.
+    pub state: Vec<u8>,
+}
+
+/// How much of one writer's movements of a SKU in a closed stock epoch a later epoch includes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StoredRecord {
-    pub id: String,
-    pub kind: &'static str,
+pub struct IncludedMovement {
+    pub epoch: u32,
+    pub writer: String,
+    pub sku: String,
+    pub quantity: i64,
+}
+
+/// A record id holding more than one value in a document's map of `kind`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordConflict {
+    pub doc_id: DocId,
+    pub kind: RecordKind,
+    pub record_id: String,
+}
+
+/// A SKU whose stock at a store is below zero.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NegativeStock {
     pub store: String,
-    pub subject: Option<String>,
-    pub json: String,
+    pub sku: String,
+    pub on_hand: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,85 +141,220 @@ pub struct OrderIntakeRow {
     pub pickup_code: String,
 }
 
-pub trait HqStorage: Send {
-    fn create_store(&mut self, store: &StoreInfo, now: &str) -> Result<(), HqError>;
-    fn store(&self, code: &str) -> Result<Option<StoreRow>, HqError>;
-    fn stores(&self) -> Result<Vec<StoreRow>, HqError>;
+/// The order a web shop's external id was taken as, and its pickup code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TakenOrder {
+    pub order_id: String,
+    pub pickup_code: String,
+}
 
-    fn add_enroll_code(
-        &mut self,
+/// A store's receipt signing key (hex secret).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreKey {
+    pub store: String,
+    pub secret: String,
+}
+
+macro_rules! indexed_records {
+    ($($kind:ident($ty:ty)),* $(,)?) => {
+        /// A record head office indexes beside the documents (sales and voids have tables of
+        /// their own; head office's stock movements live in the stock document only).
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum IndexedRecord {
+            $($kind($ty),)*
+        }
+
+        impl IndexedRecord {
+            pub fn kind(&self) -> RecordKind {
+                match self {
+                    $(IndexedRecord::$kind(_) => RecordKind::$kind,)*
+                }
+            }
+
+            pub fn id(&self) -> &str {
+                match self {
+                    $(IndexedRecord::$kind(r) => r.id(),)*
+                }
+            }
+        }
+
+        $(impl Indexed for $ty {
+            fn into_indexed(self) -> IndexedRecord {
+                IndexedRecord::$kind(self)
+            }
+
+            fn from_indexed(record: IndexedRecord) -> Option<$ty> {
+                match record {
+                    IndexedRecord::$kind(r) => Some(r),
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+        })*
+    };
+}
+
+indexed_records!(
+    Order(OrderRecord),
+    Cancellation(OrderCancellation),
+    Pickup(PickupRecord),
+    Return(ReturnRecord),
+    Resolution(ResolutionRecord),
+    Audit(AuditEntry),
+    ShiftOpen(ShiftOpened),
+    CashMovement(CashMovementRecord),
+    ShiftClose(ShiftClosed),
+);
+
+/// A record type head office indexes: wraps into and out of [`IndexedRecord`].
+pub trait Indexed: Record + Sized {
+    fn into_indexed(self) -> IndexedRecord;
+    fn from_indexed(record: IndexedRecord) -> Option<Self>;
+}
+
+/// An indexed record with the store it belongs to and what it is about.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredRecord {
+    pub store: String,
+    /// The key it is looked up by (an order's number, a return's sale, an audit entry's till).
+    pub subject: Option<String>,
+    pub record: IndexedRecord,
+}
+
+#[async_trait]
+pub trait HqStorage: Send + Sync {
+    /// `Conflict` when the code is taken.
+    async fn create_store(&self, store: &StoreInfo, now: DateTime<Utc>) -> Result<(), HqError>;
+    async fn store(&self, code: &str) -> Result<Option<StoreRow>, HqError>;
+    async fn stores(&self) -> Result<Vec<StoreRow>, HqError>;
+
+    async fn add_enroll_code(
+        &self,
         code_hash: &str,
         store: &str,
         till_no: u16,
-        now: &str,
+        now: DateTime<Utc>,
     ) -> Result<(), HqError>;
     /// Takes a one-time code: returns its (store, till) and deletes it, or `None` if unknown.
-    fn take_enroll_code(&mut self, code_hash: &str) -> Result<Option<(String, u16)>, HqError>;
-    fn add_device(
-        &mut self,
+    async fn take_enroll_code(&self, code_hash: &str) -> Result<Option<(String, u16)>, HqError>;
+    async fn add_device(
+        &self,
         token_hash: &str,
         store: &str,
         till_no: u16,
         actor_id: &str,
-        now: &str,
+        now: DateTime<Utc>,
     ) -> Result<(), HqError>;
-    fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, HqError>;
-    fn revoke_devices(&mut self, store: &str, till_no: u16) -> Result<usize, HqError>;
-    /// Every actor ever enrolled for the store: (till number, actor id hex).
-    fn store_actors(&self, store: &str) -> Result<Vec<(u16, String)>, HqError>;
+    async fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, HqError>;
+    async fn revoke_devices(&self, store: &str, till_no: u16) -> Result<usize, HqError>;
+    /// Every device ever enrolled for the store (revoked ones too: their changes stay valid).
+    async fn store_devices(&self, store: &str) -> Result<Vec<Device>, HqError>;
 
-    fn load_document(&self, doc_id: &str) -> Result<Option<Vec<u8>>, HqError>;
+    async fn load_document(&self, doc_id: &DocId) -> Result<Option<Vec<u8>>, HqError>;
     /// The heads of a stored document, `None` if there is none.
-    fn stored_heads(&self, doc_id: &str) -> Result<Option<Vec<String>>, HqError>;
-    /// (doc id, heads) of every document of a store.
-    fn document_heads(&self, store: &str) -> Result<Vec<(String, Vec<String>)>, HqError>;
-    fn load_sync_state(&self, doc_id: &str, peer: &str) -> Result<Option<Vec<u8>>, HqError>;
-    fn apply_sync(&mut self, write: SyncWrite) -> Result<(), HqError>;
+    async fn stored_heads(&self, doc_id: &DocId) -> Result<Option<Heads>, HqError>;
+    /// Every document of a store with its heads, by id.
+    async fn document_heads(&self, store: &str) -> Result<Vec<(DocId, Heads)>, HqError>;
+    /// Size in bytes of a stored document.
+    async fn document_size(&self, doc_id: &DocId) -> Result<Option<usize>, HqError>;
+    async fn load_sync_state(
+        &self,
+        doc_id: &DocId,
+        device_id: i64,
+    ) -> Result<Option<Vec<u8>>, HqError>;
+    /// Writes everything or nothing; `StaleDocument` when a document's stored heads moved.
+    async fn apply_sync(&self, write: SyncWrite) -> Result<(), HqError>;
 
     /// Stores products as a new catalogue version; returns the version.
-    fn put_catalogue(&mut self, products: &[Product]) -> Result<i64, HqError>;
+    async fn put_catalogue(&self, products: &[Product]) -> Result<i64, HqError>;
     /// The current version and the products changed after `since`.
-    fn catalogue_since(&self, since: i64) -> Result<(i64, Vec<Product>), HqError>;
+    async fn catalogue_since(&self, since: i64) -> Result<(i64, Vec<Product>), HqError>;
+    async fn product(&self, sku: &str) -> Result<Option<Product>, HqError>;
     /// The store's receipt signing key, made from `new_key` if it has none yet.
-    fn receipt_key(&mut self, store: &str, new_key: &str) -> Result<String, HqError>;
-    /// (store, secret key) of every store that has one.
-    fn receipt_keys(&self) -> Result<Vec<(String, String)>, HqError>;
+    async fn receipt_key(&self, store: &str, new_key: &str) -> Result<String, HqError>;
+    /// The key of every store that has one.
+    async fn receipt_keys(&self) -> Result<Vec<StoreKey>, HqError>;
+
     /// Adds or changes a staff member as the next staff list version; returns the version.
     /// `BadRequest` when an active namesake exists.
-    fn put_staff(&mut self, member: &StaffMember, now: &str) -> Result<i64, HqError>;
+    async fn put_staff(&self, member: &StaffMember, now: DateTime<Utc>) -> Result<i64, HqError>;
     /// Staff changed after `since`, and the current staff list version.
-    fn staff_since(&self, since: i64) -> Result<(i64, Vec<StaffMember>), HqError>;
+    async fn staff_since(&self, since: i64) -> Result<(i64, Vec<StaffMember>), HqError>;
     /// Everyone, with the version of their last change, by name.
-    fn staff(&self) -> Result<Vec<(StaffMember, i64)>, HqError>;
+    async fn staff(&self) -> Result<Vec<(StaffMember, i64)>, HqError>;
     /// A staff member by id, else by name (an active one first).
-    fn staff_member(&self, who: &str) -> Result<Option<StaffMember>, HqError>;
-    fn product(&self, sku: &str) -> Result<Option<Product>, HqError>;
+    async fn staff_member(&self, who: &str) -> Result<Option<StaffMember>, HqError>;
 
-    /// What a later epoch's baseline (and carried movements) include of `epoch`: writer -> sku -> qty.
-    fn epoch_included(
+    /// What a later epoch's baseline (and carried movements) include of `epoch`:
+    /// writer -> sku -> quantity.
+    async fn epoch_included(
         &self,
         store: &str,
         epoch: u32,
     ) -> Result<BTreeMap<String, BTreeMap<String, i64>>, HqError>;
-    /// Size in bytes of a stored document.
-    fn document_size(&self, doc_id: &str) -> Result<Option<usize>, HqError>;
+    async fn stock_of(&self, sku: &str) -> Result<Vec<StockAtStore>, HqError>;
+    async fn negative_stock(&self) -> Result<Vec<NegativeStock>, HqError>;
 
-    fn sales(&self, store: &str, day: &str) -> Result<(Vec<SaleRecord>, Vec<VoidRecord>), HqError>;
-    fn stock_of(&self, sku: &str) -> Result<Vec<StockAtStore>, HqError>;
-    fn negative_stock(&self) -> Result<Vec<(String, String, i64)>, HqError>;
-
-    /// (order id, pickup code) of a web order taken before under this external id.
-    fn order_by_external_id(&self, external_id: &str) -> Result<Option<(String, String)>, HqError>;
-    /// Records of a kind as JSON, of one store or all.
-    fn records(&self, kind: &str, store: Option<&str>) -> Result<Vec<String>, HqError>;
-    /// Records of a kind about one subject (an order, a sale).
-    fn records_about(&self, kind: &str, subject: &str) -> Result<Vec<String>, HqError>;
-    /// One record of a kind by its id.
-    fn record(&self, kind: &str, id: &str) -> Result<Option<String>, HqError>;
-    fn conflicts(&self) -> Result<Vec<(String, String, String)>, HqError>;
+    async fn sales(
+        &self,
+        store: &str,
+        business_day: chrono::NaiveDate,
+    ) -> Result<(Vec<SaleRecord>, Vec<VoidRecord>), HqError>;
     /// A sale by receipt number, and whether it was voided.
-    fn sale_by_receipt(&self, receipt_no: &str) -> Result<Option<(SaleRecord, bool)>, HqError>;
-    /// Every sale that took store credit, and every void.
-    fn credit_sales(&self) -> Result<Vec<SaleRecord>, HqError>;
-    fn all_voids(&self) -> Result<Vec<VoidRecord>, HqError>;
+    async fn sale_by_receipt(
+        &self,
+        receipt_no: &str,
+    ) -> Result<Option<(SaleRecord, bool)>, HqError>;
+    /// Every sale that took store credit.
+    async fn credit_sales(&self) -> Result<Vec<SaleRecord>, HqError>;
+    async fn all_voids(&self) -> Result<Vec<VoidRecord>, HqError>;
+
+    /// The order a web order was taken as before under this external id (any case).
+    async fn order_by_external_id(&self, external_id: &str) -> Result<Option<TakenOrder>, HqError>;
+    /// Records of a kind, of one store or all, by id.
+    async fn records(
+        &self,
+        kind: RecordKind,
+        store: Option<&str>,
+    ) -> Result<Vec<IndexedRecord>, HqError>;
+    /// Records of a kind about one subject (an order, a sale), by id.
+    async fn records_about(
+        &self,
+        kind: RecordKind,
+        subject: &str,
+    ) -> Result<Vec<IndexedRecord>, HqError>;
+    /// One record of a kind by its id.
+    async fn record(&self, kind: RecordKind, id: &str) -> Result<Option<IndexedRecord>, HqError>;
+    async fn conflicts(&self) -> Result<Vec<RecordConflict>, HqError>;
+}
+
+fn of_type<R: Indexed>(records: Vec<IndexedRecord>) -> Result<Vec<R>, HqError> {
+    records
+        .into_iter()
+        .map(|r| {
+            let kind = r.kind();
+            R::from_indexed(r).ok_or_else(|| {
+                HqError::Corrupt(format!(
+                    "storage answered a {} for {}",
+                    kind.as_str(),
+                    R::KIND.as_str()
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The typed face of the record index: records come back as their own types.
+impl dyn HqStorage + '_ {
+    pub async fn records_of<R: Indexed>(&self, store: Option<&str>) -> Result<Vec<R>, HqError> {
+        of_type(self.records(R::KIND, store).await?)
+    }
+
+    pub async fn records_about_of<R: Indexed>(&self, subject: &str) -> Result<Vec<R>, HqError> {
+        of_type(self.records_about(R::KIND, subject).await?)
+    }
+
+    pub async fn record_of<R: Indexed>(&self, id: &str) -> Result<Option<R>, HqError> {
+        Ok(of_type(self.record(R::KIND, id).await?.into_iter().collect())?.pop())
+    }
 }

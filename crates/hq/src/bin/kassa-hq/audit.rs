@@ -12,14 +12,14 @@ pub enum AuditCommand {
     List { till: String },
 }
 
-pub fn run(data: &Path, command: AuditCommand) -> Result<(), HqError> {
+pub async fn run(data: &Path, command: AuditCommand) -> Result<(), HqError> {
     match command {
         AuditCommand::List { till } => {
-            print_json(&Hq::open(data)?.audit_entries(&till)?);
+            print_json(&Hq::open(data)?.audit_entries(&till).await?);
             Ok(())
         }
         AuditCommand::Verify { till } => {
-            let check = Hq::open(data)?.verify_audit(&till)?;
+            let check = Hq::open(data)?.verify_audit(&till).await?;
             print_json(&check);
             // A broken chain is a finding about stored data, not bad input: exit 1.
             match check.first_break {

@@ -8,10 +8,13 @@ pub enum CatalogCommand {
     Import { file: PathBuf },
 }
 
-pub fn run(data: &Path, CatalogCommand::Import { file }: CatalogCommand) -> Result<(), HqError> {
+pub async fn run(
+    data: &Path,
+    CatalogCommand::Import { file }: CatalogCommand,
+) -> Result<(), HqError> {
     let bytes = std::fs::read(&file)
         .map_err(|e| HqError::BadRequest(format!("cannot read {}: {e}", file.display())))?;
-    let (version, count) = Hq::open(data)?.import_catalogue_csv(&bytes)?;
+    let (version, count) = Hq::open(data)?.import_catalogue_csv(&bytes).await?;
     println!("catalogue version {version}: {count} products");
     Ok(())
 }

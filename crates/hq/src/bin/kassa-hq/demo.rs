@@ -20,23 +20,23 @@ pub struct Args {
     products: u64,
 }
 
-pub fn run(data: &Path, Args { products }: Args) -> Result<(), HqError> {
+pub async fn run(data: &Path, Args { products }: Args) -> Result<(), HqError> {
     if !(1..=MAX_PRODUCTS).contains(&products) {
         return Err(HqError::BadRequest(format!(
             "--products must be between 1 and {MAX_PRODUCTS}"
         )));
     }
     let hq = Hq::open(data)?;
-    add_store(&hq)?;
-    add_catalogue_and_stock(&hq, products)?;
+    add_store(&hq).await?;
+    add_catalogue_and_stock(&hq, products).await?;
     // The orders name the first four demo products.
     if products >= 4 {
-        add_orders(&hq)?;
+        add_orders(&hq).await?;
     }
-    add_staff(&hq)
+    add_staff(&hq).await
 }
 
-fn add_store(hq: &Hq) -> Result<(), HqError> {
+async fn add_store(hq: &Hq) -> Result<(), HqError> {
     hq.create_store(&StoreInfo {
         code: STORE.into(),
         name: "Kassa Demo Amsterdam".into(),
@@ -51,13 +51,14 @@ fn add_store(hq: &Hq) -> Result<(), HqError> {
                 rate_bp: *bp,
             })
             .collect(),
-    })?;
+    })
+    .await?;
     Ok(())
 }
 
-fn add_catalogue_and_stock(hq: &Hq, products: u64) -> Result<(), HqError> {
+async fn add_catalogue_and_stock(hq: &Hq, products: u64) -> Result<(), HqError> {
     let catalogue: Vec<_> = demo_catalogue(products).collect();
-    let (version, count) = hq.import_catalogue(&catalogue)?;
+    let (version, count) = hq.import_catalogue(&catalogue).await?;
     let lines: Vec<StockLine> = catalogue
         .iter()
         .map(|p| StockLine {
@@ -70,33 +71,36 @@ fn add_catalogue_and_stock(hq: &Hq, products: u64) -> Result<(), HqError> {
         MovementKind::Receipt,
         &lines,
         Some("demo opening stock".into()),
-    )?;
+    )
+    .await?;
     println!("demo store {STORE}: catalogue version {version} with {count} products, {OPENING_STOCK} of each in stock");
     Ok(())
 }
 
-fn add_orders(hq: &Hq) -> Result<(), HqError> {
+async fn add_orders(hq: &Hq) -> Result<(), HqError> {
     for (external_id, customer, paid, skus) in [
         ("W1001", "Ada Lovelace", true, ["D000000", "D000001"]),
         ("W1002", "Grace Hopper", false, ["D000002", "D000003"]),
     ] {
-        let accepted = hq.add_order(&OrderIntake {
-            external_id: external_id.into(),
-            store: STORE.into(),
-            customer_name: customer.into(),
-            lines: skus
-                .iter()
-                .map(|sku| OrderIntakeLine {
-                    sku: (*sku).into(),
-                    quantity: 1,
-                    unit_price: None,
-                })
-                .collect(),
-            paid,
-            pickup_code: Some(DEMO_PICKUP_CODE.into()),
-            hold_days: None,
-            shipped: false,
-        })?;
+        let accepted = hq
+            .add_order(&OrderIntake {
+                external_id: external_id.into(),
+                store: STORE.into(),
+                customer_name: customer.into(),
+                lines: skus
+                    .iter()
+                    .map(|sku| OrderIntakeLine {
+                        sku: (*sku).into(),
+                        quantity: 1,
+                        unit_price: None,
+                    })
+                    .collect(),
+                paid,
+                pickup_code: Some(DEMO_PICKUP_CODE.into()),
+                hold_days: None,
+                shipped: false,
+            })
+            .await?;
         println!(
             "demo order {} for {customer} ({}), pickup code {}",
             accepted.order_no,
@@ -112,7 +116,7 @@ fn add_orders(hq: &Hq) -> Result<(), HqError> {
 }
 
 /// One of each role with well-known PINs, so the demo shows sign-in and approvals.
-fn add_staff(hq: &Hq) -> Result<(), HqError> {
+async fn add_staff(hq: &Hq) -> Result<(), HqError> {
     for (name, role, pin) in [
         ("Carl", Role::Cashier, "1111"),
         ("Sofia", Role::Supervisor, "2222"),
@@ -122,7 +126,8 @@ fn add_staff(hq: &Hq) -> Result<(), HqError> {
             name: name.into(),
             role,
             pin: pin.into(),
-        })?;
+        })
+        .await?;
         println!("demo staff {name} ({role}), PIN {pin}");
     }
     Ok(())

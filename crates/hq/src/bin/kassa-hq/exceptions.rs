@@ -13,18 +13,23 @@ pub struct ResolveArgs {
     by: Option<String>,
 }
 
-pub fn list(data: &Path) -> Result<(), HqError> {
-    print_json(&Hq::open(data)?.exceptions()?);
+pub async fn list(data: &Path) -> Result<(), HqError> {
+    print_json(&Hq::open(data)?.exceptions().await?);
     Ok(())
 }
 
-pub fn resolve(data: &Path, ResolveArgs { id, note, by }: ResolveArgs) -> Result<(), HqError> {
+pub async fn resolve(
+    data: &Path,
+    ResolveArgs { id, note, by }: ResolveArgs,
+) -> Result<(), HqError> {
     print_json(
-        &Hq::open(data)?.resolve_exception(&kassa_protocol::ResolveRequest {
-            id,
-            note,
-            resolved_by: by,
-        })?,
+        &Hq::open(data)?
+            .resolve_exception(&kassa_protocol::ResolveRequest {
+                id,
+                note,
+                resolved_by: by,
+            })
+            .await?,
     );
     Ok(())
 }

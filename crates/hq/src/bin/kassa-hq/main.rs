@@ -74,23 +74,23 @@ enum Command {
     Demo(demo::Args),
 }
 
-fn run(cli: Cli) -> Result<(), HqError> {
+async fn run(cli: Cli) -> Result<(), HqError> {
     let data = cli.data.as_path();
     match cli.command {
-        Command::Serve(args) => serve::run(data, args),
-        Command::Store(command) => stores::run(data, command),
-        Command::EnrollCode(till) => stores::enroll_code(data, till),
-        Command::Revoke(till) => stores::revoke(data, till),
-        Command::Catalog(command) => catalog::run(data, command),
-        Command::Stock(command) => stock::run(data, command),
-        Command::Order(command) => orders::run(data, command),
-        Command::Staff(command) => staff::run(data, command),
-        Command::Shifts(args) => shifts::run(data, args),
-        Command::Audit(command) => audit::run(data, command),
-        Command::Exceptions => exceptions::list(data),
-        Command::Resolve(args) => exceptions::resolve(data, args),
+        Command::Serve(args) => serve::run(data, args).await,
+        Command::Store(command) => stores::run(data, command).await,
+        Command::EnrollCode(till) => stores::enroll_code(data, till).await,
+        Command::Revoke(till) => stores::revoke(data, till).await,
+        Command::Catalog(command) => catalog::run(data, command).await,
+        Command::Stock(command) => stock::run(data, command).await,
+        Command::Order(command) => orders::run(data, command).await,
+        Command::Staff(command) => staff::run(data, command).await,
+        Command::Shifts(args) => shifts::run(data, args).await,
+        Command::Audit(command) => audit::run(data, command).await,
+        Command::Exceptions => exceptions::list(data).await,
+        Command::Resolve(args) => exceptions::resolve(data, args).await,
         Command::AdminToken => admin_token::print(data),
-        Command::Demo(args) => demo::run(data, args),
+        Command::Demo(args) => demo::run(data, args).await,
     }
 }
 
@@ -116,7 +116,12 @@ fn main() -> ExitCode {
             };
         }
     };
-    match run(cli) {
+    // Head office's service is async (its storage may be a pooled database server): every
+    // command runs on one runtime.
+    let outcome = tokio::runtime::Runtime::new()
+        .map_err(|e| HqError::Io(format!("cannot start the async runtime: {e}")))
+        .and_then(|runtime| runtime.block_on(run(cli)));
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("kassa-hq: {e}");

@@ -24,21 +24,25 @@ pub enum OrderCommand {
     Expire,
 }
 
-pub fn run(data: &Path, command: OrderCommand) -> Result<(), HqError> {
+pub async fn run(data: &Path, command: OrderCommand) -> Result<(), HqError> {
     match command {
         OrderCommand::Add { file } => {
             let bytes = std::fs::read(&file)
                 .map_err(|e| HqError::BadRequest(format!("cannot read {}: {e}", file.display())))?;
             let intake: kassa_protocol::OrderIntake = serde_json::from_slice(&bytes)
                 .map_err(|e| HqError::BadRequest(format!("{}: {e}", file.display())))?;
-            print_json(&Hq::open(data)?.add_order(&intake)?);
+            print_json(&Hq::open(data)?.add_order(&intake).await?);
         }
-        OrderCommand::List { store } => print_json(&Hq::open(data)?.orders(store.as_deref())?),
-        OrderCommand::Cancel { order_no, note } => {
-            print_json(&Hq::open(data)?.cancel_order(&order_no, "cancelled", note)?)
+        OrderCommand::List { store } => {
+            print_json(&Hq::open(data)?.orders(store.as_deref()).await?)
         }
+        OrderCommand::Cancel { order_no, note } => print_json(
+            &Hq::open(data)?
+                .cancel_order(&order_no, "cancelled", note)
+                .await?,
+        ),
         OrderCommand::Expire => {
-            let expired = Hq::open(data)?.expire_orders()?;
+            let expired = Hq::open(data)?.expire_orders().await?;
             println!("expired {} order(s)", expired.len());
         }
     }

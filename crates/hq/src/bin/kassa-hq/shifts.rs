@@ -9,7 +9,7 @@ pub struct Args {
     store: String,
 }
 
-pub fn run(data: &Path, Args { store }: Args) -> Result<(), HqError> {
-    print_json(&Hq::open(data)?.shifts(&store)?);
+pub async fn run(data: &Path, Args { store }: Args) -> Result<(), HqError> {
+    print_json(&Hq::open(data)?.shifts(&store).await?);
     Ok(())
 }

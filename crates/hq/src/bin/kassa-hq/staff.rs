@@ -33,18 +33,21 @@ pub enum StaffCommand {
     },
 }
 
-pub fn run(data: &Path, command: StaffCommand) -> Result<(), HqError> {
+pub async fn run(data: &Path, command: StaffCommand) -> Result<(), HqError> {
     let hq = Hq::open(data)?;
     match command {
         StaffCommand::Add { name, role, pin } => {
             let role =
                 kassa_domain::Role::parse(&role).map_err(|e| HqError::BadRequest(e.to_string()))?;
-            print_json(&hq.add_staff(&kassa_protocol::NewStaff { name, role, pin })?);
+            print_json(
+                &hq.add_staff(&kassa_protocol::NewStaff { name, role, pin })
+                    .await?,
+            );
         }
-        StaffCommand::List => print_json(&hq.staff()?),
-        StaffCommand::Pin { who, pin } => print_json(&hq.set_staff_pin(&who, &pin)?),
-        StaffCommand::Deactivate { who } => print_json(&hq.set_staff_active(&who, false)?),
-        StaffCommand::Activate { who } => print_json(&hq.set_staff_active(&who, true)?),
+        StaffCommand::List => print_json(&hq.staff().await?),
+        StaffCommand::Pin { who, pin } => print_json(&hq.set_staff_pin(&who, &pin).await?),
+        StaffCommand::Deactivate { who } => print_json(&hq.set_staff_active(&who, false).await?),
+        StaffCommand::Activate { who } => print_json(&hq.set_staff_active(&who, true).await?),
     }
     Ok(())
 }

@@ -13,13 +13,17 @@ pub enum StockCommand {
     Count { store: String, lines: Vec<String> },
 }
 
-pub fn run(data: &Path, command: StockCommand) -> Result<(), HqError> {
+pub async fn run(data: &Path, command: StockCommand) -> Result<(), HqError> {
     let (store, kind, lines) = match command {
         StockCommand::Receive { store, lines } => (store, MovementKind::Receipt, lines),
         StockCommand::Count { store, lines } => (store, MovementKind::Count, lines),
     };
     let lines = parse_lines(&lines)?;
-    print_json(&Hq::open(data)?.record_stock(&store, kind, &lines, None)?);
+    print_json(
+        &Hq::open(data)?
+            .record_stock(&store, kind, &lines, None)
+            .await?,
+    );
     Ok(())
 }
 

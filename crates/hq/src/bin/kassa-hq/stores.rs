@@ -36,7 +36,7 @@ pub struct TillArgs {
     till: u16,
 }
 
-pub fn run(data: &Path, command: StoreCommand) -> Result<(), HqError> {
+pub async fn run(data: &Path, command: StoreCommand) -> Result<(), HqError> {
     match command {
         StoreCommand::Add {
             code,
@@ -62,23 +62,23 @@ pub fn run(data: &Path, command: StoreCommand) -> Result<(), HqError> {
                     .map(|s| parse_tax_class(s))
                     .collect::<Result<_, _>>()?,
             };
-            print_json(&Hq::open(data)?.create_store(&info)?);
+            print_json(&Hq::open(data)?.create_store(&info).await?);
         }
-        StoreCommand::List => print_json(&Hq::open(data)?.stores()?),
+        StoreCommand::List => print_json(&Hq::open(data)?.stores().await?),
     }
     Ok(())
 }
 
-pub fn enroll_code(data: &Path, TillArgs { store, till }: TillArgs) -> Result<(), HqError> {
-    let code = Hq::open(data)?.create_enroll_code(&store, till)?;
+pub async fn enroll_code(data: &Path, TillArgs { store, till }: TillArgs) -> Result<(), HqError> {
+    let code = Hq::open(data)?.create_enroll_code(&store, till).await?;
     println!("{}", code.code);
     Ok(())
 }
 
-pub fn revoke(data: &Path, TillArgs { store, till }: TillArgs) -> Result<(), HqError> {
+pub async fn revoke(data: &Path, TillArgs { store, till }: TillArgs) -> Result<(), HqError> {
     println!(
         "revoked {} device(s)",
-        Hq::open(data)?.revoke_till(&store, till)?
+        Hq::open(data)?.revoke_till(&store, till).await?
     );
     Ok(())
 }

@@ -1,38 +1,108 @@
-//! The embedded default: SQLite in the data directory.
+//! The queries of the SQLite storage, on one connection (synchronous: the pool runs them on
+//! blocking threads). Values are stored as JSON or text here; the trait above is typed.
 
-use super::{Device, DocumentWrite, HqStorage, StoreRow, SyncWrite};
+use super::super::{
+    Device, DocumentWrite, Heads, IndexedRecord, NegativeStock, RecordConflict, StoreKey, StoreRow,
+    SyncWrite, TakenOrder,
+};
 use crate::error::HqError;
+use chrono::{DateTime, NaiveDate, Utc};
 use kassa_domain::{Product, Role, StaffMember};
 use kassa_protocol::{StockAtStore, StoreInfo, TaxClassInfo};
 use kassa_replica::ledger::{SaleRecord, VoidRecord};
+use kassa_replica::registry::KINDS;
+use kassa_replica::{DocId, RecordKind};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::collections::BTreeMap;
-use std::path::Path;
 
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../../../migrations/hq/0001_init.sql"),
-    include_str!("../../../../migrations/hq/0002_orders_returns_exceptions.sql"),
-    include_str!("../../../../migrations/hq/0003_external_id_nocase.sql"),
-    include_str!("../../../../migrations/hq/0004_staff.sql"),
-    include_str!("../../../../migrations/hq/0005_receipt_keys.sql"),
+pub(super) const MIGRATIONS: &[&str] = &[
+    include_str!("../../../../../migrations/hq/0001_init.sql"),
+    include_str!("../../../../../migrations/hq/0002_orders_returns_exceptions.sql"),
+    include_str!("../../../../../migrations/hq/0003_external_id_nocase.sql"),
+    include_str!("../../../../../migrations/hq/0004_staff.sql"),
+    include_str!("../../../../../migrations/hq/0005_receipt_keys.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
-const APPLICATION_ID: i64 = 0x4B53_4851;
+pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
 
-pub struct SqliteStorage {
+/// One connection and the queries on it.
+pub(super) struct Db {
     conn: Connection,
 }
 
-impl SqliteStorage {
-    pub fn open(path: &Path) -> Result<SqliteStorage, HqError> {
-        SqliteStorage::prepare(Connection::open(path)?, &path.display().to_string())
+/// How times are stored: RFC 3339 UTC with milliseconds, so text order is time order.
+pub(super) fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn instant(text: &str) -> Result<DateTime<Utc>, HqError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| HqError::Corrupt(format!("stored time {text:?}: {e}")))
+}
+
+fn doc_id(text: &str) -> Result<DocId, HqError> {
+    DocId::parse(text).map_err(|e| HqError::Corrupt(format!("stored document id: {e}")))
+}
+
+/// The sync peer name of a device (what older databases hold too).
+fn peer(device_id: i64) -> String {
+    format!("device-{device_id}")
+}
+
+fn record_json(record: &IndexedRecord) -> serde_json::Result<String> {
+    match record {
+        IndexedRecord::Order(r) => serde_json::to_string(r),
+        IndexedRecord::Cancellation(r) => serde_json::to_string(r),
+        IndexedRecord::Pickup(r) => serde_json::to_string(r),
+        IndexedRecord::Return(r) => serde_json::to_string(r),
+        IndexedRecord::Resolution(r) => serde_json::to_string(r),
+        IndexedRecord::Audit(r) => serde_json::to_string(r),
+        IndexedRecord::ShiftOpen(r) => serde_json::to_string(r),
+        IndexedRecord::CashMovement(r) => serde_json::to_string(r),
+        IndexedRecord::ShiftClose(r) => serde_json::to_string(r),
+    }
+}
+
+fn record_from_json(kind: RecordKind, json: &str) -> Result<IndexedRecord, HqError> {
+    use serde_json::from_str;
+    Ok(match kind {
+        RecordKind::Order => IndexedRecord::Order(from_str(json)?),
+        RecordKind::Cancellation => IndexedRecord::Cancellation(from_str(json)?),
+        RecordKind::Pickup => IndexedRecord::Pickup(from_str(json)?),
+        RecordKind::Return => IndexedRecord::Return(from_str(json)?),
+        RecordKind::Resolution => IndexedRecord::Resolution(from_str(json)?),
+        RecordKind::Audit => IndexedRecord::Audit(from_str(json)?),
+        RecordKind::ShiftOpen => IndexedRecord::ShiftOpen(from_str(json)?),
+        RecordKind::CashMovement => IndexedRecord::CashMovement(from_str(json)?),
+        RecordKind::ShiftClose => IndexedRecord::ShiftClose(from_str(json)?),
+        RecordKind::Sale | RecordKind::Void | RecordKind::Movement => {
+            return Err(HqError::Corrupt(format!(
+                "{} records are not kept in the record index",
+                kind.as_str()
+            )))
+        }
+    })
+}
+
+fn records_from_json(kind: RecordKind, rows: Vec<String>) -> Result<Vec<IndexedRecord>, HqError> {
+    rows.iter()
+        .map(|json| record_from_json(kind, json))
+        .collect()
+}
+
+impl Db {
+    /// Opens a connection on an existing head office database (made by [`Db::prepare`]).
+    pub(super) fn connect(conn: Connection) -> Result<Db, HqError> {
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(Db { conn })
     }
 
-    pub fn open_in_memory() -> Result<SqliteStorage, HqError> {
-        SqliteStorage::prepare(Connection::open_in_memory()?, ":memory:")
-    }
-
-    fn prepare(mut conn: Connection, name: &str) -> Result<SqliteStorage, HqError> {
+    /// Checks that `conn` is a head office database (or empty) and brings its schema up to
+    /// date.
+    pub(super) fn prepare(mut conn: Connection, name: &str) -> Result<Db, HqError> {
         let not_ours =
             || HqError::BadRequest(format!("{name} is not a Kassa head office database"));
         let id: i64 = conn
@@ -68,7 +138,7 @@ impl SqliteStorage {
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
         }
         tx.commit()?;
-        Ok(SqliteStorage { conn })
+        Ok(Db { conn })
     }
 }
 
@@ -88,7 +158,10 @@ fn staff_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(StaffMember, i64)> {
     ))
 }
 
-fn store_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(StoreRow, String)> {
+/// A store as stored: its row with times and tax classes still as text.
+type StoredStore = (StoreRow, String, String, Option<String>);
+
+fn store_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredStore> {
     Ok((
         StoreRow {
             info: StoreInfo {
@@ -100,23 +173,31 @@ fn store_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(StoreRow, String)> {
                 tax_classes: Vec::new(),
             },
             stock_epoch: r.get(6)?,
-            epoch_opened_at: r.get(7)?,
-            last_sync_at: r.get(8)?,
+            epoch_opened_at: DateTime::UNIX_EPOCH,
+            last_sync_at: None,
         },
         r.get(5)?,
+        r.get(7)?,
+        r.get(8)?,
     ))
 }
 
 const STORE_COLUMNS: &str =
     "code, name, currency, tax_mode, cash_increment, tax_classes, stock_epoch, epoch_opened_at, last_sync_at";
 
-fn finish_store((mut row, classes): (StoreRow, String)) -> Result<StoreRow, HqError> {
+fn finish_store((mut row, classes, opened, synced): StoredStore) -> Result<StoreRow, HqError> {
     row.info.tax_classes = serde_json::from_str::<Vec<TaxClassInfo>>(&classes)?;
+    row.epoch_opened_at = instant(&opened)?;
+    row.last_sync_at = synced.as_deref().map(instant).transpose()?;
     Ok(row)
 }
 
-impl HqStorage for SqliteStorage {
-    fn create_store(&mut self, store: &StoreInfo, now: &str) -> Result<(), HqError> {
+impl Db {
+    pub(super) fn create_store(
+        &mut self,
+        store: &StoreInfo,
+        now: DateTime<Utc>,
+    ) -> Result<(), HqError> {
         let exists: Option<i64> = self
             .conn
             .query_row("SELECT 1 FROM stores WHERE code = ?1", [&store.code], |r| {
@@ -139,13 +220,13 @@ impl HqStorage for SqliteStorage {
                 store.tax_mode,
                 store.cash_increment,
                 serde_json::to_string(&store.tax_classes)?,
-                now
+                timestamp(now)
             ],
         )?;
         Ok(())
     }
 
-    fn store(&self, code: &str) -> Result<Option<StoreRow>, HqError> {
+    pub(super) fn store(&self, code: &str) -> Result<Option<StoreRow>, HqError> {
         let row = self
             .conn
             .query_row(
@@ -157,7 +238,7 @@ impl HqStorage for SqliteStorage {
         row.map(finish_store).transpose()
     }
 
-    fn stores(&self) -> Result<Vec<StoreRow>, HqError> {
+    pub(super) fn stores(&self) -> Result<Vec<StoreRow>, HqError> {
         let mut stmt = self
             .conn
             .prepare(&format!("SELECT {STORE_COLUMNS} FROM stores ORDER BY code"))?;
@@ -167,21 +248,24 @@ impl HqStorage for SqliteStorage {
         rows.into_iter().map(finish_store).collect()
     }
 
-    fn add_enroll_code(
+    pub(super) fn add_enroll_code(
         &mut self,
         code_hash: &str,
         store: &str,
         till_no: u16,
-        now: &str,
+        now: DateTime<Utc>,
     ) -> Result<(), HqError> {
         self.conn.execute(
             "INSERT INTO enroll_codes (code_hash, store, till_no, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![code_hash, store, till_no, now],
+            params![code_hash, store, till_no, timestamp(now)],
         )?;
         Ok(())
     }
 
-    fn take_enroll_code(&mut self, code_hash: &str) -> Result<Option<(String, u16)>, HqError> {
+    pub(super) fn take_enroll_code(
+        &mut self,
+        code_hash: &str,
+    ) -> Result<Option<(String, u16)>, HqError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -197,22 +281,22 @@ impl HqStorage for SqliteStorage {
         Ok(found)
     }
 
-    fn add_device(
+    pub(super) fn add_device(
         &mut self,
         token_hash: &str,
         store: &str,
         till_no: u16,
         actor_id: &str,
-        now: &str,
+        now: DateTime<Utc>,
     ) -> Result<(), HqError> {
         self.conn.execute(
             "INSERT INTO devices (token_hash, store, till_no, actor_id, enrolled_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![token_hash, store, till_no, actor_id, now],
+            params![token_hash, store, till_no, actor_id, timestamp(now)],
         )?;
         Ok(())
     }
 
-    fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, HqError> {
+    pub(super) fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, HqError> {
         Ok(self
             .conn
             .query_row(
@@ -223,43 +307,50 @@ impl HqStorage for SqliteStorage {
             .optional()?)
     }
 
-    fn revoke_devices(&mut self, store: &str, till_no: u16) -> Result<usize, HqError> {
+    pub(super) fn revoke_devices(&mut self, store: &str, till_no: u16) -> Result<usize, HqError> {
         Ok(self.conn.execute(
             "UPDATE devices SET revoked = 1 WHERE store = ?1 AND till_no = ?2",
             params![store, till_no],
         )?)
     }
 
-    fn store_actors(&self, store: &str) -> Result<Vec<(u16, String)>, HqError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT till_no, actor_id FROM devices WHERE store = ?1")?;
+    pub(super) fn store_devices(&self, store: &str) -> Result<Vec<Device>, HqError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, store, till_no, actor_id FROM devices WHERE store = ?1 ORDER BY id",
+        )?;
         let rows = stmt
-            .query_map([store], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([store], |r| {
+                Ok(Device {
+                    id: r.get(0)?,
+                    store: r.get(1)?,
+                    till_no: r.get(2)?,
+                    actor_id: r.get(3)?,
+                })
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
-    fn load_document(&self, doc_id: &str) -> Result<Option<Vec<u8>>, HqError> {
+    pub(super) fn load_document(&self, doc_id: &DocId) -> Result<Option<Vec<u8>>, HqError> {
         Ok(self
             .conn
             .prepare_cached("SELECT bytes FROM documents WHERE doc_id = ?1")?
-            .query_row([doc_id], |r| r.get(0))
+            .query_row([doc_id.to_string()], |r| r.get(0))
             .optional()?)
     }
 
-    fn stored_heads(&self, doc_id: &str) -> Result<Option<Vec<String>>, HqError> {
+    pub(super) fn stored_heads(&self, doc_id: &DocId) -> Result<Option<Heads>, HqError> {
         let heads: Option<String> = self
             .conn
             .prepare_cached("SELECT heads FROM documents WHERE doc_id = ?1")?
-            .query_row([doc_id], |r| r.get(0))
+            .query_row([doc_id.to_string()], |r| r.get(0))
             .optional()?;
         heads
             .map(|h| serde_json::from_str(&h).map_err(HqError::from))
             .transpose()
     }
 
-    fn document_heads(&self, store: &str) -> Result<Vec<(String, Vec<String>)>, HqError> {
+    pub(super) fn document_heads(&self, store: &str) -> Result<Vec<(DocId, Heads)>, HqError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT doc_id, heads FROM documents WHERE store = ?1 ORDER BY doc_id",
         )?;
@@ -269,49 +360,53 @@ impl HqStorage for SqliteStorage {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter()
-            .map(|(id, heads)| Ok((id, serde_json::from_str(&heads)?)))
+            .map(|(id, heads)| Ok((doc_id(&id)?, serde_json::from_str(&heads)?)))
             .collect()
     }
 
-    fn load_sync_state(&self, doc_id: &str, peer: &str) -> Result<Option<Vec<u8>>, HqError> {
+    pub(super) fn load_sync_state(
+        &self,
+        doc_id: &DocId,
+        device_id: i64,
+    ) -> Result<Option<Vec<u8>>, HqError> {
         Ok(self
             .conn
             .prepare_cached("SELECT state FROM sync_states WHERE doc_id = ?1 AND peer = ?2")?
-            .query_row(params![doc_id, peer], |r| r.get(0))
+            .query_row(params![doc_id.to_string(), peer(device_id)], |r| r.get(0))
             .optional()?)
     }
 
-    fn apply_sync(&mut self, write: SyncWrite) -> Result<(), HqError> {
+    pub(super) fn apply_sync(&mut self, write: SyncWrite) -> Result<(), HqError> {
+        let now = timestamp(write.now);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         for document in &write.documents {
+            let id = document.doc_id.to_string();
             let stored: Option<String> = tx
                 .prepare_cached("SELECT heads FROM documents WHERE doc_id = ?1")?
-                .query_row([&document.doc_id], |r| r.get(0))
+                .query_row([&id], |r| r.get(0))
                 .optional()?;
-            let stored: Option<Vec<String>> =
-                stored.map(|h| serde_json::from_str(&h)).transpose()?;
+            let stored: Option<Heads> = stored.map(|h| serde_json::from_str(&h)).transpose()?;
             if stored != document.expected_heads {
-                return Err(HqError::StaleDocument(document.doc_id.clone()));
+                return Err(HqError::StaleDocument(id));
             }
-            let DocumentWrite {
-                doc_id,
-                bytes,
-                heads,
-                ..
-            } = document;
+            let DocumentWrite { bytes, heads, .. } = document;
             tx.prepare_cached(
                 "INSERT INTO documents (doc_id, store, bytes, heads, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (doc_id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads, updated_at = excluded.updated_at",
             )?
-            .execute(params![doc_id, write.store, bytes, serde_json::to_string(heads)?, write.now])?;
+            .execute(params![id, write.store, bytes, serde_json::to_string(heads)?, now])?;
         }
-        for (doc_id, peer, state) in &write.states {
+        for state in &write.states {
             tx.prepare_cached(
                 "INSERT OR REPLACE INTO sync_states (doc_id, peer, state) VALUES (?1, ?2, ?3)",
             )?
-            .execute(params![doc_id, peer, state])?;
+            .execute(params![
+                state.doc_id.to_string(),
+                peer(state.device_id),
+                state.state
+            ])?;
         }
         for sale in &write.sales {
             tx.prepare_cached(
@@ -334,22 +429,32 @@ impl HqStorage for SqliteStorage {
             )?
             .execute(params![void.id, write.store, void.sale_id, void.business_day, serde_json::to_string(void)?])?;
         }
-        for record in &write.records {
+        for stored in &write.records {
             tx.prepare_cached(
                 "INSERT OR IGNORE INTO records (id, kind, store, subject, record) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![record.id, record.kind, record.store, record.subject, record.json])?;
+            .execute(params![
+                stored.record.id(),
+                stored.record.kind().as_str(),
+                stored.store,
+                stored.subject,
+                record_json(&stored.record)?
+            ])?;
         }
-        for (doc_id, map, record_id) in &write.conflicts {
+        for conflict in &write.conflicts {
             tx.prepare_cached(
                 "INSERT OR IGNORE INTO record_conflicts (doc_id, map, record_id) VALUES (?1, ?2, ?3)",
             )?
-            .execute(params![doc_id, map, record_id])?;
+            .execute(params![
+                conflict.doc_id.to_string(),
+                conflict.kind.map_name(),
+                conflict.record_id
+            ])?;
         }
         if let Some(intake) = &write.intake {
             tx.execute(
                 "INSERT INTO order_intake (external_id, order_id, store, pickup_code, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![intake.external_id, intake.order_id, write.store, intake.pickup_code, write.now],
+                params![intake.external_id, intake.order_id, write.store, intake.pickup_code, now],
             )?;
         }
         if let Some(levels) = &write.stock_levels {
@@ -361,30 +466,36 @@ impl HqStorage for SqliteStorage {
                 .execute(params![write.store, sku, on_hand])?;
             }
         }
-        for (epoch, writer, sku, qty) in &write.included {
+        for included in &write.included {
             tx.prepare_cached(
                 "INSERT OR REPLACE INTO epoch_included (store, epoch, writer, sku, qty) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![write.store, epoch, writer, sku, qty])?;
+            .execute(params![
+                write.store,
+                included.epoch,
+                included.writer,
+                included.sku,
+                included.quantity
+            ])?;
         }
         if let Some(epoch) = write.new_epoch {
             tx.execute(
                 "UPDATE stores SET stock_epoch = ?2, epoch_opened_at = ?3 WHERE code = ?1",
-                params![write.store, epoch, write.now],
+                params![write.store, epoch, now],
             )?;
         }
         if write.from_store {
             // "As of" for the store's figures: when head office last heard from one of its tills.
             tx.execute(
                 "UPDATE stores SET last_sync_at = ?2 WHERE code = ?1",
-                params![write.store, write.now],
+                params![write.store, now],
             )?;
         }
         tx.commit()?;
         Ok(())
     }
 
-    fn put_catalogue(&mut self, products: &[Product]) -> Result<i64, HqError> {
+    pub(super) fn put_catalogue(&mut self, products: &[Product]) -> Result<i64, HqError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -407,7 +518,7 @@ impl HqStorage for SqliteStorage {
         Ok(version)
     }
 
-    fn catalogue_since(&self, since: i64) -> Result<(i64, Vec<Product>), HqError> {
+    pub(super) fn catalogue_since(&self, since: i64) -> Result<(i64, Vec<Product>), HqError> {
         let version: i64 =
             self.conn
                 .query_row("SELECT version FROM catalogue_version", [], |r| r.get(0))?;
@@ -427,7 +538,7 @@ impl HqStorage for SqliteStorage {
         Ok((version, products))
     }
 
-    fn receipt_key(&mut self, store: &str, new_key: &str) -> Result<String, HqError> {
+    pub(super) fn receipt_key(&mut self, store: &str, new_key: &str) -> Result<String, HqError> {
         self.conn.execute(
             "UPDATE stores SET receipt_key = coalesce(receipt_key, ?2) WHERE code = ?1",
             params![store, new_key],
@@ -443,17 +554,26 @@ impl HqStorage for SqliteStorage {
             .ok_or_else(|| HqError::NotFound(format!("no store {store:?}")))
     }
 
-    fn receipt_keys(&self) -> Result<Vec<(String, String)>, HqError> {
+    pub(super) fn receipt_keys(&self) -> Result<Vec<StoreKey>, HqError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT code, receipt_key FROM stores WHERE receipt_key IS NOT NULL ORDER BY code",
         )?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([], |r| {
+                Ok(StoreKey {
+                    store: r.get(0)?,
+                    secret: r.get(1)?,
+                })
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
-    fn put_staff(&mut self, member: &StaffMember, now: &str) -> Result<i64, HqError> {
+    pub(super) fn put_staff(
+        &mut self,
+        member: &StaffMember,
+        now: DateTime<Utc>,
+    ) -> Result<i64, HqError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -475,7 +595,7 @@ impl HqStorage for SqliteStorage {
                 member.pin_hash,
                 member.active,
                 version,
-                now
+                timestamp(now)
             ]);
         match written {
             Err(rusqlite::Error::SqliteFailure(e, _))
@@ -492,7 +612,7 @@ impl HqStorage for SqliteStorage {
         Ok(version)
     }
 
-    fn staff_since(&self, since: i64) -> Result<(i64, Vec<StaffMember>), HqError> {
+    pub(super) fn staff_since(&self, since: i64) -> Result<(i64, Vec<StaffMember>), HqError> {
         let version: i64 =
             self.conn
                 .query_row("SELECT coalesce(max(version), 0) FROM staff", [], |r| {
@@ -510,7 +630,7 @@ impl HqStorage for SqliteStorage {
         Ok((version, rows.into_iter().map(|(m, _)| m).collect()))
     }
 
-    fn staff(&self) -> Result<Vec<(StaffMember, i64)>, HqError> {
+    pub(super) fn staff(&self) -> Result<Vec<(StaffMember, i64)>, HqError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, name, role, pin_hash, active, version FROM staff ORDER BY name COLLATE NOCASE, id",
         )?;
@@ -518,7 +638,7 @@ impl HqStorage for SqliteStorage {
         Ok(rows)
     }
 
-    fn staff_member(&self, who: &str) -> Result<Option<StaffMember>, HqError> {
+    pub(super) fn staff_member(&self, who: &str) -> Result<Option<StaffMember>, HqError> {
         Ok(self
             .conn
             .prepare_cached(
@@ -531,7 +651,7 @@ impl HqStorage for SqliteStorage {
             .map(|(m, _)| m))
     }
 
-    fn product(&self, sku: &str) -> Result<Option<Product>, HqError> {
+    pub(super) fn product(&self, sku: &str) -> Result<Option<Product>, HqError> {
         let row: Option<String> = self
             .conn
             .query_row("SELECT product FROM catalogue WHERE sku = ?1", [sku], |r| {
@@ -541,7 +661,7 @@ impl HqStorage for SqliteStorage {
         Ok(row.map(|p| serde_json::from_str(&p)).transpose()?)
     }
 
-    fn epoch_included(
+    pub(super) fn epoch_included(
         &self,
         store: &str,
         epoch: u32,
@@ -564,16 +684,22 @@ impl HqStorage for SqliteStorage {
         Ok(out)
     }
 
-    fn document_size(&self, doc_id: &str) -> Result<Option<usize>, HqError> {
+    pub(super) fn document_size(&self, doc_id: &DocId) -> Result<Option<usize>, HqError> {
         Ok(self
             .conn
             .prepare_cached("SELECT length(bytes) FROM documents WHERE doc_id = ?1")?
-            .query_row([doc_id], |r| r.get::<_, i64>(0))
+            .query_row([doc_id.to_string()], |r| r.get::<_, i64>(0))
             .optional()?
             .map(|n| usize::try_from(n).unwrap_or(0)))
     }
 
-    fn sales(&self, store: &str, day: &str) -> Result<(Vec<SaleRecord>, Vec<VoidRecord>), HqError> {
+    pub(super) fn sales(
+        &self,
+        store: &str,
+        business_day: NaiveDate,
+    ) -> Result<(Vec<SaleRecord>, Vec<VoidRecord>), HqError> {
+        let day = business_day.format("%Y-%m-%d").to_string();
+        let day = day.as_str();
         let mut stmt = self.conn.prepare_cached(
             "SELECT record FROM sales WHERE store = ?1 AND business_day = ?2 ORDER BY id",
         )?;
@@ -598,7 +724,7 @@ impl HqStorage for SqliteStorage {
         ))
     }
 
-    fn stock_of(&self, sku: &str) -> Result<Vec<StockAtStore>, HqError> {
+    pub(super) fn stock_of(&self, sku: &str) -> Result<Vec<StockAtStore>, HqError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT s.code, coalesce(l.on_hand, 0), s.last_sync_at FROM stores s
              LEFT JOIN stock_levels l ON l.store = s.code AND l.sku = ?1 ORDER BY s.code",
@@ -615,65 +741,114 @@ impl HqStorage for SqliteStorage {
         Ok(rows)
     }
 
-    fn negative_stock(&self) -> Result<Vec<(String, String, i64)>, HqError> {
+    pub(super) fn negative_stock(&self) -> Result<Vec<NegativeStock>, HqError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT store, sku, on_hand FROM stock_levels WHERE on_hand < 0 ORDER BY store, sku",
         )?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map([], |r| {
+                Ok(NegativeStock {
+                    store: r.get(0)?,
+                    sku: r.get(1)?,
+                    on_hand: r.get(2)?,
+                })
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
-    fn order_by_external_id(&self, external_id: &str) -> Result<Option<(String, String)>, HqError> {
+    pub(super) fn order_by_external_id(
+        &self,
+        external_id: &str,
+    ) -> Result<Option<TakenOrder>, HqError> {
         Ok(self
             .conn
             .prepare_cached(
                 "SELECT order_id, pickup_code FROM order_intake WHERE external_id = ?1 COLLATE NOCASE",
             )?
-            .query_row([external_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row([external_id], |r| {
+                Ok(TakenOrder {
+                    order_id: r.get(0)?,
+                    pickup_code: r.get(1)?,
+                })
+            })
             .optional()?)
     }
 
-    fn records(&self, kind: &str, store: Option<&str>) -> Result<Vec<String>, HqError> {
+    pub(super) fn records(
+        &self,
+        kind: RecordKind,
+        store: Option<&str>,
+    ) -> Result<Vec<IndexedRecord>, HqError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT record FROM records WHERE kind = ?1 AND (?2 IS NULL OR store = ?2) ORDER BY id",
         )?;
         let rows = stmt
-            .query_map(params![kind, store], |r| r.get(0))?
+            .query_map(params![kind.as_str(), store], |r| r.get(0))?
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        records_from_json(kind, rows)
     }
 
-    fn records_about(&self, kind: &str, subject: &str) -> Result<Vec<String>, HqError> {
+    pub(super) fn records_about(
+        &self,
+        kind: RecordKind,
+        subject: &str,
+    ) -> Result<Vec<IndexedRecord>, HqError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT record FROM records WHERE kind = ?1 AND subject = ?2 ORDER BY id",
         )?;
         let rows = stmt
-            .query_map(params![kind, subject], |r| r.get(0))?
+            .query_map(params![kind.as_str(), subject], |r| r.get(0))?
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        records_from_json(kind, rows)
     }
 
-    fn record(&self, kind: &str, id: &str) -> Result<Option<String>, HqError> {
-        Ok(self
+    pub(super) fn record(
+        &self,
+        kind: RecordKind,
+        id: &str,
+    ) -> Result<Option<IndexedRecord>, HqError> {
+        let json: Option<String> = self
             .conn
             .prepare_cached("SELECT record FROM records WHERE id = ?1 AND kind = ?2")?
-            .query_row(params![id, kind], |r| r.get(0))
-            .optional()?)
+            .query_row(params![id, kind.as_str()], |r| r.get(0))
+            .optional()?;
+        json.map(|json| record_from_json(kind, &json)).transpose()
     }
 
-    fn conflicts(&self) -> Result<Vec<(String, String, String)>, HqError> {
+    pub(super) fn conflicts(&self) -> Result<Vec<RecordConflict>, HqError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT doc_id, map, record_id FROM record_conflicts ORDER BY 1, 2, 3",
         )?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        rows.into_iter()
+            .map(|(doc, map, record_id)| {
+                let kind = KINDS
+                    .iter()
+                    .find(|spec| spec.map == map)
+                    .map(|spec| spec.kind)
+                    .ok_or_else(|| HqError::Corrupt(format!("conflict in unknown map {map:?}")))?;
+                Ok(RecordConflict {
+                    doc_id: doc_id(&doc)?,
+                    kind,
+                    record_id,
+                })
+            })
+            .collect()
     }
 
-    fn sale_by_receipt(&self, receipt_no: &str) -> Result<Option<(SaleRecord, bool)>, HqError> {
+    pub(super) fn sale_by_receipt(
+        &self,
+        receipt_no: &str,
+    ) -> Result<Option<(SaleRecord, bool)>, HqError> {
         let row: Option<(String, bool)> = self
             .conn
             .prepare_cached(
@@ -688,7 +863,7 @@ impl HqStorage for SqliteStorage {
         }
     }
 
-    fn credit_sales(&self) -> Result<Vec<SaleRecord>, HqError> {
+    pub(super) fn credit_sales(&self) -> Result<Vec<SaleRecord>, HqError> {
         // A cheap filter first; the JSON decides.
         let mut stmt = self.conn.prepare_cached(
             "SELECT record FROM sales WHERE record LIKE '%\"kind\":\"credit\"%' ORDER BY id",
@@ -701,7 +876,7 @@ impl HqStorage for SqliteStorage {
             .collect()
     }
 
-    fn all_voids(&self) -> Result<Vec<VoidRecord>, HqError> {
+    pub(super) fn all_voids(&self) -> Result<Vec<VoidRecord>, HqError> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT record FROM voids ORDER BY id")?;

@@ -1,0 +1,297 @@
+//! The embedded default: SQLite in the data directory, behind a small pool of connections whose
+//! queries run on tokio's blocking threads (SQLite calls block; the server's threads must not).
+
+mod pool;
+mod queries;
+
+use super::{
+    Device, Heads, HqStorage, IndexedRecord, NegativeStock, RecordConflict, StoreKey, StoreRow,
+    SyncWrite, TakenOrder,
+};
+use crate::error::HqError;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use kassa_domain::{Product, StaffMember};
+use kassa_protocol::{StockAtStore, StoreInfo};
+use kassa_replica::ledger::{SaleRecord, VoidRecord};
+use kassa_replica::{DocId, RecordKind};
+use pool::Pool;
+use queries::Db;
+use rusqlite::Connection;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Connections to a database file: WAL lets readers run beside the one writer, and more than
+/// the machine's cores would only queue inside SQLite.
+const FILE_CONNECTIONS: usize = 4;
+
+pub struct SqliteStorage {
+    pool: Pool,
+}
+
+impl SqliteStorage {
+    /// Opens (creating and migrating) the database at `path`.
+    pub fn open(path: &Path) -> Result<SqliteStorage, HqError> {
+        let first = Db::prepare(Connection::open(path)?, &path.display().to_string())?;
+        let mut connections = vec![first];
+        for _ in 1..FILE_CONNECTIONS {
+            connections.push(Db::connect(Connection::open(path)?)?);
+        }
+        Ok(SqliteStorage {
+            pool: Pool::new(connections),
+        })
+    }
+
+    /// A database that lives as long as this value: one connection, since every in-memory
+    /// connection is a database of its own.
+    pub fn open_in_memory() -> Result<SqliteStorage, HqError> {
+        Ok(SqliteStorage {
+            pool: Pool::new(vec![Db::prepare(
+                Connection::open_in_memory()?,
+                ":memory:",
+            )?]),
+        })
+    }
+}
+
+#[async_trait]
+impl HqStorage for SqliteStorage {
+    async fn create_store(&self, store: &StoreInfo, now: DateTime<Utc>) -> Result<(), HqError> {
+        let store = store.clone();
+        self.pool.run(move |db| db.create_store(&store, now)).await
+    }
+
+    async fn store(&self, code: &str) -> Result<Option<StoreRow>, HqError> {
+        let code = code.to_string();
+        self.pool.run(move |db| db.store(&code)).await
+    }
+
+    async fn stores(&self) -> Result<Vec<StoreRow>, HqError> {
+        self.pool.run(|db| db.stores()).await
+    }
+
+    async fn add_enroll_code(
+        &self,
+        code_hash: &str,
+        store: &str,
+        till_no: u16,
+        now: DateTime<Utc>,
+    ) -> Result<(), HqError> {
+        let (code_hash, store) = (code_hash.to_string(), store.to_string());
+        self.pool
+            .run(move |db| db.add_enroll_code(&code_hash, &store, till_no, now))
+            .await
+    }
+
+    async fn take_enroll_code(&self, code_hash: &str) -> Result<Option<(String, u16)>, HqError> {
+        let code_hash = code_hash.to_string();
+        self.pool
+            .run(move |db| db.take_enroll_code(&code_hash))
+            .await
+    }
+
+    async fn add_device(
+        &self,
+        token_hash: &str,
+        store: &str,
+        till_no: u16,
+        actor_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), HqError> {
+        let (token_hash, store, actor_id) = (
+            token_hash.to_string(),
+            store.to_string(),
+            actor_id.to_string(),
+        );
+        self.pool
+            .run(move |db| db.add_device(&token_hash, &store, till_no, &actor_id, now))
+            .await
+    }
+
+    async fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, HqError> {
+        let token_hash = token_hash.to_string();
+        self.pool
+            .run(move |db| db.device_by_token(&token_hash))
+            .await
+    }
+
+    async fn revoke_devices(&self, store: &str, till_no: u16) -> Result<usize, HqError> {
+        let store = store.to_string();
+        self.pool
+            .run(move |db| db.revoke_devices(&store, till_no))
+            .await
+    }
+
+    async fn store_devices(&self, store: &str) -> Result<Vec<Device>, HqError> {
+        let store = store.to_string();
+        self.pool.run(move |db| db.store_devices(&store)).await
+    }
+
+    async fn load_document(&self, doc_id: &DocId) -> Result<Option<Vec<u8>>, HqError> {
+        let doc_id = doc_id.clone();
+        self.pool.run(move |db| db.load_document(&doc_id)).await
+    }
+
+    async fn stored_heads(&self, doc_id: &DocId) -> Result<Option<Heads>, HqError> {
+        let doc_id = doc_id.clone();
+        self.pool.run(move |db| db.stored_heads(&doc_id)).await
+    }
+
+    async fn document_heads(&self, store: &str) -> Result<Vec<(DocId, Heads)>, HqError> {
+        let store = store.to_string();
+        self.pool.run(move |db| db.document_heads(&store)).await
+    }
+
+    async fn document_size(&self, doc_id: &DocId) -> Result<Option<usize>, HqError> {
+        let doc_id = doc_id.clone();
+        self.pool.run(move |db| db.document_size(&doc_id)).await
+    }
+
+    async fn load_sync_state(
+        &self,
+        doc_id: &DocId,
+        device_id: i64,
+    ) -> Result<Option<Vec<u8>>, HqError> {
+        let doc_id = doc_id.clone();
+        self.pool
+            .run(move |db| db.load_sync_state(&doc_id, device_id))
+            .await
+    }
+
+    async fn apply_sync(&self, write: SyncWrite) -> Result<(), HqError> {
+        self.pool.run(move |db| db.apply_sync(write)).await
+    }
+
+    async fn put_catalogue(&self, products: &[Product]) -> Result<i64, HqError> {
+        let products = products.to_vec();
+        self.pool.run(move |db| db.put_catalogue(&products)).await
+    }
+
+    async fn catalogue_since(&self, since: i64) -> Result<(i64, Vec<Product>), HqError> {
+        self.pool.run(move |db| db.catalogue_since(since)).await
+    }
+
+    async fn product(&self, sku: &str) -> Result<Option<Product>, HqError> {
+        let sku = sku.to_string();
+        self.pool.run(move |db| db.product(&sku)).await
+    }
+
+    async fn receipt_key(&self, store: &str, new_key: &str) -> Result<String, HqError> {
+        let (store, new_key) = (store.to_string(), new_key.to_string());
+        self.pool
+            .run(move |db| db.receipt_key(&store, &new_key))
+            .await
+    }
+
+    async fn receipt_keys(&self) -> Result<Vec<StoreKey>, HqError> {
+        self.pool.run(|db| db.receipt_keys()).await
+    }
+
+    async fn put_staff(&self, member: &StaffMember, now: DateTime<Utc>) -> Result<i64, HqError> {
+        let member = member.clone();
+        self.pool.run(move |db| db.put_staff(&member, now)).await
+    }
+
+    async fn staff_since(&self, since: i64) -> Result<(i64, Vec<StaffMember>), HqError> {
+        self.pool.run(move |db| db.staff_since(since)).await
+    }
+
+    async fn staff(&self) -> Result<Vec<(StaffMember, i64)>, HqError> {
+        self.pool.run(|db| db.staff()).await
+    }
+
+    async fn staff_member(&self, who: &str) -> Result<Option<StaffMember>, HqError> {
+        let who = who.to_string();
+        self.pool.run(move |db| db.staff_member(&who)).await
+    }
+
+    async fn epoch_included(
+        &self,
+        store: &str,
+        epoch: u32,
+    ) -> Result<BTreeMap<String, BTreeMap<String, i64>>, HqError> {
+        let store = store.to_string();
+        self.pool
+            .run(move |db| db.epoch_included(&store, epoch))
+            .await
+    }
+
+    async fn stock_of(&self, sku: &str) -> Result<Vec<StockAtStore>, HqError> {
+        let sku = sku.to_string();
+        self.pool.run(move |db| db.stock_of(&sku)).await
+    }
+
+    async fn negative_stock(&self) -> Result<Vec<NegativeStock>, HqError> {
+        self.pool.run(|db| db.negative_stock()).await
+    }
+
+    async fn sales(
+        &self,
+        store: &str,
+        business_day: NaiveDate,
+    ) -> Result<(Vec<SaleRecord>, Vec<VoidRecord>), HqError> {
+        let store = store.to_string();
+        self.pool
+            .run(move |db| db.sales(&store, business_day))
+            .await
+    }
+
+    async fn sale_by_receipt(
+        &self,
+        receipt_no: &str,
+    ) -> Result<Option<(SaleRecord, bool)>, HqError> {
+        let receipt_no = receipt_no.to_string();
+        self.pool
+            .run(move |db| db.sale_by_receipt(&receipt_no))
+            .await
+    }
+
+    async fn credit_sales(&self) -> Result<Vec<SaleRecord>, HqError> {
+        self.pool.run(|db| db.credit_sales()).await
+    }
+
+    async fn all_voids(&self) -> Result<Vec<VoidRecord>, HqError> {
+        self.pool.run(|db| db.all_voids()).await
+    }
+
+    async fn order_by_external_id(&self, external_id: &str) -> Result<Option<TakenOrder>, HqError> {
+        let external_id = external_id.to_string();
+        self.pool
+            .run(move |db| db.order_by_external_id(&external_id))
+            .await
+    }
+
+    async fn records(
+        &self,
+        kind: RecordKind,
+        store: Option<&str>,
+    ) -> Result<Vec<IndexedRecord>, HqError> {
+        let store = store.map(str::to_string);
+        self.pool
+            .run(move |db| db.records(kind, store.as_deref()))
+            .await
+    }
+
+    async fn records_about(
+        &self,
+        kind: RecordKind,
+        subject: &str,
+    ) -> Result<Vec<IndexedRecord>, HqError> {
+        let subject = subject.to_string();
+        self.pool
+            .run(move |db| db.records_about(kind, &subject))
+            .await
+    }
+
+    async fn record(&self, kind: RecordKind, id: &str) -> Result<Option<IndexedRecord>, HqError> {
+        let id = id.to_string();
+        self.pool.run(move |db| db.record(kind, &id)).await
+    }
+
+    async fn conflicts(&self) -> Result<Vec<RecordConflict>, HqError> {
+        self.pool.run(|db| db.conflicts()).await
+    }
+}
+
+#[cfg(test)]
+mod tests;

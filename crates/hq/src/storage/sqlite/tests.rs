@@ -1,0 +1,200 @@
+//! The SQLite storage through its trait: typed records, the stale-document check, and the pool.
+
+use super::SqliteStorage;
+use crate::error::HqError;
+use crate::storage::{DocumentWrite, HqStorage, IndexedRecord, StoredRecord, SyncWrite};
+use chrono::Utc;
+use kassa_protocol::{StoreInfo, TaxClassInfo};
+use kassa_replica::ledger::{ResolutionRecord, ReturnRecord};
+use kassa_replica::DocId;
+use std::time::Duration;
+
+fn store_info(code: &str) -> StoreInfo {
+    StoreInfo {
+        code: code.into(),
+        name: code.into(),
+        currency: "EUR".into(),
+        tax_mode: "inclusive".into(),
+        cash_increment: 5,
+        tax_classes: vec![TaxClassInfo {
+            code: "standard".into(),
+            name: "standard".into(),
+            rate_bp: 2100,
+        }],
+    }
+}
+
+fn resolution(id: &str) -> ResolutionRecord {
+    ResolutionRecord {
+        id: id.into(),
+        exception_id: "over-return/s1".into(),
+        note: "counted again".into(),
+        resolved_by: Some("Maria".into()),
+        written_by: "hq".into(),
+        store: "AMS1".into(),
+        created_at: "2026-11-23T09:00:00.000Z".into(),
+    }
+}
+
+fn ledger() -> DocId {
+    DocId::HqLedger {
+        store: "AMS1".into(),
+        day: "2026-11-23".into(),
+    }
+}
+
+fn document(expected_heads: Option<Vec<String>>, heads: &[&str]) -> DocumentWrite {
+    DocumentWrite {
+        doc_id: ledger(),
+        bytes: vec![1, 2, 3],
+        heads: heads.iter().map(|h| h.to_string()).collect(),
+        expected_heads,
+    }
+}
+
+fn storage() -> Box<dyn HqStorage> {
+    Box::new(SqliteStorage::open_in_memory().unwrap())
+}
+
+#[tokio::test]
+async fn records_come_back_as_their_own_type() {
+    let storage = storage();
+    storage
+        .create_store(&store_info("AMS1"), Utc::now())
+        .await
+        .unwrap();
+    let mut write = SyncWrite::new("AMS1", Utc::now());
+    write.records.push(StoredRecord {
+        store: "AMS1".into(),
+        subject: Some("over-return/s1".into()),
+        record: IndexedRecord::Resolution(resolution("r1")),
+    });
+    storage.apply_sync(write).await.unwrap();
+
+    let all: Vec<ResolutionRecord> = storage.records_of(Some("AMS1")).await.unwrap();
+    assert_eq!(all, vec![resolution("r1")]);
+    let about: Vec<ResolutionRecord> = storage.records_about_of("over-return/s1").await.unwrap();
+    assert_eq!(about, vec![resolution("r1")]);
+    assert_eq!(
+        storage.record_of::<ResolutionRecord>("r1").await.unwrap(),
+        Some(resolution("r1"))
+    );
+    // Another kind with the same id or store is another index entry: nothing comes back.
+    assert!(storage
+        .records_of::<ReturnRecord>(Some("AMS1"))
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(storage.record_of::<ReturnRecord>("r1").await.unwrap(), None);
+    assert!(storage
+        .records_of::<ResolutionRecord>(Some("RTM1"))
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn a_document_write_over_heads_it_did_not_see_is_refused_whole() {
+    let storage = storage();
+    storage
+        .create_store(&store_info("AMS1"), Utc::now())
+        .await
+        .unwrap();
+    let mut first = SyncWrite::new("AMS1", Utc::now());
+    first.documents.push(document(None, &["aa"]));
+    storage.apply_sync(first).await.unwrap();
+    assert_eq!(
+        storage.stored_heads(&ledger()).await.unwrap(),
+        Some(vec!["aa".to_string()])
+    );
+
+    // A writer that loaded the document before "aa" (or never saw it) is refused, and the
+    // rest of its write (here a record) goes nowhere either.
+    for stale in [None, Some(vec!["00".to_string()])] {
+        let mut write = SyncWrite::new("AMS1", Utc::now());
+        write.documents.push(document(stale, &["bb"]));
+        write.records.push(StoredRecord {
+            store: "AMS1".into(),
+            subject: None,
+            record: IndexedRecord::Resolution(resolution("r2")),
+        });
+        match storage.apply_sync(write).await {
+            Err(HqError::StaleDocument(id)) => assert_eq!(id, ledger().to_string()),
+            other => panic!("expected a stale document, got {other:?}"),
+        }
+    }
+    assert_eq!(
+        storage.stored_heads(&ledger()).await.unwrap(),
+        Some(vec!["aa".to_string()])
+    );
+    assert_eq!(
+        storage.record_of::<ResolutionRecord>("r2").await.unwrap(),
+        None
+    );
+
+    // One that saw "aa" goes through.
+    let mut write = SyncWrite::new("AMS1", Utc::now());
+    write
+        .documents
+        .push(document(Some(vec!["aa".to_string()]), &["bb"]));
+    storage.apply_sync(write).await.unwrap();
+    assert_eq!(
+        storage.document_heads("AMS1").await.unwrap(),
+        vec![(ledger(), vec!["bb".to_string()])]
+    );
+}
+
+/// A request dropped while its query runs (a client that hung up) must not take the connection
+/// with it: an in-memory database is that one connection.
+#[tokio::test]
+async fn a_caller_that_stops_waiting_leaves_the_connection_in_the_pool() {
+    let storage = SqliteStorage::open_in_memory().unwrap();
+    storage
+        .create_store(&store_info("AMS1"), Utc::now())
+        .await
+        .unwrap();
+    let slow = storage.pool.run(|db| {
+        std::thread::sleep(Duration::from_millis(200));
+        db.stores()
+    });
+    assert!(
+        tokio::time::timeout(Duration::from_millis(20), slow)
+            .await
+            .is_err(),
+        "the caller gave up while the query ran"
+    );
+    let stores = storage.stores().await.unwrap();
+    assert_eq!(
+        stores.len(),
+        1,
+        "the database and its store are still there"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_requests_at_once_share_the_file_pool() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage: std::sync::Arc<dyn HqStorage> =
+        std::sync::Arc::new(SqliteStorage::open(&dir.path().join("hq.db")).unwrap());
+    let mut tasks = Vec::new();
+    for n in 0..24 {
+        let storage = storage.clone();
+        tasks.push(tokio::spawn(async move {
+            if n % 4 == 0 {
+                storage
+                    .create_store(&store_info(&format!("S{n}")), Utc::now())
+                    .await
+                    .unwrap();
+            }
+            storage.stores().await.unwrap().len()
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    assert_eq!(storage.stores().await.unwrap().len(), 6);
+    // Reopened from the file: everything was committed.
+    drop(storage);
+    let reopened = SqliteStorage::open(&dir.path().join("hq.db")).unwrap();
+    assert_eq!(reopened.stores().await.unwrap().len(), 6);
+}
