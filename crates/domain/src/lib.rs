@@ -10,6 +10,7 @@ pub mod demo_catalogue;
 pub mod drawer;
 pub mod error;
 pub mod money;
+pub mod printed_receipt;
 pub mod quick_cash;
 pub mod receipt_code;
 pub mod refund;
@@ -28,6 +29,7 @@ pub use catalogue_csv::{parse_catalogue_csv, CatalogueCsv, CsvProduct, CsvRowErr
 pub use drawer::{Denomination, TenderCount, COUNTED_TENDERS};
 pub use error::DomainError;
 pub use money::{format_amount, parse_amount, Currency, Money, MAX_AMOUNT};
+pub use printed_receipt::PrintableReceipt;
 pub use quick_cash::quick_cash_amounts;
 pub use refund::{net_paid, refund_share, refund_to_original};
 pub use return_policy::{ApprovalReason, ReturnFacts, ReturnPolicy};

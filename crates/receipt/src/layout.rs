@@ -1,7 +1,6 @@
 //! What a receipt says, independent of how it is printed.
 
-use kassa_domain::{format_amount, Money};
-use kassa_store::{Receipt, StoreError, Till};
+use kassa_domain::{format_amount, Money, PrintableReceipt};
 
 /// Printer paper: 42 characters a line on 80 mm paper in the standard font.
 pub const WIDTH: usize = 42;
@@ -55,24 +54,18 @@ pub fn two_columns(left: &str, right: &str) -> String {
 }
 
 /// A sale's receipt: store header, lines, totals, tenders and change, tax per rate, receipt
-/// number, cashier, and the QR code `code` (the store-signed receipt code from
-/// `Till::receipt_code`, which any till checks offline); `copy` marks a reprint.
-pub fn receipt(
-    r: &Receipt,
-    store_name: &str,
-    minor_digits: u8,
-    copy: bool,
-    code: &str,
-) -> Vec<Block> {
-    let m = |money: Money| format_amount(money, minor_digits);
+/// number, cashier, and the QR code of its signed receipt code (which any till checks
+/// offline); a copy says COPY first.
+pub fn receipt(r: &PrintableReceipt) -> Vec<Block> {
+    let m = |money: Money| format_amount(money, r.minor_digits);
     let mut out = Vec::new();
-    if copy {
+    if r.copy {
         out.push(text(Style::Large, Align::Center, "COPY"));
     }
-    if r.void.is_some() {
+    if r.voided {
         out.push(text(Style::Large, Align::Center, "VOIDED"));
     }
-    out.push(text(Style::Large, Align::Center, store_name));
+    out.push(text(Style::Large, Align::Center, &r.store_name));
     out.push(text(
         Style::Normal,
         Align::Center,
@@ -182,30 +175,8 @@ pub fn receipt(
             ),
         ));
     }
-    out.push(Block::Qr(code.to_string()));
+    out.push(Block::Qr(r.signed_code.clone()));
     out.push(text(Style::Normal, Align::Center, "Thank you"));
     out.push(Block::Cut);
     out
-}
-
-/// A stored sale's receipt as this till prints it: the store's header and its signed receipt
-/// code; a `copy` is logged as a reprint in the till's audit log.
-pub fn for_sale(
-    till: &mut Till,
-    receipt_no: &str,
-    copy: bool,
-) -> Result<(Receipt, Vec<Block>), StoreError> {
-    let config = till.config()?;
-    let sale = till.sale(receipt_no)?;
-    let blocks = receipt(
-        &sale,
-        &format!("Kassa {}", config.store_code),
-        config.currency.minor_digits,
-        copy,
-        &till.receipt_code(&sale)?,
-    );
-    if copy {
-        till.record_reprint(&sale.receipt_no)?;
-    }
-    Ok((sale, blocks))
 }

@@ -1,4 +1,6 @@
-//! Printed receipts. A sale is laid out once ([`layout::receipt`]) as blocks of styled lines,
+//! Printed receipts, pure of any database: a sale's [`kassa_domain::PrintableReceipt`] (filled
+//! in by the till, which also logs reprints) is laid out once ([`layout::receipt`]) as blocks of
+//! styled lines,
 //! then rendered as ESC/POS bytes for a thermal printer ([`escpos::encode`]) or as printable
 //! HTML ([`html::render`]), and sent to a printer ([`transport::send`]). The sale is saved before
 //! anything prints: a printer that is unplugged or hangs fails with a clear error, and printing

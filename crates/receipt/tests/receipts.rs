@@ -2,60 +2,82 @@
 //! styles, every line's text, the QR code, the cut), COPY on a reprint, the drawer kick, the HTML
 //! receipt, and printers that are missing or hang failing with a clear error.
 
-use kassa_domain::{Currency, TaxMode, TaxRate, TenderKind};
+use kassa_domain::{
+    price_basket, Basket, BasketLine, Money, PrintableReceipt, TaxMode, TaxRate, Tender, TenderKind,
+};
 use kassa_receipt::escpos::{decode, drawer_kick, encode, Command};
 use kassa_receipt::{html, layout, send, PrintError, PrinterTarget};
-use kassa_store::{LineRequest, Receipt, SaleRequest, StoreSetup, TaxClass, TenderRequest, Till};
 use std::io::Read;
 use std::time::{Duration, Instant};
 
-fn a_sale() -> Receipt {
-    a_till_and_sale().1
+const CODE: &str = "kassa:receipt:test";
+
+fn line(sku: &str, name: &str, cents: i64, quantity: i64) -> BasketLine {
+    BasketLine {
+        sku: sku.into(),
+        name: name.into(),
+        unit_price: Money::from_minor(cents),
+        quantity,
+        tax_rate: TaxRate::from_basis_points(2100).unwrap(),
+        discount: None,
+        price_override: None,
+    }
 }
 
-fn a_till_and_sale() -> (Till, Receipt) {
-    let mut till = Till::open_in_memory().unwrap();
-    till.init(&StoreSetup {
-        store_code: "AMS1".into(),
-        till_no: 2,
-        currency: Currency::from_iso("EUR").unwrap(),
-        tax_mode: TaxMode::Inclusive,
-        cash_increment: 5,
-        tax_classes: vec![TaxClass {
-            code: "standard".into(),
-            name: "standard".into(),
-            rate: TaxRate::from_basis_points(2100).unwrap(),
-        }],
-    })
-    .unwrap();
-    till.import_catalogue_csv(
-        "sku,name,price,tax_class\nWINE,Côtes du Rhône <rouge>,8.99,standard\nMUG,Grüße mug 😀,4.50,standard\n"
-            .as_bytes(),
-        false,
+/// Two wines and a mug (names a thermal printer's code page cannot all print), paid 10.00 by
+/// card and the rest in cash rounded to 0.05: priced by the domain's own basket rules.
+fn a_sale() -> PrintableReceipt {
+    let priced = price_basket(
+        &Basket {
+            lines: vec![
+                line("WINE", "Côtes du Rhône <rouge>", 899, 2),
+                line("MUG", "Grüße mug 😀", 450, 1),
+            ],
+            discount: None,
+        },
+        TaxMode::Inclusive,
     )
     .unwrap();
-    let sale = till
-        .complete_sale(
-            &SaleRequest {
-                lines: vec![LineRequest::new("WINE", 2), LineRequest::new("MUG", 1)],
-                discount: None,
-                tenders: vec![
-                    TenderRequest {
-                        kind: TenderKind::Card,
-                        amount: Some(kassa_domain::Money::from_minor(1000)),
-                        reference: Some("T-77".into()),
-                    },
-                    TenderRequest {
-                        kind: TenderKind::Cash,
-                        amount: None,
-                        reference: None,
-                    },
-                ],
+    PrintableReceipt {
+        store_name: "Kassa Demo Amsterdam".into(),
+        store_code: "AMS1".into(),
+        till_no: 2,
+        receipt_no: "AMS1-2-1".into(),
+        created_at: "2026-11-23T09:00:00+01:00".into(),
+        cashier: Some("Carl".into()),
+        voided: false,
+        copy: false,
+        currency: "EUR".into(),
+        minor_digits: 2,
+        subtotal: priced.subtotal,
+        discount_total: priced.discount_total,
+        total: priced.total,
+        cash_rounding: Money::from_minor(2),
+        amount_due: Money::from_minor(2250),
+        lines: priced.lines,
+        taxes: priced.taxes,
+        tenders: vec![
+            Tender {
+                kind: TenderKind::Card,
+                amount: Money::from_minor(1000),
+                reference: Some("T-77".into()),
             },
-            None,
-        )
-        .unwrap();
-    (till, sale)
+            Tender {
+                kind: TenderKind::Cash,
+                amount: Money::from_minor(1250),
+                reference: None,
+            },
+        ],
+        change: Money::ZERO,
+        signed_code: CODE.into(),
+    }
+}
+
+fn a_copy() -> PrintableReceipt {
+    PrintableReceipt {
+        copy: true,
+        ..a_sale()
+    }
 }
 
 fn texts(commands: &[Command]) -> Vec<String> {
@@ -70,15 +92,7 @@ fn texts(commands: &[Command]) -> Vec<String> {
 
 #[test]
 fn the_printer_gets_every_line_in_its_code_page_with_a_qr_code_and_a_cut() {
-    let (till, sale) = a_till_and_sale();
-    let code = till.receipt_code(&sale).unwrap();
-    let bytes = encode(&layout::receipt(
-        &sale,
-        "Kassa Demo Amsterdam",
-        2,
-        false,
-        &code,
-    ));
+    let bytes = encode(&layout::receipt(&a_sale()));
     let commands = decode(&bytes).unwrap();
     assert_eq!(commands[..2], [Command::Initialise, Command::CodePage(19)]);
     let lines = texts(&commands);
@@ -119,22 +133,17 @@ fn the_printer_gets_every_line_in_its_code_page_with_a_qr_code_and_a_cut() {
             && matches!(&w[2], Command::Text(t) if t.starts_with("TOTAL"))
     });
     assert!(bold_total, "{commands:?}");
-    // The QR carries the store-signed receipt code, which the till checks.
-    assert!(commands.contains(&Command::QrData(code.clone())));
-    assert_eq!(till.check_receipt_code(&code).unwrap().sale_id, sale.id);
+    assert!(lines.contains(&"Cashier: Carl".to_string()), "{lines:?}");
+    // The QR carries the store-signed receipt code (tests/printed_receipts.rs checks it at a
+    // till).
+    assert!(commands.contains(&Command::QrData(CODE.into())));
     assert!(commands.contains(&Command::QrPrint));
     assert_eq!(commands.last(), Some(&Command::Cut));
 }
 
 #[test]
 fn a_reprint_says_copy_first_and_large() {
-    let bytes = encode(&layout::receipt(
-        &a_sale(),
-        "Kassa",
-        2,
-        true,
-        "kassa:receipt:test",
-    ));
+    let bytes = encode(&layout::receipt(&a_copy()));
     let commands = decode(&bytes).unwrap();
     let first_text = commands
         .iter()
@@ -161,7 +170,9 @@ fn the_drawer_kick_pulses_pin_2() {
     assert!(decode(b"no line feed").is_err());
 
     // A cash sale's first print opens the drawer after the cut; a card sale's does not.
-    let blocks = layout::receipt(&a_sale(), "Kassa", 2, false, "kassa:receipt:test");
+    let blocks = layout::receipt(&a_sale());
+    assert!(a_sale().opens_drawer(), "paid partly in cash");
+    assert!(!a_copy().opens_drawer(), "a copy never opens the drawer");
     let cash = decode(&kassa_receipt::escpos::sale_print_job(&blocks, true)).unwrap();
     assert!(matches!(cash.last(), Some(Command::DrawerKick { .. })));
     assert_eq!(cash[cash.len() - 2], Command::Cut);
@@ -173,24 +184,44 @@ fn the_drawer_kick_pulses_pin_2() {
 fn the_html_receipt_escapes_what_it_shows() {
     let page = html::render(
         "Receipt AMS1-2-1",
-        &layout::receipt(&a_sale(), "Kassa & Co", 2, false, "kassa:receipt:test"),
+        &layout::receipt(&PrintableReceipt {
+            store_name: "Kassa & Co".into(),
+            ..a_sale()
+        }),
     );
     assert!(page.starts_with("<!doctype html>"));
     assert!(page.contains("Kassa &amp; Co"));
     assert!(page.contains("Côtes du Rhône &lt;rouge&gt;"));
     assert!(!page.contains("<rouge>"));
     assert!(page.contains("data-qr=\"kassa:receipt:test\""));
+    // The code is drawn as a QR symbol, with its text below for a person.
+    let qr = &page[page.find("data-qr=").unwrap()..];
+    assert!(qr.contains("<svg"), "{qr}");
+    assert!(
+        qr.contains("<div class=\"qr-text\">kassa:receipt:test</div>"),
+        "{qr}"
+    );
+}
+
+#[test]
+fn the_html_qr_symbol_is_bounded_and_only_for_what_fits() {
+    let svg = html::qr_svg("kassa:receipt:test").unwrap();
+    // Version 1 or 2 (21 or 25 modules) plus the quiet zone, 4 px a module.
+    assert!(
+        svg.contains("viewBox=\"0 0 29 29\"") || svg.contains("viewBox=\"0 0 33 33\""),
+        "{svg}"
+    );
+    assert!(svg.matches("h1v1h-1z").count() > 50, "dark modules drawn");
+    // Hostile or broken input: a code too long for a receipt is shown as text only.
+    let long = "x".repeat(5000);
+    assert_eq!(html::qr_svg(&long), None);
+    let page = html::render("t", &[kassa_receipt::layout::Block::Qr(long.clone())]);
+    assert!(!page.contains("<svg") && page.contains(&long));
 }
 
 #[test]
 fn receipts_reach_a_file_and_a_network_printer() {
-    let bytes = encode(&layout::receipt(
-        &a_sale(),
-        "Kassa",
-        2,
-        false,
-        "kassa:receipt:test",
-    ));
+    let bytes = encode(&layout::receipt(&a_sale()));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("receipt.bin");
     send(

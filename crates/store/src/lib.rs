@@ -16,6 +16,7 @@ mod orders;
 mod projection;
 mod receipt;
 mod receipt_keys;
+mod receipt_print;
 mod report;
 mod returns;
 mod sale;

@@ -34,11 +34,8 @@ pub fn print_receipt(
     copy: bool,
 ) -> Result<(), CommandError> {
     let target = printer(&state)?;
-    let bytes = {
-        let (receipt, blocks) = layout::for_sale(&mut state.till(), &receipt_no, copy)?;
-        let cash = receipt.tenders.iter().any(|t| t.kind.is_cash());
-        escpos::sale_print_job(&blocks, cash && !copy)
-    };
+    let receipt = state.till().printable_receipt(&receipt_no, copy)?;
+    let bytes = escpos::sale_print_job(&layout::receipt(&receipt), receipt.opens_drawer());
     // Sent without holding the till: a slow printer never blocks the next sale.
     send(&target, &bytes).map_err(printer_error)
 }

@@ -26,11 +26,10 @@ pub fn print_receipt(
     copy: bool,
 ) -> Result<(), Failure> {
     let target = target(to)?;
-    let (receipt, blocks) = layout::for_sale(till, receipt_no, copy)?;
-    let cash = receipt.tenders.iter().any(|t| t.kind.is_cash());
+    let receipt = till.printable_receipt(receipt_no, copy)?;
+    let job = escpos::sale_print_job(&layout::receipt(&receipt), receipt.opens_drawer());
     // The sale is saved whatever happens here; a failed print is the printer's problem.
-    send(&target, &escpos::sale_print_job(&blocks, cash && !copy))
-        .map_err(|e| Failure::Internal(e.into()))
+    send(&target, &job).map_err(|e| Failure::Internal(e.into()))
 }
 
 pub fn reprint(
@@ -42,10 +41,13 @@ pub fn reprint(
     let (mut till, _) = super::open_initialised(path)?;
     super::sign_in(&mut till)?;
     if let Some(file) = html_file {
-        let (receipt, blocks) = layout::for_sale(&mut till, receipt_no, true)?;
+        let receipt = till.printable_receipt(receipt_no, true)?;
         std::fs::write(
             file,
-            html::render(&format!("Receipt {}", receipt.receipt_no), &blocks),
+            html::render(
+                &format!("Receipt {}", receipt.receipt_no),
+                &layout::receipt(&receipt),
+            ),
         )?;
         println!("Wrote {}", file.display());
         return Ok(());
