@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0009_receipt_keys.sql"),
     include_str!("../../../migrations/till/0010_document_outbox.sql"),
     include_str!("../../../migrations/till/0011_kept_inbox.sql"),
+    include_str!("../../../migrations/till/0012_fewer_pages_per_sale.sql"),
 ];
 
 /// The schema version this code writes and understands.
@@ -32,6 +33,17 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     if found == SCHEMA_VERSION {
         return Ok(());
     }
+    // A migration may rebuild a table that others reference (SQLite's way to change a table's
+    // keys): foreign keys are off while it runs, as SQLite prescribes, and every reference is
+    // checked before the upgrade commits. The setting cannot change inside a transaction.
+    let enforced: bool = conn.pragma_query_value(None, "foreign_keys", |row| row.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let upgraded = apply(conn, found);
+    conn.pragma_update(None, "foreign_keys", enforced)?;
+    upgraded
+}
+
+fn apply(conn: &mut Connection, found: i64) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for (index, sql) in MIGRATIONS
         .iter()
@@ -40,6 +52,16 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     {
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
+    }
+    let broken: Option<String> = tx
+        .prepare("PRAGMA foreign_key_check")?
+        .query_map([], |row| row.get::<_, String>(0))?
+        .next()
+        .transpose()?;
+    if let Some(table) = broken {
+        return Err(StoreError::Corrupt(format!(
+            "upgrading the database left a row of {table} pointing at nothing; nothing was changed"
+        )));
     }
     tx.commit()?;
     Ok(())

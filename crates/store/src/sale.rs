@@ -308,10 +308,12 @@ fn sale_record(
 /// Takes the next receipt sequence number. Inside the sale's transaction, so a number is used by
 /// exactly one committed sale and is never handed out again, restarts included.
 pub(crate) fn next_seq(conn: &Connection) -> Result<i64, StoreError> {
+    // Two plain statements: RETURNING builds a temporary B-tree for its one row, which cost a
+    // sale more than the update itself (callgrind, docs/BENCHMARKS.md).
+    conn.prepare_cached("UPDATE receipt_counter SET last_seq = last_seq + 1 WHERE id = 1")?
+        .execute([])?;
     Ok(conn
-        .prepare_cached(
-            "UPDATE receipt_counter SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq",
-        )?
+        .prepare_cached("SELECT last_seq FROM receipt_counter WHERE id = 1")?
         .query_row([], |r| r.get(0))?)
 }
 
