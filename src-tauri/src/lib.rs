@@ -7,6 +7,7 @@ mod commands;
 mod error;
 mod state;
 mod sync_loop;
+mod window;
 
 pub use error::CommandError;
 pub use state::{database_path, TillState};
@@ -52,6 +53,15 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: TillState) -> Builder<R> {
             commands::audit::audit_log,
         ])
         .setup(|app| {
+            if let Some(main) = app.get_webview_window("main") {
+                let fullscreen = window::fullscreen_requested(
+                    std::env::var(window::FULLSCREEN_VAR).ok().as_deref(),
+                );
+                if let Err(e) = window::fill_screen(&main, fullscreen) {
+                    // The till still works in a window of the configured size.
+                    eprintln!("kassa-till: could not fill the screen: {e}");
+                }
+            }
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 let state = handle.state::<TillState>();

@@ -1,25 +1,35 @@
 //! The desktop app end to end: tauri-driver + WebKitWebDriver drive the built `kassa-till`
-//! against a real head office on loopback. Screenshots go to target/e2e-screenshots/.
+//! against a real head office on loopback, on an Xvfb screen of the test's own (1920x1080, and
+//! 1024x768 for the smallest till screen). Keys a cashier or a scanner types go to the window
+//! with xdotool where focus matters. Screenshots go to target/e2e-screenshots/.
 //!
 //! Needs: the app built (`cargo build -p kassa-till`), `tauri-driver` on PATH, WebKitWebDriver,
-//! and a display (scripts/test runs this under xvfb-run).
+//! Xvfb and xdotool (scripts/setup-debian installs them).
 
 mod support;
 
-use serde_json::json;
-use std::path::PathBuf;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+use support::screen::Screen;
 use support::webdriver::{Session, ALT, ENTER, ESCAPE, F1, F10, F11, F2, F4, RELEASE};
 use support::HqServer;
 
 const WAIT: Duration = Duration::from_secs(20);
+
+/// One desktop app at a time: two WebKit apps on two cores make each other's waits time out.
+static ONE_APP_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap()
         .to_path_buf()
+}
+
+fn screenshots() -> PathBuf {
+    workspace().join("target/e2e-screenshots")
 }
 
 fn free_port() -> u16 {
@@ -46,6 +56,153 @@ impl Drop for Driver {
     }
 }
 
+/// Enrolls a till database as till `till_no` of AMS1 and syncs it once, as a script would with
+/// the CLI (which does the same through the same library).
+async fn enrolled_till_db(hq: &HqServer, dir: &Path, till_no: u16) -> PathBuf {
+    let db = dir.join("till.db");
+    let mut till = kassa_store::Till::open(&db).unwrap();
+    let code = hq
+        .hq
+        .create_enroll_code("AMS1", till_no)
+        .await
+        .unwrap()
+        .code;
+    kassa_sync::enroll(&mut till, &hq.url(), &code)
+        .await
+        .unwrap();
+    kassa_sync::sync_once(&mut till).await.unwrap();
+    db
+}
+
+/// Starts the app on `db` on `screen`, with `env` set, and a WebDriver session on it.
+async fn launch(screen: &Screen, db: &Path, env: &[(&str, &str)]) -> (Driver, Session) {
+    let app_binary = std::env::var_os("KASSA_TILL_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target/debug/kassa-till"));
+    assert!(
+        app_binary.exists(),
+        "build the app first: {}",
+        app_binary.display()
+    );
+    let port = free_port();
+    let native_port = free_port();
+    let driver = Driver {
+        native_port,
+        child: Command::new(
+            std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()),
+        )
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("DISPLAY", &screen.display)
+        .env("KASSA_DB", db)
+        .env("KASSA_SYNC_INTERVAL_SECS", "1")
+        .env("KASSA_SYNC_MAX_BACKOFF_SECS", "1")
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tauri-driver on PATH (cargo install tauri-driver)"),
+    };
+    let driver_url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if reqwest::get(format!("{driver_url}/status")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let app = Session::start(
+        &driver_url,
+        json!({ "browserName": "wry", "tauri:options": { "application": app_binary } }),
+    )
+    .await;
+    (driver, app)
+}
+
+/// The window covers the whole screen (maximised, or full screen), not a fixed 1024x768.
+async fn assert_fills_screen(app: &Session, screen: &Screen) {
+    let want = json!([screen.width, screen.height, screen.width, screen.height]);
+    let mut seen = Value::Null;
+    for _ in 0..50 {
+        seen = app
+            .script("return [window.innerWidth, window.innerHeight, screen.width, screen.height]")
+            .await;
+        if seen == want {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("the window does not fill the {}x{} screen: [inner width, inner height, screen width, screen height] = {seen}", screen.width, screen.height);
+}
+
+/// Everything a cashier needs is inside the window and not clipped by its bar: the status bar
+/// and every item in it, the key bar and every key in it, the scan field, the totals and the
+/// buttons beside the basket.
+async fn assert_fits(app: &Session, what: &str) {
+    let problems = app
+        .script(
+            r##"
+            const problems = [];
+            const view = { left: 0, top: 0, right: window.innerWidth, bottom: window.innerHeight };
+            const inside = (el, box, name) => {
+              const r = el.getBoundingClientRect();
+              if (r.width === 0 && r.height === 0) return;
+              if (r.left < box.left - 0.5 || r.top < box.top - 0.5 || r.right > box.right + 0.5 || r.bottom > box.bottom + 0.5)
+                problems.push(`${name} at ${Math.round(r.left)},${Math.round(r.top)}-${Math.round(r.right)},${Math.round(r.bottom)} is outside ${Math.round(box.left)},${Math.round(box.top)}-${Math.round(box.right)},${Math.round(box.bottom)}`);
+            };
+            for (const id of ["status-bar", "help"]) {
+              const bar = document.getElementById(id);
+              inside(bar, view, `#${id}`);
+              const box = bar.getBoundingClientRect();
+              for (const item of bar.children) if (!item.hidden) inside(item, box, `#${id} item "${item.textContent.trim()}"`);
+            }
+            if (document.querySelectorAll("#help > *").length < 13) problems.push("the key bar lost keys");
+            for (const el of document.querySelectorAll("#status-bar *, #help *")) {
+              const clips = getComputedStyle(el).overflowX !== "visible";
+              if (clips && el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+                problems.push(`"${el.textContent.trim()}" is cut short (${el.clientWidth} of ${el.scrollWidth} pixels shown)`);
+            }
+            for (const id of ["scan", "total", "pay-cash", "pay-card", "void-last", "stock-button", "pickup-button", "return-button", "inbox-button"])
+              inside(document.getElementById(id), view, `#${id}`);
+            for (const el of document.querySelectorAll("#cash-panel:not([hidden]) button, #quick-cash button"))
+              inside(el, view, `cash panel button "${el.textContent.trim()}"`);
+            return problems;
+            "##,
+        )
+        .await;
+    assert_eq!(problems, json!([]), "{what}: cut off");
+}
+
+/// The scan field has the keyboard: what a scanner types next lands there.
+async fn assert_scan_has_focus(app: &Session, after: &str) {
+    let mut active = Value::Null;
+    for _ in 0..25 {
+        active = app
+            .script("return document.activeElement && document.activeElement.id")
+            .await;
+        if active == json!("scan") {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("after {after} the focus is on {active}, not the scan field");
+}
+
+/// A barcode scanner: the code's digits and Enter, typed at whatever has the keyboard.
+fn scan_at_window(screen: &Screen, code: &str) {
+    screen.focus_window("Kassa");
+    screen.type_text(code);
+    screen.key("Return");
+}
+
+async fn basket_rows(app: &Session) -> Value {
+    app.script("return document.querySelectorAll('#basket-lines tr').length")
+        .await
+}
+
 async fn sell_one_milk_for_exact_cash(app: &Session) {
     app.type_into("#scan", &format!("4006381333931{ENTER}"))
         .await;
@@ -58,15 +215,9 @@ async fn sell_one_milk_for_exact_cash(app: &Session) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sell_go_offline_and_drain() {
-    let shots = workspace().join("target/e2e-screenshots");
-    let app_binary = std::env::var_os("KASSA_TILL_BINARY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("target/debug/kassa-till"));
-    assert!(
-        app_binary.exists(),
-        "build the app first: {}",
-        app_binary.display()
-    );
+    let _one_app = ONE_APP_AT_A_TIME.lock().await;
+    let shots = screenshots();
+    let screen = Screen::start(1920, 1080);
 
     let mut hq = HqServer::start().await;
     hq.receive("AMS1", "MILK", 50).await;
@@ -90,58 +241,18 @@ async fn sell_go_offline_and_drain() {
         .unwrap();
     // A second till of the store, run headless, that will take back a sale offline.
     let mut till_2 = hq.enrolled_till("AMS1", 2).await;
-    // Prepare the till as a script would (the CLI does the same through the same library).
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("till.db");
-    {
-        let mut till = kassa_store::Till::open(&db).unwrap();
-        let code = hq.hq.create_enroll_code("AMS1", 1).await.unwrap().code;
-        kassa_sync::enroll(&mut till, &hq.url(), &code)
-            .await
-            .unwrap();
-        kassa_sync::sync_once(&mut till).await.unwrap();
-    }
-
-    let port = free_port();
-    let native_port = free_port();
-    let _driver = Driver {
-        native_port,
-        child: Command::new(
-            std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()),
-        )
-        .args([
-            "--port",
-            &port.to_string(),
-            "--native-port",
-            &native_port.to_string(),
-        ])
-        .env("KASSA_DB", &db)
-        .env("KASSA_SYNC_INTERVAL_SECS", "1")
-        .env("KASSA_SYNC_MAX_BACKOFF_SECS", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("tauri-driver on PATH (cargo install tauri-driver)"),
-    };
-    let driver_url = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
-        if reqwest::get(format!("{driver_url}/status")).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let app = Session::start(
-        &driver_url,
-        json!({ "browserName": "wry", "tauri:options": { "application": app_binary } }),
-    )
-    .await;
+    let db = enrolled_till_db(&hq, dir.path(), 1).await;
+    let (_driver, app) = launch(&screen, &db, &[]).await;
 
     // The selling screen, online.
     app.wait_for_text("#store-name", "AMS1", WAIT).await;
     app.wait_for_text("#sync-state", "Online", WAIT).await;
-    app.type_into("#scan", &format!("4006381333931{ENTER}"))
-        .await;
+    assert_fills_screen(&app, &screen).await;
+    assert_scan_has_focus(&app, "the till started").await;
+    scan_at_window(&screen, "4006381333931");
     app.wait_for_text("#total", "1.29", WAIT).await;
+    assert_fits(&app, "1920x1080 selling screen").await;
     app.screenshot(&shots.join("01-basket.png")).await;
 
     // An unknown barcode says so and leaves the basket alone.
@@ -171,6 +282,7 @@ async fn sell_go_offline_and_drain() {
     );
     app.screenshot(&shots.join("04-receipt.png")).await;
     app.type_into("#new-sale", ENTER).await;
+    assert_scan_has_focus(&app, "the receipt").await;
     app.wait_for_text("#sync-pending", "All sales at head office", WAIT)
         .await;
     assert_eq!(
@@ -187,6 +299,7 @@ async fn sell_go_offline_and_drain() {
     app.wait_for_text("#dialog-body", "RTM1", WAIT).await;
     app.screenshot(&shots.join("05-stock.png")).await;
     app.type_into("#dialog-cancel", ESCAPE).await;
+    assert_scan_has_focus(&app, "the stock dialog").await;
 
     // Head office goes away: the till keeps selling and says what is waiting.
     hq.stop().await;
@@ -196,6 +309,7 @@ async fn sell_go_offline_and_drain() {
     app.wait_for_text("#sync-pending", "1 sale", WAIT).await;
     sell_one_milk_for_exact_cash(&app).await;
     app.wait_for_text("#sync-pending", "2 sales", WAIT).await;
+    assert_fits(&app, "1920x1080 offline with sales waiting").await;
     app.screenshot(&shots.join("06-offline.png")).await;
 
     // It comes back: the queue drains to zero.
@@ -235,6 +349,7 @@ async fn sell_go_offline_and_drain() {
     assert!(pickup.contains("Paid online"), "{pickup}");
     app.screenshot(&shots.join("10-pickup-receipt.png")).await;
     app.type_into("#new-sale", ENTER).await;
+    assert_scan_has_focus(&app, "the pickup and its receipt").await;
     let handed_over = async {
         loop {
             let orders = hq.hq.orders(Some("AMS1")).await.unwrap();
@@ -272,6 +387,7 @@ async fn sell_go_offline_and_drain() {
     app.wait_for_text("#return-message", "choose what comes back", WAIT)
         .await;
     app.type_into("#return-query", ESCAPE).await;
+    assert_scan_has_focus(&app, "the return screen").await;
     till_2
         .return_goods(
             &kassa_store::ReturnRequest {
@@ -329,6 +445,7 @@ async fn sell_go_offline_and_drain() {
     app.wait_for_text("#sync-state", "Online", WAIT).await;
     app.screenshot(&shots.join("13-inbox.png")).await;
     app.type_into("#inbox-close", ESCAPE).await;
+    assert_scan_has_focus(&app, "the exceptions inbox").await;
 
     // Head office adds staff: at its next sync the till locks and asks who is there.
     let mut ids = Vec::new();
@@ -364,9 +481,11 @@ async fn sell_go_offline_and_drain() {
         .await;
     app.wait_for_text("#message", "Shift open with a float of", WAIT)
         .await;
-    app.type_into("#scan", &format!("4006381333931{ENTER}"))
-        .await;
+    // Signing in and opening the shift leave the scan field with the keyboard.
+    assert_scan_has_focus(&app, "signing in and opening the shift").await;
+    scan_at_window(&screen, "4006381333931");
     app.wait_for_text("#total", "1.29", WAIT).await;
+    assert_fits(&app, "1920x1080 with a cashier signed in").await;
     app.type_into("#scan", F2).await;
     app.type_into("#cash-amount", ENTER).await;
     app.wait_for_text("#receipt", "Cashier: Carl", WAIT).await;
@@ -391,6 +510,7 @@ async fn sell_go_offline_and_drain() {
     app.type_into("#dialog-body label:nth-of-type(2) input", ENTER)
         .await;
     app.wait_for_text("#message", "Voided AMS1-1-", WAIT).await;
+    assert_scan_has_focus(&app, "the void and its approval").await;
 
     // Alt+Z closes the shift with a blind count: the Z report shows what was expected after.
     app.type_into("#scan", &format!("{ALT}z{RELEASE}")).await;
@@ -414,11 +534,118 @@ async fn sell_go_offline_and_drain() {
     );
     app.screenshot(&shots.join("17-audit.png")).await;
     app.type_into("#dialog-cancel", ESCAPE).await;
+    assert_scan_has_focus(&app, "the audit log").await;
 
     // Alt+L locks the till for the next cashier.
     app.type_into("#scan", &format!("{ALT}l{RELEASE}")).await;
     app.wait_for_text("#operator", "Locked", WAIT).await;
     app.wait_for_text("#signin-staff", "Carl", WAIT).await;
     app.screenshot(&shots.join("18-locked.png")).await;
+    app.quit().await;
+}
+
+/// The smallest till screen, full screen as a store sets it (`KASSA_FULLSCREEN=1`), worked from
+/// the keyboard as a cashier and a scanner would: every key goes to the window, none into an
+/// element the test picked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_1024x768_till_worked_from_the_keyboard() {
+    let _one_app = ONE_APP_AT_A_TIME.lock().await;
+    let shots = screenshots();
+    let screen = Screen::start(1024, 768);
+    let hq = HqServer::start().await;
+    hq.receive("AMS1", "MILK", 50).await;
+    hq.hq
+        .add_staff(&kassa_protocol::NewStaff {
+            name: "Carl".into(),
+            role: kassa_domain::Role::Cashier,
+            pin: "1111".into(),
+        })
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = enrolled_till_db(&hq, dir.path(), 1).await;
+    let (_driver, app) = launch(&screen, &db, &[("KASSA_FULLSCREEN", "1")]).await;
+
+    app.wait_for_text("#store-name", "AMS1", WAIT).await;
+    assert_fills_screen(&app, &screen).await;
+    // Sign in (the PIN field has the keyboard once a name is chosen), then count the float.
+    app.wait_for_text("#signin-staff", "Carl", WAIT).await;
+    app.click("#signin-staff button").await;
+    screen.focus_window("Kassa");
+    screen.type_text("1111");
+    screen.key("Return");
+    app.wait_for_text("#dialog-title", "Open a shift", WAIT)
+        .await;
+    screen.type_text("150");
+    screen.key("Return");
+    app.wait_for_text("#message", "Shift open with a float of", WAIT)
+        .await;
+    assert_scan_has_focus(&app, "signing in and opening the shift").await;
+    scan_at_window(&screen, "4006381333931");
+    app.wait_for_text("#total", "1.29", WAIT).await;
+    scan_at_window(&screen, "96385074");
+    scan_at_window(&screen, "036000291452");
+    app.wait_for_text("#basket-lines", "Sourdough", WAIT).await;
+
+    // F5 searches by name; Esc closes the results, and the next scan still lands.
+    screen.key("F5");
+    app.wait_for_text("#dialog-title", "Search products", WAIT)
+        .await;
+    screen.type_text("sourdough");
+    screen.key("Return");
+    app.wait_for_text("#search-results", "Sourdough loaf", WAIT)
+        .await;
+    app.screenshot(&shots.join("1024x768-search.png")).await;
+    screen.key("Escape");
+    assert_scan_has_focus(&app, "the search closed with Esc").await;
+    scan_at_window(&screen, "4006381333931");
+    let fourth_line = async {
+        while basket_rows(&app).await != json!(4) {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    tokio::time::timeout(WAIT, fourth_line)
+        .await
+        .expect("the scan after the search reached the basket");
+    assert_fits(&app, "1024x768 basket, cashier signed in").await;
+    app.screenshot(&shots.join("1024x768-basket.png")).await;
+
+    // F2: the cash panel (the tallest the right-hand column gets), Enter takes it exactly.
+    screen.key("F2");
+    app.wait_for_text("#quick-cash", "Exact", WAIT).await;
+    assert_fits(&app, "1024x768 cash panel").await;
+    app.screenshot(&shots.join("1024x768-cash.png")).await;
+    screen.key("Return");
+    app.wait_for_text("#receipt", "Cashier: Carl", WAIT).await;
+    app.screenshot(&shots.join("1024x768-receipt.png")).await;
+    screen.key("Return");
+    assert_scan_has_focus(&app, "the receipt").await;
+    scan_at_window(&screen, "4006381333931");
+    app.wait_for_text("#total", "1.29", WAIT).await;
+
+    // Every other dialog and screen gives the keyboard back to the scan field when it closes.
+    for (key, shows, what) in [
+        ("F10", "#dialog-title", "the stock dialog"),
+        ("F1", "#pickup-view h2", "the pickup screen"),
+        ("F11", "#return-view h2", "the return screen"),
+        ("alt+i", "#inbox-view h2", "the exceptions inbox"),
+        ("F4", "#dialog-title", "the void dialog"),
+    ] {
+        screen.key(key);
+        let visible = format!("return document.querySelector({shows:?}).offsetParent !== null");
+        let opened = async {
+            while app.script(&visible).await != json!(true) {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        };
+        tokio::time::timeout(WAIT, opened)
+            .await
+            .unwrap_or_else(|_| panic!("{key} did not open {what}"));
+        screen.key("Escape");
+        assert_scan_has_focus(&app, what).await;
+    }
+    scan_at_window(&screen, "4006381333931");
+    app.wait_for_text("#total", "2.58", WAIT).await;
+    assert_fits(&app, "1024x768 after the dialogs").await;
     app.quit().await;
 }

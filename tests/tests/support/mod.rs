@@ -154,4 +154,5 @@ pub fn cash_sale(lines: &[(&str, i64)]) -> SaleRequest {
         }],
     }
 }
+pub mod screen;
 pub mod webdriver;
