@@ -104,3 +104,11 @@ impl TillState {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
+
+/// The application layer's flows borrow the selling till one step at a time, never across a
+/// request to head office.
+impl kassa_app::TillAccess for TillState {
+    fn with_till<R>(&self, step: impl FnOnce(&mut Till) -> R) -> R {
+        step(&mut self.till())
+    }
+}

@@ -21,6 +21,14 @@ impl Amounts {
 }
 
 impl Amounts {
+    /// A refusal from the application layer (the till's own, or head office's), explained.
+    pub fn explain_app(&self, error: kassa_app::AppError) -> crate::failure::Failure {
+        match error {
+            kassa_sync::SyncError::Store(e) => self.explain(e),
+            other => other.into(),
+        }
+    }
+
     /// Turns a refusal into a message with amounts a cashier can read (`12.50`, not minor units).
     pub fn explain(&self, error: kassa_store::StoreError) -> crate::failure::Failure {
         use kassa_domain::DomainError;

@@ -5,7 +5,6 @@ use crate::error::CommandError;
 use crate::state::TillState;
 use kassa_store::{
     Credentials, RemoteOrder, RemoteSale, ReturnOf, ReturnRecord, ReturnRequest, Returnable,
-    StoreError,
 };
 use serde::Serialize;
 use tauri::State;
@@ -36,64 +35,31 @@ pub struct ReturnLookup {
     pub remote_order: Option<RemoteOrder>,
 }
 
+/// What can be returned, through the application layer (the same look-up as the CLI's); head
+/// office's copy of a sale or order is remembered here, so that the return is priced from it and
+/// not from whatever the web view sends back.
 #[tauri::command]
 pub async fn find_returnable(
     state: State<'_, TillState>,
     of: ReturnOf,
 ) -> Result<ReturnLookup, CommandError> {
-    // A scanned receipt code is checked offline and read as its receipt number.
-    let of = match of {
-        ReturnOf::Receipt { receipt_no }
-            if kassa_domain::receipt_code::is_receipt_code(&receipt_no) =>
-        {
-            ReturnOf::Receipt {
-                receipt_no: state.till().check_receipt_code(&receipt_no)?.receipt_no,
-            }
-        }
-        other => other,
-    };
-    let local = state.till().returnable(&of, None, None);
-    let device = match local {
-        Ok(returnable) => {
-            return Ok(ReturnLookup {
-                returnable,
-                remote_sale: None,
-                remote_order: None,
-            })
-        }
-        Err(StoreError::AskHeadOffice(_)) => state.till().device()?,
-        Err(e) => return Err(e.into()),
-    };
-    let (remote_sale, remote_order) = match &of {
-        ReturnOf::Receipt { receipt_no } => (
-            Some(kassa_sync::lookup_sale(device, receipt_no).await?),
-            None,
-        ),
-        ReturnOf::Order { order } => (
-            None,
-            Some(kassa_sync::lookup_order(device, kassa_store::order_number(order)).await?),
-        ),
-        ReturnOf::NoReceipt => return Err(CommandError::bad_input("nothing to look up")),
-    };
-    let returnable = state
-        .till()
-        .returnable(&of, remote_sale.as_ref(), remote_order.as_ref())?;
+    let found = kassa_app::find_returnable(state.inner(), of).await?;
     let mut remote = state.remote();
-    if let Some(sale) = &remote_sale {
+    if let Some(sale) = &found.remote_sale {
         remote
             .sales
             .insert(sale.sale.receipt_no.clone(), sale.clone());
     }
-    if let Some(order) = &remote_order {
+    if let Some(order) = &found.remote_order {
         remote
             .orders
             .insert(order.order.order_no.to_uppercase(), order.clone());
     }
     drop(remote);
     Ok(ReturnLookup {
-        returnable,
-        remote_sale,
-        remote_order,
+        returnable: found.returnable,
+        remote_sale: found.remote_sale,
+        remote_order: found.remote_order,
     })
 }
 

@@ -34,13 +34,15 @@ pub fn price_basket(
     Ok(state.till().price(&request)?)
 }
 
+/// A sale, through the application layer: store credit from another store is learned from head
+/// office first, as the CLI does.
 #[tauri::command]
-pub fn complete_sale(
+pub async fn complete_sale(
     state: State<'_, TillState>,
     request: SaleRequest,
     approval: Option<Credentials>,
 ) -> Result<Receipt, CommandError> {
-    let receipt = state.till().complete_sale(&request, approval.as_ref())?;
+    let receipt = kassa_app::complete_sale(state.inner(), &request, approval.as_ref()).await?;
     state.wake.notify_one();
     Ok(receipt)
 }

@@ -7,58 +7,20 @@ use crate::failure::Failure;
 use crate::item_spec::{parse_item, parse_line, parse_tender};
 use crate::output::{print_json, Amounts};
 use kassa_store::{
-    RefundMethod, RemoteOrder, RemoteSale, ReturnLineRequest, ReturnOf, ReturnRecord,
-    ReturnRequest, SaleRequest, StoreError, Till,
+    RefundMethod, ReturnLineRequest, ReturnOf, ReturnRecord, ReturnRequest, SaleRequest, Till,
 };
 use std::path::Path;
+use std::sync::Mutex;
 
-/// Head office's copy of a sale or an order this till does not hold, if it can be asked.
-fn remote(
-    till: &Till,
-    of: &ReturnOf,
-) -> Result<(Option<RemoteSale>, Option<RemoteOrder>), Failure> {
-    let missing = match of {
-        ReturnOf::Receipt { receipt_no } => match till.sale(receipt_no) {
-            Ok(_) => return Ok((None, None)),
-            Err(StoreError::SaleNotFound(_)) => format!("no sale {receipt_no:?} on this till"),
-            Err(e) => return Err(e.into()),
-        },
-        ReturnOf::Order { order } => match till.order(order) {
-            Ok(_) => return Ok((None, None)),
-            Err(StoreError::OrderNotFound(n)) => format!("no order {n:?} on this till"),
-            Err(e) => return Err(e.into()),
-        },
-        ReturnOf::NoReceipt => return Ok((None, None)),
-    };
-    let device = till.device()?;
-    if device.device_token.is_none() {
-        return Err(Failure::bad(format!(
-            "{missing}, and it is not enrolled with head office to look it up"
-        )));
-    }
-    let looked_up = runtime()?.block_on(async {
-        match of {
-            ReturnOf::Receipt { receipt_no } => kassa_sync::lookup_sale(device, receipt_no)
-                .await
-                .map(|s| (Some(s), None)),
-            ReturnOf::Order { order } => {
-                kassa_sync::lookup_order(device, kassa_store::order_number(order))
-                    .await
-                    .map(|o| (None, Some(o)))
-            }
-            ReturnOf::NoReceipt => Ok((None, None)),
-        }
-    });
-    match looked_up {
-        Ok(found) => Ok(found),
-        Err(kassa_sync::SyncError::Offline(why)) => Err(Failure::bad(format!(
-            "{missing}, and head office cannot be reached to look it up ({why})"
-        ))),
-        Err(e) => Err(Failure::bad(format!("{missing}: {e}"))),
-    }
+/// The till back from the application layer's flows (a poisoned lock is usable: a command that
+/// panicked rolled back).
+fn lent_back(till: Mutex<Till>) -> Till {
+    till.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn request(till: &Till, args: &ReturnArgs) -> Result<ReturnRequest, Failure> {
+/// The return the cashier asked for, with head office's copy of a sale or order this till does not
+/// hold (looked up by the application layer, as the desktop does).
+fn request(till: &Mutex<Till>, args: &ReturnArgs, money: &Amounts) -> Result<ReturnRequest, Failure> {
     let of = match (&args.number, args.order, args.no_receipt) {
         (Some(_), _, true) => {
             return Err(Failure::bad(
@@ -69,12 +31,6 @@ fn request(till: &Till, args: &ReturnArgs) -> Result<ReturnRequest, Failure> {
         (Some(number), true, false) => ReturnOf::Order {
             order: number.clone(),
         },
-        // A scanned receipt code is checked here (offline) and read as its receipt number.
-        (Some(number), false, false) if kassa_domain::receipt_code::is_receipt_code(number) => {
-            ReturnOf::Receipt {
-                receipt_no: till.check_receipt_code(number)?.receipt_no,
-            }
-        }
         (Some(number), false, false) => ReturnOf::Receipt {
             receipt_no: number.clone(),
         },
@@ -106,7 +62,17 @@ fn request(till: &Till, args: &ReturnArgs) -> Result<ReturnRequest, Failure> {
             )))
         }
     };
-    let (remote_sale, remote_order) = remote(till, &of)?;
+    // A scanned receipt code is read as its receipt number; a sale or order this till does not
+    // hold is looked up at head office.
+    let (of, remote_sale, remote_order) = match of {
+        ReturnOf::NoReceipt => (ReturnOf::NoReceipt, None, None),
+        of => {
+            let found = runtime()?
+                .block_on(kassa_app::find_returnable(till, of))
+                .map_err(|e| money.explain_app(e))?;
+            (found.of, found.remote_sale, found.remote_order)
+        }
+    };
     Ok(ReturnRequest {
         remote_sale,
         remote_order,
@@ -154,7 +120,9 @@ fn print_return(record: &ReturnRecord, money: &Amounts) {
 pub fn run(path: &Path, args: ReturnArgs, json: bool) -> Result<(), Failure> {
     let (mut till, money) = super::open_initialised(path)?;
     super::sign_in(&mut till)?;
-    let request = request(&till, &args)?;
+    let till = Mutex::new(till);
+    let request = request(&till, &args, &money)?;
+    let mut till = lent_back(till);
     let record = till
         .return_goods(&request, super::approval()?.as_ref())
         .map_err(|e| money.explain(e))?;
@@ -174,7 +142,8 @@ pub fn exchange(
 ) -> Result<(), Failure> {
     let (mut till, money) = super::open_initialised(path)?;
     super::sign_in(&mut till)?;
-    let request = request(&till, &args)?;
+    let till = Mutex::new(till);
+    let request = request(&till, &args, &money)?;
     let sale = SaleRequest {
         lines: take
             .iter()
@@ -186,7 +155,10 @@ pub fn exchange(
             .map(|t| parse_tender(t, money.minor_digits))
             .collect::<Result<Vec<_>, _>>()?,
     };
-    super::credit::learn_remote_credit(&mut till, &sale.tenders)?;
+    runtime()?
+        .block_on(kassa_app::learn_remote_credit(&till, &sale.tenders))
+        .map_err(|e| money.explain_app(e))?;
+    let mut till = lent_back(till);
     let (record, receipt) = till
         .exchange(&request, &sale, super::approval()?.as_ref())
         .map_err(|e| money.explain(e))?;

@@ -27,17 +27,19 @@ pub fn run(path: &Path, args: SellArgs, json: bool) -> Result<(), Failure> {
         ),
         None => None,
     };
-    super::credit::learn_remote_credit(&mut till, &tenders)?;
-    let receipt = till
-        .complete_sale(
-            &SaleRequest {
-                lines,
-                discount,
-                tenders,
-            },
-            super::approval()?.as_ref(),
-        )
-        .map_err(|e| money.explain(e))?;
+    let request = SaleRequest {
+        lines,
+        discount,
+        tenders,
+    };
+    let approval = super::approval()?;
+    let till = std::sync::Mutex::new(till);
+    let receipt = super::replication::runtime()?
+        .block_on(kassa_app::complete_sale(&till, &request, approval.as_ref()))
+        .map_err(|e| money.explain_app(e))?;
+    let mut till = till
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if json {
         print_json(&receipt)?;
     } else {
