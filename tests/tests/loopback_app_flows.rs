@@ -119,8 +119,22 @@ async fn credit_from_another_store_is_learned_before_the_sale_takes_it() {
         .await
         .unwrap();
     assert_eq!(receipt.tenders[0].kind, TenderKind::Credit);
+    // What was redeemed here counts against the credit before head office hears of it: a second
+    // sale for more than is left is refused.
+    let too_much = SaleRequest {
+        tenders: vec![TenderRequest {
+            kind: TenderKind::Credit,
+            amount: Some(Money::from_minor(899)),
+            reference: Some(code.clone()),
+        }],
+        ..cash_sale(&[("WINE", 1)])
+    };
+    let refused = kassa_app::complete_sale(&rotterdam, &too_much, None)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code().as_str(), "bad_input", "{refused}");
     let balance = kassa_app::credit_balance(&rotterdam, &code).await.unwrap();
-    assert_eq!(balance.redeemed, receipt.total);
+    assert_eq!(balance.issued, Money::from_minor(899));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
