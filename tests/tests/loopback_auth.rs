@@ -236,7 +236,7 @@ async fn a_change_forged_in_another_tills_ledger_is_refused() {
         sale_id: "x".into(),
         receipt_no: "AMS1-1-1".into(),
         reason: "forged".into(),
-        created_at: "2026-11-23T10:00:00+01:00".into(),
+        created_at: kassa_replica::Timestamp::parse("2026-11-23T10:00:00+01:00").unwrap(),
         business_day: DAY.into(),
         cashier: None,
         shift_id: None,

@@ -196,7 +196,7 @@ async fn an_order_reaches_its_store_reserves_stock_and_is_picked_up_in_parts() {
 
     // Head office cancels the rest; the till refuses it after the next sync.
     hq.hq
-        .cancel_order("W2001", "cancelled", Some("customer called".into()))
+        .cancel_order("W2001", Some("customer called".into()))
         .await
         .unwrap();
     sync_once(&mut till).await.unwrap();

@@ -114,7 +114,7 @@ async fn staff_reach_the_till_and_leavers_are_locked_out() {
         .await
         .unwrap()
         .into_iter()
-        .map(|e| e.event)
+        .map(|e| e.event.to_string())
         .collect();
     assert_eq!(events, ["sign_in", "shift_open", "sale"]);
     let checked: serde_json::Value = admin.get("/v1/admin/audit/AMS1-1").await.unwrap();

@@ -57,7 +57,7 @@ fn reprints(till: &Till) -> Vec<String> {
     till.audit_log(100)
         .unwrap()
         .into_iter()
-        .filter(|e| e.event == "reprint")
+        .filter(|e| e.event == kassa_replica::audit::AuditEvent::Reprint)
         .map(|e| e.detail)
         .collect()
 }

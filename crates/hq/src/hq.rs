@@ -7,7 +7,6 @@
 use crate::error::HqError;
 use crate::storage::{Device, DocumentWrite, Heads, HqStorage, SqliteStorage, StoreRow};
 use crate::tokens::hash_secret;
-use chrono::{DateTime, Utc};
 use kassa_replica::skeleton::{load_document, new_document};
 use kassa_replica::{heads_hex, ActorId, AutoCommit, DocId};
 use std::collections::HashMap;
@@ -94,11 +93,6 @@ async fn store_row(storage: &dyn HqStorage, code: &str) -> Result<StoreRow, HqEr
         .store(code)
         .await?
         .ok_or_else(|| HqError::NotFound(format!("no store {code:?}")))
-}
-
-/// Now, as records and documents write it: RFC 3339 UTC with milliseconds.
-pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 impl Hq {

@@ -356,10 +356,7 @@ async fn cancel_order(
     } else {
         parse_json(&body)?
     };
-    let record = state
-        .hq
-        .cancel_order(&order_no, "cancelled", request.note)
-        .await?;
+    let record = state.hq.cancel_order(&order_no, request.note).await?;
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
 

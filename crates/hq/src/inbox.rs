@@ -3,13 +3,13 @@
 //! store's tills see it too).
 
 use crate::error::HqError;
-use crate::hq::{timestamp, Hq};
+use crate::hq::Hq;
 use crate::stock::save_own_documents;
 use crate::storage::HqStorage;
 use kassa_protocol::{ExceptionEntry, ResolveRequest};
 use kassa_replica::exceptions::{detect, Facts};
 use kassa_replica::ledger::ResolutionRecord;
-use kassa_replica::{write_record, DocId, RecordKind};
+use kassa_replica::{write_record, DocId, RecordKind, Timestamp};
 
 async fn facts(storage: &dyn HqStorage, store: Option<&str>) -> Result<Facts, HqError> {
     let mut facts = Facts {
@@ -69,7 +69,7 @@ impl Hq {
             .find(|e| e.id == request.id.trim())
             .ok_or_else(|| HqError::NotFound(format!("no exception {:?}", request.id.trim())))?;
         let at = chrono::Utc::now();
-        let created_at = timestamp(at);
+        let created_at = Timestamp::utc(at);
         let record = ResolutionRecord {
             id: uuid::Uuid::now_v7().to_string(),
             exception_id: exception.id.clone(),
@@ -100,7 +100,7 @@ impl Hq {
             }
             let ledger_id = DocId::HqLedger {
                 store: store.clone(),
-                day: created_at[..10].to_string(),
+                day: created_at.local_date().to_string(),
             };
             let mut ledger = inner.document(&ledger_id).await?;
             write_record(&mut ledger, RecordKind::Resolution, &record.id, &record)?;

@@ -2,17 +2,18 @@
 //! cancellation, expiry of no-shows, and the order list with what the tills handed over.
 
 use crate::error::HqError;
-use crate::hq::{timestamp, DocSession, Hq};
+use crate::hq::{DocSession, Hq};
 use crate::stock::save_own_documents;
 use crate::storage::{HqStorage, OrderIntakeRow, SyncWrite};
 use chrono::Utc;
 use kassa_domain::{Money, TaxRate};
 use kassa_protocol::{OrderAccepted, OrderIntake, OrderSummary, RemoteOrder};
+use kassa_replica::orders::CancellationReason;
 use kassa_replica::orders::{
-    is_before, order_month, order_status, ordered_quantities, picked_quantities, pickup_code_hash,
+    is_overdue, order_month, order_status, ordered_quantities, picked_quantities, pickup_code_hash,
     OrderCancellation, OrderLine, OrderRecord, OrderStatus, PickupRecord,
 };
-use kassa_replica::{write_record, DocId, RecordKind};
+use kassa_replica::{write_record, DocId, RecordKind, Timestamp};
 
 /// Days an order waits for pickup when the web shop does not say.
 pub const DEFAULT_HOLD_DAYS: u32 = 14;
@@ -162,9 +163,9 @@ impl Hq {
             .and_then(|t| t.within_bounds("the order's total"))
             .map_err(|e| HqError::BadRequest(e.to_string()))?;
         let at = Utc::now();
-        let created_at = timestamp(at);
+        let created_at = Timestamp::utc(at);
         let hold = i64::from(intake.hold_days.unwrap_or(DEFAULT_HOLD_DAYS));
-        let pickup_by = timestamp(at + chrono::Duration::days(hold));
+        let pickup_by = Timestamp::utc(at + chrono::Duration::days(hold));
         let id = uuid::Uuid::now_v7().to_string();
         let pickup_code = intake.pickup_code.clone().unwrap_or_else(new_pickup_code);
         let order = OrderRecord {
@@ -221,27 +222,26 @@ impl Hq {
     pub async fn cancel_order(
         &self,
         order_no: &str,
-        reason: &str,
         note: Option<String>,
     ) -> Result<OrderCancellation, HqError> {
         let mut inner = self.documents().await;
         let order = order_of(inner.storage, order_no).await?;
-        cancel(&mut inner, &order, reason, note).await
+        cancel(&mut inner, &order, CancellationReason::Cancelled, note).await
     }
 
     /// Expires every order past its pickup date that is not all handed over.
     pub async fn expire_orders(&self) -> Result<Vec<OrderCancellation>, HqError> {
         let mut inner = self.documents().await;
-        let now = timestamp(Utc::now());
+        let now = Timestamp::utc(Utc::now());
         let mut expired = Vec::new();
         for order in inner.storage.records_of::<OrderRecord>(None).await? {
             let (status, ..) = order_state(inner.storage, &order).await?;
-            if status.is_waiting() && is_before(&order.pickup_by, &now)? {
+            if status.is_waiting() && is_overdue(&order, &now) {
                 expired.push(
                     cancel(
                         &mut inner,
                         &order,
-                        "expired",
+                        CancellationReason::Expired,
                         Some("not collected in time".into()),
                     )
                     .await?,
@@ -268,8 +268,12 @@ impl Hq {
     /// Orders of one store or all, newest first, with what the tills reported.
     pub async fn orders(&self, store: Option<&str>) -> Result<Vec<OrderSummary>, HqError> {
         let storage = self.storage.as_ref();
+        let mut orders = storage.records_of::<OrderRecord>(store).await?;
+        // Newest first by instant (head office stamps every order in UTC, but a sort by text
+        // would still be one by accident).
+        orders.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
         let mut out = Vec::new();
-        for order in storage.records_of::<OrderRecord>(store).await? {
+        for order in orders {
             let (status, ordered, picked_up) = order_state(storage, &order).await?;
             out.push(OrderSummary {
                 order_id: order.id,
@@ -278,18 +282,13 @@ impl Hq {
                 customer_name: order.customer_name,
                 total: order.total,
                 paid_online: order.paid_online,
-                created_at: order.created_at,
-                pickup_by: order.pickup_by,
+                created_at: order.created_at.to_string(),
+                pickup_by: order.pickup_by.to_string(),
                 status,
                 ordered,
                 picked_up,
             });
         }
-        out.sort_by(|a, b| {
-            b.created_at
-                .cmp(&a.created_at)
-                .then(b.order_id.cmp(&a.order_id))
-        });
         Ok(out)
     }
 }
@@ -302,7 +301,7 @@ fn accepted(order: &OrderRecord, pickup_code: String, created: bool) -> OrderAcc
         pickup_code,
         qr_payload: qr_payload(&order.order_no),
         total: order.total,
-        pickup_by: order.pickup_by.clone(),
+        pickup_by: order.pickup_by.to_string(),
         created,
     }
 }
@@ -310,7 +309,7 @@ fn accepted(order: &OrderRecord, pickup_code: String, created: bool) -> OrderAcc
 async fn cancel(
     inner: &mut DocSession<'_>,
     order: &OrderRecord,
-    reason: &str,
+    reason: CancellationReason,
     note: Option<String>,
 ) -> Result<OrderCancellation, HqError> {
     let (status, ..) = order_state(inner.storage, order).await?;
@@ -322,12 +321,12 @@ async fn cancel(
         )));
     }
     let at = Utc::now();
-    let created_at = timestamp(at);
+    let created_at = Timestamp::utc(at);
     let record = OrderCancellation {
         id: uuid::Uuid::now_v7().to_string(),
         order_id: order.id.clone(),
         order_no: order.order_no.clone(),
-        reason: reason.to_string(),
+        reason,
         note: note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
         created_at: created_at.clone(),
     };

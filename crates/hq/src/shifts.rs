@@ -30,6 +30,7 @@ impl Hq {
                 .next();
             out.push(ShiftSummary { shift, close });
         }
+        // Newest first by instant: each till stamps in its own offset (and DST moves it).
         out.sort_by(|a, b| b.shift.opened_at.cmp(&a.shift.opened_at));
         Ok(out)
     }

@@ -3,26 +3,28 @@
 //! exceptions merging revealed.
 
 use crate::error::HqError;
-use crate::hq::{timestamp, DocSession, Hq};
+use crate::hq::{DocSession, Hq};
 use crate::storage::{OrderIntakeRow, SyncWrite};
 use chrono::{DateTime, Utc};
 use kassa_protocol::{SalesFeed, StockAvailability, StockLine};
 use kassa_replica::stock::{read_levels, record_movement};
-use kassa_replica::{write_record, DocId, RecordKind};
+use kassa_replica::{write_record, DocId, RecordKind, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// A movement head office made, as recorded in `ledger/{store}/hq/{day}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockMovementRecord {
     pub id: String,
-    pub kind: String,
+    pub kind: MovementKind,
     pub store: String,
     pub lines: Vec<StockLine>,
     pub note: Option<String>,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// `receipt` or `count` on the wire.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MovementKind {
     /// Goods received: quantities are added.
     Receipt,
@@ -65,14 +67,14 @@ impl Hq {
             }
         }
         let at = Utc::now();
-        let created_at = timestamp(at);
+        let created_at = Timestamp::utc(at);
         let stock_id = DocId::Stock {
             store: store.to_string(),
             epoch: row.stock_epoch,
         };
         let ledger_id = DocId::HqLedger {
             store: store.to_string(),
-            day: created_at[..10].to_string(),
+            day: created_at.local_date().to_string(),
         };
         let mut stock = inner.document(&stock_id).await?;
         let mut ledger = inner.document(&ledger_id).await?;
@@ -86,10 +88,7 @@ impl Hq {
         }
         let record = StockMovementRecord {
             id: uuid::Uuid::now_v7().to_string(),
-            kind: match kind {
-                MovementKind::Receipt => "receipt".into(),
-                MovementKind::Count => "count".into(),
-            },
+            kind,
             store: store.to_string(),
             lines: lines.to_vec(),
             note,

@@ -5,8 +5,101 @@
 //! holds a copy it can check the same way.
 
 use crate::ledger::StaffRef;
+use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+/// What an audit entry records. On the wire (and in the hash) it is its snake_case name; a name
+/// this build does not know (an entry from a newer till) is kept as [`AuditEvent::Other`], so head
+/// office and older tills still read and verify that till's chain.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AuditEvent {
+    Sale,
+    Void,
+    Return,
+    Pickup,
+    Resolution,
+    SignIn,
+    PinRefused,
+    Lock,
+    ShiftOpen,
+    CashIn,
+    CashOut,
+    XReport,
+    ShiftClose,
+    Reprint,
+    DrawerOpen,
+    /// A kind this build does not know, as written.
+    Other(String),
+}
+
+impl AuditEvent {
+    /// Every kind this build writes.
+    pub const KNOWN: [AuditEvent; 15] = [
+        AuditEvent::Sale,
+        AuditEvent::Void,
+        AuditEvent::Return,
+        AuditEvent::Pickup,
+        AuditEvent::Resolution,
+        AuditEvent::SignIn,
+        AuditEvent::PinRefused,
+        AuditEvent::Lock,
+        AuditEvent::ShiftOpen,
+        AuditEvent::CashIn,
+        AuditEvent::CashOut,
+        AuditEvent::XReport,
+        AuditEvent::ShiftClose,
+        AuditEvent::Reprint,
+        AuditEvent::DrawerOpen,
+    ];
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            AuditEvent::Sale => "sale",
+            AuditEvent::Void => "void",
+            AuditEvent::Return => "return",
+            AuditEvent::Pickup => "pickup",
+            AuditEvent::Resolution => "resolution",
+            AuditEvent::SignIn => "sign_in",
+            AuditEvent::PinRefused => "pin_refused",
+            AuditEvent::Lock => "lock",
+            AuditEvent::ShiftOpen => "shift_open",
+            AuditEvent::CashIn => "cash_in",
+            AuditEvent::CashOut => "cash_out",
+            AuditEvent::XReport => "x_report",
+            AuditEvent::ShiftClose => "shift_close",
+            AuditEvent::Reprint => "reprint",
+            AuditEvent::DrawerOpen => "drawer_open",
+            AuditEvent::Other(name) => name,
+        }
+    }
+
+    /// The kind named `name` (any other name is kept as [`AuditEvent::Other`]).
+    pub fn from_name(name: &str) -> AuditEvent {
+        AuditEvent::KNOWN
+            .into_iter()
+            .find(|e| e.as_str() == name)
+            .unwrap_or_else(|| AuditEvent::Other(name.to_string()))
+    }
+}
+
+impl std::fmt::Display for AuditEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AuditEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AuditEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(AuditEvent::from_name(&String::deserialize(deserializer)?))
+    }
+}
 
 /// The `prev_hash` of a till's first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -19,10 +112,11 @@ pub struct AuditEntry {
     pub till: String,
     /// 1, 2, 3, ... per till, never reused.
     pub seq: i64,
-    pub at: String,
-    /// `sale`, `void`, `return`, `exchange`, `pickup`, `resolution`, `sign_in`,
-    /// `sign_in_refused`, `lock`, `shift_open`, `cash_in`, `cash_out`, `shift_close`, ...
-    pub event: String,
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
+    pub at: Timestamp,
+    /// What happened (`sale`, `void`, `shift_close`, ... on the wire).
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
+    pub event: AuditEvent,
     /// The record the event made, if any.
     pub record_id: Option<String>,
     pub staff: Option<StaffRef>,
@@ -59,8 +153,8 @@ impl AuditEntry {
         field(&mut hasher, &self.id);
         field(&mut hasher, &self.till);
         field(&mut hasher, &self.seq.to_string());
-        field(&mut hasher, &self.at);
-        field(&mut hasher, &self.event);
+        field(&mut hasher, self.at.as_str());
+        field(&mut hasher, self.event.as_str());
         field(
             &mut hasher,
             self.record_id.as_deref().unwrap_or("\u{0}none"),
@@ -111,8 +205,8 @@ pub struct NewAuditEntry {
     pub id: String,
     /// `{store}-{till}`: whose chain this is.
     pub till: String,
-    pub at: String,
-    pub event: String,
+    pub at: Timestamp,
+    pub event: AuditEvent,
     pub record_id: Option<String>,
     pub staff: Option<StaffRef>,
     pub approved_by: Option<StaffRef>,
@@ -187,8 +281,8 @@ mod tests {
                 NewAuditEntry {
                     id: format!("id-{i}"),
                     till: "AMS1-1".into(),
-                    at: format!("2026-11-26T10:00:{i:02}+01:00"),
-                    event: "sale".into(),
+                    at: Timestamp::parse(&format!("2026-11-26T10:00:{i:02}+01:00")).unwrap(),
+                    event: AuditEvent::Sale,
                     record_id: Some(format!("sale-{i}")),
                     staff: Some(StaffRef {
                         id: "s1".into(),
@@ -234,8 +328,34 @@ mod tests {
         swapped.swap(1, 2);
         assert_eq!(verify_chain(&swapped, true).unwrap_err().seq, 3);
 
+        let mut event = chain(3);
+        event[1].event = AuditEvent::Void;
+        assert_eq!(verify_chain(&event, true).unwrap_err().seq, 2);
+
         let mut staff = chain(3);
         staff[0].staff = None;
         assert_eq!(verify_chain(&staff, true).unwrap_err().seq, 1);
+    }
+
+    #[test]
+    fn event_kinds_keep_their_wire_names_and_unknown_ones_survive() {
+        for event in AuditEvent::KNOWN {
+            let json = serde_json::to_string(&event).unwrap();
+            assert_eq!(json, format!("\"{}\"", event.as_str()));
+            assert_eq!(serde_json::from_str::<AuditEvent>(&json).unwrap(), event);
+        }
+        assert_eq!(
+            serde_json::to_string(&AuditEvent::ShiftClose).unwrap(),
+            "\"shift_close\""
+        );
+        // An entry from a newer till: read, kept as written, and its hash still checks.
+        let mut entries = chain(2);
+        entries[1].event = AuditEvent::from_name("gift_card_sold");
+        entries[1].hash = entries[1].compute_hash();
+        let json = serde_json::to_string(&entries[1]).unwrap();
+        assert!(json.contains("\"event\":\"gift_card_sold\""), "{json}");
+        let back: AuditEntry = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, entries[1]);
+        assert_eq!(verify_chain(&[entries[0].clone(), back], true), Ok(()));
     }
 }

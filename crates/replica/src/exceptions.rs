@@ -6,6 +6,7 @@ use crate::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
 use crate::orders::{
     ordered_quantities, picked_quantities, OrderCancellation, OrderRecord, PickupRecord,
 };
+use crate::time::Timestamp;
 use crate::{
     all, kinds_in, stock, AutoCommit, DocId, DocKind, ExceptionKind, RecordKind, ReplicaError,
 };
@@ -47,7 +48,8 @@ pub struct Resolution {
     pub note: String,
     pub resolved_by: Option<String>,
     pub written_by: String,
-    pub created_at: String,
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
+    pub created_at: Timestamp,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -237,7 +239,7 @@ fn over_pickups(facts: &Facts, out: &mut Vec<Exception>) {
         let late: Vec<&&PickupRecord> = match first {
             Some(first) => pickups
                 .iter()
-                .filter(|p| !happened_before(&p.created_at, &first.created_at))
+                .filter(|p| p.created_at.instant() >= first.created_at.instant())
                 .collect(),
             None => Vec::new(),
         };
@@ -266,16 +268,6 @@ fn over_pickups(facts: &Facts, out: &mut Vec<Exception>) {
 /// Whether RFC 3339 time `a` is strictly before `b` (tills stamp in local time with an offset,
 /// head office in UTC, so the strings are parsed, not compared). Unreadable times are not
 /// before anything, so they are flagged rather than hidden.
-fn happened_before(a: &str, b: &str) -> bool {
-    match (
-        chrono::DateTime::parse_from_rfc3339(a),
-        chrono::DateTime::parse_from_rfc3339(b),
-    ) {
-        (Ok(a), Ok(b)) => a < b,
-        _ => false,
-    }
-}
-
 fn over_returns(facts: &Facts, out: &mut Vec<Exception>) {
     // subject -> sku -> (returned, most "sold" any return saw: an order's handed-over quantity
     // only grows as it is picked up in parts)
@@ -416,12 +408,13 @@ fn over_redeemed_credit(facts: &Facts, out: &mut Vec<Exception>) {
     }
 }
 
-/// Gives each exception the first resolution recorded for it (by time, then id), if any.
+/// Gives each exception the first resolution recorded for it (by instant, whatever offset each
+/// writer stamped in; then by id), if any.
 pub fn attach_resolutions(exceptions: &mut [Exception], resolutions: &[ResolutionRecord]) {
     let mut first: BTreeMap<&str, &ResolutionRecord> = BTreeMap::new();
     for r in resolutions {
         let slot = first.entry(&r.exception_id).or_insert(r);
-        if (r.created_at.as_str(), r.id.as_str()) < (slot.created_at.as_str(), slot.id.as_str()) {
+        if (r.created_at.instant(), &r.id) < (slot.created_at.instant(), &slot.id) {
             *slot = r;
         }
     }

@@ -3,6 +3,7 @@
 
 use kassa_domain::{Money, PricedLine, TaxLine, TaxMode, TaxRate, Tender};
 
+use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// Who made or approved a record: the staff member's id (stable) and name (as it was then).
@@ -23,7 +24,8 @@ pub struct SaleRecord {
     pub store_code: String,
     pub till_no: u16,
     pub seq: i64,
-    pub created_at: String,
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
+    pub created_at: Timestamp,
     pub business_day: String,
     pub currency: String,
     pub tax_mode: TaxMode,
@@ -57,7 +59,8 @@ pub struct VoidRecord {
     pub sale_id: String,
     pub receipt_no: String,
     pub reason: String,
-    pub created_at: String,
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
+    pub created_at: Timestamp,
     pub business_day: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashier: Option<StaffRef>,
@@ -133,7 +136,8 @@ pub struct ReturnRecord {
     pub store_code: String,
     pub till_no: u16,
     pub seq: i64,
-    pub created_at: String,
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
+    pub created_at: Timestamp,
     pub business_day: String,
     pub currency: String,
     pub source: ReturnSource,
@@ -172,7 +176,8 @@ pub struct ResolutionRecord {
     /// `till-2` or `hq`.
     pub written_by: String,
     pub store: String,
-    pub created_at: String,
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
+    pub created_at: Timestamp,
 }
 
 /// A sale as head office holds it, with whether it was voided and the returns made against it at

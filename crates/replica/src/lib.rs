@@ -18,6 +18,7 @@ pub mod shifts;
 pub mod skeleton;
 pub mod stock;
 mod sync_session;
+pub mod time;
 pub mod validate;
 
 pub use automerge::{ActorId, AutoCommit, ChangeHash};
@@ -28,3 +29,4 @@ pub use records::{
 };
 pub use registry::{kinds_in, ExceptionKind, Record, RecordKind};
 pub use sync_session::{generate_message, heads_hex, receive_message, SyncState};
+pub use time::Timestamp;

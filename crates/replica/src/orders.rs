@@ -2,6 +2,7 @@
 //! writes the orders and their cancellations; the store's tills add pickups. A pickup lives in the
 //! same document as its order, so every replica holding the order sees every pickup of it.
 
+use crate::time::Timestamp;
 use kassa_domain::{Money, TaxRate, Tender};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -35,13 +36,16 @@ pub struct OrderRecord {
     /// Paid in the web shop (the whole total, or nothing when paying at pickup).
     pub paid_online: Money,
     pub currency: String,
-    pub created_at: String,
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
+    pub created_at: Timestamp,
     /// After this the order is a no-show and head office may expire it.
-    pub pickup_by: String,
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
+    pub pickup_by: Timestamp,
     /// Set when the order was sent by post instead of collected: everything on it counts as
     /// handed over, and it can be returned at any store (looked up at head office).
     #[serde(default)]
-    pub shipped_at: Option<String>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
+    pub shipped_at: Option<Timestamp>,
 }
 
 /// An online order as head office holds it, with its pickups and every return made against it
@@ -60,10 +64,34 @@ pub struct OrderCancellation {
     pub id: String,
     pub order_id: String,
     pub order_no: String,
-    /// `cancelled` or `expired`.
-    pub reason: String,
+    pub reason: CancellationReason,
     pub note: Option<String>,
-    pub created_at: String,
+    pub created_at: Timestamp,
+}
+
+/// Why head office closed an order (snake_case on the wire).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancellationReason {
+    /// Cancelled by head office (the customer, the shop).
+    Cancelled,
+    /// Expired: a no-show past its pickup date.
+    Expired,
+}
+
+impl CancellationReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CancellationReason::Cancelled => "cancelled",
+            CancellationReason::Expired => "expired",
+        }
+    }
+}
+
+impl std::fmt::Display for CancellationReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -92,7 +120,8 @@ pub struct PickupRecord {
     pub cash_rounding: Money,
     pub tenders: Vec<Tender>,
     pub change: Money,
-    pub created_at: String,
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
+    pub created_at: Timestamp,
     pub business_day: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashier: Option<crate::ledger::StaffRef>,
@@ -110,9 +139,10 @@ pub fn pickup_code_hash(order_id: &str, code: &str) -> String {
     hex::encode(hasher.finalize())
 }
 
-/// The month document an order made at `created_at` (RFC 3339) belongs to.
-pub fn order_month(created_at: &str) -> &str {
-    created_at.get(..7).unwrap_or(created_at)
+/// The month document (`yyyy-mm`) an order made at `created_at` belongs to: the month where it
+/// was stamped (head office stamps in UTC).
+pub fn order_month(created_at: &Timestamp) -> String {
+    created_at.local_date().format("%Y-%m").to_string()
 }
 
 /// Quantities handed over per SKU across pickups of one order.
@@ -182,7 +212,7 @@ pub fn order_status(
         return OrderStatus::Shipped;
     }
     match cancellations.iter().min_by(|a, b| a.id.cmp(&b.id)) {
-        Some(c) if c.reason == "expired" => OrderStatus::Expired,
+        Some(c) if c.reason == CancellationReason::Expired => OrderStatus::Expired,
         Some(_) => OrderStatus::Cancelled,
         None => {
             let picked = picked_quantities(pickups);
@@ -200,17 +230,10 @@ pub fn order_status(
     }
 }
 
-/// Whether `instant` is before `now`, both RFC 3339 with any offset, compared as instants (a
-/// till's `+01:00` and head office's `Z` do not sort as text).
-pub fn is_before(instant: &str, now: &str) -> Result<bool, crate::ReplicaError> {
-    let parse = |s: &str| {
-        chrono::DateTime::parse_from_rfc3339(s).map_err(|e| crate::ReplicaError::BadRecord {
-            doc: "time".into(),
-            id: s.chars().take(40).collect(),
-            why: e.to_string(),
-        })
-    };
-    Ok(parse(instant)? < parse(now)?)
+/// Past its pickup date at `now` (compared as instants: the order's `Z` and a till's `+01:00`
+/// do not sort as text).
+pub fn is_overdue(order: &OrderRecord, now: &Timestamp) -> bool {
+    order.pickup_by.instant() < now.instant()
 }
 
 #[cfg(test)]
@@ -218,11 +241,32 @@ mod status_tests {
     use super::*;
 
     #[test]
-    fn times_compare_as_instants_not_text() {
-        // 10:30 at +01:00 is 09:30Z: before 10:00Z, though it sorts after it as text.
-        assert!(is_before("2026-12-01T10:30:00.000+01:00", "2026-12-01T10:00:00.000Z").unwrap());
-        assert!(!is_before("2026-12-01T10:00:00.000Z", "2026-12-01T10:30:00.000+01:00").unwrap());
-        assert!(is_before("yesterday", "2026-12-01T10:00:00Z").is_err());
+    fn an_order_is_overdue_by_instant_not_by_text() {
+        let order = order(); // pickup by 2026-12-15T10:00:00.000Z
+        let at = |s: &str| Timestamp::parse(s).unwrap();
+        // 10:30 at +01:00 is 09:30Z: not yet overdue, though it sorts after the deadline as text.
+        assert!(!is_overdue(&order, &at("2026-12-15T10:30:00.000+01:00")));
+        assert!(is_overdue(&order, &at("2026-12-15T11:30:00.000+01:00")));
+        assert!(is_overdue(&order, &at("2026-12-15T10:00:00.001Z")));
+    }
+
+    #[test]
+    fn an_order_belongs_to_the_month_it_was_stamped_in() {
+        let order = order();
+        assert_eq!(order_month(&order.created_at), "2026-12");
+        let late = Timestamp::parse("2026-11-30T23:30:00.000Z").unwrap();
+        assert_eq!(order_month(&late), "2026-11");
+    }
+
+    #[test]
+    fn cancellation_reasons_keep_their_wire_names() {
+        let json = r#"{"id":"c1","order_id":"o1","order_no":"W1","reason":"expired","note":null,"created_at":"2026-12-16T00:00:00.000Z"}"#;
+        let c: OrderCancellation = serde_json::from_str(json).unwrap();
+        assert_eq!(c.reason, CancellationReason::Expired);
+        assert_eq!(serde_json::to_string(&c).unwrap(), json);
+        let order = order();
+        assert_eq!(order_status(&order, &[c], &[]), OrderStatus::Expired);
+        assert!(serde_json::from_str::<CancellationReason>("\"lost\"").is_err());
     }
 
     fn order() -> OrderRecord {

@@ -3,6 +3,7 @@
 //! expected, and the shift's Z report as it stood.
 
 use crate::ledger::StaffRef;
+use crate::time::Timestamp;
 use kassa_domain::{Money, TenderKind};
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +13,8 @@ pub struct ShiftOpened {
     pub id: String,
     pub store: String,
     pub till_no: u16,
-    pub opened_at: String,
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
+    pub opened_at: Timestamp,
     pub business_day: String,
     /// Cash counted into the drawer to start with.
     pub float: Money,
@@ -39,7 +41,8 @@ pub struct CashMovementRecord {
     pub direction: CashDirection,
     pub amount: Money,
     pub reason: String,
-    pub created_at: String,
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
+    pub created_at: Timestamp,
     pub business_day: String,
     pub staff: Option<StaffRef>,
     pub approved_by: Option<StaffRef>,
@@ -59,7 +62,7 @@ pub struct ShiftClosed {
     pub shift_id: String,
     pub store: String,
     pub till_no: u16,
-    pub closed_at: String,
+    pub closed_at: Timestamp,
     pub business_day: String,
     pub closed_by: Option<StaffRef>,
     /// What the cashier counted, before seeing what was expected.

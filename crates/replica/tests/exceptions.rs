@@ -6,10 +6,16 @@ mod network;
 use kassa_domain::{Money, TaxRate, Tender, TenderKind};
 use kassa_replica::exceptions::{detect, Exception, Facts};
 use kassa_replica::ledger::{ResolutionRecord, ReturnLine, ReturnRecord, ReturnSource};
-use kassa_replica::orders::{OrderCancellation, OrderLine, OrderRecord, PickupLine, PickupRecord};
+use kassa_replica::orders::{
+    CancellationReason, OrderCancellation, OrderLine, OrderRecord, PickupLine, PickupRecord,
+};
 use kassa_replica::{write_record, DocId, RecordKind};
 use network::Network;
 use proptest::prelude::*;
+
+fn ts(text: &str) -> kassa_replica::Timestamp {
+    kassa_replica::Timestamp::parse(text).unwrap()
+}
 
 const ORDERS: &str = "orders/AMS1/2026-11";
 
@@ -31,8 +37,8 @@ fn order() -> OrderRecord {
         total: Money::from_minor(1000),
         paid_online: Money::from_minor(1000),
         currency: "EUR".into(),
-        created_at: "2026-11-02T10:00:00Z".into(),
-        pickup_by: "2026-11-16T10:00:00Z".into(),
+        created_at: ts("2026-11-02T10:00:00Z"),
+        pickup_by: ts("2026-11-16T10:00:00Z"),
         shipped_at: None,
     }
 }
@@ -54,7 +60,7 @@ fn pickup(id: &str, till: u16, quantity: i64) -> PickupRecord {
         cash_rounding: Money::ZERO,
         tenders: vec![],
         change: Money::ZERO,
-        created_at: "2026-11-03T10:00:00Z".into(),
+        created_at: ts("2026-11-03T10:00:00Z"),
         business_day: "2026-11-03".into(),
         cashier: None,
         shift_id: None,
@@ -68,7 +74,7 @@ fn a_return(id: &str, till: u16, quantity: i64, credit: Option<(&str, i64)>) -> 
         store_code: "AMS1".into(),
         till_no: till,
         seq: 1,
-        created_at: "2026-11-03T11:00:00Z".into(),
+        created_at: ts("2026-11-03T11:00:00Z"),
         business_day: "2026-11-03".into(),
         currency: "EUR".into(),
         source: ReturnSource::Sale {
@@ -117,15 +123,15 @@ fn legitimate_partial_pickups_are_not_flagged() {
         id: "c1".into(),
         order_id: "order-1".into(),
         order_no: "W1001".into(),
-        reason: "expired".into(),
+        reason: CancellationReason::Expired,
         note: None,
-        created_at: created_at.into(),
+        created_at: ts(created_at),
     };
     let mut facts = Facts::default();
     facts.orders.push(order());
     // One of two mugs collected (a till's local time, +01:00), then head office expires the rest.
     let mut collected = pickup("p1", 1, 1);
-    collected.created_at = "2026-11-03T10:00:00.000+01:00".into();
+    collected.created_at = ts("2026-11-03T10:00:00.000+01:00");
     facts.pickups.push(collected);
     facts.cancellations.push(expiry("2026-11-17T09:00:00.000Z"));
     assert!(detect(&facts).is_empty(), "{:?}", detect(&facts));
@@ -133,7 +139,7 @@ fn legitimate_partial_pickups_are_not_flagged() {
     // A till that had not heard of the expiry hands the second mug over afterwards: flagged,
     // naming only that pickup.
     let mut late = pickup("p2", 2, 1);
-    late.created_at = "2026-11-17T11:00:00.000+01:00".into();
+    late.created_at = ts("2026-11-17T11:00:00.000+01:00");
     facts.pickups.push(late);
     let found = detect(&facts);
     assert_eq!(found.len(), 1, "{found:?}");
@@ -209,7 +215,7 @@ fn two_offline_pickups_of_one_order_are_flagged_on_every_replica() {
         resolved_by: Some("Maria".into()),
         written_by: "till-2".into(),
         store: "AMS1".into(),
-        created_at: "2026-11-04T09:00:00Z".into(),
+        created_at: ts("2026-11-04T09:00:00Z"),
     };
     write_record(
         net.replicas[2].doc(&ledger(2)),

@@ -12,13 +12,17 @@ use network::Network;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
+fn ts(text: &str) -> kassa_replica::Timestamp {
+    kassa_replica::Timestamp::parse(text).unwrap()
+}
+
 fn void(id: &str) -> VoidRecord {
     VoidRecord {
         id: id.into(),
         sale_id: format!("sale-{id}"),
         receipt_no: "AMS1-1-1".into(),
         reason: "test".into(),
-        created_at: "2026-11-23T10:00:00+01:00".into(),
+        created_at: ts("2026-11-23T10:00:00+01:00"),
         business_day: "2026-11-23".into(),
         cashier: None,
         shift_id: None,

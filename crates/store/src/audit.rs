@@ -6,13 +6,13 @@ use crate::config::StoreConfig;
 use crate::error::StoreError;
 use crate::till::Till;
 use kassa_domain::{format_amount, Money};
-use kassa_replica::audit::{verify_chain, AuditEntry, Break};
+use kassa_replica::audit::{verify_chain, AuditEntry, AuditEvent, Break};
 use kassa_replica::ledger::StaffRef;
 use serde::Serialize;
 
 /// What happened, for the log.
 pub(crate) struct Event {
-    pub kind: &'static str,
+    pub kind: AuditEvent,
     pub record_id: Option<String>,
     pub staff: Option<StaffRef>,
     pub approved_by: Option<StaffRef>,
@@ -20,7 +20,7 @@ pub(crate) struct Event {
 }
 
 impl Event {
-    pub fn new(kind: &'static str, detail: String) -> Event {
+    pub fn new(kind: AuditEvent, detail: String) -> Event {
         Event {
             kind,
             record_id: None,
@@ -77,13 +77,13 @@ impl Till {
     /// Logs a receipt printed again (a copy).
     pub fn record_reprint(&mut self, receipt_no: &str) -> Result<(), StoreError> {
         let staff = self.operator().map(|o| o.staff_ref());
-        self.audit_alone(Event::new("reprint", receipt_no.trim().to_string()).by(staff))
+        self.audit_alone(Event::new(AuditEvent::Reprint, receipt_no.trim().to_string()).by(staff))
     }
 
     /// Logs the cash drawer opened without a sale.
     pub fn record_drawer_opened(&mut self) -> Result<(), StoreError> {
         let staff = self.acting()?.map(|o| o.staff_ref());
-        self.audit_alone(Event::new("drawer_open", "no sale".into()).by(staff))
+        self.audit_alone(Event::new(AuditEvent::DrawerOpen, "no sale".into()).by(staff))
     }
 
     /// The newest `limit` entries, newest first.

@@ -94,9 +94,10 @@ pub(crate) fn check_redemptions(conn: &Connection, tenders: &[Tender]) -> Result
                     .prepare_cached(
                         "SELECT coalesce(sum(t.amount), 0) FROM sale_tenders t JOIN sales s ON s.id = t.sale_id
                          WHERE t.kind = 'credit' AND t.reference = ?1
-                           AND (s.created_at >= ?2
+                           AND (julianday(s.created_at) >= julianday(?2)
                                 OR NOT EXISTS (SELECT 1 FROM hq_confirmed c
-                                               WHERE c.record_id = s.id AND c.confirmed_at <= ?2))
+                                               WHERE c.record_id = s.id
+                                                 AND julianday(c.confirmed_at) <= julianday(?2)))
                            AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.sale_id = t.sale_id)",
                     )?
                     .query_row(params![code, checked_at], |r| r.get(0))?;
@@ -132,7 +133,11 @@ impl Till {
         }
         self.conn.execute(
             "INSERT OR REPLACE INTO remote_credit (code, balance, checked_at) VALUES (?1, ?2, ?3)",
-            params![normalise(&balance.code), balance.balance.minor(), now],
+            params![
+                normalise(&balance.code),
+                balance.balance.minor(),
+                now.as_str()
+            ],
         )?;
         Ok(())
     }

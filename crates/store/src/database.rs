@@ -2,6 +2,7 @@
 
 use crate::error::StoreError;
 use crate::migrations::migrate;
+use kassa_replica::Timestamp;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 
@@ -71,4 +72,12 @@ fn prepare(mut conn: Connection, name: &str) -> Result<Connection, StoreError> {
     }
     migrate(&mut conn)?;
     Ok(conn)
+}
+
+/// A time column as a [`Timestamp`] (a text that is not RFC 3339 is a conversion failure).
+pub(crate) fn timestamp(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Timestamp> {
+    let text: String = row.get(idx)?;
+    Timestamp::parse(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
 }

@@ -7,6 +7,7 @@ use crate::sale::{self, TenderRequest};
 use crate::staff::Operator;
 use crate::till::Till;
 use kassa_domain::{refund_share, Money, TenderKind};
+use kassa_replica::audit::AuditEvent;
 use kassa_replica::orders::{
     picked_quantities, pickup_code_hash, OrderCancellation, OrderRecord, PickupLine, PickupRecord,
 };
@@ -165,7 +166,7 @@ fn value_of(
 pub(crate) fn view(
     conn: &Connection,
     order: OrderRecord,
-    now: &str,
+    now: &kassa_replica::Timestamp,
 ) -> Result<OrderView, StoreError> {
     let pickups = pickups_of(conn, &order.id)?;
     let cancellations = cancellations_of(conn, &order.id)?;
@@ -205,12 +206,12 @@ pub(crate) fn view(
         .max(Money::ZERO);
     let status = kassa_replica::orders::order_status(&order, &cancellations, &pickups);
     Ok(OrderView {
-        overdue: status.is_waiting() && kassa_replica::orders::is_before(&order.pickup_by, now)?,
+        overdue: status.is_waiting() && kassa_replica::orders::is_overdue(&order, now),
         id: order.id,
         order_no: order.order_no,
         customer_name: order.customer_name,
-        created_at: order.created_at,
-        pickup_by: order.pickup_by,
+        created_at: order.created_at.to_string(),
+        pickup_by: order.pickup_by.to_string(),
         status,
         lines,
         total: order.total,
@@ -316,7 +317,7 @@ impl Till {
         let (now, _) = self.stamp();
         let number = order_number(&request.order).to_uppercase();
         let subject = format!("order:{number}");
-        if let Some(until) = attempts::locked_until(&self.conn, &subject, &now)? {
+        if let Some(until) = attempts::locked_until(&self.conn, &subject, now.as_str())? {
             return Err(StoreError::AttemptsLocked {
                 what: format!("order {number}"),
                 until,
@@ -325,7 +326,7 @@ impl Till {
         let operator = self.acting()?;
         match self.hand_over(request, operator.as_ref()) {
             Err(StoreError::WrongPickupCode { order, .. }) => {
-                let left = attempts::record_failure(&self.conn, &subject, &now)?;
+                let left = attempts::record_failure(&self.conn, &subject, now.as_str())?;
                 Err(StoreError::WrongPickupCode { order, left })
             }
             Ok(record) => {
@@ -428,7 +429,7 @@ impl Till {
                 crate::audit::amount(&config, record.amount_due)
             );
             cmd.audit(
-                crate::audit::Event::new("pickup", detail)
+                crate::audit::Event::new(AuditEvent::Pickup, detail)
                     .record(&record.id)
                     .by(record.cashier.clone()),
             )?;

@@ -205,7 +205,7 @@ impl Projected for ShiftOpened {
             .execute(params![
                 self.id,
                 self.till_no,
-                self.opened_at,
+                self.opened_at.as_str(),
                 self.business_day,
                 json(self)?
             ])?
@@ -245,7 +245,12 @@ impl Projected for ShiftClosed {
                 "INSERT OR IGNORE INTO shift_closes (shift_id, id, closed_at, record)
                  VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute(params![self.shift_id, self.id, self.closed_at, json(self)?])?
+            .execute(params![
+                self.shift_id,
+                self.id,
+                self.closed_at.as_str(),
+                json(self)?
+            ])?
             > 0)
     }
 }
@@ -281,7 +286,7 @@ pub(crate) fn insert_order(
             order.order_no,
             order.store,
             order.customer_name,
-            order.created_at,
+            order.created_at.as_str(),
             doc.to_string(),
             json(order)?
         ])?
@@ -369,7 +374,7 @@ pub(crate) fn insert_sale_record(conn: &Connection, sale: &SaleRecord) -> Result
         sale.store_code,
         sale.till_no,
         sale.seq,
-        sale.created_at,
+        sale.created_at.as_str(),
         sale.business_day,
         sale.currency,
         sale.tax_mode.as_str(),
@@ -454,6 +459,6 @@ pub(crate) fn insert_void_record(conn: &Connection, void: &VoidRecord) -> Result
         return Ok(false);
     }
     conn.prepare_cached("INSERT INTO voids (id, sale_id, reason, created_at, business_day, shift_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-        .execute(params![void.id, void.sale_id, void.reason, void.created_at, void.business_day, void.shift_id])?;
+        .execute(params![void.id, void.sale_id, void.reason, void.created_at.as_str(), void.business_day, void.shift_id])?;
     Ok(true)
 }

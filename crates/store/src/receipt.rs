@@ -173,7 +173,7 @@ impl Receipt {
             store_code: sale.store_code,
             till_no: sale.till_no,
             seq: sale.seq,
-            created_at: sale.created_at,
+            created_at: sale.created_at.to_string(),
             business_day: sale.business_day,
             currency: sale.currency,
             tax_mode: sale.tax_mode,

@@ -16,6 +16,7 @@ use kassa_domain::{
     net_paid, refund_share, refund_to_original, round_to_increment, Approval, Money, ReturnFacts,
     TaxMode, TaxRate, Tender, TenderKind,
 };
+use kassa_replica::audit::AuditEvent;
 use kassa_replica::ledger::{RemoteSale, ReturnLine, ReturnRecord, ReturnSource, StaffRef};
 use kassa_replica::orders::{picked_quantities, OrderLine, OrderRecord, PickupRecord, RemoteOrder};
 use rusqlite::{Connection, OptionalExtension};
@@ -366,9 +367,9 @@ fn find_original(
                     order
                         .shipped_at
                         .as_ref()
-                        .map(|s| s.chars().take(10).collect())
+                        .map(|s| s.local_date().to_string())
                 })
-                .unwrap_or_else(|| order.created_at.chars().take(10).collect());
+                .unwrap_or_else(|| order.created_at.local_date().to_string());
             Ok(Some(Original {
                 source: ReturnSource::Order {
                     order_id: order.id,
@@ -733,7 +734,7 @@ fn write_return(
         record.source.number().unwrap_or("no receipt")
     );
     cmd.audit(
-        Event::new("return", detail)
+        Event::new(AuditEvent::Return, detail)
             .record(&record.id)
             .by(record.cashier.clone())
             .approved(approver),

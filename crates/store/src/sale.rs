@@ -5,6 +5,7 @@ use crate::catalogue::find_by_code;
 use crate::command::Command;
 use crate::config::StoreConfig;
 use crate::error::StoreError;
+use kassa_replica::audit::AuditEvent;
 
 use crate::audit::Event;
 use crate::staff::Operator;
@@ -251,7 +252,7 @@ pub(crate) fn write_sale(
         crate::audit::amount(&cmd.config, record.total)
     );
     cmd.audit(
-        Event::new("sale", detail)
+        Event::new(AuditEvent::Sale, detail)
             .record(&record.id)
             .by(record.cashier.clone())
             .approved(record.approved_by.clone()),

@@ -14,6 +14,7 @@ use crate::report::{self, DayReport, Period};
 use crate::staff::{approval_for, staff_mode, Credentials};
 use crate::till::Till;
 use kassa_domain::{Approval, Money, TenderCount, TenderKind, COUNTED_TENDERS};
+use kassa_replica::audit::AuditEvent;
 use kassa_replica::shifts::{
     CashDirection, CashMovementRecord, ShiftClosed, ShiftOpened, TenderAmount,
 };
@@ -21,7 +22,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use uuid::Uuid;
 
-/// This till's open shift, if any.
+/// This till's open shift, if any. Shifts are ordered by the instant they opened (the index
+/// `shifts_till` keys them on it, in UTC; migration 0013), never by their local text.
 pub(crate) fn open_shift(
     conn: &Connection,
     till_no: u16,
@@ -30,7 +32,7 @@ pub(crate) fn open_shift(
         .prepare_cached(
             "SELECT s.record FROM shifts s
              WHERE s.till_no = ?1 AND NOT EXISTS (SELECT 1 FROM shift_closes c WHERE c.shift_id = s.id)
-             ORDER BY s.opened_at DESC, s.id DESC LIMIT 1",
+             ORDER BY strftime('%Y-%m-%dT%H:%M:%fZ', s.opened_at) DESC, s.id DESC LIMIT 1",
         )?
         .query_row([till_no], |r| r.get(0))
         .optional()?;
@@ -134,7 +136,7 @@ fn x_report(
         copy: false,
         shift_id: shift.id.clone(),
         till_no: shift.till_no,
-        opened_at: shift.opened_at.clone(),
+        opened_at: shift.opened_at.to_string(),
         opened_by: shift.opened_by.as_ref().map(|s| s.name.clone()),
         closed_at: None,
         closed_by: None,
@@ -181,7 +183,7 @@ impl Till {
             cmd.record_in_ledger(&record)?;
             let detail = format!("float {}", audit::amount(&cmd.config, float));
             cmd.audit(
-                Event::new("shift_open", detail)
+                Event::new(AuditEvent::ShiftOpen, detail)
                     .record(&record.id)
                     .by(record.opened_by.clone()),
             )?;
@@ -238,8 +240,8 @@ impl Till {
             cmd.audit(
                 Event::new(
                     match direction {
-                        CashDirection::In => "cash_in",
-                        CashDirection::Out => "cash_out",
+                        CashDirection::In => AuditEvent::CashIn,
+                        CashDirection::Out => AuditEvent::CashOut,
                     },
                     detail,
                 )
@@ -263,10 +265,13 @@ impl Till {
         let shift = open_shift(&self.conn, config.till_no)?.ok_or(StoreError::NoOpenShift)?;
         let report = x_report(&self.conn, &config, &shift)?;
         self.audit_alone(
-            Event::new("x_report", format!("shift opened {}", shift.opened_at))
-                .record(&shift.id)
-                .by(operator.map(|o| o.staff_ref()))
-                .approved(approved_by),
+            Event::new(
+                AuditEvent::XReport,
+                format!("shift opened {}", shift.opened_at),
+            )
+            .record(&shift.id)
+            .by(operator.map(|o| o.staff_ref()))
+            .approved(approved_by),
         )?;
         Ok(report)
     }
@@ -300,7 +305,7 @@ impl Till {
             let shift = open_shift(cmd.conn(), config.till_no)?.ok_or(StoreError::NoOpenShift)?;
             let mut report = x_report(cmd.conn(), &config, &shift)?;
             report.kind = "Z".into();
-            report.closed_at = Some(stamp.0.clone());
+            report.closed_at = Some(stamp.0.to_string());
             report.closed_by = operator.as_ref().map(|o| o.name.clone());
             report.difference = counted
                 .iter()
@@ -339,7 +344,7 @@ impl Till {
             };
             cmd.audit(
                 Event::new(
-                    "shift_close",
+                    AuditEvent::ShiftClose,
                     format!(
                         "cash counted {}, expected {}, difference {}",
                         audit::amount(&config, cash(&record.counted)),
@@ -384,7 +389,8 @@ impl Till {
         let config = self.config()?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT s.record, c.closed_at FROM shifts s LEFT JOIN shift_closes c ON c.shift_id = s.id
-             WHERE s.till_no = ?1 ORDER BY s.opened_at DESC, s.id DESC LIMIT ?2",
+             WHERE s.till_no = ?1
+             ORDER BY strftime('%Y-%m-%dT%H:%M:%fZ', s.opened_at) DESC, s.id DESC LIMIT ?2",
         )?;
         let rows = stmt
             .query_map(params![config.till_no, limit], |r| {

@@ -13,6 +13,7 @@ use crate::error::StoreError;
 use crate::till::{begin, Till};
 use kassa_domain::staff::pin_matches;
 use kassa_domain::{Approval, Role, StaffMember};
+use kassa_replica::audit::AuditEvent;
 use kassa_replica::ledger::StaffRef;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -208,17 +209,23 @@ impl Till {
             id: member.id.clone(),
             name: member.name.clone(),
         });
-        if let Some(until) = attempts::locked_until(&self.conn, &subject, &now)? {
-            self.audit_alone(Event::new("pin_refused", format!("locked until {until}")).by(whose))?;
+        if let Some(until) = attempts::locked_until(&self.conn, &subject, now.as_str())? {
+            self.audit_alone(
+                Event::new(AuditEvent::PinRefused, format!("locked until {until}")).by(whose),
+            )?;
             return Err(StoreError::PinLocked {
                 name: member.name,
                 until,
             });
         }
         if !pin_matches(pin, &member.pin_hash) {
-            let left = attempts::record_failure(&self.conn, &subject, &now)?;
+            let left = attempts::record_failure(&self.conn, &subject, now.as_str())?;
             self.audit_alone(
-                Event::new("pin_refused", format!("wrong pin, {left} tries left")).by(whose),
+                Event::new(
+                    AuditEvent::PinRefused,
+                    format!("wrong pin, {left} tries left"),
+                )
+                .by(whose),
             )?;
             return Err(StoreError::WrongPin {
                 name: member.name,
@@ -240,8 +247,11 @@ impl Till {
     pub fn sign_in(&mut self, who: &str, pin: &str) -> Result<Operator, StoreError> {
         let operator = self.check_pin(who, pin)?;
         self.audit_alone(
-            Event::new("sign_in", format!("{} ({})", operator.name, operator.role))
-                .by(Some(operator.staff_ref())),
+            Event::new(
+                AuditEvent::SignIn,
+                format!("{} ({})", operator.name, operator.role),
+            )
+            .by(Some(operator.staff_ref())),
         )?;
         self.operator = Some(operator.clone());
         Ok(operator)
@@ -251,7 +261,7 @@ impl Till {
     pub fn lock(&mut self) -> Result<(), StoreError> {
         if let Some(operator) = self.operator.take() {
             self.audit_alone(
-                Event::new("lock", operator.name.clone()).by(Some(operator.staff_ref())),
+                Event::new(AuditEvent::Lock, operator.name.clone()).by(Some(operator.staff_ref())),
             )?;
         }
         Ok(())

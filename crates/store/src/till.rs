@@ -18,7 +18,9 @@ use crate::void;
 use chrono::NaiveDate;
 use kassa_domain::Approval;
 use kassa_domain::{parse_catalogue_csv, CsvProduct, CsvRowError, PricedBasket};
+use kassa_replica::audit::AuditEvent;
 use kassa_replica::ledger::VoidRecord;
+use kassa_replica::Timestamp;
 use kassa_replica::{ActorId, DocId};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::path::Path;
@@ -111,12 +113,11 @@ impl Till {
         self
     }
 
-    pub(crate) fn stamp(&self) -> (String, String) {
+    /// Now, as this till stamps records (local time with its offset, to the millisecond), and
+    /// the business day (the local date).
+    pub(crate) fn stamp(&self) -> (Timestamp, String) {
         let now = self.clock.now();
-        (
-            now.to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
-            now.date_naive().to_string(),
-        )
+        (Timestamp::local(now), now.date_naive().to_string())
     }
 
     /// Sets up this till: store, till number, currency, tax mode, tax classes. Once only.
@@ -134,7 +135,7 @@ impl Till {
             Err(StoreError::NotInitialized) => {}
             Err(e) => return Err(e),
         }
-        config::write_config(&tx, setup, &created_at)?;
+        config::write_config(&tx, setup, created_at.as_str())?;
         tx.execute(
             "INSERT OR IGNORE INTO device (id, actor_id) VALUES (1, lower(hex(randomblob(16))))",
             [],
@@ -302,10 +303,13 @@ impl Till {
             cmd.record_in_ledger(&record)?;
             cmd.move_stock(sale.lines.iter().map(|l| (l.sku.as_str(), l.quantity)))?;
             cmd.audit(
-                Event::new("void", format!("{}: {}", record.receipt_no, record.reason))
-                    .record(&record.id)
-                    .by(record.cashier.clone())
-                    .approved(record.approved_by.clone()),
+                Event::new(
+                    AuditEvent::Void,
+                    format!("{}: {}", record.receipt_no, record.reason),
+                )
+                .record(&record.id)
+                .by(record.cashier.clone())
+                .approved(record.approved_by.clone()),
             )?;
             Ok(record)
         })

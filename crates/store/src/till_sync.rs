@@ -174,7 +174,7 @@ impl Till {
             tx.prepare_cached(
                 "INSERT OR IGNORE INTO hq_confirmed (record_id, confirmed_at) VALUES (?1, ?2)",
             )?
-            .execute(params![id, now])?;
+            .execute(params![id, now.as_str()])?;
         }
         tx.commit()?;
         Ok(true)
@@ -222,11 +222,11 @@ impl Till {
         match outcome {
             Ok(()) => self.conn.execute(
                 "UPDATE sync_status SET last_attempt_at = ?1, last_success_at = ?1, offline_since = NULL, last_error = NULL WHERE id = 1",
-                [&now],
+                [now.as_str()],
             )?,
             Err(error) => self.conn.execute(
                 "UPDATE sync_status SET last_attempt_at = ?1, offline_since = coalesce(offline_since, ?1), last_error = ?2 WHERE id = 1",
-                params![now, error],
+                params![now.as_str(), error],
             )?,
         };
         Ok(())

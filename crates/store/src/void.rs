@@ -10,7 +10,7 @@ pub(crate) fn build_void(
     conn: &Connection,
     receipt_no: &str,
     reason: &str,
-    created_at: &str,
+    created_at: &kassa_replica::Timestamp,
     business_day: &str,
 ) -> Result<VoidRecord, StoreError> {
     let reason = reason.trim();
@@ -50,7 +50,7 @@ pub(crate) fn build_void(
         sale_id,
         receipt_no: receipt_no.trim().to_string(),
         reason: reason.to_string(),
-        created_at: created_at.to_string(),
+        created_at: created_at.clone(),
         business_day: business_day.to_string(),
         cashier: None,
         approved_by: None,

@@ -32,7 +32,7 @@ fn events(till: &Till) -> Vec<(String, Option<String>, Option<String>)> {
         .into_iter()
         .map(|e| {
             (
-                e.event,
+                e.event.to_string(),
                 e.staff.map(|s| s.name),
                 e.approved_by.map(|s| s.name),
             )

@@ -189,10 +189,10 @@ impl World {
                     id: format!("c-{n}"),
                     order_id: format!("o-{n}"),
                     order_no: format!("W{n}"),
-                    reason: "cancelled".into(),
+                    reason: kassa_replica::orders::CancellationReason::Cancelled,
                     note: None,
                     // Before the tills' clocks (09:00 UTC): their later handovers are flagged.
-                    created_at: "2026-11-23T08:00:00Z".into(),
+                    created_at: kassa_replica::Timestamp::parse("2026-11-23T08:00:00Z").unwrap(),
                 };
                 write_record(&mut self.hq, RecordKind::Cancellation, &cancel.id, &cancel).unwrap();
                 deliver(&mut self.tills[till], ORDERS_DOC, &mut self.hq);

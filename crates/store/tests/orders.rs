@@ -197,9 +197,9 @@ fn refused_pickups_change_nothing() {
         id: "c-1".into(),
         order_id: "o-2".into(),
         order_no: "W1002".into(),
-        reason: "cancelled".into(),
+        reason: kassa_replica::orders::CancellationReason::Cancelled,
         note: Some("customer asked".into()),
-        created_at: "2026-11-21T09:00:00Z".into(),
+        created_at: kassa_replica::Timestamp::parse("2026-11-21T09:00:00Z").unwrap(),
     };
     write_record(&mut hq, RecordKind::Cancellation, "c-1", &cancel).unwrap();
     common::deliver(&mut till, ORDERS_DOC, &mut hq);

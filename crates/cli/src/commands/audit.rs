@@ -23,7 +23,7 @@ pub fn run(path: &Path, command: AuditCommand, json: bool) -> Result<(), Failure
                 println!(
                     "{:>6} {} {:<14} {:<10} {}{approved}",
                     e.seq,
-                    e.at.chars().take(19).collect::<String>(),
+                    e.at.as_str().chars().take(19).collect::<String>(),
                     e.event,
                     who,
                     e.detail

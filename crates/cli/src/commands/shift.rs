@@ -112,7 +112,12 @@ pub fn run(path: &Path, command: ShiftCommand, json: bool) -> Result<(), Failure
                 println!(
                     "{}  opened {}  {}  float {}",
                     shift.id,
-                    shift.opened_at.chars().take(16).collect::<String>(),
+                    shift
+                        .opened_at
+                        .as_str()
+                        .chars()
+                        .take(16)
+                        .collect::<String>(),
                     closed.map_or("open".to_string(), |c| format!(
                         "closed {}",
                         c.chars().take(16).collect::<String>()

@@ -32,7 +32,7 @@ type StockMove = (String, String, i64);
 /// When a command was made: the instant (RFC 3339, the till's offset) and its business day.
 #[derive(Clone, Debug)]
 pub(crate) struct Stamp {
-    pub at: String,
+    pub at: kassa_replica::Timestamp,
     pub day: String,
 }
 
@@ -195,7 +195,7 @@ impl<'a> Command<'a> {
                 id: uuid::Uuid::now_v7().to_string(),
                 till: format!("{}-{}", self.config.store_code, self.config.till_no),
                 at: self.stamp.at.clone(),
-                event: event.kind.to_string(),
+                event: event.kind,
                 record_id: event.record_id,
                 staff: event.staff,
                 approved_by: event.approved_by,

@@ -56,7 +56,7 @@ fn voids(conn: &Connection, sql: &str, params: impl Params) -> Result<Vec<VoidRe
             sale_id: r.get(1)?,
             receipt_no: r.get(2)?,
             reason: r.get(3)?,
-            created_at: r.get(4)?,
+            created_at: crate::database::timestamp(r, 4)?,
             business_day: r.get(5)?,
             cashier: None,
             shift_id: None,

@@ -10,6 +10,7 @@ use crate::error::StoreError;
 use crate::staff::{approval_for, Credentials};
 use crate::till::Till;
 use kassa_domain::Approval;
+use kassa_replica::audit::AuditEvent;
 use kassa_replica::exceptions::{detect, Exception};
 use kassa_replica::ledger::ResolutionRecord;
 use uuid::Uuid;
@@ -103,7 +104,7 @@ impl Till {
             cmd.record_in_ledger(&record)?;
             cmd.audit(
                 crate::audit::Event::new(
-                    "resolution",
+                    AuditEvent::Resolution,
                     format!("{}: {}", record.exception_id, record.note),
                 )
                 .record(&record.id)

@@ -188,8 +188,8 @@ pub fn order(id: &str, order_no: &str, paid_online: bool) -> OrderRecord {
         total: Money::from_minor(2047),
         paid_online: Money::from_minor(if paid_online { 2047 } else { 0 }),
         currency: "EUR".into(),
-        created_at: "2026-11-20T09:00:00Z".into(),
-        pickup_by: "2026-12-04T18:00:00Z".into(),
+        created_at: kassa_replica::Timestamp::parse("2026-11-20T09:00:00Z").unwrap(),
+        pickup_by: kassa_replica::Timestamp::parse("2026-12-04T18:00:00Z").unwrap(),
         shipped_at: None,
     }
 }

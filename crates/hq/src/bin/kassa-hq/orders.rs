@@ -36,11 +36,9 @@ pub async fn run(data: &Path, command: OrderCommand) -> Result<(), HqError> {
         OrderCommand::List { store } => {
             print_json(&Hq::open(data)?.orders(store.as_deref()).await?)
         }
-        OrderCommand::Cancel { order_no, note } => print_json(
-            &Hq::open(data)?
-                .cancel_order(&order_no, "cancelled", note)
-                .await?,
-        ),
+        OrderCommand::Cancel { order_no, note } => {
+            print_json(&Hq::open(data)?.cancel_order(&order_no, note).await?)
+        }
         OrderCommand::Expire => {
             let expired = Hq::open(data)?.expire_orders().await?;
             println!("expired {} order(s)", expired.len());

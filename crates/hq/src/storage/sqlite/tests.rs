@@ -32,7 +32,7 @@ fn resolution(id: &str) -> ResolutionRecord {
         resolved_by: Some("Maria".into()),
         written_by: "hq".into(),
         store: "AMS1".into(),
-        created_at: "2026-11-23T09:00:00.000Z".into(),
+        created_at: kassa_replica::Timestamp::parse("2026-11-23T09:00:00.000Z").unwrap(),
     }
 }
 
