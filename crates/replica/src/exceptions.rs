@@ -430,3 +430,55 @@ pub fn attach_resolutions(exceptions: &mut [Exception], resolutions: &[Resolutio
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolution(id: &str, created_at: &str, written_by: &str) -> ResolutionRecord {
+        ResolutionRecord {
+            id: id.into(),
+            exception_id: "over-pickup/o1".into(),
+            note: format!("by {written_by}"),
+            resolved_by: None,
+            written_by: written_by.into(),
+            store: "AMS1".into(),
+            created_at: Timestamp::parse(created_at).unwrap(),
+        }
+    }
+
+    fn exception() -> Exception {
+        Exception {
+            id: "over-pickup/o1".into(),
+            kind: ExceptionKind::OverPickup,
+            store: "AMS1".into(),
+            message: String::new(),
+            records: vec![],
+            tills: vec![],
+            resolution: None,
+        }
+    }
+
+    #[test]
+    fn the_first_resolution_is_the_earliest_instant_whatever_the_writers_offset() {
+        // A till's 10:00+01:00 (09:00Z) is before head office's 09:30Z, though it sorts after
+        // it as text; the ids say the opposite, so only the instant can decide.
+        let till = resolution("b", "2026-11-23T10:00:00.000+01:00", "till-1");
+        let hq = resolution("a", "2026-11-23T09:30:00.000Z", "hq");
+        for order in [[till.clone(), hq.clone()], [hq.clone(), till.clone()]] {
+            let mut exceptions = [exception()];
+            attach_resolutions(&mut exceptions, &order);
+            let first = exceptions[0].resolution.as_ref().unwrap();
+            assert_eq!(
+                (first.id.as_str(), first.written_by.as_str()),
+                ("b", "till-1")
+            );
+            assert_eq!(first.created_at.as_str(), "2026-11-23T10:00:00.000+01:00");
+        }
+        // The same instant: the id decides, on every replica.
+        let same = resolution("c", "2026-11-23T09:00:00.000Z", "hq");
+        let mut exceptions = [exception()];
+        attach_resolutions(&mut exceptions, &[same, till]);
+        assert_eq!(exceptions[0].resolution.as_ref().unwrap().id, "b");
+    }
+}

@@ -290,3 +290,33 @@ fn on_a_till_with_staff_money_needs_an_open_shift_and_cash_out_a_manager() {
         "a closed shift takes no sale"
     );
 }
+
+#[test]
+fn shifts_are_ordered_by_the_instant_they_opened_across_a_clock_falling_back() {
+    // 25 October 2026, Amsterdam: at 03:00+02:00 the clock goes back to 02:00+01:00. The second
+    // shift opens later (01:10Z against 00:30Z) though its local text sorts first.
+    let mut till = till().with_clock(common::at("2026-10-25T02:30:00+02:00"));
+    let first = till.open_shift(m(5000)).unwrap().id;
+    let mut till = till.with_clock(common::at("2026-10-25T02:50:00+02:00"));
+    till.close_shift(&[TenderCount {
+        kind: TenderKind::Cash,
+        amount: Some(m(5000)),
+        denominations: vec![],
+    }])
+    .unwrap();
+    let mut till = till.with_clock(common::at("2026-10-25T02:10:00+01:00"));
+    let second = till.open_shift(m(6000)).unwrap().id;
+    assert_eq!(till.current_shift().unwrap().unwrap().id, second);
+    let listed: Vec<String> = till
+        .shifts(10)
+        .unwrap()
+        .into_iter()
+        .map(|(s, _)| s.id)
+        .collect();
+    assert_eq!(listed, [second.clone(), first]);
+    // And a sale goes into the open shift.
+    till.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
+        .unwrap();
+    let x = till.x_report(None).unwrap();
+    assert_eq!((x.shift_id, x.sales.sales_count), (second, 1));
+}
