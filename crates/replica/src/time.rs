@@ -7,7 +7,7 @@
 //! [`DateTime<FixedOffset>`] (the writer's offset kept) and the text it was read from, so that
 //! comparing, ordering and hashing go by the instant while the wire format (and the audit chain's
 //! hashes over it) stays byte for byte what the writer wrote. See
-//! docs/adr/0009-times-as-instants.md.
+//! docs/adr/0010-times-as-instants.md.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
