@@ -11,8 +11,7 @@ till: string,
  */
 seq: number, at: string, 
 /**
- * `sale`, `void`, `return`, `exchange`, `pickup`, `resolution`, `sign_in`,
- * `sign_in_refused`, `lock`, `shift_open`, `cash_in`, `cash_out`, `shift_close`, ...
+ * What happened (`sale`, `void`, `shift_close`, ... on the wire).
  */
 event: string, 
 /**
