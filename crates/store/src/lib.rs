@@ -58,7 +58,7 @@ pub use kassa_replica::shifts::{
     CashDirection, CashMovementRecord, ShiftClosed, ShiftOpened, TenderAmount,
 };
 pub use sale::{LineRequest, SaleRequest, TenderRequest};
-pub use shift::ShiftReport;
+pub use shift::{ReportKind, ShiftReport};
 pub use staff::{Credentials, Operator, StaffListing};
 pub use till::Till;
 pub use till_sync::{DeviceInfo, SyncStatus};

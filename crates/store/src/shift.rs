@@ -49,13 +49,30 @@ pub(crate) fn money_shift(conn: &Connection, till_no: u16) -> Result<Option<Stri
     }
 }
 
+/// Which report: `X` while the shift is open, `Z` once closed (so on the wire).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub enum ReportKind {
+    X,
+    Z,
+}
+
+impl std::fmt::Display for ReportKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ReportKind::X => "X",
+            ReportKind::Z => "Z",
+        })
+    }
+}
+
 /// An X report (the shift so far) or a Z report (the shift closed), with what the drawer should
 /// hold per tender.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ShiftReport {
     /// `X` while the shift is open, `Z` once closed.
-    pub kind: String,
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
+    pub kind: ReportKind,
     /// A reprint of a closed shift's Z report says so.
     pub copy: bool,
     pub shift_id: String,
@@ -132,7 +149,7 @@ fn x_report(
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
     Ok(ShiftReport {
-        kind: "X".into(),
+        kind: ReportKind::X,
         copy: false,
         shift_id: shift.id.clone(),
         till_no: shift.till_no,
@@ -304,7 +321,7 @@ impl Till {
             let stamp = (cmd.stamp.at.clone(), cmd.stamp.day.clone());
             let shift = open_shift(cmd.conn(), config.till_no)?.ok_or(StoreError::NoOpenShift)?;
             let mut report = x_report(cmd.conn(), &config, &shift)?;
-            report.kind = "Z".into();
+            report.kind = ReportKind::Z;
             report.closed_at = Some(stamp.0.to_string());
             report.closed_by = operator.as_ref().map(|o| o.name.clone());
             report.difference = counted

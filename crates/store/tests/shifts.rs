@@ -7,8 +7,8 @@ mod common;
 use common::{card, cash, count, sale, setup, till};
 use kassa_domain::{Denomination, Money, Role, TaxMode, TenderCount, TenderKind};
 use kassa_store::{
-    CashDirection, Credentials, RefundMethod, ReturnLineRequest, ReturnOf, ReturnRequest,
-    StoreError, Till,
+    CashDirection, Credentials, RefundMethod, ReportKind, ReturnLineRequest, ReturnOf,
+    ReturnRequest, StoreError, Till,
 };
 
 fn m(minor: i64) -> Money {
@@ -81,7 +81,7 @@ fn the_x_report_says_what_the_drawer_should_hold_and_the_z_seals_the_blind_count
     let mut till = till();
     worked_shift(&mut till);
     let x = till.x_report(None).unwrap();
-    assert_eq!(x.kind, "X");
+    assert_eq!(x.kind, ReportKind::X);
     assert_eq!((x.sales.sales_count, x.sales.returns_count), (2, 1));
     assert_eq!((x.cash_in.minor(), x.cash_out.minor()), (2000, 500));
     assert_eq!(amount_of(&x.expected, TenderKind::Cash), 11_630);
@@ -94,7 +94,7 @@ fn the_x_report_says_what_the_drawer_should_hold_and_the_z_seals_the_blind_count
             card_total(899),
         ])
         .unwrap();
-    assert_eq!(z.kind, "Z");
+    assert_eq!(z.kind, ReportKind::Z);
     assert!(!z.copy);
     assert_eq!(amount_of(&z.counted, TenderKind::Cash), 11_630);
     assert_eq!(amount_of(&z.difference, TenderKind::Cash), 0);
@@ -271,7 +271,7 @@ fn on_a_till_with_staff_money_needs_an_open_shift_and_cash_out_a_manager() {
         staff: "Maria".into(),
         pin: "3333".into(),
     };
-    assert_eq!(till.x_report(Some(&maria)).unwrap().kind, "X");
+    assert_eq!(till.x_report(Some(&maria)).unwrap().kind, ReportKind::X);
     let z = till
         .close_shift(&[TenderCount {
             kind: TenderKind::Cash,
