@@ -222,7 +222,10 @@ fn main() {
         black_box(till.exceptions().unwrap());
         after_records.push(start.elapsed());
     }
-    percentiles("exceptions inbox, kept (a return and a pickup new)", after_records);
+    percentiles(
+        "exceptions inbox, kept (a return and a pickup new)",
+        after_records,
+    );
     percentiles(
         "durable return (3 lines, to the original)",
         measure(SAMPLES, |n| {

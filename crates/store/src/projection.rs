@@ -132,12 +132,16 @@ impl Projected for ReturnRecord {
 
 impl Projected for ResolutionRecord {
     fn project(&self, conn: &Connection, _: &DocId) -> Result<bool, StoreError> {
-        insert_json(
+        let new = insert_json(
             conn,
             "INSERT OR IGNORE INTO resolutions (id, exception_id, record) VALUES (?1, ?2, ?3)",
             (&self.id, &self.exception_id),
             self,
-        )
+        )?;
+        if new {
+            mark(conn, Rule::Resolution, &self.exception_id)?;
+        }
+        Ok(new)
     }
 }
 

@@ -32,6 +32,9 @@ pub struct Till {
     pub(crate) docs: DocumentCache,
     /// Who is signed in. In memory only: a restarted app starts locked.
     pub(crate) operator: Option<crate::staff::Operator>,
+    /// The exceptions inbox as last read, with the generation it was read at (see
+    /// `crate::inbox::kept::generation`).
+    pub(crate) inbox: Option<crate::inbox::copy::InboxCopy>,
 }
 
 pub(crate) fn begin(conn: &mut Connection) -> Result<Transaction<'_>, StoreError> {
@@ -95,6 +98,7 @@ impl Till {
             clock: Arc::new(SystemClock),
             docs: DocumentCache::new(actor),
             operator: None,
+            inbox: None,
         })
     }
 

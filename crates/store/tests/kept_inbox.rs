@@ -56,6 +56,10 @@ enum Op {
     Read {
         till: usize,
     },
+    Resolve {
+        till: usize,
+        pick: usize,
+    },
 }
 
 struct World {
@@ -201,6 +205,20 @@ impl World {
                 let [a, b] = &mut self.tills;
                 exchange(a, b);
             }
+            Op::Resolve { till, pick } => {
+                let open: Vec<String> = self.tills[till]
+                    .exceptions()
+                    .unwrap()
+                    .into_iter()
+                    .filter(|e| e.resolution.is_none())
+                    .map(|e| e.id)
+                    .collect();
+                if let Some(id) = open.get(pick % open.len().max(1)) {
+                    self.tills[till]
+                        .resolve_exception(id, "counted and settled", Some("Maria"), None)
+                        .unwrap();
+                }
+            }
             Op::Read { till } => {
                 // Reading refreshes the kept inbox: later checks then start from a read one.
                 self.tills[till].exceptions().unwrap();
@@ -220,6 +238,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..2usize, 0..4usize).prop_map(|(till, pick)| Op::Cancel { till, pick }),
         3 => Just(Op::Merge),
         2 => (0..2usize).prop_map(|till| Op::Read { till }),
+        1 => (0..2usize, 0..4usize).prop_map(|(till, pick)| Op::Resolve { till, pick }),
     ]
 }
 
@@ -258,4 +277,51 @@ proptest! {
         let [a, b] = &mut world.tills;
         prop_assert_eq!(a.exceptions().unwrap(), b.exceptions().unwrap(), "merged tills show one inbox");
     }
+}
+
+/// Two connections to one till database (the desktop's selling and syncing tills): what one
+/// changes, the other's copy of the inbox shows at its next read.
+#[test]
+fn another_connection_s_changes_reach_a_till_s_copy_of_the_inbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("till.db");
+    let mut selling = Till::open(&path)
+        .unwrap()
+        .with_clock(common::at("2026-11-23T10:00:00+01:00"));
+    selling.init(&setup(TaxMode::Inclusive, 5)).unwrap();
+    selling
+        .import_catalogue_csv(common::CATALOGUE.as_bytes(), false)
+        .unwrap();
+    selling
+        .complete_sale(&sale(&[("WINE", 1)], vec![cash(None)]), None)
+        .unwrap();
+    let before = selling.exceptions().unwrap();
+    assert_eq!(before.len(), 1, "WINE below zero: {before:?}");
+    assert!(before[0].resolution.is_none());
+
+    let mut syncing = Till::open(&path)
+        .unwrap()
+        .with_clock(common::at("2026-11-23T10:01:00+01:00"));
+    syncing
+        .resolve_exception(
+            &before[0].id,
+            "counted: two on the shelf",
+            Some("Maria"),
+            None,
+        )
+        .unwrap();
+    syncing
+        .complete_sale(&sale(&[("BREAD", 1)], vec![cash(None)]), None)
+        .unwrap();
+    // The other connection reads its inbox too, working out what both changed.
+    assert_eq!(syncing.exceptions().unwrap().len(), 2);
+
+    let after = selling.exceptions().unwrap();
+    assert_eq!(after, syncing.exceptions_from_scratch().unwrap());
+    assert_eq!(after.len(), 2);
+    let resolved = after.iter().find(|e| e.id == before[0].id).unwrap();
+    assert_eq!(
+        resolved.resolution.as_ref().unwrap().note,
+        "counted: two on the shelf"
+    );
 }

@@ -26,18 +26,21 @@ pub(crate) enum Rule {
     Stock,
     /// One record that holds two values after a merge.
     Conflict,
+    /// A resolution of one exception: nothing to work out, but the inbox read before it is stale.
+    Resolution,
     /// Every subject of every rule (after an upgrade or a rebuild).
     All,
 }
 
 impl Rule {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Rule::Order => "order",
             Rule::Return => "return",
             Rule::Credit => "credit",
             Rule::Stock => "stock",
             Rule::Conflict => "conflict",
+            Rule::Resolution => "resolution",
             Rule::All => "all",
         }
     }
@@ -49,6 +52,7 @@ impl Rule {
             "credit" => Rule::Credit,
             "stock" => Rule::Stock,
             "conflict" => Rule::Conflict,
+            "resolution" => Rule::Resolution,
             "all" => Rule::All,
             other => {
                 return Err(StoreError::Corrupt(format!(
@@ -88,20 +92,24 @@ pub(crate) struct StockSource<'d> {
 }
 
 /// Works out every marked subject again and empties the marks, inside the caller's transaction.
-/// Returns how many subjects were worked out.
-pub(crate) fn refresh(conn: &Connection, stock: &StockSource<'_>) -> Result<usize, StoreError> {
+/// Returns the subjects worked out (`Rule::All` alone when everything was).
+pub(crate) fn refresh(
+    conn: &Connection,
+    stock: &StockSource<'_>,
+) -> Result<Vec<(Rule, String)>, StoreError> {
     let marked: Vec<(String, String)> = conn
         .prepare_cached("SELECT rule, subject FROM inbox_dirty")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     if marked.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     let mut marked = marked
         .into_iter()
         .map(|(rule, subject)| Ok((Rule::parse(&rule)?, subject)))
         .collect::<Result<Vec<_>, StoreError>>()?;
-    if marked.iter().any(|(rule, _)| *rule == Rule::All) {
+    let everything = marked.iter().any(|(rule, _)| *rule == Rule::All);
+    if everything {
         conn.execute("DELETE FROM inbox_exceptions", [])?;
         marked = every_subject(conn)?;
         marked.push((Rule::Stock, EVERY.to_string()));
@@ -112,12 +120,23 @@ pub(crate) fn refresh(conn: &Connection, stock: &StockSource<'_>) -> Result<usiz
         marked.retain(|(rule, _)| *rule != Rule::Stock);
         marked.push((Rule::Stock, EVERY.to_string()));
     }
-    let count = marked.len();
-    for (rule, subject) in marked {
-        work_out(conn, rule, &subject, stock)?;
+    for (rule, subject) in &marked {
+        work_out(conn, *rule, subject, stock)?;
     }
     conn.execute("DELETE FROM inbox_dirty", [])?;
-    Ok(count)
+    conn.prepare_cached("UPDATE inbox_generation SET generation = generation + 1 WHERE id = 1")?
+        .execute([])?;
+    if everything {
+        return Ok(vec![(Rule::All, EVERY.to_string())]);
+    }
+    Ok(marked)
+}
+
+/// How many times the kept inbox changed: a copy read at the same generation is still true.
+pub(crate) fn generation(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT generation FROM inbox_generation WHERE id = 1")?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// Every subject any rule could find something in (stock aside, which is read whole).
@@ -166,6 +185,9 @@ fn work_out(
         }
         return Ok(());
     }
+    if rule == Rule::Resolution {
+        return Ok(());
+    }
     let mut facts = Facts::default();
     match rule {
         Rule::Order => facts::of_order(conn, subject, &mut facts)?,
@@ -173,7 +195,11 @@ fn work_out(
         Rule::Credit => facts::of_credit(conn, subject, &mut facts)?,
         Rule::Conflict => facts::of_conflict(conn, subject, &mut facts)?,
         Rule::Stock => facts::of_sku(stock.store, stock.doc, subject, &mut facts)?,
-        Rule::All => unreachable!("'all' is expanded into every subject first"),
+        Rule::All | Rule::Resolution => {
+            unreachable!(
+                "'all' is expanded into every subject first; a resolution is attached on read"
+            )
+        }
     }
     conn.prepare_cached("DELETE FROM inbox_exceptions WHERE rule = ?1 AND subject = ?2")?
         .execute(params![rule.as_str(), subject])?;
@@ -203,18 +229,52 @@ fn keep(conn: &Connection, rule: Rule, subject: &str, facts: &Facts) -> Result<(
     Ok(())
 }
 
-/// The kept exceptions with their first resolutions, sorted by id as [`detect`] sorts them.
-pub(crate) fn read(conn: &Connection) -> Result<Vec<Exception>, StoreError> {
-    let mut exceptions: Vec<Exception> = json_rows(
-        conn,
-        "SELECT exception FROM inbox_exceptions ORDER BY id",
-        [],
-    )?;
-    let resolutions: Vec<ResolutionRecord> = json_rows(
-        conn,
-        "SELECT record FROM resolutions WHERE exception_id IN (SELECT id FROM inbox_exceptions)",
-        [],
-    )?;
-    attach_resolutions(&mut exceptions, &resolutions);
-    Ok(exceptions)
+/// A kept exception with the rule and subject it is kept under.
+pub(crate) type KeptRow = (Rule, String, Exception);
+
+/// Kept exceptions (all of them, or one subject's: `WHERE rule = ?1 AND subject = ?2`, or one
+/// rule's: `WHERE rule = ?1`) with their first resolutions.
+pub(crate) fn read_rows(
+    conn: &Connection,
+    filter: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<KeptRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT rule, subject, exception FROM inbox_exceptions {filter}"
+    ))?;
+    let raw: Vec<(String, String, String)> = stmt
+        .query_map(params, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut exceptions = Vec::with_capacity(raw.len());
+    let mut rules = Vec::with_capacity(raw.len());
+    for (rule, subject, json) in raw {
+        rules.push((Rule::parse(&rule)?, subject));
+        exceptions.push(
+            serde_json::from_str::<Exception>(&json)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        );
+    }
+    attach_first_resolutions(conn, &mut exceptions)?;
+    Ok(rules
+        .into_iter()
+        .zip(exceptions)
+        .map(|((rule, subject), exception)| (rule, subject, exception))
+        .collect())
+}
+
+/// Gives each exception the first resolution recorded for it, as head office does.
+pub(crate) fn attach_first_resolutions(
+    conn: &Connection,
+    exceptions: &mut [Exception],
+) -> Result<(), StoreError> {
+    let mut resolutions: Vec<ResolutionRecord> = Vec::new();
+    for exception in exceptions.iter() {
+        resolutions.extend(json_rows::<ResolutionRecord>(
+            conn,
+            "SELECT record FROM resolutions WHERE exception_id = ?1",
+            [&exception.id],
+        )?);
+    }
+    attach_resolutions(exceptions, &resolutions);
+    Ok(())
 }

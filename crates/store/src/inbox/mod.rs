@@ -3,6 +3,7 @@
 //! inbox is kept up to date as records arrive ([`kept`]); [`Till::exceptions_from_scratch`] runs
 //! every rule over everything, which the kept inbox must always equal.
 
+pub(crate) mod copy;
 mod facts;
 pub(crate) mod kept;
 
@@ -24,16 +25,28 @@ impl Till {
         self.write_documents()?;
         let stock_id = Till::stock_doc_id(&self.conn, &config)?;
         let stock = self.docs.get(&self.conn, &stock_id)?;
-        let tx = self.conn.transaction()?;
-        kept::refresh(
+        // Immediate: the refresh may write, and another connection (the desktop's syncing till)
+        // must not change the inbox between this read of it and that write.
+        let tx = crate::till::begin(&mut self.conn)?;
+        let worked_out = kept::refresh(
             &tx,
             &kept::StockSource {
                 store: &config.store_code,
                 doc: stock,
             },
         )?;
-        let exceptions = kept::read(&tx)?;
+        let generation = kept::generation(&tx)?;
+        let copy = match self.inbox.take() {
+            Some(copy) => copy.update(&tx, &worked_out, generation)?,
+            None => None,
+        };
+        let copy = match copy {
+            Some(copy) => copy,
+            None => copy::InboxCopy::read(&tx, generation)?,
+        };
         tx.commit()?;
+        let exceptions = copy.exceptions();
+        self.inbox = Some(copy);
         Ok(exceptions)
     }
 
