@@ -37,7 +37,10 @@ async fn another_stores_sale_is_found_at_head_office_and_returned() {
         .await
         .unwrap();
     assert_eq!(found.of, receipt(&sold.receipt_no));
-    assert!(found.remote_sale.is_some(), "priced from head office's copy");
+    assert!(
+        found.remote_sale.is_some(),
+        "priced from head office's copy"
+    );
     assert_eq!(found.returnable.lines[0].returnable, 2);
     let back = rotterdam
         .lock()
@@ -145,10 +148,14 @@ async fn a_till_that_is_not_enrolled_says_why_it_cannot_look_up() {
         .unwrap_err();
     assert_eq!(refused.code().as_str(), "bad_input");
     assert!(
-        refused.to_string().contains("not enrolled with head office"),
+        refused
+            .to_string()
+            .contains("not enrolled with head office"),
         "{refused}"
     );
-    let unknown = kassa_app::credit_balance(&till, "CR-NOPE").await.unwrap_err();
+    let unknown = kassa_app::credit_balance(&till, "CR-NOPE")
+        .await
+        .unwrap_err();
     assert_eq!(unknown.code().as_str(), "not_found", "{unknown}");
 }
 

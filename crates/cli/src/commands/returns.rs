@@ -15,12 +15,17 @@ use std::sync::Mutex;
 /// The till back from the application layer's flows (a poisoned lock is usable: a command that
 /// panicked rolled back).
 fn lent_back(till: Mutex<Till>) -> Till {
-    till.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
+    till.into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The return the cashier asked for, with head office's copy of a sale or order this till does not
 /// hold (looked up by the application layer, as the desktop does).
-fn request(till: &Mutex<Till>, args: &ReturnArgs, money: &Amounts) -> Result<ReturnRequest, Failure> {
+fn request(
+    till: &Mutex<Till>,
+    args: &ReturnArgs,
+    money: &Amounts,
+) -> Result<ReturnRequest, Failure> {
     let of = match (&args.number, args.order, args.no_receipt) {
         (Some(_), _, true) => {
             return Err(Failure::bad(
