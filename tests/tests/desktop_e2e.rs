@@ -520,6 +520,12 @@ async fn sell_go_offline_and_drain() {
         .await;
     let z = app.wait_for_text("#receipt", "Z report", WAIT).await;
     assert!(z.contains("Closed") && z.contains("by Carl"), "{z}");
+    assert!(
+        z.lines().all(|line| !line
+            .replace(['€', ' ', '\u{a0}', '\u{202f}'], "")
+            .contains("-0.00")),
+        "nothing subtracted shows as 0.00, never a negative zero: {z}"
+    );
     app.screenshot(&shots.join("16-z-report.png")).await;
     app.type_into("#new-sale", ENTER).await;
 
