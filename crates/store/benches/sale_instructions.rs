@@ -21,12 +21,21 @@ fn main() {
         .unwrap_or(600);
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let mut till = demo_till(dir.path(), PRODUCTS);
+    // KASSA_BENCH_WRITE_EVERY=N writes the queued records into the documents after every N sales,
+    // as the background loop does, to be counted with `--toggle-collect='*Till::write_documents*'`.
+    let write_every: u64 = std::env::var("KASSA_BENCH_WRITE_EVERY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let start = Instant::now();
     for n in 0..sales {
         black_box(
             till.complete_sale(&three_line_cash_sale_of(n, PRODUCTS), None)
                 .unwrap(),
         );
+        if write_every > 0 && (n + 1) % write_every == 0 {
+            black_box(till.write_documents().unwrap());
+        }
     }
     println!(
         "{sales} durable 3-line cash sales on {PRODUCTS} products: {:.3?} each",

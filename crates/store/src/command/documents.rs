@@ -10,9 +10,19 @@ use std::collections::HashMap;
 /// Past this many chunks a document is rewritten as one, so loading stays one read.
 const COMPACT_AFTER_CHUNKS: i64 = 256;
 
+/// A loaded document and where its chunks stand, so persisting it reads nothing back (counting a
+/// document's chunks walked every chunk's row, blobs and all: a fifth of a write's instructions).
+struct Cached {
+    doc: AutoCommit,
+    /// Chunks stored for it.
+    chunks: i64,
+    /// The number the next chunk is stored under.
+    next_chunk: i64,
+}
+
 pub(crate) struct DocumentCache {
     actor: ActorId,
-    docs: HashMap<String, AutoCommit>,
+    docs: HashMap<String, Cached>,
     /// `PRAGMA data_version` when the cache was last known fresh: it changes when another
     /// connection (the desktop app's background sync) commits, and then the cache is dropped.
     data_version: Option<i64>,
@@ -62,40 +72,41 @@ impl DocumentCache {
         }
         let key = id.to_string();
         if !self.docs.contains_key(&key) {
-            let doc = load(conn, id, self.actor.clone())?;
-            self.docs.insert(key.clone(), doc);
+            let cached = load(conn, id, self.actor.clone())?;
+            self.docs.insert(key.clone(), cached);
         }
-        Ok(self.docs.get_mut(&key).expect("inserted above"))
+        Ok(&mut self.docs.get_mut(&key).expect("inserted above").doc)
     }
 
     /// Appends the document's unsaved changes as a chunk, in the caller's transaction.
     pub(super) fn persist(&mut self, conn: &Connection, id: &DocId) -> Result<(), StoreError> {
         let key = id.to_string();
-        let Some(doc) = self.docs.get_mut(&key) else {
+        let Some(cached) = self.docs.get_mut(&key) else {
             return Ok(());
         };
-        let bytes = doc.save_incremental();
+        let bytes = cached.doc.save_incremental();
         if bytes.is_empty() {
             return Ok(());
         }
-        let (count, next): (i64, i64) = conn
-            .prepare_cached(
-                "SELECT count(*), coalesce(max(chunk_no), -1) + 1 FROM documents WHERE doc_id = ?1",
-            )?
-            .query_row([&key], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        if count >= COMPACT_AFTER_CHUNKS {
-            let whole = doc.save();
+        // The counts move with the rows; if the transaction does not commit, the command
+        // context evicts this document and the next load counts again.
+        if cached.chunks >= COMPACT_AFTER_CHUNKS {
+            let whole = cached.doc.save();
             conn.prepare_cached("DELETE FROM documents WHERE doc_id = ?1")?
                 .execute([&key])?;
             conn.prepare_cached(
                 "INSERT INTO documents (doc_id, chunk_no, bytes) VALUES (?1, 0, ?2)",
             )?
             .execute(params![key, whole])?;
+            cached.chunks = 1;
+            cached.next_chunk = 1;
         } else {
             conn.prepare_cached(
                 "INSERT INTO documents (doc_id, chunk_no, bytes) VALUES (?1, ?2, ?3)",
             )?
-            .execute(params![key, next, bytes])?;
+            .execute(params![key, cached.next_chunk, bytes])?;
+            cached.chunks += 1;
+            cached.next_chunk += 1;
         }
         Ok(())
     }
@@ -106,21 +117,32 @@ impl DocumentCache {
     }
 }
 
-fn load(conn: &Connection, id: &DocId, actor: ActorId) -> Result<AutoCommit, StoreError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT bytes FROM documents WHERE doc_id = ?1 ORDER BY chunk_no")?;
+fn load(conn: &Connection, id: &DocId, actor: ActorId) -> Result<Cached, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT chunk_no, bytes FROM documents WHERE doc_id = ?1 ORDER BY chunk_no",
+    )?;
     let chunks = stmt
-        .query_map([id.to_string()], |r| r.get::<_, Vec<u8>>(0))?
+        .query_map([id.to_string()], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
-    if chunks.is_empty() {
-        return Ok(new_document(id, actor)?);
-    }
-    let mut doc = load_document(id, &chunks[0], actor)?;
-    for chunk in &chunks[1..] {
+    let Some(((_, first), (last_no, _))) = chunks.first().zip(chunks.last()) else {
+        return Ok(Cached {
+            doc: new_document(id, actor)?,
+            chunks: 0,
+            next_chunk: 0,
+        });
+    };
+    let mut doc = load_document(id, first, actor)?;
+    for (_, chunk) in &chunks[1..] {
         doc.load_incremental(chunk)
             .map_err(|e| StoreError::Corrupt(format!("document {id}: {e}")))?;
     }
-    Ok(doc)
+    Ok(Cached {
+        doc,
+        chunks: chunks.len() as i64,
+        next_chunk: last_no + 1,
+    })
 }
 
 /// Every stored document id.

@@ -8,12 +8,15 @@ use super::kept::{self, KeptRow, Rule, EVERY};
 use crate::error::StoreError;
 use kassa_replica::exceptions::Exception;
 use rusqlite::{params, Connection};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) struct InboxCopy {
     generation: i64,
     /// By exception id, so the copy is in [`kassa_replica::exceptions::detect`]'s order.
     rows: BTreeMap<String, KeptRow>,
+    /// The ids kept under each subject, so a subject worked out again is replaced without
+    /// walking every row.
+    by_subject: BTreeMap<(Rule, String), BTreeSet<String>>,
 }
 
 impl InboxCopy {
@@ -22,6 +25,7 @@ impl InboxCopy {
         let mut copy = InboxCopy {
             generation,
             rows: BTreeMap::new(),
+            by_subject: BTreeMap::new(),
         };
         copy.insert(kept::read_rows(conn, "", [])?);
         Ok(copy)
@@ -51,13 +55,20 @@ impl InboxCopy {
                     }
                 }
                 Rule::Stock if subject == EVERY => {
-                    self.rows.retain(|_, (r, _, _)| *r != Rule::Stock);
+                    let stock: Vec<(Rule, String)> = self
+                        .by_subject
+                        .keys()
+                        .filter(|(r, _)| *r == Rule::Stock)
+                        .cloned()
+                        .collect();
+                    for key in stock {
+                        self.remove(&key);
+                    }
                     let rows = kept::read_rows(conn, "WHERE rule = ?1", params!["stock"])?;
                     self.insert(rows);
                 }
                 rule => {
-                    self.rows
-                        .retain(|_, (r, s, _)| !(*r == *rule && s == subject));
+                    self.remove(&(*rule, subject.clone()));
                     let rows = kept::read_rows(
                         conn,
                         "WHERE rule = ?1 AND subject = ?2",
@@ -73,7 +84,17 @@ impl InboxCopy {
 
     fn insert(&mut self, rows: Vec<KeptRow>) {
         for row in rows {
+            self.by_subject
+                .entry((row.0, row.1.clone()))
+                .or_default()
+                .insert(row.2.id.clone());
             self.rows.insert(row.2.id.clone(), row);
+        }
+    }
+
+    fn remove(&mut self, subject: &(Rule, String)) {
+        for id in self.by_subject.remove(subject).unwrap_or_default() {
+            self.rows.remove(&id);
         }
     }
 

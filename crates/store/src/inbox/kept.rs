@@ -14,7 +14,7 @@ use kassa_replica::{AutoCommit, ExceptionKind};
 use rusqlite::{params, Connection};
 
 /// What a rule looks at together. Each exception belongs to exactly one subject.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Rule {
     /// An online order: over-pickups and pickups of a cancelled order.
     Order,
