@@ -4,7 +4,8 @@
 --
 -- `sales` becomes a WITHOUT ROWID table keyed by its id (the id index was a second B-tree), and
 -- loses UNIQUE (store_code, till_no, seq), which restated UNIQUE (receipt_no): a receipt number
--- is `{store}-{till}-{seq}`.
+-- is `{store}-{till}-{seq}`. It also keeps the approver's id beside the name, so a receipt read
+-- back holds the sale record as it was written.
 -- (The migration runs with foreign keys off and checked before commit: see migrations.rs.)
 
 CREATE TABLE sales_v12 (
@@ -27,6 +28,7 @@ CREATE TABLE sales_v12 (
     change_given     INTEGER NOT NULL,
     cashier_id       TEXT,
     cashier_name     TEXT,
+    approved_by_id   TEXT,
     approved_by_name TEXT,
     shift_id         TEXT
 ) WITHOUT ROWID;

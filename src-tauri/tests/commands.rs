@@ -286,7 +286,11 @@ fn sign_in_lock_and_approvals_through_the_commands() {
     let shift = invoke(&h, "open_shift", json!({ "float": 10000 })).unwrap();
     assert_eq!(shift["opened_by"]["name"], "Carl");
     let receipt = invoke(&h, "complete_sale", json!({ "request": sale })).unwrap();
-    assert_eq!(receipt["cashier"], "Carl");
+    assert_eq!(
+        receipt["cashier"]["name"], "Carl",
+        "the sale record names who rang it"
+    );
+    assert_eq!(receipt["cashier"]["id"], "s1");
 
     let refused = invoke(&h, "void_last_sale", json!({ "reason": "mistake" })).unwrap_err();
     assert_eq!(refused["code"], "needs_approval", "{refused}");

@@ -205,7 +205,7 @@ impl World {
                 let receipt = self.tills[till].0.complete_sale(&request, None).unwrap();
                 self.sales += 1;
                 *self.expected_stock.entry(sku.clone()).or_insert(0) -= qty;
-                self.rung[till].push((receipt.receipt_no, vec![(sku, qty)], false));
+                self.rung[till].push((receipt.receipt_no.clone(), vec![(sku, qty)], false));
             }
             Op::Void { till, pick } => {
                 let open: Vec<usize> = (0..self.rung[till].len())

@@ -20,7 +20,7 @@ export function renderReceipt(r: Receipt, currency: CurrencyInfo): string {
   const out: string[] = [];
   out.push(`Kassa · store ${r.store_code} · till ${r.till_no}`);
   out.push(row(`Receipt ${r.receipt_no}`, String(r.created_at).slice(0, 16).replace("T", " ")));
-  if (r.cashier) out.push(`Cashier: ${r.cashier}`);
+  if (r.cashier) out.push(`Cashier: ${r.cashier.name}`);
   out.push("-".repeat(42));
   for (const l of r.lines) {
     out.push(row(l.name, m(l.gross)));

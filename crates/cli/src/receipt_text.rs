@@ -44,13 +44,14 @@ pub fn render(receipt: &Receipt, money: &Amounts) -> String {
         &format!("Receipt {}", receipt.receipt_no),
         &receipt
             .created_at
+            .as_str()
             .chars()
             .take(16)
             .collect::<String>()
             .replace('T', " "),
     );
     if let Some(cashier) = &receipt.cashier {
-        let _ = writeln!(out, "Cashier: {cashier}");
+        let _ = writeln!(out, "Cashier: {}", cashier.name);
     }
     let _ = writeln!(out, "{rule}");
     for line in &receipt.lines {

@@ -132,7 +132,7 @@ fn main() {
                 reference: None,
             }],
         };
-        receipts.push(till.complete_sale(&sale, None).unwrap().receipt_no);
+        receipts.push(till.complete_sale(&sale, None).unwrap().sale.receipt_no);
     }
     for n in 0..RETURNS {
         let mut request = return_all(receipts[n as usize].clone());

@@ -369,8 +369,8 @@ pub(crate) fn insert_sale_record(conn: &Connection, sale: &SaleRecord) -> Result
     let inserted = conn.prepare_cached(
         "INSERT OR IGNORE INTO sales (id, receipt_no, store_code, till_no, seq, created_at, business_day, currency, tax_mode,
            subtotal, discount_total, tax_total, total, cash_rounding, amount_due, tendered, change_given,
-           cashier_id, cashier_name, approved_by_name, shift_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+           cashier_id, cashier_name, approved_by_id, approved_by_name, shift_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
     )?
     .execute(params![
         sale.id,
@@ -392,6 +392,7 @@ pub(crate) fn insert_sale_record(conn: &Connection, sale: &SaleRecord) -> Result
         sale.change.minor(),
         sale.cashier.as_ref().map(|c| c.id.as_str()),
         sale.cashier.as_ref().map(|c| c.name.as_str()),
+        sale.approved_by.as_ref().map(|c| c.id.as_str()),
         sale.approved_by.as_ref().map(|c| c.name.as_str()),
         sale.shift_id,
     ])?;

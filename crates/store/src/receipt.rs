@@ -3,6 +3,8 @@
 use crate::catalogue::tax_rate_at;
 use crate::error::StoreError;
 use kassa_domain::{Money, PricedLine, TaxLine, TaxMode, TaxRate, Tender, TenderKind};
+use kassa_replica::ledger::{SaleRecord, StaffRef};
+use kassa_replica::Timestamp;
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -14,34 +16,24 @@ pub struct VoidInfo {
     pub created_at: String,
 }
 
-/// A completed sale as stored, with its void if one was recorded. Money in minor units.
+/// A completed sale as stored, with its void if one was recorded. Money in minor units. The sale
+/// is the record itself (its fields sit at the top level of the JSON), so a receipt shows exactly
+/// what the ledger holds and cannot drift from it.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Receipt {
-    pub id: String,
-    pub receipt_no: String,
-    pub store_code: String,
-    pub till_no: u16,
-    pub seq: i64,
-    pub created_at: String,
-    pub business_day: String,
-    pub currency: String,
-    pub tax_mode: TaxMode,
-    pub lines: Vec<PricedLine>,
-    pub taxes: Vec<TaxLine>,
-    pub subtotal: Money,
-    pub discount_total: Money,
-    pub tax_total: Money,
-    pub total: Money,
-    pub cash_rounding: Money,
-    pub amount_due: Money,
-    pub tendered: Money,
-    pub change: Money,
-    pub tenders: Vec<Tender>,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub sale: SaleRecord,
     pub void: Option<VoidInfo>,
-    /// Who rang it and who approved its discounts (names; none on a till with no staff).
-    pub cashier: Option<String>,
-    pub approved_by: Option<String>,
+}
+
+impl std::ops::Deref for Receipt {
+    type Target = SaleRecord;
+
+    fn deref(&self) -> &SaleRecord {
+        &self.sale
+    }
 }
 
 fn m(value: i64) -> Money {
@@ -57,38 +49,57 @@ pub(crate) fn load(conn: &Connection, receipt_no: &str) -> Result<Receipt, Store
         .prepare_cached(
             "SELECT id, receipt_no, store_code, till_no, seq, created_at, business_day, currency, tax_mode, subtotal,
                     discount_total, tax_total, total, cash_rounding, amount_due, tendered, change_given,
-                    cashier_name, approved_by_name
+                    cashier_id, cashier_name, approved_by_id, approved_by_name, shift_id
              FROM sales WHERE receipt_no = ?1",
         )?
         .query_row([receipt_no.trim()], |r| {
-            Ok(Receipt {
-                id: r.get(0)?,
-                receipt_no: r.get(1)?,
-                store_code: r.get(2)?,
-                till_no: r.get(3)?,
-                seq: r.get(4)?,
-                created_at: r.get(5)?,
-                business_day: r.get(6)?,
-                currency: r.get(7)?,
-                tax_mode: if r.get::<_, String>(8)? == "exclusive" { TaxMode::Exclusive } else { TaxMode::Inclusive },
-                lines: Vec::new(),
-                taxes: Vec::new(),
-                subtotal: m(r.get(9)?),
-                discount_total: m(r.get(10)?),
-                tax_total: m(r.get(11)?),
-                total: m(r.get(12)?),
-                cash_rounding: m(r.get(13)?),
-                amount_due: m(r.get(14)?),
-                tendered: m(r.get(15)?),
-                change: m(r.get(16)?),
-                tenders: Vec::new(),
-                void: None,
-                cashier: r.get(17)?,
-                approved_by: r.get(18)?,
-            })
+            let staff = |id: usize, name: usize| -> rusqlite::Result<Option<StaffRef>> {
+                Ok(match (r.get::<_, Option<String>>(id)?, r.get::<_, Option<String>>(name)?) {
+                    (Some(id), Some(name)) => Some(StaffRef { id, name }),
+                    // Rows projected before the approver's id was kept name no id.
+                    (None, Some(name)) => Some(StaffRef { id: String::new(), name }),
+                    _ => None,
+                })
+            };
+            Ok((
+                r.get::<_, String>(5)?,
+                SaleRecord {
+                    id: r.get(0)?,
+                    receipt_no: r.get(1)?,
+                    store_code: r.get(2)?,
+                    till_no: r.get(3)?,
+                    seq: r.get(4)?,
+                    created_at: Timestamp::utc(chrono::DateTime::UNIX_EPOCH),
+                    business_day: r.get(6)?,
+                    currency: r.get(7)?,
+                    tax_mode: if r.get::<_, String>(8)? == "exclusive" { TaxMode::Exclusive } else { TaxMode::Inclusive },
+                    lines: Vec::new(),
+                    taxes: Vec::new(),
+                    subtotal: m(r.get(9)?),
+                    discount_total: m(r.get(10)?),
+                    tax_total: m(r.get(11)?),
+                    total: m(r.get(12)?),
+                    cash_rounding: m(r.get(13)?),
+                    amount_due: m(r.get(14)?),
+                    tendered: m(r.get(15)?),
+                    change: m(r.get(16)?),
+                    tenders: Vec::new(),
+                    cashier: staff(17, 18)?,
+                    approved_by: staff(19, 20)?,
+                    shift_id: r.get(21)?,
+                },
+            ))
         })
         .optional()?;
-    let mut receipt = head.ok_or_else(|| StoreError::SaleNotFound(receipt_no.to_string()))?;
+    let (created_at, sale) =
+        head.ok_or_else(|| StoreError::SaleNotFound(receipt_no.to_string()))?;
+    let mut receipt = Receipt { sale, void: None };
+    receipt.sale.created_at = Timestamp::parse(&created_at).map_err(|e| {
+        StoreError::Corrupt(format!(
+            "sale {}: time {created_at:?}: {e}",
+            receipt.sale.id
+        ))
+    })?;
 
     let mut stmt = conn.prepare_cached(
         "SELECT sku, name, quantity, list_price, unit_price, override_reason, gross, line_discount, basket_discount,
@@ -112,7 +123,7 @@ pub(crate) fn load(conn: &Connection, receipt_no: &str) -> Result<Receipt, Store
         },))
     })?;
     for row in rows {
-        receipt.lines.push(row?.0);
+        receipt.sale.lines.push(row?.0);
     }
 
     let mut stmt = conn.prepare_cached(
@@ -123,7 +134,7 @@ pub(crate) fn load(conn: &Connection, receipt_no: &str) -> Result<Receipt, Store
     })?;
     for row in rows {
         let (bp, net, tax, gross) = row?;
-        receipt.taxes.push(TaxLine {
+        receipt.sale.taxes.push(TaxLine {
             rate: rate(bp)?,
             net: m(net),
             tax: m(tax),
@@ -141,7 +152,7 @@ pub(crate) fn load(conn: &Connection, receipt_no: &str) -> Result<Receipt, Store
         let (kind, amount, reference) = row?;
         let kind = TenderKind::parse(&kind)
             .ok_or_else(|| StoreError::Corrupt(format!("tender kind {kind:?}")))?;
-        receipt.tenders.push(Tender {
+        receipt.sale.tenders.push(Tender {
             kind,
             amount: m(amount),
             reference,
@@ -163,34 +174,7 @@ pub(crate) fn load(conn: &Connection, receipt_no: &str) -> Result<Receipt, Store
 
 impl Receipt {
     /// The receipt of a sale just written (no need to read back what the command holds).
-    pub(crate) fn from_record(
-        sale: kassa_replica::ledger::SaleRecord,
-        void: Option<VoidInfo>,
-    ) -> Receipt {
-        Receipt {
-            id: sale.id,
-            receipt_no: sale.receipt_no,
-            store_code: sale.store_code,
-            till_no: sale.till_no,
-            seq: sale.seq,
-            created_at: sale.created_at.to_string(),
-            business_day: sale.business_day,
-            currency: sale.currency,
-            tax_mode: sale.tax_mode,
-            lines: sale.lines,
-            taxes: sale.taxes,
-            subtotal: sale.subtotal,
-            discount_total: sale.discount_total,
-            tax_total: sale.tax_total,
-            total: sale.total,
-            cash_rounding: sale.cash_rounding,
-            amount_due: sale.amount_due,
-            tendered: sale.tendered,
-            change: sale.change,
-            tenders: sale.tenders,
-            void,
-            cashier: sale.cashier.map(|c| c.name),
-            approved_by: sale.approved_by.map(|c| c.name),
-        }
+    pub(crate) fn from_record(sale: SaleRecord, void: Option<VoidInfo>) -> Receipt {
+        Receipt { sale, void }
     }
 }

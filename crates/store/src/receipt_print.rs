@@ -19,14 +19,16 @@ impl Till {
         if copy {
             self.record_reprint(&sale.receipt_no)?;
         }
+        let voided = sale.void.is_some();
+        let sale = sale.sale;
         Ok(PrintableReceipt {
             store_name: format!("Kassa {}", config.store_code),
             store_code: sale.store_code,
             till_no: sale.till_no,
             receipt_no: sale.receipt_no,
-            created_at: sale.created_at,
-            cashier: sale.cashier,
-            voided: sale.void.is_some(),
+            created_at: sale.created_at.to_string(),
+            cashier: sale.cashier.map(|c| c.name),
+            voided,
             copy,
             currency: sale.currency,
             minor_digits: config.currency.minor_digits,

@@ -221,15 +221,15 @@ fn find_original(
             let (sale_id, store, lines, tenders, change, mode, day, voided, mut returns) =
                 match (local, remote) {
                     (Some(r), _) => (
-                        r.id.clone(),
-                        r.store_code.clone(),
-                        r.lines,
-                        r.tenders,
-                        r.change,
-                        r.tax_mode,
-                        r.business_day,
+                        r.sale.id.clone(),
+                        r.sale.store_code.clone(),
+                        r.sale.lines,
+                        r.sale.tenders,
+                        r.sale.change,
+                        r.sale.tax_mode,
+                        r.sale.business_day,
                         r.void.is_some(),
-                        returns_against(conn, &r.id)?,
+                        returns_against(conn, &r.sale.id)?,
                     ),
                     (None, Some(remote)) if remote.sale.receipt_no == receipt_no => (
                         remote.sale.id.clone(),

@@ -91,7 +91,7 @@ impl World {
                 let receipt = self.tills[till]
                     .complete_sale(&sale(&[(SKUS[sku], qty)], vec![cash(None)]), None)
                     .unwrap();
-                self.sales.push((till, receipt.receipt_no));
+                self.sales.push((till, receipt.sale.receipt_no));
             }
             Op::SaleOnCredit { till, pick } => {
                 let Some(code) = self.credit_codes.get(pick % self.credit_codes.len().max(1))
@@ -107,7 +107,7 @@ impl World {
                 if let Ok(receipt) =
                     self.tills[till].complete_sale(&sale(&[("BREAD", 1)], vec![tender]), None)
                 {
-                    self.sales.push((till, receipt.receipt_no));
+                    self.sales.push((till, receipt.sale.receipt_no));
                 }
             }
             Op::Return { till, pick, credit } => {

@@ -57,7 +57,10 @@ fn a_locked_till_writes_nothing_and_a_signed_in_cashier_is_on_every_record() {
     let receipt = till
         .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
         .unwrap();
-    assert_eq!(receipt.cashier.as_deref(), Some("Carl"));
+    assert_eq!(
+        receipt.cashier.as_ref().map(|c| c.name.as_str()),
+        Some("Carl")
+    );
     assert_eq!(receipt.approved_by, None);
 
     till.lock().unwrap();
@@ -170,8 +173,26 @@ fn a_discount_past_the_limit_needs_a_supervisor() {
     let approved = till
         .complete_sale(&big, Some(&pin("sofia", "2222")))
         .unwrap();
-    assert_eq!(approved.cashier.as_deref(), Some("Carl"));
-    assert_eq!(approved.approved_by.as_deref(), Some("Sofia"));
+    assert_eq!(
+        approved.cashier.as_ref().map(|c| c.name.as_str()),
+        Some("Carl")
+    );
+    assert_eq!(
+        approved.approved_by.as_ref().map(|c| c.name.as_str()),
+        Some("Sofia")
+    );
+    // The receipt read back is the sale record as written: who rang it and who approved it
+    // (ids too), the shift, the instant with its offset.
+    assert_eq!(till.sale(&approved.receipt_no).unwrap(), approved);
+    assert_eq!(
+        till.sale(&approved.receipt_no)
+            .unwrap()
+            .sale
+            .approved_by
+            .unwrap()
+            .id,
+        "s-super"
+    );
 }
 
 #[test]
