@@ -184,9 +184,12 @@ async fn credit_issued_in_one_store_is_redeemed_in_another_and_over_redemption_i
             },
             None,
         );
-        let refused = more.unwrap_err().to_string();
+        let refused = more
+            .unwrap_err()
+            .public(Some(&kassa_domain::Currency::from_iso("EUR").unwrap()))
+            .message;
         assert!(
-            refused.contains("has 650 left"),
+            refused.contains("has 6.50 EUR left"),
             "each till refuses what it can see is over the balance: {refused}"
         );
     }

@@ -54,6 +54,12 @@ pub enum DomainError {
     InvalidRoundingIncrement(i64),
     #[error("a refund of {refund} is over the cap of {cap} for returns without a receipt or outside the return window")]
     RefundOverCap { refund: Money, cap: Money },
+    #[error("store credit {code} has {left} left, {asked} asked")]
+    CreditShort {
+        code: String,
+        left: Money,
+        asked: Money,
+    },
     #[error("cannot return {quantity}: {sold} sold and {already} already returned")]
     ReturnExceedsSold {
         sold: i64,
@@ -96,6 +102,9 @@ impl DomainError {
                 m(refund),
                 m(cap)
             ),
+            DomainError::CreditShort { code, left, asked } => {
+                format!("store credit {code} has {} left, {} asked", m(left), m(asked))
+            }
             other => other.to_string(),
         }
     }

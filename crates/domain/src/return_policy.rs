@@ -43,7 +43,15 @@ pub enum ApprovalReason {
 }
 
 impl ApprovalReason {
-    pub fn describe(&self) -> String {
+    /// The reason for people, amounts in `currency` (`20.00 EUR`, never minor units).
+    pub fn describe(&self, currency: &crate::money::Currency) -> String {
+        let m = |money: &Money| {
+            format!(
+                "{} {}",
+                crate::money::format_amount(*money, currency.minor_digits),
+                currency.code
+            )
+        };
         match self {
             ApprovalReason::NoReceipt => "a return without a receipt".into(),
             ApprovalReason::OutsideWindow {
@@ -53,9 +61,9 @@ impl ApprovalReason {
                 "the sale was {days_since_sale} days ago, outside the {window_days}-day return window"
             ),
             ApprovalReason::OfflineCashOverCap { cash, cap } => format!(
-                "a cash refund of {} minor units while offline is over the cap of {}",
-                cash.minor(),
-                cap.minor()
+                "a cash refund of {} while offline is over the cap of {}",
+                m(cash),
+                m(cap)
             ),
         }
     }
@@ -148,5 +156,24 @@ mod tests {
             })
         );
         assert!(kinds(facts(Some(45), 6_000, 0, true)).is_err());
+    }
+
+    #[test]
+    fn reasons_name_amounts_in_the_store_s_currency() {
+        let reason = ApprovalReason::OfflineCashOverCap {
+            cash: Money::from_minor(6_000),
+            cap: Money::from_minor(5_000),
+        };
+        let eur = crate::money::Currency::from_iso("EUR").unwrap();
+        assert_eq!(
+            reason.describe(&eur),
+            "a cash refund of 60.00 EUR while offline is over the cap of 50.00 EUR"
+        );
+        let jpy = crate::money::Currency::from_iso("JPY").unwrap();
+        assert!(
+            reason.describe(&jpy).contains("6000 JPY"),
+            "{}",
+            reason.describe(&jpy)
+        );
     }
 }

@@ -105,11 +105,11 @@ pub(crate) fn check_redemptions(conn: &Connection, tenders: &[Tender]) -> Result
             }
         };
         if amount > balance {
-            return Err(StoreError::Invalid(format!(
-                "store credit {code} has {} left, {} asked",
-                balance.minor(),
-                amount.minor()
-            )));
+            return Err(StoreError::Domain(kassa_domain::DomainError::CreditShort {
+                code,
+                left: balance,
+                asked: amount,
+            }));
         }
     }
     Ok(())

@@ -606,16 +606,25 @@ fn prepare(
     })
 }
 
+/// Where and when a return is checked against the policy.
+struct PolicyCheck<'a> {
+    today: &'a str,
+    online: bool,
+    /// Reasons name amounts in the store's currency: staff read them, and they are kept in the
+    /// return record.
+    currency: &'a kassa_domain::Currency,
+}
+
 /// Checks the policy for a return refunding `refunds`; records the approval reasons.
 fn check_policy(
     conn: &Connection,
     prepared: &mut PreparedReturn,
     refunds: &[Tender],
     request: &ReturnRequest,
-    today: &str,
-    online: bool,
+    at: &PolicyCheck<'_>,
     people: &People,
 ) -> Result<(), StoreError> {
+    let (today, online) = (at.today, at.online);
     let policy = config::return_policy(conn)?;
     let days_since_sale = match &prepared.original {
         Some(original) => Some(days_between(&original.sold_on, today)?),
@@ -636,7 +645,7 @@ fn check_policy(
     if needed.is_empty() {
         return Ok(());
     }
-    let reasons: Vec<String> = needed.iter().map(|r| r.describe()).collect();
+    let reasons: Vec<String> = needed.iter().map(|r| r.describe(at.currency)).collect();
     if let Some(operator) = &people.operator {
         // A till with staff: a manager's PIN (or a manager at the till) and nothing else.
         let approved = approval_for(Approval::Return, Some(operator), people.approver.as_ref())
@@ -816,8 +825,11 @@ impl Till {
                 &mut prepared,
                 &refunds,
                 request,
-                &today,
-                online,
+                &PolicyCheck {
+                    today: &today,
+                    online,
+                    currency: &cmd.config.currency,
+                },
                 &people,
             )?;
             let payout = Payout {
@@ -873,8 +885,11 @@ impl Till {
                 &mut prepared,
                 &refunds,
                 ret,
-                &today,
-                online,
+                &PolicyCheck {
+                    today: &today,
+                    online,
+                    currency: &cmd.config.currency,
+                },
                 &people,
             )?;
             let mut tender_requests: Vec<TenderRequest> = Vec::new();

@@ -86,7 +86,11 @@ fn a_credit_code_typed_in_lower_case_is_held_to_the_same_balance() {
             None,
         )
         .unwrap_err();
-    assert!(again.to_string().contains("has 401 left"), "{again}");
+    // People read the amount in the store's currency, never in minor units.
+    let message = again
+        .public(Some(&kassa_domain::Currency::from_iso("EUR").unwrap()))
+        .message;
+    assert!(message.contains("has 4.01 EUR left"), "{message}");
 }
 
 #[test]
@@ -163,7 +167,11 @@ fn another_stores_credit_is_not_spent_twice_before_head_office_hears_of_it() {
             None,
         )
         .unwrap_err();
-    assert!(refused.to_string().contains("has 101 left"), "{refused}");
+    // People read the amount in the store's currency, never in minor units.
+    let message = refused
+        .public(Some(&kassa_domain::Currency::from_iso("EUR").unwrap()))
+        .message;
+    assert!(message.contains("has 1.01 EUR left"), "{message}");
     till.complete_sale(
         &sale(
             &[("STAMP", 1)],

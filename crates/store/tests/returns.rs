@@ -321,7 +321,11 @@ fn store_credit_is_issued_and_redeemed_up_to_its_balance() {
     let over = till
         .complete_sale(&sale(&[("WINE", 1)], vec![credit(Some(899), &code)]), None)
         .unwrap_err();
-    assert!(over.to_string().contains("has 401 left"), "{over}");
+    // People read the amount in the store's currency, never in minor units.
+    let message = over
+        .public(Some(&kassa_domain::Currency::from_iso("EUR").unwrap()))
+        .message;
+    assert!(message.contains("has 4.01 EUR left"), "{message}");
     let unknown = till
         .complete_sale(&sale(&[("BREAD", 1)], vec![credit(None, "CR-NOPE")]), None)
         .unwrap_err();
