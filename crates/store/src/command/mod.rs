@@ -26,6 +26,10 @@ use kassa_replica::stock::record_movement;
 use kassa_replica::{write_record_json, AutoCommit, DocId, DocKind, RecordKind, SyncState};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
+/// Past this many SKUs changed by one sync message, the kept inbox reads every stock level again
+/// rather than each SKU on its own.
+const MARK_EVERY_SKU_PAST: usize = 500;
+
 /// A queued stock movement: (writer, sku, delta).
 type StockMove = (String, String, i64);
 
@@ -221,8 +225,14 @@ impl<'a> Command<'a> {
             // The SKUs whose stock other tills or head office moved (a superset: see
             // `keys_written_since`), for the negative-stock rule of the kept inbox.
             let keys = kassa_replica::stock::keys_written_since(doc, &before);
-            for key in keys {
-                mark(self.conn(), Rule::Stock, &key)?;
+            if keys.len() > MARK_EVERY_SKU_PAST {
+                // A new baseline or a long offline stretch: one read of every level costs less
+                // than looking each SKU up again.
+                mark(self.conn(), Rule::Stock, crate::inbox::kept::EVERY)?;
+            } else {
+                for key in keys {
+                    mark(self.conn(), Rule::Stock, &key)?;
+                }
             }
         }
         self.conn()
