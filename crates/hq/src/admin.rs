@@ -2,11 +2,15 @@
 
 use crate::error::HqError;
 use crate::hq::Hq;
+use crate::storage::NewDevice;
 use crate::tokens::{enrollment_code, hash_secret, random_secret};
 use chrono::Utc;
 use kassa_domain::{Currency, TaxMode, TaxRate};
 use kassa_protocol::{EnrollCode, EnrollRequest, EnrollResponse, StoreInfo};
 use kassa_replica::ActorId;
+
+/// How long an enrollment code can be used after it was made.
+pub const ENROLL_CODE_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
 fn validate_store(info: &StoreInfo) -> Result<(), HqError> {
     let bad = |m: String| Err(HqError::BadRequest(m));
@@ -103,22 +107,21 @@ impl Hq {
         if actor.to_bytes().len() < 8 {
             return Err(HqError::BadRequest("actor id is too short".into()));
         }
-        // Taking the code deletes it in the same transaction: one code, one device.
+        // The code is taken in the transaction that adds the device (one code, one device, and
+        // a failure keeps the code); enrolling a till number again revokes its earlier device.
+        let token = random_secret(32);
+        let now = Utc::now();
         let (store, till_no) = self
             .storage
-            .take_enroll_code(&hash_secret(&request.code))
+            .enroll_device(NewDevice {
+                code_hash: hash_secret(&request.code),
+                token_hash: hash_secret(&token),
+                actor_id: actor.to_hex_string(),
+                now,
+                oldest: now - ENROLL_CODE_LIFETIME,
+            })
             .await?
             .ok_or(HqError::Unauthorized)?;
-        let token = random_secret(32);
-        self.storage
-            .add_device(
-                &hash_secret(&token),
-                &store,
-                till_no,
-                &actor.to_hex_string(),
-                Utc::now(),
-            )
-            .await?;
         let info = self.store_row(&store).await?.info;
         let mut random = [0u8; 32];
         getrandom::fill(&mut random)
@@ -138,5 +141,22 @@ impl Hq {
     /// Revokes every device token of a till (a stolen or replaced till).
     pub async fn revoke_till(&self, store: &str, till_no: u16) -> Result<usize, HqError> {
         self.storage.revoke_devices(store, till_no).await
+    }
+
+    /// A new token for the till's device; the old one stops working at once. Returned once, like
+    /// the token enrollment gives (only its hash is kept). The till is given it out of band
+    /// (`kassa enroll` again is the other way).
+    pub async fn rotate_till_token(&self, store: &str, till_no: u16) -> Result<String, HqError> {
+        let token = random_secret(32);
+        if !self
+            .storage
+            .rotate_device_token(store, till_no, &hash_secret(&token))
+            .await?
+        {
+            return Err(HqError::NotFound(format!(
+                "till {till_no} of {store} has no enrolled device"
+            )));
+        }
+        Ok(token)
     }
 }

@@ -120,6 +120,13 @@ impl Hq {
         Ok(Hq::new(Box::new(SqliteStorage::open_in_memory()?)))
     }
 
+    /// The storage underneath, for tests and tools in this workspace that set up what the
+    /// service itself would not (an enrollment code made a day ago).
+    #[doc(hidden)]
+    pub fn storage(&self) -> &dyn HqStorage {
+        self.storage.as_ref()
+    }
+
     /// Takes the document lock for a request that changes documents.
     pub(crate) async fn documents(&self) -> DocSession<'_> {
         DocSession {

@@ -315,6 +315,12 @@ fn demo_staff_audit_and_revoke_commands() {
 
     ok(hq(d, &["enroll-code", "AMS1", "2"]));
     assert!(ok(hq(d, &["revoke", "AMS1", "2"])).contains("revoked 0 device(s)"));
+    // A till with no live device has no token to rotate.
+    bad(
+        hq(d, &["till", "rotate", "AMS1", "2"]),
+        "has no enrolled device",
+    );
+    assert!(ok(hq(d, &["till", "revoke", "AMS1", "2"])).contains("revoked 0 device(s)"));
     // clap's own refusals are bad input too.
     bad(hq(d, &["revoke", "AMS1", "not-a-number"]), "invalid value");
 }

@@ -29,6 +29,17 @@ pub struct StoreRow {
     pub last_sync_at: Option<DateTime<Utc>>,
 }
 
+/// A device to enroll with a one-time code (hashes only: the code and token are never stored).
+#[derive(Clone, Debug)]
+pub struct NewDevice {
+    pub code_hash: String,
+    pub token_hash: String,
+    pub actor_id: String,
+    pub now: DateTime<Utc>,
+    /// Codes made before this have expired.
+    pub oldest: DateTime<Utc>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Device {
     pub id: i64,
@@ -235,16 +246,19 @@ pub trait HqStorage: Send + Sync {
         till_no: u16,
         now: DateTime<Utc>,
     ) -> Result<(), HqError>;
-    /// Takes a one-time code: returns its (store, till) and deletes it, or `None` if unknown.
-    async fn take_enroll_code(&self, code_hash: &str) -> Result<Option<(String, u16)>, HqError>;
-    async fn add_device(
+    /// Trades a one-time code for a device, in one transaction: the code is taken (deleted),
+    /// every earlier device of that till number is revoked, and the new device is added; if any
+    /// step fails, nothing changes and the code stays usable. `None` when the code is unknown or
+    /// was made before `oldest`.
+    async fn enroll_device(&self, enrollment: NewDevice) -> Result<Option<(String, u16)>, HqError>;
+    /// Gives the till's live device a new token (the old one stops working at once). `false`
+    /// when the till has no live device.
+    async fn rotate_device_token(
         &self,
-        token_hash: &str,
         store: &str,
         till_no: u16,
-        actor_id: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), HqError>;
+        token_hash: &str,
+    ) -> Result<bool, HqError>;
     async fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, HqError>;
     async fn revoke_devices(&self, store: &str, till_no: u16) -> Result<usize, HqError>;
     /// Every device ever enrolled for the store (revoked ones too: their changes stay valid).

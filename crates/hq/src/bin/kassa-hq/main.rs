@@ -47,6 +47,9 @@ enum Command {
     EnrollCode(stores::TillArgs),
     /// Revoke every device token of a till.
     Revoke(stores::TillArgs),
+    /// A till's device: rotate its token or revoke it.
+    #[command(subcommand)]
+    Till(stores::TillCommand),
     /// Catalogue.
     #[command(subcommand)]
     Catalog(catalog::CatalogCommand),
@@ -81,6 +84,7 @@ async fn run(cli: Cli) -> Result<(), HqError> {
         Command::Store(command) => stores::run(data, command).await,
         Command::EnrollCode(till) => stores::enroll_code(data, till).await,
         Command::Revoke(till) => stores::revoke(data, till).await,
+        Command::Till(command) => stores::till(data, command).await,
         Command::Catalog(command) => catalog::run(data, command).await,
         Command::Stock(command) => stock::run(data, command).await,
         Command::Order(command) => orders::run(data, command).await,

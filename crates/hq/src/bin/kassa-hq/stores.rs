@@ -1,5 +1,5 @@
-//! `kassa-hq store add|list`, `enroll-code` and `revoke`: stores and the tills that may sync
-//! with them.
+//! `kassa-hq store add|list`, `enroll-code`, `revoke` and `till rotate|revoke`: stores and the
+//! tills that may sync with them.
 
 use crate::output::print_json;
 use kassa_hq::{Hq, HqError};
@@ -73,6 +73,25 @@ pub async fn enroll_code(data: &Path, TillArgs { store, till }: TillArgs) -> Res
     let code = Hq::open(data)?.create_enroll_code(&store, till).await?;
     println!("{}", code.code);
     Ok(())
+}
+
+#[derive(clap::Subcommand)]
+pub enum TillCommand {
+    /// A new device token for the till, printed once; the old token stops working at once.
+    Rotate(TillArgs),
+    /// Revoke every device token of the till (as `kassa-hq revoke`).
+    Revoke(TillArgs),
+}
+
+pub async fn till(data: &Path, command: TillCommand) -> Result<(), HqError> {
+    match command {
+        TillCommand::Rotate(TillArgs { store, till }) => {
+            let token = Hq::open(data)?.rotate_till_token(&store, till).await?;
+            println!("new device token for till {till} of {store} (shown once): {token}");
+            Ok(())
+        }
+        TillCommand::Revoke(args) => revoke(data, args).await,
+    }
 }
 
 pub async fn revoke(data: &Path, TillArgs { store, till }: TillArgs) -> Result<(), HqError> {

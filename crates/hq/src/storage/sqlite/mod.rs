@@ -5,8 +5,8 @@ mod pool;
 mod queries;
 
 use super::{
-    Device, Heads, HqStorage, IndexedRecord, NegativeStock, RecordConflict, StoreKey, StoreRow,
-    SyncWrite, TakenOrder,
+    Device, Heads, HqStorage, IndexedRecord, NegativeStock, NewDevice, RecordConflict, StoreKey,
+    StoreRow, SyncWrite, TakenOrder,
 };
 use crate::error::HqError;
 use async_trait::async_trait;
@@ -83,28 +83,19 @@ impl HqStorage for SqliteStorage {
             .await
     }
 
-    async fn take_enroll_code(&self, code_hash: &str) -> Result<Option<(String, u16)>, HqError> {
-        let code_hash = code_hash.to_string();
-        self.pool
-            .run(move |db| db.take_enroll_code(&code_hash))
-            .await
+    async fn enroll_device(&self, enrollment: NewDevice) -> Result<Option<(String, u16)>, HqError> {
+        self.pool.run(move |db| db.enroll_device(&enrollment)).await
     }
 
-    async fn add_device(
+    async fn rotate_device_token(
         &self,
-        token_hash: &str,
         store: &str,
         till_no: u16,
-        actor_id: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), HqError> {
-        let (token_hash, store, actor_id) = (
-            token_hash.to_string(),
-            store.to_string(),
-            actor_id.to_string(),
-        );
+        token_hash: &str,
+    ) -> Result<bool, HqError> {
+        let (store, token_hash) = (store.to_string(), token_hash.to_string());
         self.pool
-            .run(move |db| db.add_device(&token_hash, &store, till_no, &actor_id, now))
+            .run(move |db| db.rotate_device_token(&store, till_no, &token_hash))
             .await
     }
 

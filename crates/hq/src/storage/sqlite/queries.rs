@@ -2,8 +2,8 @@
 //! blocking threads). Values are stored as JSON or text here; the trait above is typed.
 
 use super::super::{
-    Device, DocumentWrite, Heads, IndexedRecord, NegativeStock, RecordConflict, StoreKey, StoreRow,
-    SyncWrite, TakenOrder,
+    Device, DocumentWrite, Heads, IndexedRecord, NegativeStock, NewDevice, RecordConflict,
+    StoreKey, StoreRow, SyncWrite, TakenOrder,
 };
 use crate::error::HqError;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -21,6 +21,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0003_external_id_nocase.sql"),
     include_str!("../../../../../migrations/hq/0004_staff.sql"),
     include_str!("../../../../../migrations/hq/0005_receipt_keys.sql"),
+    include_str!("../../../../../migrations/hq/0006_one_live_device_per_till.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -262,38 +263,72 @@ impl Db {
         Ok(())
     }
 
-    pub(super) fn take_enroll_code(
+    pub(super) fn enroll_device(
         &mut self,
-        code_hash: &str,
+        new: &NewDevice,
     ) -> Result<Option<(String, u16)>, HqError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let found: Option<(String, u16)> = tx
+        let found: Option<(String, u16, String)> = tx
             .query_row(
-                "SELECT store, till_no FROM enroll_codes WHERE code_hash = ?1",
-                [code_hash],
+                "SELECT store, till_no, created_at FROM enroll_codes WHERE code_hash = ?1",
+                [&new.code_hash],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((store, till_no, created_at)) = found else {
+            return Ok(None);
+        };
+        if instant(&created_at)? < new.oldest {
+            // Expired: gone for good, like a used one.
+            tx.execute(
+                "DELETE FROM enroll_codes WHERE code_hash = ?1",
+                [&new.code_hash],
+            )?;
+            tx.commit()?;
+            return Ok(None);
+        }
+        let taken_elsewhere: Option<(String, u16)> = tx
+            .query_row(
+                "SELECT store, till_no FROM devices WHERE actor_id = ?1 AND NOT (store = ?2 AND till_no = ?3)",
+                params![new.actor_id, store, till_no],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        tx.execute("DELETE FROM enroll_codes WHERE code_hash = ?1", [code_hash])?;
+        if let Some((other_store, other_till)) = taken_elsewhere {
+            return Err(HqError::BadRequest(format!(
+                "this till's replica id is already enrolled as till {other_till} of {other_store}: \
+                 a till database is enrolled as one till only"
+            )));
+        }
+        tx.execute(
+            "DELETE FROM enroll_codes WHERE code_hash = ?1",
+            [&new.code_hash],
+        )?;
+        // One live device per till number: enrolling again replaces (revokes) the old one.
+        tx.execute(
+            "UPDATE devices SET revoked = 1 WHERE store = ?1 AND till_no = ?2 AND revoked = 0",
+            params![store, till_no],
+        )?;
+        tx.execute(
+            "INSERT INTO devices (token_hash, store, till_no, actor_id, enrolled_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![new.token_hash, store, till_no, new.actor_id, timestamp(new.now)],
+        )?;
         tx.commit()?;
-        Ok(found)
+        Ok(Some((store, till_no)))
     }
 
-    pub(super) fn add_device(
+    pub(super) fn rotate_device_token(
         &mut self,
-        token_hash: &str,
         store: &str,
         till_no: u16,
-        actor_id: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), HqError> {
-        self.conn.execute(
-            "INSERT INTO devices (token_hash, store, till_no, actor_id, enrolled_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![token_hash, store, till_no, actor_id, timestamp(now)],
-        )?;
-        Ok(())
+        token_hash: &str,
+    ) -> Result<bool, HqError> {
+        Ok(self.conn.execute(
+            "UPDATE devices SET token_hash = ?3 WHERE store = ?1 AND till_no = ?2 AND revoked = 0",
+            params![store, till_no, token_hash],
+        )? > 0)
     }
 
     pub(super) fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, HqError> {
