@@ -3,7 +3,6 @@
 //! again revokes the device before it; a token can be rotated, the old one stopping at once.
 
 use chrono::{TimeDelta, Utc};
-use kassa_hq::storage::HqStorage;
 use kassa_hq::{Hq, HqError};
 use kassa_protocol::{EnrollRequest, StoreInfo, TaxClassInfo};
 
