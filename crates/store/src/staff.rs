@@ -86,10 +86,12 @@ fn find(conn: &Connection, who: &str) -> Result<Option<StaffMember>, StoreError>
     Ok(found.map(|r| r.member))
 }
 
-/// Whether this till has staff: then every write needs someone signed in.
+/// Whether this till has ever had staff: then every write needs someone signed in. Fails closed:
+/// staff are only ever deactivated, never deleted, so a sync that deactivates everyone leaves a
+/// till nobody can use until head office makes someone active again, not an open till.
 pub(crate) fn staff_mode(conn: &Connection) -> Result<bool, StoreError> {
     Ok(conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM staff WHERE active = 1)")?
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM staff)")?
         .query_row([], |r| r.get(0))?)
 }
 
@@ -194,7 +196,7 @@ impl Till {
         Ok(out)
     }
 
-    /// Whether this till needs someone signed in (it has staff from head office).
+    /// Whether this till needs someone signed in (it has had staff from head office).
     pub fn staff_required(&self) -> Result<bool, StoreError> {
         staff_mode(&self.conn)
     }

@@ -254,6 +254,40 @@ fn head_office_deactivating_someone_signs_them_out() {
 }
 
 #[test]
+fn a_till_whose_staff_are_all_deactivated_stays_locked() {
+    let mut till = staffed();
+    let mut everyone = vec![
+        staff_member("s-cashier", "Carl", Role::Cashier, "1111"),
+        staff_member("s-super", "Sofia", Role::Supervisor, "2222"),
+        staff_member("s-manager", "Maria", Role::Manager, "3333"),
+    ];
+    for member in &mut everyone {
+        member.active = false;
+    }
+    till.apply_staff_update(9, &everyone).unwrap();
+    // Approvals fail closed: not a till with no staff, where anyone could sell and refund.
+    assert!(till.staff_required().unwrap());
+    let refused = till
+        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
+        .unwrap_err();
+    assert!(matches!(refused, StoreError::SignInRequired), "{refused}");
+    assert!(matches!(
+        till.sign_in("Maria", "3333").unwrap_err(),
+        StoreError::StaffInactive(_)
+    ));
+    assert_eq!(count(&till, "sales"), 0);
+    // Head office makes someone active again: the till works again.
+    till.apply_staff_update(
+        10,
+        &[staff_member("s-cashier", "Carl", Role::Cashier, "1111")],
+    )
+    .unwrap();
+    till.sign_in("Carl", "1111").unwrap();
+    till.complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
+        .unwrap();
+}
+
+#[test]
 fn resolving_an_exception_needs_a_manager() {
     let mut till = staffed();
     till.sign_in("Carl", "1111").unwrap();
