@@ -33,11 +33,19 @@ impl IntoResponse for HqError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        // An internal failure's text (SQL, file paths, document internals) is for the operator's
+        // log, never for whoever sent the request.
+        let message = if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
+            eprintln!("kassa-hq: internal error: {self}");
+            "internal error at head office; the operator's log has the details".to_string()
+        } else {
+            self.to_string()
+        };
         (
             status,
             Json(ErrorBody {
                 code: self.code().into(),
-                message: self.to_string(),
+                message,
             }),
         )
             .into_response()
@@ -436,4 +444,38 @@ pub fn router(hq: Arc<Hq>, admin_token: String) -> Router {
 /// Serves the API on `listener` until the process ends.
 pub async fn serve(listener: TcpListener, hq: Arc<Hq>, admin_token: String) -> std::io::Result<()> {
     axum::serve(listener, router(hq, admin_token)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn body_of(error: HqError) -> (u16, ErrorBody) {
+        let response = error.into_response();
+        let status = response.status().as_u16();
+        let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn an_internal_error_body_carries_no_database_text() {
+        let (status, body) = body_of(HqError::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(11),
+            Some("database disk image is malformed in table documents".into()),
+        )))
+        .await;
+        assert_eq!(status, 500);
+        assert_eq!(body.code, "internal");
+        assert!(!body.message.contains("documents"), "{}", body.message);
+        assert!(!body.message.contains("malformed"), "{}", body.message);
+        let (_, body) = body_of(HqError::Corrupt("/var/lib/kassa/hq.db: bad chunk".into())).await;
+        assert!(!body.message.contains("/var/lib"), "{}", body.message);
+        // A refusal still says what was wrong with the request.
+        let (status, body) =
+            body_of(HqError::BadRequest("till number 0 must be 1 to 999".into())).await;
+        assert_eq!(status, 400);
+        assert!(body.message.contains("till number 0"), "{}", body.message);
+    }
 }

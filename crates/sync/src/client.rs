@@ -9,11 +9,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The largest answer a till reads from head office (a first catalogue of 300,000 products is
+/// about 50 MB). A bigger one is refused as it streams in, so a broken or hostile server cannot
+/// make the till hold more than this in memory.
+pub const MAX_ANSWER_BYTES: usize = 128 * 1024 * 1024;
+
 #[derive(Clone)]
 pub struct HqClient {
     http: reqwest::Client,
     base: String,
     token: Option<String>,
+    max_answer_bytes: usize,
     /// Bytes of request and response bodies, for status and benchmarks.
     pub bytes_sent: Arc<AtomicUsize>,
     pub bytes_received: Arc<AtomicUsize>,
@@ -39,6 +45,7 @@ impl HqClient {
             http,
             base,
             token,
+            max_answer_bytes: MAX_ANSWER_BYTES,
             bytes_sent: Arc::default(),
             bytes_received: Arc::default(),
             #[cfg(feature = "test-hooks")]
@@ -48,6 +55,12 @@ impl HqClient {
 
     pub fn base_url(&self) -> &str {
         &self.base
+    }
+
+    /// Reads answers of at most `bytes` (default [`MAX_ANSWER_BYTES`]).
+    pub fn with_answer_limit(mut self, bytes: usize) -> HqClient {
+        self.max_answer_bytes = bytes;
+        self
     }
 
     /// Test hook (feature `test-hooks`, absent from the till and the CLI): head office gets and
@@ -100,16 +113,35 @@ impl HqClient {
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }
-        let response = request
+        let mut response = request
             .send()
             .await
             .map_err(|e| SyncError::Offline(describe(&e)))?;
         let status = response.status().as_u16();
-        let body = response
-            .bytes()
+        let too_big = || {
+            SyncError::Protocol(format!(
+                "head office's answer is larger than {} bytes",
+                self.max_answer_bytes
+            ))
+        };
+        if response
+            .content_length()
+            .is_some_and(|length| length > self.max_answer_bytes as u64)
+        {
+            return Err(too_big());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
             .await
-            .map_err(|e| SyncError::Offline(describe(&e)))?;
-        Ok((status, body.to_vec()))
+            .map_err(|e| SyncError::Offline(describe(&e)))?
+        {
+            if body.len() + chunk.len() > self.max_answer_bytes {
+                return Err(too_big());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok((status, body))
     }
 }
 

@@ -9,7 +9,7 @@ mod lookups;
 mod round;
 
 pub use backoff::Backoff;
-pub use client::{HqClient, HqLink};
+pub use client::{HqClient, HqLink, MAX_ANSWER_BYTES};
 pub use enroll::enroll;
 pub use error::SyncError;
 pub use lookups::{lookup_credit, lookup_order, lookup_sale, stock_elsewhere};
