@@ -138,6 +138,21 @@ async fn credit_from_another_store_is_learned_before_the_sale_takes_it() {
     assert_eq!(refused.code().as_str(), "bad_input", "{refused}");
     let balance = kassa_app::credit_balance(&rotterdam, &code).await.unwrap();
     assert_eq!(balance.issued, Money::from_minor(899));
+
+    // A look-up by another store's till answers what a return needs, never a credit code: not
+    // the one a sale redeemed, not the one a return issued.
+    let mut rotterdam = rotterdam.into_inner().unwrap();
+    sync_once(&mut rotterdam).await.unwrap();
+    let redeeming = kassa_sync::lookup_sale(amsterdam.device().unwrap(), &receipt.receipt_no)
+        .await
+        .unwrap();
+    assert_eq!(redeeming.sale.tenders[0].kind, TenderKind::Credit);
+    assert_eq!(redeeming.sale.tenders[0].reference, None);
+    let issuing = kassa_sync::lookup_sale(rotterdam.device().unwrap(), &sold.receipt_no)
+        .await
+        .unwrap();
+    assert_eq!(issuing.returns[0].refunds[0].kind, TenderKind::Credit);
+    assert_eq!(issuing.returns[0].refunds[0].reference, None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

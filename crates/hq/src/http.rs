@@ -379,7 +379,7 @@ async fn lookup_sale(
     Path(receipt_no): Path<String>,
 ) -> Result<Response, HqError> {
     let sale = state.hq.lookup_sale(&receipt_no).await?;
-    Ok(Json(sale).into_response())
+    Ok(Json(sale.for_another_till()).into_response())
 }
 
 async fn lookup_order(
@@ -388,7 +388,7 @@ async fn lookup_order(
     Path(order_no): Path<String>,
 ) -> Result<Response, HqError> {
     let order = state.hq.lookup_order(&order_no).await?;
-    Ok(Json(order).into_response())
+    Ok(Json(order.for_another_till()).into_response())
 }
 
 async fn lookup_credit(

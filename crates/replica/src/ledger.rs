@@ -1,7 +1,7 @@
 //! The till ledger document `ledger/{store}/{till}/{day}`: sales, voids, returns and exception
 //! resolutions, written by that till only.
 
-use kassa_domain::{Money, PricedLine, TaxLine, TaxMode, TaxRate, Tender};
+use kassa_domain::{Money, PricedLine, TaxLine, TaxMode, TaxRate, Tender, TenderKind};
 
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -188,6 +188,26 @@ pub struct RemoteSale {
     pub sale: SaleRecord,
     pub voided: bool,
     pub returns: Vec<ReturnRecord>,
+}
+
+/// A store credit code is as good as cash to whoever holds it: a look-up by another store's till
+/// answers what a return needs and never carries one.
+pub(crate) fn without_credit_codes(tenders: &mut [Tender]) {
+    for tender in tenders.iter_mut().filter(|t| t.kind == TenderKind::Credit) {
+        tender.reference = None;
+    }
+}
+
+impl RemoteSale {
+    /// The sale as another store's till may see it: the credit it redeemed and the credit its
+    /// returns issued without their codes (a refund to credit issues a new code anyway).
+    pub fn for_another_till(mut self) -> RemoteSale {
+        without_credit_codes(&mut self.sale.tenders);
+        for record in &mut self.returns {
+            without_credit_codes(&mut record.refunds);
+        }
+        self
+    }
 }
 
 /// The balance of a store credit code: issued by returns, redeemed by sales (voided sales give it

@@ -58,6 +58,21 @@ pub struct RemoteOrder {
     pub returns: Vec<crate::ledger::ReturnRecord>,
 }
 
+impl RemoteOrder {
+    /// The order as a till that does not hold it may see it, to take its goods back: without the
+    /// pickup code's hash (six digits are quickly guessed from it) and without credit codes.
+    pub fn for_another_till(mut self) -> RemoteOrder {
+        self.order.pickup_code_hash = String::new();
+        for pickup in &mut self.pickups {
+            crate::ledger::without_credit_codes(&mut pickup.tenders);
+        }
+        for record in &mut self.returns {
+            crate::ledger::without_credit_codes(&mut record.refunds);
+        }
+        self
+    }
+}
+
 /// An order head office cancelled, or expired after a no-show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderCancellation {
