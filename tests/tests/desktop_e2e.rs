@@ -451,7 +451,7 @@ async fn sell_go_offline_and_drain() {
     let mut ids = Vec::new();
     for (name, role, pin) in [
         ("Carl", kassa_domain::Role::Cashier, "1111"),
-        ("Sofia", kassa_domain::Role::Supervisor, "2222"),
+        ("Sofia", kassa_domain::Role::Supervisor, "222222"),
     ] {
         ids.push(
             hq.hq
@@ -504,7 +504,7 @@ async fn sell_go_offline_and_drain() {
         .await;
     app.type_into("#dialog-body label:nth-of-type(1) input", "Sofia")
         .await;
-    app.type_into("#dialog-body label:nth-of-type(2) input", "2222")
+    app.type_into("#dialog-body label:nth-of-type(2) input", "222222")
         .await;
     app.screenshot(&shots.join("15-approval.png")).await;
     app.type_into("#dialog-body label:nth-of-type(2) input", ENTER)

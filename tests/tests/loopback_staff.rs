@@ -42,7 +42,7 @@ async fn staff_reach_the_till_and_leavers_are_locked_out() {
         .await
         .unwrap();
     let _maria: StaffSummary = admin
-        .post("/v1/admin/staff", &new("Maria", Role::Manager, "3333"))
+        .post("/v1/admin/staff", &new("Maria", Role::Manager, "333333"))
         .await
         .unwrap();
     refused(
@@ -123,7 +123,7 @@ async fn staff_reach_the_till_and_leavers_are_locked_out() {
     // Carl closes his shift 0.20 short; the Z report reaches head office with the next sync.
     let maria = kassa_store::Credentials {
         staff: "Maria".into(),
-        pin: "3333".into(),
+        pin: "333333".into(),
     };
     let expected = till.x_report(Some(&maria)).unwrap().expected[0].amount;
     let z = till

@@ -264,7 +264,7 @@ fn staff_from_head_office_sign_in_and_approve_from_the_command_line() {
     let (hq, url, _data) = head_office();
     for (name, role, pin) in [
         ("Carl", kassa_domain::Role::Cashier, "1111"),
-        ("Sofia", kassa_domain::Role::Supervisor, "2222"),
+        ("Sofia", kassa_domain::Role::Supervisor, "222222"),
     ] {
         wait(hq.add_staff(&kassa_protocol::NewStaff {
             name: name.into(),
@@ -341,7 +341,7 @@ fn staff_from_head_office_sign_in_and_approve_from_the_command_line() {
         stderr(&alone)
     );
     let mut approved_env = carl.to_vec();
-    approved_env.push(("KASSA_APPROVER_PIN", "2222"));
+    approved_env.push(("KASSA_APPROVER_PIN", "222222"));
     let void = json(kassa_as(
         &db,
         &approved_env,

@@ -106,6 +106,8 @@ pub enum StaffError {
     UnknownRole(String),
     #[error("a pin is 4 to 8 digits")]
     InvalidPin,
+    #[error("a {role}'s pin is at least {min} digits: it approves refunds, voids and cash out")]
+    PinTooShortForRole { role: String, min: usize },
     #[error("a staff name is 1 to 64 characters")]
     InvalidName,
     #[error("pin hashing failed: {0}")]
@@ -124,6 +126,23 @@ pub fn validate_pin(pin: &str) -> Result<(), StaffError> {
     } else {
         Err(StaffError::InvalidPin)
     }
+}
+
+/// The shortest PIN a supervisor or a manager may have: their PIN approves money leaving the
+/// till, so it must not be guessed in the few tries before the prompt locks.
+pub const MIN_APPROVER_PIN_DIGITS: usize = 6;
+
+/// A PIN for someone of `role`: 4 to 8 digits, at least [`MIN_APPROVER_PIN_DIGITS`] for anyone
+/// who may approve.
+pub fn validate_pin_for(role: crate::Role, pin: &str) -> Result<(), StaffError> {
+    validate_pin(pin)?;
+    if role != crate::Role::Cashier && pin.len() < MIN_APPROVER_PIN_DIGITS {
+        return Err(StaffError::PinTooShortForRole {
+            role: role.to_string(),
+            min: MIN_APPROVER_PIN_DIGITS,
+        });
+    }
+    Ok(())
 }
 
 pub fn validate_staff_name(name: &str) -> Result<String, StaffError> {
@@ -259,5 +278,20 @@ mod tests {
         }
         assert_eq!(Role::parse(" Manager "), Ok(Manager));
         assert!(Role::parse("owner").is_err());
+    }
+
+    #[test]
+    fn approvers_need_longer_pins() {
+        use crate::Role;
+        assert!(validate_pin_for(Role::Cashier, "1234").is_ok());
+        assert!(validate_pin_for(Role::Supervisor, "123456").is_ok());
+        assert!(matches!(
+            validate_pin_for(Role::Manager, "12345"),
+            Err(StaffError::PinTooShortForRole { min: 6, .. })
+        ));
+        assert!(matches!(
+            validate_pin_for(Role::Manager, "12a456"),
+            Err(StaffError::InvalidPin)
+        ));
     }
 }

@@ -5,7 +5,7 @@
 use crate::error::HqError;
 use crate::hq::Hq;
 use chrono::Utc;
-use kassa_domain::staff::{hash_pin, validate_staff_name};
+use kassa_domain::staff::{hash_pin, validate_pin_for, validate_staff_name};
 use kassa_domain::{StaffError, StaffMember};
 use kassa_protocol::{NewStaff, StaffSummary};
 
@@ -32,6 +32,7 @@ fn summary(member: StaffMember, version: i64) -> StaffSummary {
 impl Hq {
     pub async fn add_staff(&self, new: &NewStaff) -> Result<StaffSummary, HqError> {
         let name = validate_staff_name(&new.name).map_err(bad)?;
+        validate_pin_for(new.role, &new.pin).map_err(bad)?;
         let member = StaffMember {
             id: uuid::Uuid::now_v7().to_string(),
             name,
@@ -70,9 +71,9 @@ impl Hq {
 
     /// A new PIN (the old one stops working on each till at its next sync).
     pub async fn set_staff_pin(&self, who: &str, pin: &str) -> Result<StaffSummary, HqError> {
-        let pin_hash = hashed(pin)?;
         self.change_staff(who, |m| {
-            m.pin_hash = pin_hash;
+            validate_pin_for(m.role, pin).map_err(bad)?;
+            m.pin_hash = hashed(pin)?;
             Ok(())
         })
         .await

@@ -119,8 +119,8 @@ async fn add_orders(hq: &Hq) -> Result<(), HqError> {
 async fn add_staff(hq: &Hq) -> Result<(), HqError> {
     for (name, role, pin) in [
         ("Carl", Role::Cashier, "1111"),
-        ("Sofia", Role::Supervisor, "2222"),
-        ("Maria", Role::Manager, "3333"),
+        ("Sofia", Role::Supervisor, "222222"),
+        ("Maria", Role::Manager, "333333"),
     ] {
         hq.add_staff(&NewStaff {
             name: name.into(),
