@@ -72,13 +72,7 @@ impl DomainError {
     /// The message for people, with amounts in the store's currency (`2.58 EUR`) instead of the
     /// minor units the plain message falls back to when the currency is unknown.
     pub fn describe(&self, currency: &crate::money::Currency) -> String {
-        let m = |money: &Money| {
-            format!(
-                "{} {}",
-                crate::money::format_amount(*money, currency.minor_digits),
-                currency.code
-            )
-        };
+        let m = |money: &Money| crate::money::format_in(*money, currency);
         match self {
             DomainError::DiscountTooLarge {
                 discount,

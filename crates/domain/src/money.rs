@@ -148,6 +148,15 @@ pub fn parse_amount(text: &str, minor_digits: u8) -> Result<Money, DomainError> 
     Ok(Money(minor))
 }
 
+/// An amount as people read it in messages: `12.50 EUR` (never minor units).
+pub fn format_in(amount: Money, currency: &Currency) -> String {
+    format!(
+        "{} {}",
+        format_amount(amount, currency.minor_digits),
+        currency.code
+    )
+}
+
 /// Formats minor units as a plain decimal string (`-12.50`), the inverse of [`parse_amount`].
 pub fn format_amount(amount: Money, minor_digits: u8) -> String {
     let minor = amount.minor();

@@ -45,13 +45,7 @@ pub enum ApprovalReason {
 impl ApprovalReason {
     /// The reason for people, amounts in `currency` (`20.00 EUR`, never minor units).
     pub fn describe(&self, currency: &crate::money::Currency) -> String {
-        let m = |money: &Money| {
-            format!(
-                "{} {}",
-                crate::money::format_amount(*money, currency.minor_digits),
-                currency.code
-            )
-        };
+        let m = |money: &Money| crate::money::format_in(*money, currency);
         match self {
             ApprovalReason::NoReceipt => "a return without a receipt".into(),
             ApprovalReason::OutsideWindow {
