@@ -154,7 +154,7 @@ impl World {
                     .collect(),
             })
             .unwrap();
-            till.set_enrollment("in-process", &enrolled.device_token)
+            till.set_enrollment("in-process", &enrolled.device_token, None)
                 .unwrap();
             tills.push((
                 till,

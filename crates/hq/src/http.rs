@@ -2,13 +2,16 @@
 //! storage runs its queries off the server's threads), map the result. Every error is
 //! `{ code, message }` with its status.
 
+use crate::api_tokens::{ApiCaller, Scope, FIRST_ADMIN_TOKEN};
 use crate::error::HqError;
 use crate::hq::Hq;
 use crate::stock::MovementKind;
+use crate::tokens::hash_secret;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -20,7 +23,7 @@ use kassa_protocol::{
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
 
 #[derive(Clone)]
@@ -61,27 +64,91 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-fn is_admin(state: &AppState, headers: &HeaderMap) -> bool {
+/// The API token a request carries, if it is one: the data directory's admin token, or a live
+/// scoped token. `None` for no token or one that is not an API token (a till's, or garbage).
+async fn api_caller(state: &AppState, headers: &HeaderMap) -> Result<Option<ApiCaller>, HqError> {
+    let Some(given) = bearer(headers) else {
+        return Ok(None);
+    };
     // Compare hashes so the time taken does not depend on how much of the token matched.
-    bearer(headers).is_some_and(|given| {
-        crate::tokens::hash_secret(given) == crate::tokens::hash_secret(&state.admin_token)
-    })
-}
-
-/// A request carrying the admin token; any other is refused with 401 before the handler runs.
-struct Admin;
-
-impl FromRequestParts<AppState> for Admin {
-    type Rejection = HqError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Admin, HqError> {
-        if is_admin(state, &parts.headers) {
-            Ok(Admin)
-        } else {
-            Err(HqError::Unauthorized)
-        }
+    if hash_secret(given) == hash_secret(&state.admin_token) {
+        return Ok(Some(ApiCaller {
+            name: FIRST_ADMIN_TOKEN.into(),
+            scope: Scope::Admin,
+        }));
     }
+    state.hq.api_caller(given).await
 }
+
+/// Lets the request through when it carries an API token of one of `scopes`, or (with
+/// `tills`) an enrolled till's device token. A token that is known but of another scope is
+/// refused with 403; anything else with 401. The API caller is noted for the admin log.
+async fn authorize(
+    parts: &Parts,
+    state: &AppState,
+    scopes: &[Scope],
+    tills: bool,
+) -> Result<(), HqError> {
+    if let Some(caller) = api_caller(state, &parts.headers).await? {
+        if !scopes.contains(&caller.scope) {
+            return Err(HqError::Forbidden(format!(
+                "a token of scope {} may not do this",
+                caller.scope.as_str()
+            )));
+        }
+        if let Some(slot) = parts.extensions.get::<LogSlot>() {
+            *slot.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(caller);
+        }
+        return Ok(());
+    }
+    if tills {
+        state.hq.authenticate(bearer(&parts.headers)).await?;
+        return Ok(());
+    }
+    Err(HqError::Unauthorized)
+}
+
+/// Declares an extractor that lets a request through by [`authorize`].
+macro_rules! caller_kind {
+    ($(#[$doc:meta])* $name:ident, [$($scope:ident),*], tills: $tills:expr) => {
+        $(#[$doc])*
+        struct $name;
+
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = HqError;
+
+            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<$name, HqError> {
+                authorize(parts, state, &[$(Scope::$scope),*], $tills).await?;
+                Ok($name)
+            }
+        }
+    };
+}
+
+caller_kind!(
+    /// An operator: an admin token.
+    Admin, [Admin], tills: false
+);
+caller_kind!(
+    /// The web shop's order desk: order intake and order status (admin or orders token).
+    OrderDesk, [Admin, Orders], tills: false
+);
+caller_kind!(
+    /// Reports: reads only (admin or read token).
+    Reader, [Admin, Read], tills: false
+);
+caller_kind!(
+    /// Order status for the web shop, and reports.
+    OrderOrReader, [Admin, Orders, Read], tills: false
+);
+caller_kind!(
+    /// Reports or a till (stock in every store).
+    ReaderOrTill, [Admin, Read], tills: true
+);
+caller_kind!(
+    /// An operator or an enrolled till (look-ups any till may make).
+    AdminOrTill, [Admin], tills: true
+);
 
 /// The bearer token a till sends; checked against the devices by the service that uses it.
 struct DeviceToken(Option<String>);
@@ -94,22 +161,32 @@ impl FromRequestParts<AppState> for DeviceToken {
     }
 }
 
-/// Head office's admin token or an enrolled till's device token (lookups any till may make).
-struct AdminOrTill;
+/// Where [`authorize`] notes the API caller, for the admin log written after the response.
+#[derive(Clone, Default)]
+struct LogSlot(Arc<Mutex<Option<ApiCaller>>>);
 
-impl FromRequestParts<AppState> for AdminOrTill {
-    type Rejection = HqError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<AdminOrTill, HqError> {
-        if is_admin(state, &parts.headers) {
-            return Ok(AdminOrTill);
+/// Writes every change made with an API token to the admin log: who, what (method and path,
+/// never the body), the outcome. Tills' requests and reads are not logged.
+async fn admin_log(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let changes = request.method() != Method::GET && request.method() != Method::HEAD;
+    let action = format!("{} {}", request.method(), request.uri().path());
+    let slot = LogSlot::default();
+    request.extensions_mut().insert(slot.clone());
+    let response = next.run(request).await;
+    let caller = slot.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let (true, Some(caller)) = (changes, caller) {
+        let status = response.status();
+        let outcome = if status.is_success() {
+            "ok".to_string()
+        } else {
+            status.as_u16().to_string()
+        };
+        let actor = format!("token:{} ({})", caller.name, caller.scope.as_str());
+        if let Err(e) = state.hq.log_admin_action(&actor, &action, &outcome).await {
+            eprintln!("kassa-hq: the admin log could not be written ({actor} {action}): {e}");
         }
-        state.hq.authenticate(bearer(&parts.headers)).await?;
-        Ok(AdminOrTill)
     }
+    response
 }
 
 /// The request body, bounded by the router's limit. Unlike axum's own extractor, a refused body
@@ -230,7 +307,7 @@ async fn stock_count(
 /// Stock of a SKU in every store: for head office, and for enrolled tills (stock lookup).
 async fn stock_of(
     State(state): State<AppState>,
-    _caller: AdminOrTill,
+    _caller: ReaderOrTill,
     Path(sku): Path<String>,
 ) -> Result<Response, HqError> {
     let availability = state.hq.stock_availability(&sku).await?;
@@ -244,14 +321,14 @@ struct DayQuery {
 
 async fn sales(
     State(state): State<AppState>,
-    _admin: Admin,
+    _reader: Reader,
     Path(store): Path<String>,
     Query(q): Query<DayQuery>,
 ) -> Result<Response, HqError> {
     Ok(Json(state.hq.sales_feed(&store, &q.day).await?).into_response())
 }
 
-async fn exceptions(State(state): State<AppState>, _admin: Admin) -> Result<Response, HqError> {
+async fn exceptions(State(state): State<AppState>, _reader: Reader) -> Result<Response, HqError> {
     Ok(Json(state.hq.exceptions().await?).into_response())
 }
 
@@ -270,7 +347,7 @@ async fn resolve_exception(
 /// The web shop's order intake: 201 for a new order, 200 for an external id seen before.
 async fn add_order(
     State(state): State<AppState>,
-    _admin: Admin,
+    _desk: OrderDesk,
     Body(body): Body,
 ) -> Result<Response, HqError> {
     let accepted = state
@@ -292,7 +369,7 @@ struct StoreQuery {
 
 async fn list_orders(
     State(state): State<AppState>,
-    _admin: Admin,
+    _caller: OrderOrReader,
     Query(q): Query<StoreQuery>,
 ) -> Result<Response, HqError> {
     Ok(Json(state.hq.orders(q.store.as_deref()).await?).into_response())
@@ -300,7 +377,7 @@ async fn list_orders(
 
 async fn audit_check(
     State(state): State<AppState>,
-    _admin: Admin,
+    _reader: Reader,
     Path(till): Path<String>,
 ) -> Result<Response, HqError> {
     Ok(Json(state.hq.verify_audit(&till).await?).into_response())
@@ -308,13 +385,13 @@ async fn audit_check(
 
 async fn list_shifts(
     State(state): State<AppState>,
-    _admin: Admin,
+    _reader: Reader,
     Path(store): Path<String>,
 ) -> Result<Response, HqError> {
     Ok(Json(state.hq.shifts(&store).await?).into_response())
 }
 
-async fn list_staff(State(state): State<AppState>, _admin: Admin) -> Result<Response, HqError> {
+async fn list_staff(State(state): State<AppState>, _reader: Reader) -> Result<Response, HqError> {
     Ok(Json(state.hq.staff().await?).into_response())
 }
 
@@ -438,12 +515,27 @@ pub fn router(hq: Arc<Hq>, admin_token: String) -> Router {
         .route("/v1/lookup/orders/{order_no}", get(lookup_order))
         .route("/v1/lookup/credit/{code}", get(lookup_credit))
         .layer(DefaultBodyLimit::max(MAX_SYNC_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            admin_log,
+        ))
         .with_state(state)
 }
 
 /// Serves the API on `listener` until the process ends.
 pub async fn serve(listener: TcpListener, hq: Arc<Hq>, admin_token: String) -> std::io::Result<()> {
-    axum::serve(listener, router(hq, admin_token)).await
+    crate::listener::accept_loop(listener, router(hq, admin_token), None).await
+}
+
+/// [`serve`] over TLS with the given server settings ([`crate::tls::server_config`]).
+pub async fn serve_tls(
+    listener: TcpListener,
+    hq: Arc<Hq>,
+    admin_token: String,
+    tls: Arc<rustls::ServerConfig>,
+) -> std::io::Result<()> {
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+    crate::listener::accept_loop(listener, router(hq, admin_token), Some(acceptor)).await
 }
 
 #[cfg(test)]

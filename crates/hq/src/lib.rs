@@ -3,6 +3,7 @@
 //! subcommands of the binary); [`serve`] runs the API on a listener.
 
 mod admin;
+pub mod api_tokens;
 mod audit;
 mod catalogue;
 mod epochs;
@@ -10,6 +11,7 @@ mod error;
 mod hq;
 mod http;
 mod inbox;
+mod listener;
 mod lookup;
 mod orders;
 mod projection;
@@ -18,13 +20,14 @@ mod staff;
 mod stock;
 pub mod storage;
 mod sync;
+pub mod tls;
 pub mod tokens;
 
 pub use audit::AuditCheck;
 pub use epochs::{EPOCH_MAX_AGE_DAYS, EPOCH_MAX_BYTES};
 pub use error::HqError;
 pub use hq::Hq;
-pub use http::{router, serve};
+pub use http::{router, serve, serve_tls};
 pub use orders::{qr_payload, DEFAULT_HOLD_DAYS};
 pub use shifts::ShiftSummary;
 pub use stock::{MovementKind, StockMovementRecord};

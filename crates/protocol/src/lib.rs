@@ -3,6 +3,7 @@
 
 mod admin;
 mod bytes;
+mod cert_pin;
 mod enroll;
 mod error_body;
 mod orders;
@@ -13,6 +14,7 @@ pub use admin::{
     CreateStore, EnrollCode, EnrollCodeRequest, ExceptionEntry, ResolveRequest, SalesFeed,
     StockAtStore, StockAvailability, StockLine, StockMovementRequest, StoreInfo, TaxClassInfo,
 };
+pub use cert_pin::{CertPin, EnrollmentCode, MAX_ENROLLMENT_CODE_CHARS};
 pub use enroll::{EnrollRequest, EnrollResponse};
 pub use error_body::ErrorBody;
 pub use kassa_replica::ledger::{CreditBalance, RemoteSale};

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0012_fewer_pages_per_sale.sql"),
     include_str!("../../../migrations/till/0013_shifts_by_instant.sql"),
     include_str!("../../../migrations/till/0014_inbox_generation.sql"),
+    include_str!("../../../migrations/till/0015_hq_pin.sql"),
 ];
 
 /// The schema version this code writes and understands.

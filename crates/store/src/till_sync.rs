@@ -17,6 +17,8 @@ pub struct DeviceInfo {
     pub actor_id: String,
     pub hq_url: Option<String>,
     pub device_token: Option<String>,
+    /// Head office's certificate authority fingerprint from the enrollment code, if any.
+    pub hq_pin: Option<String>,
     pub catalogue_version: i64,
     pub stock_epoch: u32,
 }
@@ -55,13 +57,14 @@ impl Till {
     pub fn device(&self) -> Result<DeviceInfo, StoreError> {
         self.config()?;
         Ok(self.conn.query_row(
-            "SELECT actor_id, hq_url, device_token, catalogue_version, stock_epoch FROM device WHERE id = 1",
+            "SELECT actor_id, hq_url, device_token, catalogue_version, stock_epoch, hq_pin FROM device WHERE id = 1",
             [],
             |r| {
                 Ok(DeviceInfo {
                     actor_id: r.get(0)?,
                     hq_url: r.get(1)?,
                     device_token: r.get(2)?,
+                    hq_pin: r.get(5)?,
                     catalogue_version: r.get(3)?,
                     stock_epoch: r.get(4)?,
                 })
@@ -69,12 +72,18 @@ impl Till {
         )?)
     }
 
-    /// Stores the head office address and this till's device token after enrollment.
-    pub fn set_enrollment(&mut self, hq_url: &str, device_token: &str) -> Result<(), StoreError> {
+    /// Stores the head office address, this till's device token and the fingerprint it trusts
+    /// head office by (`None`: the system's roots) after enrollment.
+    pub fn set_enrollment(
+        &mut self,
+        hq_url: &str,
+        device_token: &str,
+        hq_pin: Option<&str>,
+    ) -> Result<(), StoreError> {
         self.config()?;
         self.conn.execute(
-            "UPDATE device SET hq_url = ?1, device_token = ?2 WHERE id = 1",
-            params![hq_url, device_token],
+            "UPDATE device SET hq_url = ?1, device_token = ?2, hq_pin = ?3 WHERE id = 1",
+            params![hq_url, device_token, hq_pin],
         )?;
         Ok(())
     }

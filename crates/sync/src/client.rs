@@ -1,6 +1,8 @@
 //! HTTP to head office: JSON bodies, bearer token, clear errors.
 
 use crate::error::SyncError;
+use crate::trust::{certificate_problem, check_address, client_config};
+use kassa_protocol::CertPin;
 use kassa_protocol::{ErrorBody, SyncRequest, SyncResponse};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -29,14 +31,28 @@ pub struct HqClient {
 }
 
 impl HqClient {
+    /// A client that trusts a head office on https by the system's roots (or one on this
+    /// machine over plain http).
     pub fn new(base_url: &str, token: Option<String>) -> Result<HqClient, SyncError> {
-        let base = base_url.trim_end_matches('/').to_string();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
+        HqClient::connect(base_url, token, None)
+    }
+
+    /// A client for the head office the till was enrolled with: trusted by `pin` (its
+    /// certificate authority's fingerprint) when it has one, else by the system's roots.
+    pub fn connect(
+        base_url: &str,
+        token: Option<String>,
+        pin: Option<CertPin>,
+    ) -> Result<HqClient, SyncError> {
+        let base = base_url.trim().trim_end_matches('/').to_string();
+        check_address(&base)?;
+        if pin.is_some() && base.starts_with("http://") {
             return Err(SyncError::Invalid(format!(
-                "head office address {base_url:?} must start with http:// or https://"
+                "this enrollment code is for a head office on https, not {base}"
             )));
         }
         let http = reqwest::Client::builder()
+            .use_preconfigured_tls(client_config(pin)?)
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(60))
             .build()
@@ -51,6 +67,20 @@ impl HqClient {
             #[cfg(feature = "test-hooks")]
             lose_response: Arc::default(),
         })
+    }
+
+    /// The client of an enrolled till: its head office, token and trusted fingerprint.
+    pub fn for_device(device: &kassa_store::DeviceInfo) -> Result<HqClient, SyncError> {
+        let (Some(url), Some(token)) = (&device.hq_url, &device.device_token) else {
+            return Err(SyncError::NotEnrolled);
+        };
+        let pin = device
+            .hq_pin
+            .as_deref()
+            .map(CertPin::parse)
+            .transpose()
+            .map_err(|e| SyncError::Invalid(format!("the stored head office fingerprint: {e}")))?;
+        HqClient::connect(url, Some(token.clone()), pin)
     }
 
     pub fn base_url(&self) -> &str {
@@ -116,7 +146,10 @@ impl HqClient {
         let mut response = request
             .send()
             .await
-            .map_err(|e| SyncError::Offline(describe(&e)))?;
+            .map_err(|e| match certificate_problem(&e) {
+                Some(problem) => SyncError::Untrusted(problem),
+                None => SyncError::Offline(describe(&e)),
+            })?;
         let status = response.status().as_u16();
         let too_big = || {
             SyncError::Protocol(format!(

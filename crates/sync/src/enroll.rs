@@ -4,7 +4,7 @@
 use crate::client::HqClient;
 use crate::error::SyncError;
 use kassa_domain::{Currency, TaxMode, TaxRate};
-use kassa_protocol::{EnrollRequest, EnrollResponse};
+use kassa_protocol::{EnrollRequest, EnrollResponse, EnrollmentCode};
 use kassa_store::{StoreError, StoreSetup, TaxClass, Till};
 
 pub async fn enroll(
@@ -12,10 +12,10 @@ pub async fn enroll(
     hq_url: &str,
     code: &str,
 ) -> Result<EnrollResponse, SyncError> {
-    let client = HqClient::new(hq_url, None)?;
-    if code.trim().is_empty() {
-        return Err(SyncError::Invalid("the enrollment code is empty".into()));
-    }
+    // The code names the head office to trust (its authority's fingerprint) before anything is
+    // sent: a server with another certificate never sees the code.
+    let code = EnrollmentCode::parse(code).map_err(SyncError::Invalid)?;
+    let client = HqClient::connect(hq_url, None, code.pin)?;
     let existing = match till.config() {
         Ok(config) => Some(config),
         Err(StoreError::NotInitialized) => None,
@@ -26,7 +26,7 @@ pub async fn enroll(
         .post(
             "/v1/enroll",
             &EnrollRequest {
-                code: code.trim().into(),
+                code: code.secret.clone(),
                 actor_id,
             },
         )
@@ -45,7 +45,8 @@ pub async fn enroll(
             till.init(&setup_from(&response)?)?;
         }
     }
-    till.set_enrollment(client.base_url(), &response.device_token)?;
+    let pin = code.pin.map(|pin| pin.to_text());
+    till.set_enrollment(client.base_url(), &response.device_token, pin.as_deref())?;
     if let Some(key) = &response.receipt_key {
         till.set_receipt_key(key)?;
     }

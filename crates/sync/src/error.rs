@@ -12,6 +12,10 @@ pub enum SyncError {
         code: String,
         message: String,
     },
+    /// The server is not the head office this till trusts (another certificate, a hostile
+    /// network in between): nothing was sent to it.
+    #[error("{0}")]
+    Untrusted(String),
     #[error("this till is not enrolled: run `kassa enroll --hq URL --code CODE`")]
     NotEnrolled,
     #[error("{0}")]
@@ -31,6 +35,7 @@ impl SyncError {
             SyncError::Rejected { status: 503, .. } => ErrorCode::Offline,
             SyncError::Rejected { status: 404, .. } => ErrorCode::NotFound,
             SyncError::Rejected { status, .. } if (400..500).contains(status) => ErrorCode::Refused,
+            SyncError::Untrusted(_) => ErrorCode::Refused,
             SyncError::Rejected { .. } | SyncError::Protocol(_) => ErrorCode::Internal,
             SyncError::NotEnrolled | SyncError::Invalid(_) => ErrorCode::BadInput,
             SyncError::Store(e) => e.code(),

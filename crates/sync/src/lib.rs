@@ -7,6 +7,7 @@ mod enroll;
 mod error;
 mod lookups;
 mod round;
+mod trust;
 
 pub use backoff::Backoff;
 pub use client::{HqClient, HqLink, MAX_ANSWER_BYTES};
@@ -14,3 +15,4 @@ pub use enroll::enroll;
 pub use error::SyncError;
 pub use lookups::{lookup_credit, lookup_order, lookup_sale, stock_elsewhere};
 pub use round::{sync_once, sync_with, SyncReport};
+pub use trust::check_address;

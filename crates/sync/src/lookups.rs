@@ -8,10 +8,7 @@ use kassa_protocol::{CreditBalance, RemoteOrder, RemoteSale, StockAvailability};
 use kassa_store::DeviceInfo;
 
 fn client(device: DeviceInfo) -> Result<HqClient, SyncError> {
-    let (Some(url), Some(token)) = (device.hq_url, device.device_token) else {
-        return Err(SyncError::NotEnrolled);
-    };
-    HqClient::new(&url, Some(token))
+    HqClient::for_device(&device)
 }
 
 /// A key for a URL path segment, percent-encoded (an order number may hold `#` or `/`).

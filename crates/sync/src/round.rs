@@ -39,10 +39,7 @@ pub struct SyncReport {
 /// Runs one round for an enrolled till and records the outcome for the status line.
 pub async fn sync_once(till: &mut Till) -> Result<SyncReport, SyncError> {
     let device = till.device()?;
-    let (Some(url), Some(token)) = (device.hq_url.clone(), device.device_token.clone()) else {
-        return Err(SyncError::NotEnrolled);
-    };
-    let client = HqClient::new(&url, Some(token))?;
+    let client = HqClient::for_device(&device)?;
     sync_with(till, &client).await
 }
 

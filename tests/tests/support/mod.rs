@@ -20,14 +20,35 @@ BREAD,Sourdough loaf,2.49,reduced,036000291452,Bakery
 pub struct HqServer {
     pub hq: Arc<Hq>,
     pub addr: SocketAddr,
+    /// The fingerprint of its private authority when it serves TLS ([`HqServer::start_tls`]).
+    pub pin: Option<kassa_protocol::CertPin>,
+    tls: Option<Arc<rustls::ServerConfig>>,
     handle: Option<JoinHandle<()>>,
     _data: tempfile::TempDir,
 }
 
 impl HqServer {
-    /// Head office with stores AMS1 and RTM1 and the small catalogue.
+    /// Head office with stores AMS1 and RTM1 and the small catalogue, on plain http.
     pub async fn start() -> HqServer {
+        HqServer::start_with(false).await
+    }
+
+    /// The same head office on https, with its own private authority (`kassa-hq tls init`).
+    pub async fn start_tls() -> HqServer {
+        HqServer::start_with(true).await
+    }
+
+    async fn start_with(tls: bool) -> HqServer {
         let data = tempfile::tempdir().unwrap();
+        let (pin, tls) = if tls {
+            let dir = kassa_hq::tls::tls_dir(data.path());
+            let (files, pin) =
+                kassa_hq::tls::init_private_ca(&dir, &["127.0.0.1".to_string()]).unwrap();
+            let config = kassa_hq::tls::server_config(&files.cert, &files.key).unwrap();
+            (Some(pin), Some(config))
+        } else {
+            (None, None)
+        };
         let hq = Arc::new(Hq::open(data.path()).unwrap());
         for code in ["AMS1", "RTM1"] {
             hq.create_store(&store(code)).await.unwrap();
@@ -35,17 +56,35 @@ impl HqServer {
         hq.import_catalogue_csv(CATALOGUE.as_bytes()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let handle = spawn(listener, hq.clone());
+        let handle = spawn(listener, hq.clone(), tls.clone());
         HqServer {
             hq,
             addr,
+            pin,
+            tls,
             handle: Some(handle),
             _data: data,
         }
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// A one-time code for a till, as `kassa-hq enroll-code` prints it (with the pin on TLS).
+    pub async fn enroll_code(&self, store: &str, till_no: u16) -> String {
+        let secret = self
+            .hq
+            .create_enroll_code(store, till_no)
+            .await
+            .unwrap()
+            .code;
+        kassa_protocol::EnrollmentCode {
+            secret,
+            pin: self.pin,
+        }
+        .to_string()
     }
 
     /// Takes head office off the network (the process stays, like a cut cable).
@@ -59,7 +98,7 @@ impl HqServer {
     /// Puts it back on the same address.
     pub async fn restart(&mut self) {
         let listener = tokio::net::TcpListener::bind(self.addr).await.unwrap();
-        self.handle = Some(spawn(listener, self.hq.clone()));
+        self.handle = Some(spawn(listener, self.hq.clone(), self.tls.clone()));
     }
 
     pub async fn receive(&self, store: &str, sku: &str, quantity: i64) {
@@ -86,12 +125,7 @@ impl HqServer {
         let mut till = Till::open_in_memory()
             .unwrap()
             .with_clock(clock("2026-11-23T09:00:00+01:00"));
-        let code = self
-            .hq
-            .create_enroll_code(store, till_no)
-            .await
-            .unwrap()
-            .code;
+        let code = self.enroll_code(store, till_no).await;
         kassa_sync::enroll(&mut till, &self.url(), &code)
             .await
             .unwrap();
@@ -108,9 +142,18 @@ impl Drop for HqServer {
     }
 }
 
-fn spawn(listener: tokio::net::TcpListener, hq: Arc<Hq>) -> JoinHandle<()> {
+fn spawn(
+    listener: tokio::net::TcpListener,
+    hq: Arc<Hq>,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let _ = kassa_hq::serve(listener, hq, ADMIN_TOKEN.to_string()).await;
+        let _ = match tls {
+            Some(config) => {
+                kassa_hq::serve_tls(listener, hq, ADMIN_TOKEN.to_string(), config).await
+            }
+            None => kassa_hq::serve(listener, hq, ADMIN_TOKEN.to_string()).await,
+        };
     })
 }
 

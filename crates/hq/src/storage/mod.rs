@@ -7,6 +7,7 @@
 
 mod sqlite;
 
+use crate::api_tokens::{AdminLogEntry, ApiToken};
 use crate::error::HqError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -263,6 +264,21 @@ pub trait HqStorage: Send + Sync {
     async fn revoke_devices(&self, store: &str, till_no: u16) -> Result<usize, HqError>;
     /// Every device ever enrolled for the store (revoked ones too: their changes stay valid).
     async fn store_devices(&self, store: &str) -> Result<Vec<Device>, HqError>;
+
+    /// Adds a token with the hash of its secret; `Conflict` when a live token has its name.
+    async fn add_api_token(&self, token: &ApiToken, token_hash: &str) -> Result<(), HqError>;
+    /// Every token, revoked ones too, by name and age.
+    async fn api_tokens(&self) -> Result<Vec<ApiToken>, HqError>;
+    /// Revokes the live token of that name; `false` when there is none.
+    async fn revoke_api_token(&self, name: &str, now: DateTime<Utc>) -> Result<bool, HqError>;
+    /// The live token with that hash.
+    async fn api_token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>, HqError>;
+    async fn append_admin_log(&self, entry: &AdminLogEntry) -> Result<(), HqError>;
+    /// The newest `limit` entries, newest first.
+    async fn admin_log(&self, limit: usize) -> Result<Vec<AdminLogEntry>, HqError>;
+    /// A digest of everything stored (every row of every table, in a fixed order): equal before
+    /// and after a request means the request changed nothing.
+    async fn content_digest(&self) -> Result<String, HqError>;
 
     async fn load_document(&self, doc_id: &DocId) -> Result<Option<Vec<u8>>, HqError>;
     /// The heads of a stored document, `None` if there is none.

@@ -1,4 +1,5 @@
-//! `kassa-hq audit list|verify STORE-TILL`: a till's audit chain as head office holds it.
+//! `kassa-hq audit list|verify STORE-TILL`: a till's audit chain as head office holds it;
+//! `kassa-hq audit log`: head office's own admin log.
 
 use crate::output::print_json;
 use kassa_hq::{Hq, HqError};
@@ -10,12 +11,21 @@ pub enum AuditCommand {
     Verify { till: String },
     /// Every entry of a till, oldest first.
     List { till: String },
+    /// Head office's own log: who changed what, when (API tokens and this command line).
+    Log {
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
 }
 
 pub async fn run(data: &Path, command: AuditCommand) -> Result<(), HqError> {
     match command {
         AuditCommand::List { till } => {
             print_json(&Hq::open(data)?.audit_entries(&till).await?);
+            Ok(())
+        }
+        AuditCommand::Log { limit } => {
+            print_json(&Hq::open(data)?.admin_log(limit).await?);
             Ok(())
         }
         AuditCommand::Verify { till } => {

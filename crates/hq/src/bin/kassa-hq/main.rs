@@ -4,7 +4,9 @@
 //!
 //! Exit codes: 0 success, 2 bad input or refused (one line on stderr), 1 internal or I/O error.
 
+mod admin_log;
 mod admin_token;
+mod api_tokens;
 mod audit;
 mod catalog;
 mod demo;
@@ -16,6 +18,7 @@ mod shifts;
 mod staff;
 mod stock;
 mod stores;
+mod tls;
 
 use clap::{Parser, Subcommand};
 use kassa_hq::HqError;
@@ -43,8 +46,11 @@ enum Command {
     /// Stores.
     #[command(subcommand)]
     Store(stores::StoreCommand),
-    /// Make a one-time enrollment code for a till (printed once).
-    EnrollCode(stores::TillArgs),
+    /// Make a one-time enrollment code for a till (printed once; `--qr` shows it to scan).
+    EnrollCode(stores::EnrollCodeArgs),
+    /// TLS: a private certificate authority for a head office without a public certificate.
+    #[command(subcommand)]
+    Tls(tls::TlsCommand),
     /// Revoke every device token of a till.
     Revoke(stores::TillArgs),
     /// A till's device: rotate its token or revoke it.
@@ -73,8 +79,22 @@ enum Command {
     Resolve(exceptions::ResolveArgs),
     /// Print the admin token (made on first use, kept in the data directory).
     AdminToken,
+    /// Scoped API tokens: admin, orders (the web shop), read (reports).
+    #[command(subcommand)]
+    Token(api_tokens::TokenCommand),
     /// Set up demo store AMS1 with a generated catalogue and stock of every product.
     Demo(demo::Args),
+}
+
+/// Runs the command, and writes it to the admin log when it changes something.
+async fn run_logged(cli: Cli, args: Vec<String>) -> Result<(), HqError> {
+    let data = cli.data.clone();
+    let action = admin_log::action(&args);
+    let outcome = run(cli).await;
+    if let Some(action) = action {
+        admin_log::record(&data, &action, &outcome).await;
+    }
+    outcome
 }
 
 async fn run(cli: Cli) -> Result<(), HqError> {
@@ -82,7 +102,8 @@ async fn run(cli: Cli) -> Result<(), HqError> {
     match cli.command {
         Command::Serve(args) => serve::run(data, args).await,
         Command::Store(command) => stores::run(data, command).await,
-        Command::EnrollCode(till) => stores::enroll_code(data, till).await,
+        Command::EnrollCode(args) => stores::enroll_code(data, args).await,
+        Command::Tls(command) => tls::run(data, command),
         Command::Revoke(till) => stores::revoke(data, till).await,
         Command::Till(command) => stores::till(data, command).await,
         Command::Catalog(command) => catalog::run(data, command).await,
@@ -94,6 +115,7 @@ async fn run(cli: Cli) -> Result<(), HqError> {
         Command::Exceptions => exceptions::list(data).await,
         Command::Resolve(args) => exceptions::resolve(data, args).await,
         Command::AdminToken => admin_token::print(data),
+        Command::Token(command) => api_tokens::run(data, command).await,
         Command::Demo(args) => demo::run(data, args).await,
     }
 }
@@ -105,7 +127,8 @@ fn exit_code(error: &HqError) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<String> = std::env::args().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
             let help = matches!(
@@ -124,7 +147,7 @@ fn main() -> ExitCode {
     // command runs on one runtime.
     let outcome = tokio::runtime::Runtime::new()
         .map_err(|e| HqError::Io(format!("cannot start the async runtime: {e}")))
-        .and_then(|runtime| runtime.block_on(run(cli)));
+        .and_then(|runtime| runtime.block_on(run_logged(cli, args)));
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

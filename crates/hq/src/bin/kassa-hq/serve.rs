@@ -2,16 +2,34 @@
 
 use crate::admin_token::admin_token;
 use kassa_hq::{Hq, HqError};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(clap::Args)]
 pub struct Args {
     #[arg(long, default_value = "127.0.0.1:8750")]
     listen: String,
+    /// PEM certificate chain (server certificate first; `tls init` makes one in DATA/tls).
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key of the server certificate.
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
-pub async fn run(data: &Path, Args { listen }: Args) -> Result<(), HqError> {
+pub async fn run(
+    data: &Path,
+    Args {
+        listen,
+        tls_cert,
+        tls_key,
+    }: Args,
+) -> Result<(), HqError> {
+    // Certificate problems are found before the port is taken, so a mistake exits at once.
+    let tls = match (&tls_cert, &tls_key) {
+        (Some(cert), Some(key)) => Some(kassa_hq::tls::server_config(cert, key)?),
+        _ => None,
+    };
     let token = admin_token(data)?;
     let hq = Arc::new(Hq::open(data)?);
     // A malformed address is the caller's mistake (exit 2); a port in use is the machine's
@@ -27,11 +45,20 @@ pub async fn run(data: &Path, Args { listen }: Args) -> Result<(), HqError> {
     let addr = listener
         .local_addr()
         .map_err(|e| HqError::Io(e.to_string()))?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     println!(
-        "kassa-hq listening on http://{addr} (data in {})",
+        "kassa-hq listening on {scheme}://{addr} (data in {})",
         data.display()
     );
-    kassa_hq::serve(listener, hq, token)
-        .await
-        .map_err(|e| HqError::Io(format!("the server stopped: {e}")))
+    if tls.is_none() && !addr.ip().is_loopback() {
+        eprintln!(
+            "kassa-hq: serving plain http on {addr}: tills refuse it except on this machine; \
+             give --tls-cert and --tls-key"
+        );
+    }
+    let served = match tls {
+        Some(config) => kassa_hq::serve_tls(listener, hq, token, config).await,
+        None => kassa_hq::serve(listener, hq, token).await,
+    };
+    served.map_err(|e| HqError::Io(format!("the server stopped: {e}")))
 }

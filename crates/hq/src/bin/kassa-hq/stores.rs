@@ -3,7 +3,7 @@
 
 use crate::output::print_json;
 use kassa_hq::{Hq, HqError};
-use kassa_protocol::{StoreInfo, TaxClassInfo};
+use kassa_protocol::{EnrollmentCode, StoreInfo, TaxClassInfo};
 use std::path::Path;
 
 /// The tax classes of a store added without `--tax-class` (the Dutch rates).
@@ -69,10 +69,45 @@ pub async fn run(data: &Path, command: StoreCommand) -> Result<(), HqError> {
     Ok(())
 }
 
-pub async fn enroll_code(data: &Path, TillArgs { store, till }: TillArgs) -> Result<(), HqError> {
-    let code = Hq::open(data)?.create_enroll_code(&store, till).await?;
-    println!("{}", code.code);
+#[derive(clap::Args)]
+pub struct EnrollCodeArgs {
+    #[command(flatten)]
+    till: TillArgs,
+    /// Also show the code as a QR code (on stderr) for the till's scanner.
+    #[arg(long)]
+    qr: bool,
+}
+
+/// Prints the code, with head office's authority fingerprint when it has a private one (`tls
+/// init`), so the till trusts exactly this head office from its first request.
+pub async fn enroll_code(data: &Path, args: EnrollCodeArgs) -> Result<(), HqError> {
+    let TillArgs { store, till } = args.till;
+    let pin = kassa_hq::tls::private_ca_pin(data)?;
+    let made = Hq::open(data)?.create_enroll_code(&store, till).await?;
+    let code = EnrollmentCode {
+        secret: made.code,
+        pin,
+    }
+    .to_string();
+    println!("{code}");
+    if args.qr {
+        eprintln!("{}", terminal_qr(&code)?);
+    }
     Ok(())
+}
+
+/// The code as a QR code drawn with half-block characters, light on dark so it scans from a
+/// terminal with a dark background as well.
+fn terminal_qr(text: &str) -> Result<String, HqError> {
+    use qrcode::render::unicode::Dense1x2;
+    let code = qrcode::QrCode::new(text.as_bytes())
+        .map_err(|e| HqError::BadRequest(format!("the code does not fit a QR code: {e}")))?;
+    Ok(code
+        .render::<Dense1x2>()
+        .dark_color(Dense1x2::Light)
+        .light_color(Dense1x2::Dark)
+        .quiet_zone(true)
+        .build())
 }
 
 #[derive(clap::Subcommand)]

@@ -8,6 +8,7 @@ use super::{
     Device, Heads, HqStorage, IndexedRecord, NegativeStock, NewDevice, RecordConflict, StoreKey,
     StoreRow, SyncWrite, TakenOrder,
 };
+use crate::api_tokens::{AdminLogEntry, ApiToken};
 use crate::error::HqError;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -116,6 +117,44 @@ impl HqStorage for SqliteStorage {
     async fn store_devices(&self, store: &str) -> Result<Vec<Device>, HqError> {
         let store = store.to_string();
         self.pool.run(move |db| db.store_devices(&store)).await
+    }
+
+    async fn add_api_token(&self, token: &ApiToken, token_hash: &str) -> Result<(), HqError> {
+        let (token, token_hash) = (token.clone(), token_hash.to_string());
+        self.pool
+            .run(move |db| db.add_api_token(&token, &token_hash))
+            .await
+    }
+
+    async fn api_tokens(&self) -> Result<Vec<ApiToken>, HqError> {
+        self.pool.run(|db| db.api_tokens()).await
+    }
+
+    async fn revoke_api_token(&self, name: &str, now: DateTime<Utc>) -> Result<bool, HqError> {
+        let name = name.to_string();
+        self.pool
+            .run(move |db| db.revoke_api_token(&name, now))
+            .await
+    }
+
+    async fn api_token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>, HqError> {
+        let token_hash = token_hash.to_string();
+        self.pool
+            .run(move |db| db.api_token_by_hash(&token_hash))
+            .await
+    }
+
+    async fn append_admin_log(&self, entry: &AdminLogEntry) -> Result<(), HqError> {
+        let entry = entry.clone();
+        self.pool.run(move |db| db.append_admin_log(&entry)).await
+    }
+
+    async fn admin_log(&self, limit: usize) -> Result<Vec<AdminLogEntry>, HqError> {
+        self.pool.run(move |db| db.admin_log(limit)).await
+    }
+
+    async fn content_digest(&self) -> Result<String, HqError> {
+        self.pool.run(|db| db.content_digest()).await
     }
 
     async fn load_document(&self, doc_id: &DocId) -> Result<Option<Vec<u8>>, HqError> {

@@ -5,6 +5,7 @@ use super::super::{
     Device, DocumentWrite, Heads, IndexedRecord, NegativeStock, NewDevice, RecordConflict,
     StoreKey, StoreRow, SyncWrite, TakenOrder,
 };
+use crate::api_tokens::{AdminLogEntry, ApiToken, Scope};
 use crate::error::HqError;
 use chrono::{DateTime, NaiveDate, Utc};
 use kassa_domain::{Product, Role, StaffMember};
@@ -22,6 +23,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0004_staff.sql"),
     include_str!("../../../../../migrations/hq/0005_receipt_keys.sql"),
     include_str!("../../../../../migrations/hq/0006_one_live_device_per_till.sql"),
+    include_str!("../../../../../migrations/hq/0007_api_tokens_and_admin_log.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -340,6 +342,170 @@ impl Db {
                 |r| Ok(Device { id: r.get(0)?, store: r.get(1)?, till_no: r.get(2)?, actor_id: r.get(3)? }),
             )
             .optional()?)
+    }
+
+    pub(super) fn add_api_token(
+        &mut self,
+        token: &ApiToken,
+        token_hash: &str,
+    ) -> Result<(), HqError> {
+        let added = self.conn.execute(
+            "INSERT INTO api_tokens (name, scope, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                token.name,
+                token.scope.as_str(),
+                token_hash,
+                timestamp(token.created_at)
+            ],
+        );
+        match added {
+            Ok(_) => Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Err(HqError::Conflict(format!(
+                    "a live token is named {:?}: revoke it first",
+                    token.name
+                )))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn api_token_row(
+        r: &rusqlite::Row<'_>,
+    ) -> rusqlite::Result<(String, String, String, Option<String>)> {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    }
+
+    fn api_token_of(
+        (name, scope, created_at, revoked_at): (String, String, String, Option<String>),
+    ) -> Result<ApiToken, HqError> {
+        Ok(ApiToken {
+            name,
+            scope: Scope::parse(&scope)
+                .map_err(|_| HqError::Corrupt(format!("stored token scope {scope:?}")))?,
+            created_at: instant(&created_at)?,
+            revoked_at: revoked_at.as_deref().map(instant).transpose()?,
+        })
+    }
+
+    pub(super) fn api_tokens(&self) -> Result<Vec<ApiToken>, HqError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT name, scope, created_at, revoked_at FROM api_tokens ORDER BY name, id",
+        )?;
+        let rows = stmt
+            .query_map([], Self::api_token_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(Self::api_token_of).collect()
+    }
+
+    pub(super) fn revoke_api_token(
+        &mut self,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, HqError> {
+        Ok(self.conn.execute(
+            "UPDATE api_tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
+            params![name, timestamp(now)],
+        )? > 0)
+    }
+
+    pub(super) fn api_token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>, HqError> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT name, scope, created_at, revoked_at FROM api_tokens \
+                 WHERE token_hash = ?1 AND revoked_at IS NULL",
+            )?
+            .query_row([token_hash], Self::api_token_row)
+            .optional()?;
+        row.map(Self::api_token_of).transpose()
+    }
+
+    pub(super) fn append_admin_log(&mut self, entry: &AdminLogEntry) -> Result<(), HqError> {
+        self.conn.execute(
+            "INSERT INTO admin_log (at, actor, action, outcome) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                timestamp(entry.at),
+                entry.actor,
+                entry.action,
+                entry.outcome
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub(super) fn admin_log(&self, limit: usize) -> Result<Vec<AdminLogEntry>, HqError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT at, actor, action, outcome FROM admin_log ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt
+            .query_map([limit as i64], |r| {
+                Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(at, actor, action, outcome)| {
+                Ok(AdminLogEntry {
+                    at: instant(&at)?,
+                    actor,
+                    action,
+                    outcome,
+                })
+            })
+            .collect()
+    }
+
+    /// SHA-256 over every table's name and rows; rows are hashed one by one and sorted, so the
+    /// digest does not depend on the order SQLite returns them in.
+    pub(super) fn content_digest(&self) -> Result<String, HqError> {
+        use sha2::{Digest, Sha256};
+        let tables: Vec<String> = self
+            .conn
+            .prepare(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' \
+                 AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut all = Sha256::new();
+        for table in tables {
+            let mut stmt = self.conn.prepare(&format!("SELECT * FROM \"{table}\""))?;
+            let columns = stmt.column_count();
+            let mut rows: Vec<[u8; 32]> = stmt
+                .query_map([], |r| {
+                    let mut row = Sha256::new();
+                    for i in 0..columns {
+                        match r.get_ref(i)? {
+                            rusqlite::types::ValueRef::Null => row.update([0]),
+                            rusqlite::types::ValueRef::Integer(v) => {
+                                row.update([1]);
+                                row.update(v.to_le_bytes());
+                            }
+                            rusqlite::types::ValueRef::Real(v) => {
+                                row.update([2]);
+                                row.update(v.to_bits().to_le_bytes());
+                            }
+                            rusqlite::types::ValueRef::Text(v)
+                            | rusqlite::types::ValueRef::Blob(v) => {
+                                row.update([3]);
+                                row.update((v.len() as u64).to_le_bytes());
+                                row.update(v);
+                            }
+                        }
+                    }
+                    Ok(row.finalize().into())
+                })?
+                .collect::<Result<_, _>>()?;
+            rows.sort_unstable();
+            all.update(table.as_bytes());
+            all.update((rows.len() as u64).to_le_bytes());
+            for row in rows {
+                all.update(row);
+            }
+        }
+        Ok(hex::encode(all.finalize()))
     }
 
     pub(super) fn revoke_devices(&mut self, store: &str, till_no: u16) -> Result<usize, HqError> {
