@@ -17,6 +17,9 @@ pub enum HqError {
     StaleDocument(String),
     #[error("request too large: {0}")]
     TooLarge(String),
+    /// The caller made more requests than its rate limit allows: try again shortly.
+    #[error("too many requests: slow down and try again shortly")]
+    RateLimited,
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     /// The machine, not the data: a port in use, a file that cannot be written, no runtime.
@@ -35,6 +38,7 @@ impl HqError {
             HqError::NotFound(_) => 404,
             HqError::Conflict(_) => 409,
             HqError::TooLarge(_) => 413,
+            HqError::RateLimited => 429,
             HqError::StaleDocument(_) => 503,
             HqError::Sqlite(_) | HqError::Corrupt(_) | HqError::Io(_) => 500,
         }
@@ -48,6 +52,7 @@ impl HqError {
             HqError::NotFound(_) => "not_found",
             HqError::Conflict(_) => "conflict",
             HqError::TooLarge(_) => "too_large",
+            HqError::RateLimited => "rate_limited",
             HqError::StaleDocument(_) => "busy",
             HqError::Sqlite(_) | HqError::Corrupt(_) | HqError::Io(_) => "internal",
         }

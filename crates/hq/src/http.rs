@@ -5,7 +5,10 @@
 use crate::api_tokens::{ApiCaller, Scope, FIRST_ADMIN_TOKEN};
 use crate::error::HqError;
 use crate::hq::Hq;
+use crate::listener::{Limits, ListenerStats};
+use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::stock::MovementKind;
+use crate::storage::Device;
 use crate::tokens::hash_secret;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
@@ -30,6 +33,25 @@ use tokio::net::TcpListener;
 struct AppState {
     hq: Arc<Hq>,
     admin_token: Arc<String>,
+    limiter: Arc<RateLimiter>,
+}
+
+impl AppState {
+    /// Counts a request against the caller's rate limit.
+    fn within_limit(&self, caller: &str) -> Result<(), HqError> {
+        if self.limiter.allow(caller) {
+            Ok(())
+        } else {
+            Err(HqError::RateLimited)
+        }
+    }
+
+    /// The enrolled till a device token belongs to, within its rate limit.
+    async fn till(&self, token: Option<&str>) -> Result<Device, HqError> {
+        let device = self.hq.authenticate(token).await?;
+        self.within_limit(&format!("device:{}", device.id))?;
+        Ok(device)
+    }
 }
 
 impl IntoResponse for HqError {
@@ -90,6 +112,7 @@ async fn authorize(
     tills: bool,
 ) -> Result<(), HqError> {
     if let Some(caller) = api_caller(state, &parts.headers).await? {
+        state.within_limit(&format!("token:{}", caller.name))?;
         if !scopes.contains(&caller.scope) {
             return Err(HqError::Forbidden(format!(
                 "a token of scope {} may not do this",
@@ -102,7 +125,7 @@ async fn authorize(
         return Ok(());
     }
     if tills {
-        state.hq.authenticate(bearer(&parts.headers)).await?;
+        state.till(bearer(&parts.headers)).await?;
         return Ok(());
     }
     Err(HqError::Unauthorized)
@@ -216,7 +239,7 @@ async fn sync(
     DeviceToken(token): DeviceToken,
     Body(body): Body,
 ) -> Result<Response, HqError> {
-    let device = state.hq.authenticate(token.as_deref()).await?;
+    let device = state.till(token.as_deref()).await?;
     let request: SyncRequest = parse_json(&body)?;
     let response = state.hq.sync(&device, request).await?;
     Ok(Json(response).into_response())
@@ -483,9 +506,18 @@ async fn health() -> &'static str {
 
 /// The API, for embedding in tests or another server.
 pub fn router(hq: Arc<Hq>, admin_token: String) -> Router {
+    router_with(hq, admin_token, RateLimit::default())
+}
+
+/// A request not answered by then (a body sent a byte at a time, a handler stuck) gets 408.
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// [`router`] with a given rate limit per caller.
+pub fn router_with(hq: Arc<Hq>, admin_token: String, limit: RateLimit) -> Router {
     let state = AppState {
         hq,
         admin_token: Arc::new(admin_token),
+        limiter: Arc::new(RateLimiter::new(limit)),
     };
     Router::new()
         .route("/v1/health", get(health))
@@ -519,12 +551,16 @@ pub fn router(hq: Arc<Hq>, admin_token: String) -> Router {
             state.clone(),
             admin_log,
         ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .with_state(state)
 }
 
 /// Serves the API on `listener` until the process ends.
 pub async fn serve(listener: TcpListener, hq: Arc<Hq>, admin_token: String) -> std::io::Result<()> {
-    crate::listener::accept_loop(listener, router(hq, admin_token), None).await
+    serve_with(listener, hq, admin_token, ServeOptions::default()).await
 }
 
 /// [`serve`] over TLS with the given server settings ([`crate::tls::server_config`]).
@@ -534,8 +570,37 @@ pub async fn serve_tls(
     admin_token: String,
     tls: Arc<rustls::ServerConfig>,
 ) -> std::io::Result<()> {
-    let acceptor = tokio_rustls::TlsAcceptor::from(tls);
-    crate::listener::accept_loop(listener, router(hq, admin_token), Some(acceptor)).await
+    let options = ServeOptions {
+        tls: Some(tls),
+        ..ServeOptions::default()
+    };
+    serve_with(listener, hq, admin_token, options).await
+}
+
+/// How head office serves: TLS or not, the connection limits, and where it counts what it did.
+#[derive(Default)]
+pub struct ServeOptions {
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+    pub limits: Limits,
+    pub rate_limit: RateLimit,
+    pub stats: Arc<ListenerStats>,
+}
+
+pub async fn serve_with(
+    listener: TcpListener,
+    hq: Arc<Hq>,
+    admin_token: String,
+    options: ServeOptions,
+) -> std::io::Result<()> {
+    let acceptor = options.tls.map(tokio_rustls::TlsAcceptor::from);
+    crate::listener::accept_loop(
+        listener,
+        router_with(hq, admin_token, options.rate_limit),
+        acceptor,
+        options.limits,
+        options.stats,
+    )
+    .await
 }
 
 #[cfg(test)]

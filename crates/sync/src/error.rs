@@ -28,11 +28,14 @@ pub enum SyncError {
 
 impl SyncError {
     /// The stable code front ends branch on. Head office answering 503 (busy, or a document
-    /// being written by another process) is as good as offline: try again.
+    /// being written by another process) or 429 (too many requests) is as good as offline: try
+    /// again.
     pub fn code(&self) -> ErrorCode {
         match self {
             SyncError::Offline(_) => ErrorCode::Offline,
             SyncError::Rejected { status: 503, .. } => ErrorCode::Offline,
+            // Over head office's rate limit: as busy, try again shortly.
+            SyncError::Rejected { status: 429, .. } => ErrorCode::Offline,
             SyncError::Rejected { status: 404, .. } => ErrorCode::NotFound,
             SyncError::Rejected { status, .. } if (400..500).contains(status) => ErrorCode::Refused,
             SyncError::Untrusted(_) => ErrorCode::Refused,

@@ -30,6 +30,16 @@ pub async fn run(
         (Some(cert), Some(key)) => Some(kassa_hq::tls::server_config(cert, key)?),
         _ => None,
     };
+    // Every waiting client holds a file descriptor: take what the system allows (a login
+    // shell's soft limit is often 1,024, the hard one far more), and say so when it is little.
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) if limit < 4_096 => eprintln!(
+            "kassa-hq: only {limit} open files allowed; raise the limit (LimitNOFILE=65536 for a \
+             systemd service) so slow or hostile clients cannot use them all"
+        ),
+        Ok(_) => {}
+        Err(e) => eprintln!("kassa-hq: cannot read the open files limit: {e}"),
+    }
     let token = admin_token(data)?;
     let hq = Arc::new(Hq::open(data)?);
     // A malformed address is the caller's mistake (exit 2); a port in use is the machine's

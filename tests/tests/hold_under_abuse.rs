@@ -1,0 +1,154 @@
+//! Head office under abuse (issue 12): clients that drip their headers or say nothing do not stop
+//! real tills from syncing; stalled connections are closed at their deadline, and past the cap the
+//! oldest is closed for a new one; a caller over its rate limit gets 429 and changes nothing,
+//! while other callers carry on. The measured run with 1,000 clients is the `slow_clients` bench.
+
+mod support;
+
+#[path = "support/slow_clients.rs"]
+mod slow_clients;
+
+use kassa_hq::listener::{Limits, ListenerStats};
+use kassa_hq::{Hq, ServeOptions};
+use slow_clients::{Attack, Attackers};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use support::*;
+
+/// A head office like [`HqServer`]'s, served with the given limits.
+async fn serve_limited(limits: Limits) -> (Arc<Hq>, std::net::SocketAddr, Arc<ListenerStats>) {
+    let data = tempfile::tempdir().unwrap().keep();
+    let hq = Arc::new(Hq::open(&data).unwrap());
+    for code in ["AMS1", "RTM1"] {
+        hq.create_store(&store(code)).await.unwrap();
+    }
+    hq.import_catalogue_csv(CATALOGUE.as_bytes()).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let stats = Arc::new(ListenerStats::default());
+    let options = ServeOptions {
+        limits,
+        stats: stats.clone(),
+        ..ServeOptions::default()
+    };
+    let served = hq.clone();
+    tokio::spawn(async move {
+        let _ = kassa_hq::serve_with(listener, served, ADMIN_TOKEN.into(), options).await;
+    });
+    (hq, addr, stats)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tills_keep_syncing_while_slow_clients_hold_connections() {
+    let limits = Limits {
+        handshake: Duration::from_secs(1),
+        headers: Duration::from_secs(1),
+        max_waiting: 1_000,
+    };
+    let (hq, addr, _) = serve_limited(limits).await;
+    let url = format!("http://{addr}");
+    let mut till = kassa_store::Till::open_in_memory()
+        .unwrap()
+        .with_clock(clock("2026-11-23T09:00:00+01:00"));
+    let code = hq.create_enroll_code("AMS1", 1).await.unwrap().code;
+    kassa_sync::enroll(&mut till, &url, &code).await.unwrap();
+    kassa_sync::sync_once(&mut till).await.unwrap();
+
+    let drippers = Attackers::start(addr, Attack::Drip(Duration::from_millis(100)), 150);
+    let silent = Attackers::start(addr, Attack::Silent, 100);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut rounds = Vec::new();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_millis(2_500) {
+        till.complete_sale(&cash_sale(&[("MILK", 1)]), None)
+            .unwrap();
+        let round = Instant::now();
+        kassa_sync::sync_once(&mut till).await.unwrap();
+        rounds.push(round.elapsed());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let dripped = drippers.stop().await;
+    let silenced = silent.stop().await;
+    // Every sale reached head office while the attack went on.
+    assert_eq!(
+        hq.sales_feed("AMS1", "2026-11-23")
+            .await
+            .unwrap()
+            .sales
+            .len(),
+        rounds.len()
+    );
+    assert!(rounds.len() >= 5, "{} rounds", rounds.len());
+    // The deadlines cut the attackers off (a second each), and they came back.
+    assert!(dripped.closed_by_server.load(Ordering::Relaxed) >= 150);
+    assert!(silenced.closed_by_server.load(Ordering::Relaxed) >= 100);
+    rounds.sort();
+    eprintln!(
+        "{} sync rounds under 250 slow clients: median {:?}, slowest {:?}",
+        rounds.len(),
+        rounds[rounds.len() / 2],
+        rounds[rounds.len() - 1]
+    );
+}
+
+#[tokio::test]
+async fn past_the_cap_the_oldest_waiting_connection_is_closed() {
+    let limits = Limits {
+        max_waiting: 8,
+        ..Limits::default()
+    };
+    let (_, addr, stats) = serve_limited(limits).await;
+    let silent = Attackers::start_once(addr, Attack::Silent, 20);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Twenty came, eight fit: every newcomer closed the oldest.
+    assert_eq!(stats.evicted.load(Ordering::Relaxed), 12);
+    // A real request still gets its answer: it arrives complete, so it never waits (its
+    // connection made room by closing one more).
+    let answer = reqwest::get(format!("http://{addr}/v1/health"))
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let seen = silent.stop().await;
+    assert_eq!(seen.closed_by_server.load(Ordering::Relaxed), 13);
+    assert_eq!(stats.evicted.load(Ordering::Relaxed), 13);
+    assert_eq!(seen.connections.load(Ordering::Relaxed), 20);
+}
+
+#[tokio::test]
+async fn a_caller_over_its_rate_limit_is_refused_and_others_carry_on() {
+    let hq = HqServer::start().await;
+    let (_, shop) = hq
+        .hq
+        .create_api_token("webshop", kassa_hq::api_tokens::Scope::Orders)
+        .await
+        .unwrap();
+    let (_, reports) = hq
+        .hq
+        .create_api_token("reports", kassa_hq::api_tokens::Scope::Read)
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let ask = |token: &str| {
+        http.get(format!("{}/v1/orders", hq.url()))
+            .bearer_auth(token.to_string())
+            .send()
+    };
+    let before = hq.hq.storage().content_digest().await.unwrap();
+    let mut statuses = Vec::new();
+    for _ in 0..400 {
+        statuses.push(ask(&shop).await.unwrap().status().as_u16());
+    }
+    let limited = statuses.iter().filter(|s| **s == 429).count();
+    assert!(limited > 100, "{limited} of 400 refused");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count() + limited,
+        400
+    );
+    assert_eq!(hq.hq.storage().content_digest().await.unwrap(), before);
+    // The read token has a bucket of its own.
+    assert_eq!(ask(&reports).await.unwrap().status(), 200);
+    // And the web shop gets in again once it slows down.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(ask(&shop).await.unwrap().status(), 200);
+}
