@@ -218,7 +218,7 @@ async fn push_document(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_change_forged_in_another_tills_ledger_is_refused() {
+async fn a_change_forged_in_another_tills_ledger_is_held_not_merged() {
     let hq = HqServer::start().await;
     let mut one = hq.enrolled_till("AMS1", 1).await;
     one.complete_sale(&cash_sale(&[("MILK", 1)]), None).unwrap();
@@ -243,12 +243,22 @@ async fn a_change_forged_in_another_tills_ledger_is_refused() {
         approved_by: None,
     };
     write_record(&mut forged, RecordKind::Void, &void.id, &void).unwrap();
+    // Held for a manager (issue 12), not merged and not lost; the request itself goes through
+    // so the till's other documents would not be stopped.
     let (status, body) = push_document(&hq, &token, id, &mut forged).await;
-    assert_eq!(status, 403, "{body}");
-    assert!(
-        body["message"].as_str().unwrap().contains("not allowed"),
-        "{body}"
-    );
+    assert_eq!(status, 200, "{body}");
+    let held = |doc: &'static str| {
+        let hq = hq.hq.clone();
+        async move {
+            hq.findings()
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|f| f.doc_id == doc && f.kind == kassa_hq::storage::FindingKind::HeldChange)
+                .count()
+        }
+    };
+    assert_eq!(held(id).await, 1);
     assert_eq!(snapshot(&hq).await, before);
     assert!(hq
         .hq
@@ -264,8 +274,10 @@ async fn a_change_forged_in_another_tills_ledger_is_refused() {
     write_record(&mut forged, RecordKind::Movement, "m1", &void).unwrap();
     assert_eq!(
         push_document(&hq, &token, hq_ledger, &mut forged).await.0,
-        403
+        200
     );
+    assert_eq!(held(hq_ledger).await, 1);
+    assert_eq!(snapshot(&hq).await, before);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

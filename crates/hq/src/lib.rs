@@ -8,6 +8,7 @@ mod audit;
 mod catalogue;
 mod epochs;
 mod error;
+mod held;
 mod hq;
 mod http;
 mod inbox;

@@ -3,7 +3,9 @@
 //! lookups and the exceptions inbox. One function for a till's sync and head office's own writes.
 
 use crate::error::HqError;
-use crate::storage::{Indexed, RecordConflict, StoredRecord, SyncWrite};
+use crate::storage::{
+    FiledSale, FindingKind, Indexed, NewFinding, RecordConflict, StoredRecord, SyncWrite,
+};
 use kassa_replica::audit::AuditEntry;
 use kassa_replica::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
 use kassa_replica::orders::{OrderCancellation, OrderRecord, PickupRecord};
@@ -55,12 +57,51 @@ fn index<R: Indexed>(doc: &AutoCommit, store: &str, write: &mut SyncWrite) -> Re
 
 /// Adds every record of `doc` to `write` (storage ignores ones it holds already), walking the
 /// registry of record kinds as the tills do; every kind's map is checked for conflicts.
+/// Files a ledger's sales under the ledger's own store and till, whatever a record says, and flags
+/// a record that names another, or whose amounts do not add up. Nothing is refused: the sale
+/// is kept as written and later sales keep flowing.
+fn file_sales(id: &DocId, sales: Vec<SaleRecord>, write: &mut SyncWrite) {
+    let DocId::Ledger { store, till, .. } = id else {
+        return; // the registry keeps sales in tills' ledgers only
+    };
+    for sale in sales {
+        if sale.store_code != *store || sale.till_no != *till {
+            write.findings.push(NewFinding {
+                kind: FindingKind::MisfiledSale,
+                device_id: None,
+                doc_id: id.clone(),
+                subject: sale.id.clone(),
+                detail: format!(
+                    "sale {} came in the ledger of {store} till {till} but names {} till {}; filed under {store} till {till}",
+                    sale.receipt_no, sale.store_code, sale.till_no
+                ),
+                changes: None,
+            });
+        }
+        if let Some(problem) = kassa_replica::ledger::sale_total_problem(&sale) {
+            write.findings.push(NewFinding {
+                kind: FindingKind::SaleTotal,
+                device_id: None,
+                doc_id: id.clone(),
+                subject: sale.id.clone(),
+                detail: problem,
+                changes: None,
+            });
+        }
+        write.sales.push(FiledSale {
+            store: store.clone(),
+            till_no: *till,
+            record: sale,
+        });
+    }
+}
+
 pub(crate) fn project(id: &DocId, doc: &AutoCommit, write: &mut SyncWrite) -> Result<(), HqError> {
     let store = id.store();
     for kind in kinds_in(id.kind()) {
         // Exhaustive on purpose: a new kind must say how head office keeps it.
         match kind {
-            RecordKind::Sale => write.sales.extend(checked::<SaleRecord>(doc)?),
+            RecordKind::Sale => file_sales(id, checked::<SaleRecord>(doc)?, write),
             RecordKind::Void => write.voids.extend(checked::<VoidRecord>(doc)?),
             RecordKind::Return => index::<ReturnRecord>(doc, store, write)?,
             RecordKind::Resolution => index::<ResolutionRecord>(doc, store, write)?,

@@ -1,16 +1,18 @@
 //! `POST /v1/sync`: apply a till's batch of sync messages all-or-nothing, answer with head
-//! office's messages, announce the store's documents, and send catalogue changes.
+//! office's messages, announce the store's documents, and send catalogue changes. A message
+//! holding a change the till may not make is held (kept for a manager), not merged.
 
 use crate::epochs::{carry_late_movements, epoch_due, open_epoch};
 use crate::error::HqError;
 use crate::hq::Hq;
-use crate::storage::{Device, SyncStateWrite, SyncWrite};
+use crate::storage::{Device, FindingKind, NewFinding, SyncStateWrite, SyncWrite};
 use kassa_protocol::{
     CatalogueUpdate, DocMessage, StaffUpdate, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH,
     MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
 };
+use kassa_replica::authorship::check_till_change;
 use kassa_replica::stock::read_levels;
-use kassa_replica::validate::receive_checked;
+use kassa_replica::validate::{is_skeleton, receive_candidate, Received};
 use kassa_replica::{generate_message, heads_hex, DocId, DocKind, SyncState};
 
 impl Hq {
@@ -77,45 +79,36 @@ impl Hq {
         let devices = inner.storage.store_devices(&device.store).await?;
         let now = chrono::Utc::now();
 
-        // Phase 1: apply each message to a copy; any refusal leaves everything as it was.
+        // Phase 1: apply each message to a copy; any refusal leaves everything as it was. A
+        // message with a change this device may not make, or may not prove it made, is held
+        // whole (its changes kept for a manager) and its document left as it was; the other
+        // documents of the request go on, so one bad change never stops a till's sales.
         let mut applied = Vec::with_capacity(ids.len());
+        let mut held = Vec::new();
         for (id, message) in ids.iter().zip(&request.docs) {
             let mut doc = inner.document(id).await?;
             let before = heads_hex(&mut doc);
-            let mut state = match inner.storage.load_sync_state(id, device.id).await? {
+            let state = match inner.storage.load_sync_state(id, device.id).await? {
                 Some(bytes) => {
                     SyncState::decode(&bytes).map_err(|e| HqError::Corrupt(e.to_string()))?
                 }
                 None => SyncState::new(),
             };
-            let allowed: Vec<String> = match id {
-                // A till's ledger: that till's devices only.
-                DocId::Ledger { till, .. } => devices
-                    .iter()
-                    .filter(|d| d.till_no == *till)
-                    .map(|d| d.actor_id.clone())
-                    .collect(),
-                // Head office's ledger: no till may write it.
-                DocId::HqLedger { .. } => Vec::new(),
-                DocId::Stock { .. } | DocId::Orders { .. } => {
-                    devices.iter().map(|d| d.actor_id.clone()).collect()
-                }
-            };
-            receive_checked(
-                &message.doc_id,
-                &mut doc,
-                &mut state,
-                &message.message,
-                |actor| allowed.contains(&actor.to_hex_string()),
-            )?;
-            let reply = generate_message(&mut doc, &mut state);
-            let changed = heads_hex(&mut doc) != before;
-            applied.push((id.clone(), doc, state, reply, changed));
+            let mut received =
+                receive_candidate(&message.doc_id, &mut doc, &state, &message.message)?;
+            if let Some(reason) = first_unproven_change(id, device, &devices, &received) {
+                held.push(hold(id, device, &received, reason));
+                continue;
+            }
+            let reply = generate_message(&mut received.doc, &mut received.state);
+            let changed = heads_hex(&mut received.doc) != before;
+            applied.push((id.clone(), received.doc, received.state, reply, changed));
         }
 
         // Phase 2: projections and one transaction for everything.
         let mut write = SyncWrite {
             from_store: true,
+            findings: held,
             ..SyncWrite::new(&device.store, now)
         };
         for (id, doc, state, _, changed) in &mut applied {
@@ -239,5 +232,67 @@ impl Hq {
             staff,
             receipt_keys,
         })
+    }
+}
+
+/// Why a received message cannot be merged, if it cannot: the first new change that is not the
+/// authenticated device's own (no device can prove another's change without its signature; a
+/// revoked device's is never taken), or that writes what this till may not.
+fn first_unproven_change(
+    id: &DocId,
+    device: &Device,
+    devices: &[Device],
+    received: &Received,
+) -> Option<String> {
+    for change in &received.new_changes {
+        if is_skeleton(change) {
+            continue;
+        }
+        let actor = change.actor_id().to_hex_string();
+        if actor != device.actor_id {
+            let owner = devices.iter().rev().find(|d| d.actor_id == actor);
+            return Some(match owner {
+                Some(d) if d.revoked => format!(
+                    "a change by till {}'s revoked device, carried by till {}",
+                    d.till_no, device.till_no
+                ),
+                Some(d) => format!(
+                    "a change by till {}'s device, carried by till {} without proof it is theirs",
+                    d.till_no, device.till_no
+                ),
+                None => format!(
+                    "a change by actor {actor}, which is no device of {}",
+                    device.store
+                ),
+            });
+        }
+        if let Err(why) =
+            check_till_change(id, device.till_no, &received.doc, &received.before, change)
+        {
+            return Some(why);
+        }
+    }
+    None
+}
+
+/// The finding that keeps a held message's changes (nothing is lost: a manager accepts or
+/// rejects them). Keyed by the first new change, so the same message sent again refreshes it.
+fn hold(id: &DocId, device: &Device, received: &Received, reason: String) -> NewFinding {
+    let mut changes = Vec::new();
+    for change in &received.new_changes {
+        changes.extend_from_slice(change.raw_bytes());
+    }
+    let subject = received
+        .new_changes
+        .iter()
+        .find(|c| !is_skeleton(c))
+        .map_or_else(String::new, |c| c.hash().to_string());
+    NewFinding {
+        kind: FindingKind::HeldChange,
+        device_id: Some(device.id),
+        doc_id: id.clone(),
+        subject,
+        detail: reason,
+        changes: Some(changes),
     }
 }

@@ -219,3 +219,31 @@ pub struct CreditBalance {
     pub redeemed: Money,
     pub balance: Money,
 }
+
+/// Why a sale's amounts do not add up, if they do not: its lines' amounts (plus tax where prices
+/// exclude it) make its total, and total plus cash rounding is what was due. Head office flags
+/// such a sale and keeps it (later sales keep flowing); a till never writes one.
+pub fn sale_total_problem(sale: &SaleRecord) -> Option<String> {
+    let check = || -> Result<Option<String>, kassa_domain::DomainError> {
+        let amounts = Money::sum(sale.lines.iter().map(|l| l.amount))?;
+        let total = match sale.tax_mode {
+            TaxMode::Inclusive => amounts,
+            TaxMode::Exclusive => amounts.checked_add(sale.tax_total)?,
+        };
+        if total != sale.total {
+            return Ok(Some(format!(
+                "sale {} says its total is {} but its lines make {}",
+                sale.receipt_no, sale.total, total
+            )));
+        }
+        let due = sale.total.checked_add(sale.cash_rounding)?;
+        if due != sale.amount_due {
+            return Ok(Some(format!(
+                "sale {} says {} was due but its total and rounding make {}",
+                sale.receipt_no, sale.amount_due, due
+            )));
+        }
+        Ok(None)
+    };
+    check().unwrap_or_else(|e| Some(format!("sale {}: {e}", sale.receipt_no)))
+}

@@ -6,6 +6,7 @@
 //! documents small and quick to load (see docs/adr/0003-replicated-documents.md).
 
 pub mod audit;
+pub mod authorship;
 mod doc_id;
 mod error;
 pub mod exceptions;

@@ -6,7 +6,58 @@ use crate::error::ReplicaError;
 use crate::skeleton::{new_document, SKELETON_ACTOR};
 use crate::sync_session::{decode_message, SyncState};
 use automerge::sync::SyncDoc;
-use automerge::{ActorId, AutoCommit};
+use automerge::{ActorId, AutoCommit, Change, ChangeHash};
+
+/// A sync message applied to a copy of a document: the copy, its sync state, the heads before,
+/// and the changes that were new. Nothing is decided yet: the caller keeps or drops it.
+pub struct Received {
+    pub doc: AutoCommit,
+    pub state: SyncState,
+    pub before: Vec<ChangeHash>,
+    pub new_changes: Vec<Change>,
+}
+
+/// Applies `bytes` to a copy of `doc`. The shared skeleton actor is refused for anything but this
+/// document's exact skeleton change (no replica writes with it).
+pub fn receive_candidate(
+    doc_name: &str,
+    doc: &mut AutoCommit,
+    state: &SyncState,
+    bytes: &[u8],
+) -> Result<Received, ReplicaError> {
+    let id = DocId::parse(doc_name)?;
+    let message = decode_message(bytes)?;
+    let skeleton_heads = new_document(&id, ActorId::random())?.get_heads();
+    let before = doc.get_heads();
+    let mut candidate = doc.fork();
+    candidate.set_actor(doc.get_actor().clone());
+    let mut candidate_state = state.clone();
+    candidate
+        .sync()
+        .receive_sync_message(&mut candidate_state.0, message)?;
+    let new_changes: Vec<Change> = candidate.get_changes(&before);
+    let skeleton = ActorId::from(SKELETON_ACTOR);
+    for change in &new_changes {
+        let is_skeleton = *change.actor_id() == skeleton && skeleton_heads.contains(&change.hash());
+        if *change.actor_id() == skeleton && !is_skeleton {
+            return Err(ReplicaError::ForeignActor {
+                doc: doc_name.to_string(),
+                actor: change.actor_id().to_hex_string(),
+            });
+        }
+    }
+    Ok(Received {
+        doc: candidate,
+        state: candidate_state,
+        before,
+        new_changes,
+    })
+}
+
+/// True for the shared skeleton change of a document (made by no replica).
+pub fn is_skeleton(change: &Change) -> bool {
+    *change.actor_id() == ActorId::from(SKELETON_ACTOR)
+}
 
 /// Applies `bytes` to a copy of `doc`; if every new change was made by an actor that `allowed`
 /// accepts (or is the shared skeleton), the copy replaces `doc` and the new state replaces
@@ -18,31 +69,17 @@ pub fn receive_checked(
     bytes: &[u8],
     allowed: impl Fn(&ActorId) -> bool,
 ) -> Result<usize, ReplicaError> {
-    let id = DocId::parse(doc_name)?;
-    let message = decode_message(bytes)?;
-    let skeleton_heads = new_document(&id, ActorId::random())?.get_heads();
-    let before = doc.get_heads();
-    let mut candidate = doc.fork();
-    candidate.set_actor(doc.get_actor().clone());
-    let mut candidate_state = state.clone();
-    candidate
-        .sync()
-        .receive_sync_message(&mut candidate_state.0, message)?;
-    let new_changes = candidate.get_changes(&before);
-    let skeleton = ActorId::from(SKELETON_ACTOR);
-    for change in &new_changes {
-        let actor = change.actor_id();
-        // The skeleton actor is accepted only for the exact skeleton change of this document.
-        let is_skeleton = *actor == skeleton && skeleton_heads.contains(&change.hash());
-        if !is_skeleton && (*actor == skeleton || !allowed(actor)) {
+    let received = receive_candidate(doc_name, doc, state, bytes)?;
+    for change in &received.new_changes {
+        if !is_skeleton(change) && !allowed(change.actor_id()) {
             return Err(ReplicaError::ForeignActor {
                 doc: doc_name.to_string(),
-                actor: actor.to_hex_string(),
+                actor: change.actor_id().to_hex_string(),
             });
         }
     }
-    let count = new_changes.len();
-    *doc = candidate;
-    *state = candidate_state;
+    let count = received.new_changes.len();
+    *doc = received.doc;
+    *state = received.state;
     Ok(count)
 }

@@ -47,6 +47,77 @@ pub struct Device {
     pub store: String,
     pub till_no: u16,
     pub actor_id: String,
+    /// Revoked (re-enrolled, or `kassa-hq revoke`): its token no longer works, and changes made
+    /// with its actor that arrive afterwards are held.
+    pub revoked: bool,
+}
+
+/// What head office found in a sync and did not silently accept (see `sync_findings`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    HeldChange,
+    MisfiledSale,
+    SaleTotal,
+}
+
+impl FindingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::HeldChange => "held_change",
+            FindingKind::MisfiledSale => "misfiled_sale",
+            FindingKind::SaleTotal => "sale_total",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<FindingKind> {
+        [
+            FindingKind::HeldChange,
+            FindingKind::MisfiledSale,
+            FindingKind::SaleTotal,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
+    }
+}
+
+/// A finding as a sync writes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewFinding {
+    pub kind: FindingKind,
+    pub device_id: Option<i64>,
+    pub doc_id: DocId,
+    /// What it is about: the first held change's hash, or the sale's id.
+    pub subject: String,
+    pub detail: String,
+    /// Held changes (Automerge change chunks, one after another).
+    pub changes: Option<Vec<u8>>,
+}
+
+/// A finding as head office lists it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Finding {
+    pub id: i64,
+    pub kind: FindingKind,
+    pub store: String,
+    pub device_id: Option<i64>,
+    pub doc_id: String,
+    pub subject: String,
+    pub detail: String,
+    /// How many bytes of changes are held.
+    pub held_bytes: usize,
+    pub first_at: DateTime<Utc>,
+    pub last_at: DateTime<Utc>,
+    pub decision: Option<String>,
+    pub decided_by: Option<String>,
+}
+
+/// A sale as head office files it: by the ledger it came in, not by what the record says.
+#[derive(Clone, Debug)]
+pub struct FiledSale {
+    pub store: String,
+    pub till_no: u16,
+    pub record: SaleRecord,
 }
 
 /// A document's heads (hex change hashes), as storage keeps them beside its bytes.
@@ -60,8 +131,10 @@ pub struct SyncWrite {
     pub now: DateTime<Utc>,
     pub documents: Vec<DocumentWrite>,
     pub states: Vec<SyncStateWrite>,
-    pub sales: Vec<SaleRecord>,
+    pub sales: Vec<FiledSale>,
     pub voids: Vec<VoidRecord>,
+    /// What this sync found (held changes, misfiled sales, totals that do not add up).
+    pub findings: Vec<NewFinding>,
     /// Replaces the store's stock levels when present: sku -> on hand.
     pub stock_levels: Option<BTreeMap<String, i64>>,
     /// Each replaces the row for its (epoch, writer, sku).
@@ -89,6 +162,7 @@ impl SyncWrite {
             states: Vec::new(),
             sales: Vec::new(),
             voids: Vec::new(),
+            findings: Vec::new(),
             stock_levels: None,
             included: Vec::new(),
             new_epoch: None,
@@ -279,6 +353,18 @@ pub trait HqStorage: Send + Sync {
     /// A digest of everything stored (every row of every table, in a fixed order): equal before
     /// and after a request means the request changed nothing.
     async fn content_digest(&self) -> Result<String, HqError>;
+    /// Every finding, newest first.
+    async fn findings(&self) -> Result<Vec<Finding>, HqError>;
+    /// The held changes of a finding.
+    async fn finding_changes(&self, id: i64) -> Result<Option<(Finding, Vec<u8>)>, HqError>;
+    /// Records a manager's decision on a held change; `false` when it was decided already.
+    async fn decide_finding(
+        &self,
+        id: i64,
+        decision: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, HqError>;
 
     async fn load_document(&self, doc_id: &DocId) -> Result<Option<Vec<u8>>, HqError>;
     /// The heads of a stored document, `None` if there is none.

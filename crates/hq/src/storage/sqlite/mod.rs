@@ -5,8 +5,8 @@ mod pool;
 mod queries;
 
 use super::{
-    Device, Heads, HqStorage, IndexedRecord, NegativeStock, NewDevice, RecordConflict, StoreKey,
-    StoreRow, SyncWrite, TakenOrder,
+    Device, Finding, Heads, HqStorage, IndexedRecord, NegativeStock, NewDevice, RecordConflict,
+    StoreKey, StoreRow, SyncWrite, TakenOrder,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken};
 use crate::error::HqError;
@@ -155,6 +155,27 @@ impl HqStorage for SqliteStorage {
 
     async fn content_digest(&self) -> Result<String, HqError> {
         self.pool.run(|db| db.content_digest()).await
+    }
+
+    async fn findings(&self) -> Result<Vec<Finding>, HqError> {
+        self.pool.run(|db| db.findings()).await
+    }
+
+    async fn finding_changes(&self, id: i64) -> Result<Option<(Finding, Vec<u8>)>, HqError> {
+        self.pool.run(move |db| db.finding_changes(id)).await
+    }
+
+    async fn decide_finding(
+        &self,
+        id: i64,
+        decision: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, HqError> {
+        let (decision, by) = (decision.to_string(), by.to_string());
+        self.pool
+            .run(move |db| db.decide_finding(id, &decision, &by, now))
+            .await
     }
 
     async fn load_document(&self, doc_id: &DocId) -> Result<Option<Vec<u8>>, HqError> {

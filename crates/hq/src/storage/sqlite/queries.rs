@@ -2,8 +2,8 @@
 //! blocking threads). Values are stored as JSON or text here; the trait above is typed.
 
 use super::super::{
-    Device, DocumentWrite, Heads, IndexedRecord, NegativeStock, NewDevice, RecordConflict,
-    StoreKey, StoreRow, SyncWrite, TakenOrder,
+    Device, DocumentWrite, Finding, FindingKind, Heads, IndexedRecord, NegativeStock, NewDevice,
+    RecordConflict, StoreKey, StoreRow, SyncWrite, TakenOrder,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken, Scope};
 use crate::error::HqError;
@@ -24,6 +24,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0005_receipt_keys.sql"),
     include_str!("../../../../../migrations/hq/0006_one_live_device_per_till.sql"),
     include_str!("../../../../../migrations/hq/0007_api_tokens_and_admin_log.sql"),
+    include_str!("../../../../../migrations/hq/0008_sync_findings.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -339,7 +340,7 @@ impl Db {
             .query_row(
                 "SELECT id, store, till_no, actor_id FROM devices WHERE token_hash = ?1 AND revoked = 0",
                 [token_hash],
-                |r| Ok(Device { id: r.get(0)?, store: r.get(1)?, till_no: r.get(2)?, actor_id: r.get(3)? }),
+                |r| Ok(Device { id: r.get(0)?, store: r.get(1)?, till_no: r.get(2)?, actor_id: r.get(3)?, revoked: false }),
             )
             .optional()?)
     }
@@ -508,6 +509,91 @@ impl Db {
         Ok(hex::encode(all.finalize()))
     }
 
+    fn finding_of(
+        r: &rusqlite::Row<'_>,
+    ) -> rusqlite::Result<(Finding, Option<Vec<u8>>, String, String)> {
+        let kind: String = r.get(1)?;
+        let changes: Option<Vec<u8>> = r.get(7)?;
+        Ok((
+            Finding {
+                id: r.get(0)?,
+                kind: FindingKind::parse(&kind).unwrap_or(FindingKind::HeldChange),
+                store: r.get(2)?,
+                device_id: r.get(3)?,
+                doc_id: r.get(4)?,
+                subject: r.get(5)?,
+                detail: r.get(6)?,
+                held_bytes: changes.as_ref().map_or(0, Vec::len),
+                first_at: DateTime::<Utc>::MIN_UTC,
+                last_at: DateTime::<Utc>::MIN_UTC,
+                decision: r.get(10)?,
+                decided_by: r.get(11)?,
+            },
+            changes,
+            r.get(8)?,
+            r.get(9)?,
+        ))
+    }
+
+    const FINDING_COLUMNS: &'static str = "id, kind, store, device_id, doc_id, subject, detail, changes, first_at, last_at, decision, decided_by";
+
+    fn finding_rows(
+        &self,
+        filter: &str,
+        param: Option<i64>,
+    ) -> Result<Vec<(Finding, Option<Vec<u8>>)>, HqError> {
+        let sql = format!(
+            "SELECT {} FROM sync_findings {filter} ORDER BY last_at DESC, id DESC",
+            Self::FINDING_COLUMNS
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = match param {
+            Some(p) => stmt
+                .query_map([p], Self::finding_of)?
+                .collect::<Result<Vec<_>, _>>()?,
+            None => stmt
+                .query_map([], Self::finding_of)?
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        rows.into_iter()
+            .map(|(mut finding, changes, first, last)| {
+                finding.first_at = instant(&first)?;
+                finding.last_at = instant(&last)?;
+                Ok((finding, changes))
+            })
+            .collect()
+    }
+
+    pub(super) fn findings(&self) -> Result<Vec<Finding>, HqError> {
+        Ok(self
+            .finding_rows("", None)?
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect())
+    }
+
+    pub(super) fn finding_changes(&self, id: i64) -> Result<Option<(Finding, Vec<u8>)>, HqError> {
+        Ok(self
+            .finding_rows("WHERE id = ?1", Some(id))?
+            .into_iter()
+            .next()
+            .map(|(f, changes)| (f, changes.unwrap_or_default())))
+    }
+
+    pub(super) fn decide_finding(
+        &mut self,
+        id: i64,
+        decision: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, HqError> {
+        Ok(self.conn.execute(
+            "UPDATE sync_findings SET decision = ?2, decided_by = ?3, decided_at = ?4
+             WHERE id = ?1 AND decision IS NULL",
+            params![id, decision, by, timestamp(now)],
+        )? > 0)
+    }
+
     pub(super) fn revoke_devices(&mut self, store: &str, till_no: u16) -> Result<usize, HqError> {
         Ok(self.conn.execute(
             "UPDATE devices SET revoked = 1 WHERE store = ?1 AND till_no = ?2",
@@ -517,7 +603,7 @@ impl Db {
 
     pub(super) fn store_devices(&self, store: &str) -> Result<Vec<Device>, HqError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, store, till_no, actor_id FROM devices WHERE store = ?1 ORDER BY id",
+            "SELECT id, store, till_no, actor_id, revoked FROM devices WHERE store = ?1 ORDER BY id",
         )?;
         let rows = stmt
             .query_map([store], |r| {
@@ -526,6 +612,7 @@ impl Db {
                     store: r.get(1)?,
                     till_no: r.get(2)?,
                     actor_id: r.get(3)?,
+                    revoked: r.get(4)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -609,19 +696,39 @@ impl Db {
                 state.state
             ])?;
         }
-        for sale in &write.sales {
+        for filed in &write.sales {
+            let sale = &filed.record;
             tx.prepare_cached(
                 "INSERT OR IGNORE INTO sales (id, store, till_no, business_day, receipt_no, amount_due, record)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute(params![
                 sale.id,
-                sale.store_code,
-                sale.till_no,
+                filed.store,
+                filed.till_no,
                 sale.business_day,
                 sale.receipt_no,
                 sale.amount_due.minor(),
                 serde_json::to_string(sale)?
+            ])?;
+        }
+        for finding in &write.findings {
+            tx.prepare_cached(
+                "INSERT INTO sync_findings (kind, store, device_id, doc_id, subject, detail, changes, first_at, last_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+                 ON CONFLICT (kind, doc_id, subject) DO UPDATE SET
+                     last_at = excluded.last_at, detail = excluded.detail,
+                     changes = coalesce(excluded.changes, sync_findings.changes)",
+            )?
+            .execute(params![
+                finding.kind.as_str(),
+                write.store,
+                finding.device_id,
+                finding.doc_id.to_string(),
+                finding.subject,
+                finding.detail,
+                finding.changes,
+                now
             ])?;
         }
         for void in &write.voids {
