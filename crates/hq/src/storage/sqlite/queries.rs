@@ -29,6 +29,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
 
+/// A finding with its held changes, if any.
+type FindingRow = (Finding, Option<Vec<u8>>);
+
 /// One connection and the queries on it.
 pub(super) struct Db {
     conn: Connection,
@@ -537,11 +540,7 @@ impl Db {
 
     const FINDING_COLUMNS: &'static str = "id, kind, store, device_id, doc_id, subject, detail, changes, first_at, last_at, decision, decided_by";
 
-    fn finding_rows(
-        &self,
-        filter: &str,
-        param: Option<i64>,
-    ) -> Result<Vec<(Finding, Option<Vec<u8>>)>, HqError> {
+    fn finding_rows(&self, filter: &str, param: Option<i64>) -> Result<Vec<FindingRow>, HqError> {
         let sql = format!(
             "SELECT {} FROM sync_findings {filter} ORDER BY last_at DESC, id DESC",
             Self::FINDING_COLUMNS
