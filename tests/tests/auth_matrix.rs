@@ -172,7 +172,7 @@ fn routes() -> Vec<Route> {
             M::POST,
             "/v1/admin/staff",
             "/v1/admin/staff",
-            r#"{"name":"Eve","role":"cashier","pin":"1234"}"#,
+            r#"{"name":"Eve","role":"cashier","pin":"1234","stores":["AMS1"]}"#,
             Door::Admin,
         ),
         r(
@@ -201,6 +201,13 @@ fn routes() -> Vec<Route> {
             "/v1/admin/staff/{who}/pin",
             "/v1/admin/staff/Eve/pin",
             r#"{"pin":"4321"}"#,
+            Door::Admin,
+        ),
+        r(
+            M::POST,
+            "/v1/admin/staff/{who}/stores",
+            "/v1/admin/staff/Eve/stores",
+            r#"{"stores":["AMS1"]}"#,
             Door::Admin,
         ),
         r(

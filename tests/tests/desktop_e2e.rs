@@ -459,6 +459,7 @@ async fn sell_go_offline_and_drain() {
                     name: name.into(),
                     role,
                     pin: pin.into(),
+                    stores: vec!["AMS1".into()],
                 })
                 .await
                 .unwrap()
@@ -565,6 +566,7 @@ async fn a_1024x768_till_worked_from_the_keyboard() {
             name: "Carl".into(),
             role: kassa_domain::Role::Cashier,
             pin: "1111".into(),
+            stores: vec!["AMS1".into()],
         })
         .await
         .unwrap();

@@ -16,6 +16,7 @@ fn new(name: &str, role: Role, pin: &str) -> NewStaff {
         name: name.into(),
         role,
         pin: pin.into(),
+        stores: vec!["AMS1".into()],
     }
 }
 

@@ -115,6 +115,7 @@ async fn recorded_session(hq: HqServer) -> (Vec<u8>, Vec<String>) {
             name: "Sofia".into(),
             role: kassa_domain::Role::Supervisor,
             pin: "246810".into(),
+            stores: vec!["AMS1".into()],
         })
         .await
         .unwrap();

@@ -270,6 +270,7 @@ fn staff_from_head_office_sign_in_and_approve_from_the_command_line() {
             name: name.into(),
             role,
             pin: pin.into(),
+            stores: vec!["AMS1".into()],
         }))
         .unwrap();
     }

@@ -21,7 +21,7 @@ use axum::{Json, Router};
 use kassa_domain::Product;
 use kassa_protocol::{
     CancelOrderRequest, CreateStore, EnrollCodeRequest, EnrollRequest, ErrorBody, NewStaff,
-    OrderIntake, ResolveRequest, SetActive, SetPin, StockMovementRequest, SyncRequest,
+    OrderIntake, ResolveRequest, SetActive, SetPin, SetStores, StockMovementRequest, SyncRequest,
     MAX_SYNC_BODY_BYTES,
 };
 use serde::de::DeserializeOwned;
@@ -453,6 +453,19 @@ async fn set_staff_active(
     Ok(Json(changed).into_response())
 }
 
+async fn set_staff_stores(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path(who): Path<String>,
+    Body(body): Body,
+) -> Result<Response, HqError> {
+    let changed = state
+        .hq
+        .set_staff_stores(&who, &parse_json::<SetStores>(&body)?.stores)
+        .await?;
+    Ok(Json(changed).into_response())
+}
+
 async fn cancel_order(
     State(state): State<AppState>,
     _admin: Admin,
@@ -541,6 +554,7 @@ pub fn router_with(hq: Arc<Hq>, admin_token: String, limit: RateLimit) -> Router
         .route("/v1/stores/{store}/shifts", get(list_shifts))
         .route("/v1/admin/staff/{who}/pin", post(set_staff_pin))
         .route("/v1/admin/staff/{who}/active", post(set_staff_active))
+        .route("/v1/admin/staff/{who}/stores", post(set_staff_stores))
         .route("/v1/orders/expire", post(expire_orders))
         .route("/v1/orders/{order_no}/cancel", post(cancel_order))
         .route("/v1/lookup/sales/{receipt_no}", get(lookup_sale))

@@ -195,7 +195,9 @@ impl Hq {
         let (version, products) = storage.catalogue_since(request.catalogue_since).await?;
         let catalogue =
             (version != request.catalogue_since).then_some(CatalogueUpdate { version, products });
-        let (staff_version, members) = storage.staff_since(request.staff_since).await?;
+        let (staff_version, members) = storage
+            .staff_since(&device.store, request.staff_since)
+            .await?;
         let staff = (staff_version != request.staff_since).then_some(StaffUpdate {
             version: staff_version,
             members,

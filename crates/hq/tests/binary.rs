@@ -280,7 +280,8 @@ fn demo_staff_audit_and_revoke_commands() {
     let added: serde_json::Value = serde_json::from_str(&ok(hq(
         d,
         &[
-            "staff", "add", "--name", "Noor", "--role", "cashier", "--pin", "4444",
+            "staff", "add", "--name", "Noor", "--role", "cashier", "--pin", "4444", "--store",
+            "AMS1",
         ],
     )))
     .unwrap();
@@ -289,7 +290,8 @@ fn demo_staff_audit_and_revoke_commands() {
         hq(
             d,
             &[
-                "staff", "add", "--name", "Ole", "--role", "janitor", "--pin", "5555",
+                "staff", "add", "--name", "Ole", "--role", "janitor", "--pin", "5555", "--store",
+                "AMS1",
             ],
         ),
         "janitor",

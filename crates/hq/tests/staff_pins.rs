@@ -10,12 +10,27 @@ fn new(name: &str, role: Role, pin: &str) -> NewStaff {
         name: name.into(),
         role,
         pin: pin.into(),
+        stores: vec!["AMS1".into()],
     }
 }
 
 #[tokio::test]
 async fn approvers_need_six_digit_pins_cashiers_four() {
     let hq = Hq::open_in_memory().unwrap();
+    hq.create_store(&kassa_protocol::StoreInfo {
+        code: "AMS1".into(),
+        name: "Amsterdam".into(),
+        currency: "EUR".into(),
+        tax_mode: "inclusive".into(),
+        cash_increment: 5,
+        tax_classes: vec![kassa_protocol::TaxClassInfo {
+            code: "standard".into(),
+            name: "standard".into(),
+            rate_bp: 2100,
+        }],
+    })
+    .await
+    .unwrap();
     hq.add_staff(&new("Carl", Role::Cashier, "1111"))
         .await
         .unwrap();

@@ -20,7 +20,7 @@ pub use error_body::ErrorBody;
 pub use kassa_replica::ledger::{CreditBalance, RemoteSale};
 pub use kassa_replica::orders::RemoteOrder;
 pub use orders::{CancelOrderRequest, OrderAccepted, OrderIntake, OrderIntakeLine, OrderSummary};
-pub use staff::{NewStaff, SetActive, SetPin, StaffSummary};
+pub use staff::{NewStaff, SetActive, SetPin, SetStores, StaffSummary};
 pub use sync::{
     CatalogueUpdate, DocHeads, DocMessage, StaffUpdate, StoreKey, SyncRequest, SyncResponse,
 };

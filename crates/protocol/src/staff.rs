@@ -1,5 +1,6 @@
 //! Staff administration at head office: `GET/POST /v1/admin/staff`,
-//! `POST /v1/admin/staff/{who}/pin`, `POST /v1/admin/staff/{who}/active`.
+//! `POST /v1/admin/staff/{who}/pin`, `POST /v1/admin/staff/{who}/active`,
+//! `POST /v1/admin/staff/{who}/stores`.
 
 use kassa_domain::Role;
 use serde::{Deserialize, Serialize};
@@ -10,11 +11,20 @@ pub struct NewStaff {
     pub name: String,
     pub role: Role,
     pub pin: String,
+    /// The stores they may work in (at least one): only those stores' tills receive them.
+    #[serde(default)]
+    pub stores: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetPin {
     pub pin: String,
+}
+
+/// Replaces the stores a staff member may work in; the tills of a store they leave drop them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetStores {
+    pub stores: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +39,9 @@ pub struct StaffSummary {
     pub name: String,
     pub role: Role,
     pub active: bool,
+    /// The stores they may work in, sorted.
+    #[serde(default)]
+    pub stores: Vec<String>,
     /// The staff list version of the last change to this person.
     pub version: i64,
 }

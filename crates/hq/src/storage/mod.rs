@@ -234,6 +234,16 @@ pub struct TakenOrder {
     pub pickup_code: String,
 }
 
+/// A staff member as head office keeps them: the stores they may work in, and the staff list
+/// version of their last change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffEntry {
+    pub member: StaffMember,
+    pub version: i64,
+    /// Store codes, sorted.
+    pub stores: Vec<String>,
+}
+
 /// A store's receipt signing key (hex secret).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoreKey {
@@ -392,14 +402,26 @@ pub trait HqStorage: Send + Sync {
     async fn receipt_keys(&self) -> Result<Vec<StoreKey>, HqError>;
 
     /// Adds or changes a staff member as the next staff list version; returns the version.
-    /// `BadRequest` when an active namesake exists.
-    async fn put_staff(&self, member: &StaffMember, now: DateTime<Utc>) -> Result<i64, HqError>;
-    /// Staff changed after `since`, and the current staff list version.
-    async fn staff_since(&self, since: i64) -> Result<(i64, Vec<StaffMember>), HqError>;
-    /// Everyone, with the version of their last change, by name.
-    async fn staff(&self) -> Result<Vec<(StaffMember, i64)>, HqError>;
+    /// `stores` replaces the stores they may work in (`None` keeps them). `BadRequest` when an
+    /// active namesake exists or a store is unknown.
+    async fn put_staff(
+        &self,
+        member: &StaffMember,
+        stores: Option<&[String]>,
+        now: DateTime<Utc>,
+    ) -> Result<i64, HqError>;
+    /// What a till of `store` must learn after staff list version `since`: the people of that
+    /// store changed since, and those who left it since (inactive, without a PIN hash). Never
+    /// anyone who was not of that store. With the current staff list version.
+    async fn staff_since(
+        &self,
+        store: &str,
+        since: i64,
+    ) -> Result<(i64, Vec<StaffMember>), HqError>;
+    /// Everyone, by name.
+    async fn staff(&self) -> Result<Vec<StaffEntry>, HqError>;
     /// A staff member by id, else by name (an active one first).
-    async fn staff_member(&self, who: &str) -> Result<Option<StaffMember>, HqError>;
+    async fn staff_member(&self, who: &str) -> Result<Option<StaffEntry>, HqError>;
 
     /// What a later epoch's baseline (and carried movements) include of `epoch`:
     /// writer -> sku -> quantity.

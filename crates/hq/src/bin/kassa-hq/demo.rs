@@ -126,6 +126,7 @@ async fn add_staff(hq: &Hq) -> Result<(), HqError> {
             name: name.into(),
             role,
             pin: pin.into(),
+            stores: vec![STORE.into()],
         })
         .await?;
         println!("demo staff {name} ({role}), PIN {pin}");

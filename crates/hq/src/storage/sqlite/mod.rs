@@ -6,7 +6,7 @@ mod queries;
 
 use super::{
     Device, Finding, Heads, HqStorage, IndexedRecord, NegativeStock, NewDevice, RecordConflict,
-    StoreKey, StoreRow, SyncWrite, TakenOrder,
+    StaffEntry, StoreKey, StoreRow, SyncWrite, TakenOrder,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken};
 use crate::error::HqError;
@@ -238,20 +238,33 @@ impl HqStorage for SqliteStorage {
         self.pool.run(|db| db.receipt_keys()).await
     }
 
-    async fn put_staff(&self, member: &StaffMember, now: DateTime<Utc>) -> Result<i64, HqError> {
+    async fn put_staff(
+        &self,
+        member: &StaffMember,
+        stores: Option<&[String]>,
+        now: DateTime<Utc>,
+    ) -> Result<i64, HqError> {
         let member = member.clone();
-        self.pool.run(move |db| db.put_staff(&member, now)).await
+        let stores = stores.map(<[String]>::to_vec);
+        self.pool
+            .run(move |db| db.put_staff(&member, stores.as_deref(), now))
+            .await
     }
 
-    async fn staff_since(&self, since: i64) -> Result<(i64, Vec<StaffMember>), HqError> {
-        self.pool.run(move |db| db.staff_since(since)).await
+    async fn staff_since(
+        &self,
+        store: &str,
+        since: i64,
+    ) -> Result<(i64, Vec<StaffMember>), HqError> {
+        let store = store.to_string();
+        self.pool.run(move |db| db.staff_since(&store, since)).await
     }
 
-    async fn staff(&self) -> Result<Vec<(StaffMember, i64)>, HqError> {
+    async fn staff(&self) -> Result<Vec<StaffEntry>, HqError> {
         self.pool.run(|db| db.staff()).await
     }
 
-    async fn staff_member(&self, who: &str) -> Result<Option<StaffMember>, HqError> {
+    async fn staff_member(&self, who: &str) -> Result<Option<StaffEntry>, HqError> {
         let who = who.to_string();
         self.pool.run(move |db| db.staff_member(&who)).await
     }

@@ -3,7 +3,7 @@
 
 use super::super::{
     Device, DocumentWrite, Finding, FindingKind, Heads, IndexedRecord, NegativeStock, NewDevice,
-    RecordConflict, StoreKey, StoreRow, SyncWrite, TakenOrder,
+    RecordConflict, StaffEntry, StoreKey, StoreRow, SyncWrite, TakenOrder,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken, Scope};
 use crate::error::HqError;
@@ -25,6 +25,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0006_one_live_device_per_till.sql"),
     include_str!("../../../../../migrations/hq/0007_api_tokens_and_admin_log.sql"),
     include_str!("../../../../../migrations/hq/0008_sync_findings.sql"),
+    include_str!("../../../../../migrations/hq/0009_staff_stores.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -879,6 +880,7 @@ impl Db {
     pub(super) fn put_staff(
         &mut self,
         member: &StaffMember,
+        stores: Option<&[String]>,
         now: DateTime<Utc>,
     ) -> Result<i64, HqError> {
         let tx = self
@@ -915,11 +917,40 @@ impl Db {
             }
             other => other?,
         };
+        if let Some(stores) = stores {
+            for store in stores {
+                let known: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM stores WHERE code = ?1)",
+                    [store],
+                    |r| r.get(0),
+                )?;
+                if !known {
+                    return Err(HqError::BadRequest(format!("no store {store:?}")));
+                }
+            }
+            // Leaving is remembered with this version, so that store's tills drop the person.
+            let mut left = tx.prepare_cached(
+                "UPDATE staff_stores SET left_version = ?2
+                 WHERE staff_id = ?1 AND left_version IS NULL",
+            )?;
+            left.execute(params![member.id, version])?;
+            let mut joined = tx.prepare_cached(
+                "INSERT INTO staff_stores (staff_id, store, left_version) VALUES (?1, ?2, NULL)
+                 ON CONFLICT (staff_id, store) DO UPDATE SET left_version = NULL",
+            )?;
+            for store in stores {
+                joined.execute(params![member.id, store])?;
+            }
+        }
         tx.commit()?;
         Ok(version)
     }
 
-    pub(super) fn staff_since(&self, since: i64) -> Result<(i64, Vec<StaffMember>), HqError> {
+    pub(super) fn staff_since(
+        &self,
+        store: &str,
+        since: i64,
+    ) -> Result<(i64, Vec<StaffMember>), HqError> {
         let version: i64 =
             self.conn
                 .query_row("SELECT coalesce(max(version), 0) FROM staff", [], |r| {
@@ -929,24 +960,59 @@ impl Db {
             return Ok((version, Vec::new()));
         }
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, name, role, pin_hash, active, version FROM staff WHERE version > ?1 ORDER BY version",
+            "SELECT s.id, s.name, s.role, s.pin_hash, s.active, s.version, m.left_version
+             FROM staff s JOIN staff_stores m ON m.staff_id = s.id AND m.store = ?2
+             WHERE s.version > ?1
+               AND (m.left_version IS NULL OR (m.left_version > ?1 AND ?1 > 0))
+             ORDER BY s.version",
         )?;
+        // A till that never had staff (since 0) needs no word of those who left.
         let rows = stmt
-            .query_map([since], staff_row)?
+            .query_map(params![since, store], |r| {
+                let (mut member, _) = staff_row(r)?;
+                if r.get::<_, Option<i64>>(6)?.is_some() {
+                    // Gone from this store: the till drops them and keeps no hash of their PIN.
+                    member.active = false;
+                    member.pin_hash = String::new();
+                }
+                Ok(member)
+            })?
             .collect::<Result<Vec<_>, _>>()?;
-        Ok((version, rows.into_iter().map(|(m, _)| m).collect()))
+        Ok((version, rows))
     }
 
-    pub(super) fn staff(&self) -> Result<Vec<(StaffMember, i64)>, HqError> {
+    fn staff_stores(&self, id: &str) -> Result<Vec<String>, HqError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT store FROM staff_stores WHERE staff_id = ?1 AND left_version IS NULL
+             ORDER BY store",
+        )?;
+        let stores = stmt
+            .query_map([id], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(stores)
+    }
+
+    fn staff_entry(&self, (member, version): (StaffMember, i64)) -> Result<StaffEntry, HqError> {
+        let stores = self.staff_stores(&member.id)?;
+        Ok(StaffEntry {
+            member,
+            version,
+            stores,
+        })
+    }
+
+    pub(super) fn staff(&self) -> Result<Vec<StaffEntry>, HqError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, name, role, pin_hash, active, version FROM staff ORDER BY name COLLATE NOCASE, id",
         )?;
-        let rows = stmt.query_map([], staff_row)?.collect::<Result<_, _>>()?;
-        Ok(rows)
+        let rows = stmt
+            .query_map([], staff_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(|row| self.staff_entry(row)).collect()
     }
 
-    pub(super) fn staff_member(&self, who: &str) -> Result<Option<StaffMember>, HqError> {
-        Ok(self
+    pub(super) fn staff_member(&self, who: &str) -> Result<Option<StaffEntry>, HqError> {
+        let row = self
             .conn
             .prepare_cached(
                 "SELECT id, name, role, pin_hash, active, version FROM staff
@@ -954,8 +1020,8 @@ impl Db {
                  ORDER BY id = ?1 DESC, active DESC, id LIMIT 1",
             )?
             .query_row([who.trim()], staff_row)
-            .optional()?
-            .map(|(m, _)| m))
+            .optional()?;
+        row.map(|row| self.staff_entry(row)).transpose()
     }
 
     pub(super) fn product(&self, sku: &str) -> Result<Option<Product>, HqError> {
