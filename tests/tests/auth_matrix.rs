@@ -161,6 +161,20 @@ fn routes() -> Vec<Route> {
             Door::Admin,
         ),
         r(
+            M::GET,
+            "/v1/admin/findings",
+            "/v1/admin/findings",
+            "",
+            Door::Reader,
+        ),
+        r(
+            M::POST,
+            "/v1/admin/findings/{id}/decision",
+            "/v1/admin/findings/1/decision",
+            r#"{"accept":false,"by":"Mia"}"#,
+            Door::Admin,
+        ),
+        r(
             M::POST,
             "/v1/orders",
             "/v1/orders",

@@ -76,6 +76,8 @@ impl RawTill {
                         catalogue_since: 0,
                         staff_since: 0,
                         receipt_keys_known: 0,
+                        audit_head: None,
+                        audit_at_anchor: None,
                     },
                 )
                 .await

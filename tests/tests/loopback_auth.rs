@@ -42,6 +42,8 @@ fn sync_body(docs: Vec<DocMessage>) -> Vec<u8> {
         catalogue_since: 0,
         staff_since: 0,
         receipt_keys_known: 0,
+        audit_head: None,
+        audit_at_anchor: None,
     })
     .unwrap()
 }

@@ -81,12 +81,18 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
                 .to_bytes()
                 .to_vec();
             let docs = first_messages(&mut till);
+            let audit_head = till
+                .audit_head()
+                .expect("the audit head")
+                .map(|(seq, hash)| kassa_protocol::AuditHead { seq, hash });
             let request = |docs: Vec<DocMessage>| SyncRequest {
                 protocol: PROTOCOL_VERSION,
                 docs,
                 catalogue_since: 0,
                 staff_since: 0,
                 receipt_keys_known: 0,
+                audit_head: audit_head.clone(),
+                audit_at_anchor: audit_head.clone(),
             };
             [request(docs), request(Vec::new())]
                 .iter()

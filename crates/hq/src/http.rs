@@ -20,9 +20,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use kassa_domain::Product;
 use kassa_protocol::{
-    CancelOrderRequest, CreateStore, EnrollCodeRequest, EnrollRequest, ErrorBody, NewStaff,
-    OrderIntake, ResolveRequest, SetActive, SetPin, SetStores, StockMovementRequest, SyncRequest,
-    MAX_SYNC_BODY_BYTES,
+    CancelOrderRequest, CreateStore, EnrollCodeRequest, EnrollRequest, ErrorBody, FindingDecision,
+    NewStaff, OrderIntake, ResolveRequest, SetActive, SetPin, SetStores, StockMovementRequest,
+    SyncRequest, MAX_SYNC_BODY_BYTES,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -367,6 +367,27 @@ async fn resolve_exception(
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
 
+async fn findings(State(state): State<AppState>, _reader: Reader) -> Result<Response, HqError> {
+    Ok(Json(state.hq.findings().await?).into_response())
+}
+
+async fn decide_finding(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path(id): Path<String>,
+    Body(body): Body,
+) -> Result<Response, HqError> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| HqError::BadRequest("a finding id is a number".into()))?;
+    let decision = parse_json::<FindingDecision>(&body)?;
+    let decided = state
+        .hq
+        .decide_held(id, decision.accept, &decision.by)
+        .await?;
+    Ok(Json(decided).into_response())
+}
+
 /// The web shop's order intake: 201 for a new order, 200 for an external id seen before.
 async fn add_order(
     State(state): State<AppState>,
@@ -548,6 +569,8 @@ pub fn router_with(hq: Arc<Hq>, admin_token: String, limit: RateLimit) -> Router
         .route("/v1/stores/{store}/sales", get(sales))
         .route("/v1/exceptions", get(exceptions))
         .route("/v1/exceptions/resolve", post(resolve_exception))
+        .route("/v1/admin/findings", get(findings))
+        .route("/v1/admin/findings/{id}/decision", post(decide_finding))
         .route("/v1/orders", post(add_order).get(list_orders))
         .route("/v1/admin/staff", post(add_staff).get(list_staff))
         .route("/v1/admin/audit/{till}", get(audit_check))

@@ -5,6 +5,7 @@
 mod admin;
 pub mod api_tokens;
 mod audit;
+mod audit_anchor;
 mod catalogue;
 mod epochs;
 mod error;

@@ -162,6 +162,14 @@ impl Hq {
                 .documents
                 .push(inner.document_write(&current_id, &mut current));
         }
+        let audit_anchor = crate::audit_anchor::check(
+            inner.storage,
+            device,
+            request.audit_head.as_ref(),
+            request.audit_at_anchor.as_ref(),
+            &mut write,
+        )
+        .await?;
         inner.storage.apply_sync(write).await?;
         if carried {
             inner.remember(&current_id, current.clone());
@@ -233,6 +241,7 @@ impl Hq {
             catalogue,
             staff,
             receipt_keys,
+            audit_anchor,
         })
     }
 }

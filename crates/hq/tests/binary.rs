@@ -326,3 +326,23 @@ fn demo_staff_audit_and_revoke_commands() {
     // clap's own refusals are bad input too.
     bad(hq(d, &["revoke", "AMS1", "not-a-number"]), "invalid value");
 }
+
+#[test]
+fn findings_are_listed_and_a_decision_on_an_unknown_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(hq(data, &["findings", "list"]))).unwrap();
+    assert_eq!(listed, serde_json::json!([]));
+    bad(
+        hq(data, &["findings", "accept", "7", "--by", "Mia"]),
+        "no finding 7",
+    );
+    bad(
+        hq(data, &["findings", "reject", "7", "--by", " "]),
+        "who decides",
+    );
+    // A decision is a change: the admin log has it, with the outcome.
+    let log = ok(hq(data, &["audit", "log"]));
+    assert!(log.contains("findings accept 7 --by Mia"), "{log}");
+}

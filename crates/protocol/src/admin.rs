@@ -88,3 +88,12 @@ pub struct ResolveRequest {
     #[serde(default)]
     pub resolved_by: Option<String>,
 }
+
+/// `POST /v1/admin/findings/{id}/decision`: a manager accepts a held change (merged then) or
+/// rejects it (held for good), under their name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingDecision {
+    pub accept: bool,
+    pub by: String,
+}

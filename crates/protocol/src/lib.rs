@@ -11,8 +11,9 @@ mod staff;
 mod sync;
 
 pub use admin::{
-    CreateStore, EnrollCode, EnrollCodeRequest, ExceptionEntry, ResolveRequest, SalesFeed,
-    StockAtStore, StockAvailability, StockLine, StockMovementRequest, StoreInfo, TaxClassInfo,
+    CreateStore, EnrollCode, EnrollCodeRequest, ExceptionEntry, FindingDecision, ResolveRequest,
+    SalesFeed, StockAtStore, StockAvailability, StockLine, StockMovementRequest, StoreInfo,
+    TaxClassInfo,
 };
 pub use cert_pin::{CertPin, EnrollmentCode, MAX_ENROLLMENT_CODE_CHARS};
 pub use enroll::{EnrollRequest, EnrollResponse};
@@ -22,7 +23,8 @@ pub use kassa_replica::orders::RemoteOrder;
 pub use orders::{CancelOrderRequest, OrderAccepted, OrderIntake, OrderIntakeLine, OrderSummary};
 pub use staff::{NewStaff, SetActive, SetPin, SetStores, StaffSummary};
 pub use sync::{
-    CatalogueUpdate, DocHeads, DocMessage, StaffUpdate, StoreKey, SyncRequest, SyncResponse,
+    AuditHead, CatalogueUpdate, DocHeads, DocMessage, StaffUpdate, StoreKey, SyncRequest,
+    SyncResponse,
 };
 
 /// The protocol version this code speaks. A peer speaking another is refused with a clear error.

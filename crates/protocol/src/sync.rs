@@ -21,6 +21,21 @@ pub struct SyncRequest {
     /// How many stores' receipt keys the till holds.
     #[serde(default)]
     pub receipt_keys_known: i64,
+    /// The newest entry of the till's audit chain (none while it is empty): head office anchors
+    /// it, and flags a chain that later goes back or forks.
+    #[serde(default)]
+    pub audit_head: Option<AuditHead>,
+    /// The till's entry at the number head office anchored last (`hash` empty when the till no
+    /// longer has it): proof that the history head office saw is still the till's history.
+    #[serde(default)]
+    pub audit_at_anchor: Option<AuditHead>,
+}
+
+/// A till's audit chain head: its newest entry's sequence number and hash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditHead {
+    pub seq: i64,
+    pub hash: String,
 }
 
 /// A store's public key for checking its receipt codes.
@@ -66,4 +81,8 @@ pub struct SyncResponse {
     /// Every store's public receipt key, when the till holds a different number of them.
     #[serde(default)]
     pub receipt_keys: Option<Vec<StoreKey>>,
+    /// The newest audit entry number head office has anchored for this till: the till proves
+    /// it still holds that entry, unchanged, in its next sync.
+    #[serde(default)]
+    pub audit_anchor: Option<i64>,
 }

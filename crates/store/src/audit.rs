@@ -8,6 +8,7 @@ use crate::till::Till;
 use kassa_domain::{format_amount, Money};
 use kassa_replica::audit::{verify_chain, AuditEntry, AuditEvent, Break};
 use kassa_replica::ledger::StaffRef;
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 /// What happened, for the log.
@@ -97,6 +98,53 @@ impl Till {
         rows.iter()
             .map(|json| serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string())))
             .collect()
+    }
+
+    /// The chain's head: the newest entry's sequence number and hash (none while it is empty).
+    /// Every sync carries it, so head office can tell when this chain goes back or forks.
+    pub fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// What this till proves about the entry head office anchored last: its number and the hash
+    /// this till holds for it (empty when the entry is gone). None before any anchor.
+    pub fn audit_at_anchor(&self) -> Result<Option<(i64, String)>, StoreError> {
+        let anchor: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT audit_anchor_seq FROM device WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let Some(seq) = anchor else {
+            return Ok(None);
+        };
+        let hash: Option<String> = self
+            .conn
+            .query_row("SELECT hash FROM audit_log WHERE seq = ?1", [seq], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        Ok(Some((seq, hash.unwrap_or_default())))
+    }
+
+    /// Remembers the entry number head office says it has anchored (it only ever moves forward).
+    pub fn set_audit_anchor(&mut self, seq: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE device SET audit_anchor_seq = ?1
+             WHERE id = 1 AND (audit_anchor_seq IS NULL OR audit_anchor_seq < ?1)",
+            [seq],
+        )?;
+        Ok(())
     }
 
     /// Walks the whole chain from entry 1: every row's entry must carry its own hash, link to the

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0013_shifts_by_instant.sql"),
     include_str!("../../../migrations/till/0014_inbox_generation.sql"),
     include_str!("../../../migrations/till/0015_hq_pin.sql"),
+    include_str!("../../../migrations/till/0016_audit_anchor.sql"),
 ];
 
 /// The schema version this code writes and understands.

@@ -7,7 +7,8 @@ use crate::client::{HqClient, HqLink};
 use crate::error::SyncError;
 use kassa_domain::CsvProduct;
 use kassa_protocol::{
-    DocHeads, DocMessage, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH, PROTOCOL_VERSION,
+    AuditHead, DocHeads, DocMessage, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH,
+    PROTOCOL_VERSION,
 };
 use kassa_replica::SyncState;
 use kassa_store::Till;
@@ -66,6 +67,12 @@ async fn exchange(
     let catalogue_since = till.device()?.catalogue_version;
     let staff_since = till.staff_version()?;
     let receipt_keys_known = till.receipt_keys_known()?;
+    let audit_head = till
+        .audit_head()?
+        .map(|(seq, hash)| AuditHead { seq, hash });
+    let audit_at_anchor = till
+        .audit_at_anchor()?
+        .map(|(seq, hash)| AuditHead { seq, hash });
     report.exchanges += 1;
     report.messages_sent += docs.len();
     let response = client
@@ -75,6 +82,8 @@ async fn exchange(
             catalogue_since,
             staff_since,
             receipt_keys_known,
+            audit_head,
+            audit_at_anchor,
         })
         .await?;
     if response.protocol != PROTOCOL_VERSION {
@@ -108,6 +117,9 @@ async fn exchange(
         report.staff_updated += update.members.len();
     }
     till.set_stock_epoch(response.stock_epoch)?;
+    if let Some(seq) = response.audit_anchor {
+        till.set_audit_anchor(seq)?;
+    }
     Ok(response)
 }
 

@@ -59,6 +59,8 @@ pub enum FindingKind {
     HeldChange,
     MisfiledSale,
     SaleTotal,
+    /// A till's audit chain went back or forked (see `audit_anchors`).
+    AuditChain,
 }
 
 impl FindingKind {
@@ -67,6 +69,7 @@ impl FindingKind {
             FindingKind::HeldChange => "held_change",
             FindingKind::MisfiledSale => "misfiled_sale",
             FindingKind::SaleTotal => "sale_total",
+            FindingKind::AuditChain => "audit_chain",
         }
     }
 
@@ -75,6 +78,7 @@ impl FindingKind {
             FindingKind::HeldChange,
             FindingKind::MisfiledSale,
             FindingKind::SaleTotal,
+            FindingKind::AuditChain,
         ]
         .into_iter()
         .find(|k| k.as_str() == text)
@@ -110,6 +114,16 @@ pub struct Finding {
     pub last_at: DateTime<Utc>,
     pub decision: Option<String>,
     pub decided_by: Option<String>,
+}
+
+/// A till's audit chain head as a sync announced it, kept under the authenticated device's till.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditAnchor {
+    /// `{store}-{till}` of the device that synced.
+    pub till: String,
+    pub seq: i64,
+    pub hash: String,
+    pub device_id: i64,
 }
 
 /// A sale as head office files it: by the ledger it came in, not by what the record says.
@@ -150,6 +164,9 @@ pub struct SyncWrite {
     pub intake: Option<OrderIntakeRow>,
     /// True when a till's sync made this write (it refreshes the store's "as of").
     pub from_store: bool,
+    /// The till's audit chain head, kept when it is newer than the last one (see
+    /// `audit_anchors`).
+    pub audit_anchor: Option<AuditAnchor>,
 }
 
 impl SyncWrite {
@@ -170,6 +187,7 @@ impl SyncWrite {
             conflicts: Vec::new(),
             intake: None,
             from_store: false,
+            audit_anchor: None,
         }
     }
 }
@@ -363,6 +381,10 @@ pub trait HqStorage: Send + Sync {
     /// A digest of everything stored (every row of every table, in a fixed order): equal before
     /// and after a request means the request changed nothing.
     async fn content_digest(&self) -> Result<String, HqError>;
+    /// The newest audit chain head anchored for a device, as (seq, hash).
+    async fn latest_audit_anchor(&self, device_id: i64) -> Result<Option<(i64, String)>, HqError>;
+    /// The hash anchored for a device's audit entry `seq`, if that entry was ever its head.
+    async fn audit_anchor_at(&self, device_id: i64, seq: i64) -> Result<Option<String>, HqError>;
     /// Every finding, newest first.
     async fn findings(&self) -> Result<Vec<Finding>, HqError>;
     /// The held changes of a finding.

@@ -14,6 +14,7 @@ const READ_ONLY: &[(&str, Option<&str>)] = &[
     ("shifts", None),
     ("audit", None),
     ("exceptions", None),
+    ("findings", Some("list")),
 ];
 
 /// The command as typed after the global options, PINs left out; `None` for a read-only one.

@@ -11,6 +11,7 @@ mod audit;
 mod catalog;
 mod demo;
 mod exceptions;
+mod findings;
 mod orders;
 mod output;
 mod serve;
@@ -77,6 +78,9 @@ enum Command {
     Exceptions,
     /// Close an exception with a note.
     Resolve(exceptions::ResolveArgs),
+    /// What head office held or flagged in tills' syncs, and decisions on held changes.
+    #[command(subcommand)]
+    Findings(findings::FindingsCommand),
     /// Print the admin token (made on first use, kept in the data directory).
     AdminToken,
     /// Scoped API tokens: admin, orders (the web shop), read (reports).
@@ -114,6 +118,7 @@ async fn run(cli: Cli) -> Result<(), HqError> {
         Command::Audit(command) => audit::run(data, command).await,
         Command::Exceptions => exceptions::list(data).await,
         Command::Resolve(args) => exceptions::resolve(data, args).await,
+        Command::Findings(command) => findings::run(data, command).await,
         Command::AdminToken => admin_token::print(data),
         Command::Token(command) => api_tokens::run(data, command).await,
         Command::Demo(args) => demo::run(data, args).await,

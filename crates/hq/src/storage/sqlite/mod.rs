@@ -157,6 +157,18 @@ impl HqStorage for SqliteStorage {
         self.pool.run(|db| db.content_digest()).await
     }
 
+    async fn latest_audit_anchor(&self, device_id: i64) -> Result<Option<(i64, String)>, HqError> {
+        self.pool
+            .run(move |db| db.latest_audit_anchor(device_id))
+            .await
+    }
+
+    async fn audit_anchor_at(&self, device_id: i64, seq: i64) -> Result<Option<String>, HqError> {
+        self.pool
+            .run(move |db| db.audit_anchor_at(device_id, seq))
+            .await
+    }
+
     async fn findings(&self) -> Result<Vec<Finding>, HqError> {
         self.pool.run(|db| db.findings()).await
     }

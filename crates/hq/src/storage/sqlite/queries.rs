@@ -26,6 +26,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0007_api_tokens_and_admin_log.sql"),
     include_str!("../../../../../migrations/hq/0008_sync_findings.sql"),
     include_str!("../../../../../migrations/hq/0009_staff_stores.sql"),
+    include_str!("../../../../../migrations/hq/0010_audit_anchors.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -564,6 +565,31 @@ impl Db {
             .collect()
     }
 
+    pub(super) fn latest_audit_anchor(
+        &self,
+        device_id: i64,
+    ) -> Result<Option<(i64, String)>, HqError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT seq, hash FROM audit_anchors WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1",
+            )?
+            .query_row([device_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    pub(super) fn audit_anchor_at(
+        &self,
+        device_id: i64,
+        seq: i64,
+    ) -> Result<Option<String>, HqError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT hash FROM audit_anchors WHERE device_id = ?1 AND seq = ?2")?
+            .query_row([device_id, seq], |r| r.get(0))
+            .optional()?)
+    }
+
     pub(super) fn findings(&self) -> Result<Vec<Finding>, HqError> {
         Ok(self
             .finding_rows("", None)?
@@ -730,6 +756,12 @@ impl Db {
                 finding.changes,
                 now
             ])?;
+        }
+        if let Some(anchor) = &write.audit_anchor {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO audit_anchors (device_id, seq, till, hash, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![anchor.device_id, anchor.seq, anchor.till, anchor.hash, now])?;
         }
         for void in &write.voids {
             tx.prepare_cached(
