@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0014_inbox_generation.sql"),
     include_str!("../../../migrations/till/0015_hq_pin.sql"),
     include_str!("../../../migrations/till/0016_audit_anchor.sql"),
+    include_str!("../../../migrations/till/0017_lock_by_elapsed_time.sql"),
 ];
 
 /// The schema version this code writes and understands.

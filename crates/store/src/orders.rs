@@ -314,10 +314,9 @@ impl Till {
     /// unpaid balance of what is handed over. Refuses what this till can see was handed over
     /// already; two tills that both hand it over offline are flagged in the exceptions inbox.
     pub fn pickup(&mut self, request: &PickupRequest) -> Result<PickupRecord, StoreError> {
-        let (now, _) = self.stamp();
         let number = order_number(&request.order).to_uppercase();
         let subject = format!("order:{number}");
-        if let Some(until) = attempts::locked_until(&self.conn, &subject, now.as_str())? {
+        if let Some(until) = attempts::locked_until(&self.conn, &subject, self.clock.as_ref())? {
             return Err(StoreError::AttemptsLocked {
                 what: format!("order {number}"),
                 until,
@@ -326,7 +325,7 @@ impl Till {
         let operator = self.acting()?;
         match self.hand_over(request, operator.as_ref()) {
             Err(StoreError::WrongPickupCode { order, .. }) => {
-                let left = attempts::record_failure(&self.conn, &subject, now.as_str())?;
+                let left = attempts::record_failure(&self.conn, &subject, self.clock.as_ref())?;
                 Err(StoreError::WrongPickupCode { order, left })
             }
             Ok(record) => {

@@ -205,13 +205,12 @@ impl Till {
     /// PIN is never stored or logged; only its argon2 hash is compared.
     pub fn check_pin(&mut self, who: &str, pin: &str) -> Result<Operator, StoreError> {
         let member = find(&self.conn, who)?.ok_or_else(|| StoreError::UnknownStaff(who.into()))?;
-        let (now, _) = self.stamp();
         let subject = format!("staff:{}", member.id);
         let whose = Some(StaffRef {
             id: member.id.clone(),
             name: member.name.clone(),
         });
-        if let Some(until) = attempts::locked_until(&self.conn, &subject, now.as_str())? {
+        if let Some(until) = attempts::locked_until(&self.conn, &subject, self.clock.as_ref())? {
             self.audit_alone(
                 Event::new(AuditEvent::PinRefused, format!("locked until {until}")).by(whose),
             )?;
@@ -221,7 +220,7 @@ impl Till {
             });
         }
         if !pin_matches(pin, &member.pin_hash) {
-            let left = attempts::record_failure(&self.conn, &subject, now.as_str())?;
+            let left = attempts::record_failure(&self.conn, &subject, self.clock.as_ref())?;
             self.audit_alone(
                 Event::new(
                     AuditEvent::PinRefused,

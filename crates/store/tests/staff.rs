@@ -330,3 +330,100 @@ fn the_till_holds_pin_hashes_only() {
         assert!(!hash.contains(pin));
     }
 }
+
+/// A clock whose wall time and really-elapsed time move apart, as when someone sets the system
+/// clock; `run` names the program run (a restart is another run).
+struct SetClock {
+    wall: &'static str,
+    elapsed_ms: i64,
+    run: &'static str,
+}
+
+impl kassa_store::Clock for SetClock {
+    fn now(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        chrono::DateTime::parse_from_rfc3339(self.wall).unwrap()
+    }
+    fn elapsed_ms(&self) -> i64 {
+        self.elapsed_ms
+    }
+    fn run_id(&self) -> String {
+        self.run.into()
+    }
+}
+
+fn set_clock(wall: &'static str, elapsed_ms: i64, run: &'static str) -> std::sync::Arc<SetClock> {
+    std::sync::Arc::new(SetClock {
+        wall,
+        elapsed_ms,
+        run,
+    })
+}
+
+fn lock_carl(till: &mut Till) {
+    for _ in 0..5 {
+        till.sign_in("Carl", "9999").unwrap_err();
+    }
+    assert!(matches!(
+        till.sign_in("Carl", "1111").unwrap_err(),
+        StoreError::PinLocked { .. }
+    ));
+}
+
+#[test]
+fn the_pin_lock_survives_a_clock_set_forward_and_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("till.db");
+    let mut till = Till::open(&path).unwrap().with_clock(set_clock(
+        "2026-11-23T10:00:00+01:00",
+        1_000,
+        "run-1",
+    ));
+    till.init(&common::setup(kassa_domain::TaxMode::Inclusive, 5))
+        .unwrap();
+    till.apply_staff_update(
+        1,
+        &[staff_member("s-cashier", "Carl", Role::Cashier, "1111")],
+    )
+    .unwrap();
+    lock_carl(&mut till);
+
+    // The clock set a day forward, ten seconds later: still locked.
+    let mut till = till.with_clock(set_clock("2026-11-24T10:00:00+01:00", 11_000, "run-1"));
+    assert!(matches!(
+        till.sign_in("Carl", "1111").unwrap_err(),
+        StoreError::PinLocked { .. }
+    ));
+    // Restarted (another run, whose elapsed time starts again) two days on: still locked.
+    drop(till);
+    let mut till =
+        Till::open(&path)
+            .unwrap()
+            .with_clock(set_clock("2026-11-25T10:00:00+01:00", 5, "run-2"));
+    let locked = till.sign_in("Carl", "1111").unwrap_err();
+    assert!(matches!(locked, StoreError::PinLocked { .. }), "{locked}");
+    // Four more minutes of that run: still locked (ten seconds passed in the first run).
+    let mut till = till.with_clock(set_clock("2026-11-25T10:04:00+01:00", 240_005, "run-2"));
+    assert!(matches!(
+        till.sign_in("Carl", "1111").unwrap_err(),
+        StoreError::PinLocked { .. }
+    ));
+    // Once five minutes have really passed in all, Carl signs in.
+    let mut till = till.with_clock(set_clock("2026-11-25T10:04:51+01:00", 291_005, "run-2"));
+    assert_eq!(till.sign_in("Carl", "1111").unwrap().name, "Carl");
+}
+
+#[test]
+fn a_clock_set_back_does_not_lengthen_the_lock() {
+    let mut till = staffed();
+    let mut till = {
+        lock_carl(&mut till);
+        till.with_clock(at("2026-11-23T09:00:00+01:00"))
+    };
+    // An hour back on the wall: the lock has run for no time, it does not grow.
+    assert!(matches!(
+        till.sign_in("Carl", "1111").unwrap_err(),
+        StoreError::PinLocked { .. }
+    ));
+    let mut till = till.with_clock(at("2026-11-23T09:05:01+01:00"));
+    assert_eq!(till.sign_in("Carl", "1111").unwrap().name, "Carl");
+}
