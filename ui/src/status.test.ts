@@ -16,6 +16,7 @@ const base: SyncStatus = {
   pending_amount: 0,
   pending_other: 0,
   catalogue_version: 1,
+  catalogue_skipped: 0,
 };
 
 describe("describeStatus", () => {
@@ -38,6 +39,11 @@ describe("describeStatus", () => {
     expect(d.label).toMatch(/^Offline since /);
     expect(d.pending).toContain("3 sales");
     expect(d.pending).toContain("12.50");
+  });
+
+  it("says how many catalogue rows the till could not apply", () => {
+    expect(describeStatus({ ...base, catalogue_skipped: 2 }, eur).pending).toBe("All sales at head office · 2 catalogue rows skipped");
+    expect(describeStatus({ ...base, catalogue_skipped: 1 }, eur).pending).toContain("1 catalogue row skipped");
   });
 
   it("shows nothing pending for a stand-alone till", () => {

@@ -30,5 +30,13 @@ export function describeStatus(s: SyncStatus, currency: CurrencyInfo): StatusLin
       : s.pending_sales === 0
         ? `${other} return${other === 1 ? "" : "s"}/pickup${other === 1 ? "" : "s"} not yet at head office`
         : `${s.pending_sales} sale${s.pending_sales === 1 ? "" : "s"} · ${formatMoney(s.pending_amount, currency)}${otherText} not yet at head office`;
-  return { state, label, pending: s.enrolled ? pending : "", last: s.enrolled ? `Last sync ${time(s.last_success_at)}` : "" };
+  // Rows the till could not apply stay visible until head office fixes them.
+  const skipped = s.catalogue_skipped;
+  const skippedText = skipped === 0 ? "" : ` · ${skipped} catalogue row${skipped === 1 ? "" : "s"} skipped`;
+  return {
+    state,
+    label,
+    pending: s.enrolled ? pending + skippedText : "",
+    last: s.enrolled ? `Last sync ${time(s.last_success_at)}` : "",
+  };
 }

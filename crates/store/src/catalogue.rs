@@ -4,7 +4,7 @@ use crate::error::StoreError;
 use kassa_domain::{CsvProduct, CsvRowError, Money, Product, TaxRate};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A product as the till sells it, with its tax rate resolved.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -158,8 +158,19 @@ pub(crate) fn import(
         .into_iter()
         .map(|c| (c.code, c.rate.basis_points()))
         .collect();
+    // The barcodes each product of this batch ends up with: a barcode another product of the
+    // batch gives up may move to a new owner whatever order the rows come in.
+    let batch: HashMap<&str, HashSet<&str>> = products
+        .iter()
+        .map(|row| {
+            (
+                row.product.sku.as_str(),
+                row.product.barcodes.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
     for row in products {
-        match import_one(conn, &row.product, &rates)? {
+        match import_one(conn, &row.product, &rates, &batch)? {
             Ok(true) => summary.added += 1,
             Ok(false) => summary.updated += 1,
             Err(message) if skip_bad_rows => summary.skipped.push(CsvRowError {
@@ -184,6 +195,7 @@ fn import_one(
     conn: &Connection,
     product: &Product,
     rates: &HashMap<String, u32>,
+    batch: &HashMap<&str, HashSet<&str>>,
 ) -> Result<Result<bool, String>, StoreError> {
     if let Err(e) = product.validate() {
         return Ok(Err(e.to_string()));
@@ -200,17 +212,28 @@ fn import_one(
     let mut owner_of = conn.prepare_cached(
         "SELECT p.id, p.sku FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ?1",
     )?;
+    let mut moving = Vec::new();
     for code in &product.barcodes {
         let owner: Option<(i64, String)> = owner_of
             .query_row([code], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         if let Some((owner_id, owner_sku)) = owner {
-            if Some(owner_id) != existing {
+            let given_up = batch
+                .get(owner_sku.as_str())
+                .is_some_and(|codes| !codes.contains(code.as_str()));
+            if Some(owner_id) != existing && !given_up {
                 return Ok(Err(format!(
                     "barcode {code:?} already belongs to sku {owner_sku:?}"
                 )));
             }
+            if Some(owner_id) != existing {
+                moving.push(code);
+            }
         }
+    }
+    for code in moving {
+        conn.prepare_cached("DELETE FROM barcodes WHERE code = ?1")?
+            .execute([code])?;
     }
     let id = match existing {
         Some(id) => {

@@ -61,5 +61,5 @@ pub use sale::{LineRequest, SaleRequest, TenderRequest};
 pub use shift::{ReportKind, ShiftReport};
 pub use staff::{Credentials, Operator, StaffListing};
 pub use till::Till;
-pub use till_sync::{DeviceInfo, SyncStatus};
+pub use till_sync::{CatalogueSkip, DeviceInfo, SyncStatus};
 pub use verify::VerifyReport;

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0015_hq_pin.sql"),
     include_str!("../../../migrations/till/0016_audit_anchor.sql"),
     include_str!("../../../migrations/till/0017_lock_by_elapsed_time.sql"),
+    include_str!("../../../migrations/till/0018_catalogue_skips.sql"),
 ];
 
 /// The schema version this code writes and understands.

@@ -23,6 +23,16 @@ pub struct DeviceInfo {
     pub stock_epoch: u32,
 }
 
+/// A catalogue row from head office this till could not apply, and why.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CatalogueSkip {
+    pub sku: String,
+    /// The catalogue version it came in.
+    pub version: i64,
+    pub message: String,
+}
+
 /// What the till tells its cashier about head office.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -40,6 +50,8 @@ pub struct SyncStatus {
     /// This till's returns and pickups that head office has not confirmed yet.
     pub pending_other: i64,
     pub catalogue_version: i64,
+    /// Catalogue rows from head office this till could not apply (see `catalogue_skips`).
+    pub catalogue_skipped: i64,
 }
 
 fn load_state(conn: &Connection, doc_id: &str, peer: &str) -> Result<SyncState, StoreError> {
@@ -190,20 +202,64 @@ impl Till {
     }
 
     /// Applies a catalogue update from head office in one transaction and remembers its version.
+    /// A row this till cannot apply is skipped and kept in `catalogue_skips` (the rest applies,
+    /// so one bad row never stops syncing); a row that applies clears its earlier skip.
     pub fn apply_catalogue_update(
         &mut self,
         version: i64,
         products: &[CsvProduct],
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<CatalogueSkip>, StoreError> {
         self.config()?;
         let tx = begin(&mut self.conn)?;
-        crate::catalogue::import(&tx, products, Vec::new(), false)?;
+        let summary = crate::catalogue::import(&tx, products, Vec::new(), true)?;
+        let skipped_lines: std::collections::HashMap<u64, &str> = summary
+            .skipped
+            .iter()
+            .map(|e| (e.line, e.message.as_str()))
+            .collect();
+        let mut skips = Vec::new();
+        for row in products {
+            match skipped_lines.get(&row.line) {
+                Some(message) => {
+                    tx.prepare_cached(
+                        "INSERT OR REPLACE INTO catalogue_skips (sku, version, message) VALUES (?1, ?2, ?3)",
+                    )?
+                    .execute(params![row.product.sku, version, message])?;
+                    skips.push(CatalogueSkip {
+                        sku: row.product.sku.clone(),
+                        version,
+                        message: (*message).to_string(),
+                    });
+                }
+                None => {
+                    tx.prepare_cached("DELETE FROM catalogue_skips WHERE sku = ?1")?
+                        .execute([&row.product.sku])?;
+                }
+            }
+        }
         tx.execute(
             "UPDATE device SET catalogue_version = ?1 WHERE id = 1",
             [version],
         )?;
         tx.commit()?;
-        Ok(())
+        Ok(skips)
+    }
+
+    /// Catalogue rows from head office this till skipped, by SKU.
+    pub fn catalogue_skips(&self) -> Result<Vec<CatalogueSkip>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT sku, version, message FROM catalogue_skips ORDER BY sku")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(CatalogueSkip {
+                    sku: r.get(0)?,
+                    version: r.get(1)?,
+                    message: r.get(2)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
     }
 
     /// Moves this till's stock writes to a newer epoch that head office opened.
@@ -296,6 +352,11 @@ impl Till {
             pending_amount: Money::from_minor(pending_amount),
             pending_other,
             catalogue_version: device.catalogue_version,
+            catalogue_skipped: self.conn.query_row(
+                "SELECT count(*) FROM catalogue_skips",
+                [],
+                |r| r.get(0),
+            )?,
         })
     }
 }

@@ -11,7 +11,7 @@ use kassa_protocol::{
     PROTOCOL_VERSION,
 };
 use kassa_replica::SyncState;
-use kassa_store::Till;
+use kassa_store::{CatalogueSkip, Till};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,6 +34,8 @@ pub struct SyncReport {
     /// Staff members added or changed by head office and applied in this round.
     pub staff_updated: usize,
     pub products_updated: usize,
+    /// Catalogue rows of this round the till could not apply (also kept by the till).
+    pub catalogue_skipped: Vec<CatalogueSkip>,
     pub pending_sales: i64,
 }
 
@@ -62,9 +64,9 @@ async fn exchange(
     client: &impl HqLink,
     till: &mut Till,
     docs: Vec<DocMessage>,
+    catalogue_since: i64,
     report: &mut SyncReport,
 ) -> Result<SyncResponse, SyncError> {
-    let catalogue_since = till.device()?.catalogue_version;
     let staff_since = till.staff_version()?;
     let receipt_keys_known = till.receipt_keys_known()?;
     let audit_head = till
@@ -92,19 +94,6 @@ async fn exchange(
             response.protocol
         )));
     }
-    if let Some(update) = &response.catalogue {
-        let products: Vec<CsvProduct> = update
-            .products
-            .iter()
-            .enumerate()
-            .map(|(i, p)| CsvProduct {
-                line: i as u64 + 1,
-                product: p.clone(),
-            })
-            .collect();
-        till.apply_catalogue_update(update.version, &products)?;
-        report.products_updated += products.len();
-    }
     if let Some(keys) = &response.receipt_keys {
         let keys: Vec<(String, String)> = keys
             .iter()
@@ -129,7 +118,18 @@ async fn round(till: &mut Till, client: &impl HqLink) -> Result<SyncReport, Sync
     // Records commands queued go into their documents first, online or not.
     till.write_documents()?;
 
-    let mut response = exchange(client, till, Vec::new(), &mut report).await?;
+    // The catalogue is applied after the documents: a catalogue the till struggles with never
+    // stands between its sales and head office. Later exchanges say the offered version is
+    // known, so it is sent once per round.
+    let mut response = exchange(
+        client,
+        till,
+        Vec::new(),
+        till.device()?.catalogue_version,
+        &mut report,
+    )
+    .await?;
+    let mut offered = response.catalogue.take();
     let mut states: BTreeMap<String, SyncState> = BTreeMap::new();
     let mut pending: BTreeSet<String> = documents_to_sync(till, &response.store_docs)?;
     for id in &pending {
@@ -158,7 +158,14 @@ async fn round(till: &mut Till, client: &impl HqLink) -> Result<SyncReport, Sync
             break;
         }
         let sent: BTreeSet<String> = batch.iter().map(|m| m.doc_id.clone()).collect();
-        response = exchange(client, till, batch, &mut report).await?;
+        let catalogue_since = match &offered {
+            Some(update) => update.version,
+            None => till.device()?.catalogue_version,
+        };
+        response = exchange(client, till, batch, catalogue_since, &mut report).await?;
+        if let Some(newer) = response.catalogue.take() {
+            offered = Some(newer);
+        }
         for message in &response.docs {
             let Some(state) = states.get_mut(&message.doc_id) else {
                 return Err(SyncError::Protocol(format!(
@@ -186,6 +193,20 @@ async fn round(till: &mut Till, client: &impl HqLink) -> Result<SyncReport, Sync
         if let Some(heads) = announced.get(id.as_str()) {
             till.confirm_if_hq_has(&id, heads)?;
         }
+    }
+    if let Some(update) = offered {
+        let products: Vec<CsvProduct> = update
+            .products
+            .iter()
+            .enumerate()
+            .map(|(i, p)| CsvProduct {
+                line: i as u64 + 1,
+                product: p.clone(),
+            })
+            .collect();
+        let skipped = till.apply_catalogue_update(update.version, &products)?;
+        report.products_updated += products.len() - skipped.len();
+        report.catalogue_skipped = skipped;
     }
     report.catalogue_version = till.device()?.catalogue_version;
     let (sent, received) = client.bytes_moved();

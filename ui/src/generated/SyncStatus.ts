@@ -12,4 +12,8 @@ pending_sales: number, pending_amount: Money,
 /**
  * This till's returns and pickups that head office has not confirmed yet.
  */
-pending_other: number, catalogue_version: number, };
+pending_other: number, catalogue_version: number, 
+/**
+ * Catalogue rows from head office this till could not apply (see `catalogue_skips`).
+ */
+catalogue_skipped: number, };
