@@ -152,3 +152,60 @@ async fn a_caller_over_its_rate_limit_is_refused_and_others_carry_on() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(ask(&shop).await.unwrap().status(), 200);
 }
+
+/// Sends a health request on `stream` and reads its whole answer.
+async fn health_on(stream: &mut tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream
+        .write_all(b"GET /v1/health HTTP/1.1\r\nHost: hq\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !String::from_utf8_lossy(&answer).contains("\r\n\r\n") {
+        let n = stream.read(&mut buf).await.unwrap();
+        assert!(n > 0, "closed while answering");
+        answer.extend_from_slice(&buf[..n]);
+    }
+    assert!(
+        answer.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_alive_connection_idle_past_its_deadline_is_closed() {
+    use tokio::io::AsyncReadExt;
+    let limits = Limits {
+        handshake: Duration::from_secs(1),
+        headers: Duration::from_secs(1),
+        max_waiting: 1_000,
+    };
+    let (_hq, addr, _) = serve_limited(limits).await;
+
+    // A client that keeps asking is served on one connection for longer than the deadline.
+    let mut busy = tokio::net::TcpStream::connect(addr).await.unwrap();
+    for _ in 0..6 {
+        health_on(&mut busy).await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+    health_on(&mut busy).await;
+
+    // One that asks once and then holds the connection open is closed once it has been idle
+    // for the header deadline.
+    let mut idle = tokio::net::TcpStream::connect(addr).await.unwrap();
+    health_on(&mut idle).await;
+    let started = Instant::now();
+    let mut buf = [0u8; 16];
+    let read = tokio::time::timeout(Duration::from_secs(5), idle.read(&mut buf)).await;
+    assert!(
+        matches!(read, Ok(Ok(0)) | Ok(Err(_))),
+        "an idle kept-alive connection was not closed: {read:?}"
+    );
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(4),
+        "closed after {waited:?}"
+    );
+}

@@ -55,6 +55,9 @@ impl HqClient {
             .use_preconfigured_tls(client_config(pin)?)
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(60))
+            // Head office closes a kept-alive connection idle for 10 s; dropping ours sooner
+            // means a request never goes out on a connection head office is closing.
+            .pool_idle_timeout(Duration::from_secs(5))
             .build()
             .map_err(|e| SyncError::Invalid(e.to_string()))?;
         Ok(HqClient {
