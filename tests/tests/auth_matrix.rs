@@ -176,6 +176,13 @@ fn routes() -> Vec<Route> {
         ),
         r(
             M::POST,
+            "/v1/device/token",
+            "/v1/device/token",
+            "",
+            Door::Tills,
+        ),
+        r(
+            M::POST,
             "/v1/orders",
             "/v1/orders",
             r#"{"external_id":"shop-1","store":"AMS1","customer_name":"Ada","lines":[{"sku":"MILK","quantity":1}],"paid":true}"#,

@@ -2,7 +2,7 @@
 
 use crate::error::HqError;
 use crate::hq::Hq;
-use crate::storage::NewDevice;
+use crate::storage::{Device, NewDevice};
 use crate::tokens::{enrollment_code, hash_secret, random_secret};
 use chrono::Utc;
 use kassa_domain::{Currency, TaxMode, TaxRate};
@@ -141,6 +141,25 @@ impl Hq {
     /// Revokes every device token of a till (a stolen or replaced till).
     pub async fn revoke_till(&self, store: &str, till_no: u16) -> Result<usize, HqError> {
         self.storage.revoke_devices(store, till_no).await
+    }
+
+    /// The till renewing its own token (`POST /v1/device/token`, with the token it has now): a
+    /// new one is returned once; the presented one keeps working until the new one is first
+    /// used, so an answer lost on the way never locks the till out.
+    pub async fn renew_device_token(
+        &self,
+        device: &Device,
+        presented: &str,
+    ) -> Result<String, HqError> {
+        let token = random_secret(32);
+        if !self
+            .storage
+            .renew_device_token(device.id, &hash_secret(presented), &hash_secret(&token))
+            .await?
+        {
+            return Err(HqError::Unauthorized);
+        }
+        Ok(token)
     }
 
     /// A new token for the till's device; the old one stops working at once. Returned once, like

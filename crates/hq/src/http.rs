@@ -245,6 +245,16 @@ async fn sync(
     Ok(Json(response).into_response())
 }
 
+async fn renew_token(
+    State(state): State<AppState>,
+    DeviceToken(token): DeviceToken,
+) -> Result<Response, HqError> {
+    let device = state.till(token.as_deref()).await?;
+    let presented = token.unwrap_or_default();
+    let device_token = state.hq.renew_device_token(&device, &presented).await?;
+    Ok(Json(kassa_protocol::RenewedToken { device_token }).into_response())
+}
+
 async fn enroll(State(state): State<AppState>, body: Bytes) -> Result<Response, HqError> {
     let response = state
         .hq
@@ -557,6 +567,7 @@ pub fn router_with(hq: Arc<Hq>, admin_token: String, limit: RateLimit) -> Router
         .route("/v1/health", get(health))
         .route("/v1/sync", post(sync))
         .route("/v1/enroll", post(enroll))
+        .route("/v1/device/token", post(renew_token))
         .route("/v1/admin/stores", post(create_store))
         .route("/v1/admin/stores/{store}/enroll-codes", post(enroll_code))
         .route("/v1/admin/catalogue", post(catalogue))

@@ -17,3 +17,10 @@ pub struct EnrollResponse {
     #[serde(default)]
     pub receipt_key: Option<String>,
 }
+
+/// `POST /v1/device/token`: the till's new device token (returned once; head office keeps only
+/// its hash). The token the till renewed with works until this one is first used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenewedToken {
+    pub device_token: String,
+}

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0016_audit_anchor.sql"),
     include_str!("../../../migrations/till/0017_lock_by_elapsed_time.sql"),
     include_str!("../../../migrations/till/0018_catalogue_skips.sql"),
+    include_str!("../../../migrations/till/0019_token_renewed_at.sql"),
 ];
 
 /// The schema version this code writes and understands.

@@ -93,11 +93,39 @@ impl Till {
         hq_pin: Option<&str>,
     ) -> Result<(), StoreError> {
         self.config()?;
+        let (now, _) = self.stamp();
         self.conn.execute(
-            "UPDATE device SET hq_url = ?1, device_token = ?2, hq_pin = ?3 WHERE id = 1",
-            params![hq_url, device_token, hq_pin],
+            "UPDATE device SET hq_url = ?1, device_token = ?2, hq_pin = ?3, token_renewed_at = ?4
+             WHERE id = 1",
+            params![hq_url, device_token, hq_pin, now.as_str()],
         )?;
         Ok(())
+    }
+
+    /// Keeps the device token head office renewed, and when.
+    pub fn set_device_token(&mut self, device_token: &str) -> Result<(), StoreError> {
+        self.config()?;
+        let (now, _) = self.stamp();
+        self.conn.execute(
+            "UPDATE device SET device_token = ?1, token_renewed_at = ?2 WHERE id = 1",
+            params![device_token, now.as_str()],
+        )?;
+        Ok(())
+    }
+
+    /// Whether the device token is older than `days` (or of unknown age) by the till's clock.
+    pub fn token_older_than(&self, days: i64) -> Result<bool, StoreError> {
+        let renewed: Option<String> = self.conn.query_row(
+            "SELECT token_renewed_at FROM device WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )?;
+        let Some(renewed) = renewed else {
+            return Ok(true);
+        };
+        let renewed = chrono::DateTime::parse_from_rfc3339(&renewed)
+            .map_err(|e| StoreError::Corrupt(format!("token renewal time {renewed:?}: {e}")))?;
+        Ok(self.clock.now() - renewed > chrono::Duration::days(days))
     }
 
     /// Every document this till holds (queued records written into them first).

@@ -14,5 +14,5 @@ pub use client::{HqClient, HqLink, MAX_ANSWER_BYTES};
 pub use enroll::enroll;
 pub use error::SyncError;
 pub use lookups::{lookup_credit, lookup_order, lookup_sale, stock_elsewhere};
-pub use round::{sync_once, sync_with, SyncReport};
+pub use round::{renew_token, sync_once, sync_with, SyncReport, TOKEN_RENEWAL_DAYS};
 pub use trust::check_address;

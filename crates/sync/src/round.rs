@@ -7,7 +7,7 @@ use crate::client::{HqClient, HqLink};
 use crate::error::SyncError;
 use kassa_domain::CsvProduct;
 use kassa_protocol::{
-    AuditHead, DocHeads, DocMessage, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH,
+    AuditHead, DocHeads, DocMessage, RenewedToken, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH,
     PROTOCOL_VERSION,
 };
 use kassa_replica::SyncState;
@@ -37,13 +37,35 @@ pub struct SyncReport {
     /// Catalogue rows of this round the till could not apply (also kept by the till).
     pub catalogue_skipped: Vec<CatalogueSkip>,
     pub pending_sales: i64,
+    /// The device token was renewed after this round (see [`TOKEN_RENEWAL_DAYS`]).
+    pub token_renewed: bool,
 }
 
-/// Runs one round for an enrolled till and records the outcome for the status line.
+/// A till renews its device token after this many days, so a token copied off a till stops
+/// working within a month even if nobody notices.
+pub const TOKEN_RENEWAL_DAYS: i64 = 30;
+
+/// Runs one round for an enrolled till and records the outcome for the status line; after a
+/// good round, renews the device token when it is due.
 pub async fn sync_once(till: &mut Till) -> Result<SyncReport, SyncError> {
     let device = till.device()?;
     let client = HqClient::for_device(&device)?;
-    sync_with(till, &client).await
+    let mut report = sync_with(till, &client).await?;
+    if till.token_older_than(TOKEN_RENEWAL_DAYS)? {
+        // A renewal that fails is tried again after the next round; the token in use still
+        // works, so the round's outcome stands.
+        report.token_renewed = renew_token(till, &client).await.is_ok();
+    }
+    Ok(report)
+}
+
+/// Asks head office for a new device token and keeps it. Until the till first uses the new
+/// token, the old one still works at head office, so a lost answer or a failed write here
+/// leaves the till able to sync.
+pub async fn renew_token(till: &mut Till, client: &HqClient) -> Result<(), SyncError> {
+    let renewed: RenewedToken = client.post("/v1/device/token", &()).await?;
+    till.set_device_token(&renewed.device_token)?;
+    Ok(())
 }
 
 /// [`sync_once`] over a given link to head office (tests use it to lose responses, or to talk to

@@ -9,4 +9,8 @@ staff_updated: number, products_updated: number,
 /**
  * Catalogue rows of this round the till could not apply (also kept by the till).
  */
-catalogue_skipped: Array<CatalogueSkip>, pending_sales: number, };
+catalogue_skipped: Array<CatalogueSkip>, pending_sales: number, 
+/**
+ * The device token was renewed after this round (see [`TOKEN_RENEWAL_DAYS`]).
+ */
+token_renewed: boolean, };

@@ -362,7 +362,18 @@ pub trait HqStorage: Send + Sync {
         till_no: u16,
         token_hash: &str,
     ) -> Result<bool, HqError>;
+    /// A live device's token, by the hash of its current or (before the renewed one is first
+    /// used) previous token; a request with the renewed token forgets the previous one.
     async fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, HqError>;
+    /// The till renewing its own token: `new_hash` becomes current, and the token it was renewed
+    /// with stays valid as the previous one until the new one is used. `false` when the device
+    /// is revoked or the presented token is neither.
+    async fn renew_device_token(
+        &self,
+        device_id: i64,
+        presented_hash: &str,
+        new_hash: &str,
+    ) -> Result<bool, HqError>;
     async fn revoke_devices(&self, store: &str, till_no: u16) -> Result<usize, HqError>;
     /// Every device ever enrolled for the store (revoked ones too: their changes stay valid).
     async fn store_devices(&self, store: &str) -> Result<Vec<Device>, HqError>;

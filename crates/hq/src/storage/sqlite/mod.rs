@@ -100,6 +100,18 @@ impl HqStorage for SqliteStorage {
             .await
     }
 
+    async fn renew_device_token(
+        &self,
+        device_id: i64,
+        presented_hash: &str,
+        new_hash: &str,
+    ) -> Result<bool, HqError> {
+        let (presented, new) = (presented_hash.to_string(), new_hash.to_string());
+        self.pool
+            .run(move |db| db.renew_device_token(device_id, &presented, &new))
+            .await
+    }
+
     async fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, HqError> {
         let token_hash = token_hash.to_string();
         self.pool

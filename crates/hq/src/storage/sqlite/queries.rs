@@ -27,6 +27,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0008_sync_findings.sql"),
     include_str!("../../../../../migrations/hq/0009_staff_stores.sql"),
     include_str!("../../../../../migrations/hq/0010_audit_anchors.sql"),
+    include_str!("../../../../../migrations/hq/0011_device_token_renewal.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -334,20 +335,56 @@ impl Db {
         token_hash: &str,
     ) -> Result<bool, HqError> {
         Ok(self.conn.execute(
-            "UPDATE devices SET token_hash = ?3 WHERE store = ?1 AND till_no = ?2 AND revoked = 0",
+            "UPDATE devices SET token_hash = ?3, previous_token_hash = NULL
+             WHERE store = ?1 AND till_no = ?2 AND revoked = 0",
             params![store, till_no, token_hash],
         )? > 0)
     }
 
     pub(super) fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, HqError> {
-        Ok(self
+        let found: Option<(Device, bool, bool)> = self
             .conn
             .query_row(
-                "SELECT id, store, till_no, actor_id FROM devices WHERE token_hash = ?1 AND revoked = 0",
+                "SELECT id, store, till_no, actor_id, token_hash = ?1, previous_token_hash IS NOT NULL
+                 FROM devices
+                 WHERE (token_hash = ?1 OR previous_token_hash = ?1) AND revoked = 0",
                 [token_hash],
-                |r| Ok(Device { id: r.get(0)?, store: r.get(1)?, till_no: r.get(2)?, actor_id: r.get(3)?, revoked: false }),
+                |r| {
+                    Ok((
+                        Device { id: r.get(0)?, store: r.get(1)?, till_no: r.get(2)?, actor_id: r.get(3)?, revoked: false },
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
             )
-            .optional()?)
+            .optional()?;
+        let Some((device, current, has_previous)) = found else {
+            return Ok(None);
+        };
+        if current && has_previous {
+            // The renewed token is in use: the one it replaced stops here.
+            self.conn
+                .prepare_cached("UPDATE devices SET previous_token_hash = NULL WHERE id = ?1")?
+                .execute([device.id])?;
+        }
+        Ok(Some(device))
+    }
+
+    pub(super) fn renew_device_token(
+        &mut self,
+        device_id: i64,
+        presented_hash: &str,
+        new_hash: &str,
+    ) -> Result<bool, HqError> {
+        // Renewed with the current token: it becomes the previous one. Renewed with the previous
+        // one (the last answer was lost): it stays previous, and the unused token is replaced.
+        Ok(self.conn.execute(
+            "UPDATE devices SET
+                 previous_token_hash = CASE WHEN token_hash = ?2 THEN token_hash ELSE previous_token_hash END,
+                 token_hash = ?3
+             WHERE id = ?1 AND revoked = 0 AND (token_hash = ?2 OR previous_token_hash = ?2)",
+            params![device_id, presented_hash, new_hash],
+        )? > 0)
     }
 
     pub(super) fn add_api_token(
