@@ -22,6 +22,23 @@ enum Who {
     Admin,
 }
 
+/// An enrollment with a code nobody was given (and a valid device key).
+fn enroll_body() -> &'static str {
+    let public = kassa_store::NewDeviceKey::generate().public_hex;
+    Box::leak(
+        format!(
+            r#"{{"code":"AAAA-BBBB-CCCC","actor_id":"00112233445566778899aabbccddeeff","device_key":"{public}"}}"#
+        )
+        .into_boxed_str(),
+    )
+}
+
+/// A device key request with a valid Ed25519 public key.
+fn device_key_body() -> &'static str {
+    let public = kassa_store::NewDeviceKey::generate().public_hex;
+    Box::leak(format!(r#"{{"public_key":"{public}"}}"#).into_boxed_str())
+}
+
 const EVERYONE: [Who; 9] = [
     Who::Nobody,
     Who::Garbage,
@@ -100,7 +117,7 @@ fn routes() -> Vec<Route> {
             M::POST,
             "/v1/enroll",
             "/v1/enroll",
-            r#"{"code":"AAAA-BBBB-CCCC","actor_id":"00112233445566778899aabbccddeeff"}"#,
+            enroll_body(),
             Door::EnrollCode,
         ),
         r(
@@ -179,6 +196,13 @@ fn routes() -> Vec<Route> {
             "/v1/device/token",
             "/v1/device/token",
             "",
+            Door::Tills,
+        ),
+        r(
+            M::POST,
+            "/v1/device/key",
+            "/v1/device/key",
+            device_key_body(),
             Door::Tills,
         ),
         r(

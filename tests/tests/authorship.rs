@@ -31,6 +31,7 @@ impl RawTill {
             .enroll(&EnrollRequest {
                 code,
                 actor_id: actor.to_hex_string(),
+                device_key: kassa_store::NewDeviceKey::generate().public_hex,
             })
             .await
             .unwrap();

@@ -136,6 +136,7 @@ impl World {
                 .block_on(hq.enroll(&EnrollRequest {
                     code,
                     actor_id: till.actor_id().unwrap(),
+                    device_key: kassa_store::NewDeviceKey::generate().public_hex,
                 }))
                 .unwrap();
             till.init(&StoreSetup {

@@ -209,3 +209,56 @@ async fn a_kept_alive_connection_idle_past_its_deadline_is_closed() {
         "closed after {waited:?}"
     );
 }
+
+/// Sends a request's head (announcing a body it never sends) and returns the status line of the
+/// answer, which must come without the body.
+async fn answer_to_head_only(addr: std::net::SocketAddr, head: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    let read_head = async {
+        while !String::from_utf8_lossy(&answer).contains("\r\n") {
+            let n = stream.read(&mut buf).await.unwrap();
+            assert!(n > 0, "closed without an answer");
+            answer.extend_from_slice(&buf[..n]);
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(5), read_head)
+        .await
+        .expect("the request was not answered before its body was sent");
+    String::from_utf8_lossy(&answer)
+        .lines()
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_request_without_a_valid_token_is_refused_before_its_body_is_read() {
+    let limits = Limits::default();
+    let (_hq, addr, _) = serve_limited(limits).await;
+    for path in ["/v1/sync", "/v1/device/key", "/v1/device/token"] {
+        for auth in ["", "Authorization: Bearer not-a-device-token\r\n"] {
+            let head = format!(
+                "POST {path} HTTP/1.1\r\nHost: hq\r\n{auth}Content-Type: application/json\r\n\
+                 Content-Length: 16000000\r\n\r\n"
+            );
+            let status = answer_to_head_only(addr, &head).await;
+            assert!(
+                status.starts_with("HTTP/1.1 401"),
+                "{path} {auth:?}: {status}"
+            );
+        }
+    }
+    // Enrollment is open to anyone with a code, so its body is small: a large one is refused
+    // by its announced length, before it is sent.
+    let status = answer_to_head_only(
+        addr,
+        "POST /v1/enroll HTTP/1.1\r\nHost: hq\r\nContent-Type: application/json\r\n\
+         Content-Length: 1000000\r\n\r\n",
+    )
+    .await;
+    assert!(status.starts_with("HTTP/1.1 413"), "{status}");
+}

@@ -93,9 +93,14 @@ async fn unknown_and_revoked_tokens_get_401() {
 async fn enrollment_codes_work_once_and_admin_calls_need_the_admin_token() {
     let hq = HqServer::start().await;
     let code = hq.hq.create_enroll_code("AMS1", 7).await.unwrap().code;
+    let device_key = kassa_store::NewDeviceKey::generate().public_hex;
     let enroll = |code: &str| {
-        serde_json::to_vec(&json!({ "code": code, "actor_id": "00112233445566778899aabbccddeeff" }))
-            .unwrap()
+        serde_json::to_vec(&json!({
+            "code": code,
+            "actor_id": "00112233445566778899aabbccddeeff",
+            "device_key": device_key,
+        }))
+        .unwrap()
     };
     assert_eq!(
         post(&hq, "/v1/enroll", None, enroll("WRONG-CODE-XXXX"))

@@ -124,7 +124,10 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
             br#"{"external_id":"shop-1","store":"AMS1","customer_name":"Ada","lines":[{"sku":"MILK","quantity":2},{"sku":"BREAD","quantity":1,"unit_price":199}],"paid":true,"pickup_code":"123456","hold_days":7}"#.to_vec(),
             br#"{"external_id":"shop-2","store":"AMS1","customer_name":"Bo","lines":[{"sku":"MILK","quantity":1}],"paid":false,"shipped":true}"#.to_vec(),
         ],
-        "receipt_code" => vec![signed_receipt_code().into_bytes()],
+        "receipt_code" => vec![
+            signed_receipt_code().into_bytes(),
+            till_signed_receipt_code().into_bytes(),
+        ],
         "doc_id" => [
             LEDGER,
             "ledger/AMS1/hq/2026-11-23",
@@ -144,6 +147,26 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// A code signed with a till's key that the store's key certified (an enrolled till's form).
+fn till_signed_receipt_code() -> String {
+    use kassa_domain::receipt_code::{certify_till, public_key, secret_key, sign_as_till, TillKey};
+    let secret_hex = secret_key(&[2; 32]);
+    let public_hex = public_key(&secret_hex).expect("a valid key");
+    let certificate = certify_till(RECEIPT_SECRET, "AMS1", 2, &public_hex).expect("certified");
+    let key = TillKey {
+        secret_hex,
+        public_hex,
+        certificate,
+    };
+    sign_as_till(
+        &key,
+        "AMS1-2-18",
+        "0193a7c4-5e6f-7a8b-9c0d-1e2f3a4b5c6e",
+        2_499,
+    )
+    .expect("a signed code")
 }
 
 fn signed_receipt_code() -> String {

@@ -79,6 +79,8 @@ async fn head_office(actor: Option<&[u8]>) -> (Hq, Option<String>) {
         .enroll(&EnrollRequest {
             code,
             actor_id: ActorId::from(actor).to_hex_string(),
+            device_key: receipt_code::public_key(&receipt_code::secret_key(&[3; 32]))
+                .expect("a valid key"),
         })
         .await
         .expect("enrollment");

@@ -107,6 +107,7 @@ impl Hq {
         if actor.to_bytes().len() < 8 {
             return Err(HqError::BadRequest("actor id is too short".into()));
         }
+        let public_key = crate::device_keys::checked_public_key(&request.device_key)?;
         // The code is taken in the transaction that adds the device (one code, one device, and
         // a failure keeps the code); enrolling a till number again revokes its earlier device.
         let token = random_secret(32);
@@ -117,24 +118,21 @@ impl Hq {
                 code_hash: hash_secret(&request.code),
                 token_hash: hash_secret(&token),
                 actor_id: actor.to_hex_string(),
+                public_key: public_key.clone(),
                 now,
                 oldest: now - ENROLL_CODE_LIFETIME,
             })
             .await?
             .ok_or(HqError::Unauthorized)?;
         let info = self.store_row(&store).await?.info;
-        let mut random = [0u8; 32];
-        getrandom::fill(&mut random)
-            .map_err(|e| HqError::Corrupt(format!("random source: {e}")))?;
-        let receipt_key = self
-            .storage
-            .receipt_key(&store, &kassa_domain::receipt_code::secret_key(&random))
+        let device_certificate = self
+            .certify_device_key(&store, till_no, &public_key)
             .await?;
         Ok(EnrollResponse {
             device_token: token,
             till_no,
             store: info,
-            receipt_key: Some(receipt_key),
+            device_certificate,
         })
     }
 

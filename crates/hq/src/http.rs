@@ -173,14 +173,27 @@ caller_kind!(
     AdminOrTill, [Admin], tills: true
 );
 
-/// The bearer token a till sends; checked against the devices by the service that uses it.
-struct DeviceToken(Option<String>);
+/// An enrolled, live till, authenticated by its device token from the headers, so a request
+/// that is not one is refused before its body (up to 16 MB for a sync) is read. Keeps the token
+/// it presented (a renewal names it).
+struct AuthenticatedTill {
+    device: Device,
+    token: String,
+}
 
-impl FromRequestParts<AppState> for DeviceToken {
+impl FromRequestParts<AppState> for AuthenticatedTill {
     type Rejection = HqError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<DeviceToken, HqError> {
-        Ok(DeviceToken(bearer(&parts.headers).map(str::to_string)))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<AuthenticatedTill, HqError> {
+        let token = bearer(&parts.headers);
+        let device = state.till(token).await?;
+        Ok(AuthenticatedTill {
+            device,
+            token: token.unwrap_or_default().to_string(),
+        })
     }
 }
 
@@ -220,6 +233,7 @@ impl FromRequest<AppState> for Body {
     type Rejection = HqError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Body, HqError> {
+        refuse_announced_over(&request, MAX_SYNC_BODY_BYTES)?;
         match Bytes::from_request(request, state).await {
             Ok(bytes) => Ok(Body(bytes)),
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(HqError::TooLarge(
@@ -230,16 +244,44 @@ impl FromRequest<AppState> for Body {
     }
 }
 
+/// Refuses a body whose announced length is over `max` before a byte of it is read (the body
+/// limit alone would stop it only once that much had arrived).
+fn refuse_announced_over(request: &Request, max: usize) -> Result<(), HqError> {
+    let announced = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match announced {
+        Some(length) if length > max as u64 => {
+            Err(HqError::TooLarge(format!("the body is over {max} bytes")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// An enrollment's body: a code, an actor id and a public key. Anyone may send one, so it is
+/// kept small (the route's body limit is the same).
+struct EnrollBody(Bytes);
+
+impl FromRequest<AppState> for EnrollBody {
+    type Rejection = HqError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<EnrollBody, HqError> {
+        refuse_announced_over(&request, MAX_ENROLL_BODY_BYTES)?;
+        Ok(EnrollBody(Body::from_request(request, state).await?.0))
+    }
+}
+
 fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, HqError> {
     serde_json::from_slice(body).map_err(|e| HqError::BadRequest(format!("malformed JSON: {e}")))
 }
 
 async fn sync(
     State(state): State<AppState>,
-    DeviceToken(token): DeviceToken,
+    AuthenticatedTill { device, .. }: AuthenticatedTill,
     Body(body): Body,
 ) -> Result<Response, HqError> {
-    let device = state.till(token.as_deref()).await?;
     let request: SyncRequest = parse_json(&body)?;
     let response = state.hq.sync(&device, request).await?;
     Ok(Json(response).into_response())
@@ -247,15 +289,32 @@ async fn sync(
 
 async fn renew_token(
     State(state): State<AppState>,
-    DeviceToken(token): DeviceToken,
+    till: AuthenticatedTill,
 ) -> Result<Response, HqError> {
-    let device = state.till(token.as_deref()).await?;
-    let presented = token.unwrap_or_default();
-    let device_token = state.hq.renew_device_token(&device, &presented).await?;
+    let device_token = state
+        .hq
+        .renew_device_token(&till.device, &till.token)
+        .await?;
     Ok(Json(kassa_protocol::RenewedToken { device_token }).into_response())
 }
 
-async fn enroll(State(state): State<AppState>, body: Bytes) -> Result<Response, HqError> {
+async fn rotate_device_key(
+    State(state): State<AppState>,
+    AuthenticatedTill { device, .. }: AuthenticatedTill,
+    Body(body): Body,
+) -> Result<Response, HqError> {
+    let request = parse_json::<kassa_protocol::DeviceKeyRequest>(&body)?;
+    let certificate = state
+        .hq
+        .rotate_device_key(&device, &request.public_key)
+        .await?;
+    Ok(Json(certificate).into_response())
+}
+
+async fn enroll(
+    State(state): State<AppState>,
+    EnrollBody(body): EnrollBody,
+) -> Result<Response, HqError> {
     let response = state
         .hq
         .enroll(&parse_json::<EnrollRequest>(&body)?)
@@ -553,6 +612,10 @@ pub fn router(hq: Arc<Hq>, admin_token: String) -> Router {
     router_with(hq, admin_token, RateLimit::default())
 }
 
+/// An enrollment request is a code, an actor id and a public key: anyone may send one, so its
+/// body is kept small.
+const MAX_ENROLL_BODY_BYTES: usize = 4 * 1024;
+
 /// A request not answered by then (a body sent a byte at a time, a handler stuck) gets 408.
 const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -566,8 +629,12 @@ pub fn router_with(hq: Arc<Hq>, admin_token: String, limit: RateLimit) -> Router
     Router::new()
         .route("/v1/health", get(health))
         .route("/v1/sync", post(sync))
-        .route("/v1/enroll", post(enroll))
+        .route(
+            "/v1/enroll",
+            post(enroll).layer(DefaultBodyLimit::max(MAX_ENROLL_BODY_BYTES)),
+        )
         .route("/v1/device/token", post(renew_token))
+        .route("/v1/device/key", post(rotate_device_key))
         .route("/v1/admin/stores", post(create_store))
         .route("/v1/admin/stores/{store}/enroll-codes", post(enroll_code))
         .route("/v1/admin/catalogue", post(catalogue))

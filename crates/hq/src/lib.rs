@@ -7,6 +7,7 @@ pub mod api_tokens;
 mod audit;
 mod audit_anchor;
 mod catalogue;
+mod device_keys;
 mod epochs;
 mod error;
 mod held;

@@ -32,6 +32,10 @@ fn request(code: &str, actor: &str) -> EnrollRequest {
     EnrollRequest {
         code: code.into(),
         actor_id: actor.into(),
+        device_key: kassa_domain::receipt_code::public_key(
+            &kassa_domain::receipt_code::secret_key(&[5; 32]),
+        )
+        .unwrap(),
     }
 }
 

@@ -16,7 +16,9 @@ pub use admin::{
     TaxClassInfo,
 };
 pub use cert_pin::{CertPin, EnrollmentCode, MAX_ENROLLMENT_CODE_CHARS};
-pub use enroll::{EnrollRequest, EnrollResponse, RenewedToken};
+pub use enroll::{
+    DeviceCertificate, DeviceKeyRequest, EnrollRequest, EnrollResponse, RenewedToken,
+};
 pub use error_body::ErrorBody;
 pub use kassa_replica::ledger::{CreditBalance, RemoteSale};
 pub use kassa_replica::orders::RemoteOrder;

@@ -9,6 +9,7 @@ mod command;
 mod config;
 mod credit;
 mod database;
+mod device_key;
 mod error;
 mod inbox;
 mod migrations;
@@ -32,6 +33,7 @@ pub use catalogue::{CatalogItem, ImportSummary};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{StoreConfig, StoreSetup, TaxClass};
 pub use credit::CreditBalance;
+pub use device_key::NewDeviceKey;
 pub use kassa_replica::audit::{AuditEntry, Break};
 
 pub use error::{ErrorCode, PublicError, StoreError};

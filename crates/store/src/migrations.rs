@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0017_lock_by_elapsed_time.sql"),
     include_str!("../../../migrations/till/0018_catalogue_skips.sql"),
     include_str!("../../../migrations/till/0019_token_renewed_at.sql"),
+    include_str!("../../../migrations/till/0020_device_key.sql"),
 ];
 
 /// The schema version this code writes and understands.

@@ -1,5 +1,6 @@
-//! Receipt codes: each receipt's QR code is signed with the store's key, and every till holds
-//! every store's public key (from head office), so a scanned receipt is checked offline.
+//! Receipt codes: each receipt's QR code is signed with the till's certified key (an enrolled
+//! till) or the store's key (a stand-alone till, its own store), and every till holds every
+//! store's public key (from head office), so a scanned receipt is checked offline.
 
 use crate::error::StoreError;
 use crate::receipt::Receipt;
@@ -16,43 +17,17 @@ fn own_key(conn: &Connection) -> Result<Option<String>, StoreError> {
         .flatten())
 }
 
-/// Gives a till its signing key: head office's at enrollment, or a new one for a stand-alone
-/// till (`None`); a key it has already is kept.
-pub(crate) fn ensure_key(conn: &Connection, key: Option<&str>) -> Result<(), StoreError> {
-    let key = match key {
-        Some(key) => {
-            receipt_code::public_key(key)
-                .map_err(|_| StoreError::Invalid("head office sent a bad receipt key".into()))?;
-            key.to_string()
-        }
-        None => {
-            let mut random = [0u8; 32];
-            getrandom::fill(&mut random).expect("the operating system's random source works");
-            receipt_code::secret_key(&random)
-        }
-    };
-    let replace = enrolled(conn)?;
+/// Gives a stand-alone till a store key of its own (it is its own store) unless it has one, or
+/// is enrolled (then it signs with its certified device key).
+pub(crate) fn ensure_standalone_key(conn: &Connection) -> Result<(), StoreError> {
+    let mut random = [0u8; 32];
+    getrandom::fill(&mut random).expect("the operating system's random source works");
     conn.execute(
-        if replace {
-            "UPDATE device SET receipt_key = ?1 WHERE id = 1"
-        } else {
-            "UPDATE device SET receipt_key = coalesce(receipt_key, ?1) WHERE id = 1"
-        },
-        params![key],
+        "UPDATE device SET receipt_key = coalesce(receipt_key, ?1)
+         WHERE id = 1 AND device_certificate IS NULL",
+        params![receipt_code::secret_key(&random)],
     )?;
     Ok(())
-}
-
-/// Whether this till is enrolled: then head office's key wins over one it made for itself.
-fn enrolled(conn: &Connection) -> Result<bool, StoreError> {
-    Ok(conn
-        .query_row(
-            "SELECT device_token IS NOT NULL FROM device WHERE id = 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or(false))
 }
 
 /// A scanned receipt code or a typed receipt number, as a receipt number. A code must be
@@ -100,15 +75,16 @@ fn check(conn: &Connection, code: &str) -> Result<ReceiptCode, StoreError> {
 impl Till {
     /// The signed code printed as a QR on a sale's receipt.
     pub fn receipt_code(&self, receipt: &Receipt) -> Result<String, StoreError> {
-        let key = own_key(&self.conn)?
-            .ok_or_else(|| StoreError::Corrupt("this till has no receipt key".into()))?;
-        receipt_code::sign(
-            &key,
-            &receipt.receipt_no,
-            &receipt.id,
-            receipt.total.minor(),
-        )
-        .map_err(|e| StoreError::Corrupt(e.to_string()))
+        let total = receipt.total.minor();
+        let signed = match crate::device_key::certified_key(&self.conn)? {
+            Some(key) => receipt_code::sign_as_till(&key, &receipt.receipt_no, &receipt.id, total),
+            None => {
+                let key = own_key(&self.conn)?
+                    .ok_or_else(|| StoreError::Corrupt("this till has no receipt key".into()))?;
+                receipt_code::sign(&key, &receipt.receipt_no, &receipt.id, total)
+            }
+        };
+        signed.map_err(|e| StoreError::Corrupt(e.to_string()))
     }
 
     /// Checks a scanned receipt code offline: genuine, from which store, for which sale.
@@ -133,10 +109,5 @@ impl Till {
         Ok(self
             .conn
             .query_row("SELECT count(*) FROM receipt_keys", [], |r| r.get(0))?)
-    }
-
-    /// Takes head office's signing key for this store at enrollment.
-    pub fn set_receipt_key(&mut self, key: &str) -> Result<(), StoreError> {
-        ensure_key(&self.conn, Some(key))
     }
 }

@@ -144,7 +144,7 @@ impl Till {
             "INSERT OR IGNORE INTO device (id, actor_id) VALUES (1, lower(hex(randomblob(16))))",
             [],
         )?;
-        crate::receipt_keys::ensure_key(&tx, None)?;
+        crate::receipt_keys::ensure_standalone_key(&tx)?;
         let config = config::read_config(&tx)?;
         let actor = actor_of(&tx)?;
         tx.commit()?;

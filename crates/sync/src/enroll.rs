@@ -5,7 +5,7 @@ use crate::client::HqClient;
 use crate::error::SyncError;
 use kassa_domain::{Currency, TaxMode, TaxRate};
 use kassa_protocol::{EnrollRequest, EnrollResponse, EnrollmentCode};
-use kassa_store::{StoreError, StoreSetup, TaxClass, Till};
+use kassa_store::{NewDeviceKey, StoreError, StoreSetup, TaxClass, Till};
 
 pub async fn enroll(
     till: &mut Till,
@@ -22,12 +22,15 @@ pub async fn enroll(
         Err(e) => return Err(e.into()),
     };
     let actor_id = till.actor_id()?;
+    // The till's own key: only its public half is sent; head office certifies it for this till.
+    let device_key = NewDeviceKey::generate();
     let response: EnrollResponse = client
         .post(
             "/v1/enroll",
             &EnrollRequest {
                 code: code.secret.clone(),
                 actor_id,
+                device_key: device_key.public_hex.clone(),
             },
         )
         .await?;
@@ -47,9 +50,13 @@ pub async fn enroll(
     }
     let pin = code.pin.map(|pin| pin.to_text());
     till.set_enrollment(client.base_url(), &response.device_token, pin.as_deref())?;
-    if let Some(key) = &response.receipt_key {
-        till.set_receipt_key(key)?;
+    let certified = &response.device_certificate;
+    if certified.public_key != device_key.public_hex {
+        return Err(SyncError::Protocol(
+            "head office certified another key than this till's".into(),
+        ));
     }
+    till.install_device_key(&device_key, &certified.certificate, &certified.store_key)?;
     Ok(response)
 }
 

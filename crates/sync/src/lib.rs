@@ -14,5 +14,8 @@ pub use client::{HqClient, HqLink, MAX_ANSWER_BYTES};
 pub use enroll::enroll;
 pub use error::SyncError;
 pub use lookups::{lookup_credit, lookup_order, lookup_sale, stock_elsewhere};
-pub use round::{renew_token, sync_once, sync_with, SyncReport, TOKEN_RENEWAL_DAYS};
+pub use round::{
+    renew_device_key, renew_token, sync_once, sync_with, SyncReport, DEVICE_KEY_DAYS,
+    TOKEN_RENEWAL_DAYS,
+};
 pub use trust::check_address;

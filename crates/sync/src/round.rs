@@ -7,11 +7,11 @@ use crate::client::{HqClient, HqLink};
 use crate::error::SyncError;
 use kassa_domain::CsvProduct;
 use kassa_protocol::{
-    AuditHead, DocHeads, DocMessage, RenewedToken, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH,
-    PROTOCOL_VERSION,
+    AuditHead, DeviceCertificate, DeviceKeyRequest, DocHeads, DocMessage, RenewedToken,
+    SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH, PROTOCOL_VERSION,
 };
 use kassa_replica::SyncState;
-use kassa_store::{CatalogueSkip, Till};
+use kassa_store::{CatalogueSkip, NewDeviceKey, Till};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -39,6 +39,8 @@ pub struct SyncReport {
     pub pending_sales: i64,
     /// The device token was renewed after this round (see [`TOKEN_RENEWAL_DAYS`]).
     pub token_renewed: bool,
+    /// The till's key was renewed after this round (see [`DEVICE_KEY_DAYS`]).
+    pub device_key_renewed: bool,
 }
 
 /// A till renews its device token after this many days, so a token copied off a till stops
@@ -51,12 +53,41 @@ pub async fn sync_once(till: &mut Till) -> Result<SyncReport, SyncError> {
     let device = till.device()?;
     let client = HqClient::for_device(&device)?;
     let mut report = sync_with(till, &client).await?;
+    if till.device_key_older_than(DEVICE_KEY_DAYS)? {
+        // Like the token: the key in use stays valid until a new one is certified.
+        report.device_key_renewed = renew_device_key(till, &client).await.is_ok();
+    }
     if till.token_older_than(TOKEN_RENEWAL_DAYS)? {
         // A renewal that fails is tried again after the next round; the token in use still
         // works, so the round's outcome stands.
         report.token_renewed = renew_token(till, &client).await.is_ok();
     }
     Ok(report)
+}
+
+/// A till makes itself a new key after this many days (and at once when it has none certified,
+/// as a till enrolled before device keys), so a key copied off a till signs for a month at most.
+pub const DEVICE_KEY_DAYS: i64 = 30;
+
+/// Makes a new key, has head office certify it, and keeps it. Until then the till signs with the
+/// key it has (receipts it signed stay valid: each carries its own certificate).
+pub async fn renew_device_key(till: &mut Till, client: &HqClient) -> Result<(), SyncError> {
+    let key = NewDeviceKey::generate();
+    let certified: DeviceCertificate = client
+        .post(
+            "/v1/device/key",
+            &DeviceKeyRequest {
+                public_key: key.public_hex.clone(),
+            },
+        )
+        .await?;
+    if certified.public_key != key.public_hex {
+        return Err(SyncError::Protocol(
+            "head office certified another key than this till's".into(),
+        ));
+    }
+    till.install_device_key(&key, &certified.certificate, &certified.store_key)?;
+    Ok(())
 }
 
 /// Asks head office for a new device token and keeps it. Until the till first uses the new

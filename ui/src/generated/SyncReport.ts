@@ -13,4 +13,8 @@ catalogue_skipped: Array<CatalogueSkip>, pending_sales: number,
 /**
  * The device token was renewed after this round (see [`TOKEN_RENEWAL_DAYS`]).
  */
-token_renewed: boolean, };
+token_renewed: boolean, 
+/**
+ * The till's key was renewed after this round (see [`DEVICE_KEY_DAYS`]).
+ */
+device_key_renewed: boolean, };

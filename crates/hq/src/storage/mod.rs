@@ -36,6 +36,8 @@ pub struct NewDevice {
     pub code_hash: String,
     pub token_hash: String,
     pub actor_id: String,
+    /// The device's own public key (hex), checked to be a valid Ed25519 key.
+    pub public_key: String,
     pub now: DateTime<Utc>,
     /// Codes made before this have expired.
     pub oldest: DateTime<Utc>,
@@ -365,6 +367,9 @@ pub trait HqStorage: Send + Sync {
     /// A live device's token, by the hash of its current or (before the renewed one is first
     /// used) previous token; a request with the renewed token forgets the previous one.
     async fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, HqError>;
+    /// A new public key (hex) for a live device (a till rotating its key); false if revoked.
+    async fn set_device_key(&self, device_id: i64, public_key: &str) -> Result<bool, HqError>;
+
     /// The till renewing its own token: `new_hash` becomes current, and the token it was renewed
     /// with stays valid as the previous one until the new one is used. `false` when the device
     /// is revoked or the presented token is neither.

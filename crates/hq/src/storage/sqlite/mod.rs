@@ -100,6 +100,13 @@ impl HqStorage for SqliteStorage {
             .await
     }
 
+    async fn set_device_key(&self, device_id: i64, public_key: &str) -> Result<bool, HqError> {
+        let public_key = public_key.to_string();
+        self.pool
+            .run(move |db| db.set_device_key(device_id, &public_key))
+            .await
+    }
+
     async fn renew_device_token(
         &self,
         device_id: i64,

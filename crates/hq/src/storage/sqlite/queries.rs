@@ -28,6 +28,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0009_staff_stores.sql"),
     include_str!("../../../../../migrations/hq/0010_audit_anchors.sql"),
     include_str!("../../../../../migrations/hq/0011_device_token_renewal.sql"),
+    include_str!("../../../../../migrations/hq/0012_device_keys.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -321,8 +322,16 @@ impl Db {
             params![store, till_no],
         )?;
         tx.execute(
-            "INSERT INTO devices (token_hash, store, till_no, actor_id, enrolled_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![new.token_hash, store, till_no, new.actor_id, timestamp(new.now)],
+            "INSERT INTO devices (token_hash, store, till_no, actor_id, enrolled_at, public_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                new.token_hash,
+                store,
+                till_no,
+                new.actor_id,
+                timestamp(new.now),
+                new.public_key
+            ],
         )?;
         tx.commit()?;
         Ok(Some((store, till_no)))
@@ -368,6 +377,17 @@ impl Db {
                 .execute([device.id])?;
         }
         Ok(Some(device))
+    }
+
+    pub(super) fn set_device_key(
+        &mut self,
+        device_id: i64,
+        public_key: &str,
+    ) -> Result<bool, HqError> {
+        Ok(self.conn.execute(
+            "UPDATE devices SET public_key = ?2 WHERE id = ?1 AND revoked = 0",
+            params![device_id, public_key],
+        )? > 0)
     }
 
     pub(super) fn renew_device_token(

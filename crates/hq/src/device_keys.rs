@@ -1,0 +1,66 @@
+//! Each till's own key: made on the till, sent as a public key at enrollment (or later, to rotate
+//! it), and certified here with the store's receipt key, whose secret never leaves head office.
+//! The till signs its receipt codes with its key; the certificate travels in the code, so any
+//! till checks it offline with the store's public key alone.
+
+use crate::error::HqError;
+use crate::hq::Hq;
+use crate::storage::Device;
+use kassa_domain::receipt_code;
+use kassa_protocol::DeviceCertificate;
+
+/// Checks that `public_key` is an Ed25519 public key in hex, as a till must send it.
+pub(crate) fn checked_public_key(public_key: &str) -> Result<String, HqError> {
+    let bad = || HqError::BadRequest("device key is not an Ed25519 public key in hex".into());
+    if public_key.len() != 64 {
+        return Err(bad());
+    }
+    // Certifying it with a throwaway key proves it decodes as a curve point.
+    receipt_code::certify_till(&receipt_code::secret_key(&[1; 32]), "", 0, public_key)
+        .map_err(|_| bad())?;
+    Ok(public_key.to_ascii_lowercase())
+}
+
+impl Hq {
+    /// The store's receipt key (made on first use): its secret, which stays here.
+    async fn store_secret(&self, store: &str) -> Result<String, HqError> {
+        let mut random = [0u8; 32];
+        getrandom::fill(&mut random)
+            .map_err(|e| HqError::Corrupt(format!("random source: {e}")))?;
+        self.storage
+            .receipt_key(store, &receipt_code::secret_key(&random))
+            .await
+    }
+
+    /// Certifies `public_key` (checked already) as the key of `store`'s till `till_no`.
+    pub(crate) async fn certify_device_key(
+        &self,
+        store: &str,
+        till_no: u16,
+        public_key: &str,
+    ) -> Result<DeviceCertificate, HqError> {
+        let secret = self.store_secret(store).await?;
+        let corrupt = |e: receipt_code::ReceiptCodeError| HqError::Corrupt(e.to_string());
+        Ok(DeviceCertificate {
+            public_key: public_key.to_string(),
+            certificate: receipt_code::certify_till(&secret, store, till_no, public_key)
+                .map_err(corrupt)?,
+            store_key: receipt_code::public_key(&secret).map_err(corrupt)?,
+        })
+    }
+
+    /// A till's new key (`POST /v1/device/key`): kept as the device's key and certified. A till
+    /// rotates its key this way; the old certificate stays valid for receipts it signed.
+    pub async fn rotate_device_key(
+        &self,
+        device: &Device,
+        public_key: &str,
+    ) -> Result<DeviceCertificate, HqError> {
+        let public_key = checked_public_key(public_key)?;
+        if !self.storage.set_device_key(device.id, &public_key).await? {
+            return Err(HqError::Unauthorized);
+        }
+        self.certify_device_key(&device.store, device.till_no, &public_key)
+            .await
+    }
+}

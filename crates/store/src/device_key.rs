@@ -1,0 +1,123 @@
+//! This till's own key: made here (its secret never leaves the till), certified by its store's
+//! key at head office, and used to sign receipt codes. Once a till holds a certified key it drops
+//! its store's secret key, which stays at head office: a stolen till signs for itself only, and
+//! its key is rotated by asking for a new certificate.
+
+use crate::error::StoreError;
+use crate::till::Till;
+use kassa_domain::receipt_code::{self, TillKey};
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// A key made for this till, not yet certified: its public half goes to head office.
+#[derive(Clone, Debug)]
+pub struct NewDeviceKey {
+    secret_hex: String,
+    pub public_hex: String,
+}
+
+impl NewDeviceKey {
+    pub fn generate() -> NewDeviceKey {
+        let mut random = [0u8; 32];
+        getrandom::fill(&mut random).expect("the operating system's random source works");
+        let secret_hex = receipt_code::secret_key(&random);
+        let public_hex = receipt_code::public_key(&secret_hex).expect("a fresh key is valid");
+        NewDeviceKey {
+            secret_hex,
+            public_hex,
+        }
+    }
+}
+
+/// The certified key, if this till has one.
+pub(crate) fn certified_key(conn: &Connection) -> Result<Option<TillKey>, StoreError> {
+    let found: Option<(Option<String>, Option<String>)> = conn
+        .query_row(
+            "SELECT device_key, device_certificate FROM device WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((Some(secret_hex), Some(certificate))) = found else {
+        return Ok(None);
+    };
+    let public_hex = receipt_code::public_key(&secret_hex)
+        .map_err(|_| StoreError::Corrupt("this till's device key is damaged".into()))?;
+    Ok(Some(TillKey {
+        secret_hex,
+        public_hex,
+        certificate,
+    }))
+}
+
+impl Till {
+    /// Keeps `key` as this till's key with the certificate head office gave it, after checking
+    /// that the certificate is the store's, for this till and this key. The store's secret key,
+    /// if the till held one from before device keys, is dropped; the store's public key is kept
+    /// to check receipts (a different one than the till knows is refused: keys are never
+    /// replaced).
+    pub fn install_device_key(
+        &mut self,
+        key: &NewDeviceKey,
+        certificate: &str,
+        store_key: &str,
+    ) -> Result<(), StoreError> {
+        let config = self.config()?;
+        receipt_code::check_certificate(
+            store_key,
+            &config.store_code,
+            config.till_no,
+            &key.public_hex,
+            certificate,
+        )
+        .map_err(|e| {
+            StoreError::Invalid(format!("head office sent a bad device certificate: {e}"))
+        })?;
+        let (now, _) = self.stamp();
+        let tx = crate::till::begin(&mut self.conn)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO receipt_keys (store, public_key) VALUES (?1, ?2)",
+            params![config.store_code, store_key],
+        )?;
+        let known: String = tx.query_row(
+            "SELECT public_key FROM receipt_keys WHERE store = ?1",
+            [&config.store_code],
+            |r| r.get(0),
+        )?;
+        if !known.eq_ignore_ascii_case(store_key) {
+            return Err(StoreError::Invalid(format!(
+                "head office certified this till with another key than store {}'s",
+                config.store_code
+            )));
+        }
+        tx.execute(
+            "UPDATE device SET device_key = ?1, device_certificate = ?2, device_key_at = ?3,
+                 receipt_key = NULL
+             WHERE id = 1",
+            params![key.secret_hex, certificate, now.as_str()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// This till's certified public key (hex), if it has one.
+    pub fn device_public_key(&self) -> Result<Option<String>, StoreError> {
+        Ok(certified_key(&self.conn)?.map(|key| key.public_hex))
+    }
+
+    /// Whether an enrolled till should ask for a new key: it has none certified, or the one it
+    /// has is older than `days` by the till's clock.
+    pub fn device_key_older_than(&self, days: i64) -> Result<bool, StoreError> {
+        let at: Option<String> = self.conn.query_row(
+            "SELECT CASE WHEN device_certificate IS NULL THEN NULL ELSE device_key_at END
+             FROM device WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )?;
+        let Some(at) = at else {
+            return Ok(true);
+        };
+        let at = chrono::DateTime::parse_from_rfc3339(&at)
+            .map_err(|e| StoreError::Corrupt(format!("device key time {at:?}: {e}")))?;
+        Ok(self.clock.now() - at > chrono::Duration::days(days))
+    }
+}

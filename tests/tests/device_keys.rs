@@ -1,0 +1,192 @@
+//! Each till's own key (issue 12): made on the till at enrollment, certified by its store's key
+//! at head office, and used to sign receipt codes, so the store's secret key never leaves head
+//! office. A till renews its key every 30 days (a till enrolled before device keys gets one at
+//! its next sync); receipts signed with an earlier key stay genuine everywhere.
+
+mod support;
+
+use kassa_store::{NewDeviceKey, Till};
+use kassa_sync::{sync_once, HqClient, SyncError, DEVICE_KEY_DAYS};
+use support::{cash_sale, clock, HqServer};
+
+fn device_columns(till: &Till) -> (Option<String>, Option<String>, Option<String>) {
+    till.connection()
+        .query_row(
+            "SELECT receipt_key, device_key, device_certificate FROM device",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+}
+
+fn sell_and_sign(till: &mut Till) -> (kassa_store::Receipt, String) {
+    let sold = till
+        .complete_sale(&cash_sale(&[("MILK", 1)]), None)
+        .unwrap();
+    let code = till.receipt_code(&sold).unwrap();
+    (sold, code)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_enrolled_till_signs_with_its_own_certified_key_and_holds_no_store_secret() {
+    let hq = HqServer::start().await;
+    let mut till1 = hq.enrolled_till("AMS1", 1).await;
+    let till2 = hq.enrolled_till("AMS1", 2).await;
+    let rtm = hq.enrolled_till("RTM1", 1).await;
+
+    let (store_secret, device_key, certificate) = device_columns(&till1);
+    assert_eq!(
+        store_secret, None,
+        "an enrolled till holds its store's secret key"
+    );
+    assert!(device_key.is_some() && certificate.is_some());
+    let public = till1.device_public_key().unwrap().unwrap();
+    assert_ne!(Some(&public), till2.device_public_key().unwrap().as_ref());
+
+    // The code carries till 1's key and certificate; a till of the same store and one of
+    // another store check it offline with the store's public key.
+    let (sold, code) = sell_and_sign(&mut till1);
+    assert!(code.contains(&public), "{code}");
+    for checker in [&till1, &till2, &rtm] {
+        let checked = checker.check_receipt_code(&code).unwrap();
+        assert_eq!(
+            (checked.receipt_no.as_str(), checked.total),
+            (sold.receipt_no.as_str(), sold.total.minor())
+        );
+    }
+    // Till 1's key does not sign till 2's receipts, nor an altered total.
+    let as_till2 = code.replace("AMS1-1-", "AMS1-2-");
+    let altered = code.replace(&format!(":{}:", sold.total.minor()), ":1:");
+    for forged in [as_till2, altered] {
+        let refused = rtm.check_receipt_code(&forged).unwrap_err();
+        assert!(refused.to_string().contains("not genuine"), "{refused}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_till_renews_its_key_and_receipts_signed_before_stay_genuine() {
+    let hq = HqServer::start().await;
+    let till = hq.enrolled_till("AMS1", 1).await;
+    let rtm = hq.enrolled_till("RTM1", 1).await;
+    let first = till.device_public_key().unwrap().unwrap();
+
+    let mut till = till.with_clock(clock("2026-12-10T09:00:00+01:00"));
+    let (_, old_code) = sell_and_sign(&mut till);
+    assert!(!sync_once(&mut till).await.unwrap().device_key_renewed);
+    assert!(!till.device_key_older_than(DEVICE_KEY_DAYS).unwrap());
+
+    let mut till = till.with_clock(clock("2026-12-24T09:00:00+01:00"));
+    let report = sync_once(&mut till).await.unwrap();
+    assert!(report.device_key_renewed, "{report:?}");
+    let second = till.device_public_key().unwrap().unwrap();
+    assert_ne!(first, second);
+    let (_, new_code) = sell_and_sign(&mut till);
+    assert!(new_code.contains(&second));
+    for code in [&old_code, &new_code] {
+        rtm.check_receipt_code(code).unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_till_enrolled_before_device_keys_gets_one_and_drops_the_store_secret() {
+    let hq = HqServer::start().await;
+    let mut till = hq.enrolled_till("AMS1", 1).await;
+    // As an older till: the store's secret key, no key of its own.
+    till.connection()
+        .execute(
+            "UPDATE device SET receipt_key = ?1, device_key = NULL, device_certificate = NULL",
+            [kassa_domain::receipt_code::secret_key(&[9; 32])],
+        )
+        .unwrap();
+    assert!(till.device_key_older_than(DEVICE_KEY_DAYS).unwrap());
+    let report = sync_once(&mut till).await.unwrap();
+    assert!(report.device_key_renewed, "{report:?}");
+    let (store_secret, device_key, _) = device_columns(&till);
+    assert_eq!(store_secret, None);
+    assert!(device_key.is_some());
+    let (_, code) = sell_and_sign(&mut till);
+    till.check_receipt_code(&code).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_key_or_certificate_is_refused_and_nothing_changes() {
+    let hq = HqServer::start().await;
+    let mut till = hq.enrolled_till("AMS1", 1).await;
+    let before = device_columns(&till);
+    let client = HqClient::for_device(&till.device().unwrap()).unwrap();
+    for bad in ["", "zz", &"ab".repeat(33), &"g".repeat(64)] {
+        let refused = client
+            .post::<_, kassa_protocol::DeviceCertificate>(
+                "/v1/device/key",
+                &kassa_protocol::DeviceKeyRequest {
+                    public_key: bad.to_string(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(refused, SyncError::Rejected { status: 400, .. }),
+            "{bad:?}: {refused:?}"
+        );
+    }
+
+    // A certificate that is not the store's, or is for another key, is not installed.
+    let store_key: String = till
+        .connection()
+        .query_row(
+            "SELECT public_key FROM receipt_keys WHERE store = 'AMS1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let key = NewDeviceKey::generate();
+    let (_, _, certificate) = before.clone();
+    let refused = till
+        .install_device_key(&key, &certificate.clone().unwrap(), &store_key)
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("bad device certificate"),
+        "{refused}"
+    );
+    let other_store =
+        kassa_domain::receipt_code::public_key(&kassa_domain::receipt_code::secret_key(&[4; 32]))
+            .unwrap();
+    let forged = kassa_domain::receipt_code::certify_till(
+        &kassa_domain::receipt_code::secret_key(&[4; 32]),
+        "AMS1",
+        1,
+        &key.public_hex,
+    )
+    .unwrap();
+    let refused = till
+        .install_device_key(&key, &forged, &other_store)
+        .unwrap_err();
+    assert!(refused.to_string().contains("another key"), "{refused}");
+    assert_eq!(device_columns(&till), before);
+    let (_, code) = sell_and_sign(&mut till);
+    till.check_receipt_code(&code).unwrap();
+
+    // A bad key at enrollment is refused and the code is not spent.
+    let code = hq.enroll_code("AMS1", 2).await;
+    let parsed = kassa_protocol::EnrollmentCode::parse(&code).unwrap();
+    let anonymous = HqClient::new(&hq.url(), None).unwrap();
+    let refused = anonymous
+        .post::<_, kassa_protocol::EnrollResponse>(
+            "/v1/enroll",
+            &kassa_protocol::EnrollRequest {
+                code: parsed.secret.clone(),
+                actor_id: "00112233445566778899".into(),
+                device_key: "not a key".into(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, SyncError::Rejected { status: 400, .. }),
+        "{refused:?}"
+    );
+    let mut fresh = Till::open_in_memory().unwrap();
+    kassa_sync::enroll(&mut fresh, &hq.url(), &code)
+        .await
+        .unwrap();
+}
