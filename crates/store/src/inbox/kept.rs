@@ -208,17 +208,14 @@ fn work_out(
 
 /// Runs the rules over one subject's `facts` and keeps what they find under it.
 fn keep(conn: &Connection, rule: Rule, subject: &str, facts: &Facts) -> Result<(), StoreError> {
-    for exception in detect(facts) {
-        let found_by = Rule::of(exception.kind);
-        if found_by != rule {
-            // A subject's facts hold only its own records, so only its own rule can fire.
-            return Err(StoreError::Corrupt(format!(
-                "inbox: the {} rule found {} while working out {} subject {subject}",
-                found_by.as_str(),
-                exception.id,
-                rule.as_str(),
-            )));
-        }
+    // A subject's facts can show another rule's finding too: a credit's issuing returns can
+    // over-return the sale they return (two tills each refunding a sale paid with that credit).
+    // That finding belongs to the other rule's subject (the returned sale), which the same
+    // records marked, so here only this rule's findings are kept.
+    for exception in detect(facts)
+        .into_iter()
+        .filter(|e| Rule::of(e.kind) == rule)
+    {
         let json =
             serde_json::to_string(&exception).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         conn.prepare_cached(
