@@ -41,6 +41,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: TillState) -> Builder<R> {
             commands::inbox::resolve_exception,
             commands::staff::staff_state,
             commands::staff::sign_in,
+            commands::staff::change_pin,
             commands::staff::lock_till,
             commands::shift::current_shift,
             commands::shift::open_shift,

@@ -263,7 +263,7 @@ fn sign_in_lock_and_approvals_through_the_commands() {
             1,
             &[
                 member("s1", "Carl", kassa_domain::Role::Cashier, "1111"),
-                member("s2", "Sofia", kassa_domain::Role::Supervisor, "2222"),
+                member("s2", "Sofia", kassa_domain::Role::Supervisor, "222222"),
             ],
         )
         .unwrap();
@@ -278,6 +278,27 @@ fn sign_in_lock_and_approvals_through_the_commands() {
     assert_eq!(locked["code"], "sign_in_required", "{locked}");
     let wrong = invoke(&h, "sign_in", json!({ "staff": "s1", "pin": "0000" })).unwrap_err();
     assert_eq!(wrong["code"], "wrong_pin", "{wrong}");
+    // A PIN changed through the command (camelCase arguments, as the UI sends them), then back.
+    let changed = invoke(
+        &h,
+        "change_pin",
+        json!({ "staff": "s1", "oldPin": "1111", "newPin": "4321" }),
+    )
+    .unwrap();
+    assert_eq!(changed["name"], "Carl");
+    let short = invoke(
+        &h,
+        "change_pin",
+        json!({ "staff": "s1", "oldPin": "4321", "newPin": "12" }),
+    )
+    .unwrap_err();
+    assert_eq!(short["code"], "bad_input", "{short}");
+    invoke(
+        &h,
+        "change_pin",
+        json!({ "staff": "s1", "oldPin": "4321", "newPin": "1111" }),
+    )
+    .unwrap();
     let carl = invoke(&h, "sign_in", json!({ "staff": "s1", "pin": "1111" })).unwrap();
     assert_eq!(carl["name"], "Carl");
     let no_shift = invoke(&h, "complete_sale", json!({ "request": sale })).unwrap_err();
@@ -304,7 +325,7 @@ fn sign_in_lock_and_approvals_through_the_commands() {
     let void = invoke(
         &h,
         "void_last_sale",
-        json!({ "reason": "mistake", "approval": { "staff": "Sofia", "pin": "2222" } }),
+        json!({ "reason": "mistake", "approval": { "staff": "Sofia", "pin": "222222" } }),
     )
     .unwrap();
     assert_eq!(void["approved_by"]["name"], "Sofia");
@@ -324,7 +345,7 @@ fn sign_in_lock_and_approvals_through_the_commands() {
     let x = invoke(
         &h,
         "x_report",
-        json!({ "approval": { "staff": "Sofia", "pin": "2222" } }),
+        json!({ "approval": { "staff": "Sofia", "pin": "222222" } }),
     )
     .unwrap();
     // 100.00 float + 1.29 cash sale voided + 5.00 in
@@ -365,6 +386,8 @@ fn sign_in_lock_and_approvals_through_the_commands() {
             "sale",
             "shift_open",
             "sign_in",
+            "pin_change",
+            "pin_change",
             "pin_refused"
         ]
     );

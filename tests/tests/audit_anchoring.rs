@@ -131,6 +131,7 @@ async fn a_head_or_proof_head_office_cannot_read_is_flagged_not_refused() {
             receipt_keys_known: 0,
             audit_head: Some(head),
             audit_at_anchor: proof,
+            pin_changes: Vec::new(),
         }
     };
     let garbage = kassa_protocol::AuditHead {

@@ -79,6 +79,7 @@ impl RawTill {
                         receipt_keys_known: 0,
                         audit_head: None,
                         audit_at_anchor: None,
+                        pin_changes: Vec::new(),
                     },
                 )
                 .await

@@ -44,6 +44,7 @@ fn sync_body(docs: Vec<DocMessage>) -> Vec<u8> {
         receipt_keys_known: 0,
         audit_head: None,
         audit_at_anchor: None,
+        pin_changes: Vec::new(),
     })
     .unwrap()
 }

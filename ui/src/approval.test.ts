@@ -54,3 +54,38 @@ describe("errors from the core", () => {
     expect(toApiError("ipc broke")).toMatchObject({ code: "internal", message: "ipc broke" });
   });
 });
+
+describe("a short approver PIN", () => {
+  it("is changed on the spot and the approval runs with the new PIN", async () => {
+    const tried: (Credentials | null)[] = [];
+    const attempt = async (approval: Credentials | null) => {
+      tried.push(approval);
+      if (!approval) throw new ApiError("needs_approval", "a void needs the pin of a supervisor");
+      if (approval.pin === "2222") throw new ApiError("pin_change_required", "Sofia's PIN is shorter than 6 digits");
+      return "voided";
+    };
+    const changes: string[][] = [];
+    const changePin = async (staff: string, oldPin: string, newPin: string) => {
+      if (newPin.length < 6) throw new ApiError("bad_input", "a supervisor's PIN needs at least 6 digits");
+      changes.push([staff, oldPin, newPin]);
+    };
+    const { ask, titles } = scriptedAsk([["Sofia", "2222"], ["27182", "27183"], ["27182", "27182"], ["271828", "271828"]]);
+    await expect(withApprovalAsking(attempt, ask, true, changePin)).resolves.toBe("voided");
+    expect(changes).toEqual([["Sofia", "2222", "271828"]]);
+    expect(tried).toEqual([null, { staff: "Sofia", pin: "2222" }, { staff: "Sofia", pin: "271828" }]);
+    expect(titles.slice(1)).toEqual([
+      "Sofia's PIN is shorter than 6 digits",
+      "The two PINs differ: type the new PIN twice",
+      "a supervisor's PIN needs at least 6 digits",
+    ]);
+  });
+
+  it("gives up with the first refusal when the new PIN is cancelled", async () => {
+    const attempt = async (approval: Credentials | null) => {
+      if (!approval) throw new ApiError("needs_approval", "needs a supervisor");
+      throw new ApiError("pin_change_required", "too short");
+    };
+    const { ask } = scriptedAsk([["Sofia", "2222"], null]);
+    await expect(withApprovalAsking(attempt, ask, true, async () => undefined)).rejects.toMatchObject({ code: "needs_approval" });
+  });
+});

@@ -60,6 +60,7 @@ export interface Commands {
   resolve_exception: { args: { id: string; note: string; resolvedBy: string | null } & Approval; result: ResolutionRecord };
   staff_state: { args: NoArgs; result: StaffState };
   sign_in: { args: { staff: string; pin: string }; result: Operator };
+  change_pin: { args: { staff: string; oldPin: string; newPin: string }; result: Operator };
   lock_till: { args: NoArgs; result: null };
   current_shift: { args: NoArgs; result: ShiftOpened | null };
   open_shift: { args: { float: Money }; result: ShiftOpened };
@@ -99,6 +100,7 @@ export const COMMAND_NAMES: Record<CommandName, true> = {
   resolve_exception: true,
   staff_state: true,
   sign_in: true,
+  change_pin: true,
   lock_till: true,
   current_shift: true,
   open_shift: true,

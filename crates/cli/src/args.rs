@@ -137,6 +137,13 @@ pub enum Command {
     Staff,
     /// Check a staff member's PIN at this till (--staff and --pin) and print who they are.
     SignIn,
+    /// Change your own PIN at this till (--staff and --pin, the new one in KASSA_NEW_PIN): a
+    /// supervisor's or manager's PIN under 6 digits must be changed at its next use. Head office
+    /// takes it at the next sync.
+    ChangePin {
+        #[arg(long, env = "KASSA_NEW_PIN", hide_env_values = true)]
+        new_pin: String,
+    },
     /// Balance of a store credit code.
     Credit { code: String },
     /// What merging revealed in this store: over-pickups, over-returns, negative stock, ...

@@ -490,3 +490,66 @@ fn sync_without_head_office_exits_3_and_says_offline() {
     let status = json(kassa(&db, &["--json", "status"]));
     assert_eq!(status["pending_sales"].as_i64(), Some(1));
 }
+
+#[test]
+fn a_pin_is_changed_from_the_command_line_and_reaches_head_office() {
+    let (hq, url, _data) = head_office();
+    wait(hq.add_staff(&kassa_protocol::NewStaff {
+        name: "Carl".into(),
+        role: kassa_domain::Role::Cashier,
+        pin: "1111".into(),
+        stores: vec!["AMS1".into()],
+    }))
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.db");
+    let code = wait(hq.create_enroll_code("AMS1", 1)).unwrap().code;
+    json(kassa(
+        &db,
+        &["--json", "enroll", "--hq", &url, "--code", &code],
+    ));
+    json(kassa(&db, &["--json", "sync"]));
+
+    let missing = kassa(&db, &["change-pin", "--new-pin", "5678"]);
+    assert_eq!(missing.status.code(), Some(2), "{}", stderr(&missing));
+    let wrong = kassa_as(
+        &db,
+        &[
+            ("KASSA_STAFF", "Carl"),
+            ("KASSA_PIN", "9999"),
+            ("KASSA_NEW_PIN", "5678"),
+        ],
+        &["change-pin"],
+    );
+    assert!(stderr(&wrong).contains("wrong pin"), "{}", stderr(&wrong));
+    let changed = json(kassa_as(
+        &db,
+        &[
+            ("KASSA_STAFF", "Carl"),
+            ("KASSA_PIN", "1111"),
+            ("KASSA_NEW_PIN", "5678"),
+        ],
+        &["--json", "change-pin"],
+    ));
+    assert_eq!(changed["name"], "Carl");
+    json(kassa(&db, &["--json", "sync"]));
+    let signed = json(kassa_as(
+        &db,
+        &[("KASSA_STAFF", "Carl"), ("KASSA_PIN", "5678")],
+        &["--json", "sign-in"],
+    ));
+    assert_eq!(signed["name"], "Carl");
+    // Head office has the new PIN: a till enrolled now takes it.
+    let other = dir.path().join("till2.db");
+    let code = wait(hq.create_enroll_code("AMS1", 2)).unwrap().code;
+    json(kassa(
+        &other,
+        &["--json", "enroll", "--hq", &url, "--code", &code],
+    ));
+    json(kassa(&other, &["--json", "sync"]));
+    json(kassa_as(
+        &other,
+        &[("KASSA_STAFF", "Carl"), ("KASSA_PIN", "5678")],
+        &["--json", "sign-in"],
+    ));
+}

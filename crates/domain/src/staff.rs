@@ -59,6 +59,26 @@ pub struct StaffMember {
     pub active: bool,
 }
 
+/// A PIN someone changed at a till, for head office: the argon2 hash it replaces (head office's
+/// at the time, so a change to a PIN head office has since changed is refused) and the new one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinChange {
+    pub staff_id: String,
+    pub replaces: String,
+    pub pin_hash: String,
+}
+
+/// Longer than any argon2 PHC string Kassa makes (about 100 characters): bounds what a till may
+/// send as a PIN hash.
+pub const MAX_PIN_HASH_CHARS: usize = 256;
+
+/// Whether `text` is a PIN hash as Kassa makes them (argon2id, PHC string, bounded).
+pub fn is_pin_hash(text: &str) -> bool {
+    text.len() <= MAX_PIN_HASH_CHARS
+        && text.starts_with("$argon2id$")
+        && argon2::PasswordHash::new(text).is_ok()
+}
+
 /// What needs a second person's PIN at the till.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -278,6 +298,24 @@ mod tests {
         }
         assert_eq!(Role::parse(" Manager "), Ok(Manager));
         assert!(Role::parse("owner").is_err());
+    }
+
+    #[test]
+    fn only_argon2id_hashes_pass_as_pin_hashes() {
+        let hash = hash_pin("271828", &[3; 16]).unwrap();
+        assert!(is_pin_hash(&hash));
+        for bad in [
+            "",
+            "271828",
+            "$argon2id$",
+            "$argon2i$v=19$m=19456,t=2,p=1$AwMDAwMDAwMDAwMDAwMDAw$abc",
+        ] {
+            assert!(!is_pin_hash(bad), "{bad}");
+        }
+        assert!(!is_pin_hash(&format!(
+            "{hash}{}",
+            "A".repeat(MAX_PIN_HASH_CHARS)
+        )));
     }
 
     #[test]

@@ -93,6 +93,7 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
                 receipt_keys_known: 0,
                 audit_head: audit_head.clone(),
                 audit_at_anchor: audit_head.clone(),
+                pin_changes: Vec::new(),
             };
             [request(docs), request(Vec::new())]
                 .iter()

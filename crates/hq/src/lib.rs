@@ -17,6 +17,7 @@ mod inbox;
 pub mod listener;
 mod lookup;
 mod orders;
+mod pin_changes;
 mod projection;
 pub mod rate_limit;
 mod shifts;

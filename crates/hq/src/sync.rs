@@ -200,6 +200,8 @@ impl Hq {
         let storage = self.storage.as_ref();
         let store = self.store_row(&device.store).await?;
         let store_docs = storage.document_heads(&device.store).await?;
+        // Before the staff update, so that it carries the PINs taken.
+        let pin_changes_refused = self.take_pin_changes(device, &request.pin_changes).await?;
         let (version, products) = storage.catalogue_since(request.catalogue_since).await?;
         let catalogue =
             (version != request.catalogue_since).then_some(CatalogueUpdate { version, products });
@@ -242,6 +244,7 @@ impl Hq {
             staff,
             receipt_keys,
             audit_anchor,
+            pin_changes_refused,
         })
     }
 }

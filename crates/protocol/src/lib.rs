@@ -26,7 +26,7 @@ pub use orders::{CancelOrderRequest, OrderAccepted, OrderIntake, OrderIntakeLine
 pub use staff::{NewStaff, SetActive, SetPin, SetStores, StaffSummary};
 pub use sync::{
     AuditHead, CatalogueUpdate, DocHeads, DocMessage, StaffUpdate, StoreKey, SyncRequest,
-    SyncResponse,
+    SyncResponse, MAX_PIN_CHANGES_PER_SYNC,
 };
 
 /// The protocol version this code speaks. A peer speaking another is refused with a clear error.

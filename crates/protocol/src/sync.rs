@@ -29,7 +29,14 @@ pub struct SyncRequest {
     /// longer has it): proof that the history head office saw is still the till's history.
     #[serde(default)]
     pub audit_at_anchor: Option<AuditHead>,
+    /// PINs changed at the till (a short approver PIN, at its next use), at most
+    /// [`MAX_PIN_CHANGES_PER_SYNC`]; only hashes.
+    #[serde(default)]
+    pub pin_changes: Vec<kassa_domain::staff::PinChange>,
 }
+
+/// More PIN changes than a store's staff make between two syncs; head office refuses the rest.
+pub const MAX_PIN_CHANGES_PER_SYNC: usize = 64;
 
 /// A till's audit chain head: its newest entry's sequence number and hash.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,4 +92,8 @@ pub struct SyncResponse {
     /// it still holds that entry, unchanged, in its next sync.
     #[serde(default)]
     pub audit_anchor: Option<i64>,
+    /// The staff ids of the request's PIN changes head office refused (the till puts back the
+    /// PIN it replaced); the others were taken, and show in `staff`.
+    #[serde(default)]
+    pub pin_changes_refused: Vec<String>,
 }

@@ -29,13 +29,15 @@ pub enum AuditEvent {
     ShiftClose,
     Reprint,
     DrawerOpen,
+    /// Someone changed their own PIN at the till (a short approver PIN, at its next use).
+    PinChange,
     /// A kind this build does not know, as written.
     Other(String),
 }
 
 impl AuditEvent {
     /// Every kind this build writes.
-    pub const KNOWN: [AuditEvent; 15] = [
+    pub const KNOWN: [AuditEvent; 16] = [
         AuditEvent::Sale,
         AuditEvent::Void,
         AuditEvent::Return,
@@ -51,6 +53,7 @@ impl AuditEvent {
         AuditEvent::ShiftClose,
         AuditEvent::Reprint,
         AuditEvent::DrawerOpen,
+        AuditEvent::PinChange,
     ];
 
     pub fn as_str(&self) -> &str {
@@ -70,6 +73,7 @@ impl AuditEvent {
             AuditEvent::ShiftClose => "shift_close",
             AuditEvent::Reprint => "reprint",
             AuditEvent::DrawerOpen => "drawer_open",
+            AuditEvent::PinChange => "pin_change",
             AuditEvent::Other(name) => name,
         }
     }

@@ -42,6 +42,14 @@ pub enum StoreError {
     WrongPin { name: String, left: i64 },
     #[error("too many wrong pins for {name}: try again after {until}")]
     PinLocked { name: String, until: String },
+    #[error(
+        "{name}'s PIN is shorter than {min} digits, too short for a {role}: choose a new one now"
+    )]
+    PinChangeRequired {
+        name: String,
+        role: String,
+        min: usize,
+    },
     #[error("{0} is no longer active: ask head office")]
     StaffInactive(String),
     #[error("sign in first: this till is locked")]
@@ -93,6 +101,9 @@ pub enum ErrorCode {
     SignInRequired,
     NoShift,
     WrongPin,
+    /// The PIN was right but is too short for the person's role: they must choose a new one
+    /// (`change_pin`) before it lets them in or approves anything.
+    PinChangeRequired,
     /// Too many wrong PINs or pickup codes: try again later.
     Locked,
     NotSetUp,
@@ -122,6 +133,7 @@ impl ErrorCode {
             ErrorCode::SignInRequired => "sign_in_required",
             ErrorCode::NoShift => "no_shift",
             ErrorCode::WrongPin => "wrong_pin",
+            ErrorCode::PinChangeRequired => "pin_change_required",
             ErrorCode::Locked => "locked",
             ErrorCode::NotSetUp => "not_set_up",
             ErrorCode::Closed => "closed",
@@ -174,6 +186,7 @@ impl StoreError {
             StoreError::NoOpenShift => ErrorCode::NoShift,
             StoreError::WrongPin { .. } | StoreError::UnknownStaff(_) => ErrorCode::WrongPin,
             StoreError::PinLocked { .. } | StoreError::AttemptsLocked { .. } => ErrorCode::Locked,
+            StoreError::PinChangeRequired { .. } => ErrorCode::PinChangeRequired,
             StoreError::NotInitialized => ErrorCode::NotSetUp,
             StoreError::AlreadyVoided(_) | StoreError::OrderClosed { .. } => ErrorCode::Closed,
             StoreError::AskHeadOffice(_) => ErrorCode::AskHeadOffice,

@@ -14,6 +14,7 @@ mod error;
 mod inbox;
 mod migrations;
 mod orders;
+mod pin_change;
 mod projection;
 mod receipt;
 mod receipt_keys;

@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0018_catalogue_skips.sql"),
     include_str!("../../../migrations/till/0019_token_renewed_at.sql"),
     include_str!("../../../migrations/till/0020_device_key.sql"),
+    include_str!("../../../migrations/till/0021_pin_changes.sql"),
 ];
 
 /// The schema version this code writes and understands.

@@ -11,7 +11,7 @@ use crate::attempts;
 use crate::audit::Event;
 use crate::error::StoreError;
 use crate::till::{begin, Till};
-use kassa_domain::staff::pin_matches;
+use kassa_domain::staff::{pin_matches, validate_pin_for, MIN_APPROVER_PIN_DIGITS};
 use kassa_domain::{Approval, Role, StaffMember};
 use kassa_replica::audit::AuditEvent;
 use kassa_replica::ledger::StaffRef;
@@ -73,7 +73,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StaffRow> {
 }
 
 /// A staff member by id, else by name (any case); an active one before an inactive namesake.
-fn find(conn: &Connection, who: &str) -> Result<Option<StaffMember>, StoreError> {
+pub(crate) fn find(conn: &Connection, who: &str) -> Result<Option<StaffMember>, StoreError> {
     let who = who.trim();
     let found = conn
         .prepare_cached(
@@ -150,6 +150,8 @@ impl Till {
             "UPDATE device SET staff_version = max(staff_version, ?1) WHERE id = 1",
             [version],
         )?;
+        // A PIN changed here and not yet sent stays the PIN here.
+        crate::pin_change::keep_pending(&tx)?;
         tx.commit()?;
         if let Some(operator) = &self.operator {
             match find(&self.conn, &operator.id)? {
@@ -202,8 +204,28 @@ impl Till {
     }
 
     /// Checks a PIN: five wrong ones in a row lock that person's prompt for five minutes. The
-    /// PIN is never stored or logged; only its argon2 hash is compared.
+    /// PIN is never stored or logged; only its argon2 hash is compared. A right PIN that is too
+    /// short for the person's role (set before approvers needed 6 digits) lets nobody in: they
+    /// must choose a new one first ([`Till::change_pin`]).
     pub fn check_pin(&mut self, who: &str, pin: &str) -> Result<Operator, StoreError> {
+        let member = self.verify_pin(who, pin)?;
+        if validate_pin_for(member.role, pin).is_err() {
+            return Err(StoreError::PinChangeRequired {
+                name: member.name,
+                role: member.role.to_string(),
+                min: MIN_APPROVER_PIN_DIGITS,
+            });
+        }
+        Ok(Operator {
+            id: member.id,
+            name: member.name,
+            role: member.role,
+        })
+    }
+
+    /// [`Till::check_pin`] without the length rule: the person, if `pin` is theirs and they are
+    /// active.
+    pub(crate) fn verify_pin(&mut self, who: &str, pin: &str) -> Result<StaffMember, StoreError> {
         let member = find(&self.conn, who)?.ok_or_else(|| StoreError::UnknownStaff(who.into()))?;
         let subject = format!("staff:{}", member.id);
         let whose = Some(StaffRef {
@@ -237,11 +259,7 @@ impl Till {
         if !member.active {
             return Err(StoreError::StaffInactive(member.name));
         }
-        Ok(Operator {
-            id: member.id,
-            name: member.name,
-            role: member.role,
-        })
+        Ok(member)
     }
 
     /// Signs someone in (switching cashier signs the last one out).

@@ -14,11 +14,11 @@ fn staffed() -> Till {
         1,
         &[
             common::staff_member("s-carl", "Carl", Role::Cashier, "1111"),
-            common::staff_member("s-sofia", "Sofia", Role::Supervisor, "2222"),
+            common::staff_member("s-sofia", "Sofia", Role::Supervisor, "222222"),
         ],
     )
     .unwrap();
-    till.sign_in("Sofia", "2222").unwrap();
+    till.sign_in("Sofia", "222222").unwrap();
     till.open_shift(kassa_domain::Money::from_minor(10_000))
         .unwrap();
     till.lock().unwrap();
@@ -56,7 +56,7 @@ fn busy_till() -> Till {
         "rung twice",
         Some(&Credentials {
             staff: "Sofia".into(),
-            pin: "2222".into(),
+            pin: "222222".into(),
         }),
     )
     .unwrap();

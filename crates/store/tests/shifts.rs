@@ -223,7 +223,7 @@ fn on_a_till_with_staff_money_needs_an_open_shift_and_cash_out_a_manager() {
         1,
         &[
             common::staff_member("c", "Carl", Role::Cashier, "1111"),
-            common::staff_member("m", "Maria", Role::Manager, "3333"),
+            common::staff_member("m", "Maria", Role::Manager, "333333"),
         ],
     )
     .unwrap();
@@ -254,7 +254,7 @@ fn on_a_till_with_staff_money_needs_an_open_shift_and_cash_out_a_manager() {
             "flowers",
             Some(&Credentials {
                 staff: "Maria".into(),
-                pin: "3333".into(),
+                pin: "333333".into(),
             }),
         )
         .unwrap();
@@ -269,7 +269,7 @@ fn on_a_till_with_staff_money_needs_an_open_shift_and_cash_out_a_manager() {
     );
     let maria = Credentials {
         staff: "Maria".into(),
-        pin: "3333".into(),
+        pin: "333333".into(),
     };
     assert_eq!(till.x_report(Some(&maria)).unwrap().kind, ReportKind::X);
     let z = till

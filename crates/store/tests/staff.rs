@@ -11,20 +11,20 @@ use kassa_store::{
     Credentials, RefundMethod, ReturnLineRequest, ReturnOf, ReturnRequest, StoreError, Till,
 };
 
-/// A till with a cashier (PIN 1111), a supervisor (2222) and a manager (3333).
+/// A till with a cashier (PIN 1111), a supervisor (222222) and a manager (333333).
 fn staffed() -> Till {
     let mut till = till();
     till.apply_staff_update(
         7,
         &[
             staff_member("s-cashier", "Carl", Role::Cashier, "1111"),
-            staff_member("s-super", "Sofia", Role::Supervisor, "2222"),
-            staff_member("s-manager", "Maria", Role::Manager, "3333"),
+            staff_member("s-super", "Sofia", Role::Supervisor, "222222"),
+            staff_member("s-manager", "Maria", Role::Manager, "333333"),
         ],
     )
     .unwrap();
     // A supervisor opens the shift and locks the till for the cashiers.
-    till.sign_in("Sofia", "2222").unwrap();
+    till.sign_in("Sofia", "222222").unwrap();
     till.open_shift(kassa_domain::Money::from_minor(10_000))
         .unwrap();
     till.lock().unwrap();
@@ -91,7 +91,7 @@ fn five_wrong_pins_lock_the_prompt_for_five_minutes() {
         "{right}"
     );
     // Someone else can still sign in; Carl can again once the lock has run out.
-    till.sign_in("Sofia", "2222").unwrap();
+    till.sign_in("Sofia", "222222").unwrap();
     let mut till = till.with_clock(at("2026-11-23T10:05:30+01:00"));
     assert_eq!(till.sign_in("Carl", "1111").unwrap().name, "Carl");
     assert!(matches!(
@@ -134,7 +134,7 @@ fn a_void_needs_a_supervisor_and_says_who_approved_it() {
     assert_eq!(count(&till, "voids"), 0, "nothing voided yet");
 
     let void = till
-        .void_sale(&first.receipt_no, "mistake", Some(&pin("Sofia", "2222")))
+        .void_sale(&first.receipt_no, "mistake", Some(&pin("Sofia", "222222")))
         .unwrap();
     assert_eq!(void.cashier.as_ref().map(|c| c.name.as_str()), Some("Carl"));
     assert_eq!(
@@ -143,7 +143,7 @@ fn a_void_needs_a_supervisor_and_says_who_approved_it() {
     );
 
     // A supervisor at the till approves their own void.
-    till.sign_in("Sofia", "2222").unwrap();
+    till.sign_in("Sofia", "222222").unwrap();
     let own = till
         .void_sale(&second.receipt_no, "customer left", None)
         .unwrap();
@@ -171,7 +171,7 @@ fn a_discount_past_the_limit_needs_a_supervisor() {
     );
     assert_eq!(count(&till, "sales"), 1);
     let approved = till
-        .complete_sale(&big, Some(&pin("sofia", "2222")))
+        .complete_sale(&big, Some(&pin("sofia", "222222")))
         .unwrap();
     assert_eq!(
         approved.cashier.as_ref().map(|c| c.name.as_str()),
@@ -218,7 +218,7 @@ fn a_return_the_policy_flags_needs_a_managers_pin_not_a_name() {
         "{named}"
     );
     let supervisor = till
-        .return_goods(&no_receipt, Some(&pin("Sofia", "2222")))
+        .return_goods(&no_receipt, Some(&pin("Sofia", "222222")))
         .unwrap_err();
     assert!(
         matches!(supervisor, StoreError::NotPermitted { .. }),
@@ -226,7 +226,7 @@ fn a_return_the_policy_flags_needs_a_managers_pin_not_a_name() {
     );
     assert_eq!(count(&till, "returns"), 0);
     let back = till
-        .return_goods(&no_receipt, Some(&pin("Maria", "3333")))
+        .return_goods(&no_receipt, Some(&pin("Maria", "333333")))
         .unwrap();
     assert_eq!(back.approved_by.as_deref(), Some("Maria"));
     assert_eq!(back.approver_id.as_deref(), Some("s-manager"));
@@ -258,8 +258,8 @@ fn a_till_whose_staff_are_all_deactivated_stays_locked() {
     let mut till = staffed();
     let mut everyone = vec![
         staff_member("s-cashier", "Carl", Role::Cashier, "1111"),
-        staff_member("s-super", "Sofia", Role::Supervisor, "2222"),
-        staff_member("s-manager", "Maria", Role::Manager, "3333"),
+        staff_member("s-super", "Sofia", Role::Supervisor, "222222"),
+        staff_member("s-manager", "Maria", Role::Manager, "333333"),
     ];
     for member in &mut everyone {
         member.active = false;
@@ -272,7 +272,7 @@ fn a_till_whose_staff_are_all_deactivated_stays_locked() {
         .unwrap_err();
     assert!(matches!(refused, StoreError::SignInRequired), "{refused}");
     assert!(matches!(
-        till.sign_in("Maria", "3333").unwrap_err(),
+        till.sign_in("Maria", "333333").unwrap_err(),
         StoreError::StaffInactive(_)
     ));
     assert_eq!(count(&till, "sales"), 0);
@@ -307,7 +307,7 @@ fn resolving_an_exception_needs_a_manager() {
             &id,
             "delivery not booked",
             None,
-            Some(&pin("Maria", "3333")),
+            Some(&pin("Maria", "333333")),
         )
         .unwrap();
     assert_eq!(resolved.resolved_by.as_deref(), Some("Maria"));
@@ -325,7 +325,7 @@ fn the_till_holds_pin_hashes_only() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(hashes.len(), 3);
-    for (hash, pin) in hashes.iter().zip(["1111", "2222", "3333"]) {
+    for (hash, pin) in hashes.iter().zip(["1111", "222222", "333333"]) {
         assert!(hash.starts_with("$argon2id$"), "{hash}");
         assert!(!hash.contains(pin));
     }
@@ -426,4 +426,110 @@ fn a_clock_set_back_does_not_lengthen_the_lock() {
     ));
     let mut till = till.with_clock(at("2026-11-23T09:05:01+01:00"));
     assert_eq!(till.sign_in("Carl", "1111").unwrap().name, "Carl");
+}
+
+/// A till whose manager still has a PIN from before approvers needed six digits.
+fn with_short_manager_pin() -> Till {
+    let mut till = staffed();
+    till.apply_staff_update(8, &[staff_member("s-old", "Olga", Role::Manager, "4444")])
+        .unwrap();
+    till
+}
+
+#[test]
+fn a_short_approver_pin_lets_nobody_in_until_it_is_changed() {
+    let mut till = with_short_manager_pin();
+    let old_hash: String = till
+        .connection()
+        .query_row("SELECT pin_hash FROM staff WHERE id = 's-old'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+
+    // Right PIN, too short: neither a sign-in nor an approval, and not a wrong PIN either.
+    let refused = till.sign_in("Olga", "4444").unwrap_err();
+    assert_eq!(
+        refused.code(),
+        kassa_store::ErrorCode::PinChangeRequired,
+        "{refused}"
+    );
+    assert!(till.operator().is_none());
+    till.sign_in("Carl", "1111").unwrap();
+    let sold = till
+        .complete_sale(&sale(&[("MILK", 1)], vec![cash(None)]), None)
+        .unwrap();
+    let refused = till
+        .void_sale(&sold.receipt_no, "wrong item", Some(&pin("Olga", "4444")))
+        .unwrap_err();
+    assert_eq!(
+        refused.code(),
+        kassa_store::ErrorCode::PinChangeRequired,
+        "{refused}"
+    );
+    assert_eq!(count(&till, "voids"), 0);
+
+    // The change needs the old PIN (a wrong one counts towards the lock) and a long new one.
+    let wrong = till.change_pin("Olga", "4445", "271828").unwrap_err();
+    assert!(
+        matches!(wrong, StoreError::WrongPin { left: 4, .. }),
+        "{wrong}"
+    );
+    let short = till.change_pin("Olga", "4444", "27182").unwrap_err();
+    assert!(short.to_string().contains("at least 6"), "{short}");
+    assert!(till.pending_pin_changes().unwrap().is_empty());
+
+    let olga = till.change_pin("Olga", "4444", "271828").unwrap();
+    assert_eq!(olga.role, Role::Manager);
+    assert!(matches!(
+        till.check_pin("Olga", "4444"),
+        Err(StoreError::WrongPin { .. })
+    ));
+    till.void_sale(&sold.receipt_no, "wrong item", Some(&pin("Olga", "271828")))
+        .unwrap();
+    let pending = till.pending_pin_changes().unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(
+        (pending[0].staff_id.as_str(), pending[0].replaces.as_str()),
+        ("s-old", old_hash.as_str())
+    );
+    assert!(!pending[0].pin_hash.contains("271828"));
+    let logged: i64 = till
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE entry LIKE '%\"pin_change\"%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(logged, 1);
+
+    // A staff update from head office that has not heard of the change keeps the new PIN.
+    till.apply_staff_update(9, &[staff_member("s-old", "Olga", Role::Manager, "4444")])
+        .unwrap();
+    till.check_pin("Olga", "271828").unwrap();
+}
+
+#[test]
+fn a_pin_change_head_office_refuses_puts_the_old_pin_back() {
+    let mut till = with_short_manager_pin();
+    till.change_pin("Olga", "4444", "271828").unwrap();
+    let sent = till.pending_pin_changes().unwrap();
+    till.settle_pin_changes(&sent, &["s-old".to_string()])
+        .unwrap();
+    assert!(till.pending_pin_changes().unwrap().is_empty());
+    assert!(matches!(
+        till.check_pin("Olga", "4444"),
+        Err(StoreError::PinChangeRequired { .. })
+    ));
+
+    // Taken: the change is done and the new PIN stays.
+    till.change_pin("Olga", "4444", "314159").unwrap();
+    let sent = till.pending_pin_changes().unwrap();
+    // Changed again after it was sent: the later change stays pending.
+    till.change_pin("Olga", "314159", "161803").unwrap();
+    till.settle_pin_changes(&sent, &[]).unwrap();
+    let left = till.pending_pin_changes().unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].replaces, sent[0].replaces);
+    till.check_pin("Olga", "161803").unwrap();
 }

@@ -8,7 +8,7 @@ use crate::error::SyncError;
 use kassa_domain::CsvProduct;
 use kassa_protocol::{
     AuditHead, DeviceCertificate, DeviceKeyRequest, DocHeads, DocMessage, RenewedToken,
-    SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH, PROTOCOL_VERSION,
+    SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH, MAX_PIN_CHANGES_PER_SYNC, PROTOCOL_VERSION,
 };
 use kassa_replica::SyncState;
 use kassa_store::{CatalogueSkip, NewDeviceKey, Till};
@@ -128,6 +128,8 @@ async fn exchange(
     let audit_at_anchor = till
         .audit_at_anchor()?
         .map(|(seq, hash)| AuditHead { seq, hash });
+    let mut pin_changes = till.pending_pin_changes()?;
+    pin_changes.truncate(MAX_PIN_CHANGES_PER_SYNC);
     report.exchanges += 1;
     report.messages_sent += docs.len();
     let response = client
@@ -139,6 +141,7 @@ async fn exchange(
             receipt_keys_known,
             audit_head,
             audit_at_anchor,
+            pin_changes: pin_changes.clone(),
         })
         .await?;
     if response.protocol != PROTOCOL_VERSION {
@@ -153,6 +156,11 @@ async fn exchange(
             .map(|k| (k.store.clone(), k.public_key.clone()))
             .collect();
         till.apply_receipt_keys(&keys)?;
+    }
+    // Before the staff update: a refused change puts back the old PIN, which the update may
+    // then replace with head office's.
+    if !pin_changes.is_empty() {
+        till.settle_pin_changes(&pin_changes, &response.pin_changes_refused)?;
     }
     if let Some(update) = &response.staff {
         till.apply_staff_update(update.version, &update.members)?;

@@ -67,6 +67,11 @@ impl HqServer {
         }
     }
 
+    /// Head office's database file (tests that need a row no API writes any more).
+    pub fn database_path(&self) -> std::path::PathBuf {
+        self._data.path().join("hq.db")
+    }
+
     pub fn url(&self) -> String {
         let scheme = if self.tls.is_some() { "https" } else { "http" };
         format!("{scheme}://{}", self.addr)

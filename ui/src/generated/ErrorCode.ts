@@ -5,4 +5,4 @@
  * on the message: the CLI's exit status, the desktop's dialogs (a PIN prompt for
  * `needs_approval`, the offline banner for `offline`). Serialised in snake_case.
  */
-export type ErrorCode = "bad_input" | "not_found" | "needs_approval" | "not_permitted" | "sign_in_required" | "no_shift" | "wrong_pin" | "locked" | "not_set_up" | "closed" | "ask_head_office" | "offline" | "refused" | "no_printer" | "printer" | "internal";
+export type ErrorCode = "bad_input" | "not_found" | "needs_approval" | "not_permitted" | "sign_in_required" | "no_shift" | "wrong_pin" | "pin_change_required" | "locked" | "not_set_up" | "closed" | "ask_head_office" | "offline" | "refused" | "no_printer" | "printer" | "internal";

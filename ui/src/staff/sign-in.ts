@@ -1,11 +1,13 @@
 // The sign-in screen: choose your name, type your PIN. Shown when the till locks (head office's
 // first staff, Alt+L, a leaver signed out).
 
-import { call, errorText } from "../api";
+import { ApiError, call, errorText } from "../api";
+import { ask } from "../dialog";
 import { $ } from "../dom";
 import { clearMessage } from "../messages";
 import { mustSignIn, operatorLabel } from "../staff";
 import { till } from "../state";
+import { askNewPin, changePinAtTill } from "./pin-change";
 import { offerShift } from "./shift-open";
 
 export async function refreshStaff(message = ""): Promise<void> {
@@ -50,8 +52,16 @@ async function submitSignIn(): Promise<void> {
     $("signin-message").textContent = "Choose your name first";
     return;
   }
+  const staff = till.chosenStaff;
   try {
-    await call("sign_in", { staff: till.chosenStaff, pin });
+    try {
+      await call("sign_in", { staff, pin });
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.code !== "pin_change_required") throw e;
+      const newPin = await askNewPin(staff, pin, e.message, ask, changePinAtTill);
+      if (newPin === null) throw e;
+      await call("sign_in", { staff, pin: newPin });
+    }
     $("signin").hidden = true;
     clearMessage();
     await refreshStaff();

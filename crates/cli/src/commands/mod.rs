@@ -100,6 +100,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Drawer { to } => print::drawer(&path, to.as_deref()),
         Command::Staff => staff::list(&path, json),
         Command::SignIn => staff::sign_in(&path, json),
+        Command::ChangePin { new_pin } => staff::change_pin(&path, &new_pin, json),
         Command::Credit { code } => credit::balance(&path, &code, json),
         Command::Exceptions => exceptions::list(&path, json),
         Command::Resolve { id, note, by } => {

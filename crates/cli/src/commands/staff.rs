@@ -1,4 +1,4 @@
-//! `kassa staff` and `kassa sign-in`.
+//! `kassa staff`, `kassa sign-in` and `kassa change-pin`.
 
 use crate::failure::Failure;
 use crate::output::print_json;
@@ -40,5 +40,25 @@ pub fn sign_in(path: &Path, json: bool) -> Result<(), Failure> {
         return print_json(&operator);
     }
     println!("Signed in: {} ({})", operator.name, operator.role);
+    Ok(())
+}
+
+pub fn change_pin(path: &Path, new_pin: &str, json: bool) -> Result<(), Failure> {
+    let mut till = super::open(path)?;
+    let s = super::session();
+    let (Some(who), Some(old_pin)) = (s.staff.as_deref(), s.pin.as_deref()) else {
+        return Err(Failure::bad(
+            "give --staff NAME and --pin OLD_PIN (or KASSA_STAFF, KASSA_PIN), and the new PIN in \
+             KASSA_NEW_PIN",
+        ));
+    };
+    let operator = till.change_pin(who, old_pin, new_pin)?;
+    if json {
+        return print_json(&operator);
+    }
+    println!(
+        "PIN changed for {} ({}); head office takes it at the next sync.",
+        operator.name, operator.role
+    );
     Ok(())
 }
