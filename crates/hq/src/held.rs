@@ -48,8 +48,11 @@ impl Hq {
                 .map_err(|e| HqError::Corrupt(format!("finding {id}: {e}")))?;
             let mut inner = self.documents().await;
             let mut doc = inner.document(&doc_id).await?;
-            doc.load_incremental(&changes)
-                .map_err(|e| HqError::Corrupt(format!("the held changes of finding {id}: {e}")))?;
+            kassa_replica::untrusted::decode(
+                || Ok(doc.load_incremental(&changes)?),
+                kassa_replica::ReplicaError::MalformedMessage,
+            )
+            .map_err(|e| HqError::Corrupt(format!("the held changes of finding {id}: {e}")))?;
             let mut write = SyncWrite::new(&finding.store, now);
             write
                 .documents

@@ -20,6 +20,7 @@ pub mod skeleton;
 pub mod stock;
 mod sync_session;
 pub mod time;
+pub mod untrusted;
 pub mod validate;
 
 pub use automerge::{ActorId, AutoCommit, ChangeHash};

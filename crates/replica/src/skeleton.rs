@@ -34,8 +34,13 @@ pub fn new_document(id: &DocId, actor: ActorId) -> Result<AutoCommit, ReplicaErr
 
 /// Loads a stored document, checking it has its skeleton.
 pub fn load_document(id: &DocId, bytes: &[u8], actor: ActorId) -> Result<AutoCommit, ReplicaError> {
-    let mut doc = AutoCommit::load(bytes)
-        .map_err(|e| ReplicaError::MalformedDocument(format!("{id}: {e}")))?;
+    let mut doc = crate::untrusted::decode(
+        || {
+            AutoCommit::load(bytes)
+                .map_err(|e| ReplicaError::MalformedDocument(format!("{id}: {e}")))
+        },
+        |why| ReplicaError::MalformedDocument(format!("{id}: {why}")),
+    )?;
     doc.set_actor(actor);
     Ok(doc)
 }

@@ -57,12 +57,19 @@ pub fn receive_message(
     bytes: &[u8],
 ) -> Result<(), ReplicaError> {
     let message = decode_message(bytes)?;
-    doc.sync().receive_sync_message(&mut state.0, message)?;
-    Ok(())
+    // A decoder failure half-way may leave `doc` changed: callers throw a document away on
+    // error (a till command drops what it touched; head office applies validated messages).
+    crate::untrusted::decode(
+        || Ok(doc.sync().receive_sync_message(&mut state.0, message)?),
+        ReplicaError::MalformedMessage,
+    )
 }
 
 pub(crate) fn decode_message(bytes: &[u8]) -> Result<sync::Message, ReplicaError> {
-    sync::Message::decode(bytes).map_err(|e| ReplicaError::MalformedMessage(e.to_string()))
+    crate::untrusted::decode(
+        || sync::Message::decode(bytes).map_err(|e| ReplicaError::MalformedMessage(e.to_string())),
+        ReplicaError::MalformedMessage,
+    )
 }
 
 /// The document's heads as sorted hex strings (what head office announces and tills compare).

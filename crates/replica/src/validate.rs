@@ -32,9 +32,14 @@ pub fn receive_candidate(
     let mut candidate = doc.fork();
     candidate.set_actor(doc.get_actor().clone());
     let mut candidate_state = state.clone();
-    candidate
-        .sync()
-        .receive_sync_message(&mut candidate_state.0, message)?;
+    crate::untrusted::decode(
+        || {
+            Ok(candidate
+                .sync()
+                .receive_sync_message(&mut candidate_state.0, message)?)
+        },
+        ReplicaError::MalformedMessage,
+    )?;
     let new_changes: Vec<Change> = candidate.get_changes(&before);
     let skeleton = ActorId::from(SKELETON_ACTOR);
     for change in &new_changes {

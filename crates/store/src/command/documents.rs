@@ -135,8 +135,11 @@ fn load(conn: &Connection, id: &DocId, actor: ActorId) -> Result<Cached, StoreEr
     };
     let mut doc = load_document(id, first, actor)?;
     for (_, chunk) in &chunks[1..] {
-        doc.load_incremental(chunk)
-            .map_err(|e| StoreError::Corrupt(format!("document {id}: {e}")))?;
+        kassa_replica::untrusted::decode(
+            || Ok(doc.load_incremental(chunk)?),
+            kassa_replica::ReplicaError::MalformedDocument,
+        )
+        .map_err(|e| StoreError::Corrupt(format!("document {id}: {e}")))?;
     }
     Ok(Cached {
         doc,
