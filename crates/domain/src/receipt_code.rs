@@ -113,7 +113,9 @@ fn hex_encode(bytes: &[u8]) -> String {
 }
 
 fn hex_decode_32(text: &str) -> Result<[u8; 32], ReceiptCodeError> {
-    if text.len() != 64 {
+    // A key can come from a scanned code: anything but 64 ASCII hex digits is refused before
+    // it is sliced (slicing a multi-byte character would panic).
+    if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(ReceiptCodeError::BadKey);
     }
     let mut out = [0u8; 32];
@@ -335,8 +337,15 @@ mod tests {
             ),
             Err(ReceiptCodeError::BadCertificate)
         );
-        // A certificate is not a receipt signature: swapping one for the other fails.
+        // A key of 64 bytes that are not all hex digits (a multi-byte character in it) is
+        // refused, not sliced (found by fuzzing).
         let parts: Vec<&str> = code.split(':').collect();
+        let odd_key = format!("{}\u{29e}{}", &parts[6][..21], &parts[6][23..]);
+        assert_eq!(odd_key.len(), 64);
+        let hostile = code.replace(parts[6], &odd_key);
+        assert!(verify(&hostile, |_| Some(store_public.clone())).is_err());
+
+        // A certificate is not a receipt signature: swapping one for the other fails.
         let crossed = format!(
             "kassa:receipt:AMS1-2-15:01a2-sale:2248:{}:{}:{}",
             parts[7], parts[6], parts[5]

@@ -113,11 +113,6 @@ impl Till {
             [],
             |r| r.get(0),
         )?;
-        let Some(at) = at else {
-            return Ok(true);
-        };
-        let at = chrono::DateTime::parse_from_rfc3339(&at)
-            .map_err(|e| StoreError::Corrupt(format!("device key time {at:?}: {e}")))?;
-        Ok(self.clock.now() - at > chrono::Duration::days(days))
+        self.older_than(at.as_deref(), days, "device key")
     }
 }

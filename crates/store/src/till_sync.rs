@@ -120,12 +120,23 @@ impl Till {
             [],
             |r| r.get(0),
         )?;
-        let Some(renewed) = renewed else {
+        self.older_than(renewed.as_deref(), days, "token renewal")
+    }
+
+    /// Whether the stored time `at` (RFC 3339) is more than `days` ago by the till's clock; no
+    /// time at all counts as older.
+    pub(crate) fn older_than(
+        &self,
+        at: Option<&str>,
+        days: i64,
+        what: &str,
+    ) -> Result<bool, StoreError> {
+        let Some(at) = at else {
             return Ok(true);
         };
-        let renewed = chrono::DateTime::parse_from_rfc3339(&renewed)
-            .map_err(|e| StoreError::Corrupt(format!("token renewal time {renewed:?}: {e}")))?;
-        Ok(self.clock.now() - renewed > chrono::Duration::days(days))
+        let at = chrono::DateTime::parse_from_rfc3339(at)
+            .map_err(|e| StoreError::Corrupt(format!("{what} time {at:?}: {e}")))?;
+        Ok(self.clock.now() - at > chrono::Duration::days(days))
     }
 
     /// Every document this till holds (queued records written into them first).
