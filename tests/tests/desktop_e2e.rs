@@ -447,12 +447,16 @@ async fn sell_go_offline_and_drain() {
     app.type_into("#inbox-close", ESCAPE).await;
     assert_scan_has_focus(&app, "the exceptions inbox").await;
 
-    // Head office adds staff: at its next sync the till locks and asks who is there.
+    // Head office adds staff: at its next sync the till locks and asks who is there. Someone
+    // added while the sign-in screen is already up joins its list at the next sync.
     let mut ids = Vec::new();
     for (name, role, pin) in [
         ("Carl", kassa_domain::Role::Cashier, "1111"),
         ("Sofia", kassa_domain::Role::Supervisor, "222222"),
     ] {
+        if name == "Sofia" {
+            app.wait_for_text("#signin-staff", "Carl", WAIT).await;
+        }
         ids.push(
             hq.hq
                 .add_staff(&kassa_protocol::NewStaff {

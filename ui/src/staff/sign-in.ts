@@ -18,14 +18,22 @@ export async function refreshStaff(message = ""): Promise<void> {
   }
   $("operator").textContent = operatorLabel(till.staff);
   $("lock-button").hidden = !till.staff.sign_in_required || !till.staff.operator;
-  // Shown once when the till locks; the poll does not reset a PIN being typed.
+  // Shown once when the till locks; the poll does not reset a PIN being typed. Someone head
+  // office adds while the screen is open (a sync between two additions) joins the list.
   if ((mustSignIn(till.staff) && $("signin").hidden) || message) showSignIn(message);
+  else if (!$("signin").hidden) renderStaffChoices();
 }
 
-function showSignIn(message: string): void {
+/** The names to choose from; unless `always`, redrawn only when the list changed, so a name
+ * being chosen stays chosen. */
+function renderStaffChoices(always = false): void {
   const box = $("signin-staff");
+  const members = till.staff?.staff ?? [];
+  const shown = Array.from(box.querySelectorAll<HTMLButtonElement>("button"), (b) => `${b.dataset.id}:${b.textContent}`);
+  const wanted = members.map((m) => `${m.id}:${m.name}`);
+  if (!always && shown.join("\n") === wanted.join("\n")) return;
   box.replaceChildren();
-  for (const member of till.staff?.staff ?? []) {
+  for (const member of members) {
     const b = document.createElement("button");
     b.type = "button";
     b.className = `secondary staff-choice${member.id === till.chosenStaff ? " chosen" : ""}`;
@@ -38,6 +46,10 @@ function showSignIn(message: string): void {
     });
     box.appendChild(b);
   }
+}
+
+function showSignIn(message: string): void {
+  renderStaffChoices(true);
   $("signin-message").textContent = message;
   $<HTMLInputElement>("signin-pin").value = "";
   $("signin").hidden = false;
