@@ -50,13 +50,7 @@ pub async fn enroll(
     }
     let pin = code.pin.map(|pin| pin.to_text());
     till.set_enrollment(client.base_url(), &response.device_token, pin.as_deref())?;
-    let certified = &response.device_certificate;
-    if certified.public_key != device_key.public_hex {
-        return Err(SyncError::Protocol(
-            "head office certified another key than this till's".into(),
-        ));
-    }
-    till.install_device_key(&device_key, &certified.certificate, &certified.store_key)?;
+    crate::round::install_certified(till, &device_key, &response.device_certificate)?;
     Ok(response)
 }
 

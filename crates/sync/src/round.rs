@@ -81,12 +81,22 @@ pub async fn renew_device_key(till: &mut Till, client: &HqClient) -> Result<(), 
             },
         )
         .await?;
+    install_certified(till, &key, &certified)
+}
+
+/// Keeps `key` with the certificate head office gave it, once sure it certified this key (the
+/// till checks the certificate itself too).
+pub(crate) fn install_certified(
+    till: &mut Till,
+    key: &NewDeviceKey,
+    certified: &DeviceCertificate,
+) -> Result<(), SyncError> {
     if certified.public_key != key.public_hex {
         return Err(SyncError::Protocol(
             "head office certified another key than this till's".into(),
         ));
     }
-    till.install_device_key(&key, &certified.certificate, &certified.store_key)?;
+    till.install_device_key(key, &certified.certificate, &certified.store_key)?;
     Ok(())
 }
 
