@@ -166,7 +166,7 @@ async fn credit_issued_in_one_store_is_redeemed_in_another_and_over_redemption_i
             .await
             .unwrap();
         assert_eq!(balance.balance.minor(), 1798);
-        till.remember_remote_credit(&balance).unwrap();
+        till.remember_remote_credit(&code, &balance).unwrap();
     }
     // Offline, both Rotterdam tills sell wine and bread (11.48) on the same credit of 17.98.
     hq.stop().await;
@@ -211,7 +211,11 @@ async fn credit_issued_in_one_store_is_redeemed_in_another_and_over_redemption_i
         .filter(|e| e.kind.as_str() == "over_redeemed_credit")
         .collect();
     assert_eq!(over.len(), 1, "{inbox:?}");
-    assert_eq!(over[0].id, format!("over-redeemed-credit/{code}"));
+    // The inbox names the credit by its key and label: the code stays on the customer's receipt.
+    let key = kassa_domain::credit_key_of_code(&code);
+    assert_eq!(over[0].id, format!("over-redeemed-credit/{key}"));
+    assert!(over[0].message.contains(&format!("#{}", &key[..8])));
+    assert!(!serde_json::to_string(&inbox).unwrap().contains(&code[3..]));
     assert_eq!(
         over[0].tills,
         vec!["RTM1-1".to_string(), "RTM1-2".to_string()]
@@ -220,7 +224,7 @@ async fn credit_issued_in_one_store_is_redeemed_in_another_and_over_redemption_i
     let balance = lookup_credit(rotterdam_1.device().unwrap(), &code)
         .await
         .unwrap();
-    assert!(rotterdam_1.remember_remote_credit(&balance).is_err());
+    assert!(rotterdam_1.remember_remote_credit(&code, &balance).is_err());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,6 +10,7 @@ import type { ReturnLookup } from "./generated/ReturnLookup";
 import type { ReturnOf } from "./generated/ReturnOf";
 import type { ReturnRecord } from "./generated/ReturnRecord";
 import type { ReturnSource } from "./generated/ReturnSource";
+import { shownReference } from "./tender-reference";
 import { CurrencyInfo, formatMoney } from "./money";
 
 export type { ReturnOf };
@@ -81,7 +82,10 @@ export function renderPickup(p: PickupRecord, currency: CurrencyInfo): string {
   if (p.amount_due) {
     if (p.cash_rounding) out.push(row("Cash rounding", m(p.cash_rounding)));
     out.push(row("Paid now", m(p.amount_due)));
-    for (const t of p.tenders) out.push(row(`Paid ${t.kind}${t.reference ? ` (${t.reference})` : ""}`, m(t.amount)));
+    for (const t of p.tenders) {
+      const reference = shownReference(t);
+      out.push(row(`Paid ${t.kind}${reference ? ` (${reference})` : ""}`, m(t.amount)));
+    }
     out.push(row("CHANGE", m(p.change)));
   } else {
     out.push("Paid online");
@@ -100,7 +104,8 @@ export function renderReturn(r: ReturnRecord, currency: CurrencyInfo): string {
   out.push(rule, row("REFUND TOTAL", m(r.total)));
   if (r.cash_rounding) out.push(row("Cash rounding", m(r.cash_rounding)));
   for (const t of r.refunds) {
-    const label = t.kind === "credit" ? `Store credit ${t.reference}` : `Refund ${t.kind}${t.reference ? ` (${t.reference})` : ""}`;
+    const reference = shownReference(t);
+    const label = t.kind === "credit" ? `Store credit ${reference ?? ""}` : `Refund ${t.kind}${reference ? ` (${reference})` : ""}`;
     out.push(row(label, m(t.amount)));
   }
   if (r.approved_by) out.push(`Approved by ${r.approved_by}`);

@@ -2,6 +2,7 @@
 
 import type { Receipt } from "./generated/Receipt";
 import { CurrencyInfo, formatMoney } from "./money";
+import { shownReference } from "./tender-reference";
 
 export function percent(bp: number): string {
   const whole = Math.trunc(bp / 100);
@@ -37,7 +38,10 @@ export function renderReceipt(r: Receipt, currency: CurrencyInfo): string {
     out.push(row("Cash rounding", m(r.cash_rounding)));
     out.push(row("To pay", m(r.amount_due)));
   }
-  for (const t of r.tenders) out.push(row(`Paid ${t.kind}${t.reference ? ` (${t.reference})` : ""}`, m(t.amount)));
+  for (const t of r.tenders) {
+    const reference = shownReference(t);
+    out.push(row(`Paid ${t.kind}${reference ? ` (${reference})` : ""}`, m(t.amount)));
+  }
   out.push(row("CHANGE", m(r.change)));
   out.push("-".repeat(42));
   for (const t of r.taxes) out.push(row(`${percent(t.rate)} tax ${m(t.tax)}`, `net ${m(t.net)}`));

@@ -27,7 +27,7 @@ pub async fn learn_remote_credit(
             continue;
         }
         if let Ok(balance) = kassa_sync::lookup_credit(device, code).await {
-            till.with_till(|t| t.remember_remote_credit(&balance))?;
+            till.with_till(|t| t.remember_remote_credit(code, &balance))?;
         }
     }
     Ok(())
@@ -42,9 +42,10 @@ pub async fn credit_balance(till: &impl TillAccess, code: &str) -> Result<Credit
     }
     let device = till.with_till(|t| t.device())?;
     if device.device_token.is_none() {
-        return Err(StoreError::UnknownCredit(code.trim().to_ascii_uppercase()).into());
+        let key = kassa_domain::credit_key_of_code(code);
+        return Err(StoreError::UnknownCredit(kassa_domain::credit_label(&key)).into());
     }
     let balance = kassa_sync::lookup_credit(device, code).await?;
-    till.with_till(|t| t.remember_remote_credit(&balance))?;
+    till.with_till(|t| t.remember_remote_credit(code, &balance))?;
     Ok(balance)
 }

@@ -103,7 +103,7 @@ pub fn render(receipt: &Receipt, money: &Amounts) -> String {
         row(&mut out, "To pay", &money.fmt(receipt.amount_due));
     }
     for tender in &receipt.tenders {
-        let name = match &tender.reference {
+        let name = match kassa_domain::shown_reference(tender) {
             Some(reference) => format!("{} ({reference})", tender.kind.as_str()),
             None => tender.kind.as_str().to_string(),
         };

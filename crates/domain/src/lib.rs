@@ -6,6 +6,7 @@ pub mod barcode;
 pub mod basket;
 pub mod catalogue;
 pub mod catalogue_csv;
+pub mod credit_key;
 pub mod demo_catalogue;
 pub mod drawer;
 pub mod error;
@@ -26,6 +27,10 @@ pub use basket::{
 };
 pub use catalogue::{bounded_text, validate_sku, Product};
 pub use catalogue_csv::{parse_catalogue_csv, CatalogueCsv, CsvProduct, CsvRowError};
+pub use credit_key::{
+    credit_key_of_code, credit_key_of_reference, credit_label, hide_credit_codes, is_credit_key,
+    normalise_credit_code, shown_reference,
+};
 pub use drawer::{Denomination, TenderCount, COUNTED_TENDERS};
 pub use error::DomainError;
 pub use money::{format_amount, parse_amount, Currency, Money, MAX_AMOUNT};

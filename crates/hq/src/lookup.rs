@@ -3,7 +3,7 @@
 
 use crate::error::HqError;
 use crate::hq::Hq;
-use kassa_domain::{Money, TenderKind};
+use kassa_domain::{credit_key_of_reference, credit_label, Money, Tender, TenderKind};
 use kassa_protocol::{CreditBalance, RemoteSale};
 use kassa_replica::ledger::ReturnRecord;
 
@@ -24,21 +24,30 @@ impl Hq {
         })
     }
 
-    pub async fn credit_balance(&self, code: &str) -> Result<CreditBalance, HqError> {
-        let code = code.trim().to_ascii_uppercase();
+    /// The balance of a credit, asked by its key (a till's way) or its code. Records from before
+    /// keys hold the code: each reference is compared by its key.
+    pub async fn credit_balance(&self, code_or_key: &str) -> Result<CreditBalance, HqError> {
+        let key = credit_key_of_reference(code_or_key.trim());
+        let is_this_credit = |t: &&Tender| {
+            t.kind == TenderKind::Credit
+                && t.reference
+                    .as_deref()
+                    .is_some_and(|r| credit_key_of_reference(r) == key)
+        };
         let mut issued = 0i64;
         for record in self.storage.records_of::<ReturnRecord>(None).await? {
             issued += record
                 .refunds
                 .iter()
-                .filter(|t| {
-                    t.kind == TenderKind::Credit && t.reference.as_deref() == Some(code.as_str())
-                })
+                .filter(is_this_credit)
                 .map(|t| t.amount.minor())
                 .sum::<i64>();
         }
         if issued == 0 {
-            return Err(HqError::NotFound(format!("no store credit {code:?}")));
+            return Err(HqError::NotFound(format!(
+                "no store credit {}",
+                credit_label(&key)
+            )));
         }
         let voided: std::collections::BTreeSet<String> = self
             .storage
@@ -54,13 +63,11 @@ impl Hq {
             .iter()
             .filter(|s| !voided.contains(&s.id))
             .flat_map(|s| &s.tenders)
-            .filter(|t| {
-                t.kind == TenderKind::Credit && t.reference.as_deref() == Some(code.as_str())
-            })
+            .filter(is_this_credit)
             .map(|t| t.amount.minor())
             .sum();
         Ok(CreditBalance {
-            code,
+            code: credit_label(&key),
             issued: Money::from_minor(issued),
             redeemed: Money::from_minor(redeemed),
             balance: Money::from_minor(issued - redeemed),

@@ -148,7 +148,7 @@ pub fn receipt(r: &PrintableReceipt) -> Vec<Block> {
         ));
     }
     for t in &r.tenders {
-        let label = match &t.reference {
+        let label = match kassa_domain::shown_reference(t) {
             Some(reference) => format!("Paid {} ({reference})", t.kind.as_str()),
             None => format!("Paid {}", t.kind.as_str()),
         };

@@ -10,7 +10,7 @@ use crate::time::Timestamp;
 use crate::{
     all, kinds_in, stock, AutoCommit, DocId, DocKind, ExceptionKind, RecordKind, ReplicaError,
 };
-use kassa_domain::TenderKind;
+use kassa_domain::{credit_key_of_reference, credit_label, TenderKind};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -339,6 +339,18 @@ fn over_returns(facts: &Facts, out: &mut Vec<Exception>) {
     }
 }
 
+/// The id of an over-redeemed credit's exception: this prefix and the credit's key.
+const OVER_REDEEMED_CREDIT: &str = "over-redeemed-credit/";
+
+/// An exception id as it reads now: an over-redeemed credit's id named the code itself before
+/// keys, so a resolution written then still closes the exception it was written for.
+pub fn exception_id_without_code(id: &str) -> String {
+    match id.strip_prefix(OVER_REDEEMED_CREDIT) {
+        Some(code) => format!("{OVER_REDEEMED_CREDIT}{}", credit_key_of_reference(code)),
+        None => id.to_string(),
+    }
+}
+
 fn over_redeemed_credit(facts: &Facts, out: &mut Vec<Exception>) {
     struct Account<'a> {
         store: &'a str,
@@ -348,7 +360,8 @@ fn over_redeemed_credit(facts: &Facts, out: &mut Vec<Exception>) {
         records: Vec<String>,
         tills: BTreeSet<String>,
     }
-    let mut accounts: BTreeMap<&str, Account> = BTreeMap::new();
+    // Keyed by the credit's key: a record from before keys holds the code itself.
+    let mut accounts: BTreeMap<String, Account> = BTreeMap::new();
     for record in &facts.returns {
         for refund in record
             .refunds
@@ -358,14 +371,16 @@ fn over_redeemed_credit(facts: &Facts, out: &mut Vec<Exception>) {
             let Some(code) = refund.reference.as_deref() else {
                 continue;
             };
-            let account = accounts.entry(code).or_insert_with(|| Account {
-                store: &record.store_code,
-                first_issue: &record.id,
-                issued: 0,
-                redeemed: 0,
-                records: Vec::new(),
-                tills: BTreeSet::new(),
-            });
+            let account = accounts
+                .entry(credit_key_of_reference(code))
+                .or_insert_with(|| Account {
+                    store: &record.store_code,
+                    first_issue: &record.id,
+                    issued: 0,
+                    redeemed: 0,
+                    records: Vec::new(),
+                    tills: BTreeSet::new(),
+                });
             // The store of the first issuing return by id: the same whatever the records' order.
             if record.id.as_str() < account.first_issue {
                 account.first_issue = &record.id;
@@ -382,7 +397,7 @@ fn over_redeemed_credit(facts: &Facts, out: &mut Vec<Exception>) {
         .filter(|r| !voided.contains(r.sale_id.as_str()))
     {
         // Credit issued where this replica cannot see it is checked where it can (head office).
-        let Some(account) = accounts.get_mut(redemption.code.as_str()) else {
+        let Some(account) = accounts.get_mut(&credit_key_of_reference(&redemption.code)) else {
             continue;
         };
         account.redeemed += redemption.amount;
@@ -391,15 +406,17 @@ fn over_redeemed_credit(facts: &Facts, out: &mut Vec<Exception>) {
             .tills
             .insert(format!("{}-{}", redemption.store, redemption.till_no));
     }
-    for (code, account) in accounts {
+    for (key, account) in accounts {
         if account.redeemed > account.issued {
             out.push(exception(
-                format!("over-redeemed-credit/{code}"),
+                format!("{OVER_REDEEMED_CREDIT}{key}"),
                 ExceptionKind::OverRedeemedCredit,
                 account.store,
                 format!(
-                    "store credit {code} was redeemed for {} but issued for {} (minor units)",
-                    account.redeemed, account.issued
+                    "store credit {} was redeemed for {} but issued for {} (minor units)",
+                    credit_label(&key),
+                    account.redeemed,
+                    account.issued
                 ),
                 account.records,
                 account.tills,

@@ -10,6 +10,7 @@ pub mod authorship;
 mod doc_id;
 mod error;
 pub mod exceptions;
+mod hidden_json;
 pub mod ledger;
 pub mod orders;
 
@@ -26,6 +27,7 @@ pub mod validate;
 pub use automerge::{ActorId, AutoCommit, ChangeHash};
 pub use doc_id::{DocId, DocKind};
 pub use error::ReplicaError;
+pub use hidden_json::hide_secrets_in_record_json;
 pub use records::{
     all, check_bounds, conflicting_ids, put, read_records, write_record, write_record_json,
 };

@@ -128,15 +128,22 @@ fn bad(kind: RecordKind, id: &str, why: String) -> ReplicaError {
 }
 
 /// Adds a typed record of the registry under its own id.
+/// Its secrets are hidden first ([`Record::hide_secrets`]).
 pub fn put<R: Record>(doc: &mut AutoCommit, record: &R) -> Result<(), ReplicaError> {
-    write_record(doc, R::KIND, record.id(), record)
+    let mut hidden = record.clone();
+    hidden.hide_secrets();
+    write_record(doc, R::KIND, hidden.id(), &hidden)
 }
 
-/// Every record of a registry type in a document, values only.
+/// Every record of a registry type in a document, values only, secrets hidden (a record written
+/// before keys holds a credit code in clear).
 pub fn all<R: Record>(doc: &AutoCommit) -> Result<Vec<R>, ReplicaError> {
     Ok(read_records::<R>(doc, R::KIND)?
         .into_iter()
-        .map(|(_, r)| r)
+        .map(|(_, mut r)| {
+            r.hide_secrets();
+            r
+        })
         .collect())
 }
 

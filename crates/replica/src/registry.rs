@@ -8,6 +8,7 @@ use crate::doc_id::DocKind;
 use crate::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
 use crate::orders::{OrderCancellation, OrderRecord, PickupRecord};
 use crate::shifts::{CashMovementRecord, ShiftClosed, ShiftOpened};
+use kassa_domain::hide_credit_codes;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -238,13 +239,17 @@ pub fn kinds_in(kind: DocKind) -> impl Iterator<Item = RecordKind> {
 }
 
 /// A record type of the registry: its kind, its id, and the key head office indexes it by.
-pub trait Record: Serialize + DeserializeOwned {
+pub trait Record: Serialize + DeserializeOwned + Clone {
     const KIND: RecordKind;
     fn id(&self) -> &str;
     /// What the record is about (the order of a pickup, the sale of a return, a shift...).
     fn subject(&self) -> Option<&str> {
         None
     }
+    /// Replaces the secrets a record may carry by what stands for them (a store credit code by
+    /// its key): done to every record written and every record read, so a record from before
+    /// keys reads like a new one. Idempotent.
+    fn hide_secrets(&mut self) {}
 }
 
 macro_rules! record {
@@ -260,19 +265,63 @@ macro_rules! record {
             }
         }
     };
+    ($ty:ty, $kind:ident, |$r:ident| $subject:expr, $hide:path) => {
+        impl Record for $ty {
+            const KIND: RecordKind = RecordKind::$kind;
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn subject(&self) -> Option<&str> {
+                let $r = self;
+                $subject
+            }
+            fn hide_secrets(&mut self) {
+                $hide(self)
+            }
+        }
+    };
 }
 
-record!(SaleRecord, Sale, |r| Some(&r.receipt_no));
+// What each record kind hides (see [`Record::hide_secrets`]): store credit codes, as keys.
+fn hide_sale_secrets(r: &mut SaleRecord) {
+    hide_credit_codes(&mut r.tenders)
+}
+fn hide_return_secrets(r: &mut ReturnRecord) {
+    hide_credit_codes(&mut r.refunds)
+}
+fn hide_pickup_secrets(r: &mut PickupRecord) {
+    hide_credit_codes(&mut r.tenders)
+}
+fn hide_resolution_secrets(r: &mut ResolutionRecord) {
+    r.exception_id = crate::exceptions::exception_id_without_code(&r.exception_id)
+}
+
+record!(SaleRecord, Sale, |r| Some(&r.receipt_no), hide_sale_secrets);
 record!(VoidRecord, Void, |r| Some(&r.sale_id));
-record!(ReturnRecord, Return, |r| r.source.subject_id());
-record!(ResolutionRecord, Resolution, |r| Some(&r.exception_id));
+record!(
+    ReturnRecord,
+    Return,
+    |r| r.source.subject_id(),
+    hide_return_secrets
+);
+record!(
+    ResolutionRecord,
+    Resolution,
+    |r| Some(&r.exception_id),
+    hide_resolution_secrets
+);
 record!(AuditEntry, Audit, |r| Some(&r.till));
 record!(ShiftOpened, ShiftOpen, |r| Some(&r.id));
 record!(CashMovementRecord, CashMovement, |r| Some(&r.shift_id));
 record!(ShiftClosed, ShiftClose, |r| Some(&r.shift_id));
 record!(OrderRecord, Order, |r| Some(&r.order_no));
 record!(OrderCancellation, Cancellation, |r| Some(&r.order_id));
-record!(PickupRecord, Pickup, |r| Some(&r.order_id));
+record!(
+    PickupRecord,
+    Pickup,
+    |r| Some(&r.order_id),
+    hide_pickup_secrets
+);
 
 #[cfg(test)]
 mod tests {

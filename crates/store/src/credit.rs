@@ -4,7 +4,9 @@
 
 use crate::error::StoreError;
 use crate::till::Till;
-use kassa_domain::{Money, Tender, TenderKind};
+use kassa_domain::{
+    credit_key_of_code, credit_key_of_reference, credit_label, Money, Tender, TenderKind,
+};
 pub use kassa_replica::ledger::CreditBalance;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::BTreeMap;
@@ -30,11 +32,8 @@ pub(crate) fn new_credit_code() -> String {
     format!("CR-{body}")
 }
 
-pub(crate) fn normalise(code: &str) -> String {
-    code.trim().to_ascii_uppercase()
-}
-
-/// The balance of credit issued in this store, or `None` when no return here issued it.
+/// The balance of credit issued in this store (by its key), or `None` when no return here issued
+/// it. The balance names the credit by its key.
 pub(crate) fn local_balance(
     conn: &Connection,
     code: &str,
@@ -68,8 +67,8 @@ pub(crate) fn check_redemptions(conn: &Connection, tenders: &[Tender]) -> Result
         let code = tender
             .reference
             .as_deref()
-            .map(normalise)
             .filter(|c| !c.is_empty())
+            .map(credit_key_of_reference)
             .ok_or_else(|| StoreError::Invalid("a store credit tender needs its code".into()))?;
         let entry = wanted.entry(code).or_insert(Money::ZERO);
         *entry = entry.checked_add(tender.amount)?;
@@ -85,7 +84,7 @@ pub(crate) fn check_redemptions(conn: &Connection, tenders: &[Tender]) -> Result
                     .query_row([&code], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()?;
                 let (balance, checked_at) =
-                    remote.ok_or_else(|| StoreError::UnknownCredit(code.clone()))?;
+                    remote.ok_or_else(|| StoreError::UnknownCredit(credit_label(&code)))?;
                 // Head office's balance cannot include what was redeemed here unless it had
                 // confirmed holding that sale before it answered: everything else is taken off.
                 // (A sale it held but had not yet confirmed is taken off twice: that refuses good
@@ -106,7 +105,7 @@ pub(crate) fn check_redemptions(conn: &Connection, tenders: &[Tender]) -> Result
         };
         if amount > balance {
             return Err(StoreError::Domain(kassa_domain::DomainError::CreditShort {
-                code,
+                code: credit_label(&code),
                 left: balance,
                 asked: amount,
             }));
@@ -116,28 +115,34 @@ pub(crate) fn check_redemptions(conn: &Connection, tenders: &[Tender]) -> Result
 }
 
 impl Till {
-    /// The balance of a credit code as this till knows it.
+    /// The balance of a credit code, typed by a person, as this till knows it. The answer names
+    /// the credit by its label, never by the code.
     pub fn credit_balance(&self, code: &str) -> Result<CreditBalance, StoreError> {
-        let code = normalise(code);
-        local_balance(&self.conn, &code)?.ok_or(StoreError::UnknownCredit(code))
+        let key = credit_key_of_code(code);
+        let mut balance = local_balance(&self.conn, &key)?
+            .ok_or_else(|| StoreError::UnknownCredit(credit_label(&key)))?;
+        balance.code = credit_label(&key);
+        Ok(balance)
     }
 
-    /// Remembers head office's answer for credit issued at another store, so a sale can take it.
-    pub fn remember_remote_credit(&mut self, balance: &CreditBalance) -> Result<(), StoreError> {
+    /// Remembers head office's answer for the credit a person typed `code` of, issued at another
+    /// store, so a sale can take it.
+    pub fn remember_remote_credit(
+        &mut self,
+        code: &str,
+        balance: &CreditBalance,
+    ) -> Result<(), StoreError> {
         let (now, _) = self.stamp();
+        let key = credit_key_of_code(code);
         if balance.balance.is_negative() {
             return Err(StoreError::Invalid(format!(
                 "store credit {} has no balance left",
-                balance.code
+                credit_label(&key)
             )));
         }
         self.conn.execute(
             "INSERT OR REPLACE INTO remote_credit (code, balance, checked_at) VALUES (?1, ?2, ?3)",
-            params![
-                normalise(&balance.code),
-                balance.balance.minor(),
-                now.as_str()
-            ],
+            params![key, balance.balance.minor(), now.as_str()],
         )?;
         Ok(())
     }

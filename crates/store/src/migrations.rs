@@ -2,6 +2,7 @@
 //! `PRAGMA user_version`. A database newer than this code is refused.
 
 use crate::error::StoreError;
+use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::{Connection, TransactionBehavior};
 
 const MIGRATIONS: &[&str] = &[
@@ -26,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0019_token_renewed_at.sql"),
     include_str!("../../../migrations/till/0020_device_key.sql"),
     include_str!("../../../migrations/till/0021_pin_changes.sql"),
+    include_str!("../../../migrations/till/0022_credit_keys.sql"),
 ];
 
 /// The schema version this code writes and understands.
@@ -47,12 +49,19 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     // checked before the upgrade commits. The setting cannot change inside a transaction.
     let enforced: bool = conn.pragma_query_value(None, "foreign_keys", |row| row.get(0))?;
     conn.pragma_update(None, "foreign_keys", false)?;
+    // An upgrade may rewrite secrets out of rows (0022: store credit codes): the space they
+    // leave is zeroed, and the write-ahead log that held the old pages is emptied after.
+    conn.pragma_update(None, "secure_delete", true)?;
     let upgraded = apply(conn, found);
+    conn.pragma_update(None, "secure_delete", false)?;
     conn.pragma_update(None, "foreign_keys", enforced)?;
-    upgraded
+    upgraded?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
 }
 
 fn apply(conn: &mut Connection, found: i64) -> Result<(), StoreError> {
+    register_upgrade_functions(conn)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for (index, sql) in MIGRATIONS
         .iter()
@@ -73,5 +82,19 @@ fn apply(conn: &mut Connection, found: i64) -> Result<(), StoreError> {
         )));
     }
     tx.commit()?;
+    Ok(())
+}
+
+/// Functions an upgrade's SQL calls to rewrite rows in Rust's terms: store credit codes into
+/// their keys (0022). Deterministic, so SQLite may use them anywhere.
+fn register_upgrade_functions(conn: &Connection) -> Result<(), StoreError> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    let text = |ctx: &Context<'_>| ctx.get::<Option<String>>(0);
+    conn.create_scalar_function("kassa_credit_key", 1, flags, move |ctx| {
+        Ok(text(ctx)?.map(|code| kassa_domain::credit_key_of_reference(&code)))
+    })?;
+    conn.create_scalar_function("kassa_hide_secrets", 1, flags, move |ctx| {
+        Ok(text(ctx)?.map(|json| kassa_replica::hide_secrets_in_record_json(&json)))
+    })?;
     Ok(())
 }

@@ -159,16 +159,18 @@ pub(crate) fn settle_tenders(
                 "nothing is left to pay with the open tender".into(),
             ));
         }
-        // Credit codes are compared as typed on the receipt, upper case: `cr-abc` is `CR-ABC`,
-        // or a lower-case redemption would escape the balance check.
+        // A credit code is kept only as its key, taken of the code as typed on the receipt in
+        // upper case (`cr-abc` is `CR-ABC`, or a lower-case redemption would escape the balance
+        // check): the code itself stays on the customer's receipt.
         let reference = request
             .reference
-            .as_ref()
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
             .map(|r| match request.kind {
-                TenderKind::Credit => crate::credit::normalise(r),
-                _ => r.trim().to_string(),
-            })
-            .filter(|r| !r.is_empty());
+                TenderKind::Credit => kassa_domain::credit_key_of_code(r),
+                _ => r.to_string(),
+            });
         tenders.push(Tender {
             kind: request.kind,
             amount,

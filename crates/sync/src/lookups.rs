@@ -49,7 +49,9 @@ pub async fn lookup_order(device: DeviceInfo, order_no: &str) -> Result<RemoteOr
 
 /// The balance of a store credit code across every store.
 pub async fn lookup_credit(device: DeviceInfo, code: &str) -> Result<CreditBalance, SyncError> {
-    let key = path_safe("credit code", &code.to_ascii_uppercase())?;
+    // Head office is asked by the credit's key: the code itself stays on the customer's receipt
+    // (no code in head office's request logs).
+    let key = path_safe("credit code", &kassa_domain::credit_key_of_code(code))?;
     client(device)?
         .get(&format!("/v1/lookup/credit/{key}"))
         .await

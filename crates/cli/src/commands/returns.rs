@@ -110,9 +110,7 @@ fn print_return(record: &ReturnRecord, money: &Amounts) {
             "  -> {} {}{}",
             refund.kind.as_str(),
             money.fmt(refund.amount),
-            refund
-                .reference
-                .as_deref()
+            kassa_domain::shown_reference(refund)
                 .map(|r| format!("  [{r}]"))
                 .unwrap_or_default()
         );

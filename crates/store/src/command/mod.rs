@@ -96,8 +96,13 @@ impl<'a> Command<'a> {
         }
     }
 
-    /// Projects a record and queues it for `doc`, both inside this command.
+    /// Projects a record and queues it for `doc`, both inside this command. What is kept has its
+    /// secrets hidden (a store credit code becomes its key): the caller's record, which may still
+    /// hold the code, is only for the customer's receipt.
     pub fn record<R: Projected>(&mut self, doc: &DocId, record: &R) -> Result<(), StoreError> {
+        let mut hidden = record.clone();
+        hidden.hide_secrets();
+        let record = &hidden;
         let json = serde_json::to_string(record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.conn()
             .prepare_cached(

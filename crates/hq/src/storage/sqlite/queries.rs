@@ -13,6 +13,7 @@ use kassa_protocol::{StockAtStore, StoreInfo, TaxClassInfo};
 use kassa_replica::ledger::{SaleRecord, VoidRecord};
 use kassa_replica::registry::KINDS;
 use kassa_replica::{DocId, RecordKind};
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::collections::BTreeMap;
 
@@ -29,6 +30,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0010_audit_anchors.sql"),
     include_str!("../../../../../migrations/hq/0011_device_token_renewal.sql"),
     include_str!("../../../../../migrations/hq/0012_device_keys.sql"),
+    include_str!("../../../../../migrations/hq/0013_credit_keys.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -139,6 +141,7 @@ impl Db {
                 "database schema {found} is newer than this program supports ({supported})"
             )));
         }
+        register_upgrade_functions(&conn)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (i, sql) in MIGRATIONS
             .iter()
@@ -151,6 +154,18 @@ impl Db {
         tx.commit()?;
         Ok(Db { conn })
     }
+}
+
+/// A function an upgrade's SQL calls to rewrite stored records in Rust's terms: store credit
+/// codes into their keys (0013).
+fn register_upgrade_functions(conn: &Connection) -> Result<(), HqError> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("kassa_hide_secrets", 1, flags, |ctx| {
+        Ok(ctx
+            .get::<Option<String>>(0)?
+            .map(|json| kassa_replica::hide_secrets_in_record_json(&json)))
+    })?;
+    Ok(())
 }
 
 fn staff_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(StaffMember, i64)> {

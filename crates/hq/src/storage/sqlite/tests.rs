@@ -198,3 +198,107 @@ async fn many_requests_at_once_share_the_file_pool() {
     let reopened = SqliteStorage::open(&dir.path().join("hq.db")).unwrap();
     assert_eq!(reopened.stores().await.unwrap().len(), 6);
 }
+
+/// A store credit return as head office stored it before keys: the code in clear.
+fn credit_return_before_keys(code: &str) -> ReturnRecord {
+    use kassa_domain::{Money, TaxRate, Tender, TenderKind};
+    use kassa_replica::ledger::{ReturnLine, ReturnSource};
+    ReturnRecord {
+        id: "ret-1".into(),
+        receipt_no: "AMS1-1-R1".into(),
+        store_code: "AMS1".into(),
+        till_no: 1,
+        seq: 1,
+        created_at: kassa_replica::Timestamp::parse("2026-11-23T09:00:00.000Z").unwrap(),
+        business_day: "2026-11-23".into(),
+        currency: "EUR".into(),
+        source: ReturnSource::Sale {
+            sale_id: "sale-1".into(),
+            receipt_no: "AMS1-1-1".into(),
+            store: "AMS1".into(),
+            business_day: "2026-11-23".into(),
+        },
+        lines: vec![ReturnLine {
+            sku: "MUG".into(),
+            name: "Mug".into(),
+            quantity: 1,
+            sold: 1,
+            amount: Money::from_minor(500),
+            tax_rate: TaxRate::from_basis_points(2100).unwrap(),
+            tax: Money::ZERO,
+            restock: true,
+        }],
+        total: Money::from_minor(500),
+        cash_rounding: Money::ZERO,
+        refunds: vec![Tender {
+            kind: TenderKind::Credit,
+            amount: Money::from_minor(500),
+            reference: Some(code.into()),
+        }],
+        reason: None,
+        approved_by: None,
+        approval_reasons: vec![],
+        exchange_sale_id: None,
+        cashier: None,
+        shift_id: None,
+        approver_id: None,
+    }
+}
+
+#[tokio::test]
+async fn an_upgrade_rewrites_store_credit_codes_head_office_kept_before_keys() {
+    let code = "CR-ABCDEFGHJKMN";
+    let key = kassa_domain::credit_key_of_code(code);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hq.db");
+    {
+        let storage = SqliteStorage::open(&path).unwrap();
+        storage
+            .create_store(&store_info("AMS1"), Utc::now())
+            .await
+            .unwrap();
+        let mut write = SyncWrite::new("AMS1", Utc::now());
+        let mut closing = resolution("res-1");
+        closing.exception_id = format!("over-redeemed-credit/{code}");
+        write.records.push(StoredRecord {
+            store: "AMS1".into(),
+            subject: Some(closing.exception_id.clone()),
+            record: IndexedRecord::Resolution(closing),
+        });
+        write.records.push(StoredRecord {
+            store: "AMS1".into(),
+            subject: Some("sale-1".into()),
+            record: IndexedRecord::Return(credit_return_before_keys(code)),
+        });
+        storage.apply_sync(write).await.unwrap();
+    }
+    // The rows as a head office before keys held them, at its schema (12).
+    let count_code = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM records WHERE record LIKE '%' || ?1 || '%' OR subject LIKE '%' || ?1",
+            [code],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        assert_eq!(count_code(&conn), 2);
+        conn.pragma_update(None, "user_version", 12).unwrap();
+    }
+
+    let storage: Box<dyn HqStorage> = Box::new(SqliteStorage::open(&path).unwrap());
+    let returns: Vec<ReturnRecord> = storage.records_of(Some("AMS1")).await.unwrap();
+    assert_eq!(
+        returns[0].refunds[0].reference.as_deref(),
+        Some(key.as_str())
+    );
+    let about: Vec<ResolutionRecord> = storage
+        .records_about_of(&format!("over-redeemed-credit/{key}"))
+        .await
+        .unwrap();
+    assert_eq!(about.len(), 1, "the resolution is found under the new id");
+    drop(storage);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    assert_eq!(count_code(&conn), 0);
+}
