@@ -128,7 +128,7 @@ async fn a_head_or_proof_head_office_cannot_read_is_flagged_not_refused() {
             docs: Vec::new(),
             catalogue_since: 0,
             staff_since: 0,
-            receipt_keys_known: 0,
+            receipt_keys_digest: String::new(),
             audit_head: Some(head),
             audit_at_anchor: proof,
             pin_changes: Vec::new(),

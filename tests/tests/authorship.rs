@@ -76,7 +76,7 @@ impl RawTill {
                         docs: messages,
                         catalogue_since: 0,
                         staff_since: 0,
-                        receipt_keys_known: 0,
+                        receipt_keys_digest: String::new(),
                         audit_head: None,
                         audit_at_anchor: None,
                         pin_changes: Vec::new(),

@@ -190,3 +190,52 @@ async fn a_bad_key_or_certificate_is_refused_and_nothing_changes() {
         .await
         .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotated_store_key_certifies_its_tills_anew_and_old_receipts_check_until_distrusted() {
+    let hq = HqServer::start().await;
+    let mut till = hq.enrolled_till("AMS1", 1).await;
+    let mut rtm = hq.enrolled_till("RTM1", 1).await;
+    sync_once(&mut rtm).await.unwrap();
+    let (_, before) = sell_and_sign(&mut till);
+    rtm.check_receipt_code(&before).unwrap();
+    let first_certificate = device_columns(&till).2;
+    assert!(hq.hq.rotate_store_key("NOPE", false).await.is_err());
+
+    hq.hq.rotate_store_key("AMS1", false).await.unwrap();
+    assert!(!till.device_certificate_outdated().unwrap());
+    let report = sync_once(&mut till).await.unwrap();
+    assert!(report.device_key_renewed, "{report:?}");
+    assert!(!till.device_certificate_outdated().unwrap());
+    assert_ne!(device_columns(&till).2, first_certificate);
+    sync_once(&mut rtm).await.unwrap();
+    let ams: Vec<_> = rtm
+        .receipt_keys()
+        .unwrap()
+        .into_iter()
+        .filter(|k| k.store == "AMS1")
+        .collect();
+    assert_eq!(ams.len(), 2, "{ams:?}");
+    assert_eq!(ams.iter().filter(|k| k.current).count(), 1, "{ams:?}");
+    // A receipt printed before the rotation and one after both check, at every till.
+    let (_, after) = sell_and_sign(&mut till);
+    for checker in [&till, &rtm] {
+        checker.check_receipt_code(&before).unwrap();
+        checker.check_receipt_code(&after).unwrap();
+    }
+    // Nothing changed since: the next round neither renews nor changes the set.
+    assert!(!sync_once(&mut till).await.unwrap().device_key_renewed);
+    assert_eq!(rtm.receipt_keys().unwrap().len(), 3);
+
+    // A key thought stolen: every earlier key stops being trusted once a till has synced.
+    hq.hq.rotate_store_key("AMS1", true).await.unwrap();
+    sync_once(&mut rtm).await.unwrap();
+    for code in [&before, &after] {
+        let refused = rtm.check_receipt_code(code).unwrap_err();
+        assert!(refused.to_string().contains("not genuine"), "{refused}");
+    }
+    assert!(sync_once(&mut till).await.unwrap().device_key_renewed);
+    let (_, newest) = sell_and_sign(&mut till);
+    rtm.check_receipt_code(&newest).unwrap();
+    assert!(till.check_receipt_code(&before).is_err());
+}

@@ -41,7 +41,7 @@ fn sync_body(docs: Vec<DocMessage>) -> Vec<u8> {
         docs,
         catalogue_since: 0,
         staff_since: 0,
-        receipt_keys_known: 0,
+        receipt_keys_digest: String::new(),
         audit_head: None,
         audit_at_anchor: None,
         pin_changes: Vec::new(),

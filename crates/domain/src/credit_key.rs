@@ -51,6 +51,13 @@ pub fn credit_label(key: &str) -> String {
     format!("#{short}")
 }
 
+/// Whether any store credit tender holds a code rather than its key.
+pub fn holds_credit_codes(tenders: &[Tender]) -> bool {
+    tenders.iter().any(|t| {
+        t.kind == TenderKind::Credit && t.reference.as_deref().is_some_and(|r| !is_credit_key(r))
+    })
+}
+
 /// Replaces the code of every store credit tender with its key (other tenders are untouched).
 /// Idempotent.
 pub fn hide_credit_codes(tenders: &mut [Tender]) {
@@ -114,7 +121,9 @@ mod tests {
             reference: Some("T-1".into()),
         };
         let mut tenders = vec![credit("CR-ABCDEFGHJKMN"), card.clone()];
+        assert!(holds_credit_codes(&tenders));
         hide_credit_codes(&mut tenders);
+        assert!(!holds_credit_codes(&tenders));
         let once = tenders.clone();
         hide_credit_codes(&mut tenders);
         assert_eq!(tenders, once);

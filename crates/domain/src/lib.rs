@@ -28,8 +28,8 @@ pub use basket::{
 pub use catalogue::{bounded_text, validate_sku, Product};
 pub use catalogue_csv::{parse_catalogue_csv, CatalogueCsv, CsvProduct, CsvRowError};
 pub use credit_key::{
-    credit_key_of_code, credit_key_of_reference, credit_label, hide_credit_codes, is_credit_key,
-    normalise_credit_code, shown_reference,
+    credit_key_of_code, credit_key_of_reference, credit_label, hide_credit_codes,
+    holds_credit_codes, is_credit_key, normalise_credit_code, shown_reference,
 };
 pub use drawer::{Denomination, TenderCount, COUNTED_TENDERS};
 pub use error::DomainError;

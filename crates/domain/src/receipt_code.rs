@@ -180,6 +180,18 @@ pub fn is_receipt_code(text: &str) -> bool {
 
 /// Checks a scanned code with the public key of the store it names (`key_of(store)`): signed by
 /// the store's key, or by a till key the store's key certified for the till the receipt names.
+/// The store a receipt code says it is from (not checked: [`verify`] checks), to find the keys
+/// to check it with.
+pub fn store_of(text: &str) -> Result<String, ReceiptCodeError> {
+    text.trim()
+        .strip_prefix(PREFIX)
+        .and_then(|body| body.split(':').next())
+        .and_then(|receipt_no| receipt_no.split('-').next())
+        .filter(|store| !store.is_empty())
+        .map(str::to_string)
+        .ok_or(ReceiptCodeError::Malformed)
+}
+
 pub fn verify(
     text: &str,
     key_of: impl FnOnce(&str) -> Option<String>,
@@ -236,6 +248,17 @@ pub fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_store_a_code_names_is_read_without_checking_it() {
+        let code = sign(&secret_key(&[7; 32]), "AMS1-2-15", "s", 1).unwrap();
+        assert_eq!(store_of(&code).unwrap(), "AMS1");
+        assert_eq!(
+            store_of("kassa:receipt:-2-15:s:1:x"),
+            Err(ReceiptCodeError::Malformed)
+        );
+        assert_eq!(store_of("AMS1-2-15"), Err(ReceiptCodeError::Malformed));
+    }
 
     #[test]
     fn a_signed_code_verifies_and_any_change_does_not() {

@@ -90,7 +90,7 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
                 docs,
                 catalogue_since: 0,
                 staff_since: 0,
-                receipt_keys_known: 0,
+                receipt_keys_digest: String::new(),
                 audit_head: audit_head.clone(),
                 audit_at_anchor: audit_head.clone(),
                 pin_changes: Vec::new(),

@@ -64,3 +64,45 @@ impl Hq {
             .await
     }
 }
+
+impl Hq {
+    /// Every store's trusted receipt keys: its current key and the replaced ones still trusted.
+    pub async fn trusted_store_keys(&self) -> Result<Vec<kassa_protocol::StoreKey>, HqError> {
+        let mut keys = Vec::new();
+        for key in self.storage.receipt_keys().await? {
+            keys.push(kassa_protocol::StoreKey {
+                public_key: receipt_code::public_key(&key.secret)
+                    .map_err(|e| HqError::Corrupt(e.to_string()))?,
+                store: key.store,
+                current: true,
+            });
+        }
+        for (store, public_key) in self.storage.retired_receipt_keys().await? {
+            keys.push(kassa_protocol::StoreKey {
+                store,
+                public_key,
+                current: false,
+            });
+        }
+        keys.sort();
+        Ok(keys)
+    }
+
+    /// Gives `store` a new receipt key (`kassa-hq store rotate-key`). Its tills are certified
+    /// under it as they next sync; receipts printed under the replaced key stay checkable,
+    /// unless `distrust_old` (a key thought stolen): then every earlier key of the store stops
+    /// being trusted, at every till, at its next sync. (The command line writes the admin log.)
+    pub async fn rotate_store_key(&self, store: &str, distrust_old: bool) -> Result<(), HqError> {
+        let mut random = [0u8; 32];
+        getrandom::fill(&mut random)
+            .map_err(|e| HqError::Corrupt(format!("random source: {e}")))?;
+        self.storage
+            .rotate_receipt_key(
+                store,
+                &receipt_code::secret_key(&random),
+                distrust_old,
+                chrono::Utc::now(),
+            )
+            .await
+    }
+}

@@ -212,23 +212,12 @@ impl Hq {
             version: staff_version,
             members,
         });
-        // Keys are never replaced, so their number tells whether the till has them all.
-        let keys = storage.receipt_keys().await?;
-        let receipt_keys = if keys.len() as i64 != request.receipt_keys_known {
-            Some(
-                keys.iter()
-                    .map(|key| {
-                        Ok(kassa_protocol::StoreKey {
-                            store: key.store.clone(),
-                            public_key: kassa_domain::receipt_code::public_key(&key.secret)
-                                .map_err(|e| HqError::Corrupt(e.to_string()))?,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, HqError>>()?,
-            )
-        } else {
-            None
-        };
+        // The till's set is replaced when its digest differs: a key added, rotated or no
+        // longer trusted.
+        let keys = self.trusted_store_keys().await?;
+        let receipt_keys = (kassa_protocol::receipt_keys_digest(&keys)
+            != request.receipt_keys_digest)
+            .then_some(keys);
         Ok(SyncResponse {
             protocol: PROTOCOL_VERSION,
             docs: replies,

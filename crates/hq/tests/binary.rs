@@ -109,6 +109,22 @@ fn admin_subcommands_set_up_a_store() {
         "tax mode",
     );
 
+    // A store's receipt key is rotated from the command line: the old one stays trusted, then
+    // with --distrust-old only the newest is.
+    let keys = ok(hq(d, &["store", "rotate-key", "AMS1"]));
+    assert_eq!(keys.matches("\"current\": true").count(), 1, "{keys}");
+    let keys = ok(hq(d, &["store", "rotate-key", "AMS1"]));
+    assert_eq!(keys.matches("\"public_key\"").count(), 2, "{keys}");
+    let keys = ok(hq(d, &["store", "rotate-key", "AMS1", "--distrust-old"]));
+    assert_eq!(keys.matches("\"public_key\"").count(), 1, "{keys}");
+    assert!(keys.contains("\"current\": true"), "{keys}");
+    bad(hq(d, &["store", "rotate-key", "NOPE"]), "no store");
+    let log = ok(hq(d, &["audit", "log"]));
+    assert!(
+        log.contains("store rotate-key AMS1 --distrust-old"),
+        "{log}"
+    );
+
     let code = ok(hq(d, &["enroll-code", "AMS1", "1"]));
     assert_eq!(code.trim().len(), 14, "XXXX-XXXX-XXXX: {code}");
     bad(hq(d, &["enroll-code", "NOPE", "1"]), "no store");

@@ -18,9 +18,10 @@ pub struct SyncRequest {
     /// The staff list version the till has (0: none). Absent from older tills.
     #[serde(default)]
     pub staff_since: i64,
-    /// How many stores' receipt keys the till holds.
+    /// [`receipt_keys_digest`] of the stores' receipt keys the till holds: head office sends
+    /// its list when its own digest differs (a key added, rotated or no longer trusted).
     #[serde(default)]
-    pub receipt_keys_known: i64,
+    pub receipt_keys_digest: String,
     /// The newest entry of the till's audit chain (none while it is empty): head office anchors
     /// it, and flags a chain that later goes back or forks.
     #[serde(default)]
@@ -45,11 +46,33 @@ pub struct AuditHead {
     pub hash: String,
 }
 
-/// A store's public key for checking its receipt codes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A store's public key for checking its receipt codes. A store has one current key, which
+/// certifies its tills' keys, and may have older ones still trusted for receipts printed under
+/// them.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct StoreKey {
     pub store: String,
     pub public_key: String,
+    /// The key head office certifies this store's tills with now: a till whose certificate is
+    /// under another asks for a new one.
+    #[serde(default)]
+    pub current: bool,
+}
+
+/// A digest of a set of store keys, whatever their order: what a till and head office compare
+/// to tell whether the till's set is head office's.
+pub fn receipt_keys_digest(keys: &[StoreKey]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut sorted: Vec<&StoreKey> = keys.iter().collect();
+    sorted.sort();
+    let mut hash = Sha256::new();
+    for key in sorted {
+        hash.update(key.store.as_bytes());
+        hash.update(b"\t");
+        hash.update(key.public_key.to_ascii_lowercase().as_bytes());
+        hash.update(if key.current { b"\t1\n" } else { b"\t0\n" });
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Staff changed since the till's version: PINs as argon2 hashes only, so the till can check
@@ -85,7 +108,8 @@ pub struct SyncResponse {
     pub catalogue: Option<CatalogueUpdate>,
     #[serde(default)]
     pub staff: Option<StaffUpdate>,
-    /// Every store's public receipt key, when the till holds a different number of them.
+    /// Every store's trusted receipt keys, when the till's set differs (by digest): the till
+    /// replaces its set with this one.
     #[serde(default)]
     pub receipt_keys: Option<Vec<StoreKey>>,
     /// The newest audit entry number head office has anchored for this till: the till proves

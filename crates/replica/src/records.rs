@@ -130,9 +130,9 @@ fn bad(kind: RecordKind, id: &str, why: String) -> ReplicaError {
 /// Adds a typed record of the registry under its own id.
 /// Its secrets are hidden first ([`Record::hide_secrets`]).
 pub fn put<R: Record>(doc: &mut AutoCommit, record: &R) -> Result<(), ReplicaError> {
-    let mut hidden = record.clone();
-    hidden.hide_secrets();
-    write_record(doc, R::KIND, hidden.id(), &hidden)
+    let hidden = record.hidden();
+    let record = hidden.as_ref().unwrap_or(record);
+    write_record(doc, R::KIND, record.id(), record)
 }
 
 /// Every record of a registry type in a document, values only, secrets hidden (a record written

@@ -8,7 +8,7 @@ use crate::doc_id::DocKind;
 use crate::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
 use crate::orders::{OrderCancellation, OrderRecord, PickupRecord};
 use crate::shifts::{CashMovementRecord, ShiftClosed, ShiftOpened};
-use kassa_domain::hide_credit_codes;
+use kassa_domain::{hide_credit_codes, holds_credit_codes};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -246,10 +246,19 @@ pub trait Record: Serialize + DeserializeOwned + Clone {
     fn subject(&self) -> Option<&str> {
         None
     }
-    /// Replaces the secrets a record may carry by what stands for them (a store credit code by
-    /// its key): done to every record written and every record read, so a record from before
-    /// keys reads like a new one. Idempotent.
-    fn hide_secrets(&mut self) {}
+    /// The record with the secrets it carries replaced by what stands for them (a store credit
+    /// code by its key), or `None` when it carries none (no copy made: a sale's hot path).
+    /// Applied to every record written and every record read, so a record from before keys
+    /// reads like a new one.
+    fn hidden(&self) -> Option<Self> {
+        None
+    }
+    /// [`Record::hidden`] in place. Idempotent.
+    fn hide_secrets(&mut self) {
+        if let Some(hidden) = self.hidden() {
+            *self = hidden;
+        }
+    }
 }
 
 macro_rules! record {
@@ -275,25 +284,41 @@ macro_rules! record {
                 let $r = self;
                 $subject
             }
-            fn hide_secrets(&mut self) {
+            fn hidden(&self) -> Option<Self> {
                 $hide(self)
             }
         }
     };
 }
 
-// What each record kind hides (see [`Record::hide_secrets`]): store credit codes, as keys.
-fn hide_sale_secrets(r: &mut SaleRecord) {
-    hide_credit_codes(&mut r.tenders)
+// What each record kind hides (see [`Record::hidden`]): store credit codes, as keys.
+fn hide_sale_secrets(r: &SaleRecord) -> Option<SaleRecord> {
+    holds_credit_codes(&r.tenders).then(|| {
+        let mut hidden = r.clone();
+        hide_credit_codes(&mut hidden.tenders);
+        hidden
+    })
 }
-fn hide_return_secrets(r: &mut ReturnRecord) {
-    hide_credit_codes(&mut r.refunds)
+fn hide_return_secrets(r: &ReturnRecord) -> Option<ReturnRecord> {
+    holds_credit_codes(&r.refunds).then(|| {
+        let mut hidden = r.clone();
+        hide_credit_codes(&mut hidden.refunds);
+        hidden
+    })
 }
-fn hide_pickup_secrets(r: &mut PickupRecord) {
-    hide_credit_codes(&mut r.tenders)
+fn hide_pickup_secrets(r: &PickupRecord) -> Option<PickupRecord> {
+    holds_credit_codes(&r.tenders).then(|| {
+        let mut hidden = r.clone();
+        hide_credit_codes(&mut hidden.tenders);
+        hidden
+    })
 }
-fn hide_resolution_secrets(r: &mut ResolutionRecord) {
-    r.exception_id = crate::exceptions::exception_id_without_code(&r.exception_id)
+fn hide_resolution_secrets(r: &ResolutionRecord) -> Option<ResolutionRecord> {
+    let renamed = crate::exceptions::exception_id_without_code(&r.exception_id);
+    (renamed != r.exception_id).then(|| ResolutionRecord {
+        exception_id: renamed,
+        ..r.clone()
+    })
 }
 
 record!(SaleRecord, Sale, |r| Some(&r.receipt_no), hide_sale_secrets);

@@ -52,9 +52,10 @@ pub(crate) fn certified_key(conn: &Connection) -> Result<Option<TillKey>, StoreE
 impl Till {
     /// Keeps `key` as this till's key with the certificate head office gave it, after checking
     /// that the certificate is the store's, for this till and this key. The store's secret key,
-    /// if the till held one from before device keys, is dropped; the store's public key is kept
-    /// to check receipts (a different one than the till knows is refused: keys are never
-    /// replaced).
+    /// if the till held one from before device keys, is dropped. The store key that certified it
+    /// must be one this till trusts for its store (head office sends a rotated key with the
+    /// trusted set, before the till asks for its new certificate); a till that trusts none yet
+    /// (at enrollment) takes it as its store's current key.
     pub fn install_device_key(
         &mut self,
         key: &NewDeviceKey,
@@ -74,16 +75,16 @@ impl Till {
         })?;
         let (now, _) = self.stamp();
         let tx = crate::till::begin(&mut self.conn)?;
-        tx.execute(
-            "INSERT OR IGNORE INTO receipt_keys (store, public_key) VALUES (?1, ?2)",
-            params![config.store_code, store_key],
-        )?;
-        let known: String = tx.query_row(
-            "SELECT public_key FROM receipt_keys WHERE store = ?1",
-            [&config.store_code],
-            |r| r.get(0),
-        )?;
-        if !known.eq_ignore_ascii_case(store_key) {
+        let known: Vec<String> = tx
+            .prepare("SELECT public_key FROM receipt_keys WHERE store = ?1")?
+            .query_map([&config.store_code], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        if known.is_empty() {
+            tx.execute(
+                "INSERT INTO receipt_keys (store, public_key, current) VALUES (?1, ?2, 1)",
+                params![config.store_code, store_key.to_ascii_lowercase()],
+            )?;
+        } else if !known.iter().any(|k| k.eq_ignore_ascii_case(store_key)) {
             return Err(StoreError::Invalid(format!(
                 "head office certified this till with another key than store {}'s",
                 config.store_code
@@ -97,6 +98,35 @@ impl Till {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Whether this till's certificate is under a key of its store that is no longer the
+    /// current one (the store's key was rotated): the till then asks for a new certificate.
+    /// False while the till knows no current key or holds no certificate.
+    pub fn device_certificate_outdated(&self) -> Result<bool, StoreError> {
+        let Some(key) = certified_key(&self.conn)? else {
+            return Ok(false);
+        };
+        let config = self.config()?;
+        let current: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT public_key FROM receipt_keys WHERE store = ?1 AND current = 1",
+                [&config.store_code],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(current) = current else {
+            return Ok(false);
+        };
+        Ok(receipt_code::check_certificate(
+            &current,
+            &config.store_code,
+            config.till_no,
+            &key.public_hex,
+            &key.certificate,
+        )
+        .is_err())
     }
 
     /// This till's certified public key (hex), if it has one.

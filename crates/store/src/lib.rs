@@ -36,6 +36,7 @@ pub use config::{StoreConfig, StoreSetup, TaxClass};
 pub use credit::CreditBalance;
 pub use device_key::NewDeviceKey;
 pub use kassa_replica::audit::{AuditEntry, Break};
+pub use receipt_keys::TrustedKey;
 
 pub use error::{ErrorCode, PublicError, StoreError};
 pub use kassa_domain::receipt_code::ReceiptCode;

@@ -39,37 +39,53 @@ pub(crate) fn receipt_number(conn: &Connection, text: &str) -> Result<String, St
     Ok(check(conn, text)?.receipt_no)
 }
 
+/// A store's public key as this till trusts it (see `receipt_keys`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustedKey {
+    pub store: String,
+    pub public_key: String,
+    /// The key head office certifies the store's tills with now.
+    pub current: bool,
+}
+
+/// The public keys this till trusts for `store`'s receipts: its own store's key on a stand-alone
+/// till, else every key head office sent for the store (current first).
+fn keys_of(
+    conn: &Connection,
+    own_store: Option<&str>,
+    own: Option<&str>,
+    store: &str,
+) -> Result<Vec<String>, StoreError> {
+    if Some(store) == own_store {
+        if let Some(public) = own.and_then(|secret| receipt_code::public_key(secret).ok()) {
+            return Ok(vec![public]);
+        }
+    }
+    let keys = conn
+        .prepare_cached(
+            "SELECT public_key FROM receipt_keys WHERE store = ?1 ORDER BY current DESC, public_key",
+        )?
+        .query_map([store], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(keys)
+}
+
 fn check(conn: &Connection, code: &str) -> Result<ReceiptCode, StoreError> {
     let own_store: Option<String> = conn
         .query_row("SELECT store_code FROM store_config", [], |r| r.get(0))
         .optional()?;
     let own = own_key(conn)?;
-    let mut lookup_error = None;
-    let result = receipt_code::verify(code, |store| {
-        if Some(store) == own_store.as_deref() {
-            if let Some(secret) = &own {
-                return receipt_code::public_key(secret).ok();
-            }
+    let store = receipt_code::store_of(code).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let keys = keys_of(conn, own_store.as_deref(), own.as_deref(), &store)?;
+    // A receipt printed before its store's key was rotated checks under the older key.
+    let mut outcome = receipt_code::verify(code, |_| None);
+    for key in keys {
+        outcome = receipt_code::verify(code, |_| Some(key));
+        if outcome.is_ok() {
+            break;
         }
-        match conn
-            .query_row(
-                "SELECT public_key FROM receipt_keys WHERE store = ?1",
-                [store],
-                |r| r.get(0),
-            )
-            .optional()
-        {
-            Ok(key) => key,
-            Err(e) => {
-                lookup_error = Some(e);
-                None
-            }
-        }
-    });
-    if let Some(e) = lookup_error {
-        return Err(e.into());
     }
-    result.map_err(|e| StoreError::Invalid(e.to_string()))
+    outcome.map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
 impl Till {
@@ -92,22 +108,37 @@ impl Till {
         check(&self.conn, code)
     }
 
-    /// Every store's public key from head office (keys are never replaced).
-    pub fn apply_receipt_keys(&mut self, keys: &[(String, String)]) -> Result<(), StoreError> {
+    /// Every store's trusted keys from head office: they replace the set this till had (a key
+    /// rotated in, or one no longer trusted, goes with the set).
+    pub fn apply_receipt_keys(&mut self, keys: &[TrustedKey]) -> Result<(), StoreError> {
         let tx = crate::till::begin(&mut self.conn)?;
-        for (store, public_key) in keys {
+        tx.execute("DELETE FROM receipt_keys", [])?;
+        for key in keys {
             tx.execute(
-                "INSERT OR IGNORE INTO receipt_keys (store, public_key) VALUES (?1, ?2)",
-                params![store, public_key],
+                "INSERT INTO receipt_keys (store, public_key, current) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (store, public_key) DO UPDATE SET current = max(current, ?3)",
+                params![key.store, key.public_key.to_ascii_lowercase(), key.current],
             )?;
         }
         tx.commit()?;
         Ok(())
     }
 
-    pub fn receipt_keys_known(&self) -> Result<i64, StoreError> {
-        Ok(self
+    /// The keys this till trusts, by store.
+    pub fn receipt_keys(&self) -> Result<Vec<TrustedKey>, StoreError> {
+        let keys = self
             .conn
-            .query_row("SELECT count(*) FROM receipt_keys", [], |r| r.get(0))?)
+            .prepare_cached(
+                "SELECT store, public_key, current FROM receipt_keys ORDER BY store, public_key",
+            )?
+            .query_map([], |r| {
+                Ok(TrustedKey {
+                    store: r.get(0)?,
+                    public_key: r.get(1)?,
+                    current: r.get(2)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(keys)
     }
 }

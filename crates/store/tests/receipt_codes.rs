@@ -73,7 +73,12 @@ fn another_stores_till_needs_that_stores_public_key() {
         .unwrap();
     let public = kassa_domain::receipt_code::public_key(&secret).unwrap();
     assert_ne!(public, secret);
-    rtm.apply_receipt_keys(&[("AMS1".into(), public)]).unwrap();
+    rtm.apply_receipt_keys(&[kassa_store::TrustedKey {
+        store: "AMS1".into(),
+        public_key: public,
+        current: true,
+    }])
+    .unwrap();
     assert_eq!(rtm.check_receipt_code(&code).unwrap().sale_id, sold.id);
-    assert_eq!(rtm.receipt_keys_known().unwrap(), 1);
+    assert_eq!(rtm.receipt_keys().unwrap().len(), 1);
 }

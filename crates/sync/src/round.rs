@@ -7,11 +7,12 @@ use crate::client::{HqClient, HqLink};
 use crate::error::SyncError;
 use kassa_domain::CsvProduct;
 use kassa_protocol::{
-    AuditHead, DeviceCertificate, DeviceKeyRequest, DocHeads, DocMessage, RenewedToken,
-    SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH, MAX_PIN_CHANGES_PER_SYNC, PROTOCOL_VERSION,
+    receipt_keys_digest, AuditHead, DeviceCertificate, DeviceKeyRequest, DocHeads, DocMessage,
+    RenewedToken, StoreKey, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH,
+    MAX_PIN_CHANGES_PER_SYNC, PROTOCOL_VERSION,
 };
 use kassa_replica::SyncState;
-use kassa_store::{CatalogueSkip, NewDeviceKey, Till};
+use kassa_store::{CatalogueSkip, NewDeviceKey, Till, TrustedKey};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -53,7 +54,9 @@ pub async fn sync_once(till: &mut Till) -> Result<SyncReport, SyncError> {
     let device = till.device()?;
     let client = HqClient::for_device(&device)?;
     let mut report = sync_with(till, &client).await?;
-    if till.device_key_older_than(DEVICE_KEY_DAYS)? {
+    // A rotated store key (the trusted set from this round names it current) also asks for a
+    // new certificate at once.
+    if till.device_key_older_than(DEVICE_KEY_DAYS)? || till.device_certificate_outdated()? {
         // Like the token: the key in use stays valid until a new one is certified.
         report.device_key_renewed = renew_device_key(till, &client).await.is_ok();
     }
@@ -131,7 +134,17 @@ async fn exchange(
     report: &mut SyncReport,
 ) -> Result<SyncResponse, SyncError> {
     let staff_since = till.staff_version()?;
-    let receipt_keys_known = till.receipt_keys_known()?;
+    let receipt_keys_digest = receipt_keys_digest(
+        &till
+            .receipt_keys()?
+            .into_iter()
+            .map(|k| StoreKey {
+                store: k.store,
+                public_key: k.public_key,
+                current: k.current,
+            })
+            .collect::<Vec<_>>(),
+    );
     let audit_head = till
         .audit_head()?
         .map(|(seq, hash)| AuditHead { seq, hash });
@@ -148,7 +161,7 @@ async fn exchange(
             docs,
             catalogue_since,
             staff_since,
-            receipt_keys_known,
+            receipt_keys_digest,
             audit_head,
             audit_at_anchor,
             pin_changes: pin_changes.clone(),
@@ -161,9 +174,13 @@ async fn exchange(
         )));
     }
     if let Some(keys) = &response.receipt_keys {
-        let keys: Vec<(String, String)> = keys
+        let keys: Vec<TrustedKey> = keys
             .iter()
-            .map(|k| (k.store.clone(), k.public_key.clone()))
+            .map(|k| TrustedKey {
+                store: k.store.clone(),
+                public_key: k.public_key.clone(),
+                current: k.current,
+            })
             .collect();
         till.apply_receipt_keys(&keys)?;
     }

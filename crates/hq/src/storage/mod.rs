@@ -438,6 +438,18 @@ pub trait HqStorage: Send + Sync {
     async fn receipt_key(&self, store: &str, new_key: &str) -> Result<String, HqError>;
     /// The key of every store that has one.
     async fn receipt_keys(&self) -> Result<Vec<StoreKey>, HqError>;
+    /// Makes `new_key` the store's receipt key; the replaced key's public half stays trusted
+    /// unless `distrust_old`, which also stops trusting every earlier one. `NotFound` for an
+    /// unknown store.
+    async fn rotate_receipt_key(
+        &self,
+        store: &str,
+        new_key: &str,
+        distrust_old: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), HqError>;
+    /// Replaced keys still trusted for receipts printed under them: (store, public key).
+    async fn retired_receipt_keys(&self) -> Result<Vec<(String, String)>, HqError>;
 
     /// Adds or changes a staff member as the next staff list version; returns the version.
     /// `stores` replaces the stores they may work in (`None` keeps them). `BadRequest` when an

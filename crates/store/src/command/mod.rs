@@ -100,9 +100,8 @@ impl<'a> Command<'a> {
     /// secrets hidden (a store credit code becomes its key): the caller's record, which may still
     /// hold the code, is only for the customer's receipt.
     pub fn record<R: Projected>(&mut self, doc: &DocId, record: &R) -> Result<(), StoreError> {
-        let mut hidden = record.clone();
-        hidden.hide_secrets();
-        let record = &hidden;
+        let hidden = record.hidden();
+        let record = hidden.as_ref().unwrap_or(record);
         let json = serde_json::to_string(record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.conn()
             .prepare_cached(

@@ -1,4 +1,4 @@
-//! `kassa-hq store add|list`, `enroll-code`, `revoke` and `till rotate|revoke`: stores and the
+//! `kassa-hq store add|list|rotate-key`, `enroll-code`, `revoke` and `till rotate|revoke`: stores and the
 //! tills that may sync with them.
 
 use crate::output::print_json;
@@ -27,6 +27,15 @@ pub enum StoreCommand {
         tax_classes: Vec<String>,
     },
     List,
+    /// A new receipt key for the store: its tills are certified under it at their next sync.
+    /// Receipts printed under the old key stay checkable, unless --distrust-old.
+    RotateKey {
+        code: String,
+        /// Also stop trusting every earlier key of the store (a key thought stolen): receipts
+        /// printed under them no longer check at any till once it has synced.
+        #[arg(long)]
+        distrust_old: bool,
+    },
 }
 
 /// A till of a store: `STORE TILL`.
@@ -65,6 +74,17 @@ pub async fn run(data: &Path, command: StoreCommand) -> Result<(), HqError> {
             print_json(&Hq::open(data)?.create_store(&info).await?);
         }
         StoreCommand::List => print_json(&Hq::open(data)?.stores().await?),
+        StoreCommand::RotateKey { code, distrust_old } => {
+            let hq = Hq::open(data)?;
+            hq.rotate_store_key(&code, distrust_old).await?;
+            let keys: Vec<_> = hq
+                .trusted_store_keys()
+                .await?
+                .into_iter()
+                .filter(|k| k.store == code)
+                .collect();
+            print_json(&keys);
+        }
     }
     Ok(())
 }

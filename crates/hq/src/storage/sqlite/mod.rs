@@ -269,6 +269,23 @@ impl HqStorage for SqliteStorage {
         self.pool.run(|db| db.receipt_keys()).await
     }
 
+    async fn rotate_receipt_key(
+        &self,
+        store: &str,
+        new_key: &str,
+        distrust_old: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), HqError> {
+        let (store, new_key) = (store.to_string(), new_key.to_string());
+        self.pool
+            .run(move |db| db.rotate_receipt_key(&store, &new_key, distrust_old, now))
+            .await
+    }
+
+    async fn retired_receipt_keys(&self) -> Result<Vec<(String, String)>, HqError> {
+        self.pool.run(|db| db.retired_receipt_keys()).await
+    }
+
     async fn put_staff(
         &self,
         member: &StaffMember,

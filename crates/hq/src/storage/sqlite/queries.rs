@@ -31,6 +31,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0011_device_token_renewal.sql"),
     include_str!("../../../../../migrations/hq/0012_device_keys.sql"),
     include_str!("../../../../../migrations/hq/0013_credit_keys.sql"),
+    include_str!("../../../../../migrations/hq/0014_store_key_rotation.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -977,6 +978,61 @@ impl Db {
                     secret: r.get(1)?,
                 })
             })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Makes `new_key` the store's receipt key; the key it replaces keeps its public half,
+    /// trusted or not. `distrust_old` also stops trusting every key the store had before.
+    pub(super) fn rotate_receipt_key(
+        &mut self,
+        store: &str,
+        new_key: &str,
+        distrust_old: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), HqError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let old: Option<String> = tx
+            .query_row(
+                "SELECT receipt_key FROM stores WHERE code = ?1",
+                [store],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .ok_or_else(|| HqError::NotFound(format!("no store {store:?}")))?;
+        if distrust_old {
+            tx.execute(
+                "UPDATE store_keys_retired SET trusted = 0 WHERE store = ?1",
+                [store],
+            )?;
+        }
+        if let Some(old) = old {
+            let public = kassa_domain::receipt_code::public_key(&old)
+                .map_err(|e| HqError::Corrupt(format!("store {store}'s receipt key: {e}")))?;
+            tx.execute(
+                "INSERT OR REPLACE INTO store_keys_retired (store, public_key, retired_at, trusted)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![store, public, timestamp(now), !distrust_old],
+            )?;
+        }
+        tx.execute(
+            "UPDATE stores SET receipt_key = ?2 WHERE code = ?1",
+            params![store, new_key],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The public halves of replaced keys still trusted: (store, public key).
+    pub(super) fn retired_receipt_keys(&self) -> Result<Vec<(String, String)>, HqError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT store, public_key FROM store_keys_retired WHERE trusted = 1
+             ORDER BY store, public_key",
+        )?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
