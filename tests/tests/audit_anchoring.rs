@@ -132,6 +132,7 @@ async fn a_head_or_proof_head_office_cannot_read_is_flagged_not_refused() {
             audit_head: Some(head),
             audit_at_anchor: proof,
             pin_changes: Vec::new(),
+            signed_heads: Vec::new(),
         }
     };
     let garbage = kassa_protocol::AuditHead {

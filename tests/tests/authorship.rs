@@ -80,6 +80,7 @@ impl RawTill {
                         audit_head: None,
                         audit_at_anchor: None,
                         pin_changes: Vec::new(),
+                        signed_heads: Vec::new(),
                     },
                 )
                 .await

@@ -239,3 +239,75 @@ async fn a_rotated_store_key_certifies_its_tills_anew_and_old_receipts_check_unt
     rtm.check_receipt_code(&newest).unwrap();
     assert!(till.check_receipt_code(&before).is_err());
 }
+
+/// Posts a sync request with `signed` heads and no documents, as the till's device.
+async fn post_signed_heads(
+    hq: &HqServer,
+    till: &Till,
+    signed: Vec<kassa_protocol::SignedHeads>,
+) -> u16 {
+    let body = kassa_protocol::SyncRequest {
+        protocol: kassa_protocol::PROTOCOL_VERSION,
+        docs: Vec::new(),
+        catalogue_since: 0,
+        staff_since: 0,
+        receipt_keys_digest: String::new(),
+        audit_head: None,
+        audit_at_anchor: None,
+        pin_changes: Vec::new(),
+        signed_heads: signed,
+    };
+    reqwest::Client::new()
+        .post(format!("{}/v1/sync", hq.url()))
+        .bearer_auth(till.device().unwrap().device_token.unwrap())
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_till_signs_the_heads_it_writes_and_head_office_keeps_only_genuine_signatures() {
+    let hq = HqServer::start().await;
+    let mut till = hq.enrolled_till("AMS1", 1).await;
+    let other = hq.enrolled_till("AMS1", 2).await;
+    till.complete_sale(&cash_sale(&[("MILK", 1)]), None)
+        .unwrap();
+    sync_once(&mut till).await.unwrap();
+    let ledger = till
+        .document_ids()
+        .unwrap()
+        .into_iter()
+        .find(|d| d.starts_with("ledger/"))
+        .unwrap();
+    let heads = till.document_heads(&ledger).unwrap();
+    let kept = hq.hq.signed_heads("AMS1").await.unwrap();
+    let (_, signed) = kept
+        .iter()
+        .find(|(till_no, s)| *till_no == 1 && s.doc_id == ledger)
+        .unwrap_or_else(|| panic!("the ledger's heads were not kept: {kept:?}"));
+    assert_eq!(signed.heads, heads);
+    let public = till.device_public_key().unwrap().unwrap();
+    kassa_domain::heads_signature::verify_heads(&public, &ledger, &heads, &signed.signature)
+        .unwrap();
+
+    // Heads signed by another till's key, or altered, are not kept, and the sync goes on.
+    let mut forged = signed.clone();
+    forged.heads = vec!["ab".repeat(32)];
+    let (_, other_secret, _) = device_columns(&other);
+    let mut stolen = signed.clone();
+    stolen.signature =
+        kassa_domain::heads_signature::sign_heads(&other_secret.unwrap(), &ledger, &heads).unwrap();
+    for bad in [forged, stolen] {
+        assert_eq!(post_signed_heads(&hq, &till, vec![bad]).await, 200);
+        let now = hq.hq.signed_heads("AMS1").await.unwrap();
+        assert_eq!(now, kept, "a bad signature replaced a good one");
+    }
+    // Another store's document is refused, like a message for it.
+    let mut elsewhere = signed.clone();
+    elsewhere.doc_id = ledger.replace("AMS1", "RTM1");
+    assert_eq!(post_signed_heads(&hq, &till, vec![elsewhere]).await, 403);
+    assert_eq!(hq.hq.signed_heads("RTM1").await.unwrap(), vec![]);
+}

@@ -45,6 +45,7 @@ fn sync_body(docs: Vec<DocMessage>) -> Vec<u8> {
         audit_head: None,
         audit_at_anchor: None,
         pin_changes: Vec::new(),
+        signed_heads: Vec::new(),
     })
     .unwrap()
 }

@@ -10,6 +10,7 @@ pub mod credit_key;
 pub mod demo_catalogue;
 pub mod drawer;
 pub mod error;
+pub mod heads_signature;
 pub mod money;
 pub mod printed_receipt;
 pub mod quick_cash;

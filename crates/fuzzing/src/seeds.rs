@@ -94,6 +94,7 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
                 audit_head: audit_head.clone(),
                 audit_at_anchor: audit_head.clone(),
                 pin_changes: Vec::new(),
+                signed_heads: Vec::new(),
             };
             [request(docs), request(Vec::new())]
                 .iter()

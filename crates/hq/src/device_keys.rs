@@ -106,3 +106,14 @@ impl Hq {
             .await
     }
 }
+
+impl Hq {
+    /// The heads each till of `store` signed last, per document, checked when they arrived:
+    /// (till number, signed heads).
+    pub async fn signed_heads(
+        &self,
+        store: &str,
+    ) -> Result<Vec<(u16, kassa_protocol::SignedHeads)>, HqError> {
+        self.storage.signed_heads(store).await
+    }
+}

@@ -74,6 +74,8 @@ impl Hq {
             ids.push(id);
         }
 
+        let signed_heads = checked_signed_heads(device, &request.signed_heads)?;
+
         let mut inner = self.documents().await;
         let store = inner.store_row(&device.store).await?;
         let devices = inner.storage.store_devices(&device.store).await?;
@@ -109,6 +111,7 @@ impl Hq {
         let mut write = SyncWrite {
             from_store: true,
             findings: held,
+            signed_heads,
             ..SyncWrite::new(&device.store, now)
         };
         for (id, doc, state, _, changed) in &mut applied {
@@ -298,4 +301,48 @@ fn hold(id: &DocId, device: &Device, received: &Received, reason: String) -> New
         detail: reason,
         changes: Some(changes),
     }
+}
+
+/// The heads signatures of a sync request that are genuine, by the device's certified key. A
+/// signature for another store's document refuses the request (as a message would); one that
+/// does not check is left out and said in the log, and the sync goes on (the till's sales must
+/// not wait on it).
+fn checked_signed_heads(
+    device: &Device,
+    signed: &[kassa_protocol::SignedHeads],
+) -> Result<Vec<(i64, kassa_protocol::SignedHeads)>, HqError> {
+    if signed.len() > MAX_DOCS_PER_BATCH {
+        return Err(HqError::TooLarge(format!(
+            "{} signed heads in one batch (at most {MAX_DOCS_PER_BATCH})",
+            signed.len()
+        )));
+    }
+    let mut out = Vec::new();
+    for heads in signed {
+        let id = DocId::parse(&heads.doc_id).map_err(|e| HqError::BadRequest(e.to_string()))?;
+        if id.store() != device.store {
+            return Err(HqError::Forbidden(format!(
+                "document {id} belongs to another store"
+            )));
+        }
+        let checked = device
+            .public_key
+            .as_deref()
+            .ok_or(kassa_domain::heads_signature::HeadsSignatureError::BadKey);
+        match checked.and_then(|key| {
+            kassa_domain::heads_signature::verify_heads(
+                key,
+                &heads.doc_id,
+                &heads.heads,
+                &heads.signature,
+            )
+        }) {
+            Ok(()) => out.push((device.id, heads.clone())),
+            Err(e) => eprintln!(
+                "kassa-hq: {}-{}: heads of {id} not kept: {e}",
+                device.store, device.till_no
+            ),
+        }
+    }
+    Ok(out)
 }

@@ -25,8 +25,8 @@ pub use kassa_replica::orders::RemoteOrder;
 pub use orders::{CancelOrderRequest, OrderAccepted, OrderIntake, OrderIntakeLine, OrderSummary};
 pub use staff::{NewStaff, SetActive, SetPin, SetStores, StaffSummary};
 pub use sync::{
-    receipt_keys_digest, AuditHead, CatalogueUpdate, DocHeads, DocMessage, StaffUpdate, StoreKey,
-    SyncRequest, SyncResponse, MAX_PIN_CHANGES_PER_SYNC,
+    receipt_keys_digest, AuditHead, CatalogueUpdate, DocHeads, DocMessage, SignedHeads,
+    StaffUpdate, StoreKey, SyncRequest, SyncResponse, MAX_PIN_CHANGES_PER_SYNC,
 };
 
 /// The protocol version this code speaks. A peer speaking another is refused with a clear error.

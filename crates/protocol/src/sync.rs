@@ -34,6 +34,17 @@ pub struct SyncRequest {
     /// [`MAX_PIN_CHANGES_PER_SYNC`]; only hashes.
     #[serde(default)]
     pub pin_changes: Vec<kassa_domain::staff::PinChange>,
+    /// The heads the till signed last for the documents of this request, with its device key.
+    #[serde(default)]
+    pub signed_heads: Vec<SignedHeads>,
+}
+
+/// A device's signature over one document's heads (see `kassa_domain::heads_signature`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedHeads {
+    pub doc_id: String,
+    pub heads: Vec<String>,
+    pub signature: String,
 }
 
 /// More PIN changes than a store's staff make between two syncs; head office refuses the rest.

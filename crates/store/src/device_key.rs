@@ -49,6 +49,71 @@ pub(crate) fn certified_key(conn: &Connection) -> Result<Option<TillKey>, StoreE
     }))
 }
 
+/// Signs `heads` of `doc_id` with this till's certified key and keeps the signature, in the
+/// caller's transaction (a till without a certified key signs nothing: a stand-alone till has no
+/// head office to show it to).
+pub(crate) fn sign_heads(
+    conn: &Connection,
+    doc_id: &str,
+    heads: &[String],
+) -> Result<(), StoreError> {
+    let Some(key) = certified_key(conn)? else {
+        return Ok(());
+    };
+    let signature = kassa_domain::heads_signature::sign_heads(&key.secret_hex, doc_id, heads)
+        .map_err(|e| StoreError::Corrupt(format!("signing {doc_id}'s heads: {e}")))?;
+    let heads_json =
+        serde_json::to_string(heads).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO signed_heads (doc_id, heads, signature) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![doc_id, heads_json, signature])?;
+    Ok(())
+}
+
+/// A document's heads as this till signed them last.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedHeads {
+    pub doc_id: String,
+    pub heads: Vec<String>,
+    pub signature: String,
+}
+
+impl Till {
+    /// The heads this till signed last for each of `doc_ids` that it has signed.
+    pub fn signed_heads(&self, doc_ids: &[String]) -> Result<Vec<SignedHeads>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT heads, signature FROM signed_heads WHERE doc_id = ?1")?;
+        let mut out = Vec::new();
+        for doc_id in doc_ids {
+            let found: Option<(String, String)> = stmt
+                .query_row([doc_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            if let Some((heads, signature)) = found {
+                out.push(SignedHeads {
+                    doc_id: doc_id.clone(),
+                    heads: serde_json::from_str(&heads).map_err(|e| {
+                        StoreError::Corrupt(format!("signed heads of {doc_id}: {e}"))
+                    })?,
+                    signature,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Signs the heads of every document again with the till's key (after a new key is
+    /// installed, so head office can check the latest signatures with the key it now holds).
+    fn sign_all_heads(&mut self) -> Result<(), StoreError> {
+        for doc_id in self.document_ids()? {
+            let heads = self.document_heads(&doc_id)?;
+            sign_heads(&self.conn, &doc_id, &heads)?;
+        }
+        Ok(())
+    }
+}
+
 impl Till {
     /// Keeps `key` as this till's key with the certificate head office gave it, after checking
     /// that the certificate is the store's, for this till and this key. The store's secret key,
@@ -97,7 +162,7 @@ impl Till {
             params![key.secret_hex, certificate, now.as_str()],
         )?;
         tx.commit()?;
-        Ok(())
+        self.sign_all_heads()
     }
 
     /// Whether this till's certificate is under a key of its store that is no longer the

@@ -34,7 +34,7 @@ pub use catalogue::{CatalogItem, ImportSummary};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{StoreConfig, StoreSetup, TaxClass};
 pub use credit::CreditBalance;
-pub use device_key::NewDeviceKey;
+pub use device_key::{NewDeviceKey, SignedHeads};
 pub use kassa_replica::audit::{AuditEntry, Break};
 pub use receipt_keys::TrustedKey;
 

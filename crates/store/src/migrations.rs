@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0021_pin_changes.sql"),
     include_str!("../../../migrations/till/0022_credit_keys.sql"),
     include_str!("../../../migrations/till/0023_store_key_rotation.sql"),
+    include_str!("../../../migrations/till/0024_signed_heads.sql"),
 ];
 
 /// The schema version this code writes and understands.

@@ -235,6 +235,7 @@ fn write_as_before_keys(path: &Path, code: &str, resolution_id: &str) {
          BEGIN SELECT RAISE(ABORT, 'returns are immutable'); END;
          CREATE TRIGGER resolutions_immutable_update BEFORE UPDATE ON resolutions
          BEGIN SELECT RAISE(ABORT, 'resolutions are immutable'); END;
+         DROP TABLE signed_heads; -- made by 0024, after schema 21
          PRAGMA user_version = 21;"
     ))
     .unwrap();

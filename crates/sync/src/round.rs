@@ -8,7 +8,7 @@ use crate::error::SyncError;
 use kassa_domain::CsvProduct;
 use kassa_protocol::{
     receipt_keys_digest, AuditHead, DeviceCertificate, DeviceKeyRequest, DocHeads, DocMessage,
-    RenewedToken, StoreKey, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH,
+    RenewedToken, SignedHeads, StoreKey, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH,
     MAX_PIN_CHANGES_PER_SYNC, PROTOCOL_VERSION,
 };
 use kassa_replica::SyncState;
@@ -151,6 +151,16 @@ async fn exchange(
     let audit_at_anchor = till
         .audit_at_anchor()?
         .map(|(seq, hash)| AuditHead { seq, hash });
+    let doc_ids: Vec<String> = docs.iter().map(|d| d.doc_id.clone()).collect();
+    let signed_heads = till
+        .signed_heads(&doc_ids)?
+        .into_iter()
+        .map(|s| SignedHeads {
+            doc_id: s.doc_id,
+            heads: s.heads,
+            signature: s.signature,
+        })
+        .collect();
     let mut pin_changes = till.pending_pin_changes()?;
     pin_changes.truncate(MAX_PIN_CHANGES_PER_SYNC);
     report.exchanges += 1;
@@ -165,6 +175,7 @@ async fn exchange(
             audit_head,
             audit_at_anchor,
             pin_changes: pin_changes.clone(),
+            signed_heads,
         })
         .await?;
     if response.protocol != PROTOCOL_VERSION {

@@ -52,6 +52,8 @@ pub struct Device {
     /// Revoked (re-enrolled, or `kassa-hq revoke`): its token no longer works, and changes made
     /// with its actor that arrive afterwards are held.
     pub revoked: bool,
+    /// Its certified Ed25519 public key (hex); `None` before it sent one.
+    pub public_key: Option<String>,
 }
 
 /// What head office found in a sync and did not silently accept (see `sync_findings`).
@@ -169,6 +171,9 @@ pub struct SyncWrite {
     /// The till's audit chain head, kept when it is newer than the last one (see
     /// `audit_anchors`).
     pub audit_anchor: Option<AuditAnchor>,
+    /// Heads the syncing device signed, checked already: each replaces the device's last for
+    /// its document.
+    pub signed_heads: Vec<(i64, kassa_protocol::SignedHeads)>,
 }
 
 impl SyncWrite {
@@ -190,6 +195,7 @@ impl SyncWrite {
             intake: None,
             from_store: false,
             audit_anchor: None,
+            signed_heads: Vec::new(),
         }
     }
 }
@@ -398,6 +404,11 @@ pub trait HqStorage: Send + Sync {
     /// and after a request means the request changed nothing.
     async fn content_digest(&self) -> Result<String, HqError>;
     /// The newest audit chain head anchored for a device, as (seq, hash).
+    /// The heads each device of `store` signed last, per document: (till number, heads).
+    async fn signed_heads(
+        &self,
+        store: &str,
+    ) -> Result<Vec<(u16, kassa_protocol::SignedHeads)>, HqError>;
     async fn latest_audit_anchor(&self, device_id: i64) -> Result<Option<(i64, String)>, HqError>;
     /// The hash anchored for a device's audit entry `seq`, if that entry was ever its head.
     async fn audit_anchor_at(&self, device_id: i64, seq: i64) -> Result<Option<String>, HqError>;

@@ -78,15 +78,20 @@ impl DocumentCache {
         Ok(&mut self.docs.get_mut(&key).expect("inserted above").doc)
     }
 
-    /// Appends the document's unsaved changes as a chunk, in the caller's transaction.
-    pub(super) fn persist(&mut self, conn: &Connection, id: &DocId) -> Result<(), StoreError> {
+    /// Appends the document's unsaved changes as a chunk, in the caller's transaction. Returns
+    /// the document's heads when there were changes to save.
+    pub(super) fn persist(
+        &mut self,
+        conn: &Connection,
+        id: &DocId,
+    ) -> Result<Option<Vec<String>>, StoreError> {
         let key = id.to_string();
         let Some(cached) = self.docs.get_mut(&key) else {
-            return Ok(());
+            return Ok(None);
         };
         let bytes = cached.doc.save_incremental();
         if bytes.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         // The counts move with the rows; if the transaction does not commit, the command
         // context evicts this document and the next load counts again.
@@ -108,7 +113,7 @@ impl DocumentCache {
             cached.chunks += 1;
             cached.next_chunk += 1;
         }
-        Ok(())
+        Ok(Some(kassa_replica::heads_hex(&mut cached.doc)))
     }
 
     /// Forgets a cached document whose changes did not commit; it reloads from disk next time.

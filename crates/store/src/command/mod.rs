@@ -261,7 +261,9 @@ impl<'a> Command<'a> {
     pub fn commit(mut self) -> Result<(), StoreError> {
         let tx = self.tx.as_ref().expect("committed once");
         for id in &self.touched {
-            self.docs.persist(tx, id)?;
+            if let Some(heads) = self.docs.persist(tx, id)? {
+                crate::device_key::sign_heads(tx, &id.to_string(), &heads)?;
+            }
         }
         failpoint("command.before_commit")?;
         self.tx.take().expect("committed once").commit()?;

@@ -282,6 +282,14 @@ impl HqStorage for SqliteStorage {
             .await
     }
 
+    async fn signed_heads(
+        &self,
+        store: &str,
+    ) -> Result<Vec<(u16, kassa_protocol::SignedHeads)>, HqError> {
+        let store = store.to_string();
+        self.pool.run(move |db| db.signed_heads(&store)).await
+    }
+
     async fn retired_receipt_keys(&self) -> Result<Vec<(String, String)>, HqError> {
         self.pool.run(|db| db.retired_receipt_keys()).await
     }

@@ -32,6 +32,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0012_device_keys.sql"),
     include_str!("../../../../../migrations/hq/0013_credit_keys.sql"),
     include_str!("../../../../../migrations/hq/0014_store_key_rotation.sql"),
+    include_str!("../../../../../migrations/hq/0015_signed_heads.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -370,13 +371,14 @@ impl Db {
         let found: Option<(Device, bool, bool)> = self
             .conn
             .query_row(
-                "SELECT id, store, till_no, actor_id, token_hash = ?1, previous_token_hash IS NOT NULL
+                "SELECT id, store, till_no, actor_id, token_hash = ?1, previous_token_hash IS NOT NULL,
+                        public_key
                  FROM devices
                  WHERE (token_hash = ?1 OR previous_token_hash = ?1) AND revoked = 0",
                 [token_hash],
                 |r| {
                     Ok((
-                        Device { id: r.get(0)?, store: r.get(1)?, till_no: r.get(2)?, actor_id: r.get(3)?, revoked: false },
+                        Device { id: r.get(0)?, store: r.get(1)?, till_no: r.get(2)?, actor_id: r.get(3)?, revoked: false, public_key: r.get(6)? },
                         r.get(4)?,
                         r.get(5)?,
                     ))
@@ -638,6 +640,39 @@ impl Db {
             .collect()
     }
 
+    pub(super) fn signed_heads(
+        &self,
+        store: &str,
+    ) -> Result<Vec<(u16, kassa_protocol::SignedHeads)>, HqError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.till_no, s.doc_id, s.heads, s.signature
+             FROM signed_heads s JOIN devices d ON d.id = s.device_id
+             WHERE d.store = ?1 ORDER BY d.till_no, s.doc_id",
+        )?;
+        let rows = stmt
+            .query_map([store], |r| {
+                Ok((
+                    r.get::<_, u16>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(till_no, doc_id, heads, signature)| {
+                Ok((
+                    till_no,
+                    kassa_protocol::SignedHeads {
+                        doc_id,
+                        heads: serde_json::from_str(&heads)?,
+                        signature,
+                    },
+                ))
+            })
+            .collect()
+    }
+
     pub(super) fn latest_audit_anchor(
         &self,
         device_id: i64,
@@ -702,7 +737,8 @@ impl Db {
 
     pub(super) fn store_devices(&self, store: &str) -> Result<Vec<Device>, HqError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, store, till_no, actor_id, revoked FROM devices WHERE store = ?1 ORDER BY id",
+            "SELECT id, store, till_no, actor_id, revoked, public_key FROM devices
+             WHERE store = ?1 ORDER BY id",
         )?;
         let rows = stmt
             .query_map([store], |r| {
@@ -712,6 +748,7 @@ impl Db {
                     till_no: r.get(2)?,
                     actor_id: r.get(3)?,
                     revoked: r.get(4)?,
+                    public_key: r.get(5)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -827,6 +864,19 @@ impl Db {
                 finding.subject,
                 finding.detail,
                 finding.changes,
+                now
+            ])?;
+        }
+        for (device_id, signed) in &write.signed_heads {
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO signed_heads (device_id, doc_id, heads, signature, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                device_id,
+                signed.doc_id,
+                serde_json::to_string(&signed.heads)?,
+                signed.signature,
                 now
             ])?;
         }

@@ -284,8 +284,11 @@ async fn an_upgrade_rewrites_store_credit_codes_head_office_kept_before_keys() {
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         assert_eq!(count_code(&conn), 2);
-        conn.execute_batch("DROP TABLE store_keys_retired; PRAGMA user_version = 12;")
-            .unwrap();
+        // Back to schema 12: what later migrations (0014, 0015) created goes too.
+        conn.execute_batch(
+            "DROP TABLE store_keys_retired; DROP TABLE signed_heads; PRAGMA user_version = 12;",
+        )
+        .unwrap();
     }
 
     let storage: Box<dyn HqStorage> = Box::new(SqliteStorage::open(&path).unwrap());
