@@ -116,6 +116,12 @@ impl Hq {
         )?)))
     }
 
+    /// A consistent copy of head office's data in the new file `to` (see `kassa-hq backup`);
+    /// returns its size in bytes.
+    pub async fn backup(&self, to: &Path) -> Result<u64, HqError> {
+        self.storage.backup(to).await
+    }
+
     pub fn open_in_memory() -> Result<Hq, HqError> {
         Ok(Hq::new(Box::new(SqliteStorage::open_in_memory()?)))
     }

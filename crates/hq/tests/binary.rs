@@ -362,3 +362,38 @@ fn findings_are_listed_and_a_decision_on_an_unknown_one_is_refused() {
     let log = ok(hq(data, &["audit", "log"]));
     assert!(log.contains("findings accept 7 --by Mia"), "{log}");
 }
+
+#[test]
+fn a_backup_is_a_checked_copy_that_opens_as_head_office_and_never_overwrites() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    ok(hq(
+        d,
+        &[
+            "store",
+            "add",
+            "AMS1",
+            "--currency",
+            "EUR",
+            "--tax-mode",
+            "inclusive",
+        ],
+    ));
+    ok(hq(d, &["store", "rotate-key", "AMS1"]));
+    let copy = d.join("copy.db");
+    let made = ok(hq(d, &["backup", copy.to_str().unwrap()]));
+    let bytes = std::fs::metadata(&copy).unwrap().len();
+    assert!(made.contains(&format!("\"bytes\": {bytes}")), "{made}");
+    bad(hq(d, &["backup", copy.to_str().unwrap()]), "exists already");
+    assert_eq!(std::fs::metadata(&copy).unwrap().len(), bytes);
+
+    // Restored into another data directory, it is the same head office.
+    let restored = tempfile::tempdir().unwrap();
+    std::fs::copy(&copy, restored.path().join("hq.db")).unwrap();
+    assert_eq!(
+        ok(hq(restored.path(), &["store", "list"])),
+        ok(hq(d, &["store", "list"]))
+    );
+    let log = ok(hq(d, &["audit", "log"]));
+    assert!(log.contains("backup"), "{log}");
+}

@@ -459,6 +459,9 @@ pub trait HqStorage: Send + Sync {
         distrust_old: bool,
         now: DateTime<Utc>,
     ) -> Result<(), HqError>;
+    /// Writes a consistent copy of everything to the new file `to` while requests go on, and
+    /// checks the copy; returns its size in bytes. Never overwrites a file.
+    async fn backup(&self, to: &std::path::Path) -> Result<u64, HqError>;
     /// Replaced keys still trusted for receipts printed under them: (store, public key).
     async fn retired_receipt_keys(&self) -> Result<Vec<(String, String)>, HqError>;
 

@@ -8,6 +8,7 @@ mod admin_log;
 mod admin_token;
 mod api_tokens;
 mod audit;
+mod backup;
 mod catalog;
 mod demo;
 mod exceptions;
@@ -88,6 +89,8 @@ enum Command {
     Token(api_tokens::TokenCommand),
     /// Set up demo store AMS1 with a generated catalogue and stock of every product.
     Demo(demo::Args),
+    /// Write a consistent copy of the database to a new file, while head office serves.
+    Backup(backup::Args),
 }
 
 /// Runs the command, and writes it to the admin log when it changes something.
@@ -122,6 +125,7 @@ async fn run(cli: Cli) -> Result<(), HqError> {
         Command::AdminToken => admin_token::print(data),
         Command::Token(command) => api_tokens::run(data, command).await,
         Command::Demo(args) => demo::run(data, args).await,
+        Command::Backup(args) => backup::run(data, args).await,
     }
 }
 

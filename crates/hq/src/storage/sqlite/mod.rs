@@ -290,6 +290,11 @@ impl HqStorage for SqliteStorage {
         self.pool.run(move |db| db.signed_heads(&store)).await
     }
 
+    async fn backup(&self, to: &Path) -> Result<u64, HqError> {
+        let to = to.to_path_buf();
+        self.pool.run(move |db| db.backup(&to)).await
+    }
+
     async fn retired_receipt_keys(&self) -> Result<Vec<(String, String)>, HqError> {
         self.pool.run(|db| db.retired_receipt_keys()).await
     }

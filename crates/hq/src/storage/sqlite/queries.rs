@@ -14,8 +14,9 @@ use kassa_replica::ledger::{SaleRecord, VoidRecord};
 use kassa_replica::registry::KINDS;
 use kassa_replica::{DocId, RecordKind};
 use rusqlite::functions::FunctionFlags;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::collections::BTreeMap;
+use std::path::Path;
 
 pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0001_init.sql"),
@@ -1073,6 +1074,32 @@ impl Db {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// `VACUUM INTO` the new file `to`: SQLite copies one consistent snapshot (a read
+    /// transaction, so syncs go on meanwhile) into a compact database, which is then checked.
+    pub(super) fn backup(&self, to: &Path) -> Result<u64, HqError> {
+        if to.exists() {
+            return Err(HqError::BadRequest(format!(
+                "{} exists already: a backup never overwrites a file",
+                to.display()
+            )));
+        }
+        let path = to
+            .to_str()
+            .ok_or_else(|| HqError::BadRequest("the backup path is not UTF-8".into()))?;
+        self.conn.execute("VACUUM INTO ?1", [path])?;
+        let checked: String = Connection::open_with_flags(to, OpenFlags::SQLITE_OPEN_READ_ONLY)?
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if checked != "ok" {
+            let _ = std::fs::remove_file(to);
+            return Err(HqError::Corrupt(format!(
+                "the backup did not check ({checked}); nothing was kept"
+            )));
+        }
+        Ok(std::fs::metadata(to)
+            .map_err(|e| HqError::Corrupt(format!("reading the backup's size: {e}")))?
+            .len())
     }
 
     /// The public halves of replaced keys still trusted: (store, public key).
