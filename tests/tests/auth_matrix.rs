@@ -112,6 +112,7 @@ fn routes() -> Vec<Route> {
     use Method as M;
     vec![
         r(M::GET, "/v1/health", "/v1/health", "", Door::Open),
+        r(M::GET, "/metrics", "/metrics", "", Door::Reader),
         r(M::POST, "/v1/sync", "/v1/sync", sync, Door::Tills),
         r(
             M::POST,

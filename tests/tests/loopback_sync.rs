@@ -193,3 +193,62 @@ async fn a_price_change_at_head_office_reaches_the_till_on_its_next_sync() {
         250
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_counts_its_sync_rounds_for_prometheus() {
+    let hq = HqServer::start().await;
+    let mut till = hq.enrolled_till("AMS1", 1).await;
+    till.complete_sale(&cash_sale(&[("MILK", 1)]), None)
+        .unwrap();
+    let scrape = |token: Option<&'static str>| {
+        let url = format!("{}/metrics", hq.url());
+        async move {
+            let mut request = reqwest::Client::new().get(url);
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            request.send().await.unwrap()
+        }
+    };
+    let series = |text: &str, series: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
+            .unwrap_or_else(|| panic!("no {series} in\n{text}"))
+            .parse()
+            .unwrap()
+    };
+    let before = scrape(Some(support::ADMIN_TOKEN))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let rounds_before = series(&before, "kassa_hq_sync_round_seconds_count");
+    let report = sync_once(&mut till).await.unwrap();
+    assert_eq!(scrape(None).await.status().as_u16(), 401);
+    let answer = scrape(Some(support::ADMIN_TOKEN)).await;
+    assert_eq!(answer.status().as_u16(), 200);
+    assert!(answer.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain; version=0.0.4"));
+    let text = answer.text().await.unwrap();
+    let value = |name: &str| series(&text, name);
+    let rounds = value("kassa_hq_sync_round_seconds_count");
+    assert_eq!(
+        rounds,
+        rounds_before + report.exchanges as f64,
+        "{report:?}\n{text}"
+    );
+    assert_eq!(
+        value("kassa_hq_sync_round_seconds_bucket{le=\"+Inf\"}"),
+        rounds
+    );
+    assert_eq!(value("kassa_hq_sync_errors_total"), 0.0);
+    assert!(value("kassa_hq_sync_round_seconds_sum") > 0.0);
+    assert!(value("kassa_hq_cached_documents") >= 1.0, "{text}");
+    // The refused scrape counts as a 4xx.
+    assert!(
+        value("kassa_hq_requests_total{class=\"4xx\"}") >= 1.0,
+        "{text}"
+    );
+}

@@ -11,6 +11,7 @@ use kassa_replica::skeleton::{load_document, new_document};
 use kassa_replica::{heads_hex, ActorId, AutoCommit, DocId};
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::{Mutex, MutexGuard};
 
 /// Head office's own Automerge actor.
@@ -19,6 +20,10 @@ pub(crate) const HQ_ACTOR: &[u8] = b"kassa-head-office";
 pub struct Hq {
     pub(crate) storage: Box<dyn HqStorage>,
     docs: Mutex<HashMap<DocId, Cached>>,
+    /// How many documents the cache held when its lock was last let go (read without waiting
+    /// for the lock, by `/metrics`).
+    cached: AtomicUsize,
+    pub(crate) metrics: crate::metrics::Metrics,
 }
 
 /// A loaded document and the heads storage had for it then (`None`: not stored yet). Another
@@ -33,6 +38,13 @@ struct Cached {
 pub(crate) struct DocSession<'a> {
     pub storage: &'a dyn HqStorage,
     docs: MutexGuard<'a, HashMap<DocId, Cached>>,
+    cached: &'a AtomicUsize,
+}
+
+impl Drop for DocSession<'_> {
+    fn drop(&mut self) {
+        self.cached.store(self.docs.len(), Ordering::Relaxed);
+    }
 }
 
 impl DocSession<'_> {
@@ -100,6 +112,8 @@ impl Hq {
         Hq {
             storage,
             docs: Mutex::new(HashMap::new()),
+            cached: AtomicUsize::new(0),
+            metrics: crate::metrics::Metrics::default(),
         }
     }
 
@@ -114,6 +128,11 @@ impl Hq {
         Ok(Hq::new(Box::new(SqliteStorage::open(
             &data_dir.join("hq.db"),
         )?)))
+    }
+
+    /// This node's counters in Prometheus' text format (`GET /metrics`).
+    pub fn metrics_text(&self) -> String {
+        self.metrics.render(self.cached.load(Ordering::Relaxed))
     }
 
     /// A consistent copy of head office's data in the new file `to` (see `kassa-hq backup`);
@@ -138,6 +157,7 @@ impl Hq {
         DocSession {
             storage: self.storage.as_ref(),
             docs: self.docs.lock().await,
+            cached: &self.cached,
         }
     }
 

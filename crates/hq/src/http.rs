@@ -608,6 +608,33 @@ async fn health() -> &'static str {
     "ok"
 }
 
+async fn metrics(State(state): State<AppState>, _caller: Reader) -> Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.hq.metrics_text(),
+    )
+        .into_response()
+}
+
+/// Counts every answer, and times sync rounds, for `/metrics`.
+async fn count_requests(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let is_sync = request.uri().path() == "/v1/sync";
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    state
+        .hq
+        .metrics
+        .observe(is_sync, response.status().as_u16(), started.elapsed());
+    response
+}
+
 /// The API, for embedding in tests or another server.
 pub fn router(hq: Arc<Hq>, admin_token: String) -> Router {
     router_with(hq, admin_token, RateLimit::default())
@@ -629,6 +656,7 @@ pub fn router_with(hq: Arc<Hq>, admin_token: String, limit: RateLimit) -> Router
     };
     Router::new()
         .route("/v1/health", get(health))
+        .route("/metrics", get(metrics))
         .route("/v1/sync", post(sync))
         .route(
             "/v1/enroll",
@@ -670,6 +698,10 @@ pub fn router_with(hq: Arc<Hq>, admin_token: String, limit: RateLimit) -> Router
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            count_requests,
         ))
         .with_state(state)
 }

@@ -16,6 +16,7 @@ mod http;
 mod inbox;
 pub mod listener;
 mod lookup;
+mod metrics;
 mod orders;
 mod pin_changes;
 mod projection;
