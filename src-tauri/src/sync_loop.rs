@@ -1,9 +1,10 @@
 //! The background sync loop: every few seconds while head office answers, backing off while it
-//! does not; woken early by "sync now" and after each sale.
+//! does not or says it is busy (never sooner than it asked), each wait spread by a random fifth;
+//! woken early by "sync now" and after each sale.
 
 use crate::state::TillState;
 use kassa_store::Till;
-use kassa_sync::{Backoff, SyncError, SyncReport};
+use kassa_sync::{with_jitter, Backoff, SyncError, SyncReport};
 
 /// One round on the sync connection (opened on first use). `None` when the till is not enrolled.
 pub async fn round(state: &TillState) -> Option<Result<SyncReport, SyncError>> {
@@ -32,11 +33,12 @@ pub async fn run(state: &TillState) {
     loop {
         let delay = match round(state).await {
             Some(Ok(_)) => backoff.next_delay(true),
+            Some(Err(SyncError::Busy { retry_after, .. })) => backoff.busy(retry_after),
             Some(Err(_)) => backoff.next_delay(false),
             None => state.online_interval,
         };
         tokio::select! {
-            _ = tokio::time::sleep(delay) => {}
+            _ = tokio::time::sleep(with_jitter(delay)) => {}
             _ = state.wake.notified() => {}
         }
     }

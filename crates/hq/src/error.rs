@@ -20,6 +20,9 @@ pub enum HqError {
     /// The caller made more requests than its rate limit allows: try again shortly.
     #[error("too many requests: slow down and try again shortly")]
     RateLimited,
+    /// This node is busy with other stores' syncs: the till comes back later (`Retry-After`).
+    #[error("head office is busy: try again in a few seconds")]
+    Busy,
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     /// The machine, not the data: a port in use, a file that cannot be written, no runtime.
@@ -39,7 +42,7 @@ impl HqError {
             HqError::Conflict(_) => 409,
             HqError::TooLarge(_) => 413,
             HqError::RateLimited => 429,
-            HqError::StaleDocument(_) => 503,
+            HqError::StaleDocument(_) | HqError::Busy => 503,
             HqError::Sqlite(_) | HqError::Corrupt(_) | HqError::Io(_) => 500,
         }
     }
@@ -53,8 +56,20 @@ impl HqError {
             HqError::Conflict(_) => "conflict",
             HqError::TooLarge(_) => "too_large",
             HqError::RateLimited => "rate_limited",
-            HqError::StaleDocument(_) => "busy",
+            HqError::StaleDocument(_) | HqError::Busy => "busy",
             HqError::Sqlite(_) | HqError::Corrupt(_) | HqError::Io(_) => "internal",
+        }
+    }
+}
+
+impl HqError {
+    /// How many seconds the caller should wait before trying again, for a refusal that says
+    /// "later" (sent as `Retry-After`); tills add their own jitter on top.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            HqError::Busy => Some(5),
+            HqError::RateLimited | HqError::StaleDocument(_) => Some(1),
+            _ => None,
         }
     }
 }

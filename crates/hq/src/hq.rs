@@ -14,6 +14,30 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::{Mutex, MutexGuard};
 
+/// How many syncs may wait for the document lock before the next is told to come back (see
+/// [`Hq::documents_or_busy`]).
+const DEFAULT_MAX_QUEUED_SYNCS: usize = 64;
+
+/// A sync counted among those waiting for the document lock while it lives.
+struct Waiting<'a> {
+    count: &'a AtomicUsize,
+    /// How many were waiting before this one.
+    ahead: usize,
+}
+
+impl<'a> Waiting<'a> {
+    fn join(count: &'a AtomicUsize) -> Waiting<'a> {
+        let ahead = count.fetch_add(1, Ordering::SeqCst);
+        Waiting { count, ahead }
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Head office's own Automerge actor.
 pub(crate) const HQ_ACTOR: &[u8] = b"kassa-head-office";
 
@@ -23,6 +47,10 @@ pub struct Hq {
     /// How many documents the cache held when its lock was last let go (read without waiting
     /// for the lock, by `/metrics`).
     cached: AtomicUsize,
+    /// Syncs waiting for the document lock now, and how many may (see
+    /// [`Hq::documents_or_busy`]).
+    queued_syncs: AtomicUsize,
+    max_queued_syncs: AtomicUsize,
     pub(crate) metrics: crate::metrics::Metrics,
 }
 
@@ -113,6 +141,8 @@ impl Hq {
             storage,
             docs: Mutex::new(HashMap::new()),
             cached: AtomicUsize::new(0),
+            queued_syncs: AtomicUsize::new(0),
+            max_queued_syncs: AtomicUsize::new(DEFAULT_MAX_QUEUED_SYNCS),
             metrics: crate::metrics::Metrics::default(),
         }
     }
@@ -152,6 +182,31 @@ impl Hq {
         self.storage.as_ref()
     }
 
+    /// Takes the document lock for a till's sync, or says this node is busy when
+    /// [`Hq::set_max_queued_syncs`] syncs (64 unless set) already wait for it: the till comes
+    /// back later rather than queue, so a node under load sheds rounds instead of stretching
+    /// every round. Counting waiters needs no timer, so any runtime can drive head office.
+    pub(crate) async fn documents_or_busy(&self) -> Result<DocSession<'_>, HqError> {
+        let session = |docs| DocSession {
+            storage: self.storage.as_ref(),
+            docs,
+            cached: &self.cached,
+        };
+        if let Ok(docs) = self.docs.try_lock() {
+            return Ok(session(docs));
+        }
+        let waiting = Waiting::join(&self.queued_syncs);
+        if waiting.ahead >= self.max_queued_syncs.load(Ordering::Relaxed) {
+            return Err(HqError::Busy);
+        }
+        Ok(session(self.docs.lock().await))
+    }
+
+    /// How many syncs may wait for the document lock before the next is told to come back.
+    pub fn set_max_queued_syncs(&self, max: usize) {
+        self.max_queued_syncs.store(max, Ordering::Relaxed);
+    }
+
     /// Takes the document lock for a request that changes documents.
     pub(crate) async fn documents(&self) -> DocSession<'_> {
         DocSession {
@@ -174,5 +229,55 @@ impl Hq {
             .device_by_token(&hash_secret(token))
             .await?
             .ok_or(HqError::Unauthorized)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_sync_finding_too_many_waiting_for_the_documents_is_told_the_node_is_busy() {
+        let hq = Hq::open_in_memory().unwrap();
+        hq.set_max_queued_syncs(0);
+        let held = hq.documents().await;
+        let refused = hq.documents_or_busy().await.err().expect("busy");
+        assert!(matches!(refused, HqError::Busy), "{refused}");
+        assert_eq!((refused.status(), refused.code()), (503, "busy"));
+        assert_eq!(refused.retry_after_secs(), Some(5));
+        assert_eq!(
+            hq.queued_syncs.load(Ordering::SeqCst),
+            0,
+            "the refused one left"
+        );
+        drop(held);
+        assert!(hq.documents_or_busy().await.is_ok(), "a free lock is taken");
+
+        // Under the limit, a sync waits its turn.
+        hq.set_max_queued_syncs(1);
+        let held = hq.documents().await;
+        let waiting = hq.documents_or_busy();
+        tokio::pin!(waiting);
+        assert!(futures_poll_once(waiting.as_mut()).await.is_none());
+        assert_eq!(hq.queued_syncs.load(Ordering::SeqCst), 1);
+        drop(held);
+        assert!(waiting.await.is_ok());
+        assert_eq!(hq.queued_syncs.load(Ordering::SeqCst), 0);
+    }
+
+    /// Polls a future once: its output if it is ready, `None` if it waits.
+    async fn futures_poll_once<F: std::future::Future + Unpin>(f: F) -> Option<F::Output> {
+        let mut f = Some(f);
+        std::future::poll_fn(move |cx| {
+            let mut inner = f.take().expect("polled once");
+            match std::pin::Pin::new(&mut inner).poll(cx) {
+                std::task::Poll::Ready(out) => std::task::Poll::Ready(Some(out)),
+                std::task::Poll::Pending => {
+                    f = Some(inner);
+                    std::task::Poll::Ready(None)
+                }
+            }
+        })
+        .await
     }
 }

@@ -66,14 +66,20 @@ impl IntoResponse for HqError {
         } else {
             self.to_string()
         };
-        (
+        let mut response = (
             status,
             Json(ErrorBody {
                 code: self.code().into(),
                 message,
             }),
         )
-            .into_response()
+            .into_response();
+        if let Some(secs) = self.retry_after_secs() {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }
 

@@ -76,7 +76,7 @@ impl Hq {
 
         let signed_heads = checked_signed_heads(device, &request.signed_heads)?;
 
-        let mut inner = self.documents().await;
+        let mut inner = self.documents_or_busy().await?;
         let store = inner.store_row(&device.store).await?;
         let devices = inner.storage.store_devices(&device.store).await?;
         let now = chrono::Utc::now();

@@ -105,10 +105,10 @@ impl HqClient {
     }
 
     pub async fn get<Resp: DeserializeOwned>(&self, path: &str) -> Result<Resp, SyncError> {
-        let (status, body) = self
+        let answer = self
             .send(self.http.get(format!("{}{path}", self.base)))
             .await?;
-        decode(status, &body)
+        decode(&answer)
     }
 
     pub async fn post<Req: Serialize, Resp: DeserializeOwned>(
@@ -123,7 +123,7 @@ impl HqClient {
             .post(format!("{}{path}", self.base))
             .header("content-type", "application/json")
             .body(bytes);
-        let (status, body) = self.send(request).await?;
+        let answer = self.send(request).await?;
         #[cfg(feature = "test-hooks")]
         {
             let lose = self.lose_response.load(Ordering::SeqCst);
@@ -134,15 +134,13 @@ impl HqClient {
                 }
             }
         }
-        self.bytes_received.fetch_add(body.len(), Ordering::Relaxed);
-        decode(status, &body)
+        self.bytes_received
+            .fetch_add(answer.body.len(), Ordering::Relaxed);
+        decode(&answer)
     }
 
     /// Sends with the bearer token; a request that gets no complete answer is "offline".
-    async fn send(
-        &self,
-        mut request: reqwest::RequestBuilder,
-    ) -> Result<(u16, Vec<u8>), SyncError> {
+    async fn send(&self, mut request: reqwest::RequestBuilder) -> Result<Answer, SyncError> {
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }
@@ -154,6 +152,13 @@ impl HqClient {
                 None => SyncError::Offline(describe(&e)),
             })?;
         let status = response.status().as_u16();
+        // Seconds only (head office never sends a date); at most an hour, whatever it says.
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(|secs| Duration::from_secs(secs.min(3600)));
         let too_big = || {
             SyncError::Protocol(format!(
                 "head office's answer is larger than {} bytes",
@@ -177,12 +182,31 @@ impl HqClient {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok((status, body))
+        Ok(Answer {
+            status,
+            retry_after,
+            body,
+        })
     }
 }
 
-/// A success body as `Resp`, or head office's `{ code, message }` as a refusal.
-fn decode<Resp: DeserializeOwned>(status: u16, body: &[u8]) -> Result<Resp, SyncError> {
+/// An answer as read: its status, how long head office asked us to wait, and its body.
+struct Answer {
+    status: u16,
+    retry_after: Option<Duration>,
+    body: Vec<u8>,
+}
+
+/// A success body as `Resp`, or head office's `{ code, message }` as a refusal; "busy" (503) and
+/// "too many requests" (429) as [`SyncError::Busy`] with the wait head office asked for.
+fn decode<Resp: DeserializeOwned>(answer: &Answer) -> Result<Resp, SyncError> {
+    let (status, body) = (answer.status, answer.body.as_slice());
+    if status == 503 || status == 429 {
+        return Err(SyncError::Busy {
+            status,
+            retry_after: answer.retry_after,
+        });
+    }
     if !(200..300).contains(&status) {
         let error: ErrorBody = serde_json::from_slice(body).unwrap_or(ErrorBody {
             code: "unknown".into(),
@@ -234,5 +258,76 @@ fn describe(e: &reqwest::Error) -> String {
         "timed out".into()
     } else {
         e.to_string()
+    }
+}
+
+#[cfg(test)]
+mod busy_tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A server on loopback that answers every request with `head` and a JSON error body.
+    async fn answering(head: &'static str) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let body = r#"{"code":"busy","message":"head office is busy"}"#;
+                let answer = format!(
+                    "{head}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    #[tokio::test]
+    async fn busy_and_rate_limited_answers_carry_the_wait_head_office_asked_for() {
+        let cases = [
+            (
+                "HTTP/1.1 503 Service Unavailable\r\nretry-after: 7",
+                503,
+                Some(7),
+            ),
+            (
+                "HTTP/1.1 429 Too Many Requests\r\nretry-after: 99999",
+                429,
+                Some(3600),
+            ),
+            (
+                "HTTP/1.1 503 Service Unavailable\r\nretry-after: soon",
+                503,
+                None,
+            ),
+        ];
+        for (head, want_status, want_secs) in cases {
+            let client = HqClient::new(&answering(head).await, Some("t".into())).unwrap();
+            let error = client
+                .post::<_, serde_json::Value>("/v1/sync", &serde_json::json!({}))
+                .await
+                .unwrap_err();
+            match error {
+                SyncError::Busy {
+                    status,
+                    retry_after,
+                } => {
+                    assert_eq!(status, want_status);
+                    assert_eq!(retry_after, want_secs.map(Duration::from_secs));
+                }
+                other => panic!("{head}: {other:?}"),
+            }
+            assert_eq!(
+                SyncError::Busy {
+                    status: want_status,
+                    retry_after: None
+                }
+                .code(),
+                kassa_store::ErrorCode::Offline
+            );
+        }
     }
 }

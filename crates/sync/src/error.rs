@@ -12,6 +12,13 @@ pub enum SyncError {
         code: String,
         message: String,
     },
+    /// Head office is busy (503) or the till asked too often (429): come back after
+    /// `retry_after` (what head office said, if it said), plus jitter.
+    #[error("head office is busy ({status}): trying again later")]
+    Busy {
+        status: u16,
+        retry_after: Option<std::time::Duration>,
+    },
     /// The server is not the head office this till trusts (another certificate, a hostile
     /// network in between): nothing was sent to it.
     #[error("{0}")]
@@ -29,13 +36,11 @@ pub enum SyncError {
 impl SyncError {
     /// The stable code front ends branch on. Head office answering 503 (busy, or a document
     /// being written by another process) or 429 (too many requests) is as good as offline: try
-    /// again.
+    /// again later.
     pub fn code(&self) -> ErrorCode {
         match self {
             SyncError::Offline(_) => ErrorCode::Offline,
-            SyncError::Rejected { status: 503, .. } => ErrorCode::Offline,
-            // Over head office's rate limit: as busy, try again shortly.
-            SyncError::Rejected { status: 429, .. } => ErrorCode::Offline,
+            SyncError::Busy { .. } => ErrorCode::Offline,
             SyncError::Rejected { status: 404, .. } => ErrorCode::NotFound,
             SyncError::Rejected { status, .. } if (400..500).contains(status) => ErrorCode::Refused,
             SyncError::Untrusted(_) => ErrorCode::Refused,

@@ -9,7 +9,7 @@ mod lookups;
 mod round;
 mod trust;
 
-pub use backoff::Backoff;
+pub use backoff::{with_jitter, Backoff};
 pub use client::{HqClient, HqLink, MAX_ANSWER_BYTES};
 pub use enroll::enroll;
 pub use error::SyncError;
