@@ -240,15 +240,27 @@ async fn a_rotated_store_key_certifies_its_tills_anew_and_old_receipts_check_unt
     assert!(till.check_receipt_code(&before).is_err());
 }
 
-/// Posts a sync request with `signed` heads and no documents, as the till's device.
+/// Posts a sync request with `signed` heads, carrying a sync message for each of `carried`, as
+/// the till's device.
 async fn post_signed_heads(
     hq: &HqServer,
-    till: &Till,
+    till: &mut Till,
+    carried: &[&str],
     signed: Vec<kassa_protocol::SignedHeads>,
 ) -> u16 {
+    let docs = carried
+        .iter()
+        .map(|id| kassa_protocol::DocMessage {
+            doc_id: id.to_string(),
+            message: till
+                .generate_sync_message(id, &mut kassa_replica::SyncState::new())
+                .unwrap()
+                .expect("a first message"),
+        })
+        .collect();
     let body = kassa_protocol::SyncRequest {
         protocol: kassa_protocol::PROTOCOL_VERSION,
-        docs: Vec::new(),
+        docs,
         catalogue_since: 0,
         staff_since: 0,
         receipt_keys_digest: String::new(),
@@ -301,13 +313,53 @@ async fn a_till_signs_the_heads_it_writes_and_head_office_keeps_only_genuine_sig
     stolen.signature =
         kassa_domain::heads_signature::sign_heads(&other_secret.unwrap(), &ledger, &heads).unwrap();
     for bad in [forged, stolen] {
-        assert_eq!(post_signed_heads(&hq, &till, vec![bad]).await, 200);
+        assert_eq!(
+            post_signed_heads(&hq, &mut till, &[&ledger], vec![bad]).await,
+            200
+        );
         let now = hq.hq.signed_heads("AMS1").await.unwrap();
         assert_eq!(now, kept, "a bad signature replaced a good one");
     }
+    // Genuine heads of a document the request does not carry are not kept.
+    let mut not_carried = signed.clone();
+    not_carried.doc_id = ledger.replace("2026", "2025");
+    not_carried.signature = kassa_domain::heads_signature::sign_heads(
+        &device_columns(&till).1.unwrap(),
+        &not_carried.doc_id,
+        &heads,
+    )
+    .unwrap();
+    assert_eq!(
+        post_signed_heads(&hq, &mut till, &[&ledger], vec![not_carried]).await,
+        200
+    );
+    assert_eq!(hq.hq.signed_heads("AMS1").await.unwrap(), kept);
     // Another store's document is refused, like a message for it.
     let mut elsewhere = signed.clone();
     elsewhere.doc_id = ledger.replace("AMS1", "RTM1");
-    assert_eq!(post_signed_heads(&hq, &till, vec![elsewhere]).await, 403);
+    assert_eq!(
+        post_signed_heads(&hq, &mut till, &[&ledger], vec![elsewhere]).await,
+        403
+    );
     assert_eq!(hq.hq.signed_heads("RTM1").await.unwrap(), vec![]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_till_enrolled_again_after_its_stores_key_was_rotated_takes_the_new_key() {
+    let hq = HqServer::start().await;
+    let mut till = hq.enrolled_till("AMS1", 1).await;
+    let mut rtm = hq.enrolled_till("RTM1", 1).await;
+    // The incident: the store's key is distrusted and the till is enrolled again (its old
+    // device revoked by the new enrollment), before it ever synced with the new key.
+    hq.hq.rotate_store_key("AMS1", true).await.unwrap();
+    let code = hq.enroll_code("AMS1", 1).await;
+    kassa_sync::enroll(&mut till, &hq.url(), &code)
+        .await
+        .unwrap();
+    assert!(!till.device_certificate_outdated().unwrap());
+    sync_once(&mut till).await.unwrap();
+    sync_once(&mut rtm).await.unwrap();
+    let (_, code) = sell_and_sign(&mut till);
+    rtm.check_receipt_code(&code).unwrap();
+    till.check_receipt_code(&code).unwrap();
 }

@@ -7,7 +7,7 @@ use crate::hq::Hq;
 use crate::stock::save_own_documents;
 use crate::storage::HqStorage;
 use kassa_protocol::{ExceptionEntry, ResolveRequest};
-use kassa_replica::exceptions::{detect, Facts};
+use kassa_replica::exceptions::{detect, exception_id_without_code, Facts};
 use kassa_replica::ledger::ResolutionRecord;
 use kassa_replica::{write_record, DocId, RecordKind, Timestamp};
 
@@ -66,7 +66,7 @@ impl Hq {
         let mut inner = self.documents().await;
         let exception = detect(&facts(inner.storage, None).await?)
             .into_iter()
-            .find(|e| e.id == request.id.trim())
+            .find(|e| e.id == exception_id_without_code(request.id.trim()))
             .ok_or_else(|| HqError::NotFound(format!("no exception {:?}", request.id.trim())))?;
         let at = chrono::Utc::now();
         let created_at = Timestamp::utc(at);

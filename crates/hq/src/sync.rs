@@ -74,7 +74,7 @@ impl Hq {
             ids.push(id);
         }
 
-        let signed_heads = checked_signed_heads(device, &request.signed_heads)?;
+        let signed_heads = checked_signed_heads(device, &ids, &request.signed_heads)?;
 
         let mut inner = self.documents_or_busy().await?;
         let store = inner.store_row(&device.store).await?;
@@ -303,12 +303,14 @@ fn hold(id: &DocId, device: &Device, received: &Received, reason: String) -> New
     }
 }
 
-/// The heads signatures of a sync request that are genuine, by the device's certified key. A
-/// signature for another store's document refuses the request (as a message would); one that
-/// does not check is left out and said in the log, and the sync goes on (the till's sales must
-/// not wait on it).
+/// The heads signatures of a sync request that are genuine, by the device's certified key, for
+/// documents the request carries (a till sends no others; anything else is not kept, so a till
+/// cannot fill head office with signatures of documents that do not exist). A signature for
+/// another store's document refuses the request (as a message would); one that does not check
+/// is left out and said in the log, and the sync goes on (the till's sales must not wait on it).
 fn checked_signed_heads(
     device: &Device,
+    carried: &[DocId],
     signed: &[kassa_protocol::SignedHeads],
 ) -> Result<Vec<(i64, kassa_protocol::SignedHeads)>, HqError> {
     if signed.len() > MAX_DOCS_PER_BATCH {
@@ -324,6 +326,9 @@ fn checked_signed_heads(
             return Err(HqError::Forbidden(format!(
                 "document {id} belongs to another store"
             )));
+        }
+        if !carried.contains(&id) {
+            continue;
         }
         let checked = device
             .public_key

@@ -162,7 +162,39 @@ impl Till {
             params![key.secret_hex, certificate, now.as_str()],
         )?;
         tx.commit()?;
-        self.sign_all_heads()
+        // The key is installed; signatures made with it are a bonus that never undoes that.
+        if let Err(e) = self.sign_all_heads() {
+            eprintln!("kassa: documents not signed again with the new key: {e}");
+        }
+        Ok(())
+    }
+
+    /// [`Till::install_device_key`] at enrollment: head office, trusted by the enrollment code's
+    /// fingerprint, names its store's current key, which replaces whatever this till trusted for
+    /// its store before (an earlier enrollment, since rotated); its next sync brings the rest of
+    /// the trusted set. The certificate is checked before anything is forgotten.
+    pub fn install_enrolled_device_key(
+        &mut self,
+        key: &NewDeviceKey,
+        certificate: &str,
+        store_key: &str,
+    ) -> Result<(), StoreError> {
+        let config = self.config()?;
+        receipt_code::check_certificate(
+            store_key,
+            &config.store_code,
+            config.till_no,
+            &key.public_hex,
+            certificate,
+        )
+        .map_err(|e| {
+            StoreError::Invalid(format!("head office sent a bad device certificate: {e}"))
+        })?;
+        self.conn.execute(
+            "DELETE FROM receipt_keys WHERE store = ?1",
+            [&config.store_code],
+        )?;
+        self.install_device_key(key, certificate, store_key)
     }
 
     /// Whether this till's certificate is under a key of its store that is no longer the

@@ -49,8 +49,10 @@ pub async fn enroll(
         }
     }
     let pin = code.pin.map(|pin| pin.to_text());
+    // The key first: a certificate the till cannot take leaves it unenrolled, not holding a
+    // token without a key.
+    crate::round::install_certified(till, &device_key, &response.device_certificate, true)?;
     till.set_enrollment(client.base_url(), &response.device_token, pin.as_deref())?;
-    crate::round::install_certified(till, &device_key, &response.device_certificate)?;
     Ok(response)
 }
 

@@ -84,7 +84,7 @@ pub async fn renew_device_key(till: &mut Till, client: &HqClient) -> Result<(), 
             },
         )
         .await?;
-    install_certified(till, &key, &certified)
+    install_certified(till, &key, &certified, false)
 }
 
 /// Keeps `key` with the certificate head office gave it, once sure it certified this key (the
@@ -93,13 +93,18 @@ pub(crate) fn install_certified(
     till: &mut Till,
     key: &NewDeviceKey,
     certified: &DeviceCertificate,
+    at_enrollment: bool,
 ) -> Result<(), SyncError> {
     if certified.public_key != key.public_hex {
         return Err(SyncError::Protocol(
             "head office certified another key than this till's".into(),
         ));
     }
-    till.install_device_key(key, &certified.certificate, &certified.store_key)?;
+    if at_enrollment {
+        till.install_enrolled_device_key(key, &certified.certificate, &certified.store_key)?;
+    } else {
+        till.install_device_key(key, &certified.certificate, &certified.store_key)?;
+    }
     Ok(())
 }
 

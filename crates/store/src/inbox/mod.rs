@@ -102,7 +102,9 @@ impl Till {
         let exception = self
             .exceptions()?
             .into_iter()
-            .find(|e| e.id == exception_id.trim())
+            .find(|e| {
+                e.id == kassa_replica::exceptions::exception_id_without_code(exception_id.trim())
+            })
             .ok_or_else(|| StoreError::ExceptionNotFound(exception_id.trim().to_string()))?;
         self.command(|cmd| {
             let record = ResolutionRecord {

@@ -144,7 +144,13 @@ impl Db {
                 "database schema {found} is newer than this program supports ({supported})"
             )));
         }
+        if found == supported {
+            return Ok(Db { conn });
+        }
         register_upgrade_functions(&conn)?;
+        // An upgrade may rewrite secrets out of rows (0013: store credit codes): the space they
+        // leave is zeroed, and the write-ahead log that held the old pages is emptied after.
+        conn.pragma_update(None, "secure_delete", true)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (i, sql) in MIGRATIONS
             .iter()
@@ -155,6 +161,8 @@ impl Db {
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
         }
         tx.commit()?;
+        conn.pragma_update(None, "secure_delete", false)?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(Db { conn })
     }
 }
