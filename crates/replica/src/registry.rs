@@ -263,16 +263,7 @@ pub trait Record: Serialize + DeserializeOwned + Clone {
 
 macro_rules! record {
     ($ty:ty, $kind:ident, |$r:ident| $subject:expr) => {
-        impl Record for $ty {
-            const KIND: RecordKind = RecordKind::$kind;
-            fn id(&self) -> &str {
-                &self.id
-            }
-            fn subject(&self) -> Option<&str> {
-                let $r = self;
-                $subject
-            }
-        }
+        record!($ty, $kind, |$r| $subject, holds_no_secrets);
     };
     ($ty:ty, $kind:ident, |$r:ident| $subject:expr, $hide:path) => {
         impl Record for $ty {
@@ -289,6 +280,11 @@ macro_rules! record {
             }
         }
     };
+}
+
+/// A record kind that carries no secret.
+fn holds_no_secrets<R>(_: &R) -> Option<R> {
+    None
 }
 
 // What each record kind hides (see [`Record::hidden`]): store credit codes, as keys.

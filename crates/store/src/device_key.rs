@@ -120,12 +120,35 @@ impl Till {
     /// if the till held one from before device keys, is dropped. The store key that certified it
     /// must be one this till trusts for its store (head office sends a rotated key with the
     /// trusted set, before the till asks for its new certificate); a till that trusts none yet
-    /// (at enrollment) takes it as its store's current key.
+    /// takes it as its store's current key.
     pub fn install_device_key(
         &mut self,
         key: &NewDeviceKey,
         certificate: &str,
         store_key: &str,
+    ) -> Result<(), StoreError> {
+        self.install_key(key, certificate, store_key, false)
+    }
+
+    /// [`Till::install_device_key`] at enrollment: head office, trusted by the enrollment code's
+    /// fingerprint, names its store's current key, which replaces whatever this till trusted for
+    /// its store before (an earlier enrollment, since rotated), in the same transaction; its next
+    /// sync brings the rest of the trusted set.
+    pub fn install_enrolled_device_key(
+        &mut self,
+        key: &NewDeviceKey,
+        certificate: &str,
+        store_key: &str,
+    ) -> Result<(), StoreError> {
+        self.install_key(key, certificate, store_key, true)
+    }
+
+    fn install_key(
+        &mut self,
+        key: &NewDeviceKey,
+        certificate: &str,
+        store_key: &str,
+        enrolling: bool,
     ) -> Result<(), StoreError> {
         let config = self.config()?;
         receipt_code::check_certificate(
@@ -140,6 +163,12 @@ impl Till {
         })?;
         let (now, _) = self.stamp();
         let tx = crate::till::begin(&mut self.conn)?;
+        if enrolling {
+            tx.execute(
+                "DELETE FROM receipt_keys WHERE store = ?1",
+                [&config.store_code],
+            )?;
+        }
         let known: Vec<String> = tx
             .prepare("SELECT public_key FROM receipt_keys WHERE store = ?1")?
             .query_map([&config.store_code], |r| r.get(0))?
@@ -167,34 +196,6 @@ impl Till {
             eprintln!("kassa: documents not signed again with the new key: {e}");
         }
         Ok(())
-    }
-
-    /// [`Till::install_device_key`] at enrollment: head office, trusted by the enrollment code's
-    /// fingerprint, names its store's current key, which replaces whatever this till trusted for
-    /// its store before (an earlier enrollment, since rotated); its next sync brings the rest of
-    /// the trusted set. The certificate is checked before anything is forgotten.
-    pub fn install_enrolled_device_key(
-        &mut self,
-        key: &NewDeviceKey,
-        certificate: &str,
-        store_key: &str,
-    ) -> Result<(), StoreError> {
-        let config = self.config()?;
-        receipt_code::check_certificate(
-            store_key,
-            &config.store_code,
-            config.till_no,
-            &key.public_hex,
-            certificate,
-        )
-        .map_err(|e| {
-            StoreError::Invalid(format!("head office sent a bad device certificate: {e}"))
-        })?;
-        self.conn.execute(
-            "DELETE FROM receipt_keys WHERE store = ?1",
-            [&config.store_code],
-        )?;
-        self.install_device_key(key, certificate, store_key)
     }
 
     /// Whether this till's certificate is under a key of its store that is no longer the
