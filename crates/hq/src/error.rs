@@ -25,6 +25,13 @@ pub enum HqError {
     Busy,
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// A PostgreSQL query failed for a reason other than the connection.
+    #[error("database error: {0}")]
+    Postgres(String),
+    /// Head office's database cannot be reached (PostgreSQL down or restarting, the pool
+    /// exhausted): the caller tries again later. The detail is for the operator's log only.
+    #[error("head office's database is unavailable: try again shortly")]
+    DatabaseUnavailable { detail: String },
     /// The machine, not the data: a port in use, a file that cannot be written, no runtime.
     #[error("{0}")]
     Io(String),
@@ -42,8 +49,8 @@ impl HqError {
             HqError::Conflict(_) => 409,
             HqError::TooLarge(_) => 413,
             HqError::RateLimited => 429,
-            HqError::StaleDocument(_) | HqError::Busy => 503,
-            HqError::Sqlite(_) | HqError::Corrupt(_) | HqError::Io(_) => 500,
+            HqError::StaleDocument(_) | HqError::Busy | HqError::DatabaseUnavailable { .. } => 503,
+            HqError::Sqlite(_) | HqError::Postgres(_) | HqError::Corrupt(_) | HqError::Io(_) => 500,
         }
     }
 
@@ -56,8 +63,12 @@ impl HqError {
             HqError::Conflict(_) => "conflict",
             HqError::TooLarge(_) => "too_large",
             HqError::RateLimited => "rate_limited",
-            HqError::StaleDocument(_) | HqError::Busy => "busy",
-            HqError::Sqlite(_) | HqError::Corrupt(_) | HqError::Io(_) => "internal",
+            HqError::StaleDocument(_) | HqError::Busy | HqError::DatabaseUnavailable { .. } => {
+                "busy"
+            }
+            HqError::Sqlite(_) | HqError::Postgres(_) | HqError::Corrupt(_) | HqError::Io(_) => {
+                "internal"
+            }
         }
     }
 }
@@ -67,7 +78,7 @@ impl HqError {
     /// "later" (sent as `Retry-After`); tills add their own jitter on top.
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            HqError::Busy => Some(5),
+            HqError::Busy | HqError::DatabaseUnavailable { .. } => Some(5),
             HqError::RateLimited | HqError::StaleDocument(_) => Some(1),
             _ => None,
         }

@@ -160,6 +160,19 @@ impl Hq {
         )?)))
     }
 
+    /// Head office on PostgreSQL at `url`, with up to `connections` connections from this node
+    /// (the schema is brought up to date first).
+    pub async fn connect_postgres(url: &str, connections: usize) -> Result<Hq, HqError> {
+        Ok(Hq::new(Box::new(
+            crate::storage::PostgresStorage::connect(url, connections).await?,
+        )))
+    }
+
+    /// Where head office's data is, for the operator (never a password).
+    pub fn describe_storage(&self) -> String {
+        self.storage.describe()
+    }
+
     /// This node's counters in Prometheus' text format (`GET /metrics`).
     pub fn metrics_text(&self) -> String {
         self.metrics.render(self.cached.load(Ordering::Relaxed))

@@ -64,6 +64,9 @@ impl IntoResponse for HqError {
             eprintln!("kassa-hq: internal error: {self}");
             "internal error at head office; the operator's log has the details".to_string()
         } else {
+            if let HqError::DatabaseUnavailable { detail } = &self {
+                eprintln!("kassa-hq: database unavailable: {detail}");
+            }
             self.to_string()
         };
         let mut response = (

@@ -26,6 +26,8 @@ mod staff;
 mod stock;
 pub mod storage;
 mod sync;
+#[doc(hidden)]
+pub mod testing;
 pub mod tls;
 pub mod tokens;
 

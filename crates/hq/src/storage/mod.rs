@@ -5,7 +5,11 @@
 //! takes `&self`, so an implementation may serve many requests at once from a pool of
 //! connections (PostgreSQL next); the SQLite one runs its queries on blocking threads.
 
+mod postgres;
+mod record_json;
 mod sqlite;
+#[cfg(test)]
+mod suite;
 
 use crate::api_tokens::{AdminLogEntry, ApiToken};
 use crate::error::HqError;
@@ -20,6 +24,7 @@ use kassa_replica::shifts::{CashMovementRecord, ShiftClosed, ShiftOpened};
 use kassa_replica::{DocId, Record, RecordKind};
 use std::collections::BTreeMap;
 
+pub use postgres::{PostgresStorage, DEFAULT_CONNECTIONS as DEFAULT_POSTGRES_CONNECTIONS};
 pub use sqlite::SqliteStorage;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -345,6 +350,9 @@ pub struct StoredRecord {
 
 #[async_trait]
 pub trait HqStorage: Send + Sync {
+    /// Where the data is, for the operator (never a password).
+    fn describe(&self) -> String;
+
     /// `Conflict` when the code is taken.
     async fn create_store(&self, store: &StoreInfo, now: DateTime<Utc>) -> Result<(), HqError>;
     async fn store(&self, code: &str) -> Result<Option<StoreRow>, HqError>;

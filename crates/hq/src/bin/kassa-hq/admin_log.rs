@@ -1,7 +1,7 @@
 //! What the command line writes to head office's admin log: every command that changes
 //! something (or shows a secret), as typed, with the values of PIN options left out.
 
-use kassa_hq::{Hq, HqError};
+use kassa_hq::HqError;
 use std::path::Path;
 
 /// Commands (and subcommands) that only read: not logged.
@@ -17,16 +17,24 @@ const READ_ONLY: &[(&str, Option<&str>)] = &[
     ("findings", Some("list")),
 ];
 
+/// Options before the command that say where the data is, left out of the log.
+const GLOBAL_OPTIONS: &[&str] = &["--data", "--database", "--database-connections"];
+
 /// The command as typed after the global options, PINs left out; `None` for a read-only one.
 pub fn action(args: &[String]) -> Option<String> {
     let mut words = Vec::new();
     let mut iter = args.iter().skip(1).peekable();
     while let Some(arg) = iter.next() {
-        if arg == "--data" {
+        // Where head office's data is (a PostgreSQL address may hold a password) is no part
+        // of what was done.
+        if GLOBAL_OPTIONS.contains(&arg.as_str()) {
             iter.next();
             continue;
         }
-        if arg.starts_with("--data=") {
+        if GLOBAL_OPTIONS
+            .iter()
+            .any(|o| arg.starts_with(&format!("{o}=")))
+        {
             continue;
         }
         if arg == "--pin" {
@@ -61,14 +69,14 @@ fn user() -> String {
 /// Writes the command and its outcome; a log that cannot be written is said on stderr, and
 /// does not change the command's outcome.
 pub async fn record(data: &Path, action: &str, outcome: &Result<(), HqError>) {
-    if !data.join("hq.db").exists() && outcome.is_err() {
+    if !crate::database::configured() && !data.join("hq.db").exists() && outcome.is_err() {
         return; // nothing was set up here: there is no head office to log into
     }
     let outcome = match outcome {
         Ok(()) => "ok".to_string(),
         Err(e) => format!("{} {}", e.status(), e.code()),
     };
-    let logged = match Hq::open(data) {
+    let logged = match crate::database::open(data).await {
         Ok(hq) => {
             hq.log_admin_action(&format!("cli:{}", user()), action, &outcome)
                 .await
@@ -103,6 +111,20 @@ mod tests {
         );
         assert_eq!(
             action(&args("--data=/srv/hq enroll-code AMS1 2")).as_deref(),
+            Some("enroll-code AMS1 2")
+        );
+        assert_eq!(
+            action(&args(
+                "--data /srv/hq --database postgres://hq:secret@db/kassa enroll-code AMS1 2"
+            ))
+            .as_deref(),
+            Some("enroll-code AMS1 2")
+        );
+        assert_eq!(
+            action(&args(
+                "--database=postgres://hq:secret@db/kassa --data /x enroll-code AMS1 2"
+            ))
+            .as_deref(),
             Some("enroll-code AMS1 2")
         );
         assert_eq!(action(&args("admin-token")).as_deref(), Some("admin-token"));

@@ -3,7 +3,7 @@
 
 use crate::output::print_json;
 use kassa_hq::api_tokens::Scope;
-use kassa_hq::{Hq, HqError};
+use kassa_hq::HqError;
 use std::path::Path;
 
 #[derive(clap::Subcommand)]
@@ -23,7 +23,7 @@ pub enum TokenCommand {
 }
 
 pub async fn run(data: &Path, command: TokenCommand) -> Result<(), HqError> {
-    let hq = Hq::open(data)?;
+    let hq = crate::database::open(data).await?;
     match command {
         TokenCommand::Add { scope, name } => {
             let (token, secret) = hq.create_api_token(&name, Scope::parse(&scope)?).await?;

@@ -2,7 +2,7 @@
 //! `kassa-hq audit log`: head office's own admin log.
 
 use crate::output::print_json;
-use kassa_hq::{Hq, HqError};
+use kassa_hq::HqError;
 use std::path::Path;
 
 #[derive(clap::Subcommand)]
@@ -21,15 +21,23 @@ pub enum AuditCommand {
 pub async fn run(data: &Path, command: AuditCommand) -> Result<(), HqError> {
     match command {
         AuditCommand::List { till } => {
-            print_json(&Hq::open(data)?.audit_entries(&till).await?);
+            print_json(
+                &crate::database::open(data)
+                    .await?
+                    .audit_entries(&till)
+                    .await?,
+            );
             Ok(())
         }
         AuditCommand::Log { limit } => {
-            print_json(&Hq::open(data)?.admin_log(limit).await?);
+            print_json(&crate::database::open(data).await?.admin_log(limit).await?);
             Ok(())
         }
         AuditCommand::Verify { till } => {
-            let check = Hq::open(data)?.verify_audit(&till).await?;
+            let check = crate::database::open(data)
+                .await?
+                .verify_audit(&till)
+                .await?;
             print_json(&check);
             // A broken chain is a finding about stored data, not bad input: exit 1.
             match check.first_break {

@@ -3,7 +3,7 @@
 //! stopped.
 
 use crate::output::print_json;
-use kassa_hq::{Hq, HqError};
+use kassa_hq::HqError;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
@@ -13,7 +13,10 @@ pub struct Args {
 }
 
 pub async fn run(data: &Path, args: Args) -> Result<(), HqError> {
-    let bytes = Hq::open(data)?.backup(&args.file).await?;
+    let bytes = crate::database::open(data)
+        .await?
+        .backup(&args.file)
+        .await?;
     print_json(&serde_json::json!({
         "backup": args.file.display().to_string(),
         "bytes": bytes,

@@ -1,6 +1,6 @@
 //! `kassa-hq catalog import FILE.csv`: a new catalogue version for every till.
 
-use kassa_hq::{Hq, HqError};
+use kassa_hq::HqError;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Subcommand)]
@@ -14,7 +14,10 @@ pub async fn run(
 ) -> Result<(), HqError> {
     let bytes = std::fs::read(&file)
         .map_err(|e| HqError::BadRequest(format!("cannot read {}: {e}", file.display())))?;
-    let (version, count) = Hq::open(data)?.import_catalogue_csv(&bytes).await?;
+    let (version, count) = crate::database::open(data)
+        .await?
+        .import_catalogue_csv(&bytes)
+        .await?;
     println!("catalogue version {version}: {count} products");
     Ok(())
 }

@@ -26,7 +26,7 @@ pub async fn run(data: &Path, Args { products }: Args) -> Result<(), HqError> {
             "--products must be between 1 and {MAX_PRODUCTS}"
         )));
     }
-    let hq = Hq::open(data)?;
+    let hq = crate::database::open(data).await?;
     add_store(&hq).await?;
     add_catalogue_and_stock(&hq, products).await?;
     // The orders name the first four demo products.

@@ -1,7 +1,7 @@
 //! `kassa-hq exceptions` and `resolve ID --note TEXT`: every store's exceptions inbox.
 
 use crate::output::print_json;
-use kassa_hq::{Hq, HqError};
+use kassa_hq::HqError;
 use std::path::Path;
 
 #[derive(clap::Args)]
@@ -14,7 +14,7 @@ pub struct ResolveArgs {
 }
 
 pub async fn list(data: &Path) -> Result<(), HqError> {
-    print_json(&Hq::open(data)?.exceptions().await?);
+    print_json(&crate::database::open(data).await?.exceptions().await?);
     Ok(())
 }
 
@@ -23,7 +23,8 @@ pub async fn resolve(
     ResolveArgs { id, note, by }: ResolveArgs,
 ) -> Result<(), HqError> {
     print_json(
-        &Hq::open(data)?
+        &crate::database::open(data)
+            .await?
             .resolve_exception(&kassa_protocol::ResolveRequest {
                 id,
                 note,

@@ -3,7 +3,7 @@
 //! went back or forked), and a manager's decision on a held change.
 
 use crate::output::print_json;
-use kassa_hq::{Hq, HqError};
+use kassa_hq::HqError;
 use std::path::Path;
 
 #[derive(clap::Subcommand)]
@@ -25,7 +25,7 @@ pub struct DecideArgs {
 }
 
 pub async fn run(data: &Path, command: FindingsCommand) -> Result<(), HqError> {
-    let hq = Hq::open(data)?;
+    let hq = crate::database::open(data).await?;
     match command {
         FindingsCommand::List => print_json(&hq.findings().await?),
         FindingsCommand::Accept(args) => {

@@ -10,6 +10,7 @@ mod api_tokens;
 mod audit;
 mod backup;
 mod catalog;
+mod database;
 mod demo;
 mod exceptions;
 mod findings;
@@ -34,9 +35,17 @@ use std::process::ExitCode;
     about = "Kassa head office server and admin tool"
 )]
 struct Cli {
-    /// The data directory (database and admin token).
+    /// The data directory (admin token, TLS files, and the SQLite database unless
+    /// `--database` is given).
     #[arg(long, env = "KASSA_HQ_DATA")]
     data: PathBuf,
+    /// Run on PostgreSQL instead of the data directory's SQLite database:
+    /// `postgres://user:password@host/dbname`. Any number of head office nodes may share one.
+    #[arg(long, env = "KASSA_HQ_DATABASE", hide_env_values = true)]
+    database: Option<String>,
+    /// Connections this node keeps to PostgreSQL at most.
+    #[arg(long, env = "KASSA_HQ_DATABASE_CONNECTIONS", default_value_t = kassa_hq::storage::DEFAULT_POSTGRES_CONNECTIONS)]
+    database_connections: usize,
     #[command(subcommand)]
     command: Command,
 }
@@ -95,6 +104,7 @@ enum Command {
 
 /// Runs the command, and writes it to the admin log when it changes something.
 async fn run_logged(cli: Cli, args: Vec<String>) -> Result<(), HqError> {
+    database::choose(cli.database.clone(), cli.database_connections);
     let data = cli.data.clone();
     let action = admin_log::action(&args);
     let outcome = run(cli).await;

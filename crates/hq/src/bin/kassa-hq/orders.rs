@@ -1,7 +1,7 @@
 //! `kassa-hq order add|list|cancel|expire`: web orders waiting for pickup at a store.
 
 use crate::output::print_json;
-use kassa_hq::{Hq, HqError};
+use kassa_hq::HqError;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Subcommand)]
@@ -31,16 +31,27 @@ pub async fn run(data: &Path, command: OrderCommand) -> Result<(), HqError> {
                 .map_err(|e| HqError::BadRequest(format!("cannot read {}: {e}", file.display())))?;
             let intake: kassa_protocol::OrderIntake = serde_json::from_slice(&bytes)
                 .map_err(|e| HqError::BadRequest(format!("{}: {e}", file.display())))?;
-            print_json(&Hq::open(data)?.add_order(&intake).await?);
+            print_json(
+                &crate::database::open(data)
+                    .await?
+                    .add_order(&intake)
+                    .await?,
+            );
         }
-        OrderCommand::List { store } => {
-            print_json(&Hq::open(data)?.orders(store.as_deref()).await?)
-        }
-        OrderCommand::Cancel { order_no, note } => {
-            print_json(&Hq::open(data)?.cancel_order(&order_no, note).await?)
-        }
+        OrderCommand::List { store } => print_json(
+            &crate::database::open(data)
+                .await?
+                .orders(store.as_deref())
+                .await?,
+        ),
+        OrderCommand::Cancel { order_no, note } => print_json(
+            &crate::database::open(data)
+                .await?
+                .cancel_order(&order_no, note)
+                .await?,
+        ),
         OrderCommand::Expire => {
-            let expired = Hq::open(data)?.expire_orders().await?;
+            let expired = crate::database::open(data).await?.expire_orders().await?;
             println!("expired {} order(s)", expired.len());
         }
     }

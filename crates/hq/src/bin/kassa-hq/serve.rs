@@ -1,7 +1,7 @@
 //! `kassa-hq serve`: the HTTP API on an address until the process ends.
 
 use crate::admin_token::admin_token;
-use kassa_hq::{Hq, HqError};
+use kassa_hq::HqError;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -41,7 +41,7 @@ pub async fn run(
         Err(e) => eprintln!("kassa-hq: cannot read the open files limit: {e}"),
     }
     let token = admin_token(data)?;
-    let hq = Arc::new(Hq::open(data)?);
+    let hq = Arc::new(crate::database::open(data).await?);
     // A malformed address is the caller's mistake (exit 2); a port in use is the machine's
     // (exit 1), and neither is corrupt data.
     let address: std::net::SocketAddr = listen.parse().map_err(|_| {
@@ -57,8 +57,8 @@ pub async fn run(
         .map_err(|e| HqError::Io(e.to_string()))?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     println!(
-        "kassa-hq listening on {scheme}://{addr} (data in {})",
-        data.display()
+        "kassa-hq listening on {scheme}://{addr} ({})",
+        hq.describe_storage()
     );
     if tls.is_none() && !addr.ip().is_loopback() {
         eprintln!(

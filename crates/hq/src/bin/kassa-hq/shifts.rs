@@ -1,7 +1,7 @@
 //! `kassa-hq shifts STORE`: a store's shifts with their Z reports.
 
 use crate::output::print_json;
-use kassa_hq::{Hq, HqError};
+use kassa_hq::HqError;
 use std::path::Path;
 
 #[derive(clap::Args)]
@@ -10,6 +10,6 @@ pub struct Args {
 }
 
 pub async fn run(data: &Path, Args { store }: Args) -> Result<(), HqError> {
-    print_json(&Hq::open(data)?.shifts(&store).await?);
+    print_json(&crate::database::open(data).await?.shifts(&store).await?);
     Ok(())
 }

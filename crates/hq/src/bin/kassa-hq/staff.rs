@@ -2,7 +2,7 @@
 //! tills of their stores.
 
 use crate::output::print_json;
-use kassa_hq::{Hq, HqError};
+use kassa_hq::HqError;
 use std::path::Path;
 
 #[derive(clap::Subcommand)]
@@ -44,7 +44,7 @@ pub enum StaffCommand {
 }
 
 pub async fn run(data: &Path, command: StaffCommand) -> Result<(), HqError> {
-    let hq = Hq::open(data)?;
+    let hq = crate::database::open(data).await?;
     match command {
         StaffCommand::Add {
             name,

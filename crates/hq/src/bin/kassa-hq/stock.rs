@@ -1,7 +1,7 @@
 //! `kassa-hq stock receive|count STORE SKUxQTY...`: head office's own stock movements.
 
 use crate::output::print_json;
-use kassa_hq::{Hq, HqError, MovementKind};
+use kassa_hq::{HqError, MovementKind};
 use kassa_protocol::StockLine;
 use std::path::Path;
 
@@ -20,7 +20,8 @@ pub async fn run(data: &Path, command: StockCommand) -> Result<(), HqError> {
     };
     let lines = parse_lines(&lines)?;
     print_json(
-        &Hq::open(data)?
+        &crate::database::open(data)
+            .await?
             .record_stock(&store, kind, &lines, None)
             .await?,
     );

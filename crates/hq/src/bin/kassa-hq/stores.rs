@@ -2,7 +2,7 @@
 //! tills that may sync with them.
 
 use crate::output::print_json;
-use kassa_hq::{Hq, HqError};
+use kassa_hq::HqError;
 use kassa_protocol::{EnrollmentCode, StoreInfo, TaxClassInfo};
 use std::path::Path;
 
@@ -71,11 +71,16 @@ pub async fn run(data: &Path, command: StoreCommand) -> Result<(), HqError> {
                     .map(|s| parse_tax_class(s))
                     .collect::<Result<_, _>>()?,
             };
-            print_json(&Hq::open(data)?.create_store(&info).await?);
+            print_json(
+                &crate::database::open(data)
+                    .await?
+                    .create_store(&info)
+                    .await?,
+            );
         }
-        StoreCommand::List => print_json(&Hq::open(data)?.stores().await?),
+        StoreCommand::List => print_json(&crate::database::open(data).await?.stores().await?),
         StoreCommand::RotateKey { code, distrust_old } => {
-            let hq = Hq::open(data)?;
+            let hq = crate::database::open(data).await?;
             hq.rotate_store_key(&code, distrust_old).await?;
             let keys: Vec<_> = hq
                 .trusted_store_keys()
@@ -103,7 +108,10 @@ pub struct EnrollCodeArgs {
 pub async fn enroll_code(data: &Path, args: EnrollCodeArgs) -> Result<(), HqError> {
     let TillArgs { store, till } = args.till;
     let pin = kassa_hq::tls::private_ca_pin(data)?;
-    let made = Hq::open(data)?.create_enroll_code(&store, till).await?;
+    let made = crate::database::open(data)
+        .await?
+        .create_enroll_code(&store, till)
+        .await?;
     let code = EnrollmentCode {
         secret: made.code,
         pin,
@@ -141,7 +149,10 @@ pub enum TillCommand {
 pub async fn till(data: &Path, command: TillCommand) -> Result<(), HqError> {
     match command {
         TillCommand::Rotate(TillArgs { store, till }) => {
-            let token = Hq::open(data)?.rotate_till_token(&store, till).await?;
+            let token = crate::database::open(data)
+                .await?
+                .rotate_till_token(&store, till)
+                .await?;
             println!("new device token for till {till} of {store} (shown once): {token}");
             Ok(())
         }
@@ -152,7 +163,10 @@ pub async fn till(data: &Path, command: TillCommand) -> Result<(), HqError> {
 pub async fn revoke(data: &Path, TillArgs { store, till }: TillArgs) -> Result<(), HqError> {
     println!(
         "revoked {} device(s)",
-        Hq::open(data)?.revoke_till(&store, till).await?
+        crate::database::open(data)
+            .await?
+            .revoke_till(&store, till)
+            .await?
     );
     Ok(())
 }

@@ -28,6 +28,8 @@ const FILE_CONNECTIONS: usize = 4;
 
 pub struct SqliteStorage {
     pool: Pool,
+    /// The database file, or `:memory:`.
+    path: String,
 }
 
 impl SqliteStorage {
@@ -40,6 +42,7 @@ impl SqliteStorage {
         }
         Ok(SqliteStorage {
             pool: Pool::new(connections),
+            path: path.display().to_string(),
         })
     }
 
@@ -51,12 +54,17 @@ impl SqliteStorage {
                 Connection::open_in_memory()?,
                 ":memory:",
             )?]),
+            path: ":memory:".into(),
         })
     }
 }
 
 #[async_trait]
 impl HqStorage for SqliteStorage {
+    fn describe(&self) -> String {
+        format!("SQLite database {}", self.path)
+    }
+
     async fn create_store(&self, store: &StoreInfo, now: DateTime<Utc>) -> Result<(), HqError> {
         let store = store.clone();
         self.pool.run(move |db| db.create_store(&store, now)).await

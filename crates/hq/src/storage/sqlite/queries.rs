@@ -1,6 +1,7 @@
 //! The queries of the SQLite storage, on one connection (synchronous: the pool runs them on
 //! blocking threads). Values are stored as JSON or text here; the trait above is typed.
 
+use super::super::record_json::{record_from_json, record_json, records_from_json};
 use super::super::{
     Device, DocumentWrite, Finding, FindingKind, Heads, IndexedRecord, NegativeStock, NewDevice,
     RecordConflict, StaffEntry, StoreKey, StoreRow, SyncWrite, TakenOrder,
@@ -64,47 +65,6 @@ fn doc_id(text: &str) -> Result<DocId, HqError> {
 /// The sync peer name of a device (what older databases hold too).
 fn peer(device_id: i64) -> String {
     format!("device-{device_id}")
-}
-
-fn record_json(record: &IndexedRecord) -> serde_json::Result<String> {
-    match record {
-        IndexedRecord::Order(r) => serde_json::to_string(r),
-        IndexedRecord::Cancellation(r) => serde_json::to_string(r),
-        IndexedRecord::Pickup(r) => serde_json::to_string(r),
-        IndexedRecord::Return(r) => serde_json::to_string(r),
-        IndexedRecord::Resolution(r) => serde_json::to_string(r),
-        IndexedRecord::Audit(r) => serde_json::to_string(r),
-        IndexedRecord::ShiftOpen(r) => serde_json::to_string(r),
-        IndexedRecord::CashMovement(r) => serde_json::to_string(r),
-        IndexedRecord::ShiftClose(r) => serde_json::to_string(r),
-    }
-}
-
-fn record_from_json(kind: RecordKind, json: &str) -> Result<IndexedRecord, HqError> {
-    use serde_json::from_str;
-    Ok(match kind {
-        RecordKind::Order => IndexedRecord::Order(from_str(json)?),
-        RecordKind::Cancellation => IndexedRecord::Cancellation(from_str(json)?),
-        RecordKind::Pickup => IndexedRecord::Pickup(from_str(json)?),
-        RecordKind::Return => IndexedRecord::Return(from_str(json)?),
-        RecordKind::Resolution => IndexedRecord::Resolution(from_str(json)?),
-        RecordKind::Audit => IndexedRecord::Audit(from_str(json)?),
-        RecordKind::ShiftOpen => IndexedRecord::ShiftOpen(from_str(json)?),
-        RecordKind::CashMovement => IndexedRecord::CashMovement(from_str(json)?),
-        RecordKind::ShiftClose => IndexedRecord::ShiftClose(from_str(json)?),
-        RecordKind::Sale | RecordKind::Void | RecordKind::Movement => {
-            return Err(HqError::Corrupt(format!(
-                "{} records are not kept in the record index",
-                kind.as_str()
-            )))
-        }
-    })
-}
-
-fn records_from_json(kind: RecordKind, rows: Vec<String>) -> Result<Vec<IndexedRecord>, HqError> {
-    rows.iter()
-        .map(|json| record_from_json(kind, json))
-        .collect()
 }
 
 impl Db {

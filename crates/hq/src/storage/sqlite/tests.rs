@@ -1,12 +1,10 @@
 //! The SQLite storage through its trait: typed records, the stale-document check, and the pool.
 
 use super::SqliteStorage;
-use crate::error::HqError;
-use crate::storage::{DocumentWrite, HqStorage, IndexedRecord, StoredRecord, SyncWrite};
+use crate::storage::{HqStorage, IndexedRecord, StoredRecord, SyncWrite};
 use chrono::Utc;
 use kassa_protocol::{StoreInfo, TaxClassInfo};
 use kassa_replica::ledger::{ResolutionRecord, ReturnRecord};
-use kassa_replica::DocId;
 use std::time::Duration;
 
 fn store_info(code: &str) -> StoreInfo {
@@ -36,112 +34,29 @@ fn resolution(id: &str) -> ResolutionRecord {
     }
 }
 
-fn ledger() -> DocId {
-    DocId::HqLedger {
-        store: "AMS1".into(),
-        day: "2026-11-23".into(),
-    }
-}
-
-fn document(expected_heads: Option<Vec<String>>, heads: &[&str]) -> DocumentWrite {
-    DocumentWrite {
-        doc_id: ledger(),
-        bytes: vec![1, 2, 3],
-        heads: heads.iter().map(|h| h.to_string()).collect(),
-        expected_heads,
-    }
-}
-
 fn storage() -> Box<dyn HqStorage> {
     Box::new(SqliteStorage::open_in_memory().unwrap())
 }
 
-#[tokio::test]
-async fn records_come_back_as_their_own_type() {
-    let storage = storage();
-    storage
-        .create_store(&store_info("AMS1"), Utc::now())
-        .await
-        .unwrap();
-    let mut write = SyncWrite::new("AMS1", Utc::now());
-    write.records.push(StoredRecord {
-        store: "AMS1".into(),
-        subject: Some("over-return/s1".into()),
-        record: IndexedRecord::Resolution(resolution("r1")),
-    });
-    storage.apply_sync(write).await.unwrap();
-
-    let all: Vec<ResolutionRecord> = storage.records_of(Some("AMS1")).await.unwrap();
-    assert_eq!(all, vec![resolution("r1")]);
-    let about: Vec<ResolutionRecord> = storage.records_about_of("over-return/s1").await.unwrap();
-    assert_eq!(about, vec![resolution("r1")]);
-    assert_eq!(
-        storage.record_of::<ResolutionRecord>("r1").await.unwrap(),
-        Some(resolution("r1"))
-    );
-    // Another kind with the same id or store is another index entry: nothing comes back.
-    assert!(storage
-        .records_of::<ReturnRecord>(Some("AMS1"))
-        .await
-        .unwrap()
-        .is_empty());
-    assert_eq!(storage.record_of::<ReturnRecord>("r1").await.unwrap(), None);
-    assert!(storage
-        .records_of::<ResolutionRecord>(Some("RTM1"))
-        .await
-        .unwrap()
-        .is_empty());
+/// The storage suite on an in-memory database (one connection).
+async fn in_memory() -> Option<Box<dyn HqStorage>> {
+    Some(storage())
 }
 
-#[tokio::test]
-async fn a_document_write_over_heads_it_did_not_see_is_refused_whole() {
-    let storage = storage();
-    storage
-        .create_store(&store_info("AMS1"), Utc::now())
-        .await
-        .unwrap();
-    let mut first = SyncWrite::new("AMS1", Utc::now());
-    first.documents.push(document(None, &["aa"]));
-    storage.apply_sync(first).await.unwrap();
-    assert_eq!(
-        storage.stored_heads(&ledger()).await.unwrap(),
-        Some(vec!["aa".to_string()])
-    );
+mod in_memory_suite {
+    crate::storage::suite::storage_suite!(super::in_memory);
+}
 
-    // A writer that loaded the document before "aa" (or never saw it) is refused, and the
-    // rest of its write (here a record) goes nowhere either.
-    for stale in [None, Some(vec!["00".to_string()])] {
-        let mut write = SyncWrite::new("AMS1", Utc::now());
-        write.documents.push(document(stale, &["bb"]));
-        write.records.push(StoredRecord {
-            store: "AMS1".into(),
-            subject: None,
-            record: IndexedRecord::Resolution(resolution("r2")),
-        });
-        match storage.apply_sync(write).await {
-            Err(HqError::StaleDocument(id)) => assert_eq!(id, ledger().to_string()),
-            other => panic!("expected a stale document, got {other:?}"),
-        }
-    }
-    assert_eq!(
-        storage.stored_heads(&ledger()).await.unwrap(),
-        Some(vec!["aa".to_string()])
-    );
-    assert_eq!(
-        storage.record_of::<ResolutionRecord>("r2").await.unwrap(),
-        None
-    );
+/// The storage suite on a database file (a pool of connections, as `serve` runs it).
+async fn on_file() -> Option<Box<dyn HqStorage>> {
+    let dir = tempfile::tempdir().unwrap();
+    // The directory lives as long as the test process: each test's database is its own file.
+    let path = dir.keep().join("hq.db");
+    Some(Box::new(SqliteStorage::open(&path).unwrap()))
+}
 
-    // One that saw "aa" goes through.
-    let mut write = SyncWrite::new("AMS1", Utc::now());
-    write
-        .documents
-        .push(document(Some(vec!["aa".to_string()]), &["bb"]));
-    storage.apply_sync(write).await.unwrap();
-    assert_eq!(
-        storage.document_heads("AMS1").await.unwrap(),
-        vec![(ledger(), vec!["bb".to_string()])]
-    );
+mod file_suite {
+    crate::storage::suite::storage_suite!(super::on_file);
 }
 
 /// A request dropped while its query runs (a client that hung up) must not take the connection

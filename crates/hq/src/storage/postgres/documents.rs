@@ -1,0 +1,487 @@
+//! Documents, sync states and everything a sync writes, on PostgreSQL; findings and audit
+//! anchors beside them.
+
+use super::PostgresStorage;
+use crate::error::HqError;
+use crate::storage::record_json::record_json;
+use crate::storage::{Finding, FindingKind, Heads, SyncWrite};
+use chrono::{DateTime, Utc};
+use kassa_replica::DocId;
+use tokio_postgres::Row;
+
+/// The sync peer name of a device (as the SQLite storage keeps it).
+fn peer(device_id: i64) -> String {
+    format!("device-{device_id}")
+}
+
+fn doc_id(text: &str) -> Result<DocId, HqError> {
+    DocId::parse(text).map_err(|e| HqError::Corrupt(format!("stored document id: {e}")))
+}
+
+fn heads(json: &str) -> Result<Heads, HqError> {
+    Ok(serde_json::from_str(json)?)
+}
+
+/// A finding with its held changes, if any.
+type FindingRow = (Finding, Option<Vec<u8>>);
+
+fn finding_of(r: &Row) -> Result<FindingRow, HqError> {
+    let kind: String = r.try_get(1)?;
+    let changes: Option<Vec<u8>> = r.try_get(7)?;
+    Ok((
+        Finding {
+            id: r.try_get(0)?,
+            kind: FindingKind::parse(&kind)
+                .ok_or_else(|| HqError::Corrupt(format!("stored finding kind {kind:?}")))?,
+            store: r.try_get(2)?,
+            device_id: r.try_get(3)?,
+            doc_id: r.try_get(4)?,
+            subject: r.try_get(5)?,
+            detail: r.try_get(6)?,
+            held_bytes: changes.as_ref().map_or(0, Vec::len),
+            first_at: r.try_get(8)?,
+            last_at: r.try_get(9)?,
+            decision: r.try_get(10)?,
+            decided_by: r.try_get(11)?,
+        },
+        changes,
+    ))
+}
+
+impl PostgresStorage {
+    pub(super) async fn document_bytes(&self, id: &DocId) -> Result<Option<Vec<u8>>, HqError> {
+        let client = self.client().await?;
+        let statement = client
+            .prepare_cached("SELECT bytes FROM documents WHERE doc_id = $1")
+            .await?;
+        let row = client.query_opt(&statement, &[&id.to_string()]).await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    pub(super) async fn heads_of(&self, id: &DocId) -> Result<Option<Heads>, HqError> {
+        let client = self.client().await?;
+        let statement = client
+            .prepare_cached("SELECT heads FROM documents WHERE doc_id = $1")
+            .await?;
+        let row = client.query_opt(&statement, &[&id.to_string()]).await?;
+        row.map(|r| heads(&r.try_get::<_, String>(0)?)).transpose()
+    }
+
+    pub(super) async fn heads_of_store(&self, store: &str) -> Result<Vec<(DocId, Heads)>, HqError> {
+        let client = self.client().await?;
+        let statement = client
+            .prepare_cached("SELECT doc_id, heads FROM documents WHERE store = $1 ORDER BY doc_id")
+            .await?;
+        let rows = client.query(&statement, &[&store]).await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    doc_id(&r.try_get::<_, String>(0)?)?,
+                    heads(&r.try_get::<_, String>(1)?)?,
+                ))
+            })
+            .collect()
+    }
+
+    pub(super) async fn size_of(&self, id: &DocId) -> Result<Option<usize>, HqError> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT octet_length(bytes)::bigint FROM documents WHERE doc_id = $1",
+                &[&id.to_string()],
+            )
+            .await?;
+        Ok(row
+            .map(|r| r.try_get::<_, i64>(0))
+            .transpose()?
+            .map(|n| usize::try_from(n).unwrap_or(0)))
+    }
+
+    pub(super) async fn sync_state_of(
+        &self,
+        id: &DocId,
+        device_id: i64,
+    ) -> Result<Option<Vec<u8>>, HqError> {
+        let client = self.client().await?;
+        let statement = client
+            .prepare_cached("SELECT state FROM sync_states WHERE doc_id = $1 AND peer = $2")
+            .await?;
+        let row = client
+            .query_opt(&statement, &[&id.to_string(), &peer(device_id)])
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    /// Everything of one sync in one transaction. The store's row is locked first: writes to one
+    /// store queue in the database, whichever node they reach, while other stores go on. Each
+    /// document is then written only if its stored heads are those its writer loaded.
+    pub(super) async fn write_sync(&self, write: SyncWrite) -> Result<(), HqError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        tx.execute(
+            "SELECT 1 FROM stores WHERE code = $1 FOR UPDATE",
+            &[&write.store],
+        )
+        .await?;
+        let now = write.now;
+        for document in &write.documents {
+            let id = document.doc_id.to_string();
+            let stored = tx
+                .query_opt(
+                    "SELECT heads FROM documents WHERE doc_id = $1 FOR UPDATE",
+                    &[&id],
+                )
+                .await?
+                .map(|r| heads(&r.try_get::<_, String>(0)?))
+                .transpose()?;
+            if stored != document.expected_heads {
+                return Err(HqError::StaleDocument(id));
+            }
+            let heads_json = serde_json::to_string(&document.heads)?;
+            // A new document goes in only if no other writer put one there meanwhile; a known
+            // one was locked above and checked.
+            let written = if document.expected_heads.is_none() {
+                let statement = tx
+                    .prepare_cached(
+                        "INSERT INTO documents (doc_id, store, bytes, heads, updated_at)
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (doc_id) DO NOTHING",
+                    )
+                    .await?;
+                tx.execute(
+                    &statement,
+                    &[&id, &write.store, &document.bytes, &heads_json, &now],
+                )
+                .await?
+            } else {
+                let statement = tx
+                    .prepare_cached(
+                        "UPDATE documents SET bytes = $2, heads = $3, updated_at = $4
+                         WHERE doc_id = $1",
+                    )
+                    .await?;
+                tx.execute(&statement, &[&id, &document.bytes, &heads_json, &now])
+                    .await?
+            };
+            if written != 1 {
+                return Err(HqError::StaleDocument(id));
+            }
+        }
+        for state in &write.states {
+            let statement = tx
+                .prepare_cached(
+                    "INSERT INTO sync_states (doc_id, peer, state) VALUES ($1, $2, $3)
+                     ON CONFLICT (doc_id, peer) DO UPDATE SET state = excluded.state",
+                )
+                .await?;
+            tx.execute(
+                &statement,
+                &[
+                    &state.doc_id.to_string(),
+                    &peer(state.device_id),
+                    &state.state,
+                ],
+            )
+            .await?;
+        }
+        for filed in &write.sales {
+            let sale = &filed.record;
+            let statement = tx
+                .prepare_cached(
+                    "INSERT INTO sales (id, store, till_no, business_day, receipt_no, amount_due,
+                                        record)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
+                )
+                .await?;
+            tx.execute(
+                &statement,
+                &[
+                    &sale.id,
+                    &filed.store,
+                    &i32::from(filed.till_no),
+                    &sale.business_day,
+                    &sale.receipt_no,
+                    &sale.amount_due.minor(),
+                    &serde_json::to_string(sale)?,
+                ],
+            )
+            .await?;
+        }
+        for finding in &write.findings {
+            let statement = tx
+                .prepare_cached(
+                    "INSERT INTO sync_findings (kind, store, device_id, doc_id, subject, detail,
+                                                changes, first_at, last_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+                     ON CONFLICT (kind, doc_id, subject) DO UPDATE SET
+                         last_at = excluded.last_at, detail = excluded.detail,
+                         changes = coalesce(excluded.changes, sync_findings.changes)",
+                )
+                .await?;
+            tx.execute(
+                &statement,
+                &[
+                    &finding.kind.as_str(),
+                    &write.store,
+                    &finding.device_id,
+                    &finding.doc_id.to_string(),
+                    &finding.subject,
+                    &finding.detail,
+                    &finding.changes,
+                    &now,
+                ],
+            )
+            .await?;
+        }
+        for (device_id, signed) in &write.signed_heads {
+            let statement = tx
+                .prepare_cached(
+                    "INSERT INTO signed_heads (device_id, doc_id, heads, signature, received_at)
+                     VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (device_id, doc_id) DO UPDATE SET heads = excluded.heads,
+                         signature = excluded.signature, received_at = excluded.received_at",
+                )
+                .await?;
+            tx.execute(
+                &statement,
+                &[
+                    device_id,
+                    &signed.doc_id,
+                    &serde_json::to_string(&signed.heads)?,
+                    &signed.signature,
+                    &now,
+                ],
+            )
+            .await?;
+        }
+        if let Some(anchor) = &write.audit_anchor {
+            tx.execute(
+                "INSERT INTO audit_anchors (device_id, seq, till, hash, at)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (device_id, seq) DO NOTHING",
+                &[
+                    &anchor.device_id,
+                    &anchor.seq,
+                    &anchor.till,
+                    &anchor.hash,
+                    &now,
+                ],
+            )
+            .await?;
+        }
+        for void in &write.voids {
+            let statement = tx
+                .prepare_cached(
+                    "INSERT INTO voids (id, store, sale_id, business_day, record)
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
+                )
+                .await?;
+            tx.execute(
+                &statement,
+                &[
+                    &void.id,
+                    &write.store,
+                    &void.sale_id,
+                    &void.business_day,
+                    &serde_json::to_string(void)?,
+                ],
+            )
+            .await?;
+        }
+        for stored in &write.records {
+            let statement = tx
+                .prepare_cached(
+                    "INSERT INTO records (id, kind, store, subject, record)
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
+                )
+                .await?;
+            tx.execute(
+                &statement,
+                &[
+                    &stored.record.id(),
+                    &stored.record.kind().as_str(),
+                    &stored.store,
+                    &stored.subject,
+                    &record_json(&stored.record)?,
+                ],
+            )
+            .await?;
+        }
+        for conflict in &write.conflicts {
+            let statement = tx
+                .prepare_cached(
+                    "INSERT INTO record_conflicts (doc_id, map, record_id) VALUES ($1, $2, $3)
+                     ON CONFLICT DO NOTHING",
+                )
+                .await?;
+            tx.execute(
+                &statement,
+                &[
+                    &conflict.doc_id.to_string(),
+                    &conflict.kind.map_name(),
+                    &conflict.record_id,
+                ],
+            )
+            .await?;
+        }
+        if let Some(intake) = &write.intake {
+            tx.execute(
+                "INSERT INTO order_intake (external_id, order_id, store, pickup_code, created_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    &intake.external_id,
+                    &intake.order_id,
+                    &write.store,
+                    &intake.pickup_code,
+                    &now,
+                ],
+            )
+            .await?;
+        }
+        if let Some(levels) = &write.stock_levels {
+            tx.execute("DELETE FROM stock_levels WHERE store = $1", &[&write.store])
+                .await?;
+            let statement = tx
+                .prepare_cached(
+                    "INSERT INTO stock_levels (store, sku, on_hand) VALUES ($1, $2, $3)",
+                )
+                .await?;
+            for (sku, on_hand) in levels {
+                tx.execute(&statement, &[&write.store, sku, on_hand])
+                    .await?;
+            }
+        }
+        for included in &write.included {
+            let statement = tx
+                .prepare_cached(
+                    "INSERT INTO epoch_included (store, epoch, writer, sku, qty)
+                     VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (store, epoch, writer, sku) DO UPDATE SET qty = excluded.qty",
+                )
+                .await?;
+            tx.execute(
+                &statement,
+                &[
+                    &write.store,
+                    &i64::from(included.epoch),
+                    &included.writer,
+                    &included.sku,
+                    &included.quantity,
+                ],
+            )
+            .await?;
+        }
+        if let Some(epoch) = write.new_epoch {
+            tx.execute(
+                "UPDATE stores SET stock_epoch = $2, epoch_opened_at = $3 WHERE code = $1",
+                &[&write.store, &i64::from(epoch), &now],
+            )
+            .await?;
+        }
+        if write.from_store {
+            // "As of" for the store's figures: when head office last heard from one of its tills.
+            tx.execute(
+                "UPDATE stores SET last_sync_at = $2 WHERE code = $1",
+                &[&write.store, &now],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn finding_rows(&self, id: Option<i64>) -> Result<Vec<FindingRow>, HqError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT id, kind, store, device_id, doc_id, subject, detail, changes, first_at,
+                        last_at, decision, decided_by
+                 FROM sync_findings WHERE $1::bigint IS NULL OR id = $1
+                 ORDER BY last_at DESC, id DESC",
+                &[&id],
+            )
+            .await?;
+        rows.iter().map(finding_of).collect()
+    }
+
+    pub(super) async fn record_decision(
+        &self,
+        id: i64,
+        decision: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, HqError> {
+        Ok(self
+            .client()
+            .await?
+            .execute(
+                "UPDATE sync_findings SET decision = $2, decided_by = $3, decided_at = $4
+                 WHERE id = $1 AND decision IS NULL",
+                &[&id, &decision, &by, &now],
+            )
+            .await?
+            > 0)
+    }
+
+    pub(super) async fn signed_heads_of(
+        &self,
+        store: &str,
+    ) -> Result<Vec<(u16, kassa_protocol::SignedHeads)>, HqError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT d.till_no, s.doc_id, s.heads, s.signature
+                 FROM signed_heads s JOIN devices d ON d.id = s.device_id
+                 WHERE d.store = $1 ORDER BY d.till_no, s.doc_id",
+                &[&store],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    super::narrow(i64::from(r.try_get::<_, i32>(0)?), "till number")?,
+                    kassa_protocol::SignedHeads {
+                        doc_id: r.try_get(1)?,
+                        heads: heads(&r.try_get::<_, String>(2)?)?,
+                        signature: r.try_get(3)?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    pub(super) async fn newest_audit_anchor(
+        &self,
+        device_id: i64,
+    ) -> Result<Option<(i64, String)>, HqError> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT seq, hash FROM audit_anchors WHERE device_id = $1
+                 ORDER BY seq DESC LIMIT 1",
+                &[&device_id],
+            )
+            .await?;
+        Ok(row
+            .map(|r| Ok::<_, tokio_postgres::Error>((r.try_get(0)?, r.try_get(1)?)))
+            .transpose()?)
+    }
+
+    pub(super) async fn audit_anchor_of(
+        &self,
+        device_id: i64,
+        seq: i64,
+    ) -> Result<Option<String>, HqError> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT hash FROM audit_anchors WHERE device_id = $1 AND seq = $2",
+                &[&device_id, &seq],
+            )
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+}

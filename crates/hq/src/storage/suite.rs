@@ -1,0 +1,1034 @@
+//! The storage suite: what every head office storage must do, run against each backend
+//! (`storage_suite!` in `sqlite/tests.rs` and `postgres/tests.rs`). A backend passes when it
+//! behaves like the others through the trait, whatever it stores underneath.
+
+use super::{
+    Device, DocumentWrite, FiledSale, FindingKind, HqStorage, IncludedMovement, IndexedRecord,
+    NewDevice, NewFinding, OrderIntakeRow, RecordConflict, StoredRecord, SyncStateWrite, SyncWrite,
+};
+use crate::api_tokens::{AdminLogEntry, ApiToken, Scope};
+use crate::error::HqError;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use kassa_domain::{Money, Product, Role, StaffMember, TaxMode, Tender, TenderKind};
+use kassa_protocol::{StoreInfo, TaxClassInfo};
+use kassa_replica::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
+use kassa_replica::{DocId, RecordKind};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Generates one `#[tokio::test]` per suite test, each on a storage from `$open` (an async fn
+/// giving `Option<Box<dyn HqStorage>>`; `None` skips, for a backend that is not configured).
+macro_rules! storage_suite {
+    ($open:path) => {
+        $crate::storage::suite::storage_suite!($open;
+            records_come_back_as_their_own_type,
+            a_document_write_over_heads_it_did_not_see_is_refused_whole,
+            a_new_document_written_twice_from_nothing_is_written_once,
+            stores_are_created_once_and_listed_by_code,
+            a_sync_write_lands_everything_it_carries,
+            enrollment_takes_a_code_once_and_replaces_the_tills_device,
+            an_expired_or_foreign_enrollment_changes_nothing,
+            device_tokens_rotate_renew_and_revoke,
+            api_tokens_and_the_admin_log,
+            findings_are_kept_once_and_decided_once,
+            catalogue_versions_hand_out_only_what_changed,
+            receipt_keys_are_made_once_and_rotate,
+            staff_versions_tell_each_store_what_changed,
+            sales_voids_and_credit_are_found_again,
+            web_orders_are_taken_once_in_any_case,
+            the_digest_moves_with_writes_and_not_with_reads,
+            many_requests_at_once_all_land,
+        );
+    };
+    ($open:path; $($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if let Some(storage) = $open().await {
+                    crate::storage::suite::$name(storage.into()).await;
+                }
+            }
+        )*
+    };
+}
+pub(crate) use storage_suite;
+
+type Storage = Arc<dyn HqStorage>;
+
+/// Whole seconds, so that every backend gives back exactly what it was given.
+fn at(seconds: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(1_795_000_000 + seconds, 0).unwrap()
+}
+
+fn store_info(code: &str) -> StoreInfo {
+    StoreInfo {
+        code: code.into(),
+        name: format!("Store {code}"),
+        currency: "EUR".into(),
+        tax_mode: "inclusive".into(),
+        cash_increment: 5,
+        tax_classes: vec![TaxClassInfo {
+            code: "standard".into(),
+            name: "standard".into(),
+            rate_bp: 2100,
+        }],
+    }
+}
+
+async fn with_stores(storage: &Storage, codes: &[&str]) {
+    for code in codes {
+        storage
+            .create_store(&store_info(code), at(0))
+            .await
+            .unwrap();
+    }
+}
+
+fn resolution(id: &str) -> ResolutionRecord {
+    ResolutionRecord {
+        id: id.into(),
+        exception_id: "over-return/s1".into(),
+        note: "counted again".into(),
+        resolved_by: Some("Maria".into()),
+        written_by: "hq".into(),
+        store: "AMS1".into(),
+        created_at: kassa_replica::Timestamp::parse("2026-11-23T09:00:00.000Z").unwrap(),
+    }
+}
+
+fn ledger(day: &str) -> DocId {
+    DocId::HqLedger {
+        store: "AMS1".into(),
+        day: day.into(),
+    }
+}
+
+fn document(id: DocId, expected_heads: Option<&[&str]>, heads: &[&str]) -> DocumentWrite {
+    let owned = |h: &[&str]| h.iter().map(|h| h.to_string()).collect::<Vec<_>>();
+    DocumentWrite {
+        doc_id: id,
+        bytes: heads.concat().into_bytes(),
+        heads: owned(heads),
+        expected_heads: expected_heads.map(owned),
+    }
+}
+
+fn sale(id: &str, receipt_no: &str, day: &str, tender: TenderKind) -> SaleRecord {
+    let amount = Money::from_minor(1250);
+    SaleRecord {
+        id: id.into(),
+        receipt_no: receipt_no.into(),
+        store_code: "AMS1".into(),
+        till_no: 1,
+        seq: 1,
+        created_at: kassa_replica::Timestamp::parse("2026-11-23T09:00:00.000Z").unwrap(),
+        business_day: day.into(),
+        currency: "EUR".into(),
+        tax_mode: TaxMode::Inclusive,
+        lines: vec![],
+        taxes: vec![],
+        subtotal: amount,
+        discount_total: Money::ZERO,
+        tax_total: Money::ZERO,
+        total: amount,
+        cash_rounding: Money::ZERO,
+        amount_due: amount,
+        tendered: amount,
+        change: Money::ZERO,
+        tenders: vec![Tender {
+            kind: tender,
+            amount,
+            reference: None,
+        }],
+        cashier: None,
+        approved_by: None,
+        shift_id: None,
+    }
+}
+
+fn void(id: &str, sale_id: &str, day: &str) -> VoidRecord {
+    VoidRecord {
+        id: id.into(),
+        sale_id: sale_id.into(),
+        receipt_no: "AMS1-1-1".into(),
+        reason: "wrong item".into(),
+        created_at: kassa_replica::Timestamp::parse("2026-11-23T09:05:00.000Z").unwrap(),
+        business_day: day.into(),
+        cashier: None,
+        approved_by: None,
+        shift_id: None,
+    }
+}
+
+fn new_device(code_hash: &str, token_hash: &str, actor: &str, now: DateTime<Utc>) -> NewDevice {
+    NewDevice {
+        code_hash: code_hash.into(),
+        token_hash: token_hash.into(),
+        actor_id: actor.into(),
+        public_key: "ab".repeat(32),
+        now,
+        oldest: now - Duration::hours(24),
+    }
+}
+
+fn member(id: &str, name: &str) -> StaffMember {
+    StaffMember {
+        id: id.into(),
+        name: name.into(),
+        role: Role::Cashier,
+        pin_hash: format!("hash-of-{id}"),
+        active: true,
+    }
+}
+
+fn product(sku: &str, price: i64) -> Product {
+    Product {
+        sku: sku.into(),
+        name: format!("Product {sku}"),
+        price: Money::from_minor(price),
+        tax_class: "standard".into(),
+        category: None,
+        barcodes: vec![],
+        active: true,
+    }
+}
+
+pub(crate) async fn records_come_back_as_their_own_type(storage: Storage) {
+    with_stores(&storage, &["AMS1"]).await;
+    let mut write = SyncWrite::new("AMS1", at(1));
+    write.records.push(StoredRecord {
+        store: "AMS1".into(),
+        subject: Some("over-return/s1".into()),
+        record: IndexedRecord::Resolution(resolution("r1")),
+    });
+    storage.apply_sync(write).await.unwrap();
+
+    let all: Vec<ResolutionRecord> = storage.records_of(Some("AMS1")).await.unwrap();
+    assert_eq!(all, vec![resolution("r1")]);
+    let everywhere: Vec<ResolutionRecord> = storage.records_of(None).await.unwrap();
+    assert_eq!(everywhere, vec![resolution("r1")]);
+    let about: Vec<ResolutionRecord> = storage.records_about_of("over-return/s1").await.unwrap();
+    assert_eq!(about, vec![resolution("r1")]);
+    assert_eq!(
+        storage.record_of::<ResolutionRecord>("r1").await.unwrap(),
+        Some(resolution("r1"))
+    );
+    // Another kind with the same id or store is another index entry: nothing comes back.
+    assert!(storage
+        .records_of::<ReturnRecord>(Some("AMS1"))
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(storage.record_of::<ReturnRecord>("r1").await.unwrap(), None);
+    assert!(storage
+        .records_of::<ResolutionRecord>(Some("RTM1"))
+        .await
+        .unwrap()
+        .is_empty());
+    // Records are immutable: the same id again changes nothing.
+    let mut again = SyncWrite::new("AMS1", at(2));
+    let mut changed = resolution("r1");
+    changed.note = "rewritten".into();
+    again.records.push(StoredRecord {
+        store: "AMS1".into(),
+        subject: Some("over-return/s1".into()),
+        record: IndexedRecord::Resolution(changed),
+    });
+    storage.apply_sync(again).await.unwrap();
+    assert_eq!(
+        storage.record_of::<ResolutionRecord>("r1").await.unwrap(),
+        Some(resolution("r1"))
+    );
+}
+
+pub(crate) async fn a_document_write_over_heads_it_did_not_see_is_refused_whole(storage: Storage) {
+    with_stores(&storage, &["AMS1"]).await;
+    let day = "2026-11-23";
+    let mut first = SyncWrite::new("AMS1", at(1));
+    first.documents.push(document(ledger(day), None, &["aa"]));
+    storage.apply_sync(first).await.unwrap();
+    assert_eq!(
+        storage.stored_heads(&ledger(day)).await.unwrap(),
+        Some(vec!["aa".to_string()])
+    );
+
+    // A writer that loaded the document before "aa" (or never saw it) is refused, and the
+    // rest of its write (here a record and another document) goes nowhere either.
+    for stale in [None, Some(&["00"][..])] {
+        let mut write = SyncWrite::new("AMS1", at(2));
+        write
+            .documents
+            .push(document(ledger("2026-11-24"), None, &["cc"]));
+        write.documents.push(document(ledger(day), stale, &["bb"]));
+        write.records.push(StoredRecord {
+            store: "AMS1".into(),
+            subject: None,
+            record: IndexedRecord::Resolution(resolution("r2")),
+        });
+        match storage.apply_sync(write).await {
+            Err(HqError::StaleDocument(id)) => assert_eq!(id, ledger(day).to_string()),
+            other => panic!("expected a stale document, got {other:?}"),
+        }
+    }
+    assert_eq!(
+        storage.stored_heads(&ledger(day)).await.unwrap(),
+        Some(vec!["aa".to_string()])
+    );
+    assert_eq!(
+        storage.stored_heads(&ledger("2026-11-24")).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        storage.record_of::<ResolutionRecord>("r2").await.unwrap(),
+        None
+    );
+
+    // One that saw "aa" goes through.
+    let mut write = SyncWrite::new("AMS1", at(3));
+    write
+        .documents
+        .push(document(ledger(day), Some(&["aa"]), &["bb"]));
+    storage.apply_sync(write).await.unwrap();
+    assert_eq!(
+        storage.document_heads("AMS1").await.unwrap(),
+        vec![(ledger(day), vec!["bb".to_string()])]
+    );
+    assert_eq!(
+        storage.load_document(&ledger(day)).await.unwrap(),
+        Some(b"bb".to_vec())
+    );
+    assert_eq!(storage.document_size(&ledger(day)).await.unwrap(), Some(2));
+    assert_eq!(
+        storage.document_size(&ledger("2026-11-24")).await.unwrap(),
+        None
+    );
+    assert!(storage.document_heads("RTM1").await.unwrap().is_empty());
+}
+
+/// Two writers (two nodes) that both found no document and both write it: one wins, the other
+/// is told its view is stale, never a silent overwrite.
+pub(crate) async fn a_new_document_written_twice_from_nothing_is_written_once(storage: Storage) {
+    with_stores(&storage, &["AMS1"]).await;
+    let day = "2026-11-23";
+    let mut tasks = Vec::new();
+    for heads in ["aa", "bb"] {
+        let storage = storage.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut write = SyncWrite::new("AMS1", at(1));
+            write.documents.push(document(ledger(day), None, &[heads]));
+            storage.apply_sync(write).await
+        }));
+    }
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.push(task.await.unwrap());
+    }
+    let won = outcomes.iter().filter(|o| o.is_ok()).count();
+    assert_eq!(won, 1, "{outcomes:?}");
+    assert!(outcomes
+        .iter()
+        .any(|o| matches!(o, Err(HqError::StaleDocument(_)))));
+}
+
+pub(crate) async fn stores_are_created_once_and_listed_by_code(storage: Storage) {
+    with_stores(&storage, &["RTM1", "AMS1"]).await;
+    match storage.create_store(&store_info("AMS1"), at(5)).await {
+        Err(HqError::Conflict(_)) => {}
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    let stores = storage.stores().await.unwrap();
+    let codes: Vec<_> = stores.iter().map(|s| s.info.code.as_str()).collect();
+    assert_eq!(codes, ["AMS1", "RTM1"]);
+    let ams = storage.store("AMS1").await.unwrap().unwrap();
+    assert_eq!(ams.info, store_info("AMS1"));
+    assert_eq!(ams.stock_epoch, 0);
+    assert_eq!(ams.epoch_opened_at, at(0));
+    assert_eq!(ams.last_sync_at, None);
+    assert_eq!(storage.store("NOPE").await.unwrap(), None);
+}
+
+/// Every part of a sync write lands, in one transaction, and the store's figures move.
+pub(crate) async fn a_sync_write_lands_everything_it_carries(storage: Storage) {
+    with_stores(&storage, &["AMS1", "RTM1"]).await;
+    storage
+        .add_enroll_code("c1", "AMS1", 1, at(0))
+        .await
+        .unwrap();
+    storage
+        .enroll_device(new_device("c1", "t1", "actor-1", at(0)))
+        .await
+        .unwrap()
+        .unwrap();
+    let device = storage.device_by_token("t1").await.unwrap().unwrap();
+    let day = "2026-11-23";
+    let mut write = SyncWrite::new("AMS1", at(10));
+    write.from_store = true;
+    write.documents.push(document(ledger(day), None, &["aa"]));
+    write.states.push(SyncStateWrite {
+        doc_id: ledger(day),
+        device_id: device.id,
+        state: vec![7, 7],
+    });
+    write.sales.push(FiledSale {
+        store: "AMS1".into(),
+        till_no: 1,
+        record: sale("s1", "AMS1-1-1", day, TenderKind::Cash),
+    });
+    write.stock_levels = Some(BTreeMap::from([
+        ("MUG".to_string(), 4),
+        ("TEA".to_string(), -2),
+    ]));
+    write.included.push(IncludedMovement {
+        epoch: 0,
+        writer: "actor-1".into(),
+        sku: "MUG".into(),
+        quantity: -3,
+    });
+    write.new_epoch = Some(1);
+    write.conflicts.push(RecordConflict {
+        doc_id: ledger(day),
+        kind: RecordKind::Sale,
+        record_id: "s1".into(),
+    });
+    write.audit_anchor = Some(super::AuditAnchor {
+        till: "AMS1-1".into(),
+        seq: 5,
+        hash: "h5".into(),
+        device_id: device.id,
+    });
+    write.signed_heads.push((
+        device.id,
+        kassa_protocol::SignedHeads {
+            doc_id: ledger(day).to_string(),
+            heads: vec!["aa".into()],
+            signature: "5151".into(),
+        },
+    ));
+    storage.apply_sync(write).await.unwrap();
+
+    assert_eq!(
+        storage
+            .load_sync_state(&ledger(day), device.id)
+            .await
+            .unwrap(),
+        Some(vec![7, 7])
+    );
+    assert_eq!(
+        storage
+            .load_sync_state(&ledger(day), device.id + 1)
+            .await
+            .unwrap(),
+        None
+    );
+    let ams = storage.store("AMS1").await.unwrap().unwrap();
+    assert_eq!(ams.last_sync_at, Some(at(10)));
+    assert_eq!((ams.stock_epoch, ams.epoch_opened_at), (1, at(10)));
+    let rtm = storage.store("RTM1").await.unwrap().unwrap();
+    assert_eq!(
+        rtm.last_sync_at, None,
+        "another store's figures did not move"
+    );
+    let mug = storage.stock_of("MUG").await.unwrap();
+    assert_eq!(
+        mug.iter()
+            .map(|s| (s.store.as_str(), s.on_hand))
+            .collect::<Vec<_>>(),
+        [("AMS1", 4), ("RTM1", 0)]
+    );
+    let as_of = mug[0].as_of.as_deref().expect("as of");
+    assert_eq!(
+        DateTime::parse_from_rfc3339(as_of).unwrap(),
+        at(10),
+        "as of {as_of}"
+    );
+    let negative = storage.negative_stock().await.unwrap();
+    assert_eq!(
+        negative
+            .iter()
+            .map(|n| (n.store.as_str(), n.sku.as_str(), n.on_hand))
+            .collect::<Vec<_>>(),
+        [("AMS1", "TEA", -2)]
+    );
+    assert_eq!(
+        storage.epoch_included("AMS1", 0).await.unwrap(),
+        BTreeMap::from([(
+            "actor-1".to_string(),
+            BTreeMap::from([("MUG".to_string(), -3)])
+        )])
+    );
+    assert!(storage.epoch_included("AMS1", 1).await.unwrap().is_empty());
+    assert_eq!(
+        storage.conflicts().await.unwrap(),
+        vec![RecordConflict {
+            doc_id: ledger(day),
+            kind: RecordKind::Sale,
+            record_id: "s1".into(),
+        }]
+    );
+    assert_eq!(
+        storage.latest_audit_anchor(device.id).await.unwrap(),
+        Some((5, "h5".to_string()))
+    );
+    assert_eq!(
+        storage.audit_anchor_at(device.id, 5).await.unwrap(),
+        Some("h5".to_string())
+    );
+    assert_eq!(storage.audit_anchor_at(device.id, 4).await.unwrap(), None);
+    let signed = storage.signed_heads("AMS1").await.unwrap();
+    assert_eq!(signed.len(), 1);
+    assert_eq!(signed[0].0, 1);
+    assert_eq!(signed[0].1.heads, vec!["aa".to_string()]);
+    assert!(storage.signed_heads("RTM1").await.unwrap().is_empty());
+
+    // The next write replaces the levels, the included quantity and the state.
+    let mut next = SyncWrite::new("AMS1", at(20));
+    next.stock_levels = Some(BTreeMap::from([("MUG".to_string(), 1)]));
+    next.included.push(IncludedMovement {
+        epoch: 0,
+        writer: "actor-1".into(),
+        sku: "MUG".into(),
+        quantity: -5,
+    });
+    next.states.push(SyncStateWrite {
+        doc_id: ledger(day),
+        device_id: device.id,
+        state: vec![8],
+    });
+    storage.apply_sync(next).await.unwrap();
+    assert!(storage.negative_stock().await.unwrap().is_empty());
+    assert_eq!(storage.stock_of("MUG").await.unwrap()[0].on_hand, 1);
+    assert_eq!(
+        storage.epoch_included("AMS1", 0).await.unwrap()["actor-1"]["MUG"],
+        -5
+    );
+    assert_eq!(
+        storage
+            .load_sync_state(&ledger(day), device.id)
+            .await
+            .unwrap(),
+        Some(vec![8])
+    );
+    let ams = storage.store("AMS1").await.unwrap().unwrap();
+    assert_eq!(
+        ams.last_sync_at,
+        Some(at(10)),
+        "head office's own write is no word from the store"
+    );
+}
+
+pub(crate) async fn enrollment_takes_a_code_once_and_replaces_the_tills_device(storage: Storage) {
+    with_stores(&storage, &["AMS1"]).await;
+    storage
+        .add_enroll_code("c1", "AMS1", 2, at(0))
+        .await
+        .unwrap();
+    assert_eq!(
+        storage
+            .enroll_device(new_device("c1", "t1", "actor-1", at(1)))
+            .await
+            .unwrap(),
+        Some(("AMS1".to_string(), 2))
+    );
+    assert_eq!(
+        storage
+            .enroll_device(new_device("c1", "t9", "actor-9", at(2)))
+            .await
+            .unwrap(),
+        None,
+        "a code is used once"
+    );
+    let first = storage.device_by_token("t1").await.unwrap().unwrap();
+    assert_eq!(
+        first,
+        Device {
+            id: first.id,
+            store: "AMS1".into(),
+            till_no: 2,
+            actor_id: "actor-1".into(),
+            revoked: false,
+            public_key: Some("ab".repeat(32)),
+        }
+    );
+    // The same till enrolled again: the first device is revoked, its token dead.
+    storage
+        .add_enroll_code("c2", "AMS1", 2, at(3))
+        .await
+        .unwrap();
+    storage
+        .enroll_device(new_device("c2", "t2", "actor-2", at(3)))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(storage.device_by_token("t1").await.unwrap(), None);
+    let devices = storage.store_devices("AMS1").await.unwrap();
+    assert_eq!(
+        devices
+            .iter()
+            .map(|d| (d.actor_id.as_str(), d.revoked))
+            .collect::<Vec<_>>(),
+        [("actor-1", true), ("actor-2", false)]
+    );
+    assert!(storage.store_devices("RTM1").await.unwrap().is_empty());
+}
+
+pub(crate) async fn an_expired_or_foreign_enrollment_changes_nothing(storage: Storage) {
+    with_stores(&storage, &["AMS1", "RTM1"]).await;
+    storage
+        .add_enroll_code("old", "AMS1", 1, at(0))
+        .await
+        .unwrap();
+    let late = new_device("old", "t1", "actor-1", at(0) + Duration::hours(25));
+    assert_eq!(storage.enroll_device(late).await.unwrap(), None);
+    assert!(storage.store_devices("AMS1").await.unwrap().is_empty());
+
+    // A till database enrolled as one till is not enrolled as another: refused, code kept.
+    storage
+        .add_enroll_code("a", "AMS1", 1, at(0))
+        .await
+        .unwrap();
+    storage
+        .enroll_device(new_device("a", "t1", "actor-1", at(1)))
+        .await
+        .unwrap()
+        .unwrap();
+    storage
+        .add_enroll_code("b", "RTM1", 1, at(1))
+        .await
+        .unwrap();
+    match storage
+        .enroll_device(new_device("b", "t2", "actor-1", at(2)))
+        .await
+    {
+        Err(HqError::BadRequest(_)) => {}
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(storage.store_devices("RTM1").await.unwrap().is_empty());
+    assert!(
+        storage
+            .enroll_device(new_device("b", "t2", "actor-2", at(2)))
+            .await
+            .unwrap()
+            .is_some(),
+        "the refused code still works"
+    );
+}
+
+pub(crate) async fn device_tokens_rotate_renew_and_revoke(storage: Storage) {
+    with_stores(&storage, &["AMS1"]).await;
+    storage
+        .add_enroll_code("c1", "AMS1", 1, at(0))
+        .await
+        .unwrap();
+    storage
+        .enroll_device(new_device("c1", "t1", "actor-1", at(0)))
+        .await
+        .unwrap();
+    let id = storage.device_by_token("t1").await.unwrap().unwrap().id;
+
+    // Renewed: the old token works until the new one is used.
+    assert!(storage.renew_device_token(id, "t1", "t2").await.unwrap());
+    assert!(storage.device_by_token("t1").await.unwrap().is_some());
+    assert!(storage.device_by_token("t2").await.unwrap().is_some());
+    assert!(storage.device_by_token("t1").await.unwrap().is_none());
+    assert!(!storage.renew_device_token(id, "t1", "t3").await.unwrap());
+
+    assert!(storage.set_device_key(id, &"cd".repeat(32)).await.unwrap());
+    assert_eq!(
+        storage
+            .device_by_token("t2")
+            .await
+            .unwrap()
+            .unwrap()
+            .public_key,
+        Some("cd".repeat(32))
+    );
+
+    // Rotated by an operator: only the new one works.
+    assert!(storage.rotate_device_token("AMS1", 1, "t4").await.unwrap());
+    assert!(storage.device_by_token("t2").await.unwrap().is_none());
+    assert!(storage.device_by_token("t4").await.unwrap().is_some());
+    assert!(!storage.rotate_device_token("AMS1", 9, "t5").await.unwrap());
+
+    assert_eq!(storage.revoke_devices("AMS1", 1).await.unwrap(), 1);
+    assert!(storage.device_by_token("t4").await.unwrap().is_none());
+    assert!(!storage.set_device_key(id, &"ef".repeat(32)).await.unwrap());
+    assert!(!storage.rotate_device_token("AMS1", 1, "t6").await.unwrap());
+}
+
+pub(crate) async fn api_tokens_and_the_admin_log(storage: Storage) {
+    let token = |name: &str, scope| ApiToken {
+        name: name.into(),
+        scope,
+        created_at: at(0),
+        revoked_at: None,
+    };
+    storage
+        .add_api_token(&token("webshop", Scope::Orders), "h1")
+        .await
+        .unwrap();
+    match storage
+        .add_api_token(&token("webshop", Scope::Read), "h2")
+        .await
+    {
+        Err(HqError::Conflict(_)) => {}
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(
+        storage.api_token_by_hash("h1").await.unwrap(),
+        Some(token("webshop", Scope::Orders))
+    );
+    assert!(storage.revoke_api_token("webshop", at(5)).await.unwrap());
+    assert!(!storage.revoke_api_token("webshop", at(6)).await.unwrap());
+    assert_eq!(storage.api_token_by_hash("h1").await.unwrap(), None);
+    storage
+        .add_api_token(&token("webshop", Scope::Read), "h2")
+        .await
+        .unwrap();
+    let all = storage.api_tokens().await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].revoked_at, Some(at(5)));
+    assert_eq!(all[1].revoked_at, None);
+
+    for n in 0..3 {
+        storage
+            .append_admin_log(&AdminLogEntry {
+                at: at(n),
+                actor: "cli:ops".into(),
+                action: format!("action {n}"),
+                outcome: "ok".into(),
+            })
+            .await
+            .unwrap();
+    }
+    let newest = storage.admin_log(2).await.unwrap();
+    assert_eq!(
+        newest.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        ["action 2", "action 1"]
+    );
+    assert_eq!(newest[0].at, at(2));
+}
+
+pub(crate) async fn findings_are_kept_once_and_decided_once(storage: Storage) {
+    with_stores(&storage, &["AMS1"]).await;
+    let finding = |detail: &str, changes: Option<Vec<u8>>| NewFinding {
+        kind: FindingKind::HeldChange,
+        device_id: Some(7),
+        doc_id: ledger("2026-11-23"),
+        subject: "change-1".into(),
+        detail: detail.into(),
+        changes,
+    };
+    let mut first = SyncWrite::new("AMS1", at(1));
+    first.findings.push(finding("first", Some(vec![1, 2, 3])));
+    storage.apply_sync(first).await.unwrap();
+    let mut again = SyncWrite::new("AMS1", at(2));
+    again.findings.push(finding("again", None));
+    storage.apply_sync(again).await.unwrap();
+
+    let findings = storage.findings().await.unwrap();
+    assert_eq!(
+        findings.len(),
+        1,
+        "one finding per kind, document and subject"
+    );
+    let f = &findings[0];
+    assert_eq!(
+        (
+            f.kind,
+            f.detail.as_str(),
+            f.held_bytes,
+            f.first_at,
+            f.last_at
+        ),
+        (FindingKind::HeldChange, "again", 3, at(1), at(2))
+    );
+    let (_, changes) = storage.finding_changes(f.id).await.unwrap().unwrap();
+    assert_eq!(changes, vec![1, 2, 3], "the held changes are kept");
+    assert!(storage.finding_changes(f.id + 100).await.unwrap().is_none());
+    assert!(storage
+        .decide_finding(f.id, "rejected", "Maria", at(3))
+        .await
+        .unwrap());
+    assert!(!storage
+        .decide_finding(f.id, "accepted", "Carl", at(4))
+        .await
+        .unwrap());
+    let decided = &storage.findings().await.unwrap()[0];
+    assert_eq!(
+        (decided.decision.as_deref(), decided.decided_by.as_deref()),
+        (Some("rejected"), Some("Maria"))
+    );
+}
+
+pub(crate) async fn catalogue_versions_hand_out_only_what_changed(storage: Storage) {
+    assert_eq!(storage.catalogue_since(0).await.unwrap(), (0, vec![]));
+    let v1 = storage
+        .put_catalogue(&[product("MUG", 500), product("TEA", 300)])
+        .await
+        .unwrap();
+    let v2 = storage.put_catalogue(&[product("MUG", 650)]).await.unwrap();
+    assert_eq!((v1, v2), (1, 2));
+    let (version, all) = storage.catalogue_since(0).await.unwrap();
+    assert_eq!(version, 2);
+    assert_eq!(all, vec![product("MUG", 650), product("TEA", 300)]);
+    assert_eq!(
+        storage.catalogue_since(1).await.unwrap(),
+        (2, vec![product("MUG", 650)])
+    );
+    assert_eq!(storage.catalogue_since(2).await.unwrap(), (2, vec![]));
+    assert_eq!(
+        storage.product("TEA").await.unwrap(),
+        Some(product("TEA", 300))
+    );
+    assert_eq!(storage.product("NOPE").await.unwrap(), None);
+}
+
+pub(crate) async fn receipt_keys_are_made_once_and_rotate(storage: Storage) {
+    with_stores(&storage, &["AMS1"]).await;
+    let key = |n: u8| kassa_domain::receipt_code::secret_key(&[n; 32]);
+    let (first, other) = (key(1), key(2));
+    assert_eq!(storage.receipt_key("AMS1", &first).await.unwrap(), first);
+    assert_eq!(
+        storage.receipt_key("AMS1", &other).await.unwrap(),
+        first,
+        "a store's key is made once"
+    );
+    assert!(matches!(
+        storage.receipt_key("NOPE", &other).await,
+        Err(HqError::NotFound(_))
+    ));
+    assert_eq!(storage.receipt_keys().await.unwrap().len(), 1);
+
+    let second = key(3);
+    storage
+        .rotate_receipt_key("AMS1", &second, false, at(1))
+        .await
+        .unwrap();
+    assert_eq!(storage.receipt_keys().await.unwrap()[0].secret, second);
+    let first_public = kassa_domain::receipt_code::public_key(&first).unwrap();
+    assert_eq!(
+        storage.retired_receipt_keys().await.unwrap(),
+        vec![("AMS1".to_string(), first_public)]
+    );
+    let third = key(4);
+    storage
+        .rotate_receipt_key("AMS1", &third, true, at(2))
+        .await
+        .unwrap();
+    assert!(
+        storage.retired_receipt_keys().await.unwrap().is_empty(),
+        "distrusting the old keys leaves none trusted"
+    );
+    assert!(matches!(
+        storage
+            .rotate_receipt_key("NOPE", &third, false, at(3))
+            .await,
+        Err(HqError::NotFound(_))
+    ));
+}
+
+pub(crate) async fn staff_versions_tell_each_store_what_changed(storage: Storage) {
+    with_stores(&storage, &["AMS1", "RTM1"]).await;
+    let ams = ["AMS1".to_string()];
+    let v1 = storage
+        .put_staff(&member("s1", "Carl"), Some(&ams), at(1))
+        .await
+        .unwrap();
+    let v2 = storage
+        .put_staff(&member("s2", "Eve"), Some(&["RTM1".to_string()]), at(2))
+        .await
+        .unwrap();
+    assert_eq!((v1, v2), (1, 2));
+    match storage
+        .put_staff(&member("s3", "carl"), Some(&ams), at(3))
+        .await
+    {
+        Err(HqError::BadRequest(_)) => {}
+        other => panic!("an active namesake in any case is refused, got {other:?}"),
+    }
+    match storage
+        .put_staff(&member("s4", "Dan"), Some(&["NOPE".to_string()]), at(3))
+        .await
+    {
+        Err(HqError::BadRequest(_)) => {}
+        other => panic!("an unknown store is refused, got {other:?}"),
+    }
+    assert_eq!(
+        storage.staff_member("s4").await.unwrap(),
+        None,
+        "nothing half-written"
+    );
+
+    let (version, members) = storage.staff_since("AMS1", 0).await.unwrap();
+    assert_eq!(version, 2);
+    assert_eq!(members, vec![member("s1", "Carl")]);
+    // Carl moves to Rotterdam: Amsterdam's tills are told he left, without his PIN hash.
+    let v3 = storage
+        .put_staff(&member("s1", "Carl"), Some(&["RTM1".to_string()]), at(4))
+        .await
+        .unwrap();
+    assert!(v3 > v2);
+    let (_, ams_changes) = storage.staff_since("AMS1", v2).await.unwrap();
+    assert_eq!(ams_changes.len(), 1);
+    assert!(!ams_changes[0].active && ams_changes[0].pin_hash.is_empty());
+    let (_, rtm_changes) = storage.staff_since("RTM1", v2).await.unwrap();
+    assert_eq!(rtm_changes, vec![member("s1", "Carl")]);
+    assert_eq!(storage.staff_since("RTM1", v3).await.unwrap(), (v3, vec![]));
+
+    let everyone = storage.staff().await.unwrap();
+    assert_eq!(
+        everyone
+            .iter()
+            .map(|e| (e.member.name.as_str(), e.stores.clone()))
+            .collect::<Vec<_>>(),
+        [
+            ("Carl", vec!["RTM1".to_string()]),
+            ("Eve", vec!["RTM1".to_string()])
+        ]
+    );
+    let by_name = storage.staff_member(" carl ").await.unwrap().unwrap();
+    assert_eq!((by_name.member.id.as_str(), by_name.version), ("s1", v3));
+}
+
+pub(crate) async fn sales_voids_and_credit_are_found_again(storage: Storage) {
+    with_stores(&storage, &["AMS1"]).await;
+    let day = "2026-11-23";
+    let mut write = SyncWrite::new("AMS1", at(1));
+    for (id, receipt, tender) in [
+        ("s1", "AMS1-1-1", TenderKind::Cash),
+        ("s2", "AMS1-1-2", TenderKind::Credit),
+    ] {
+        write.sales.push(FiledSale {
+            store: "AMS1".into(),
+            till_no: 1,
+            record: sale(id, receipt, day, tender),
+        });
+    }
+    write.sales.push(FiledSale {
+        store: "AMS1".into(),
+        till_no: 1,
+        record: sale("s3", "AMS1-1-3", "2026-11-24", TenderKind::Cash),
+    });
+    write.voids.push(void("v1", "s1", day));
+    storage.apply_sync(write).await.unwrap();
+    // The same sale again (a retried sync) is still one sale.
+    let mut again = SyncWrite::new("AMS1", at(2));
+    again.sales.push(FiledSale {
+        store: "AMS1".into(),
+        till_no: 1,
+        record: sale("s1", "AMS1-1-1", day, TenderKind::Cash),
+    });
+    storage.apply_sync(again).await.unwrap();
+
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let (sales, voids) = storage.sales("AMS1", date).await.unwrap();
+    assert_eq!(
+        sales.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+        ["s1", "s2"]
+    );
+    assert_eq!(voids, vec![void("v1", "s1", day)]);
+    assert_eq!(
+        storage.sale_by_receipt("AMS1-1-1").await.unwrap(),
+        Some((sale("s1", "AMS1-1-1", day, TenderKind::Cash), true))
+    );
+    assert_eq!(
+        storage
+            .sale_by_receipt("AMS1-1-2")
+            .await
+            .unwrap()
+            .map(|(_, v)| v),
+        Some(false)
+    );
+    assert_eq!(storage.sale_by_receipt("AMS1-1-9").await.unwrap(), None);
+    assert_eq!(
+        storage
+            .credit_sales()
+            .await
+            .unwrap()
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect::<Vec<_>>(),
+        ["s2"]
+    );
+    assert_eq!(storage.all_voids().await.unwrap().len(), 1);
+}
+
+pub(crate) async fn web_orders_are_taken_once_in_any_case(storage: Storage) {
+    with_stores(&storage, &["AMS1"]).await;
+    let mut write = SyncWrite::new("AMS1", at(1));
+    write.intake = Some(OrderIntakeRow {
+        external_id: "Shop-1001".into(),
+        order_id: "o1".into(),
+        pickup_code: "123456".into(),
+    });
+    storage.apply_sync(write).await.unwrap();
+    let taken = storage.order_by_external_id("shop-1001").await.unwrap();
+    assert_eq!(taken.map(|t| t.order_id), Some("o1".to_string()));
+    assert_eq!(
+        storage.order_by_external_id("shop-1002").await.unwrap(),
+        None
+    );
+
+    // The same order again in another case is refused whole.
+    let before = storage.content_digest().await.unwrap();
+    let mut twice = SyncWrite::new("AMS1", at(2));
+    twice.intake = Some(OrderIntakeRow {
+        external_id: "SHOP-1001".into(),
+        order_id: "o2".into(),
+        pickup_code: "654321".into(),
+    });
+    twice.records.push(StoredRecord {
+        store: "AMS1".into(),
+        subject: None,
+        record: IndexedRecord::Resolution(resolution("r9")),
+    });
+    assert!(storage.apply_sync(twice).await.is_err());
+    assert_eq!(storage.content_digest().await.unwrap(), before);
+}
+
+pub(crate) async fn the_digest_moves_with_writes_and_not_with_reads(storage: Storage) {
+    with_stores(&storage, &["AMS1"]).await;
+    let before = storage.content_digest().await.unwrap();
+    storage.stores().await.unwrap();
+    storage.records(RecordKind::Order, None).await.unwrap();
+    assert_eq!(storage.content_digest().await.unwrap(), before);
+    let mut write = SyncWrite::new("AMS1", at(1));
+    write.records.push(StoredRecord {
+        store: "AMS1".into(),
+        subject: None,
+        record: IndexedRecord::Resolution(resolution("r1")),
+    });
+    storage.apply_sync(write).await.unwrap();
+    assert_ne!(storage.content_digest().await.unwrap(), before);
+}
+
+/// Requests at once from many tasks (one node's many connections) all land.
+pub(crate) async fn many_requests_at_once_all_land(storage: Storage) {
+    let mut tasks = Vec::new();
+    for n in 0..24 {
+        let storage = storage.clone();
+        tasks.push(tokio::spawn(async move {
+            if n % 4 == 0 {
+                storage
+                    .create_store(&store_info(&format!("S{n}")), at(0))
+                    .await
+                    .unwrap();
+            }
+            storage
+                .put_catalogue(&[product(&format!("P{n}"), 100)])
+                .await
+                .unwrap();
+            storage.stores().await.unwrap().len()
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    assert_eq!(storage.stores().await.unwrap().len(), 6);
+    let (version, products) = storage.catalogue_since(0).await.unwrap();
+    assert_eq!(
+        (version, products.len()),
+        (24, 24),
+        "every import got a version of its own"
+    );
+}
