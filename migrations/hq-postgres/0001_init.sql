@@ -1,7 +1,7 @@
 -- Head office on PostgreSQL: the schema the SQLite migrations 0001-0015 arrive at, in
 -- PostgreSQL's types (times as timestamptz, bytes as bytea, JSON kept as the text Kassa wrote).
 -- Every table that grows with trade carries its store, so that it can be distributed by store
--- later (docs/adr/0007-head-office-on-postgresql.md). Keys and codes sort bytewise (COLLATE "C"),
+-- later (docs/adr/0011-head-office-at-chain-scale.md). Keys and codes sort bytewise (COLLATE "C"),
 -- as they do in SQLite, whatever the database's own collation.
 
 CREATE TABLE stores (

@@ -133,6 +133,7 @@ async fn a_head_or_proof_head_office_cannot_read_is_flagged_not_refused() {
             audit_at_anchor: proof,
             pin_changes: Vec::new(),
             signed_heads: Vec::new(),
+            docs_since: None,
         }
     };
     let garbage = kassa_protocol::AuditHead {

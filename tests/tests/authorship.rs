@@ -81,6 +81,7 @@ impl RawTill {
                         audit_at_anchor: None,
                         pin_changes: Vec::new(),
                         signed_heads: Vec::new(),
+                        docs_since: None,
                     },
                 )
                 .await

@@ -268,6 +268,7 @@ async fn post_signed_heads(
         audit_at_anchor: None,
         pin_changes: Vec::new(),
         signed_heads: signed,
+        docs_since: None,
     };
     reqwest::Client::new()
         .post(format!("{}/v1/sync", hq.url()))

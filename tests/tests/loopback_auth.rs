@@ -46,6 +46,7 @@ fn sync_body(docs: Vec<DocMessage>) -> Vec<u8> {
         audit_at_anchor: None,
         pin_changes: Vec::new(),
         signed_heads: Vec::new(),
+        docs_since: None,
     })
     .unwrap()
 }

@@ -95,6 +95,7 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
                 audit_at_anchor: audit_head.clone(),
                 pin_changes: Vec::new(),
                 signed_heads: Vec::new(),
+                docs_since: None,
             };
             [request(docs), request(Vec::new())]
                 .iter()

@@ -20,7 +20,7 @@ const CARRIED: &str = "carried";
 impl Hq {
     /// Closes the store's current stock epoch and opens the next. Returns the new epoch.
     pub async fn open_stock_epoch(&self, store: &str) -> Result<u32, HqError> {
-        let mut inner = self.documents().await;
+        let mut inner = self.documents(store).await;
         open_epoch(&mut inner, store).await
     }
 }

@@ -46,7 +46,7 @@ impl Hq {
         if accept {
             let doc_id = DocId::parse(&finding.doc_id)
                 .map_err(|e| HqError::Corrupt(format!("finding {id}: {e}")))?;
-            let mut inner = self.documents().await;
+            let mut inner = self.documents(&finding.store).await;
             let mut doc = inner.document(&doc_id).await?;
             kassa_replica::untrusted::decode(
                 || Ok(doc.load_incremental(&changes)?),

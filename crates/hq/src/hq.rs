@@ -1,9 +1,11 @@
-//! The head office service: storage, plus a cache of loaded documents behind an async lock that
-//! every request changing documents holds from reading them to writing them, so that such
-//! requests of this process see and write a consistent state. Reads go to storage directly and
-//! run side by side; a write never overwrites a document another process changed meanwhile
-//! (storage checks the heads it was loaded at).
+//! The head office service: storage, a bounded cache of loaded documents, and one async lock
+//! per store that requests changing that store's documents hold from reading them to writing
+//! them, so that such requests of this node see and write a consistent state while other
+//! stores go on. Reads go to storage directly and run side by side. Nothing here is needed for
+//! correctness across nodes: storage writes a document only over the heads its writer loaded,
+//! and a cached document is used only while storage still has the heads it was loaded at.
 
+use crate::doc_cache::{DocCache, DEFAULT_CACHE_BYTES};
 use crate::error::HqError;
 use crate::storage::{Device, DocumentWrite, Heads, HqStorage, SqliteStorage, StoreRow};
 use crate::tokens::hash_secret;
@@ -12,13 +14,14 @@ use kassa_replica::{heads_hex, ActorId, AutoCommit, DocId};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tokio::sync::{Mutex, MutexGuard};
+use std::sync::Arc;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
-/// How many syncs may wait for the document lock before the next is told to come back (see
+/// How many syncs may wait for their store's lock before the next is told to come back (see
 /// [`Hq::documents_or_busy`]).
 const DEFAULT_MAX_QUEUED_SYNCS: usize = 64;
 
-/// A sync counted among those waiting for the document lock while it lives.
+/// A sync counted among those waiting for a store's lock while it lives.
 struct Waiting<'a> {
     count: &'a AtomicUsize,
     /// How many were waiting before this one.
@@ -43,36 +46,28 @@ pub(crate) const HQ_ACTOR: &[u8] = b"kassa-head-office";
 
 pub struct Hq {
     pub(crate) storage: Box<dyn HqStorage>,
-    docs: Mutex<HashMap<DocId, Cached>>,
-    /// How many documents the cache held when its lock was last let go (read without waiting
-    /// for the lock, by `/metrics`).
-    cached: AtomicUsize,
-    /// Syncs waiting for the document lock now, and how many may (see
+    /// One lock per store that has been written through this node (a few bytes each).
+    store_locks: std::sync::Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    cache: DocCache,
+    /// Syncs waiting for a store's lock now (all stores), and how many may (see
     /// [`Hq::documents_or_busy`]).
     queued_syncs: AtomicUsize,
     max_queued_syncs: AtomicUsize,
     pub(crate) metrics: crate::metrics::Metrics,
 }
 
-/// A loaded document and the heads storage had for it then (`None`: not stored yet). Another
-/// process on the same data (an admin command beside `serve`) may have written since: the heads
-/// tell, and a write names them so storage refuses to overwrite what it did not see.
-struct Cached {
-    doc: AutoCommit,
-    stored_heads: Option<Heads>,
-}
-
-/// Held by a request that changes documents: storage and the document cache, locked.
+/// Held by a request that changes one store's documents: storage, that store's lock, and the
+/// heads each document was loaded at.
 pub(crate) struct DocSession<'a> {
     pub storage: &'a dyn HqStorage,
-    docs: MutexGuard<'a, HashMap<DocId, Cached>>,
-    cached: &'a AtomicUsize,
-}
-
-impl Drop for DocSession<'_> {
-    fn drop(&mut self) {
-        self.cached.store(self.docs.len(), Ordering::Relaxed);
-    }
+    store: String,
+    _lock: OwnedMutexGuard<()>,
+    cache: &'a DocCache,
+    /// The heads storage had for each document this session loaded (`None`: not stored yet):
+    /// what its write must still find there.
+    loaded: HashMap<DocId, Option<Heads>>,
+    /// The stored size of each document this session wrote, for the cache's budget.
+    written: HashMap<DocId, usize>,
 }
 
 impl DocSession<'_> {
@@ -80,47 +75,55 @@ impl DocSession<'_> {
     /// touching the cache. The cache is used only while storage still has the heads it was
     /// loaded at.
     pub async fn document(&mut self, id: &DocId) -> Result<AutoCommit, HqError> {
+        if id.store() != self.store {
+            return Err(HqError::Corrupt(format!(
+                "document {id} read under store {}'s lock",
+                self.store
+            )));
+        }
         let stored_heads = self.storage.stored_heads(id).await?;
-        if let Some(cached) = self.docs.get(id) {
-            if cached.stored_heads == stored_heads {
-                return Ok(cached.doc.clone());
-            }
+        self.loaded.insert(id.clone(), stored_heads.clone());
+        if let Some(doc) = self.cache.get(id, &stored_heads) {
+            return Ok(doc);
         }
         let actor = ActorId::from(HQ_ACTOR);
-        let doc = match self.storage.load_document(id).await? {
-            Some(bytes) => load_document(id, &bytes, actor)?,
-            None => new_document(id, actor)?,
+        let (doc, bytes) = match self.storage.load_document(id).await? {
+            Some(bytes) => (load_document(id, &bytes, actor)?, bytes.len()),
+            None => (new_document(id, actor)?, 0),
         };
-        self.docs.insert(
-            id.clone(),
-            Cached {
-                doc: doc.clone(),
-                stored_heads,
-            },
-        );
+        self.cache.put(id, doc.clone(), stored_heads, bytes);
         Ok(doc)
     }
 
     /// The write of a changed document: its bytes and heads, and the heads storage must still
     /// hold for the write to go through (those it was loaded at).
-    pub fn document_write(&self, id: &DocId, doc: &mut AutoCommit) -> DocumentWrite {
+    pub fn document_write(&mut self, id: &DocId, doc: &mut AutoCommit) -> DocumentWrite {
+        let bytes = doc.save();
+        self.written.insert(id.clone(), bytes.len());
         DocumentWrite {
             doc_id: id.clone(),
-            bytes: doc.save(),
+            bytes,
             heads: heads_hex(doc),
-            expected_heads: self.docs.get(id).and_then(|c| c.stored_heads.clone()),
+            expected_heads: self.loaded.get(id).cloned().flatten(),
         }
     }
 
     /// Remembers a document just written as the stored version.
     pub fn remember(&mut self, id: &DocId, mut doc: AutoCommit) {
         let stored_heads = Some(heads_hex(&mut doc));
-        self.docs.insert(id.clone(), Cached { doc, stored_heads });
+        self.loaded.insert(id.clone(), stored_heads.clone());
+        let bytes = match self.written.get(id) {
+            Some(bytes) => *bytes,
+            None => doc.save().len(),
+        };
+        self.cache.put(id, doc, stored_heads, bytes);
     }
 
-    /// Forgets every cached document (a write was refused as stale: reload them all).
+    /// Forgets the store's cached documents (a write was refused as stale: reload them).
     pub fn forget_documents(&mut self) {
-        self.docs.clear();
+        self.cache.forget_store(&self.store);
+        self.loaded.clear();
+        self.written.clear();
     }
 
     pub async fn store_row(&self, code: &str) -> Result<StoreRow, HqError> {
@@ -139,8 +142,8 @@ impl Hq {
     pub fn new(storage: Box<dyn HqStorage>) -> Hq {
         Hq {
             storage,
-            docs: Mutex::new(HashMap::new()),
-            cached: AtomicUsize::new(0),
+            store_locks: std::sync::Mutex::new(HashMap::new()),
+            cache: DocCache::new(DEFAULT_CACHE_BYTES),
             queued_syncs: AtomicUsize::new(0),
             max_queued_syncs: AtomicUsize::new(DEFAULT_MAX_QUEUED_SYNCS),
             metrics: crate::metrics::Metrics::default(),
@@ -175,7 +178,7 @@ impl Hq {
 
     /// This node's counters in Prometheus' text format (`GET /metrics`).
     pub fn metrics_text(&self) -> String {
-        self.metrics.render(self.cached.load(Ordering::Relaxed))
+        self.metrics.render(self.cache.size())
     }
 
     /// A consistent copy of head office's data in the new file `to` (see `kassa-hq backup`);
@@ -195,37 +198,55 @@ impl Hq {
         self.storage.as_ref()
     }
 
-    /// Takes the document lock for a till's sync, or says this node is busy when
-    /// [`Hq::set_max_queued_syncs`] syncs (64 unless set) already wait for it: the till comes
-    /// back later rather than queue, so a node under load sheds rounds instead of stretching
-    /// every round. Counting waiters needs no timer, so any runtime can drive head office.
-    pub(crate) async fn documents_or_busy(&self) -> Result<DocSession<'_>, HqError> {
-        let session = |docs| DocSession {
-            storage: self.storage.as_ref(),
-            docs,
-            cached: &self.cached,
-        };
-        if let Ok(docs) = self.docs.try_lock() {
-            return Ok(session(docs));
+    /// Takes the store's lock for a till's sync, or says this node is busy when
+    /// [`Hq::set_max_queued_syncs`] syncs (64 unless set) already wait for a store's lock: the
+    /// till comes back later rather than queue, so a node under load sheds rounds instead of
+    /// stretching every round. Counting waiters needs no timer, so any runtime can drive head
+    /// office.
+    pub(crate) async fn documents_or_busy(&self, store: &str) -> Result<DocSession<'_>, HqError> {
+        let lock = self.store_lock(store);
+        if let Ok(guard) = lock.clone().try_lock_owned() {
+            return Ok(self.session(store, guard));
         }
         let waiting = Waiting::join(&self.queued_syncs);
         if waiting.ahead >= self.max_queued_syncs.load(Ordering::Relaxed) {
             return Err(HqError::Busy);
         }
-        Ok(session(self.docs.lock().await))
+        Ok(self.session(store, lock.lock_owned().await))
     }
 
-    /// How many syncs may wait for the document lock before the next is told to come back.
+    /// How many syncs may wait for a store's lock before the next is told to come back.
     pub fn set_max_queued_syncs(&self, max: usize) {
         self.max_queued_syncs.store(max, Ordering::Relaxed);
     }
 
-    /// Takes the document lock for a request that changes documents.
-    pub(crate) async fn documents(&self) -> DocSession<'_> {
+    /// How many stored bytes of documents this node keeps loaded (16 MiB unless set).
+    pub fn set_document_cache_bytes(&self, bytes: usize) {
+        self.cache.set_budget(bytes);
+    }
+
+    /// Takes the store's lock for a request that changes its documents.
+    pub(crate) async fn documents(&self, store: &str) -> DocSession<'_> {
+        let guard = self.store_lock(store).lock_owned().await;
+        self.session(store, guard)
+    }
+
+    fn store_lock(&self, store: &str) -> Arc<Mutex<()>> {
+        let mut locks = self
+            .store_locks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        locks.entry(store.to_string()).or_default().clone()
+    }
+
+    fn session(&self, store: &str, guard: OwnedMutexGuard<()>) -> DocSession<'_> {
         DocSession {
             storage: self.storage.as_ref(),
-            docs: self.docs.lock().await,
-            cached: &self.cached,
+            store: store.to_string(),
+            _lock: guard,
+            cache: &self.cache,
+            loaded: HashMap::new(),
+            written: HashMap::new(),
         }
     }
 
@@ -253,8 +274,8 @@ mod tests {
     async fn a_sync_finding_too_many_waiting_for_the_documents_is_told_the_node_is_busy() {
         let hq = Hq::open_in_memory().unwrap();
         hq.set_max_queued_syncs(0);
-        let held = hq.documents().await;
-        let refused = hq.documents_or_busy().await.err().expect("busy");
+        let held = hq.documents("AMS1").await;
+        let refused = hq.documents_or_busy("AMS1").await.err().expect("busy");
         assert!(matches!(refused, HqError::Busy), "{refused}");
         assert_eq!((refused.status(), refused.code()), (503, "busy"));
         assert_eq!(refused.retry_after_secs(), Some(5));
@@ -264,12 +285,19 @@ mod tests {
             "the refused one left"
         );
         drop(held);
-        assert!(hq.documents_or_busy().await.is_ok(), "a free lock is taken");
+        assert!(
+            hq.documents_or_busy("AMS1").await.is_ok(),
+            "a free lock is taken"
+        );
 
         // Under the limit, a sync waits its turn.
         hq.set_max_queued_syncs(1);
-        let held = hq.documents().await;
-        let waiting = hq.documents_or_busy();
+        let held = hq.documents("AMS1").await;
+        assert!(
+            hq.documents_or_busy("RTM1").await.is_ok(),
+            "another store is not held up by this one"
+        );
+        let waiting = hq.documents_or_busy("AMS1");
         tokio::pin!(waiting);
         assert!(futures_poll_once(waiting.as_mut()).await.is_none());
         assert_eq!(hq.queued_syncs.load(Ordering::SeqCst), 1);

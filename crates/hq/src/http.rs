@@ -613,8 +613,10 @@ async fn lookup_credit(
     Ok(Json(balance).into_response())
 }
 
-async fn health() -> &'static str {
-    "ok"
+/// Up when this node can reach its database: a load balancer sends tills elsewhere otherwise.
+async fn health(State(state): State<AppState>) -> Result<&'static str, HqError> {
+    state.hq.storage.ping().await?;
+    Ok("ok")
 }
 
 async fn metrics(State(state): State<AppState>, _caller: Reader) -> Response {

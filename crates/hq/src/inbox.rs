@@ -63,8 +63,9 @@ impl Hq {
                 "a resolution needs a note of 1 to 1000 characters".into(),
             ));
         }
-        let mut inner = self.documents().await;
-        let exception = detect(&facts(inner.storage, None).await?)
+        // Found without a lock (the inbox reads every store): two managers resolving the same
+        // exception at once write two resolutions, which close it alike.
+        let exception = detect(&facts(self.storage.as_ref(), None).await?)
             .into_iter()
             .find(|e| e.id == exception_id_without_code(request.id.trim()))
             .ok_or_else(|| HqError::NotFound(format!("no exception {:?}", request.id.trim())))?;
@@ -95,9 +96,10 @@ impl Hq {
         stores.sort();
         stores.dedup();
         for store in stores {
-            if inner.storage.store(&store).await?.is_none() {
+            if self.storage.store(&store).await?.is_none() {
                 continue;
             }
+            let mut inner = self.documents(&store).await;
             let ledger_id = DocId::HqLedger {
                 store: store.clone(),
                 day: created_at.local_date().to_string(),

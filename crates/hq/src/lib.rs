@@ -8,6 +8,7 @@ mod audit;
 mod audit_anchor;
 mod catalogue;
 mod device_keys;
+mod doc_cache;
 mod epochs;
 mod error;
 mod held;
@@ -32,6 +33,7 @@ pub mod tls;
 pub mod tokens;
 
 pub use audit::AuditCheck;
+pub use doc_cache::DEFAULT_CACHE_BYTES;
 pub use epochs::{EPOCH_MAX_AGE_DAYS, EPOCH_MAX_BYTES};
 pub use error::HqError;
 pub use hq::Hq;

@@ -55,7 +55,7 @@ impl Metrics {
     }
 
     /// The text a Prometheus scrape reads.
-    pub fn render(&self, cached_documents: usize) -> String {
+    pub fn render(&self, (cached_documents, cached_bytes): (usize, usize)) -> String {
         let mut out = String::new();
         let read = |a: &AtomicU64| a.load(Ordering::Relaxed);
         out.push_str("# HELP kassa_hq_requests_total Requests answered, by status class.\n");
@@ -100,6 +100,11 @@ impl Metrics {
         out.push_str("# HELP kassa_hq_cached_documents Documents in this node's cache.\n");
         out.push_str("# TYPE kassa_hq_cached_documents gauge\n");
         let _ = writeln!(out, "kassa_hq_cached_documents {cached_documents}");
+        out.push_str(
+            "# HELP kassa_hq_cached_document_bytes Stored size of the documents in this node's cache.\n",
+        );
+        out.push_str("# TYPE kassa_hq_cached_document_bytes gauge\n");
+        let _ = writeln!(out, "kassa_hq_cached_document_bytes {cached_bytes}");
         out
     }
 }
@@ -122,7 +127,7 @@ mod tests {
         metrics.observe(true, 200, Duration::from_millis(40));
         metrics.observe(true, 503, Duration::from_secs(20));
         metrics.observe(false, 401, Duration::from_millis(1));
-        let text = metrics.render(7);
+        let text = metrics.render((7, 4096));
         assert_eq!(value(&text, "kassa_hq_requests_total{class=\"2xx\"}"), "2");
         assert_eq!(value(&text, "kassa_hq_requests_total{class=\"4xx\"}"), "1");
         assert_eq!(value(&text, "kassa_hq_requests_total{class=\"5xx\"}"), "1");
@@ -146,5 +151,6 @@ mod tests {
         assert_eq!(value(&text, "kassa_hq_sync_round_seconds_count"), "3");
         assert_eq!(value(&text, "kassa_hq_sync_round_seconds_sum"), "20.043");
         assert_eq!(value(&text, "kassa_hq_cached_documents"), "7");
+        assert_eq!(value(&text, "kassa_hq_cached_document_bytes"), "4096");
     }
 }

@@ -117,10 +117,32 @@ impl Hq {
     /// Takes a web order for pickup at a store. The same external id again returns the first
     /// order unchanged (`created: false`). Unknown stores and SKUs are refused, nothing stored.
     pub async fn add_order(&self, intake: &OrderIntake) -> Result<OrderAccepted, HqError> {
+        match self.take_order(intake).await {
+            // The same order reached another node (or another store's lock) at the same time
+            // and was taken there first: storage refused the second intake; answer with the
+            // first, as for any repeat.
+            Err(HqError::Conflict(reason)) => {
+                match self
+                    .storage
+                    .order_by_external_id(intake.external_id.trim())
+                    .await?
+                {
+                    Some(taken) => {
+                        let order = order_of(self.storage.as_ref(), &taken.order_id).await?;
+                        Ok(accepted(&order, taken.pickup_code, false))
+                    }
+                    None => Err(HqError::Conflict(reason)),
+                }
+            }
+            other => other,
+        }
+    }
+
+    async fn take_order(&self, intake: &OrderIntake) -> Result<OrderAccepted, HqError> {
         check(intake)?;
         // Held from the look-up of the external id to the write: the same order sent twice at
-        // once is taken once.
-        let mut inner = self.documents().await;
+        // once to this node is taken once (storage's unique intake refuses it across nodes).
+        let mut inner = self.documents(&intake.store).await;
         let external_id = intake.external_id.trim();
         if let Some(taken) = inner.storage.order_by_external_id(external_id).await? {
             let order = order_of(inner.storage, &taken.order_id).await?;
@@ -224,28 +246,35 @@ impl Hq {
         order_no: &str,
         note: Option<String>,
     ) -> Result<OrderCancellation, HqError> {
-        let mut inner = self.documents().await;
-        let order = order_of(inner.storage, order_no).await?;
+        let order = order_of(self.storage.as_ref(), order_no).await?;
+        let mut inner = self.documents(&order.store).await;
         cancel(&mut inner, &order, CancellationReason::Cancelled, note).await
     }
 
     /// Expires every order past its pickup date that is not all handed over.
     pub async fn expire_orders(&self) -> Result<Vec<OrderCancellation>, HqError> {
-        let mut inner = self.documents().await;
+        let storage = self.storage.as_ref();
         let now = Timestamp::utc(Utc::now());
         let mut expired = Vec::new();
-        for order in inner.storage.records_of::<OrderRecord>(None).await? {
-            let (status, ..) = order_state(inner.storage, &order).await?;
-            if status.is_waiting() && is_overdue(&order, &now) {
-                expired.push(
-                    cancel(
-                        &mut inner,
-                        &order,
-                        CancellationReason::Expired,
-                        Some("not collected in time".into()),
-                    )
-                    .await?,
-                );
+        for order in storage.records_of::<OrderRecord>(None).await? {
+            let (status, ..) = order_state(storage, &order).await?;
+            if !(status.is_waiting() && is_overdue(&order, &now)) {
+                continue;
+            }
+            // Under the order's store's lock, `cancel` looks again: a pickup or a cancellation
+            // that landed meanwhile (here or on another node) leaves the order alone.
+            let mut inner = self.documents(&order.store).await;
+            match cancel(
+                &mut inner,
+                &order,
+                CancellationReason::Expired,
+                Some("not collected in time".into()),
+            )
+            .await
+            {
+                Ok(cancelled) => expired.push(cancelled),
+                Err(HqError::Conflict(_)) => {}
+                Err(e) => return Err(e),
             }
         }
         Ok(expired)

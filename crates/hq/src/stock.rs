@@ -49,7 +49,7 @@ impl Hq {
         if lines.is_empty() {
             return Err(HqError::BadRequest("no stock lines".into()));
         }
-        let mut inner = self.documents().await;
+        let mut inner = self.documents(store).await;
         let row = inner.store_row(store).await?;
         for line in lines {
             let ok = match kind {

@@ -8,7 +8,7 @@ use crate::hq::Hq;
 use crate::storage::{Device, FindingKind, NewFinding, SyncStateWrite, SyncWrite};
 use kassa_protocol::{
     CatalogueUpdate, DocMessage, StaffUpdate, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH,
-    MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
+    MAX_MESSAGE_BYTES, OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION,
 };
 use kassa_replica::authorship::check_till_change;
 use kassa_replica::stock::read_levels;
@@ -26,7 +26,9 @@ impl Hq {
     ) -> Result<SyncResponse, HqError> {
         for _ in 0..crate::stock::MAX_STALE_RETRIES {
             match self.sync_once(device, &request).await {
-                Err(HqError::StaleDocument(_)) => self.documents().await.forget_documents(),
+                Err(HqError::StaleDocument(_)) => {
+                    self.documents(&device.store).await.forget_documents()
+                }
                 other => return other,
             }
         }
@@ -38,9 +40,10 @@ impl Hq {
         device: &Device,
         request: &SyncRequest,
     ) -> Result<SyncResponse, HqError> {
-        if request.protocol != PROTOCOL_VERSION {
+        if !(OLDEST_PROTOCOL_VERSION..=PROTOCOL_VERSION).contains(&request.protocol) {
             return Err(HqError::BadRequest(format!(
-                "protocol version {} is not supported (head office speaks {PROTOCOL_VERSION})",
+                "protocol version {} is not supported (head office speaks \
+                 {OLDEST_PROTOCOL_VERSION} to {PROTOCOL_VERSION})",
                 request.protocol
             )));
         }
@@ -76,7 +79,7 @@ impl Hq {
 
         let signed_heads = checked_signed_heads(device, &ids, &request.signed_heads)?;
 
-        let mut inner = self.documents_or_busy().await?;
+        let mut inner = self.documents_or_busy(&device.store).await?;
         let store = inner.store_row(&device.store).await?;
         let devices = inner.storage.store_devices(&device.store).await?;
         let now = chrono::Utc::now();
@@ -202,7 +205,17 @@ impl Hq {
         drop(inner);
         let storage = self.storage.as_ref();
         let store = self.store_row(&device.store).await?;
-        let store_docs = storage.document_heads(&device.store).await?;
+        // Protocol 2 tills are told only what changed since their cursor; protocol 1 tills get
+        // the whole list they expect.
+        let with_cursor = request.protocol >= 2;
+        let since = if with_cursor {
+            request.docs_since
+        } else {
+            None
+        };
+        let (cursor, store_docs) = storage
+            .documents_changed_since(&device.store, since)
+            .await?;
         // Before the staff update, so that it carries the PINs taken.
         let pin_changes_refused = self.take_pin_changes(device, &request.pin_changes).await?;
         let (version, products) = storage.catalogue_since(request.catalogue_since).await?;
@@ -222,7 +235,9 @@ impl Hq {
             != request.receipt_keys_digest)
             .then_some(keys);
         Ok(SyncResponse {
-            protocol: PROTOCOL_VERSION,
+            protocol: request.protocol,
+            hq_protocol: Some(PROTOCOL_VERSION),
+            docs_cursor: with_cursor.then_some(cursor),
             docs: replies,
             store_docs: store_docs
                 .into_iter()

@@ -29,8 +29,16 @@ pub use sync::{
     StaffUpdate, StoreKey, SyncRequest, SyncResponse, MAX_PIN_CHANGES_PER_SYNC,
 };
 
-/// The protocol version this code speaks. A peer speaking another is refused with a clear error.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// The protocol version this code speaks. Head office also answers requests of the version
+/// before ([`OLDEST_PROTOCOL_VERSION`]), so that during a rolling upgrade nodes and tills one
+/// version apart keep working; a till speaks the lower of its own version and the one head
+/// office last answered with. Anything else is refused with a clear error.
+///
+/// 2: the document cursor (`SyncRequest::docs_since`, `SyncResponse::docs_cursor`).
+pub const PROTOCOL_VERSION: u32 = 2;
+
+/// The oldest protocol version head office still answers.
+pub const OLDEST_PROTOCOL_VERSION: u32 = 1;
 
 /// Largest request body head office accepts on `/v1/sync`.
 pub const MAX_SYNC_BODY_BYTES: usize = 16 * 1024 * 1024;

@@ -37,6 +37,10 @@ pub struct SyncRequest {
     /// The heads the till signed last for the documents of this request, with its device key.
     #[serde(default)]
     pub signed_heads: Vec<SignedHeads>,
+    /// Head office's cursor of this store's document changes that the till was told about
+    /// (protocol 2): only documents changed after it are announced. `None`: announce every one.
+    #[serde(default)]
+    pub docs_since: Option<i64>,
 }
 
 /// A device's signature over one document's heads (see `kassa_domain::heads_signature`).
@@ -108,13 +112,22 @@ pub struct DocHeads {
     pub heads: Vec<String>,
 }
 
-/// Head office's answer: its messages, every document of the store it holds (so the till can
-/// start syncing ones it lacks), the current stock epoch, and catalogue changes.
+/// Head office's answer: its messages, the store's documents that changed since the till's
+/// cursor (every one without a cursor, so the till can start syncing ones it lacks) with the new
+/// cursor, the current stock epoch, and catalogue changes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncResponse {
     pub protocol: u32,
     pub docs: Vec<DocMessage>,
     pub store_docs: Vec<DocHeads>,
+    /// The cursor `store_docs` brings the till to (protocol 2); `None` from a head office that
+    /// lists every document (protocol 1), whose list is then the whole of what it holds.
+    #[serde(default)]
+    pub docs_cursor: Option<i64>,
+    /// The newest protocol head office speaks (`protocol` is the request's, so a till one
+    /// version behind understands the answer); a till speaks the lower of this and its own.
+    #[serde(default)]
+    pub hq_protocol: Option<u32>,
     pub stock_epoch: u32,
     pub catalogue: Option<CatalogueUpdate>,
     #[serde(default)]

@@ -10,6 +10,7 @@ mod config;
 mod credit;
 mod database;
 mod device_key;
+mod doc_heads;
 mod error;
 mod inbox;
 mod migrations;
@@ -35,6 +36,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{StoreConfig, StoreSetup, TaxClass};
 pub use credit::CreditBalance;
 pub use device_key::{NewDeviceKey, SignedHeads};
+pub use doc_heads::Announcement;
 pub use kassa_replica::audit::{AuditEntry, Break};
 pub use receipt_keys::TrustedKey;
 

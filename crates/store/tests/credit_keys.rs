@@ -236,6 +236,9 @@ fn write_as_before_keys(path: &Path, code: &str, resolution_id: &str) {
          CREATE TRIGGER resolutions_immutable_update BEFORE UPDATE ON resolutions
          BEGIN SELECT RAISE(ABORT, 'resolutions are immutable'); END;
          DROP TABLE signed_heads; -- made by 0024, after schema 21
+         DROP TABLE doc_heads; -- and 0025
+         ALTER TABLE device DROP COLUMN docs_cursor;
+         ALTER TABLE device DROP COLUMN hq_protocol;
          PRAGMA user_version = 21;"
     ))
     .unwrap();

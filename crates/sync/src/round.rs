@@ -1,5 +1,6 @@
-//! One sync round: ask head office what it holds, then exchange messages for every document
-//! whose heads differ until neither side has anything to send. Sync state is stored per
+//! One sync round: ask head office what changed since the till's cursor, then exchange messages
+//! for every document whose heads differ (here or as head office last announced them) until
+//! neither side has anything to send. Sync state is stored per
 //! (document, peer) after every received message, so a lost response costs a retry, never a
 //! duplicate: records are keyed by id and Automerge applies a change once.
 
@@ -7,12 +8,12 @@ use crate::client::{HqClient, HqLink};
 use crate::error::SyncError;
 use kassa_domain::CsvProduct;
 use kassa_protocol::{
-    receipt_keys_digest, AuditHead, DeviceCertificate, DeviceKeyRequest, DocHeads, DocMessage,
-    RenewedToken, SignedHeads, StoreKey, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH,
-    MAX_PIN_CHANGES_PER_SYNC, PROTOCOL_VERSION,
+    receipt_keys_digest, AuditHead, DeviceCertificate, DeviceKeyRequest, DocMessage, RenewedToken,
+    SignedHeads, StoreKey, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH, MAX_PIN_CHANGES_PER_SYNC,
+    OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION,
 };
 use kassa_replica::SyncState;
-use kassa_store::{CatalogueSkip, NewDeviceKey, Till, TrustedKey};
+use kassa_store::{Announcement, CatalogueSkip, NewDeviceKey, Till, TrustedKey};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -170,9 +171,14 @@ async fn exchange(
     pin_changes.truncate(MAX_PIN_CHANGES_PER_SYNC);
     report.exchanges += 1;
     report.messages_sent += docs.len();
+    // The lower of ours and the one head office last answered with: a till upgraded before
+    // head office keeps talking to it.
+    let (docs_since, hq_protocol) = till.announcement_cursor()?;
+    let protocol = PROTOCOL_VERSION.min(hq_protocol.max(OLDEST_PROTOCOL_VERSION));
     let response = client
         .sync(&SyncRequest {
-            protocol: PROTOCOL_VERSION,
+            protocol,
+            docs_since: if protocol >= 2 { docs_since } else { None },
             docs,
             catalogue_since,
             staff_since,
@@ -183,12 +189,22 @@ async fn exchange(
             signed_heads,
         })
         .await?;
-    if response.protocol != PROTOCOL_VERSION {
+    if response.protocol != protocol {
         return Err(SyncError::Protocol(format!(
-            "head office speaks protocol {}",
+            "head office answered protocol {} to protocol {protocol}",
             response.protocol
         )));
     }
+    let announced: Vec<(String, Vec<String>)> = response
+        .store_docs
+        .iter()
+        .map(|d| (d.doc_id.clone(), d.heads.clone()))
+        .collect();
+    till.record_announcement(&Announcement {
+        docs: &announced,
+        cursor: response.docs_cursor,
+        hq_protocol: response.hq_protocol.unwrap_or(response.protocol),
+    })?;
     if let Some(keys) = &response.receipt_keys {
         let keys: Vec<TrustedKey> = keys
             .iter()
@@ -235,7 +251,7 @@ async fn round(till: &mut Till, client: &impl HqLink) -> Result<SyncReport, Sync
     .await?;
     let mut offered = response.catalogue.take();
     let mut states: BTreeMap<String, SyncState> = BTreeMap::new();
-    let mut pending: BTreeSet<String> = documents_to_sync(till, &response.store_docs)?;
+    let mut pending: BTreeSet<String> = till.documents_out_of_step()?.into_iter().collect();
     for id in &pending {
         states.insert(id.clone(), till.sync_state(id, PEER)?);
     }
@@ -287,17 +303,8 @@ async fn round(till: &mut Till, client: &impl HqLink) -> Result<SyncReport, Sync
         pending.retain(|id| sent.contains(id));
     }
     report.records_received += till.project_all()?;
-    // Head office's announced heads after the last exchange tell which of our records it holds.
-    let announced: BTreeMap<&str, &Vec<String>> = response
-        .store_docs
-        .iter()
-        .map(|d| (d.doc_id.as_str(), &d.heads))
-        .collect();
-    for id in till.document_ids()? {
-        if let Some(heads) = announced.get(id.as_str()) {
-            till.confirm_if_hq_has(&id, heads)?;
-        }
-    }
+    // Head office's announced heads tell which of our records it holds.
+    till.confirm_what_hq_holds()?;
     if let Some(update) = offered {
         let products: Vec<CsvProduct> = update
             .products
@@ -317,25 +324,4 @@ async fn round(till: &mut Till, client: &impl HqLink) -> Result<SyncReport, Sync
     report.bytes_sent = sent - start_sent;
     report.bytes_received = received - start_received;
     Ok(report)
-}
-
-/// Documents whose heads differ between this till and head office, or that only one side has.
-fn documents_to_sync(
-    till: &mut Till,
-    announced: &[DocHeads],
-) -> Result<BTreeSet<String>, SyncError> {
-    let mut out = BTreeSet::new();
-    let local: BTreeSet<String> = till.document_ids()?.into_iter().collect();
-    for doc in announced {
-        if !local.contains(&doc.doc_id) || till.document_heads(&doc.doc_id)? != doc.heads {
-            out.insert(doc.doc_id.clone());
-        }
-    }
-    let announced_ids: BTreeSet<&str> = announced.iter().map(|d| d.doc_id.as_str()).collect();
-    out.extend(
-        local
-            .into_iter()
-            .filter(|id| !announced_ids.contains(id.as_str())),
-    );
-    Ok(out)
 }

@@ -352,6 +352,8 @@ pub struct StoredRecord {
 pub trait HqStorage: Send + Sync {
     /// Where the data is, for the operator (never a password).
     fn describe(&self) -> String;
+    /// Answers when the database does (a load balancer's health check asks through it).
+    async fn ping(&self) -> Result<(), HqError>;
 
     /// `Conflict` when the code is taken.
     async fn create_store(&self, store: &StoreInfo, now: DateTime<Utc>) -> Result<(), HqError>;
@@ -438,6 +440,15 @@ pub trait HqStorage: Send + Sync {
     async fn stored_heads(&self, doc_id: &DocId) -> Result<Option<Heads>, HqError>;
     /// Every document of a store with its heads, by id.
     async fn document_heads(&self, store: &str) -> Result<Vec<(DocId, Heads)>, HqError>;
+    /// The store's document cursor now, and its documents written after cursor `since` (every
+    /// one for `None`, or for a cursor storage never gave: a database restored from a backup),
+    /// by id. Each write of documents moves the cursor once, in its transaction, so a reader that
+    /// got cursor `c` has been told of every document written up to `c`.
+    async fn documents_changed_since(
+        &self,
+        store: &str,
+        since: Option<i64>,
+    ) -> Result<(i64, Vec<(DocId, Heads)>), HqError>;
     /// Size in bytes of a stored document.
     async fn document_size(&self, doc_id: &DocId) -> Result<Option<usize>, HqError>;
     async fn load_sync_state(
@@ -536,6 +547,12 @@ pub trait HqStorage: Send + Sync {
     /// One record of a kind by its id.
     async fn record(&self, kind: RecordKind, id: &str) -> Result<Option<IndexedRecord>, HqError>;
     async fn conflicts(&self) -> Result<Vec<RecordConflict>, HqError>;
+}
+
+/// A web order's external id (in any case) taken already: a sync write carrying it again is
+/// refused whole with this.
+pub(crate) fn order_taken(external_id: &str) -> HqError {
+    HqError::Conflict(format!("web order {external_id:?} was taken already"))
 }
 
 fn of_type<R: Indexed>(records: Vec<IndexedRecord>) -> Result<Vec<R>, HqError> {

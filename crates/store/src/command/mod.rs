@@ -262,6 +262,7 @@ impl<'a> Command<'a> {
         let tx = self.tx.as_ref().expect("committed once");
         for id in &self.touched {
             if let Some(heads) = self.docs.persist(tx, id)? {
+                crate::doc_heads::record_local(tx, &id.to_string(), &heads)?;
                 // A signature that cannot be made (a damaged key, a document with more heads
                 // than are signed) never stops a sale or a sync: the last one stays.
                 if let Err(e) = crate::device_key::sign_heads(tx, &id.to_string(), &heads) {

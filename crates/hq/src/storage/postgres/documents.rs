@@ -83,6 +83,40 @@ impl PostgresStorage {
             .collect()
     }
 
+    /// The cursor is read first and the documents after: a write that commits in between is
+    /// announced now and again next time, never missed (numbers follow commit order under the
+    /// store's row lock).
+    pub(super) async fn changed_since(
+        &self,
+        store: &str,
+        since: Option<i64>,
+    ) -> Result<(i64, Vec<(DocId, Heads)>), HqError> {
+        let client = self.client().await?;
+        let cursor: i64 = client
+            .query_opt("SELECT doc_seq FROM stores WHERE code = $1", &[&store])
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?
+            .unwrap_or(0);
+        let since = since.filter(|s| (0..=cursor).contains(s)).unwrap_or(-1);
+        let statement = client
+            .prepare_cached(
+                "SELECT doc_id, heads FROM documents WHERE store = $1 AND seq > $2 ORDER BY doc_id",
+            )
+            .await?;
+        let rows = client.query(&statement, &[&store, &since]).await?;
+        let docs = rows
+            .iter()
+            .map(|r| {
+                Ok((
+                    doc_id(&r.try_get::<_, String>(0)?)?,
+                    heads(&r.try_get::<_, String>(1)?)?,
+                ))
+            })
+            .collect::<Result<Vec<_>, HqError>>()?;
+        Ok((cursor, docs))
+    }
+
     pub(super) async fn size_of(&self, id: &DocId) -> Result<Option<usize>, HqError> {
         let row = self
             .client()
@@ -119,11 +153,24 @@ impl PostgresStorage {
     pub(super) async fn write_sync(&self, write: SyncWrite) -> Result<(), HqError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        tx.execute(
-            "SELECT 1 FROM stores WHERE code = $1 FOR UPDATE",
-            &[&write.store],
-        )
-        .await?;
+        // The store's row lock, and its cursor moved once for a write of documents.
+        let seq: i64 = if write.documents.is_empty() {
+            tx.execute(
+                "SELECT 1 FROM stores WHERE code = $1 FOR UPDATE",
+                &[&write.store],
+            )
+            .await?;
+            0
+        } else {
+            tx.query_opt(
+                "UPDATE stores SET doc_seq = doc_seq + 1 WHERE code = $1 RETURNING doc_seq",
+                &[&write.store],
+            )
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?
+            .unwrap_or(0)
+        };
         let now = write.now;
         for document in &write.documents {
             let id = document.doc_id.to_string();
@@ -144,23 +191,23 @@ impl PostgresStorage {
             let written = if document.expected_heads.is_none() {
                 let statement = tx
                     .prepare_cached(
-                        "INSERT INTO documents (doc_id, store, bytes, heads, updated_at)
-                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (doc_id) DO NOTHING",
+                        "INSERT INTO documents (doc_id, store, bytes, heads, updated_at, seq)
+                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (doc_id) DO NOTHING",
                     )
                     .await?;
                 tx.execute(
                     &statement,
-                    &[&id, &write.store, &document.bytes, &heads_json, &now],
+                    &[&id, &write.store, &document.bytes, &heads_json, &now, &seq],
                 )
                 .await?
             } else {
                 let statement = tx
                     .prepare_cached(
-                        "UPDATE documents SET bytes = $2, heads = $3, updated_at = $4
+                        "UPDATE documents SET bytes = $2, heads = $3, updated_at = $4, seq = $5
                          WHERE doc_id = $1",
                     )
                     .await?;
-                tx.execute(&statement, &[&id, &document.bytes, &heads_json, &now])
+                tx.execute(&statement, &[&id, &document.bytes, &heads_json, &now, &seq])
                     .await?
             };
             if written != 1 {
@@ -324,7 +371,7 @@ impl PostgresStorage {
             .await?;
         }
         if let Some(intake) = &write.intake {
-            tx.execute(
+            let taken = tx.execute(
                 "INSERT INTO order_intake (external_id, order_id, store, pickup_code, created_at)
                  VALUES ($1, $2, $3, $4, $5)",
                 &[
@@ -335,7 +382,13 @@ impl PostgresStorage {
                     &now,
                 ],
             )
-            .await?;
+            .await;
+            match taken {
+                Err(e) if super::is_unique_violation(&e) => {
+                    return Err(super::super::order_taken(&intake.external_id))
+                }
+                other => other?,
+            };
         }
         if let Some(levels) = &write.stock_levels {
             tx.execute("DELETE FROM stock_levels WHERE store = $1", &[&write.store])

@@ -161,6 +161,10 @@ impl HqStorage for PostgresStorage {
     fn describe(&self) -> String {
         self.described.clone()
     }
+    async fn ping(&self) -> Result<(), HqError> {
+        self.client().await?.execute("SELECT 1", &[]).await?;
+        Ok(())
+    }
     async fn create_store(&self, store: &StoreInfo, now: DateTime<Utc>) -> Result<(), HqError> {
         self.create_store_row(store, now).await
     }
@@ -274,6 +278,13 @@ impl HqStorage for PostgresStorage {
     }
     async fn stored_heads(&self, doc_id: &DocId) -> Result<Option<Heads>, HqError> {
         self.heads_of(doc_id).await
+    }
+    async fn documents_changed_since(
+        &self,
+        store: &str,
+        since: Option<i64>,
+    ) -> Result<(i64, Vec<(DocId, Heads)>), HqError> {
+        self.changed_since(store, since).await
     }
     async fn document_heads(&self, store: &str) -> Result<Vec<(DocId, Heads)>, HqError> {
         self.heads_of_store(store).await

@@ -4,9 +4,10 @@
 use crate::error::HqError;
 use tokio_postgres::Client;
 
-const MIGRATIONS: &[&str] = &[include_str!(
-    "../../../../../migrations/hq-postgres/0001_init.sql"
-)];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../../../migrations/hq-postgres/0001_init.sql"),
+    include_str!("../../../../../migrations/hq-postgres/0002_document_cursor.sql"),
+];
 
 /// The advisory lock key migrations hold: "KSHQ".
 const MIGRATION_LOCK: i64 = 0x4B53_4851;

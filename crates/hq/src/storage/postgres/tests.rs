@@ -95,3 +95,66 @@ async fn an_unreachable_database_is_unavailable_not_corrupt() {
         Ok(_) => panic!("the address is broken"),
     }
 }
+
+/// The backup the README gives for PostgreSQL: `pg_dump` of head office's database, restored
+/// with `pg_restore` into a new one, holds the same content (digest over every row).
+#[tokio::test]
+async fn a_pg_dump_restores_to_the_same_head_office() {
+    let Some(url) = fresh_postgres_database().await else {
+        return;
+    };
+    let storage = PostgresStorage::connect(&url, 2).await.unwrap();
+    storage
+        .create_store(
+            &kassa_protocol::StoreInfo {
+                code: "AMS1".into(),
+                name: "Amsterdam".into(),
+                currency: "EUR".into(),
+                tax_mode: "inclusive".into(),
+                cash_increment: 5,
+                tax_classes: vec![],
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    storage
+        .add_enroll_code("code-hash", "AMS1", 1, chrono::Utc::now())
+        .await
+        .unwrap();
+    let mut write = crate::storage::SyncWrite::new("AMS1", chrono::Utc::now());
+    write.documents.push(crate::storage::DocumentWrite {
+        doc_id: kassa_replica::DocId::HqLedger {
+            store: "AMS1".into(),
+            day: "2026-11-23".into(),
+        },
+        bytes: vec![0, 1, 2, 255],
+        heads: vec!["aa".into()],
+        expected_heads: None,
+    });
+    storage.apply_sync(write).await.unwrap();
+    let before = storage.content_digest().await.unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("hq.dump");
+    let dumped = std::process::Command::new("pg_dump")
+        .args(["--format=custom", "--file"])
+        .arg(&dump)
+        .arg(&url)
+        .status()
+        .expect("pg_dump (Debian's postgresql-client)");
+    assert!(dumped.success());
+    let Some(restored_url) = fresh_postgres_database().await else {
+        return;
+    };
+    let restored = std::process::Command::new("pg_restore")
+        .args(["--no-owner", "--exit-on-error", "--dbname"])
+        .arg(&restored_url)
+        .arg(&dump)
+        .status()
+        .expect("pg_restore");
+    assert!(restored.success());
+    let again = PostgresStorage::connect(&restored_url, 2).await.unwrap();
+    assert_eq!(again.content_digest().await.unwrap(), before);
+    assert_eq!(again.stores().await.unwrap().len(), 1);
+}

@@ -65,6 +65,10 @@ impl HqStorage for SqliteStorage {
         format!("SQLite database {}", self.path)
     }
 
+    async fn ping(&self) -> Result<(), HqError> {
+        self.pool.run(|db| db.ping()).await
+    }
+
     async fn create_store(&self, store: &StoreInfo, now: DateTime<Utc>) -> Result<(), HqError> {
         let store = store.clone();
         self.pool.run(move |db| db.create_store(&store, now)).await
@@ -225,6 +229,17 @@ impl HqStorage for SqliteStorage {
     async fn stored_heads(&self, doc_id: &DocId) -> Result<Option<Heads>, HqError> {
         let doc_id = doc_id.clone();
         self.pool.run(move |db| db.stored_heads(&doc_id)).await
+    }
+
+    async fn documents_changed_since(
+        &self,
+        store: &str,
+        since: Option<i64>,
+    ) -> Result<(i64, Vec<(DocId, Heads)>), HqError> {
+        let store = store.to_string();
+        self.pool
+            .run(move |db| db.documents_changed_since(&store, since))
+            .await
     }
 
     async fn document_heads(&self, store: &str) -> Result<Vec<(DocId, Heads)>, HqError> {

@@ -35,6 +35,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0013_credit_keys.sql"),
     include_str!("../../../../../migrations/hq/0014_store_key_rotation.sql"),
     include_str!("../../../../../migrations/hq/0015_signed_heads.sql"),
+    include_str!("../../../../../migrations/hq/0016_document_cursor.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -190,6 +191,11 @@ fn finish_store((mut row, classes, opened, synced): StoredStore) -> Result<Store
 }
 
 impl Db {
+    pub(super) fn ping(&mut self) -> Result<(), HqError> {
+        self.conn.query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     pub(super) fn create_store(
         &mut self,
         store: &StoreInfo,
@@ -757,6 +763,39 @@ impl Db {
             .collect()
     }
 
+    pub(super) fn documents_changed_since(
+        &mut self,
+        store: &str,
+        since: Option<i64>,
+    ) -> Result<(i64, Vec<(DocId, Heads)>), HqError> {
+        // One read transaction: the cursor and the documents up to it are one snapshot.
+        let tx = self.conn.transaction()?;
+        let cursor: i64 = tx
+            .query_row("SELECT doc_seq FROM stores WHERE code = ?1", [store], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .unwrap_or(0);
+        let since = since.filter(|s| (0..=cursor).contains(s)).unwrap_or(-1);
+        let rows = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT doc_id, heads FROM documents WHERE store = ?1 AND seq > ?2 ORDER BY doc_id",
+            )?;
+            let rows = stmt
+                .query_map(params![store, since], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows
+        };
+        tx.commit()?;
+        let docs = rows
+            .into_iter()
+            .map(|(id, heads)| Ok((doc_id(&id)?, serde_json::from_str(&heads)?)))
+            .collect::<Result<Vec<_>, HqError>>()?;
+        Ok((cursor, docs))
+    }
+
     pub(super) fn load_sync_state(
         &self,
         doc_id: &DocId,
@@ -774,6 +813,18 @@ impl Db {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // The store's cursor moves once for every write of documents.
+        let seq: i64 = if write.documents.is_empty() {
+            0
+        } else {
+            tx.query_row(
+                "UPDATE stores SET doc_seq = doc_seq + 1 WHERE code = ?1 RETURNING doc_seq",
+                [&write.store],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0)
+        };
         for document in &write.documents {
             let id = document.doc_id.to_string();
             let stored: Option<String> = tx
@@ -786,10 +837,11 @@ impl Db {
             }
             let DocumentWrite { bytes, heads, .. } = document;
             tx.prepare_cached(
-                "INSERT INTO documents (doc_id, store, bytes, heads, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (doc_id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads, updated_at = excluded.updated_at",
+                "INSERT INTO documents (doc_id, store, bytes, heads, updated_at, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (doc_id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads,
+                     updated_at = excluded.updated_at, seq = excluded.seq",
             )?
-            .execute(params![id, write.store, bytes, serde_json::to_string(heads)?, now])?;
+            .execute(params![id, write.store, bytes, serde_json::to_string(heads)?, now, seq])?;
         }
         for state in &write.states {
             tx.prepare_cached(
@@ -884,10 +936,18 @@ impl Db {
             ])?;
         }
         if let Some(intake) = &write.intake {
-            tx.execute(
+            let taken = tx.execute(
                 "INSERT INTO order_intake (external_id, order_id, store, pickup_code, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![intake.external_id, intake.order_id, write.store, intake.pickup_code, now],
-            )?;
+            );
+            match taken {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    return Err(super::super::order_taken(&intake.external_id))
+                }
+                other => other?,
+            };
         }
         if let Some(levels) = &write.stock_levels {
             tx.execute("DELETE FROM stock_levels WHERE store = ?1", [&write.store])?;

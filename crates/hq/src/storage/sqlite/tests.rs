@@ -199,9 +199,11 @@ async fn an_upgrade_rewrites_store_credit_codes_head_office_kept_before_keys() {
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         assert_eq!(count_code(&conn), 2);
-        // Back to schema 12: what later migrations (0014, 0015) created goes too.
+        // Back to schema 12: what later migrations (0014 to 0016) made goes too.
         conn.execute_batch(
-            "DROP TABLE store_keys_retired; DROP TABLE signed_heads; PRAGMA user_version = 12;",
+            "DROP TABLE store_keys_retired; DROP TABLE signed_heads;
+             DROP INDEX documents_store_seq; ALTER TABLE documents DROP COLUMN seq;
+             ALTER TABLE stores DROP COLUMN doc_seq; PRAGMA user_version = 12;",
         )
         .unwrap();
     }
