@@ -124,16 +124,9 @@ async fn a_head_or_proof_head_office_cannot_read_is_flagged_not_refused() {
     let (seq, hash) = till.audit_head().unwrap().unwrap();
     let request = |head: kassa_protocol::AuditHead, proof: Option<kassa_protocol::AuditHead>| {
         kassa_protocol::SyncRequest {
-            protocol: kassa_protocol::PROTOCOL_VERSION,
-            docs: Vec::new(),
-            catalogue_since: 0,
-            staff_since: 0,
-            receipt_keys_digest: String::new(),
             audit_head: Some(head),
             audit_at_anchor: proof,
-            pin_changes: Vec::new(),
-            signed_heads: Vec::new(),
-            docs_since: None,
+            ..kassa_protocol::SyncRequest::new(Vec::new())
         }
     };
     let garbage = kassa_protocol::AuditHead {

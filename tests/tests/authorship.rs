@@ -69,21 +69,7 @@ impl RawTill {
             }
             let quiet = messages.is_empty();
             let response = hq
-                .sync(
-                    &self.device,
-                    SyncRequest {
-                        protocol: kassa_protocol::PROTOCOL_VERSION,
-                        docs: messages,
-                        catalogue_since: 0,
-                        staff_since: 0,
-                        receipt_keys_digest: String::new(),
-                        audit_head: None,
-                        audit_at_anchor: None,
-                        pin_changes: Vec::new(),
-                        signed_heads: Vec::new(),
-                        docs_since: None,
-                    },
-                )
+                .sync(&self.device, SyncRequest::new(messages))
                 .await
                 .unwrap();
             let mut learned = false;

@@ -259,16 +259,8 @@ async fn post_signed_heads(
         })
         .collect();
     let body = kassa_protocol::SyncRequest {
-        protocol: kassa_protocol::PROTOCOL_VERSION,
-        docs,
-        catalogue_since: 0,
-        staff_since: 0,
-        receipt_keys_digest: String::new(),
-        audit_head: None,
-        audit_at_anchor: None,
-        pin_changes: Vec::new(),
         signed_heads: signed,
-        docs_since: None,
+        ..kassa_protocol::SyncRequest::new(docs)
     };
     reqwest::Client::new()
         .post(format!("{}/v1/sync", hq.url()))

@@ -4,7 +4,7 @@
 
 mod support;
 
-use kassa_protocol::{DocMessage, SyncRequest, SyncResponse, PROTOCOL_VERSION};
+use kassa_protocol::{DocMessage, SyncRequest, SyncResponse};
 use kassa_replica::ledger::VoidRecord;
 use kassa_replica::skeleton::new_document;
 use kassa_replica::{
@@ -36,19 +36,7 @@ async fn post(
 }
 
 fn sync_body(docs: Vec<DocMessage>) -> Vec<u8> {
-    serde_json::to_vec(&SyncRequest {
-        protocol: PROTOCOL_VERSION,
-        docs,
-        catalogue_since: 0,
-        staff_since: 0,
-        receipt_keys_digest: String::new(),
-        audit_head: None,
-        audit_at_anchor: None,
-        pin_changes: Vec::new(),
-        signed_heads: Vec::new(),
-        docs_since: None,
-    })
-    .unwrap()
+    serde_json::to_vec(&SyncRequest::new(docs)).unwrap()
 }
 
 /// Everything head office holds for the store, to check that a refusal changed nothing.

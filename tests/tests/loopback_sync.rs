@@ -252,3 +252,55 @@ async fn a_node_counts_its_sync_rounds_for_prometheus() {
         "{text}"
     );
 }
+
+/// Head office appends each sync's changes to a document as a chunk, and compacts a document of
+/// many chunks into one: it reads the same (heads, content), is smaller, and syncing goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_grown_by_appended_chunks_compact_and_read_the_same() {
+    let hq = HqServer::start().await;
+    hq.receive("AMS1", "MILK", 500).await;
+    let mut till = hq.enrolled_till("AMS1", 1).await;
+    let rounds = kassa_hq::COMPACT_AT_CHUNKS + 4;
+    for _ in 0..rounds {
+        till.complete_sale(&cash_sale(&[("MILK", 1)]), None)
+            .unwrap();
+        sync_once(&mut till).await.unwrap();
+    }
+    let storage = hq.hq.storage();
+    let ledger = kassa_replica::DocId::parse("ledger/AMS1/1/2026-11-23").unwrap();
+    let chunked = storage
+        .documents_to_compact(kassa_hq::COMPACT_AT_CHUNKS, 100)
+        .await
+        .unwrap();
+    assert!(chunked.contains(&ledger), "{chunked:?}");
+    let bytes_before = storage.load_document(&ledger).await.unwrap().unwrap();
+    let mut before = kassa_replica::AutoCommit::load(&bytes_before).unwrap();
+
+    let compacted = hq
+        .hq
+        .compact_documents(kassa_hq::COMPACT_AT_CHUNKS, 100)
+        .await
+        .unwrap();
+    assert!(compacted >= 1);
+    let bytes_after = storage.load_document(&ledger).await.unwrap().unwrap();
+    let mut after = kassa_replica::AutoCommit::load(&bytes_after).unwrap();
+    assert_eq!(after.get_heads(), before.get_heads());
+    assert_eq!(after.save(), before.save(), "the same document");
+    assert!(
+        bytes_after.len() < bytes_before.len(),
+        "{} B in one chunk, {} B in {rounds} chunks",
+        bytes_after.len(),
+        bytes_before.len()
+    );
+    assert!(storage
+        .documents_to_compact(kassa_hq::COMPACT_AT_CHUNKS, 100)
+        .await
+        .unwrap()
+        .is_empty());
+
+    till.complete_sale(&cash_sale(&[("MILK", 1)]), None)
+        .unwrap();
+    sync_once(&mut till).await.unwrap();
+    assert_eq!(hq.sales_at_hq("AMS1", DAY).await, rounds + 1);
+    assert_eq!(till.sync_status().unwrap().pending_sales, 0);
+}

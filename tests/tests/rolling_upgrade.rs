@@ -144,15 +144,8 @@ async fn a_till_of_the_release_before_gets_the_answer_it_expects() {
 
     let request = |protocol: u32, docs_since: Option<i64>| SyncRequest {
         protocol,
-        docs: Vec::new(),
-        catalogue_since: 0,
-        staff_since: 0,
-        receipt_keys_digest: String::new(),
-        audit_head: None,
-        audit_at_anchor: None,
-        pin_changes: Vec::new(),
-        signed_heads: Vec::new(),
         docs_since,
+        ..SyncRequest::new(Vec::new())
     };
     let device = hq.hq.authenticate(Some(&token)).await.unwrap();
     let every_document = hq.hq.storage().document_heads("AMS1").await.unwrap().len();

@@ -5,7 +5,7 @@
 use crate::targets::{LEDGER, RECEIPT_SECRET, STORE, TILL_NO};
 use chrono::DateTime;
 use kassa_domain::{Currency, TaxMode, TaxRate, TenderKind};
-use kassa_protocol::{DocMessage, SyncRequest, PROTOCOL_VERSION};
+use kassa_protocol::{DocMessage, SyncRequest};
 use kassa_replica::ActorId;
 use kassa_store::{
     FixedClock, LineRequest, SaleRequest, StoreSetup, TaxClass, TenderRequest, Till,
@@ -86,16 +86,9 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
                 .expect("the audit head")
                 .map(|(seq, hash)| kassa_protocol::AuditHead { seq, hash });
             let request = |docs: Vec<DocMessage>| SyncRequest {
-                protocol: PROTOCOL_VERSION,
-                docs,
-                catalogue_since: 0,
-                staff_since: 0,
-                receipt_keys_digest: String::new(),
                 audit_head: audit_head.clone(),
                 audit_at_anchor: audit_head.clone(),
-                pin_changes: Vec::new(),
-                signed_heads: Vec::new(),
-                docs_since: None,
+                ..SyncRequest::new(docs)
             };
             [request(docs), request(Vec::new())]
                 .iter()

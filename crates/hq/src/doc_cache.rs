@@ -70,9 +70,13 @@ impl DocCache {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// A copy of the cached document if it was loaded at `stored_heads`; an entry at other heads
-    /// is dropped (someone wrote since).
-    pub(crate) fn get(&self, id: &DocId, stored_heads: &Option<Heads>) -> Option<AutoCommit> {
+    /// A copy of the cached document and its stored size, if it was loaded at `stored_heads`;
+    /// an entry at other heads is dropped (someone wrote since).
+    pub(crate) fn get(
+        &self,
+        id: &DocId,
+        stored_heads: &Option<Heads>,
+    ) -> Option<(AutoCommit, usize)> {
         let mut lru = self.lock();
         let fresh = lru.entries.get(id)?.stored_heads == *stored_heads;
         if !fresh {
@@ -83,10 +87,10 @@ impl DocCache {
         let now = lru.clock;
         let entry = lru.entries.get_mut(id)?;
         let before = std::mem::replace(&mut entry.used, now);
-        let doc = entry.doc.clone();
+        let found = (entry.doc.clone(), entry.bytes);
         lru.by_use.remove(&before);
         lru.by_use.insert(now, id.clone());
-        Some(doc)
+        Some(found)
     }
 
     /// Keeps `doc` as stored at `stored_heads` (`bytes`: its stored size), dropping the least

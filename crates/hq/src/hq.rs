@@ -10,7 +10,7 @@ use crate::error::HqError;
 use crate::storage::{Device, DocumentWrite, Heads, HqStorage, SqliteStorage, StoreRow};
 use crate::tokens::hash_secret;
 use kassa_replica::skeleton::{load_document, new_document};
-use kassa_replica::{heads_hex, ActorId, AutoCommit, DocId};
+use kassa_replica::{heads_hex, ActorId, AutoCommit, ChangeHash, DocId};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -60,12 +60,16 @@ pub struct Hq {
 /// heads each document was loaded at.
 pub(crate) struct DocSession<'a> {
     pub storage: &'a dyn HqStorage,
+    metrics: &'a crate::metrics::Metrics,
     store: String,
     _lock: OwnedMutexGuard<()>,
     cache: &'a DocCache,
     /// The heads storage had for each document this session loaded (`None`: not stored yet):
     /// what its write must still find there.
     loaded: HashMap<DocId, Option<Heads>>,
+    /// The heads of each document as loaded (what a write appends the changes after), and its
+    /// stored size then.
+    loaded_at: HashMap<DocId, (Vec<ChangeHash>, usize)>,
     /// The stored size of each document this session wrote, for the cache's budget.
     written: HashMap<DocId, usize>,
 }
@@ -83,28 +87,39 @@ impl DocSession<'_> {
         }
         let stored_heads = self.storage.stored_heads(id).await?;
         self.loaded.insert(id.clone(), stored_heads.clone());
-        if let Some(doc) = self.cache.get(id, &stored_heads) {
+        if let Some((mut doc, bytes)) = self.cache.get(id, &stored_heads) {
+            self.loaded_at.insert(id.clone(), (doc.get_heads(), bytes));
             return Ok(doc);
         }
         let actor = ActorId::from(HQ_ACTOR);
-        let (doc, bytes) = match self.storage.load_document(id).await? {
-            Some(bytes) => (load_document(id, &bytes, actor)?, bytes.len()),
+        let (mut doc, bytes) = match self.storage.load_document(id).await? {
+            Some(bytes) => {
+                self.metrics.loaded(bytes.len());
+                (load_document(id, &bytes, actor)?, bytes.len())
+            }
             None => (new_document(id, actor)?, 0),
         };
+        self.loaded_at.insert(id.clone(), (doc.get_heads(), bytes));
         self.cache.put(id, doc.clone(), stored_heads, bytes);
         Ok(doc)
     }
 
-    /// The write of a changed document: its bytes and heads, and the heads storage must still
-    /// hold for the write to go through (those it was loaded at).
+    /// The write of a changed document: what changed since it was loaded (the whole document
+    /// when storage had none), its heads, and the heads storage must still hold for the write to
+    /// go through (those it was loaded at).
     pub fn document_write(&mut self, id: &DocId, doc: &mut AutoCommit) -> DocumentWrite {
-        let bytes = doc.save();
-        self.written.insert(id.clone(), bytes.len());
+        let expected_heads = self.loaded.get(id).cloned().flatten();
+        let (chunk, stored_before) = match (&expected_heads, self.loaded_at.get(id)) {
+            (Some(_), Some((heads, size))) => (doc.save_after(heads), *size),
+            _ => (doc.save(), 0),
+        };
+        self.metrics.written(chunk.len());
+        self.written.insert(id.clone(), stored_before + chunk.len());
         DocumentWrite {
             doc_id: id.clone(),
-            bytes,
+            chunk,
             heads: heads_hex(doc),
-            expected_heads: self.loaded.get(id).cloned().flatten(),
+            expected_heads,
         }
     }
 
@@ -116,6 +131,13 @@ impl DocSession<'_> {
             Some(bytes) => *bytes,
             None => doc.save().len(),
         };
+        self.loaded_at.insert(id.clone(), (doc.get_heads(), bytes));
+        self.cache.put(id, doc, stored_heads, bytes);
+    }
+
+    /// Remembers a document just compacted (same heads, stored as one chunk of `bytes`).
+    pub fn remember_compacted(&mut self, id: &DocId, mut doc: AutoCommit, bytes: usize) {
+        let stored_heads = Some(heads_hex(&mut doc));
         self.cache.put(id, doc, stored_heads, bytes);
     }
 
@@ -123,6 +145,7 @@ impl DocSession<'_> {
     pub fn forget_documents(&mut self) {
         self.cache.forget_store(&self.store);
         self.loaded.clear();
+        self.loaded_at.clear();
         self.written.clear();
     }
 
@@ -174,6 +197,12 @@ impl Hq {
     /// Where head office's data is, for the operator (never a password).
     pub fn describe_storage(&self) -> String {
         self.storage.describe()
+    }
+
+    /// Stored bytes of documents this node loaded from storage and wrote to it so far (what a
+    /// sync round costs the database, beside what crosses the wire).
+    pub fn document_bytes(&self) -> (u64, u64) {
+        self.metrics.document_bytes()
     }
 
     /// This node's counters in Prometheus' text format (`GET /metrics`).
@@ -242,10 +271,12 @@ impl Hq {
     fn session(&self, store: &str, guard: OwnedMutexGuard<()>) -> DocSession<'_> {
         DocSession {
             storage: self.storage.as_ref(),
+            metrics: &self.metrics,
             store: store.to_string(),
             _lock: guard,
             cache: &self.cache,
             loaded: HashMap::new(),
+            loaded_at: HashMap::new(),
             written: HashMap::new(),
         }
     }

@@ -752,6 +752,14 @@ pub async fn serve_with(
     options: ServeOptions,
 ) -> std::io::Result<()> {
     let acceptor = options.tls.map(tokio_rustls::TlsAcceptor::from);
+    // Stops with the server (dropped when this future is).
+    struct AbortOnDrop(tokio::task::JoinHandle<()>);
+    impl Drop for AbortOnDrop {
+        fn drop(&mut self) {
+            self.0.abort();
+        }
+    }
+    let _compaction = AbortOnDrop(crate::compaction::spawn_compaction(hq.clone()));
     crate::listener::accept_loop(
         listener,
         router_with(hq, admin_token, options.rate_limit),

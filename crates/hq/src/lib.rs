@@ -7,6 +7,7 @@ pub mod api_tokens;
 mod audit;
 mod audit_anchor;
 mod catalogue;
+mod compaction;
 mod device_keys;
 mod doc_cache;
 mod epochs;
@@ -33,6 +34,7 @@ pub mod tls;
 pub mod tokens;
 
 pub use audit::AuditCheck;
+pub use compaction::COMPACT_AT_CHUNKS;
 pub use doc_cache::DEFAULT_CACHE_BYTES;
 pub use epochs::{EPOCH_MAX_AGE_DAYS, EPOCH_MAX_BYTES};
 pub use error::HqError;

@@ -33,6 +33,9 @@ pub struct Metrics {
     /// Rounds at or under each bound (cumulative when rendered).
     sync_buckets: [AtomicU64; BUCKETS.len()],
     sync_micros: AtomicU64,
+    /// Stored bytes of documents loaded from storage (not served from the cache), and written.
+    document_bytes_loaded: AtomicU64,
+    document_bytes_written: AtomicU64,
 }
 
 impl Metrics {
@@ -52,6 +55,26 @@ impl Metrics {
         if let Some(bucket) = BUCKETS.iter().position(|b| micros <= *b) {
             self.sync_buckets[bucket].fetch_add(1, Ordering::Relaxed);
         }
+    }
+
+    /// Counts a document loaded from storage.
+    pub fn loaded(&self, bytes: usize) {
+        self.document_bytes_loaded
+            .fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    /// Counts documents written to storage.
+    pub fn written(&self, bytes: usize) {
+        self.document_bytes_written
+            .fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    /// (stored bytes of documents loaded, written) so far.
+    pub fn document_bytes(&self) -> (u64, u64) {
+        (
+            self.document_bytes_loaded.load(Ordering::Relaxed),
+            self.document_bytes_written.load(Ordering::Relaxed),
+        )
     }
 
     /// The text a Prometheus scrape reads.
@@ -105,6 +128,16 @@ impl Metrics {
         );
         out.push_str("# TYPE kassa_hq_cached_document_bytes gauge\n");
         let _ = writeln!(out, "kassa_hq_cached_document_bytes {cached_bytes}");
+        let (loaded, written) = self.document_bytes();
+        out.push_str(
+            "# HELP kassa_hq_document_bytes_total Stored bytes of documents loaded from and written to the database.\n",
+        );
+        out.push_str("# TYPE kassa_hq_document_bytes_total counter\n");
+        let _ = writeln!(out, "kassa_hq_document_bytes_total{{op=\"load\"}} {loaded}");
+        let _ = writeln!(
+            out,
+            "kassa_hq_document_bytes_total{{op=\"write\"}} {written}"
+        );
         out
     }
 }

@@ -43,6 +43,25 @@ pub struct SyncRequest {
     pub docs_since: Option<i64>,
 }
 
+impl SyncRequest {
+    /// A request at this protocol version carrying `docs` and nothing else: no versions held
+    /// (everything is sent back), no cursor, no audit head, no PIN changes, no signatures.
+    pub fn new(docs: Vec<DocMessage>) -> SyncRequest {
+        SyncRequest {
+            protocol: crate::PROTOCOL_VERSION,
+            docs,
+            catalogue_since: 0,
+            staff_since: 0,
+            receipt_keys_digest: String::new(),
+            audit_head: None,
+            audit_at_anchor: None,
+            pin_changes: Vec::new(),
+            signed_heads: Vec::new(),
+            docs_since: None,
+        }
+    }
+}
+
 /// A device's signature over one document's heads (see `kassa_domain::heads_signature`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedHeads {

@@ -205,14 +205,15 @@ impl SyncWrite {
     }
 }
 
-/// A document's new full bytes, written only if storage still holds `expected_heads` (what the
-/// writer loaded; `None`: no such document yet). Otherwise the write is refused as
+/// What changed in a document since `expected_heads`, appended to it as one more chunk only if
+/// storage still holds `expected_heads` (what the writer loaded; `None`: no such document yet,
+/// and the chunk is the whole document). Otherwise the write is refused as
 /// [`HqError::StaleDocument`] and nothing is written: a write never overwrites what its writer
-/// did not see.
+/// did not see. A stored document is its chunks concatenated, in order.
 #[derive(Debug)]
 pub struct DocumentWrite {
     pub doc_id: DocId,
-    pub bytes: Vec<u8>,
+    pub chunk: Vec<u8>,
     pub heads: Heads,
     pub expected_heads: Option<Heads>,
 }
@@ -449,8 +450,22 @@ pub trait HqStorage: Send + Sync {
         store: &str,
         since: Option<i64>,
     ) -> Result<(i64, Vec<(DocId, Heads)>), HqError>;
-    /// Size in bytes of a stored document.
+    /// Size in bytes of a stored document (its chunks together).
     async fn document_size(&self, doc_id: &DocId) -> Result<Option<usize>, HqError>;
+    /// Documents stored in at least `min_chunks` chunks, most chunks first, at most `limit`.
+    async fn documents_to_compact(
+        &self,
+        min_chunks: usize,
+        limit: usize,
+    ) -> Result<Vec<DocId>, HqError>;
+    /// Replaces a document's chunks with `whole` (the same document saved as one), if storage
+    /// still holds `heads`; `false` (nothing changed) when a write came first.
+    async fn compact_document(
+        &self,
+        doc_id: &DocId,
+        heads: &Heads,
+        whole: &[u8],
+    ) -> Result<bool, HqError>;
     async fn load_sync_state(
         &self,
         doc_id: &DocId,

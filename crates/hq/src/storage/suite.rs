@@ -24,6 +24,8 @@ macro_rules! storage_suite {
             records_come_back_as_their_own_type,
             a_document_write_over_heads_it_did_not_see_is_refused_whole,
             a_new_document_written_twice_from_nothing_is_written_once,
+            chunks_are_compacted_only_over_the_heads_they_hold,
+            the_cursor_tells_what_changed_since,
             stores_are_created_once_and_listed_by_code,
             a_sync_write_lands_everything_it_carries,
             enrollment_takes_a_code_once_and_replaces_the_tills_device,
@@ -60,7 +62,7 @@ fn at(seconds: i64) -> DateTime<Utc> {
     Utc.timestamp_opt(1_795_000_000 + seconds, 0).unwrap()
 }
 
-fn store_info(code: &str) -> StoreInfo {
+pub(crate) fn store_info(code: &str) -> StoreInfo {
     StoreInfo {
         code: code.into(),
         name: format!("Store {code}"),
@@ -84,7 +86,7 @@ async fn with_stores(storage: &Storage, codes: &[&str]) {
     }
 }
 
-fn resolution(id: &str) -> ResolutionRecord {
+pub(crate) fn resolution(id: &str) -> ResolutionRecord {
     ResolutionRecord {
         id: id.into(),
         exception_id: "over-return/s1".into(),
@@ -107,7 +109,7 @@ fn document(id: DocId, expected_heads: Option<&[&str]>, heads: &[&str]) -> Docum
     let owned = |h: &[&str]| h.iter().map(|h| h.to_string()).collect::<Vec<_>>();
     DocumentWrite {
         doc_id: id,
-        bytes: heads.concat().into_bytes(),
+        chunk: heads.concat().into_bytes(),
         heads: owned(heads),
         expected_heads: expected_heads.map(owned),
     }
@@ -295,9 +297,10 @@ pub(crate) async fn a_document_write_over_heads_it_did_not_see_is_refused_whole(
     );
     assert_eq!(
         storage.load_document(&ledger(day)).await.unwrap(),
-        Some(b"bb".to_vec())
+        Some(b"aabb".to_vec()),
+        "a write appends its chunk"
     );
-    assert_eq!(storage.document_size(&ledger(day)).await.unwrap(), Some(2));
+    assert_eq!(storage.document_size(&ledger(day)).await.unwrap(), Some(4));
     assert_eq!(
         storage.document_size(&ledger("2026-11-24")).await.unwrap(),
         None
@@ -328,6 +331,142 @@ pub(crate) async fn a_new_document_written_twice_from_nothing_is_written_once(st
     assert!(outcomes
         .iter()
         .any(|o| matches!(o, Err(HqError::StaleDocument(_)))));
+}
+
+pub(crate) async fn chunks_are_compacted_only_over_the_heads_they_hold(storage: Storage) {
+    with_stores(&storage, &["AMS1"]).await;
+    let day = "2026-11-23";
+    let mut expected: Option<&[&str]> = None;
+    for heads in [&["aa"][..], &["bb"], &["cc"]] {
+        let mut write = SyncWrite::new("AMS1", at(1));
+        write.documents.push(document(ledger(day), expected, heads));
+        storage.apply_sync(write).await.unwrap();
+        expected = Some(heads);
+    }
+    let other = ledger("2026-11-24");
+    let mut write = SyncWrite::new("AMS1", at(1));
+    write.documents.push(document(other.clone(), None, &["zz"]));
+    storage.apply_sync(write).await.unwrap();
+    assert_eq!(
+        storage.documents_to_compact(3, 10).await.unwrap(),
+        vec![ledger(day)]
+    );
+    assert_eq!(
+        storage.documents_to_compact(1, 1).await.unwrap(),
+        vec![ledger(day)]
+    );
+
+    // Compacting over heads that are no longer stored changes nothing.
+    let stale = vec!["bb".to_string()];
+    assert!(!storage
+        .compact_document(&ledger(day), &stale, b"WHOLE")
+        .await
+        .unwrap());
+    assert_eq!(
+        storage.load_document(&ledger(day)).await.unwrap(),
+        Some(b"aabbcc".to_vec())
+    );
+    let current = vec!["cc".to_string()];
+    assert!(storage
+        .compact_document(&ledger(day), &current, b"WHOLE")
+        .await
+        .unwrap());
+    assert_eq!(
+        storage.load_document(&ledger(day)).await.unwrap(),
+        Some(b"WHOLE".to_vec())
+    );
+    assert!(storage
+        .documents_to_compact(2, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        storage.stored_heads(&ledger(day)).await.unwrap(),
+        Some(current.clone()),
+        "the heads stay"
+    );
+    // The next write appends after the compacted whole.
+    let mut write = SyncWrite::new("AMS1", at(2));
+    write
+        .documents
+        .push(document(ledger(day), Some(&["cc"]), &["dd"]));
+    storage.apply_sync(write).await.unwrap();
+    assert_eq!(
+        storage.load_document(&ledger(day)).await.unwrap(),
+        Some(b"WHOLEdd".to_vec())
+    );
+}
+
+pub(crate) async fn the_cursor_tells_what_changed_since(storage: Storage) {
+    with_stores(&storage, &["AMS1", "RTM1"]).await;
+    assert_eq!(
+        storage.documents_changed_since("AMS1", None).await.unwrap(),
+        (0, vec![])
+    );
+    let mut write = SyncWrite::new("AMS1", at(1));
+    write
+        .documents
+        .push(document(ledger("2026-11-23"), None, &["aa"]));
+    write
+        .documents
+        .push(document(ledger("2026-11-24"), None, &["bb"]));
+    storage.apply_sync(write).await.unwrap();
+    let (first, all) = storage.documents_changed_since("AMS1", None).await.unwrap();
+    assert_eq!(all.len(), 2);
+    let mut write = SyncWrite::new("AMS1", at(2));
+    write
+        .documents
+        .push(document(ledger("2026-11-24"), Some(&["bb"]), &["cc"]));
+    storage.apply_sync(write).await.unwrap();
+    let (second, changed) = storage
+        .documents_changed_since("AMS1", Some(first))
+        .await
+        .unwrap();
+    assert!(second > first);
+    assert_eq!(
+        changed,
+        vec![(ledger("2026-11-24"), vec!["cc".to_string()])]
+    );
+    assert_eq!(
+        storage
+            .documents_changed_since("AMS1", Some(second))
+            .await
+            .unwrap(),
+        (second, vec![])
+    );
+    // A cursor this storage never gave (a restored backup): everything.
+    assert_eq!(
+        storage
+            .documents_changed_since("AMS1", Some(second + 10))
+            .await
+            .unwrap()
+            .1
+            .len(),
+        2
+    );
+    // A write without documents, and another store's, move nothing here.
+    storage
+        .apply_sync(SyncWrite::new("AMS1", at(3)))
+        .await
+        .unwrap();
+    let mut elsewhere = SyncWrite::new("RTM1", at(3));
+    elsewhere.documents.push(DocumentWrite {
+        doc_id: DocId::HqLedger {
+            store: "RTM1".into(),
+            day: "2026-11-23".into(),
+        },
+        chunk: b"x".to_vec(),
+        heads: vec!["xx".into()],
+        expected_heads: None,
+    });
+    storage.apply_sync(elsewhere).await.unwrap();
+    assert_eq!(
+        storage
+            .documents_changed_since("AMS1", Some(second))
+            .await
+            .unwrap(),
+        (second, vec![])
+    );
 }
 
 pub(crate) async fn stores_are_created_once_and_listed_by_code(storage: Storage) {

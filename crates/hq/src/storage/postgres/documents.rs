@@ -49,13 +49,78 @@ fn finding_of(r: &Row) -> Result<FindingRow, HqError> {
 }
 
 impl PostgresStorage {
+    /// The document's chunks, concatenated in order (what Automerge loads in one go).
     pub(super) async fn document_bytes(&self, id: &DocId) -> Result<Option<Vec<u8>>, HqError> {
         let client = self.client().await?;
         let statement = client
-            .prepare_cached("SELECT bytes FROM documents WHERE doc_id = $1")
+            .prepare_cached("SELECT bytes FROM document_chunks WHERE doc_id = $1 ORDER BY chunk_no")
             .await?;
-        let row = client.query_opt(&statement, &[&id.to_string()]).await?;
-        Ok(row.map(|r| r.try_get(0)).transpose()?)
+        let rows = client.query(&statement, &[&id.to_string()]).await?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let mut whole = Vec::new();
+        for row in &rows {
+            whole.extend_from_slice(row.try_get::<_, &[u8]>(0)?);
+        }
+        Ok(Some(whole))
+    }
+
+    pub(super) async fn compactable(
+        &self,
+        min_chunks: usize,
+        limit: usize,
+    ) -> Result<Vec<DocId>, HqError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT doc_id FROM documents WHERE chunks >= $1 ORDER BY chunks DESC, doc_id
+                 LIMIT $2",
+                &[
+                    &i32::try_from(min_chunks).unwrap_or(i32::MAX),
+                    &i64::try_from(limit).unwrap_or(i64::MAX),
+                ],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| doc_id(&r.try_get::<_, String>(0)?))
+            .collect()
+    }
+
+    /// Under the document's row lock: a write racing the compaction either came first (the
+    /// heads differ, nothing is done) or waits for it.
+    pub(super) async fn compact(
+        &self,
+        id: &DocId,
+        expected: &Heads,
+        whole: &[u8],
+    ) -> Result<bool, HqError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let key = id.to_string();
+        let stored = tx
+            .query_opt(
+                "SELECT heads FROM documents WHERE doc_id = $1 FOR UPDATE",
+                &[&key],
+            )
+            .await?
+            .map(|r| heads(&r.try_get::<_, String>(0)?))
+            .transpose()?;
+        if stored.as_ref() != Some(expected) {
+            return Ok(false);
+        }
+        tx.execute("DELETE FROM document_chunks WHERE doc_id = $1", &[&key])
+            .await?;
+        tx.execute(
+            "INSERT INTO document_chunks (doc_id, chunk_no, bytes) VALUES ($1, 0, $2)",
+            &[&key, &whole],
+        )
+        .await?;
+        tx.execute("UPDATE documents SET chunks = 1 WHERE doc_id = $1", &[&key])
+            .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     pub(super) async fn heads_of(&self, id: &DocId) -> Result<Option<Heads>, HqError> {
@@ -122,7 +187,8 @@ impl PostgresStorage {
             .client()
             .await?
             .query_opt(
-                "SELECT octet_length(bytes)::bigint FROM documents WHERE doc_id = $1",
+                "SELECT sum(octet_length(bytes))::bigint FROM document_chunks WHERE doc_id = $1
+                 HAVING count(*) > 0",
                 &[&id.to_string()],
             )
             .await?;
@@ -191,28 +257,35 @@ impl PostgresStorage {
             let written = if document.expected_heads.is_none() {
                 let statement = tx
                     .prepare_cached(
-                        "INSERT INTO documents (doc_id, store, bytes, heads, updated_at, seq)
-                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (doc_id) DO NOTHING",
+                        "INSERT INTO documents (doc_id, store, heads, updated_at, seq, chunks)
+                         VALUES ($1, $2, $3, $4, $5, 1) ON CONFLICT (doc_id) DO NOTHING",
                     )
                     .await?;
-                tx.execute(
-                    &statement,
-                    &[&id, &write.store, &document.bytes, &heads_json, &now, &seq],
-                )
-                .await?
+                tx.execute(&statement, &[&id, &write.store, &heads_json, &now, &seq])
+                    .await?
             } else {
                 let statement = tx
                     .prepare_cached(
-                        "UPDATE documents SET bytes = $2, heads = $3, updated_at = $4, seq = $5
+                        "UPDATE documents SET heads = $2, updated_at = $3, seq = $4,
+                             chunks = chunks + 1
                          WHERE doc_id = $1",
                     )
                     .await?;
-                tx.execute(&statement, &[&id, &document.bytes, &heads_json, &now, &seq])
+                tx.execute(&statement, &[&id, &heads_json, &now, &seq])
                     .await?
             };
             if written != 1 {
                 return Err(HqError::StaleDocument(id));
             }
+            // The chunk goes after the ones stored (a new document's is its first).
+            let statement = tx
+                .prepare_cached(
+                    "INSERT INTO document_chunks (doc_id, chunk_no, bytes)
+                     SELECT $1, coalesce(max(chunk_no) + 1, 0), $2 FROM document_chunks
+                     WHERE doc_id = $1",
+                )
+                .await?;
+            tx.execute(&statement, &[&id, &document.chunk]).await?;
         }
         for state in &write.states {
             let statement = tx

@@ -279,6 +279,21 @@ impl HqStorage for PostgresStorage {
     async fn stored_heads(&self, doc_id: &DocId) -> Result<Option<Heads>, HqError> {
         self.heads_of(doc_id).await
     }
+    async fn documents_to_compact(
+        &self,
+        min_chunks: usize,
+        limit: usize,
+    ) -> Result<Vec<DocId>, HqError> {
+        self.compactable(min_chunks, limit).await
+    }
+    async fn compact_document(
+        &self,
+        doc_id: &DocId,
+        heads: &Heads,
+        whole: &[u8],
+    ) -> Result<bool, HqError> {
+        self.compact(doc_id, heads, whole).await
+    }
     async fn documents_changed_since(
         &self,
         store: &str,

@@ -7,6 +7,7 @@ use tokio_postgres::Client;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq-postgres/0001_init.sql"),
     include_str!("../../../../../migrations/hq-postgres/0002_document_cursor.sql"),
+    include_str!("../../../../../migrations/hq-postgres/0003_document_chunks.sql"),
 ];
 
 /// The advisory lock key migrations hold: "KSHQ".

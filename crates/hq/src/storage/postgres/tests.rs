@@ -128,7 +128,7 @@ async fn a_pg_dump_restores_to_the_same_head_office() {
             store: "AMS1".into(),
             day: "2026-11-23".into(),
         },
-        bytes: vec![0, 1, 2, 255],
+        chunk: vec![0, 1, 2, 255],
         heads: vec!["aa".into()],
         expected_heads: None,
     });

@@ -231,6 +231,28 @@ impl HqStorage for SqliteStorage {
         self.pool.run(move |db| db.stored_heads(&doc_id)).await
     }
 
+    async fn documents_to_compact(
+        &self,
+        min_chunks: usize,
+        limit: usize,
+    ) -> Result<Vec<DocId>, HqError> {
+        self.pool
+            .run(move |db| db.documents_to_compact(min_chunks, limit))
+            .await
+    }
+
+    async fn compact_document(
+        &self,
+        doc_id: &DocId,
+        heads: &Heads,
+        whole: &[u8],
+    ) -> Result<bool, HqError> {
+        let (doc_id, heads, whole) = (doc_id.clone(), heads.clone(), whole.to_vec());
+        self.pool
+            .run(move |db| db.compact_document(&doc_id, &heads, &whole))
+            .await
+    }
+
     async fn documents_changed_since(
         &self,
         store: &str,

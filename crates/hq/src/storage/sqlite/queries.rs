@@ -36,6 +36,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0014_store_key_rotation.sql"),
     include_str!("../../../../../migrations/hq/0015_signed_heads.sql"),
     include_str!("../../../../../migrations/hq/0016_document_cursor.sql"),
+    include_str!("../../../../../migrations/hq/0017_document_chunks.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -730,12 +731,75 @@ impl Db {
         Ok(rows)
     }
 
+    /// The document's chunks, concatenated in order (what Automerge loads in one go).
     pub(super) fn load_document(&self, doc_id: &DocId) -> Result<Option<Vec<u8>>, HqError> {
-        Ok(self
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT bytes FROM document_chunks WHERE doc_id = ?1 ORDER BY chunk_no",
+        )?;
+        let mut rows = stmt.query([doc_id.to_string()])?;
+        let mut whole: Option<Vec<u8>> = None;
+        while let Some(row) = rows.next()? {
+            let chunk = row
+                .get_ref(0)?
+                .as_blob()
+                .map_err(|e| HqError::Corrupt(format!("a chunk of {doc_id}: {e}")))?;
+            whole.get_or_insert_with(Vec::new).extend_from_slice(chunk);
+        }
+        Ok(whole)
+    }
+
+    pub(super) fn documents_to_compact(
+        &self,
+        min_chunks: usize,
+        limit: usize,
+    ) -> Result<Vec<DocId>, HqError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT doc_id FROM documents WHERE chunks >= ?1 ORDER BY chunks DESC, doc_id LIMIT ?2",
+        )?;
+        let ids = stmt
+            .query_map(
+                params![
+                    i64::try_from(min_chunks).unwrap_or(i64::MAX),
+                    i64::try_from(limit).unwrap_or(i64::MAX)
+                ],
+                |r| r.get::<_, String>(0),
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        ids.iter().map(|id| doc_id(id)).collect()
+    }
+
+    pub(super) fn compact_document(
+        &mut self,
+        id: &DocId,
+        heads: &Heads,
+        whole: &[u8],
+    ) -> Result<bool, HqError> {
+        let tx = self
             .conn
-            .prepare_cached("SELECT bytes FROM documents WHERE doc_id = ?1")?
-            .query_row([doc_id.to_string()], |r| r.get(0))
-            .optional()?)
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let key = id.to_string();
+        let stored: Option<String> = tx
+            .query_row(
+                "SELECT heads FROM documents WHERE doc_id = ?1",
+                [&key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if stored
+            .map(|h| serde_json::from_str::<Heads>(&h))
+            .transpose()?
+            != Some(heads.clone())
+        {
+            return Ok(false);
+        }
+        tx.execute("DELETE FROM document_chunks WHERE doc_id = ?1", [&key])?;
+        tx.execute(
+            "INSERT INTO document_chunks (doc_id, chunk_no, bytes) VALUES (?1, 0, ?2)",
+            params![key, whole],
+        )?;
+        tx.execute("UPDATE documents SET chunks = 1 WHERE doc_id = ?1", [&key])?;
+        tx.commit()?;
+        Ok(true)
     }
 
     pub(super) fn stored_heads(&self, doc_id: &DocId) -> Result<Option<Heads>, HqError> {
@@ -835,13 +899,31 @@ impl Db {
             if stored != document.expected_heads {
                 return Err(HqError::StaleDocument(id));
             }
-            let DocumentWrite { bytes, heads, .. } = document;
+            let DocumentWrite { chunk, heads, .. } = document;
+            // The chunk goes after the ones stored (a new document's is its first).
             tx.prepare_cached(
-                "INSERT INTO documents (doc_id, store, bytes, heads, updated_at, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (doc_id) DO UPDATE SET bytes = excluded.bytes, heads = excluded.heads,
-                     updated_at = excluded.updated_at, seq = excluded.seq",
+                "INSERT INTO documents (doc_id, store, heads, updated_at, seq, chunks)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 1)
+                 ON CONFLICT (doc_id) DO UPDATE SET heads = excluded.heads,
+                     updated_at = excluded.updated_at, seq = excluded.seq,
+                     chunks = documents.chunks + 1",
             )?
-            .execute(params![id, write.store, bytes, serde_json::to_string(heads)?, now, seq])?;
+            .execute(params![
+                id,
+                write.store,
+                serde_json::to_string(heads)?,
+                now,
+                seq
+            ])?;
+            let next_no: i64 = tx
+                .prepare_cached(
+                    "SELECT coalesce(max(chunk_no) + 1, 0) FROM document_chunks WHERE doc_id = ?1",
+                )?
+                .query_row([&id], |r| r.get(0))?;
+            tx.prepare_cached(
+                "INSERT INTO document_chunks (doc_id, chunk_no, bytes) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![id, next_no, chunk])?;
         }
         for state in &write.states {
             tx.prepare_cached(
@@ -1325,7 +1407,9 @@ impl Db {
     pub(super) fn document_size(&self, doc_id: &DocId) -> Result<Option<usize>, HqError> {
         Ok(self
             .conn
-            .prepare_cached("SELECT length(bytes) FROM documents WHERE doc_id = ?1")?
+            .prepare_cached(
+                "SELECT sum(length(bytes)) FROM document_chunks WHERE doc_id = ?1 HAVING count(*) > 0",
+            )?
             .query_row([doc_id.to_string()], |r| r.get::<_, i64>(0))
             .optional()?
             .map(|n| usize::try_from(n).unwrap_or(0)))

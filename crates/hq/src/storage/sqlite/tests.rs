@@ -1,38 +1,12 @@
-//! The SQLite storage through its trait: typed records, the stale-document check, and the pool.
+//! The SQLite storage: the storage suite on memory and on a file, the pool, and upgrades of
+//! databases kept by older versions.
 
 use super::SqliteStorage;
+use crate::storage::suite::{resolution, store_info};
 use crate::storage::{HqStorage, IndexedRecord, StoredRecord, SyncWrite};
 use chrono::Utc;
-use kassa_protocol::{StoreInfo, TaxClassInfo};
 use kassa_replica::ledger::{ResolutionRecord, ReturnRecord};
 use std::time::Duration;
-
-fn store_info(code: &str) -> StoreInfo {
-    StoreInfo {
-        code: code.into(),
-        name: code.into(),
-        currency: "EUR".into(),
-        tax_mode: "inclusive".into(),
-        cash_increment: 5,
-        tax_classes: vec![TaxClassInfo {
-            code: "standard".into(),
-            name: "standard".into(),
-            rate_bp: 2100,
-        }],
-    }
-}
-
-fn resolution(id: &str) -> ResolutionRecord {
-    ResolutionRecord {
-        id: id.into(),
-        exception_id: "over-return/s1".into(),
-        note: "counted again".into(),
-        resolved_by: Some("Maria".into()),
-        written_by: "hq".into(),
-        store: "AMS1".into(),
-        created_at: kassa_replica::Timestamp::parse("2026-11-23T09:00:00.000Z").unwrap(),
-    }
-}
 
 fn storage() -> Box<dyn HqStorage> {
     Box::new(SqliteStorage::open_in_memory().unwrap())
@@ -84,34 +58,6 @@ async fn a_caller_that_stops_waiting_leaves_the_connection_in_the_pool() {
         1,
         "the database and its store are still there"
     );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn many_requests_at_once_share_the_file_pool() {
-    let dir = tempfile::tempdir().unwrap();
-    let storage: std::sync::Arc<dyn HqStorage> =
-        std::sync::Arc::new(SqliteStorage::open(&dir.path().join("hq.db")).unwrap());
-    let mut tasks = Vec::new();
-    for n in 0..24 {
-        let storage = storage.clone();
-        tasks.push(tokio::spawn(async move {
-            if n % 4 == 0 {
-                storage
-                    .create_store(&store_info(&format!("S{n}")), Utc::now())
-                    .await
-                    .unwrap();
-            }
-            storage.stores().await.unwrap().len()
-        }));
-    }
-    for task in tasks {
-        task.await.unwrap();
-    }
-    assert_eq!(storage.stores().await.unwrap().len(), 6);
-    // Reopened from the file: everything was committed.
-    drop(storage);
-    let reopened = SqliteStorage::open(&dir.path().join("hq.db")).unwrap();
-    assert_eq!(reopened.stores().await.unwrap().len(), 6);
 }
 
 /// A store credit return as head office stored it before keys: the code in clear.
@@ -199,11 +145,18 @@ async fn an_upgrade_rewrites_store_credit_codes_head_office_kept_before_keys() {
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         assert_eq!(count_code(&conn), 2);
-        // Back to schema 12: what later migrations (0014 to 0016) made goes too.
+        // Back to schema 12: what later migrations (0014 to 0017) made goes too, and a document
+        // stored whole as schema 12 kept documents.
         conn.execute_batch(
             "DROP TABLE store_keys_retired; DROP TABLE signed_heads;
+             DROP INDEX documents_by_chunks; ALTER TABLE documents DROP COLUMN chunks;
+             DROP TABLE document_chunks; ALTER TABLE documents ADD COLUMN bytes BLOB;
              DROP INDEX documents_store_seq; ALTER TABLE documents DROP COLUMN seq;
-             ALTER TABLE stores DROP COLUMN doc_seq; PRAGMA user_version = 12;",
+             ALTER TABLE stores DROP COLUMN doc_seq;
+             INSERT INTO documents (doc_id, store, bytes, heads, updated_at)
+                 VALUES ('ledger/AMS1/hq/2026-11-23', 'AMS1', x'616263', '[\"aa\"]',
+                         '2026-11-23T09:00:00.000Z');
+             PRAGMA user_version = 12;",
         )
         .unwrap();
     }
@@ -219,6 +172,16 @@ async fn an_upgrade_rewrites_store_credit_codes_head_office_kept_before_keys() {
         .await
         .unwrap();
     assert_eq!(about.len(), 1, "the resolution is found under the new id");
+    let kept = kassa_replica::DocId::parse("ledger/AMS1/hq/2026-11-23").unwrap();
+    assert_eq!(
+        storage.load_document(&kept).await.unwrap(),
+        Some(b"abc".to_vec()),
+        "a document stored whole is its first chunk after the upgrade"
+    );
+    assert_eq!(
+        storage.stored_heads(&kept).await.unwrap(),
+        Some(vec!["aa".to_string()])
+    );
     drop(storage);
     let conn = rusqlite::Connection::open(&path).unwrap();
     assert_eq!(count_code(&conn), 0);
