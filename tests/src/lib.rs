@@ -1,1 +1,4 @@
-//! Cross-crate tests live in tests/.
+//! Cross-crate tests live in tests/tests; this library holds the load generator they share with
+//! the `kassa-loadtest` program (src/bin).
+
+pub mod loadtest;

@@ -18,4 +18,4 @@ pub use round::{
     renew_device_key, renew_token, sync_once, sync_with, SyncReport, DEVICE_KEY_DAYS,
     TOKEN_RENEWAL_DAYS,
 };
-pub use trust::check_address;
+pub use trust::{check_address, client_config};

@@ -1,0 +1,154 @@
+//! `kassa-loadtest`: simulated tills against a head office (see `kassa_tests::loadtest`).
+//!
+//! Starts its own head office (`kassa-hq` beside this program) unless `--url` names one:
+//!
+//! ```text
+//! cargo build --release -p kassa-hq -p kassa-tests --bins
+//! target/release/kassa-loadtest --stores 5 --tills-per-store 20 --duration 120
+//! target/release/kassa-loadtest --database postgres://kassa@127.0.0.1:55432/kassa --tls ...
+//! ```
+
+use clap::Parser;
+use kassa_tests::loadtest::{self, head_office, Config, Spawn, Target};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(about = "Simulated tills syncing with a head office; checks every sale arrives once")]
+struct Args {
+    #[arg(long, default_value_t = 5)]
+    stores: u32,
+    #[arg(long, default_value_t = 20)]
+    tills_per_store: u16,
+    #[arg(long, default_value_t = 1_000)]
+    products: u64,
+    /// Days of past sales each till rings and syncs before the measured phases.
+    #[arg(long, default_value_t = 0)]
+    history_days: u32,
+    #[arg(long, default_value_t = 200)]
+    history_sales_per_day: u32,
+    /// Sales each till rings offline before each catch-up wave (0: no catch-up).
+    #[arg(long, default_value_t = 0)]
+    backlog: u32,
+    #[arg(long, default_value_t = 1)]
+    catch_up_waves: u32,
+    /// Seconds between a till's sales in the steady phase.
+    #[arg(long, default_value_t = 30.0)]
+    sale_every: f64,
+    /// Seconds between a till's sync rounds in the steady phase.
+    #[arg(long, default_value_t = 60.0)]
+    sync_every: f64,
+    /// Seconds of steady state (0: none).
+    #[arg(long, default_value_t = 60.0)]
+    duration: f64,
+    /// Tills working at once.
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// Where the tills' databases go (a fresh temporary directory by default).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// A running head office (else one is started).
+    #[arg(long, requires = "admin_token")]
+    url: Option<String>,
+    #[arg(long, env = "KASSA_HQ_ADMIN_TOKEN")]
+    admin_token: Option<String>,
+    /// The authority fingerprint of a running head office on TLS.
+    #[arg(long)]
+    pin: Option<String>,
+    /// The process of a running head office, to measure its CPU and memory.
+    #[arg(long)]
+    hq_pid: Option<u32>,
+    /// The started head office: PostgreSQL instead of SQLite.
+    #[arg(long)]
+    database: Option<String>,
+    #[arg(long)]
+    database_connections: Option<u32>,
+    /// The started head office serves TLS (a private authority the tills pin).
+    #[arg(long)]
+    tls: bool,
+    /// The `kassa-hq` program to start (default: beside this one).
+    #[arg(long)]
+    hq_bin: Option<PathBuf>,
+}
+
+fn seconds(s: f64, what: &str) -> Result<Duration, String> {
+    Duration::try_from_secs_f64(s).map_err(|_| format!("--{what} must be a number of seconds"))
+}
+
+async fn run(args: Args) -> Result<bool, String> {
+    let scratch = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| scratch.path().to_path_buf());
+    let config = Config {
+        stores: args.stores,
+        tills_per_store: args.tills_per_store,
+        products: args.products,
+        history_days: args.history_days,
+        history_sales_per_day: args.history_sales_per_day,
+        backlog: args.backlog,
+        catch_up_waves: args.catch_up_waves,
+        sale_every: seconds(args.sale_every, "sale-every")?,
+        sync_every: seconds(args.sync_every, "sync-every")?,
+        duration: seconds(args.duration, "duration")?,
+        concurrency: args.concurrency,
+        dir: dir.join("tills"),
+        store_prefix: "LT".into(),
+    };
+    config.validate()?;
+    let _spawned;
+    let target = match args.url {
+        Some(url) => Target {
+            url,
+            admin_token: args.admin_token.unwrap_or_default(),
+            pin: args.pin,
+            pid: args.hq_pid,
+        },
+        None => {
+            let spawned = head_office::spawn(&Spawn {
+                binary: args
+                    .hq_bin
+                    .unwrap_or_else(head_office::binary_beside_this_program),
+                data: dir.join("hq"),
+                database: args.database,
+                database_connections: args.database_connections,
+                tls: args.tls,
+            })?;
+            let target = spawned.target.clone();
+            _spawned = spawned;
+            target
+        }
+    };
+    eprintln!(
+        "kassa-loadtest: {} tills against {}",
+        config.tills(),
+        target.url
+    );
+    let report = loadtest::run(&config, &target).await?;
+    println!("{report}");
+    Ok(report.check.exactly_once() && report.errors() == 0)
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kassa-loadtest: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(args)) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(3),
+        Err(e) => {
+            eprintln!("kassa-loadtest: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
