@@ -59,7 +59,7 @@ async fn a_small_fleet_runs_every_phase_and_head_office_holds_each_sale_once() {
 }
 
 #[test]
-fn the_program_refuses_a_fleet_without_tills_and_a_head_office_it_cannot_start() {
+fn the_program_refuses_bad_arguments_and_a_head_office_it_cannot_start() {
     let program = env!("CARGO_BIN_EXE_kassa-loadtest");
     let out = Command::new(program)
         .args(["--tills-per-store", "0"])
@@ -68,6 +68,16 @@ fn the_program_refuses_a_fleet_without_tills_and_a_head_office_it_cannot_start()
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("at least one store and one till"), "{err}");
+
+    for bad in ["abc", "1.2345", "1e3", "", "."] {
+        let out = Command::new(program)
+            .arg(format!("--sale-every={bad}"))
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("not a number of seconds"), "{bad}: {err}");
+    }
 
     let out = Command::new(program)
         .args(["--hq-bin", "/nonexistent/kassa-hq", "--duration", "1"])

@@ -34,14 +34,14 @@ struct Args {
     #[arg(long, default_value_t = 1)]
     catch_up_waves: u32,
     /// Seconds between a till's sales in the steady phase.
-    #[arg(long, default_value_t = 30.0)]
-    sale_every: f64,
+    #[arg(long, default_value = "30", value_parser = seconds)]
+    sale_every: Duration,
     /// Seconds between a till's sync rounds in the steady phase.
-    #[arg(long, default_value_t = 60.0)]
-    sync_every: f64,
+    #[arg(long, default_value = "60", value_parser = seconds)]
+    sync_every: Duration,
     /// Seconds of steady state (0: none).
-    #[arg(long, default_value_t = 60.0)]
-    duration: f64,
+    #[arg(long, default_value = "60", value_parser = seconds)]
+    duration: Duration,
     /// Tills working at once.
     #[arg(long, default_value_t = 32)]
     concurrency: usize,
@@ -72,8 +72,24 @@ struct Args {
     hq_bin: Option<PathBuf>,
 }
 
-fn seconds(s: f64, what: &str) -> Result<Duration, String> {
-    Duration::try_from_secs_f64(s).map_err(|_| format!("--{what} must be a number of seconds"))
+/// Seconds with up to three decimals ("30", "0.5"), read without floating point.
+fn seconds(text: &str) -> Result<Duration, String> {
+    let bad = || format!("{text:?} is not a number of seconds (e.g. 30 or 0.5)");
+    let (whole, fraction) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+    if whole.is_empty() && fraction.is_empty() || fraction.len() > 3 {
+        return Err(bad());
+    }
+    let digits = |s: &str| s.is_empty() || s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) {
+        return Err(bad());
+    }
+    let secs: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| bad())?
+    };
+    let millis: u64 = format!("{fraction:0<3}").parse().map_err(|_| bad())?;
+    Ok(Duration::from_secs(secs) + Duration::from_millis(millis))
 }
 
 async fn run(args: Args) -> Result<bool, String> {
@@ -90,9 +106,9 @@ async fn run(args: Args) -> Result<bool, String> {
         history_sales_per_day: args.history_sales_per_day,
         backlog: args.backlog,
         catch_up_waves: args.catch_up_waves,
-        sale_every: seconds(args.sale_every, "sale-every")?,
-        sync_every: seconds(args.sync_every, "sync-every")?,
-        duration: seconds(args.duration, "duration")?,
+        sale_every: args.sale_every,
+        sync_every: args.sync_every,
+        duration: args.duration,
         concurrency: args.concurrency,
         dir: dir.join("tills"),
         store_prefix: "LT".into(),

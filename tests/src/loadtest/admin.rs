@@ -25,7 +25,7 @@ impl AdminClient {
             .map(kassa_protocol::CertPin::parse)
             .transpose()
             .map_err(|e| format!("the fingerprint: {e}"))?;
-        let tls = kassa_sync::client_config(pin.clone()).map_err(|e| e.to_string())?;
+        let tls = kassa_sync::client_config(pin).map_err(|e| e.to_string())?;
         let http = reqwest::Client::builder()
             .use_preconfigured_tls(tls)
             .timeout(Duration::from_secs(300))
@@ -116,7 +116,7 @@ impl AdminClient {
             .await?;
         Ok(kassa_protocol::EnrollmentCode {
             secret: code.code,
-            pin: self.pin.clone(),
+            pin: self.pin,
         }
         .to_string())
     }

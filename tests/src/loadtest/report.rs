@@ -18,18 +18,33 @@ pub struct PhaseReport {
     pub generator_rss_peak: u64,
 }
 
-fn per_round(cpu: Duration, rounds: u64) -> f64 {
-    // Reporting only: money never passes through here.
-    cpu.as_secs_f64() * 1000.0 / rounds.max(1) as f64
+/// A duration in milliseconds with one decimal ("12.3").
+fn millis(d: Duration) -> String {
+    let tenths = d.as_micros() / 100;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// `count` per second over `wall`, with one decimal.
+fn rate(count: u64, wall: Duration) -> String {
+    let tenths = u128::from(count) * 10_000 / wall.as_millis().max(1);
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+fn per_round(cpu: Duration, rounds: u64) -> String {
+    millis(cpu / u32::try_from(rounds.max(1)).unwrap_or(u32::MAX))
 }
 
 impl PhaseReport {
-    pub fn rounds_per_second(&self) -> f64 {
-        self.rounds.ok as f64 / self.wall.as_secs_f64().max(1e-9)
+    /// Sync rounds that went through, per second of the phase, in tenths.
+    pub fn rounds_per_ten_seconds(&self) -> u64 {
+        let per = u128::from(self.rounds.ok) * 10_000 / self.wall.as_millis().max(1);
+        u64::try_from(per).unwrap_or(u64::MAX)
     }
 
-    pub fn sales_per_second(&self) -> f64 {
-        self.sales as f64 / self.wall.as_secs_f64().max(1e-9)
+    /// Sales rung or carried, per second of the phase.
+    pub fn sales_per_second(&self) -> u64 {
+        let per = u128::from(self.sales) * 1_000 / self.wall.as_millis().max(1);
+        u64::try_from(per).unwrap_or(u64::MAX)
     }
 
     pub fn hq_rss_peak(&self) -> Option<u64> {
@@ -43,7 +58,8 @@ impl PhaseReport {
             return None;
         }
         let (first, second) = self.hq_rss.split_at(self.hq_rss.len() / 2);
-        let peak = |s: &[u64]| s.iter().copied().max().unwrap_or(0) as i64;
+        let peak =
+            |s: &[u64]| i64::try_from(s.iter().copied().max().unwrap_or(0)).unwrap_or(i64::MAX);
         Some(peak(second) - peak(first))
     }
 }
@@ -51,23 +67,23 @@ impl PhaseReport {
 impl fmt::Display for PhaseReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = &self.rounds;
-        writeln!(f, "{}: {:.1} s", self.name, self.wall.as_secs_f64())?;
+        writeln!(f, "{}: {} s", self.name, millis(self.wall / 1000))?;
         writeln!(
             f,
-            "  rounds {} ({:.1}/s), failed {}, busy {}; latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            "  rounds {} ({}/s), failed {}, busy {}; latency p50 {} ms, p99 {} ms, max {} ms",
             r.ok,
-            self.rounds_per_second(),
+            rate(r.ok, self.wall),
             r.failed,
             r.busy,
-            r.latencies.percentile(500).as_secs_f64() * 1000.0,
-            r.latencies.percentile(990).as_secs_f64() * 1000.0,
-            r.latencies.max().as_secs_f64() * 1000.0,
+            millis(r.latencies.percentile(500)),
+            millis(r.latencies.percentile(990)),
+            millis(r.latencies.max()),
         )?;
         writeln!(
             f,
-            "  sales {} ({:.1}/s); bytes down {} ({} per round), up {}",
+            "  sales {} ({}/s); bytes down {} ({} per round), up {}",
             self.sales,
-            self.sales_per_second(),
+            rate(self.sales, self.wall),
             r.bytes_down,
             r.bytes_down / r.ok.max(1),
             r.bytes_up,
@@ -75,17 +91,17 @@ impl fmt::Display for PhaseReport {
         match self.hq_cpu {
             Some(cpu) => writeln!(
                 f,
-                "  CPU: head office {:.0} ms ({:.2} ms per round, {:.0} % of one core), generator {:.0} ms ({:.2} ms per round)",
-                cpu.as_secs_f64() * 1000.0,
+                "  CPU: head office {} ms ({} ms per round, {} % of one core), generator {} ms ({} ms per round)",
+                cpu.as_millis(),
                 per_round(cpu, r.ok),
-                cpu.as_secs_f64() * 100.0 / self.wall.as_secs_f64().max(1e-9),
-                self.generator_cpu.as_secs_f64() * 1000.0,
+                cpu.as_millis() * 100 / self.wall.as_millis().max(1),
+                self.generator_cpu.as_millis(),
                 per_round(self.generator_cpu, r.ok),
             )?,
             None => writeln!(
                 f,
-                "  CPU: generator {:.0} ms ({:.2} ms per round; head office not watched)",
-                self.generator_cpu.as_secs_f64() * 1000.0,
+                "  CPU: generator {} ms ({} ms per round; head office not watched)",
+                self.generator_cpu.as_millis(),
                 per_round(self.generator_cpu, r.ok),
             )?,
         }
@@ -150,9 +166,9 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "{} tills; setup and first syncs {:.1} s",
+            "{} tills; setup and first syncs {} s",
             self.tills,
-            self.setup.as_secs_f64()
+            millis(self.setup / 1000)
         )?;
         for phase in &self.phases {
             write!(f, "{phase}")?;
