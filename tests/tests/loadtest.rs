@@ -50,6 +50,10 @@ async fn a_small_fleet_runs_every_phase_and_head_office_holds_each_sale_once() {
     assert!(steady.rounds.latencies.percentile(990) >= steady.rounds.latencies.percentile(500));
     // Not watched: head office's CPU is not mixed up with the generator's.
     assert_eq!(steady.hq_cpu, None);
+    // Its answer times come from its /metrics: every round is at least one request.
+    let answers = steady.hq_answers.as_ref().expect("head office's histogram");
+    assert!(answers.count() >= steady.rounds.ok, "{steady}");
+    assert!(answers.percentile_bound(500).is_some(), "{steady}");
     assert!(report.idle_round_bytes_down > 0);
     assert!(report.bytes_per_other_tills_sale.is_some());
     // Every sale rung (history, backlogs, steady) is at head office exactly once.

@@ -45,6 +45,11 @@ struct Args {
     /// Tills working at once.
     #[arg(long, default_value_t = 32)]
     concurrency: usize,
+    /// The generator's threads. A till's round does its database and document work on the
+    /// thread that runs it; more threads than cores keep one till's work from holding up
+    /// another's waiting for head office's answer.
+    #[arg(long, default_value_t = 8)]
+    threads: usize,
     /// Where the tills' databases go (a fresh temporary directory by default).
     #[arg(long)]
     dir: Option<PathBuf>,

@@ -10,6 +10,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
 
+/// Tries of one admin call while head office says it is busy or rate-limits the caller.
+const MAX_ATTEMPTS: u32 = 60;
+
 pub struct AdminClient {
     http: reqwest::Client,
     base: String,
@@ -44,26 +47,56 @@ impl AdminClient {
         path: &str,
         body: &T,
     ) -> Result<R, String> {
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| format!("POST {path}: {e}"))?;
-        answer(path, response).await
+        self.send(path, || {
+            self.http
+                .post(format!("{}{path}", self.base))
+                .bearer_auth(&self.token)
+                .json(body)
+        })
+        .await
     }
 
     async fn get<R: DeserializeOwned>(&self, path: &str) -> Result<R, String> {
-        let response = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .map_err(|e| format!("GET {path}: {e}"))?;
-        answer(path, response).await
+        self.send(path, || {
+            self.http
+                .get(format!("{}{path}", self.base))
+                .bearer_auth(&self.token)
+        })
+        .await
+    }
+
+    /// Sends, and when head office says too many requests (the admin token has a rate limit
+    /// like any caller) or busy, waits as long as it asks and tries again.
+    async fn send<R: DeserializeOwned>(
+        &self,
+        path: &str,
+        request: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<R, String> {
+        let body = self.send_raw(path, request).await?;
+        serde_json::from_slice(&body).map_err(|e| format!("{path}: unexpected answer: {e}"))
+    }
+
+    async fn send_raw(
+        &self,
+        path: &str,
+        request: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<Vec<u8>, String> {
+        for _ in 0..MAX_ATTEMPTS {
+            let response = request().send().await.map_err(|e| format!("{path}: {e}"))?;
+            let status = response.status().as_u16();
+            if status == 429 || status == 503 {
+                let wait = response
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .unwrap_or(1);
+                tokio::time::sleep(Duration::from_secs(wait.clamp(1, 30))).await;
+                continue;
+            }
+            return answer(path, response).await;
+        }
+        Err(format!("{path}: head office stayed busy"))
     }
 
     pub async fn create_store(&self, code: &str) -> Result<(), String> {
@@ -121,13 +154,28 @@ impl AdminClient {
         .to_string())
     }
 
+    /// Head office's answer times for sync requests, from `/metrics`.
+    pub async fn answer_times(&self) -> Result<super::measure::Histogram, String> {
+        let text = self
+            .send_raw("/metrics", || {
+                self.http
+                    .get(format!("{}/metrics", self.base))
+                    .bearer_auth(&self.token)
+            })
+            .await?;
+        super::measure::Histogram::parse(
+            &String::from_utf8_lossy(&text),
+            "kassa_hq_sync_round_seconds",
+        )
+    }
+
     pub async fn sales_feed(&self, store: &str, day: &str) -> Result<SalesFeed, String> {
         self.get(&format!("/v1/stores/{store}/sales?day={day}"))
             .await
     }
 }
 
-async fn answer<R: DeserializeOwned>(path: &str, response: reqwest::Response) -> Result<R, String> {
+async fn answer(path: &str, response: reqwest::Response) -> Result<Vec<u8>, String> {
     let status = response.status();
     let body = response
         .bytes()
@@ -139,5 +187,5 @@ async fn answer<R: DeserializeOwned>(path: &str, response: reqwest::Response) ->
             String::from_utf8_lossy(&body)
         ));
     }
-    serde_json::from_slice(&body).map_err(|e| format!("{path}: unexpected answer: {e}"))
+    Ok(body.to_vec())
 }

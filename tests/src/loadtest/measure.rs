@@ -77,6 +77,105 @@ fn clock_ticks_per_second() -> u64 {
     100
 }
 
+/// A cumulative Prometheus histogram as head office's `/metrics` prints it: (upper bound,
+/// count at or below it), `None` as the bound for `+Inf`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Histogram {
+    pub buckets: Vec<(Option<Duration>, u64)>,
+}
+
+impl Histogram {
+    /// The buckets of histogram `name` (in seconds) in a `/metrics` text.
+    pub fn parse(text: &str, name: &str) -> Result<Histogram, String> {
+        let prefix = format!("{name}_bucket{{le=\"");
+        let mut buckets = Vec::new();
+        for line in text.lines() {
+            let Some(rest) = line.strip_prefix(&prefix) else {
+                continue;
+            };
+            let (bound, count) = rest
+                .split_once("\"} ")
+                .ok_or_else(|| format!("a bucket line without a count: {line:?}"))?;
+            let count: u64 = count
+                .trim()
+                .parse()
+                .map_err(|_| format!("a bucket count that is not a number: {line:?}"))?;
+            let bound = match bound {
+                "+Inf" => None,
+                seconds => Some(
+                    decimal_seconds(seconds)
+                        .ok_or_else(|| format!("a bucket bound that is not seconds: {line:?}"))?,
+                ),
+            };
+            buckets.push((bound, count));
+        }
+        if buckets.is_empty() {
+            return Err(format!("no {name} in the metrics"));
+        }
+        Ok(Histogram { buckets })
+    }
+
+    /// The requests counted since `before` (the same histogram read earlier).
+    pub fn since(&self, before: &Histogram) -> Histogram {
+        let earlier = |bound: &Option<Duration>| {
+            before
+                .buckets
+                .iter()
+                .find(|(b, _)| b == bound)
+                .map_or(0, |(_, n)| *n)
+        };
+        Histogram {
+            buckets: self
+                .buckets
+                .iter()
+                .map(|(bound, n)| (*bound, n.saturating_sub(earlier(bound))))
+                .collect(),
+        }
+    }
+
+    pub fn count(&self) -> u64 {
+        self.buckets.last().map_or(0, |(_, n)| *n)
+    }
+
+    /// The upper bound of the bucket holding the `per_mille`th request: "at most this long"
+    /// (`None`: past the last bound, or nothing counted).
+    pub fn percentile_bound(&self, per_mille: u64) -> Option<Duration> {
+        let total = self.count();
+        if total == 0 {
+            return None;
+        }
+        let rank = (total * per_mille).div_ceil(1000).max(1);
+        self.buckets
+            .iter()
+            .find(|(_, n)| *n >= rank)
+            .and_then(|(bound, _)| *bound)
+    }
+}
+
+/// "0.005" seconds as a duration, read without floating point (microsecond precision).
+fn decimal_seconds(text: &str) -> Option<Duration> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if fraction.len() > 6
+        || !whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let micros: u64 = if fraction.is_empty() {
+        0
+    } else {
+        format!("{fraction:0<6}").parse().ok()?
+    };
+    Some(Duration::from_secs(whole) + Duration::from_micros(micros))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +207,30 @@ mod tests {
         std::hint::black_box(x);
         assert!(sample(std::process::id()).unwrap().cpu > before);
         assert_eq!(sample(u32::MAX), None);
+    }
+
+    #[test]
+    fn head_office_answer_times_are_read_from_its_metrics_and_subtracted() {
+        let text = |a: u64, b: u64, inf: u64| {
+            format!(
+                "# TYPE kassa_hq_sync_round_seconds histogram\n\
+                 kassa_hq_sync_round_seconds_bucket{{le=\"0.005\"}} {a}\n\
+                 kassa_hq_sync_round_seconds_bucket{{le=\"0.05\"}} {b}\n\
+                 kassa_hq_sync_round_seconds_bucket{{le=\"+Inf\"}} {inf}\n\
+                 kassa_hq_sync_round_seconds_count {inf}\n"
+            )
+        };
+        let name = "kassa_hq_sync_round_seconds";
+        let before = Histogram::parse(&text(10, 10, 10), name).unwrap();
+        let after = Histogram::parse(&text(60, 109, 110), name).unwrap();
+        let phase = after.since(&before);
+        assert_eq!(phase.count(), 100);
+        assert_eq!(phase.percentile_bound(500), Some(Duration::from_millis(5)));
+        assert_eq!(phase.percentile_bound(990), Some(Duration::from_millis(50)));
+        assert_eq!(phase.percentile_bound(1000), None);
+        assert!(Histogram::parse("kassa_hq_other 3\n", name).is_err());
+        assert!(Histogram::parse(&text(1, 2, 3).replace("0.05", "fast"), name).is_err());
+        assert_eq!(decimal_seconds("10"), Some(Duration::from_secs(10)));
+        assert_eq!(decimal_seconds("1e3"), None);
     }
 }

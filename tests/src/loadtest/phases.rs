@@ -3,7 +3,7 @@
 
 use super::admin::AdminClient;
 use super::fleet::{spread, SimTill, STOCKED_PRODUCTS};
-use super::measure::{sample, ProcessSample};
+use super::measure::{sample, Histogram, ProcessSample};
 use super::report::{Check, PhaseReport, Report};
 use super::rounds::Rounds;
 use super::{Config, Target};
@@ -20,13 +20,18 @@ pub async fn run(config: &Config, target: &Target) -> Result<Report, String> {
     config.validate()?;
     std::fs::create_dir_all(&config.dir).map_err(|e| format!("{}: {e}", config.dir.display()))?;
     let admin = AdminClient::new(&target.url, &target.admin_token, target.pin.as_deref())?;
+    let hq = &HeadOffice {
+        target: target.clone(),
+        admin: Arc::new(admin),
+    };
+    let admin = &hq.admin;
     let started = Instant::now();
-    let fleet = set_up(config, target, &admin).await?;
+    let fleet = set_up(config, hq, admin).await?;
     let setup = started.elapsed();
     let mut phases = Vec::new();
 
     let fleet = if config.history_days > 0 && config.history_sales_per_day > 0 {
-        let (fleet, phase) = history(config, target, fleet).await?;
+        let (fleet, phase) = history(config, hq, fleet).await?;
         phases.push(phase);
         fleet
     } else {
@@ -35,21 +40,21 @@ pub async fn run(config: &Config, target: &Target) -> Result<Report, String> {
     let mut fleet = fleet;
     if config.backlog > 0 {
         for wave in 1..=config.catch_up_waves.max(1) {
-            let (next, phase) = catch_up(config, target, fleet, wave).await?;
+            let (next, phase) = catch_up(config, hq, fleet, wave).await?;
             fleet = next;
             phases.push(phase);
         }
     }
     let steady_sales_before: u64 = fleet.iter().map(|t| t.rung.len() as u64).sum();
     if !config.duration.is_zero() {
-        let (next, phase) = steady(config, target, fleet).await?;
+        let (next, phase) = steady(config, hq, fleet).await?;
         fleet = next;
         phases.push(phase);
     }
-    let (fleet, drain) = drain(config, target, fleet).await?;
+    let (fleet, drain) = drain(config, hq, fleet).await?;
     phases.push(drain);
     // Nothing is new anywhere now: what every till downloads in one more round is overhead.
-    let (fleet, idle) = each_till(config, target, "idle round", fleet, |mut till| async move {
+    let (fleet, idle) = each_till(config, hq, "idle round", fleet, |mut till| async move {
         let mut rounds = Rounds::default();
         match till.sync().await {
             Ok(outcome) => {
@@ -73,7 +78,7 @@ pub async fn run(config: &Config, target: &Target) -> Result<Report, String> {
             let others = sold * u64::from(config.tills_per_store - 1);
             steady.rounds.bytes_down.saturating_sub(overhead) / others.max(1)
         });
-    let check = check(config, &admin, &fleet).await?;
+    let check = check(config, admin, &fleet).await?;
     Ok(Report {
         tills: config.tills(),
         setup,
@@ -86,7 +91,7 @@ pub async fn run(config: &Config, target: &Target) -> Result<Report, String> {
 
 async fn set_up(
     config: &Config,
-    target: &Target,
+    hq: &HeadOffice,
     admin: &AdminClient,
 ) -> Result<Vec<SimTill>, String> {
     let products: Vec<kassa_domain::Product> =
@@ -121,8 +126,8 @@ async fn set_up(
         );
     }
     let codes = Arc::new(codes);
-    let url = target.url.clone();
-    let (fleet, phase) = each_till(config, target, "enroll", fleet, move |mut till| {
+    let url = hq.target.url.clone();
+    let (fleet, phase) = each_till(config, hq, "enroll", fleet, move |mut till| {
         let codes = codes.clone();
         let url = url.clone();
         async move {
@@ -148,37 +153,31 @@ async fn set_up(
 /// Past days, oldest first: each day's sales rung with that day's clock, then one sync.
 async fn history(
     config: &Config,
-    target: &Target,
+    hq: &HeadOffice,
     fleet: Vec<SimTill>,
 ) -> Result<(Vec<SimTill>, PhaseReport), String> {
     let days = config.history_days;
     let per_day = config.history_sales_per_day;
     let today = chrono::Local::now().fixed_offset();
-    let (fleet, phase) = each_till(
-        config,
-        target,
-        "history",
-        fleet,
-        move |mut till| async move {
-            let mut rounds = Rounds::default();
-            let mut carried = 0;
-            for days_ago in (1..=days).rev() {
-                let opening = (today - chrono::Duration::days(i64::from(days_ago)))
-                    .date_naive()
-                    .and_hms_opt(9, 0, 0)
-                    .and_then(|t| t.and_local_timezone(*today.offset()).single());
-                let rung = tokio::task::block_in_place(|| till.ring(per_day, opening));
-                if let Err(e) = rung {
-                    rounds.failed += 1;
-                    rounds.note(e);
-                    break;
-                }
-                carried += u64::from(per_day);
-                sync_until_sent(&mut till, &mut rounds).await;
+    let (fleet, phase) = each_till(config, hq, "history", fleet, move |mut till| async move {
+        let mut rounds = Rounds::default();
+        let mut carried = 0;
+        for days_ago in (1..=days).rev() {
+            let opening = (today - chrono::Duration::days(i64::from(days_ago)))
+                .date_naive()
+                .and_hms_opt(9, 0, 0)
+                .and_then(|t| t.and_local_timezone(*today.offset()).single());
+            let rung = tokio::task::block_in_place(|| till.ring(per_day, opening));
+            if let Err(e) = rung {
+                rounds.failed += 1;
+                rounds.note(e);
+                break;
             }
-            (till, rounds, carried)
-        },
-    )
+            carried += u64::from(per_day);
+            sync_until_sent(&mut till, &mut rounds).await;
+        }
+        (till, rounds, carried)
+    })
     .await;
     fail_on_errors(&phase)?;
     Ok((fleet, phase))
@@ -188,7 +187,7 @@ async fn history(
 /// nothing pending: the phase's time is the sync part only.
 async fn catch_up(
     config: &Config,
-    target: &Target,
+    hq: &HeadOffice,
     fleet: Vec<SimTill>,
     wave: u32,
 ) -> Result<(Vec<SimTill>, PhaseReport), String> {
@@ -210,7 +209,7 @@ async fn catch_up(
         fleet.push(till);
     }
     let name = format!("catch-up {wave}");
-    let (fleet, phase) = each_till(config, target, &name, fleet, move |mut till| async move {
+    let (fleet, phase) = each_till(config, hq, &name, fleet, move |mut till| async move {
         let mut rounds = Rounds::default();
         sync_until_sent(&mut till, &mut rounds).await;
         (till, rounds, u64::from(backlog))
@@ -223,7 +222,7 @@ async fn catch_up(
 /// Sales and syncs on each till's own schedule for the configured time.
 async fn steady(
     config: &Config,
-    target: &Target,
+    hq: &HeadOffice,
     fleet: Vec<SimTill>,
 ) -> Result<(Vec<SimTill>, PhaseReport), String> {
     let (sale_every, sync_every) = (config.sale_every, config.sync_every);
@@ -231,7 +230,7 @@ async fn steady(
     // Tills share the semaphore only for their work, not while they wait for their next turn.
     let (fleet, phase) = each_till_unbounded(
         config,
-        target,
+        hq,
         "steady",
         fleet,
         move |mut till, permits| async move {
@@ -289,17 +288,17 @@ async fn steady(
 /// others' last sales.
 async fn drain(
     config: &Config,
-    target: &Target,
+    hq: &HeadOffice,
     fleet: Vec<SimTill>,
 ) -> Result<(Vec<SimTill>, PhaseReport), String> {
-    let (fleet, phase) = each_till(config, target, "drain", fleet, |mut till| async move {
+    let (fleet, phase) = each_till(config, hq, "drain", fleet, |mut till| async move {
         let mut rounds = Rounds::default();
         sync_until_sent(&mut till, &mut rounds).await;
         (till, rounds, 0)
     })
     .await;
     fail_on_errors(&phase)?;
-    let (fleet, settle) = each_till(config, target, "settle", fleet, |mut till| async move {
+    let (fleet, settle) = each_till(config, hq, "settle", fleet, |mut till| async move {
         let mut rounds = Rounds::default();
         match till.sync().await {
             Ok(outcome) => {
@@ -358,7 +357,7 @@ fn fail_on_errors(phase: &PhaseReport) -> Result<(), String> {
 /// Runs `work` for every till, at most `concurrency` at once, and measures the phase.
 async fn each_till<F, Fut>(
     config: &Config,
-    target: &Target,
+    hq: &HeadOffice,
     name: &str,
     fleet: Vec<SimTill>,
     work: F,
@@ -367,7 +366,7 @@ where
     F: Fn(SimTill) -> Fut,
     Fut: std::future::Future<Output = (SimTill, Rounds, u64)> + Send + 'static,
 {
-    each_till_unbounded(config, target, name, fleet, move |till, permits| {
+    each_till_unbounded(config, hq, name, fleet, move |till, permits| {
         let job = work(till);
         async move {
             let _permit = permits.acquire().await;
@@ -380,7 +379,7 @@ where
 /// Like [`each_till`], but the work takes the semaphore itself (when it does something).
 async fn each_till_unbounded<F, Fut>(
     config: &Config,
-    target: &Target,
+    hq: &HeadOffice,
     name: &str,
     fleet: Vec<SimTill>,
     work: F,
@@ -390,7 +389,7 @@ where
     Fut: std::future::Future<Output = (SimTill, Rounds, u64)> + Send + 'static,
 {
     let permits = Arc::new(Semaphore::new(config.concurrency));
-    let watch = Watch::start(target.pid);
+    let watch = Watch::start(hq).await;
     let started = Instant::now();
     let tasks: Vec<_> = fleet
         .into_iter()
@@ -414,7 +413,7 @@ where
     }
     fleet.sort_by_key(|t| t.index);
     let wall = started.elapsed();
-    let (hq_cpu, hq_rss, generator_cpu, generator_rss_peak) = watch.stop().await;
+    let (hq_cpu, hq_rss, generator_cpu, generator_rss_peak, hq_answers) = watch.stop().await;
     (
         fleet,
         PhaseReport {
@@ -426,13 +425,23 @@ where
             generator_cpu,
             hq_rss,
             generator_rss_peak,
+            hq_answers,
         },
     )
 }
 
-/// Samples head office's and this process's CPU and memory once a second during a phase.
+/// Head office as the phases see it: where it is, and its admin API.
+struct HeadOffice {
+    target: Target,
+    admin: Arc<AdminClient>,
+}
+
+/// Samples head office's and this process's CPU and memory once a second during a phase, and
+/// reads head office's answer-time histogram (`/metrics`) at its start and end.
 struct Watch {
     hq_pid: Option<u32>,
+    admin: Arc<AdminClient>,
+    answers_before: Option<Histogram>,
     hq_before: Option<ProcessSample>,
     me_before: Option<ProcessSample>,
     samples: Arc<Mutex<(Vec<u64>, u64)>>,
@@ -440,7 +449,9 @@ struct Watch {
 }
 
 impl Watch {
-    fn start(hq_pid: Option<u32>) -> Watch {
+    async fn start(hq: &HeadOffice) -> Watch {
+        let hq_pid = hq.target.pid;
+        let answers_before = hq.admin.answer_times().await.ok();
         let samples = Arc::new(Mutex::new((Vec::new(), 0)));
         let into = samples.clone();
         let sampler = tokio::spawn(async move {
@@ -461,6 +472,8 @@ impl Watch {
         });
         Watch {
             hq_pid,
+            admin: hq.admin.clone(),
+            answers_before,
             hq_before: hq_pid.and_then(sample),
             me_before: sample(std::process::id()),
             samples,
@@ -468,8 +481,12 @@ impl Watch {
         }
     }
 
-    async fn stop(self) -> (Option<Duration>, Vec<u64>, Duration, u64) {
+    async fn stop(self) -> (Option<Duration>, Vec<u64>, Duration, u64, Option<Histogram>) {
         self.sampler.abort();
+        let answers = match (&self.answers_before, self.admin.answer_times().await) {
+            (Some(before), Ok(after)) => Some(after.since(before)),
+            _ => None,
+        };
         let _ = self.sampler.await;
         let hq_after = self.hq_pid.and_then(sample);
         let me_after = sample(std::process::id());
@@ -486,7 +503,7 @@ impl Watch {
         if let Some(after) = hq_after {
             rss.push(after.rss_bytes);
         }
-        (hq_cpu, rss, generator_cpu, peak)
+        (hq_cpu, rss, generator_cpu, peak, answers)
     }
 }
 

@@ -16,6 +16,9 @@ pub struct PhaseReport {
     /// Head office's resident memory, sampled about once a second.
     pub hq_rss: Vec<u64>,
     pub generator_rss_peak: u64,
+    /// Head office's own answer times for the sync requests of this phase (each round is a
+    /// few requests), from its `/metrics`.
+    pub hq_answers: Option<super::measure::Histogram>,
 }
 
 /// A duration in milliseconds with one decimal ("12.3").
@@ -88,6 +91,22 @@ impl fmt::Display for PhaseReport {
             r.bytes_down / r.ok.max(1),
             r.bytes_up,
         )?;
+        if let Some(answers) = &self.hq_answers {
+            let bound = |per_mille| {
+                answers
+                    .percentile_bound(per_mille)
+                    .map_or("over 10 s".to_string(), |d| {
+                        format!("at most {} ms", d.as_millis())
+                    })
+            };
+            writeln!(
+                f,
+                "  head office answered {} sync requests: p50 {}, p99 {}",
+                answers.count(),
+                bound(500),
+                bound(990)
+            )?;
+        }
         match self.hq_cpu {
             Some(cpu) => writeln!(
                 f,
@@ -244,6 +263,7 @@ mod tests {
             generator_cpu: Duration::ZERO,
             hq_rss,
             generator_rss_peak: 0,
+            hq_answers: None,
         };
         assert_eq!(
             phase(vec![10, 20, 30, 40]).hq_rss_growth_in_second_half(),
