@@ -2,6 +2,8 @@
 //! 3,000 sales syncs with a real head office over loopback. Prints the time, the bytes per sale,
 //! the first catalogue download, and the size and load time of a busy day's ledger document and of
 //! a week's stock document. Files live on the real disk (the target directory).
+//! `KASSA_BENCH_DAYS=7 KASSA_BENCH_PRODUCTS=300000` gives issue 13's week offline (7,000 sales)
+//! and 300,000-product first sync.
 
 use kassa_domain::demo_catalogue::{demo_catalogue, demo_product};
 use kassa_domain::TenderKind;
@@ -11,10 +13,33 @@ use kassa_store::{FixedClock, LineRequest, SaleRequest, TenderRequest, Till};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const PRODUCTS: u64 = 50_000;
-const DAYS: u32 = 3;
 const SALES_PER_DAY: u32 = 1_000;
-const RUNS: usize = 3;
+
+/// `KASSA_BENCH_PRODUCTS` (50,000 unless set: the issue 13 figure is 300,000), `KASSA_BENCH_DAYS`
+/// offline (3 unless set; at most 7, a week's stock epoch) and `KASSA_BENCH_RUNS` (3).
+fn setting(name: &str, default: u64, max: u64) -> u64 {
+    match std::env::var(name) {
+        Ok(v) => {
+            let n: u64 = v
+                .parse()
+                .unwrap_or_else(|_| panic!("{name}={v:?} is not a number"));
+            assert!((1..=max).contains(&n), "{name} must be 1 to {max}");
+            n
+        }
+        Err(_) => default,
+    }
+}
+
+static PRODUCTS_SET: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+static DAYS_SET: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+
+fn products() -> u64 {
+    *PRODUCTS_SET.get_or_init(|| setting("KASSA_BENCH_PRODUCTS", 50_000, 1_000_000))
+}
+
+fn days() -> u32 {
+    *DAYS_SET.get_or_init(|| setting("KASSA_BENCH_DAYS", 3, 7) as u32)
+}
 
 fn clock(day: u32, n: u32) -> Arc<FixedClock> {
     let text = format!(
@@ -30,8 +55,9 @@ fn clock(day: u32, n: u32) -> Arc<FixedClock> {
 }
 
 fn sale(day: u32, n: u32) -> SaleRequest {
-    let code =
-        |k: u64| demo_product((u64::from(day * SALES_PER_DAY + n) * 7 + k * 1_301) % PRODUCTS).sku;
+    let code = |k: u64| {
+        demo_product((u64::from(day * SALES_PER_DAY + n) * 7 + k * 1_301) % products()).sku
+    };
     SaleRequest {
         lines: vec![
             LineRequest::new(code(1), 1),
@@ -49,6 +75,7 @@ fn sale(day: u32, n: u32) -> SaleRequest {
 
 struct Run {
     catalogue_sync: Duration,
+    catalogue_bytes: usize,
     offline_sync: Duration,
     bytes_sent: usize,
     bytes_received: usize,
@@ -76,7 +103,7 @@ fn one_run(dir: &std::path::Path, runtime: &tokio::runtime::Runtime, last: bool)
         }))
         .unwrap();
     runtime
-        .block_on(hq.import_catalogue(&demo_catalogue(PRODUCTS).collect::<Vec<_>>()))
+        .block_on(hq.import_catalogue(&demo_catalogue(products()).collect::<Vec<_>>()))
         .unwrap();
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
@@ -93,11 +120,12 @@ fn one_run(dir: &std::path::Path, runtime: &tokio::runtime::Runtime, last: bool)
         .block_on(kassa_sync::enroll(&mut till, &url, &code))
         .unwrap();
     let start = Instant::now();
-    runtime.block_on(kassa_sync::sync_once(&mut till)).unwrap();
+    let first = runtime.block_on(kassa_sync::sync_once(&mut till)).unwrap();
     let catalogue_sync = start.elapsed();
+    assert_eq!(first.catalogue_version, 1);
 
-    // Three days offline.
-    for day in 0..DAYS {
+    // Days offline.
+    for day in 0..days() {
         for n in 0..SALES_PER_DAY {
             till = till.with_clock(clock(day, n));
             till.complete_sale(&sale(day, n), None).unwrap();
@@ -105,13 +133,13 @@ fn one_run(dir: &std::path::Path, runtime: &tokio::runtime::Runtime, last: bool)
     }
     assert_eq!(
         till.sync_status().unwrap().pending_sales,
-        i64::from(DAYS * SALES_PER_DAY)
+        i64::from(days() * SALES_PER_DAY)
     );
     let start = Instant::now();
     let report = runtime.block_on(kassa_sync::sync_once(&mut till)).unwrap();
     let offline_sync = start.elapsed();
     assert_eq!(report.pending_sales, 0, "everything confirmed");
-    let at_hq: usize = (0..DAYS)
+    let at_hq: usize = (0..days())
         .map(|d| {
             runtime
                 .block_on(hq.sales_feed("AMS1", &format!("2026-11-{:02}", 10 + d)))
@@ -122,7 +150,7 @@ fn one_run(dir: &std::path::Path, runtime: &tokio::runtime::Runtime, last: bool)
         .sum();
     assert_eq!(
         at_hq,
-        (DAYS * SALES_PER_DAY) as usize,
+        (days() * SALES_PER_DAY) as usize,
         "each sale exactly once at head office"
     );
 
@@ -132,6 +160,7 @@ fn one_run(dir: &std::path::Path, runtime: &tokio::runtime::Runtime, last: bool)
     server.abort();
     Run {
         catalogue_sync,
+        catalogue_bytes: first.bytes_received,
         offline_sync,
         bytes_sent: report.bytes_sent,
         bytes_received: report.bytes_received,
@@ -142,7 +171,7 @@ fn one_run(dir: &std::path::Path, runtime: &tokio::runtime::Runtime, last: bool)
 /// Size and load time of a busy day's ledger and of a week's stock document.
 fn document_figures(mut till: Till) {
     // Four more days in the same epoch make a week of stock movements.
-    for day in DAYS..7 {
+    for day in days()..7 {
         for n in 0..SALES_PER_DAY {
             till = till.with_clock(clock(day, n));
             till.complete_sale(&sale(day, n), None).unwrap();
@@ -190,14 +219,17 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let sales = DAYS * SALES_PER_DAY;
-    for run in 0..RUNS {
+    let (days, products) = (days(), products());
+    let sales = days * SALES_PER_DAY;
+    let runs = setting("KASSA_BENCH_RUNS", 3, 100) as usize;
+    for run in 0..runs {
         let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
-        let r = one_run(dir.path(), &runtime, run + 1 == RUNS);
+        let r = one_run(dir.path(), &runtime, run + 1 == runs);
         println!(
-            "run {}: first sync with {PRODUCTS} products {:.2?}; {sales} sales over {DAYS} offline days synced in {:.2?} ({} exchanges), {} B up + {} B down = {} B per sale",
+            "run {}: first sync with {products} products {:.2?}, {} B down; {sales} sales over {days} offline days synced in {:.2?} ({} exchanges), {} B up + {} B down = {} B per sale",
             run + 1,
             r.catalogue_sync,
+            r.catalogue_bytes,
             r.offline_sync,
             r.exchanges,
             r.bytes_sent,

@@ -17,6 +17,7 @@ async fn a_small_fleet_runs_every_phase_and_head_office_holds_each_sale_once() {
         admin_token: support::ADMIN_TOKEN.into(),
         pin: server.pin.map(|p| p.to_string()),
         pid: None,
+        database_process: None,
     };
     let report = loadtest::run(&config, &target).await.unwrap();
     eprintln!("{report}");

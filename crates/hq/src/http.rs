@@ -28,6 +28,9 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
+use tower_http::compression::predicate::SizeAbove;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::decompression::RequestDecompressionLayer;
 
 #[derive(Clone)]
 struct AppState {
@@ -701,7 +704,19 @@ pub fn router_with(hq: Arc<Hq>, admin_token: String, limit: RateLimit) -> Router
         .route("/v1/lookup/sales/{receipt_no}", get(lookup_sale))
         .route("/v1/lookup/orders/{order_no}", get(lookup_order))
         .route("/v1/lookup/credit/{code}", get(lookup_credit))
+        // The limit counts a compressed body unpacked (the decompression layer is outside it).
         .layer(DefaultBodyLimit::max(MAX_SYNC_BODY_BYTES))
+        .layer(RequestDecompressionLayer::new().gzip(true))
+        .layer(axum::middleware::map_response(say_gzip_is_read))
+        // Answers of a kilobyte or more go gzip-compressed to a caller that asks (tills from
+        // this release on; older ones do not ask and get plain JSON).
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                // Not the fastest level: it cannot shrink base64 (see kassa-sync's compression).
+                .quality(CompressionLevel::Default)
+                .compress_when(SizeAbove::new(1024)),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             admin_log,
@@ -715,6 +730,16 @@ pub fn router_with(hq: Arc<Hq>, admin_token: String, limit: RateLimit) -> Router
             count_requests,
         ))
         .with_state(state)
+}
+
+/// Tells callers head office reads gzip request bodies (RFC 7694: `accept-encoding` in a
+/// response), so a till compresses its next request without first guessing.
+async fn say_gzip_is_read(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        axum::http::header::ACCEPT_ENCODING,
+        axum::http::HeaderValue::from_static("gzip"),
+    );
+    response
 }
 
 /// Serves the API on `listener` until the process ends.

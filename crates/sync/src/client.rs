@@ -1,5 +1,6 @@
 //! HTTP to head office: JSON bodies, bearer token, clear errors.
 
+use crate::compression::{gunzip_bounded, gzip, GunzipError, COMPRESS_REQUESTS_FROM};
 use crate::error::SyncError;
 use crate::trust::{certificate_problem, check_address, client_config};
 use kassa_protocol::CertPin;
@@ -7,7 +8,7 @@ use kassa_protocol::{ErrorBody, SyncRequest, SyncResponse};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,9 +23,12 @@ pub struct HqClient {
     base: String,
     token: Option<String>,
     max_answer_bytes: usize,
-    /// Bytes of request and response bodies, for status and benchmarks.
+    /// Bytes of request and response bodies as they crossed the network (compressed when they
+    /// were), for status and benchmarks.
     pub bytes_sent: Arc<AtomicUsize>,
     pub bytes_received: Arc<AtomicUsize>,
+    /// Head office said it reads gzip (or answered in it): requests are compressed from then on.
+    hq_reads_gzip: Arc<AtomicBool>,
     /// Only in builds with the `test-hooks` feature (the cross-crate tests): never in a till.
     #[cfg(feature = "test-hooks")]
     lose_response: Arc<AtomicUsize>,
@@ -67,6 +71,7 @@ impl HqClient {
             max_answer_bytes: MAX_ANSWER_BYTES,
             bytes_sent: Arc::default(),
             bytes_received: Arc::default(),
+            hq_reads_gzip: Arc::default(),
             #[cfg(feature = "test-hooks")]
             lose_response: Arc::default(),
         })
@@ -116,13 +121,17 @@ impl HqClient {
         path: &str,
         body: &Req,
     ) -> Result<Resp, SyncError> {
-        let bytes = serde_json::to_vec(body).map_err(|e| SyncError::Protocol(e.to_string()))?;
-        self.bytes_sent.fetch_add(bytes.len(), Ordering::Relaxed);
-        let request = self
+        let mut bytes = serde_json::to_vec(body).map_err(|e| SyncError::Protocol(e.to_string()))?;
+        let mut request = self
             .http
             .post(format!("{}{path}", self.base))
-            .header("content-type", "application/json")
-            .body(bytes);
+            .header("content-type", "application/json");
+        if bytes.len() >= COMPRESS_REQUESTS_FROM && self.hq_reads_gzip.load(Ordering::Relaxed) {
+            bytes = gzip(&bytes);
+            request = request.header(reqwest::header::CONTENT_ENCODING, "gzip");
+        }
+        self.bytes_sent.fetch_add(bytes.len(), Ordering::Relaxed);
+        let request = request.body(bytes);
         let answer = self.send(request).await?;
         #[cfg(feature = "test-hooks")]
         {
@@ -135,7 +144,7 @@ impl HqClient {
             }
         }
         self.bytes_received
-            .fetch_add(answer.body.len(), Ordering::Relaxed);
+            .fetch_add(answer.wire_bytes, Ordering::Relaxed);
         decode(&answer)
     }
 
@@ -144,6 +153,9 @@ impl HqClient {
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }
+        // Set by hand (reqwest's own gzip would hide the bytes on the wire and unpack without
+        // this client's bound).
+        request = request.header(reqwest::header::ACCEPT_ENCODING, "gzip");
         let mut response = request
             .send()
             .await
@@ -171,6 +183,19 @@ impl HqClient {
         {
             return Err(too_big());
         }
+        // Head office says it reads gzip (RFC 7694), or shows it by answering in it.
+        if response
+            .headers()
+            .get(reqwest::header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|e| e.trim().eq_ignore_ascii_case("gzip")))
+        {
+            self.hq_reads_gzip.store(true, Ordering::Relaxed);
+        }
+        let encoding = response
+            .headers()
+            .get(reqwest::header::CONTENT_ENCODING)
+            .map(|v| v.to_str().unwrap_or("?").trim().to_ascii_lowercase());
         let mut body = Vec::new();
         while let Some(chunk) = response
             .chunk()
@@ -182,19 +207,36 @@ impl HqClient {
             }
             body.extend_from_slice(&chunk);
         }
+        let wire_bytes = body.len();
+        if encoding.as_deref() == Some("gzip") {
+            body = gunzip_bounded(&body, self.max_answer_bytes).map_err(|e| match e {
+                GunzipError::TooLarge => too_big(),
+                GunzipError::Corrupt(why) => {
+                    SyncError::Protocol(format!("head office's compressed answer: {why}"))
+                }
+            })?;
+            self.hq_reads_gzip.store(true, Ordering::Relaxed);
+        } else if encoding.is_some_and(|e| e != "identity") {
+            return Err(SyncError::Protocol(
+                "head office answered in an encoding this till did not ask for".into(),
+            ));
+        }
         Ok(Answer {
             status,
             retry_after,
             body,
+            wire_bytes,
         })
     }
 }
 
-/// An answer as read: its status, how long head office asked us to wait, and its body.
+/// An answer as read: its status, how long head office asked us to wait, its body (unpacked),
+/// and how many bytes it took on the wire.
 struct Answer {
     status: u16,
     retry_after: Option<Duration>,
     body: Vec<u8>,
+    wire_bytes: usize,
 }
 
 /// A success body as `Resp`, or head office's `{ code, message }` as a refusal; "busy" (503) and

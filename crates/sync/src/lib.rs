@@ -3,6 +3,7 @@
 
 mod backoff;
 mod client;
+mod compression;
 mod enroll;
 mod error;
 mod lookups;

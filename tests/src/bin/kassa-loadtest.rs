@@ -45,11 +45,10 @@ struct Args {
     /// Tills working at once.
     #[arg(long, default_value_t = 32)]
     concurrency: usize,
-    /// The generator's threads. A till's round does its database and document work on the
-    /// thread that runs it; more threads than cores keep one till's work from holding up
-    /// another's waiting for head office's answer.
-    #[arg(long, default_value_t = 8)]
-    threads: usize,
+    /// The generator's threads (as many as cores unless set): a till's round does its database
+    /// and document work on the thread that runs it.
+    #[arg(long)]
+    threads: Option<usize>,
     /// Where the tills' databases go (a fresh temporary directory by default).
     #[arg(long)]
     dir: Option<PathBuf>,
@@ -64,6 +63,10 @@ struct Args {
     /// The process of a running head office, to measure its CPU and memory.
     #[arg(long)]
     hq_pid: Option<u32>,
+    /// A running head office's database processes by command name (`postgres`), to measure
+    /// their CPU (a started head office on PostgreSQL measures them itself).
+    #[arg(long)]
+    database_process: Option<String>,
     /// The started head office: PostgreSQL instead of SQLite.
     #[arg(long)]
     database: Option<String>,
@@ -126,6 +129,7 @@ async fn run(args: Args) -> Result<bool, String> {
             admin_token: args.admin_token.unwrap_or_default(),
             pin: args.pin,
             pid: args.hq_pid,
+            database_process: args.database_process,
         },
         None => {
             let spawned = head_office::spawn(&Spawn {
@@ -152,9 +156,14 @@ async fn run(args: Args) -> Result<bool, String> {
     Ok(report.check.exactly_once() && report.errors() == 0)
 }
 
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from)
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.threads.unwrap_or_else(cores).max(1))
         .enable_all()
         .build()
     {

@@ -16,6 +16,8 @@ pub struct Target {
     pub pin: Option<String>,
     /// Head office's process, for its CPU time and memory (`None`: not measured).
     pub pid: Option<u32>,
+    /// The database's processes by command name (`postgres`), for their CPU time.
+    pub database_process: Option<String>,
 }
 
 /// How to start a head office.
@@ -122,6 +124,7 @@ pub fn spawn(spec: &Spawn) -> Result<SpawnedHq, String> {
             admin_token: ADMIN_TOKEN.into(),
             pin,
             pid: Some(pid),
+            database_process: spec.database.as_ref().map(|_| "postgres".to_string()),
         },
     })
 }

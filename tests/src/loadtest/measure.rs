@@ -71,6 +71,23 @@ pub fn sample(pid: u32) -> Option<ProcessSample> {
     })
 }
 
+/// CPU time of every process whose command name is `name` (PostgreSQL's server processes, say),
+/// summed; those that start or end between two readings are counted from when they are seen.
+pub fn cpu_of_processes_named(name: &str) -> Duration {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Duration::ZERO;
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == name)
+        })
+        .filter_map(sample)
+        .map(|s| s.cpu)
+        .sum()
+}
+
 /// `/proc` counts CPU in clock ticks; 100 per second on every Linux this runs on (USER_HZ is
 /// fixed by the kernel's ABI, whatever the kernel's internal tick rate).
 fn clock_ticks_per_second() -> u64 {
@@ -207,6 +224,13 @@ mod tests {
         std::hint::black_box(x);
         assert!(sample(std::process::id()).unwrap().cpu > before);
         assert_eq!(sample(u32::MAX), None);
+        // This test's own process is found by its name, and a name nobody has counts nothing.
+        let comm = std::fs::read_to_string("/proc/self/comm").unwrap();
+        assert!(cpu_of_processes_named(comm.trim()) > Duration::ZERO);
+        assert_eq!(
+            cpu_of_processes_named("no-such-process-name"),
+            Duration::ZERO
+        );
     }
 
     #[test]

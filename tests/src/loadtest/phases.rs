@@ -3,7 +3,7 @@
 
 use super::admin::AdminClient;
 use super::fleet::{spread, SimTill, STOCKED_PRODUCTS};
-use super::measure::{sample, Histogram, ProcessSample};
+use super::measure::{cpu_of_processes_named, sample, Histogram, ProcessSample};
 use super::report::{Check, PhaseReport, Report};
 use super::rounds::Rounds;
 use super::{Config, Target};
@@ -413,7 +413,14 @@ where
     }
     fleet.sort_by_key(|t| t.index);
     let wall = started.elapsed();
-    let (hq_cpu, hq_rss, generator_cpu, generator_rss_peak, hq_answers) = watch.stop().await;
+    let Watched {
+        hq_cpu,
+        hq_rss,
+        generator_cpu,
+        generator_rss_peak,
+        hq_answers,
+        database_cpu,
+    } = watch.stop().await;
     (
         fleet,
         PhaseReport {
@@ -426,6 +433,7 @@ where
             hq_rss,
             generator_rss_peak,
             hq_answers,
+            database_cpu,
         },
     )
 }
@@ -442,6 +450,8 @@ struct Watch {
     hq_pid: Option<u32>,
     admin: Arc<AdminClient>,
     answers_before: Option<Histogram>,
+    database_process: Option<String>,
+    database_before: Duration,
     hq_before: Option<ProcessSample>,
     me_before: Option<ProcessSample>,
     samples: Arc<Mutex<(Vec<u64>, u64)>>,
@@ -452,6 +462,10 @@ impl Watch {
     async fn start(hq: &HeadOffice) -> Watch {
         let hq_pid = hq.target.pid;
         let answers_before = hq.admin.answer_times().await.ok();
+        let database_process = hq.target.database_process.clone();
+        let database_before = database_process
+            .as_deref()
+            .map_or(Duration::ZERO, cpu_of_processes_named);
         let samples = Arc::new(Mutex::new((Vec::new(), 0)));
         let into = samples.clone();
         let sampler = tokio::spawn(async move {
@@ -474,6 +488,8 @@ impl Watch {
             hq_pid,
             admin: hq.admin.clone(),
             answers_before,
+            database_process,
+            database_before,
             hq_before: hq_pid.and_then(sample),
             me_before: sample(std::process::id()),
             samples,
@@ -481,8 +497,12 @@ impl Watch {
         }
     }
 
-    async fn stop(self) -> (Option<Duration>, Vec<u64>, Duration, u64, Option<Histogram>) {
+    async fn stop(self) -> Watched {
         self.sampler.abort();
+        let database_cpu = self
+            .database_process
+            .as_deref()
+            .map(|name| cpu_of_processes_named(name).saturating_sub(self.database_before));
         let answers = match (&self.answers_before, self.admin.answer_times().await) {
             (Some(before), Ok(after)) => Some(after.since(before)),
             _ => None,
@@ -503,8 +523,25 @@ impl Watch {
         if let Some(after) = hq_after {
             rss.push(after.rss_bytes);
         }
-        (hq_cpu, rss, generator_cpu, peak, answers)
+        Watched {
+            hq_cpu,
+            hq_rss: rss,
+            generator_cpu,
+            generator_rss_peak: peak,
+            hq_answers: answers,
+            database_cpu,
+        }
     }
+}
+
+/// What a [`Watch`] saw during a phase.
+struct Watched {
+    hq_cpu: Option<Duration>,
+    hq_rss: Vec<u64>,
+    generator_cpu: Duration,
+    generator_rss_peak: u64,
+    hq_answers: Option<Histogram>,
+    database_cpu: Option<Duration>,
 }
 
 /// Every store's sales feed, day by day, against the receipts its tills rang.

@@ -19,6 +19,8 @@ pub struct PhaseReport {
     /// Head office's own answer times for the sync requests of this phase (each round is a
     /// few requests), from its `/metrics`.
     pub hq_answers: Option<super::measure::Histogram>,
+    /// CPU time of the database's processes (PostgreSQL), when head office runs on one.
+    pub database_cpu: Option<Duration>,
 }
 
 /// A duration in milliseconds with one decimal ("12.3").
@@ -123,6 +125,14 @@ impl fmt::Display for PhaseReport {
                 self.generator_cpu.as_millis(),
                 per_round(self.generator_cpu, r.ok),
             )?,
+        }
+        if let Some(cpu) = self.database_cpu {
+            writeln!(
+                f,
+                "  CPU: database {} ms ({} ms per round)",
+                cpu.as_millis(),
+                per_round(cpu, r.ok)
+            )?;
         }
         if let Some(peak) = self.hq_rss_peak() {
             write!(f, "  memory: head office peak {} MiB", peak >> 20)?;
@@ -264,6 +274,7 @@ mod tests {
             hq_rss,
             generator_rss_peak: 0,
             hq_answers: None,
+            database_cpu: None,
         };
         assert_eq!(
             phase(vec![10, 20, 30, 40]).hq_rss_growth_in_second_half(),
