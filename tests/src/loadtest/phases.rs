@@ -54,17 +54,7 @@ pub async fn run(config: &Config, target: &Target) -> Result<Report, String> {
     let (fleet, drain) = drain(config, hq, fleet).await?;
     phases.push(drain);
     // Nothing is new anywhere now: what every till downloads in one more round is overhead.
-    let (fleet, idle) = each_till(config, hq, "idle round", fleet, |mut till| async move {
-        let mut rounds = Rounds::default();
-        match till.sync().await {
-            Ok(outcome) => {
-                let _ = rounds.record(&outcome);
-            }
-            Err(e) => rounds.note(e),
-        }
-        (till, rounds, 0)
-    })
-    .await;
+    let (fleet, idle) = each_till(config, hq, "idle round", fleet, one_round).await;
     let idle_round_bytes_down = idle.rounds.bytes_down / idle.rounds.ok.max(1);
     phases.push(idle);
 
@@ -298,19 +288,24 @@ async fn drain(
     })
     .await;
     fail_on_pending(&fleet, &phase)?;
-    let (fleet, settle) = each_till(config, hq, "settle", fleet, |mut till| async move {
-        let mut rounds = Rounds::default();
-        match till.sync().await {
-            Ok(outcome) => {
-                let _ = rounds.record(&outcome);
-            }
-            Err(e) => rounds.note(e),
-        }
-        (till, rounds, 0)
-    })
-    .await;
+    let (fleet, settle) = each_till(config, hq, "settle", fleet, one_round).await;
     fail_on_pending(&fleet, &settle)?;
     Ok((fleet, phase))
+}
+
+/// One sync round of a till, whatever it brings.
+async fn one_round(mut till: SimTill) -> (SimTill, Rounds, u64) {
+    let mut rounds = Rounds::default();
+    match till.sync().await {
+        Ok(outcome) => {
+            let _ = rounds.record(&outcome);
+        }
+        Err(e) => {
+            rounds.failed += 1;
+            rounds.note(e);
+        }
+    }
+    (till, rounds, 0)
 }
 
 /// Syncs until head office has every sale of the till; a busy answer waits as head office
