@@ -128,7 +128,7 @@ pub fn sync_twice(
 pub fn sync_message(data: &[u8]) {
     let id = DocId::parse(LEDGER).expect("the ledger id");
     let mut doc = new_document(&id, ActorId::from(&[1u8; 16][..])).expect("a new ledger");
-    if let Ok(received) = receive_candidate(LEDGER, &mut doc, &SyncState::new(), data) {
+    if let Ok(received) = receive_candidate(LEDGER, doc.clone(), SyncState::new(), data) {
         let mut candidate = received.doc;
         round_trips(&id, &mut candidate);
     }

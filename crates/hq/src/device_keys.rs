@@ -66,13 +66,29 @@ impl Hq {
 }
 
 impl Hq {
+    /// The public half of a store's receipt key. Every sync round lists every store's keys, so
+    /// each is derived once per process, not once per store per round (a curve multiplication
+    /// each: with a thousand stores, that alone was milliseconds of every round).
+    fn receipt_public_key(&self, secret: &str) -> Result<String, HqError> {
+        let mut known = self
+            .receipt_public_keys
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(public_key) = known.get(secret) {
+            return Ok(public_key.clone());
+        }
+        let public_key =
+            receipt_code::public_key(secret).map_err(|e| HqError::Corrupt(e.to_string()))?;
+        known.insert(secret.to_string(), public_key.clone());
+        Ok(public_key)
+    }
+
     /// Every store's trusted receipt keys: its current key and the replaced ones still trusted.
     pub async fn trusted_store_keys(&self) -> Result<Vec<kassa_protocol::StoreKey>, HqError> {
         let mut keys = Vec::new();
         for key in self.storage.receipt_keys().await? {
             keys.push(kassa_protocol::StoreKey {
-                public_key: receipt_code::public_key(&key.secret)
-                    .map_err(|e| HqError::Corrupt(e.to_string()))?,
+                public_key: self.receipt_public_key(&key.secret)?,
                 store: key.store,
                 current: true,
             });

@@ -4,7 +4,7 @@
 
 use crate::error::HqError;
 use crate::hq::{DocSession, Hq};
-use crate::storage::{IncludedMovement, SyncWrite};
+use crate::storage::{IncludedMovement, StockLevelsWrite, SyncWrite};
 use kassa_replica::stock::{read_levels, record_movement, set_baseline};
 use kassa_replica::{AutoCommit, DocId};
 
@@ -45,7 +45,7 @@ pub(crate) async fn open_epoch(inner: &mut DocSession<'_>, store: &str) -> Resul
     set_baseline(&mut doc, &on_hand)?;
     let mut write = SyncWrite {
         new_epoch: Some(next),
-        stock_levels: Some(on_hand),
+        stock_levels: Some(StockLevelsWrite::All(on_hand)),
         ..SyncWrite::new(store, chrono::Utc::now())
     };
     for (writer, per_sku) in &levels.movements {

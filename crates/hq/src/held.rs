@@ -5,7 +5,6 @@
 use crate::hq::Hq;
 use crate::storage::{Finding, FindingKind, SyncWrite};
 use crate::HqError;
-use kassa_replica::stock::read_levels;
 use kassa_replica::DocId;
 
 /// Longest name a decision is recorded under.
@@ -60,7 +59,7 @@ impl Hq {
             crate::projection::project(&doc_id, &doc, &mut write)?;
             if let DocId::Stock { store, epoch } = &doc_id {
                 if inner.store_row(store).await?.stock_epoch == *epoch {
-                    write.stock_levels = Some(read_levels(&doc)?.on_hand());
+                    write.stock_levels = Some(inner.stock_levels_write(&doc_id, &mut doc)?);
                 }
             }
             inner.storage.apply_sync(write).await?;

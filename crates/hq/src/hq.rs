@@ -7,9 +7,12 @@
 
 use crate::doc_cache::{DocCache, DEFAULT_CACHE_BYTES};
 use crate::error::HqError;
-use crate::storage::{Device, DocumentWrite, Heads, HqStorage, SqliteStorage, StoreRow};
+use crate::storage::{
+    Device, DocumentWrite, Heads, HqStorage, SqliteStorage, StockLevelsWrite, StoreRow,
+};
 use crate::tokens::hash_secret;
 use kassa_replica::skeleton::{load_document, new_document};
+use kassa_replica::stock::{keys_written_since, on_hand_of_each, read_levels};
 use kassa_replica::{heads_hex, ActorId, AutoCommit, ChangeHash, DocId};
 use std::collections::HashMap;
 use std::path::Path;
@@ -54,6 +57,11 @@ pub struct Hq {
     queued_syncs: AtomicUsize,
     max_queued_syncs: AtomicUsize,
     pub(crate) metrics: crate::metrics::Metrics,
+    /// Receipt key secret -> its public key, derived once (see `Hq::trusted_store_keys`); one
+    /// entry per receipt key the chain ever had.
+    pub(crate) receipt_public_keys: std::sync::Mutex<HashMap<String, String>>,
+    /// Heads signatures already checked (see `sync::checked_signed_heads`).
+    pub(crate) verified_heads: crate::verified_heads::VerifiedHeads,
 }
 
 /// Held by a request that changes one store's documents: storage, that store's lock, and the
@@ -123,13 +131,35 @@ impl DocSession<'_> {
         }
     }
 
+    /// The stock levels a write of the store's current stock document `doc` sets: those of the
+    /// SKUs its changes since this session loaded it wrote (what a sale moved), or every level
+    /// when it was not stored before. A round then costs what it moved, not what the store
+    /// stocks: with a large catalogue, rewriting every level made each sale's round slower.
+    pub fn stock_levels_write(
+        &self,
+        id: &DocId,
+        doc: &mut AutoCommit,
+    ) -> Result<StockLevelsWrite, HqError> {
+        match (self.loaded.get(id), self.loaded_at.get(id)) {
+            (Some(Some(_)), Some((heads, _))) => {
+                let written = keys_written_since(doc, heads);
+                Ok(StockLevelsWrite::Changed(on_hand_of_each(doc, &written)?))
+            }
+            _ => Ok(StockLevelsWrite::All(read_levels(doc)?.on_hand())),
+        }
+    }
+
     /// Remembers a document just written as the stored version.
     pub fn remember(&mut self, id: &DocId, mut doc: AutoCommit) {
         let stored_heads = Some(heads_hex(&mut doc));
         self.loaded.insert(id.clone(), stored_heads.clone());
-        let bytes = match self.written.get(id) {
-            Some(bytes) => *bytes,
-            None => doc.save().len(),
+        // Its stored size: as written this session, else as loaded (a document this session
+        // did not change). Saving a whole document just to measure it cost every round more
+        // than anything else head office did for the documents a till only read.
+        let bytes = match (self.written.get(id), self.loaded_at.get(id)) {
+            (Some(bytes), _) => *bytes,
+            (None, Some((heads, bytes))) if *heads == doc.get_heads() => *bytes,
+            (None, _) => doc.save().len(),
         };
         self.loaded_at.insert(id.clone(), (doc.get_heads(), bytes));
         self.cache.put(id, doc, stored_heads, bytes);
@@ -170,6 +200,8 @@ impl Hq {
             queued_syncs: AtomicUsize::new(0),
             max_queued_syncs: AtomicUsize::new(DEFAULT_MAX_QUEUED_SYNCS),
             metrics: crate::metrics::Metrics::default(),
+            receipt_public_keys: std::sync::Mutex::new(HashMap::new()),
+            verified_heads: crate::verified_heads::VerifiedHeads::default(),
         }
     }
 

@@ -32,6 +32,7 @@ mod sync;
 pub mod testing;
 pub mod tls;
 pub mod tokens;
+mod verified_heads;
 
 pub use audit::AuditCheck;
 pub use compaction::COMPACT_AT_CHUNKS;

@@ -166,7 +166,7 @@ pub(crate) async fn save_own_documents_with(
         };
         for (id, doc) in &mut docs {
             if matches!(id, DocId::Stock { epoch, .. } if *epoch == row.stock_epoch) {
-                write.stock_levels = Some(read_levels(doc)?.on_hand());
+                write.stock_levels = Some(inner.stock_levels_write(id, doc)?);
             }
             crate::projection::project(id, doc, &mut write)?;
             write.documents.push(inner.document_write(id, doc));

@@ -11,7 +11,6 @@ use kassa_protocol::{
     MAX_MESSAGE_BYTES, OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION,
 };
 use kassa_replica::authorship::check_till_change;
-use kassa_replica::stock::read_levels;
 use kassa_replica::validate::{is_skeleton, receive_candidate, Received};
 use kassa_replica::{generate_message, heads_hex, DocId, DocKind, SyncState};
 
@@ -77,7 +76,8 @@ impl Hq {
             ids.push(id);
         }
 
-        let signed_heads = checked_signed_heads(device, &ids, &request.signed_heads)?;
+        let signed_heads =
+            checked_signed_heads(&self.verified_heads, device, &ids, &request.signed_heads)?;
 
         let mut inner = self.documents_or_busy(&device.store).await?;
         let store = inner.store_row(&device.store).await?;
@@ -93,14 +93,14 @@ impl Hq {
         for (id, message) in ids.iter().zip(&request.docs) {
             let mut doc = inner.document(id).await?;
             let before = heads_hex(&mut doc);
+            // `doc` is this request's own copy: a refused message throws it away.
             let state = match inner.storage.load_sync_state(id, device.id).await? {
                 Some(bytes) => {
                     SyncState::decode(&bytes).map_err(|e| HqError::Corrupt(e.to_string()))?
                 }
                 None => SyncState::new(),
             };
-            let mut received =
-                receive_candidate(&message.doc_id, &mut doc, &state, &message.message)?;
+            let mut received = receive_candidate(&message.doc_id, doc, state, &message.message)?;
             if let Some(reason) = first_unproven_change(id, device, &devices, &received) {
                 held.push(hold(id, device, &received, reason));
                 continue;
@@ -131,7 +131,7 @@ impl Hq {
             match id.kind() {
                 DocKind::Stock if matches!(id, DocId::Stock { epoch, .. } if *epoch == store.stock_epoch) =>
                 {
-                    write.stock_levels = Some(read_levels(doc)?.on_hand());
+                    write.stock_levels = Some(inner.stock_levels_write(id, doc)?);
                 }
                 _ => {}
             }
@@ -162,7 +162,7 @@ impl Hq {
             }
         }
         if carried {
-            write.stock_levels = Some(read_levels(&current)?.on_hand());
+            write.stock_levels = Some(inner.stock_levels_write(&current_id, &mut current)?);
             write.documents.retain(|d| d.doc_id != current_id);
             write
                 .documents
@@ -324,6 +324,7 @@ fn hold(id: &DocId, device: &Device, received: &Received, reason: String) -> New
 /// another store's document refuses the request (as a message would); one that does not check
 /// is left out and said in the log, and the sync goes on (the till's sales must not wait on it).
 fn checked_signed_heads(
+    verified: &crate::verified_heads::VerifiedHeads,
     device: &Device,
     carried: &[DocId],
     signed: &[kassa_protocol::SignedHeads],
@@ -350,12 +351,14 @@ fn checked_signed_heads(
             .as_deref()
             .ok_or(kassa_domain::heads_signature::HeadsSignatureError::BadKey);
         match checked.and_then(|key| {
-            kassa_domain::heads_signature::verify_heads(
-                key,
-                &heads.doc_id,
-                &heads.heads,
-                &heads.signature,
-            )
+            verified.check(key, &heads.doc_id, &heads.heads, &heads.signature, || {
+                kassa_domain::heads_signature::verify_heads(
+                    key,
+                    &heads.doc_id,
+                    &heads.heads,
+                    &heads.signature,
+                )
+            })
         }) {
             Ok(()) => out.push((device.id, heads.clone())),
             Err(e) => eprintln!(

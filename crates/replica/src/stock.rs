@@ -113,6 +113,44 @@ pub fn on_hand_of(doc: &AutoCommit, sku: &str) -> Result<i64, ReplicaError> {
     Ok(on_hand)
 }
 
+/// The on-hand count of each of `skus` that the document holds a baseline or a movement for;
+/// a key it holds neither for (a writer's own name, from [`keys_written_since`]) is left out.
+/// What a change to a few products costs to read, however many products the store stocks.
+pub fn on_hand_of_each(
+    doc: &AutoCommit,
+    skus: &BTreeSet<String>,
+) -> Result<BTreeMap<String, i64>, ReplicaError> {
+    let baseline = top_map(doc, "baseline")?;
+    let writers = top_map(doc, "writers")?;
+    let mut writer_maps = Vec::new();
+    for writer in doc.keys(&writers) {
+        let Some((Value::Object(ObjType::Map), mine)) = doc.get(&writers, writer.as_str())? else {
+            return Err(ReplicaError::MalformedDocument(format!(
+                "writer {writer:?} is not a map"
+            )));
+        };
+        writer_maps.push(mine);
+    }
+    let mut out = BTreeMap::new();
+    for sku in skus {
+        let malformed = |what: &str| ReplicaError::MalformedDocument(format!("{what} of {sku:?}"));
+        let mut held = None;
+        if let Some((value, _)) = doc.get(&baseline, sku.as_str())? {
+            held = Some(int_of(&value).ok_or_else(|| malformed("baseline"))?);
+        }
+        for mine in &writer_maps {
+            if let Some((value, _)) = doc.get(mine, sku.as_str())? {
+                let delta = int_of(&value).ok_or_else(|| malformed("movement"))?;
+                held = Some(held.unwrap_or(0) + delta);
+            }
+        }
+        if let Some(on_hand) = held {
+            out.insert(sku.clone(), on_hand);
+        }
+    }
+    Ok(out)
+}
+
 pub fn read_levels(doc: &AutoCommit) -> Result<StockLevels, ReplicaError> {
     let mut levels = StockLevels::default();
     let baseline = top_map(doc, "baseline")?;

@@ -17,34 +17,33 @@ pub struct Received {
     pub new_changes: Vec<Change>,
 }
 
-/// Applies `bytes` to a copy of `doc`. The shared skeleton actor is refused for anything but this
-/// document's exact skeleton change (no replica writes with it).
+/// Applies `bytes` to `doc` (the caller's own copy: on any error it is thrown away, as a
+/// decoder failure half-way may have changed it). The shared skeleton actor is refused for
+/// anything but this document's exact skeleton change (no replica writes with it).
 pub fn receive_candidate(
     doc_name: &str,
-    doc: &mut AutoCommit,
-    state: &SyncState,
+    mut doc: AutoCommit,
+    mut state: SyncState,
     bytes: &[u8],
 ) -> Result<Received, ReplicaError> {
     let id = DocId::parse(doc_name)?;
     let message = decode_message(bytes)?;
-    let skeleton_heads = new_document(&id, ActorId::random())?.get_heads();
     let before = doc.get_heads();
-    let mut candidate = doc.fork();
-    candidate.set_actor(doc.get_actor().clone());
-    let mut candidate_state = state.clone();
     crate::untrusted::decode(
-        || {
-            Ok(candidate
-                .sync()
-                .receive_sync_message(&mut candidate_state.0, message)?)
-        },
+        || Ok(doc.sync().receive_sync_message(&mut state.0, message)?),
         ReplicaError::MalformedMessage,
     )?;
-    let new_changes: Vec<Change> = candidate.get_changes(&before);
+    let new_changes: Vec<Change> = doc.get_changes(&before);
     let skeleton = ActorId::from(SKELETON_ACTOR);
-    for change in &new_changes {
-        let is_skeleton = *change.actor_id() == skeleton && skeleton_heads.contains(&change.hash());
-        if *change.actor_id() == skeleton && !is_skeleton {
+    // The document's skeleton is built only when a change claims the skeleton actor: most
+    // messages carry none, and building it is a whole new document.
+    let mut skeleton_heads = None;
+    for change in new_changes.iter().filter(|c| *c.actor_id() == skeleton) {
+        let heads = match &skeleton_heads {
+            Some(heads) => heads,
+            None => skeleton_heads.insert(new_document(&id, ActorId::random())?.get_heads()),
+        };
+        if !heads.contains(&change.hash()) {
             return Err(ReplicaError::ForeignActor {
                 doc: doc_name.to_string(),
                 actor: change.actor_id().to_hex_string(),
@@ -52,8 +51,8 @@ pub fn receive_candidate(
         }
     }
     Ok(Received {
-        doc: candidate,
-        state: candidate_state,
+        doc,
+        state,
         before,
         new_changes,
     })
@@ -74,7 +73,7 @@ pub fn receive_checked(
     bytes: &[u8],
     allowed: impl Fn(&ActorId) -> bool,
 ) -> Result<usize, ReplicaError> {
-    let received = receive_candidate(doc_name, doc, state, bytes)?;
+    let received = receive_candidate(doc_name, doc.clone(), state.clone(), bytes)?;
     for change in &received.new_changes {
         if !is_skeleton(change) && !allowed(change.actor_id()) {
             return Err(ReplicaError::ForeignActor {

@@ -146,6 +146,16 @@ pub struct FiledSale {
 /// A document's heads (hex change hashes), as storage keeps them beside its bytes.
 pub type Heads = Vec<String>;
 
+/// What a write does to a store's stock levels (sku -> on hand).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StockLevelsWrite {
+    /// Replaces them all: a new epoch, or a stock document read whole.
+    All(BTreeMap<String, i64>),
+    /// Sets these and leaves the others: what a sale or a count moved, so that a round costs
+    /// what it changed, not what the store stocks.
+    Changed(BTreeMap<String, i64>),
+}
+
 /// Everything one sync request (or one of head office's own changes) writes, in one
 /// transaction.
 #[derive(Debug)]
@@ -158,8 +168,8 @@ pub struct SyncWrite {
     pub voids: Vec<VoidRecord>,
     /// What this sync found (held changes, misfiled sales, totals that do not add up).
     pub findings: Vec<NewFinding>,
-    /// Replaces the store's stock levels when present: sku -> on hand.
-    pub stock_levels: Option<BTreeMap<String, i64>>,
+    /// The store's stock levels this write sets, if any.
+    pub stock_levels: Option<StockLevelsWrite>,
     /// Each replaces the row for its (epoch, writer, sku).
     pub included: Vec<IncludedMovement>,
     /// Moves the store to this stock epoch.

@@ -4,7 +4,8 @@
 
 use super::{
     Device, DocumentWrite, FiledSale, FindingKind, HqStorage, IncludedMovement, IndexedRecord,
-    NewDevice, NewFinding, OrderIntakeRow, RecordConflict, StoredRecord, SyncStateWrite, SyncWrite,
+    NewDevice, NewFinding, OrderIntakeRow, RecordConflict, StockLevelsWrite, StoredRecord,
+    SyncStateWrite, SyncWrite,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken, Scope};
 use crate::error::HqError;
@@ -513,10 +514,10 @@ pub(crate) async fn a_sync_write_lands_everything_it_carries(storage: Storage) {
         till_no: 1,
         record: sale("s1", "AMS1-1-1", day, TenderKind::Cash),
     });
-    write.stock_levels = Some(BTreeMap::from([
+    write.stock_levels = Some(StockLevelsWrite::All(BTreeMap::from([
         ("MUG".to_string(), 4),
         ("TEA".to_string(), -2),
-    ]));
+    ])));
     write.included.push(IncludedMovement {
         epoch: 0,
         writer: "actor-1".into(),
@@ -621,7 +622,10 @@ pub(crate) async fn a_sync_write_lands_everything_it_carries(storage: Storage) {
 
     // The next write replaces the levels, the included quantity and the state.
     let mut next = SyncWrite::new("AMS1", at(20));
-    next.stock_levels = Some(BTreeMap::from([("MUG".to_string(), 1)]));
+    next.stock_levels = Some(StockLevelsWrite::All(BTreeMap::from([(
+        "MUG".to_string(),
+        1,
+    )])));
     next.included.push(IncludedMovement {
         epoch: 0,
         writer: "actor-1".into(),
@@ -646,6 +650,30 @@ pub(crate) async fn a_sync_write_lands_everything_it_carries(storage: Storage) {
             .await
             .unwrap(),
         Some(vec![8])
+    );
+    // A write of what changed sets those levels and leaves the others.
+    let mut changed = SyncWrite::new("AMS1", at(21));
+    changed.stock_levels = Some(StockLevelsWrite::Changed(BTreeMap::from([(
+        "TEA".to_string(),
+        -1,
+    )])));
+    storage.apply_sync(changed).await.unwrap();
+    assert_eq!(storage.stock_of("MUG").await.unwrap()[0].on_hand, 1);
+    assert_eq!(storage.stock_of("TEA").await.unwrap()[0].on_hand, -1);
+    let mut changed = SyncWrite::new("AMS1", at(22));
+    changed.stock_levels = Some(StockLevelsWrite::Changed(BTreeMap::from([(
+        "MUG".to_string(),
+        2,
+    )])));
+    storage.apply_sync(changed).await.unwrap();
+    assert_eq!(storage.stock_of("MUG").await.unwrap()[0].on_hand, 2);
+    let negative = storage.negative_stock().await.unwrap();
+    assert_eq!(
+        negative
+            .iter()
+            .map(|n| (n.sku.as_str(), n.on_hand))
+            .collect::<Vec<_>>(),
+        [("TEA", -1)]
     );
     let ams = storage.store("AMS1").await.unwrap().unwrap();
     assert_eq!(

@@ -4,7 +4,7 @@
 use super::PostgresStorage;
 use crate::error::HqError;
 use crate::storage::record_json::record_json;
-use crate::storage::{Finding, FindingKind, Heads, SyncWrite};
+use crate::storage::{Finding, FindingKind, Heads, StockLevelsWrite, SyncWrite};
 use chrono::{DateTime, Utc};
 use kassa_replica::DocId;
 use tokio_postgres::Row;
@@ -463,12 +463,20 @@ impl PostgresStorage {
                 other => other?,
             };
         }
-        if let Some(levels) = &write.stock_levels {
-            tx.execute("DELETE FROM stock_levels WHERE store = $1", &[&write.store])
-                .await?;
+        let levels = match &write.stock_levels {
+            Some(StockLevelsWrite::All(levels)) => {
+                tx.execute("DELETE FROM stock_levels WHERE store = $1", &[&write.store])
+                    .await?;
+                Some(levels)
+            }
+            Some(StockLevelsWrite::Changed(levels)) => Some(levels),
+            None => None,
+        };
+        if let Some(levels) = levels.filter(|l| !l.is_empty()) {
             let statement = tx
                 .prepare_cached(
-                    "INSERT INTO stock_levels (store, sku, on_hand) VALUES ($1, $2, $3)",
+                    "INSERT INTO stock_levels (store, sku, on_hand) VALUES ($1, $2, $3)
+                     ON CONFLICT (store, sku) DO UPDATE SET on_hand = excluded.on_hand",
                 )
                 .await?;
             for (sku, on_hand) in levels {

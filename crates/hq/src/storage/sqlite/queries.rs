@@ -4,7 +4,7 @@
 use super::super::record_json::{record_from_json, record_json, records_from_json};
 use super::super::{
     Device, DocumentWrite, Finding, FindingKind, Heads, IndexedRecord, NegativeStock, NewDevice,
-    RecordConflict, StaffEntry, StoreKey, StoreRow, SyncWrite, TakenOrder,
+    RecordConflict, StaffEntry, StockLevelsWrite, StoreKey, StoreRow, SyncWrite, TakenOrder,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken, Scope};
 use crate::error::HqError;
@@ -69,12 +69,19 @@ fn peer(device_id: i64) -> String {
     format!("device-{device_id}")
 }
 
+/// Room for every statement a sync round runs (rusqlite keeps 16 unless told): with fewer, the
+/// round's twenty-odd statements pushed each other out and each was parsed again every round.
+fn keep_statements(conn: &Connection) {
+    conn.set_prepared_statement_cache_capacity(256);
+}
+
 impl Db {
     /// Opens a connection on an existing head office database (made by [`Db::prepare`]).
     pub(super) fn connect(conn: Connection) -> Result<Db, HqError> {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        keep_statements(&conn);
         Ok(Db { conn })
     }
 
@@ -96,6 +103,7 @@ impl Db {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        keep_statements(&conn);
         if id == 0 {
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         }
@@ -835,9 +843,8 @@ impl Db {
         // One read transaction: the cursor and the documents up to it are one snapshot.
         let tx = self.conn.transaction()?;
         let cursor: i64 = tx
-            .query_row("SELECT doc_seq FROM stores WHERE code = ?1", [store], |r| {
-                r.get(0)
-            })
+            .prepare_cached("SELECT doc_seq FROM stores WHERE code = ?1")?
+            .query_row([store], |r| r.get(0))
             .optional()?
             .unwrap_or(0);
         let since = since.filter(|s| (0..=cursor).contains(s)).unwrap_or(-1);
@@ -881,11 +888,10 @@ impl Db {
         let seq: i64 = if write.documents.is_empty() {
             0
         } else {
-            tx.query_row(
+            tx.prepare_cached(
                 "UPDATE stores SET doc_seq = doc_seq + 1 WHERE code = ?1 RETURNING doc_seq",
-                [&write.store],
-                |r| r.get(0),
-            )
+            )?
+            .query_row([&write.store], |r| r.get(0))
             .optional()?
             .unwrap_or(0)
         };
@@ -1031,14 +1037,20 @@ impl Db {
                 other => other?,
             };
         }
-        if let Some(levels) = &write.stock_levels {
-            tx.execute("DELETE FROM stock_levels WHERE store = ?1", [&write.store])?;
-            for (sku, on_hand) in levels {
-                tx.prepare_cached(
-                    "INSERT INTO stock_levels (store, sku, on_hand) VALUES (?1, ?2, ?3)",
-                )?
-                .execute(params![write.store, sku, on_hand])?;
+        let levels = match &write.stock_levels {
+            Some(StockLevelsWrite::All(levels)) => {
+                tx.execute("DELETE FROM stock_levels WHERE store = ?1", [&write.store])?;
+                Some(levels)
             }
+            Some(StockLevelsWrite::Changed(levels)) => Some(levels),
+            None => None,
+        };
+        for (sku, on_hand) in levels.into_iter().flatten() {
+            tx.prepare_cached(
+                "INSERT INTO stock_levels (store, sku, on_hand) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (store, sku) DO UPDATE SET on_hand = excluded.on_hand",
+            )?
+            .execute(params![write.store, sku, on_hand])?;
         }
         for included in &write.included {
             tx.prepare_cached(
@@ -1060,10 +1072,8 @@ impl Db {
         }
         if write.from_store {
             // "As of" for the store's figures: when head office last heard from one of its tills.
-            tx.execute(
-                "UPDATE stores SET last_sync_at = ?2 WHERE code = ?1",
-                params![write.store, now],
-            )?;
+            tx.prepare_cached("UPDATE stores SET last_sync_at = ?2 WHERE code = ?1")?
+                .execute(params![write.store, now])?;
         }
         tx.commit()?;
         Ok(())
@@ -1093,9 +1103,10 @@ impl Db {
     }
 
     pub(super) fn catalogue_since(&self, since: i64) -> Result<(i64, Vec<Product>), HqError> {
-        let version: i64 =
-            self.conn
-                .query_row("SELECT version FROM catalogue_version", [], |r| r.get(0))?;
+        let version: i64 = self
+            .conn
+            .prepare_cached("SELECT version FROM catalogue_version")?
+            .query_row([], |r| r.get(0))?;
         if since >= version {
             return Ok((version, Vec::new()));
         }
@@ -1298,11 +1309,10 @@ impl Db {
         store: &str,
         since: i64,
     ) -> Result<(i64, Vec<StaffMember>), HqError> {
-        let version: i64 =
-            self.conn
-                .query_row("SELECT coalesce(max(version), 0) FROM staff", [], |r| {
-                    r.get(0)
-                })?;
+        let version: i64 = self
+            .conn
+            .prepare_cached("SELECT coalesce(max(version), 0) FROM staff")?
+            .query_row([], |r| r.get(0))?;
         if since >= version {
             return Ok((version, Vec::new()));
         }
