@@ -169,24 +169,72 @@ pub(crate) fn import(
             )
         })
         .collect();
-    for row in products {
-        match import_one(conn, &row.product, &rates, &batch)? {
-            Ok(true) => summary.added += 1,
-            Ok(false) => summary.updated += 1,
-            Err(message) if skip_bad_rows => summary.skipped.push(CsvRowError {
-                line: row.line,
-                message,
-            }),
-            Err(message) => {
-                return Err(StoreError::CatalogueRow {
+    defer_name_index(conn, products)?;
+    let imported = (|| {
+        for row in products {
+            match import_one(conn, &row.product, &rates, &batch)? {
+                Ok(true) => summary.added += 1,
+                Ok(false) => summary.updated += 1,
+                Err(message) if skip_bad_rows => summary.skipped.push(CsvRowError {
                     line: row.line,
                     message,
-                })
+                }),
+                Err(message) => {
+                    return Err(StoreError::CatalogueRow {
+                        line: row.line,
+                        message,
+                    })
+                }
             }
         }
-    }
+        Ok(())
+    })();
+    // Even when a row stopped the import (its caller then rolls everything back), the index is
+    // left whole: a caller that kept what was written would still find every name.
+    index_names(conn)?;
+    imported?;
     summary.skipped.sort_by_key(|e| e.line);
     Ok(summary)
+}
+
+/// Takes the index entries of the batch's products out (with the names they have now) and
+/// stops the triggers from indexing row by row (migration 0026 says why), in the caller's
+/// transaction. [`index_names`] puts the entries back as the rows end up.
+fn defer_name_index(conn: &Connection, products: &[CsvProduct]) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS import_skus (sku TEXT PRIMARY KEY);
+         DELETE FROM temp.import_skus;",
+    )?;
+    let mut add =
+        conn.prepare_cached("INSERT OR IGNORE INTO temp.import_skus (sku) VALUES (?1)")?;
+    for row in products {
+        add.execute([&row.product.sku])?;
+    }
+    conn.prepare_cached(
+        "INSERT INTO products_fts (products_fts, rowid, name, sku, category)
+         SELECT 'delete', p.id, p.name, p.sku, p.category
+         FROM products p JOIN temp.import_skus t ON t.sku = p.sku",
+    )?
+    .execute([])?;
+    conn.prepare_cached("UPDATE name_index_deferral SET deferred = 1 WHERE id = 1")?
+        .execute([])?;
+    Ok(())
+}
+
+/// Indexes the batch's products as they are now, in one statement, and lets the triggers index
+/// row by row again.
+fn index_names(conn: &Connection) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE name_index_deferral SET deferred = 0 WHERE id = 1")?
+        .execute([])?;
+    conn.prepare_cached(
+        "INSERT INTO products_fts (rowid, name, sku, category)
+         SELECT p.id, p.name, p.sku, p.category
+         FROM products p JOIN temp.import_skus t ON t.sku = p.sku",
+    )?
+    .execute([])?;
+    conn.prepare_cached("DELETE FROM temp.import_skus")?
+        .execute([])?;
+    Ok(())
 }
 
 /// Stores one product. The outer `Result` is a database failure; the inner one a refusal of the

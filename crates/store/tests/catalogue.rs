@@ -1,7 +1,7 @@
 mod common;
 
 use common::{count, till};
-use kassa_store::StoreError;
+use kassa_store::{StoreError, Till};
 
 #[test]
 fn finds_by_barcode_or_sku_exactly() {
@@ -182,4 +182,70 @@ fn reimport_updates_prices_and_barcodes_and_refuses_stolen_barcodes() {
         139,
         "the search index follows updates"
     );
+}
+
+/// The name index checked against the products table by FTS5 itself.
+fn name_index_is_whole(till: &Till) -> bool {
+    till.connection()
+        .execute(
+            "INSERT INTO products_fts (products_fts) VALUES ('integrity-check')",
+            [],
+        )
+        .is_ok()
+}
+
+#[test]
+fn an_import_indexes_its_names_once_and_leaves_the_index_whole() {
+    let mut till = till();
+    assert!(name_index_is_whole(&till));
+    let mut csv = String::from("sku,name,price,tax_class,barcodes\n");
+    // New products, a renamed one, and a row refused (a stolen barcode) whose product keeps
+    // its name.
+    for i in 0..300 {
+        csv.push_str(&format!("BULK{i},Bulkware item {i},1.00,standard,\n"));
+    }
+    csv.push_str("MILK,Oat drink 1 L,1.49,reduced,4006381333931\n");
+    csv.push_str("NEW,Thief,1.00,zero,4006381333931\n");
+    let summary = till.import_catalogue_csv(csv.as_bytes(), true).unwrap();
+    assert_eq!((summary.added, summary.updated), (300, 1));
+    assert_eq!(summary.skipped.len(), 1);
+    assert!(name_index_is_whole(&till), "every row indexed as it is now");
+    let indexed: i64 = till
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM products_fts WHERE products_fts MATCH 'bulkware'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexed, 300);
+    assert_eq!(
+        till.search("bulkware item 299", 5).unwrap()[0].sku,
+        "BULK299"
+    );
+    assert_eq!(till.search("oat", 5).unwrap()[0].sku, "MILK");
+    assert!(till
+        .search("whole", 5)
+        .unwrap()
+        .iter()
+        .all(|p| p.sku != "MILK"));
+    assert!(till.search("thief", 5).unwrap().is_empty());
+
+    // An import refused half-way rolls back, index included.
+    let bad =
+        "sku,name,price,tax_class\nMILK,Renamed milk,1.49,reduced\nX,Bad,notaprice,standard\n";
+    assert!(till.import_catalogue_csv(bad.as_bytes(), false).is_err());
+    assert!(name_index_is_whole(&till));
+    assert_eq!(till.search("oat", 5).unwrap()[0].sku, "MILK");
+    assert!(till.search("renamed", 5).unwrap().is_empty());
+
+    // Outside an import the triggers index row by row again.
+    till.connection()
+        .execute(
+            "UPDATE products SET name = 'Soy drink' WHERE sku = 'MILK'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(till.search("soy", 5).unwrap()[0].sku, "MILK");
+    assert!(name_index_is_whole(&till));
 }
