@@ -100,3 +100,41 @@ async fn a_round_with_one_sale_costs_the_same_after_two_years_as_after_two_weeks
     assert!(long.wire < 64 * 1024, "{} B on the wire", long.wire);
     assert!(long.loaded + long.written < 256 * 1024);
 }
+
+/// Records head office handed to its database in a round that brought one sale, after the
+/// same day already held `earlier` sales.
+async fn records_projected_for_one_sale_after(earlier: usize) -> u64 {
+    let hq = HqServer::start().await;
+    hq.receive("AMS1", "MILK", 1_000_000).await;
+    let mut till = hq
+        .enrolled_till("AMS1", 1)
+        .await
+        .with_clock(clock("2026-11-23T10:00:00+01:00"));
+    for _ in 0..earlier {
+        till.complete_sale(&cash_sale(&[("MILK", 1)]), None)
+            .unwrap();
+    }
+    for _ in 0..2 {
+        kassa_sync::sync_once(&mut till).await.unwrap();
+    }
+    assert_eq!(till.sync_status().unwrap().pending_sales, 0);
+    till.complete_sale(&cash_sale(&[("MILK", 1)]), None)
+        .unwrap();
+    let before = hq.hq.records_projected();
+    let report = kassa_sync::sync_once(&mut till).await.unwrap();
+    assert_eq!(report.pending_sales, 0, "the sale reached head office");
+    hq.hq.records_projected() - before
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_round_with_one_sale_projects_that_sale_however_full_the_day() {
+    let quiet = records_projected_for_one_sale_after(1).await;
+    let busy = records_projected_for_one_sale_after(300).await;
+    eprintln!("records projected for one sale: {quiet} after 1 sale, {busy} after 300");
+    // The sale and what came with it (its audit entry), not the day's other sales again.
+    assert!(quiet > 0, "the sale was projected");
+    assert_eq!(
+        busy, quiet,
+        "the day's earlier sales were not projected again"
+    );
+}

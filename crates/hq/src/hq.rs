@@ -237,6 +237,12 @@ impl Hq {
         self.metrics.document_bytes()
     }
 
+    /// Records (sales, voids, indexed records) syncs through this node handed to storage so
+    /// far: what a round's projection cost.
+    pub fn records_projected(&self) -> u64 {
+        self.metrics.records_projected()
+    }
+
     /// This node's counters in Prometheus' text format (`GET /metrics`).
     pub fn metrics_text(&self) -> String {
         self.metrics.render(self.cache.size())

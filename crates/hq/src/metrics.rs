@@ -36,6 +36,8 @@ pub struct Metrics {
     /// Stored bytes of documents loaded from storage (not served from the cache), and written.
     document_bytes_loaded: AtomicU64,
     document_bytes_written: AtomicU64,
+    /// Records (sales, voids, indexed records) handed to storage by syncs.
+    records_projected: AtomicU64,
 }
 
 impl Metrics {
@@ -67,6 +69,17 @@ impl Metrics {
     pub fn written(&self, bytes: usize) {
         self.document_bytes_written
             .fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    /// Counts records a sync handed to storage to keep beside its documents.
+    pub fn projected(&self, records: usize) {
+        self.records_projected
+            .fetch_add(records as u64, Ordering::Relaxed);
+    }
+
+    /// Records syncs handed to storage so far.
+    pub fn records_projected(&self) -> u64 {
+        self.records_projected.load(Ordering::Relaxed)
     }
 
     /// (stored bytes of documents loaded, written) so far.
@@ -137,6 +150,15 @@ impl Metrics {
         let _ = writeln!(
             out,
             "kassa_hq_document_bytes_total{{op=\"write\"}} {written}"
+        );
+        out.push_str(
+            "# HELP kassa_hq_records_projected_total Records syncs handed to the database beside their documents.\n",
+        );
+        out.push_str("# TYPE kassa_hq_records_projected_total counter\n");
+        let _ = writeln!(
+            out,
+            "kassa_hq_records_projected_total {}",
+            self.records_projected()
         );
         out
     }

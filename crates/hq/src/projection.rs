@@ -11,8 +11,20 @@ use kassa_replica::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidReco
 use kassa_replica::orders::{OrderCancellation, OrderRecord, PickupRecord};
 use kassa_replica::shifts::{CashMovementRecord, ShiftClosed, ShiftOpened};
 use kassa_replica::{
-    all, check_bounds, conflicting_ids, kinds_in, AutoCommit, DocId, Record, RecordKind,
+    all, among, check_bounds, conflicting_ids, conflicting_ids_among, kinds_in, AutoCommit, DocId,
+    Record, RecordKind,
 };
+use std::collections::BTreeSet;
+
+/// Which records of a document a write projects.
+#[derive(Clone, Copy)]
+pub(crate) enum Records<'a> {
+    /// Every record (a document head office wrote itself, or took from a held message).
+    All,
+    /// Those at these ids: what a sync's new changes wrote. A round then costs what it brought,
+    /// not what the document already held (every sale of the day, read again at each round).
+    Among(&'a BTreeSet<String>),
+}
 
 /// A record filed under its store and what it is about.
 fn stored<R: Indexed>(store: &str, subject: Option<&str>, record: R) -> StoredRecord {
@@ -30,8 +42,11 @@ pub(crate) fn order_record(order: &OrderRecord) -> StoredRecord {
 
 /// Every record of a kind in a document, each checked against the bounds of what may enter
 /// Kassa (a till's document is hostile input until checked).
-fn checked<R: Record>(doc: &AutoCommit) -> Result<Vec<R>, HqError> {
-    let records = all::<R>(doc)?;
+fn checked<R: Record>(doc: &AutoCommit, which: Records) -> Result<Vec<R>, HqError> {
+    let records = match which {
+        Records::All => all::<R>(doc)?,
+        Records::Among(ids) => among::<R>(doc, ids)?,
+    };
     for record in &records {
         check_bounds(record).map_err(|why| {
             HqError::BadRequest(format!(
@@ -45,8 +60,13 @@ fn checked<R: Record>(doc: &AutoCommit) -> Result<Vec<R>, HqError> {
 }
 
 /// Adds a kind's records to the index head office keeps beside the documents.
-fn index<R: Indexed>(doc: &AutoCommit, store: &str, write: &mut SyncWrite) -> Result<(), HqError> {
-    for record in checked::<R>(doc)? {
+fn index<R: Indexed>(
+    doc: &AutoCommit,
+    which: Records,
+    store: &str,
+    write: &mut SyncWrite,
+) -> Result<(), HqError> {
+    for record in checked::<R>(doc, which)? {
         let subject = record.subject().map(str::to_string);
         write
             .records
@@ -97,26 +117,36 @@ fn file_sales(id: &DocId, sales: Vec<SaleRecord>, write: &mut SyncWrite) {
 }
 
 pub(crate) fn project(id: &DocId, doc: &AutoCommit, write: &mut SyncWrite) -> Result<(), HqError> {
+    project_records(id, doc, Records::All, write)
+}
+
+/// [`project`] for the records `which` names.
+pub(crate) fn project_records(
+    id: &DocId,
+    doc: &AutoCommit,
+    which: Records,
+    write: &mut SyncWrite,
+) -> Result<(), HqError> {
     let store = id.store();
     for kind in kinds_in(id.kind()) {
         // Exhaustive on purpose: a new kind must say how head office keeps it.
         match kind {
-            RecordKind::Sale => file_sales(id, checked::<SaleRecord>(doc)?, write),
-            RecordKind::Void => write.voids.extend(checked::<VoidRecord>(doc)?),
-            RecordKind::Return => index::<ReturnRecord>(doc, store, write)?,
-            RecordKind::Resolution => index::<ResolutionRecord>(doc, store, write)?,
-            RecordKind::ShiftOpen => index::<ShiftOpened>(doc, store, write)?,
-            RecordKind::CashMovement => index::<CashMovementRecord>(doc, store, write)?,
-            RecordKind::ShiftClose => index::<ShiftClosed>(doc, store, write)?,
-            RecordKind::Order => index::<OrderRecord>(doc, store, write)?,
-            RecordKind::Cancellation => index::<OrderCancellation>(doc, store, write)?,
-            RecordKind::Pickup => index::<PickupRecord>(doc, store, write)?,
+            RecordKind::Sale => file_sales(id, checked::<SaleRecord>(doc, which)?, write),
+            RecordKind::Void => write.voids.extend(checked::<VoidRecord>(doc, which)?),
+            RecordKind::Return => index::<ReturnRecord>(doc, which, store, write)?,
+            RecordKind::Resolution => index::<ResolutionRecord>(doc, which, store, write)?,
+            RecordKind::ShiftOpen => index::<ShiftOpened>(doc, which, store, write)?,
+            RecordKind::CashMovement => index::<CashMovementRecord>(doc, which, store, write)?,
+            RecordKind::ShiftClose => index::<ShiftClosed>(doc, which, store, write)?,
+            RecordKind::Order => index::<OrderRecord>(doc, which, store, write)?,
+            RecordKind::Cancellation => index::<OrderCancellation>(doc, which, store, write)?,
+            RecordKind::Pickup => index::<PickupRecord>(doc, which, store, write)?,
             RecordKind::Audit => {
                 // Filed under the till whose ledger it came in (not what the entry says), so an
                 // entry claiming another till's chain shows up as a break there.
                 if let DocId::Ledger { store, till, .. } = id {
                     let chain = format!("{store}-{till}");
-                    for entry in checked::<AuditEntry>(doc)? {
+                    for entry in checked::<AuditEntry>(doc, which)? {
                         write.records.push(stored(store, Some(&chain), entry));
                     }
                 }
@@ -124,7 +154,11 @@ pub(crate) fn project(id: &DocId, doc: &AutoCommit, write: &mut SyncWrite) -> Re
             // Head office's own movements: the stock document holds their effect.
             RecordKind::Movement => {}
         }
-        for record_id in conflicting_ids(doc, kind)? {
+        let conflicting = match which {
+            Records::All => conflicting_ids(doc, kind)?,
+            Records::Among(ids) => conflicting_ids_among(doc, kind, ids)?,
+        };
+        for record_id in conflicting {
             write.conflicts.push(RecordConflict {
                 doc_id: id.clone(),
                 kind,

@@ -5,14 +5,17 @@
 use crate::epochs::{carry_late_movements, epoch_due, open_epoch};
 use crate::error::HqError;
 use crate::hq::Hq;
+use crate::projection::Records;
 use crate::storage::{Device, FindingKind, NewFinding, SyncStateWrite, SyncWrite};
 use kassa_protocol::{
     CatalogueUpdate, DocMessage, StaffUpdate, SyncRequest, SyncResponse, MAX_DOCS_PER_BATCH,
     MAX_MESSAGE_BYTES, OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION,
 };
 use kassa_replica::authorship::check_till_change;
+use kassa_replica::stock::keys_written_since;
 use kassa_replica::validate::{is_skeleton, receive_candidate, Received};
 use kassa_replica::{generate_message, heads_hex, DocId, DocKind, SyncState};
+use std::collections::BTreeSet;
 
 impl Hq {
     /// Applies a till's batch. When another process (an admin command on the same data) wrote
@@ -107,7 +110,20 @@ impl Hq {
             }
             let reply = generate_message(&mut received.doc, &mut received.state);
             let changed = heads_hex(&mut received.doc) != before;
-            applied.push((id.clone(), received.doc, received.state, reply, changed));
+            // What the new changes wrote: the records to project, nothing older.
+            let written = if changed {
+                keys_written_since(&mut received.doc, &received.before)
+            } else {
+                BTreeSet::new()
+            };
+            applied.push((
+                id.clone(),
+                received.doc,
+                received.state,
+                reply,
+                changed,
+                written,
+            ));
         }
 
         // Phase 2: projections and one transaction for everything.
@@ -117,7 +133,7 @@ impl Hq {
             signed_heads,
             ..SyncWrite::new(&device.store, now)
         };
-        for (id, doc, state, _, changed) in &mut applied {
+        for (id, doc, state, _, changed, written) in &mut applied {
             write.states.push(SyncStateWrite {
                 doc_id: id.clone(),
                 device_id: device.id,
@@ -127,7 +143,7 @@ impl Hq {
                 continue;
             }
             write.documents.push(inner.document_write(id, doc));
-            crate::projection::project(id, doc, &mut write)?;
+            crate::projection::project_records(id, doc, Records::Among(written), &mut write)?;
             match id.kind() {
                 DocKind::Stock if matches!(id, DocId::Stock { epoch, .. } if *epoch == store.stock_epoch) =>
                 {
@@ -146,7 +162,7 @@ impl Hq {
             None => inner.document(&current_id).await?,
         };
         let mut carried = false;
-        for (id, doc, _, _, changed) in &applied {
+        for (id, doc, _, _, changed, _) in &applied {
             if let (DocId::Stock { epoch, .. }, true) = (id, *changed) {
                 if *epoch < store.stock_epoch {
                     carried |= carry_late_movements(
@@ -176,7 +192,9 @@ impl Hq {
             &mut write,
         )
         .await?;
+        let projected = write.sales.len() + write.voids.len() + write.records.len();
         inner.storage.apply_sync(write).await?;
+        self.metrics.projected(projected);
         if carried {
             inner.remember(&current_id, current.clone());
             for entry in applied.iter_mut().filter(|(id, ..)| *id == current_id) {
@@ -188,7 +206,7 @@ impl Hq {
             }
         }
         let mut replies = Vec::new();
-        for (id, doc, _, reply, _) in applied {
+        for (id, doc, _, reply, ..) in applied {
             if let Some(message) = reply {
                 replies.push(DocMessage {
                     doc_id: id.to_string(),

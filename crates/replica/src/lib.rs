@@ -29,7 +29,8 @@ pub use doc_id::{DocId, DocKind};
 pub use error::ReplicaError;
 pub use hidden_json::hide_secrets_in_record_json;
 pub use records::{
-    all, check_bounds, conflicting_ids, put, read_records, write_record, write_record_json,
+    all, among, check_bounds, conflicting_ids, conflicting_ids_among, put, read_records,
+    read_records_among, write_record, write_record_json,
 };
 pub use registry::{kinds_in, ExceptionKind, Record, RecordKind};
 pub use sync_session::{generate_message, heads_hex, receive_message, SyncState};

@@ -75,9 +75,32 @@ pub fn read_records<T: DeserializeOwned>(
     let Some(map) = record_map(doc, kind)? else {
         return Ok(Vec::new());
     };
+    read_records_at(doc, kind, &map, doc.keys(&map))
+}
+
+/// The records of a kind at `ids` only, in the order given; an id the kind does not hold is
+/// skipped. What a sync round's new changes wrote ([`crate::stock::keys_written_since`] gives
+/// their keys) costs what they hold, not what the document holds.
+pub fn read_records_among<'a, T: DeserializeOwned>(
+    doc: &AutoCommit,
+    kind: RecordKind,
+    ids: impl IntoIterator<Item = &'a String>,
+) -> Result<Vec<(String, T)>, ReplicaError> {
+    let Some(map) = record_map(doc, kind)? else {
+        return Ok(Vec::new());
+    };
+    read_records_at(doc, kind, &map, ids.into_iter().cloned())
+}
+
+fn read_records_at<T: DeserializeOwned>(
+    doc: &AutoCommit,
+    kind: RecordKind,
+    map: &automerge::ObjId,
+    keys: impl Iterator<Item = String>,
+) -> Result<Vec<(String, T)>, ReplicaError> {
     let mut out = Vec::new();
-    for key in doc.keys(&map) {
-        for (value, _) in doc.get_all(&map, key.as_str())? {
+    for key in keys {
+        for (value, _) in doc.get_all(map, key.as_str())? {
             let text = match &value {
                 Value::Scalar(s) => match s.as_ref() {
                     ScalarValue::Str(text) => text.to_string(),
@@ -109,10 +132,29 @@ pub fn conflicting_ids(doc: &AutoCommit, kind: RecordKind) -> Result<Vec<String>
     let Some(map) = record_map(doc, kind)? else {
         return Ok(Vec::new());
     };
+    conflicting_at(doc, &map, doc.keys(&map))
+}
 
+/// [`conflicting_ids`] among `ids` only.
+pub fn conflicting_ids_among<'a>(
+    doc: &AutoCommit,
+    kind: RecordKind,
+    ids: impl IntoIterator<Item = &'a String>,
+) -> Result<Vec<String>, ReplicaError> {
+    let Some(map) = record_map(doc, kind)? else {
+        return Ok(Vec::new());
+    };
+    conflicting_at(doc, &map, ids.into_iter().cloned())
+}
+
+fn conflicting_at(
+    doc: &AutoCommit,
+    map: &automerge::ObjId,
+    keys: impl Iterator<Item = String>,
+) -> Result<Vec<String>, ReplicaError> {
     let mut out = Vec::new();
-    for key in doc.keys(&map) {
-        if doc.get_all(&map, key.as_str())?.len() > 1 {
+    for key in keys {
+        if doc.get_all(map, key.as_str())?.len() > 1 {
             out.push(key);
         }
     }
@@ -139,6 +181,20 @@ pub fn put<R: Record>(doc: &mut AutoCommit, record: &R) -> Result<(), ReplicaErr
 /// before keys holds a credit code in clear).
 pub fn all<R: Record>(doc: &AutoCommit) -> Result<Vec<R>, ReplicaError> {
     Ok(read_records::<R>(doc, R::KIND)?
+        .into_iter()
+        .map(|(_, mut r)| {
+            r.hide_secrets();
+            r
+        })
+        .collect())
+}
+
+/// [`all`] among `ids` only (see [`read_records_among`]).
+pub fn among<'a, R: Record>(
+    doc: &AutoCommit,
+    ids: impl IntoIterator<Item = &'a String>,
+) -> Result<Vec<R>, ReplicaError> {
+    Ok(read_records_among::<R>(doc, R::KIND, ids)?
         .into_iter()
         .map(|(_, mut r)| {
             r.hide_secrets();

@@ -184,8 +184,9 @@ pub fn read_levels(doc: &AutoCommit) -> Result<StockLevels, ReplicaError> {
 
 /// Every map key written by the changes a document gained since `before`: for a stock document a
 /// superset of the SKUs whose stock moved (it may also hold `baseline`, `writers` and writer names,
-/// which are not SKUs). It costs what the new changes hold, not what the document holds, so a sync
-/// round can say which SKUs to look at again without reading every level.
+/// which are not SKUs); for a ledger, the ids of the records written (and the names of record
+/// maps). It costs what the new changes hold, not what the document holds, so a sync round can
+/// say which SKUs and records to look at again without reading every one.
 pub fn keys_written_since(doc: &mut AutoCommit, before: &[ChangeHash]) -> BTreeSet<String> {
     let mut keys = BTreeSet::new();
     for change in doc.get_changes(before) {

@@ -237,6 +237,24 @@ fn write_as_before_keys(path: &Path, code: &str, resolution_id: &str) {
          BEGIN SELECT RAISE(ABORT, 'resolutions are immutable'); END;
          DROP TABLE signed_heads; -- made by 0024, after schema 21
          DROP TABLE doc_heads; -- and 0025
+         DROP TABLE name_index_deferral; -- and 0026, with the name index triggers before it
+         DROP TRIGGER products_fts_insert;
+         DROP TRIGGER products_fts_delete;
+         DROP TRIGGER products_fts_update;
+         CREATE TRIGGER products_fts_insert AFTER INSERT ON products BEGIN
+             INSERT INTO products_fts (rowid, name, sku, category)
+             VALUES (new.id, new.name, new.sku, new.category);
+         END;
+         CREATE TRIGGER products_fts_delete AFTER DELETE ON products BEGIN
+             INSERT INTO products_fts (products_fts, rowid, name, sku, category)
+             VALUES ('delete', old.id, old.name, old.sku, old.category);
+         END;
+         CREATE TRIGGER products_fts_update AFTER UPDATE ON products BEGIN
+             INSERT INTO products_fts (products_fts, rowid, name, sku, category)
+             VALUES ('delete', old.id, old.name, old.sku, old.category);
+             INSERT INTO products_fts (rowid, name, sku, category)
+             VALUES (new.id, new.name, new.sku, new.category);
+         END;
          ALTER TABLE device DROP COLUMN docs_cursor;
          ALTER TABLE device DROP COLUMN hq_protocol;
          PRAGMA user_version = 21;"
