@@ -27,9 +27,13 @@ impl Hq {
         let mut random = [0u8; 32];
         getrandom::fill(&mut random)
             .map_err(|e| HqError::Corrupt(format!("random source: {e}")))?;
-        self.storage
+        let secret = self
+            .storage
             .receipt_key(store, &receipt_code::secret_key(&random))
-            .await
+            .await;
+        // It may be the store's first key.
+        self.receipt_keys_read.forget();
+        secret
     }
 
     /// Certifies `public_key` (checked already) as the key of `store`'s till `till_no`.
@@ -112,14 +116,30 @@ impl Hq {
         let mut random = [0u8; 32];
         getrandom::fill(&mut random)
             .map_err(|e| HqError::Corrupt(format!("random source: {e}")))?;
-        self.storage
+        let rotated = self
+            .storage
             .rotate_receipt_key(
                 store,
                 &receipt_code::secret_key(&random),
                 distrust_old,
                 chrono::Utc::now(),
             )
-            .await
+            .await;
+        self.receipt_keys_read.forget();
+        rotated
+    }
+
+    /// Every store's trusted receipt keys and their digest, for a sync answer: as read within
+    /// the last few seconds (see `receipt_keys_read`).
+    pub(crate) async fn trusted_store_keys_read(
+        &self,
+    ) -> Result<crate::receipt_keys_read::ReadKeys, HqError> {
+        let now = std::time::Instant::now();
+        if let Some(read) = self.receipt_keys_read.fresh(now) {
+            return Ok(read);
+        }
+        let keys = self.trusted_store_keys().await?;
+        Ok(self.receipt_keys_read.keep(now, keys))
     }
 }
 

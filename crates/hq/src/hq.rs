@@ -62,6 +62,8 @@ pub struct Hq {
     pub(crate) receipt_public_keys: std::sync::Mutex<HashMap<String, String>>,
     /// Heads signatures already checked (see `sync::checked_signed_heads`).
     pub(crate) verified_heads: crate::verified_heads::VerifiedHeads,
+    /// Every store's trusted receipt keys as last read, for sync answers.
+    pub(crate) receipt_keys_read: crate::receipt_keys_read::ReceiptKeysRead,
 }
 
 /// Held by a request that changes one store's documents: storage, that store's lock, and the
@@ -202,6 +204,7 @@ impl Hq {
             metrics: crate::metrics::Metrics::default(),
             receipt_public_keys: std::sync::Mutex::new(HashMap::new()),
             verified_heads: crate::verified_heads::VerifiedHeads::default(),
+            receipt_keys_read: crate::receipt_keys_read::ReceiptKeysRead::default(),
         }
     }
 

@@ -23,6 +23,7 @@ mod orders;
 mod pin_changes;
 mod projection;
 pub mod rate_limit;
+mod receipt_keys_read;
 mod shifts;
 mod staff;
 mod stock;

@@ -248,10 +248,9 @@ impl Hq {
         });
         // The till's set is replaced when its digest differs: a key added, rotated or no
         // longer trusted.
-        let keys = self.trusted_store_keys().await?;
-        let receipt_keys = (kassa_protocol::receipt_keys_digest(&keys)
-            != request.receipt_keys_digest)
-            .then_some(keys);
+        let keys = self.trusted_store_keys_read().await?;
+        let receipt_keys =
+            (*keys.digest != *request.receipt_keys_digest).then(|| keys.keys.to_vec());
         Ok(SyncResponse {
             protocol: request.protocol,
             hq_protocol: Some(PROTOCOL_VERSION),
