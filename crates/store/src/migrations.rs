@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0024_signed_heads.sql"),
     include_str!("../../../migrations/till/0025_document_heads.sql"),
     include_str!("../../../migrations/till/0026_deferred_name_index.sql"),
+    include_str!("../../../migrations/till/0027_projection_waiting.sql"),
 ];
 
 /// The schema version this code writes and understands.

@@ -8,9 +8,13 @@ use kassa_replica::audit::AuditEntry;
 use kassa_replica::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
 use kassa_replica::orders::{OrderCancellation, OrderRecord, PickupRecord};
 use kassa_replica::shifts::{CashDirection, CashMovementRecord, ShiftClosed, ShiftOpened};
-use kassa_replica::{all, conflicting_ids, kinds_in, AutoCommit, DocId, Record, RecordKind};
+use kassa_replica::{
+    all, among, conflicting_ids, conflicting_ids_among, kinds_in, AutoCommit, DocId, Record,
+    RecordKind,
+};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
+use std::collections::BTreeSet;
 
 /// A record kind as the till projects it: the rows the UI and reports read. Returns whether
 /// the record was new (records arrive again on every re-sync and rebuild).
@@ -18,13 +22,18 @@ pub(crate) trait Projected: Record {
     fn project(&self, conn: &Connection, doc: &DocId) -> Result<bool, StoreError>;
 }
 
-fn project_all<R: Projected>(
+fn project_kind<R: Projected>(
     conn: &Connection,
     id: &DocId,
     doc: &AutoCommit,
+    only: Option<&BTreeSet<String>>,
 ) -> Result<usize, StoreError> {
+    let records = match only {
+        None => all::<R>(doc)?,
+        Some(ids) => among::<R>(doc, ids)?,
+    };
     let mut added = 0;
-    for record in all::<R>(doc)? {
+    for record in records {
         added += usize::from(record.project(conn, id)?);
     }
     Ok(added)
@@ -39,25 +48,40 @@ pub(crate) fn project_doc(
     id: &DocId,
     doc: &AutoCommit,
 ) -> Result<usize, StoreError> {
+    project_records(conn, id, doc, None)
+}
+
+/// [`project_doc`] for the records at `only` (what a sync message's new changes wrote), or every
+/// record: a round then costs what it brought, not what the document already held.
+pub(crate) fn project_records(
+    conn: &Connection,
+    id: &DocId,
+    doc: &AutoCommit,
+    only: Option<&BTreeSet<String>>,
+) -> Result<usize, StoreError> {
     let mut added = 0;
     for kind in kinds_in(id.kind()) {
         // Exhaustive on purpose: a new kind must say how the till projects it.
         added += match kind {
-            RecordKind::Sale => project_all::<SaleRecord>(conn, id, doc)?,
-            RecordKind::Void => project_all::<VoidRecord>(conn, id, doc)?,
-            RecordKind::Return => project_all::<ReturnRecord>(conn, id, doc)?,
-            RecordKind::Resolution => project_all::<ResolutionRecord>(conn, id, doc)?,
-            RecordKind::ShiftOpen => project_all::<ShiftOpened>(conn, id, doc)?,
-            RecordKind::CashMovement => project_all::<CashMovementRecord>(conn, id, doc)?,
-            RecordKind::ShiftClose => project_all::<ShiftClosed>(conn, id, doc)?,
-            RecordKind::Order => project_all::<OrderRecord>(conn, id, doc)?,
-            RecordKind::Cancellation => project_all::<OrderCancellation>(conn, id, doc)?,
-            RecordKind::Pickup => project_all::<PickupRecord>(conn, id, doc)?,
+            RecordKind::Sale => project_kind::<SaleRecord>(conn, id, doc, only)?,
+            RecordKind::Void => project_kind::<VoidRecord>(conn, id, doc, only)?,
+            RecordKind::Return => project_kind::<ReturnRecord>(conn, id, doc, only)?,
+            RecordKind::Resolution => project_kind::<ResolutionRecord>(conn, id, doc, only)?,
+            RecordKind::ShiftOpen => project_kind::<ShiftOpened>(conn, id, doc, only)?,
+            RecordKind::CashMovement => project_kind::<CashMovementRecord>(conn, id, doc, only)?,
+            RecordKind::ShiftClose => project_kind::<ShiftClosed>(conn, id, doc, only)?,
+            RecordKind::Order => project_kind::<OrderRecord>(conn, id, doc, only)?,
+            RecordKind::Cancellation => project_kind::<OrderCancellation>(conn, id, doc, only)?,
+            RecordKind::Pickup => project_kind::<PickupRecord>(conn, id, doc, only)?,
             // The audit chain is the till's own table, written by the command that logs; head
             // office's movements are read from the stock document, not from these records.
             RecordKind::Audit | RecordKind::Movement => 0,
         };
-        for record in conflicting_ids(doc, kind)? {
+        let conflicting = match only {
+            None => conflicting_ids(doc, kind)?,
+            Some(ids) => conflicting_ids_among(doc, kind, ids)?,
+        };
+        for record in conflicting {
             let new = conn
                 .prepare_cached(
                     "INSERT OR IGNORE INTO record_conflicts (doc_id, map, record_id) VALUES (?1, ?2, ?3)",
@@ -94,9 +118,32 @@ impl Projected for SaleRecord {
 }
 
 impl Projected for VoidRecord {
-    fn project(&self, conn: &Connection, _: &DocId) -> Result<bool, StoreError> {
+    fn project(&self, conn: &Connection, doc: &DocId) -> Result<bool, StoreError> {
         let new = insert_void_record(conn, self)?;
+        if !new {
+            let known: Option<i64> = conn
+                .prepare_cached("SELECT 1 FROM voids WHERE id = ?1")?
+                .query_row([&self.id], |r| r.get(0))
+                .optional()?;
+            if known.is_none() {
+                // Its sale has not arrived yet (it came in another till's ledger): projected
+                // again at the end of each sync round until it has.
+                conn.prepare_cached(
+                    "INSERT OR IGNORE INTO projection_waiting (doc_id, kind, record_id)
+                     VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![
+                    doc.to_string(),
+                    RecordKind::Void.as_str(),
+                    self.id
+                ])?;
+            }
+        }
         if new {
+            conn.prepare_cached(
+                "DELETE FROM projection_waiting WHERE kind = ?1 AND record_id = ?2",
+            )?
+            .execute(params![RecordKind::Void.as_str(), self.id])?;
             mark(conn, Rule::Return, &self.sale_id)?;
             let codes: Vec<String> = conn
                 .prepare_cached(

@@ -11,6 +11,7 @@ use kassa_replica::{
 };
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DeviceInfo {
@@ -189,8 +190,8 @@ impl Till {
         let id = self.own_store_doc(doc_id)?;
         let mut new_state = state.clone();
         let added = self.command(|cmd| {
-            cmd.receive_sync(&id, peer, &mut new_state, bytes)?;
-            cmd.project_doc(&id)
+            let written = cmd.receive_sync(&id, peer, &mut new_state, bytes)?;
+            cmd.project_records(&id, &written)
         })?;
         *state = new_state;
         Ok(added)
@@ -411,9 +412,44 @@ pub(crate) fn project_document(
 }
 
 impl Till {
-    /// Projects every record of every ledger document that is not projected yet: after a sync
-    /// round (a void can arrive before the sale it points at, in another document) and by
-    /// `kassa rebuild`. Idempotent; one transaction. Returns the number of rows added.
+    /// Projects again the records that arrived before what they point at (a void before its
+    /// sale, in another till's ledger), at the end of a sync round: what waits, not every
+    /// record the till holds. Returns the number of rows added.
+    pub fn project_waiting(&mut self) -> Result<usize, StoreError> {
+        let waiting: Vec<(String, String, String)> = self
+            .conn
+            .prepare_cached("SELECT doc_id, kind, record_id FROM projection_waiting")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        if waiting.is_empty() {
+            return Ok(0);
+        }
+        if waiting.iter().any(|(doc, ..)| doc == "*") {
+            // A database kept from before the table: one full pass finds what waits.
+            let added = self.project_all()?;
+            self.conn
+                .execute("DELETE FROM projection_waiting WHERE doc_id = '*'", [])?;
+            return Ok(added);
+        }
+        self.write_documents()?;
+        let mut by_doc: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (doc, _, record) in waiting {
+            by_doc.entry(doc).or_default().insert(record);
+        }
+        let tx = begin(&mut self.conn)?;
+        let mut added = 0;
+        for (doc, records) in &by_doc {
+            let id = DocId::parse(doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let loaded = self.docs.get(&tx, &id)?;
+            added += projection::project_records(&tx, &id, loaded, Some(records))?;
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    /// Projects every record of every ledger document that is not projected yet: by
+    /// `kassa rebuild`, and once on a database kept from before records waited in
+    /// `projection_waiting`. Idempotent; one transaction. Returns the number of rows added.
     pub fn project_all(&mut self) -> Result<usize, StoreError> {
         self.write_documents()?;
         let tx = begin(&mut self.conn)?;

@@ -237,6 +237,7 @@ fn write_as_before_keys(path: &Path, code: &str, resolution_id: &str) {
          BEGIN SELECT RAISE(ABORT, 'resolutions are immutable'); END;
          DROP TABLE signed_heads; -- made by 0024, after schema 21
          DROP TABLE doc_heads; -- and 0025
+         DROP TABLE projection_waiting; -- and 0027
          DROP TABLE name_index_deferral; -- and 0026, with the name index triggers before it
          DROP TRIGGER products_fts_insert;
          DROP TRIGGER products_fts_delete;

@@ -302,7 +302,7 @@ async fn round(till: &mut Till, client: &impl HqLink) -> Result<SyncReport, Sync
         // Documents head office had nothing more to say about, and we nothing more to send, are done.
         pending.retain(|id| sent.contains(id));
     }
-    report.records_received += till.project_all()?;
+    report.records_received += till.project_waiting()?;
     // Head office's announced heads tell which of our records it holds.
     till.confirm_what_hq_holds()?;
     if let Some(update) = offered {

@@ -25,6 +25,7 @@ use kassa_replica::audit::{AuditEntry, NewAuditEntry};
 use kassa_replica::stock::record_movement;
 use kassa_replica::{write_record_json, AutoCommit, DocId, DocKind, RecordKind, SyncState};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use std::collections::BTreeSet;
 
 /// Past this many SKUs changed by one sync message, the kept inbox reads every stock level again
 /// rather than each SKU on its own.
@@ -215,27 +216,32 @@ impl<'a> Command<'a> {
     }
 
     /// Applies a sync message from a peer to one document, with the sync state saved beside it.
+    /// Returns the keys its new changes wrote (record ids, for a ledger: what to project).
     pub fn receive_sync(
         &mut self,
         id: &DocId,
         peer: &str,
         state: &mut SyncState,
         bytes: &[u8],
-    ) -> Result<(), StoreError> {
+    ) -> Result<BTreeSet<String>, StoreError> {
         let doc = self.doc_mut(id)?;
         let before = doc.get_heads();
         kassa_replica::receive_message(doc, state, bytes)?;
+        let keys = if doc.get_heads() == before {
+            BTreeSet::new()
+        } else {
+            kassa_replica::stock::keys_written_since(doc, &before)
+        };
         if id.kind() == DocKind::Stock {
             // The SKUs whose stock other tills or head office moved (a superset: see
             // `keys_written_since`), for the negative-stock rule of the kept inbox.
-            let keys = kassa_replica::stock::keys_written_since(doc, &before);
             if keys.len() > MARK_EVERY_SKU_PAST {
                 // A new baseline or a long offline stretch: one read of every level costs less
                 // than looking each SKU up again.
                 mark(self.conn(), Rule::Stock, crate::inbox::kept::EVERY)?;
             } else {
-                for key in keys {
-                    mark(self.conn(), Rule::Stock, &key)?;
+                for key in &keys {
+                    mark(self.conn(), Rule::Stock, key)?;
                 }
             }
         }
@@ -244,17 +250,24 @@ impl<'a> Command<'a> {
                 "INSERT OR REPLACE INTO sync_states (doc_id, peer, state) VALUES (?1, ?2, ?3)",
             )?
             .execute(params![id.to_string(), peer, state.encode()])?;
-        Ok(())
+        Ok(keys)
     }
 
-    /// Projects every record of a document not projected yet (after a sync message).
-    pub fn project_doc(&mut self, id: &DocId) -> Result<usize, StoreError> {
+    /// Projects the records of a document at `ids` (what a sync message's changes wrote).
+    pub fn project_records(
+        &mut self,
+        id: &DocId,
+        ids: &BTreeSet<String>,
+    ) -> Result<usize, StoreError> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
         let tx = self
             .tx
             .as_ref()
             .expect("a committed command is not used again");
         let doc = self.docs.get(tx, id)?;
-        crate::projection::project_doc(tx, id, doc)
+        crate::projection::project_records(tx, id, doc, Some(ids))
     }
 
     /// Persists every touched document once, then commits. On any failure the drop discards.
