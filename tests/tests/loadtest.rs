@@ -31,11 +31,16 @@ async fn a_small_fleet_runs_every_phase_and_head_office_holds_each_sale_once() {
             "history",
             "catch-up 1",
             "catch-up 2",
+            "settle before steady",
             "steady",
             "drain",
             "idle round"
         ]
     );
+    // The steady state starts once every till has what the others sold before it.
+    let settled = report.phase("settle before steady").unwrap();
+    assert_eq!(settled.sales, 0);
+    assert!(settled.rounds.ok >= 6, "{settled}");
     // History: two days of three sales on six tills, one round a day each at least.
     let history = report.phase("history").unwrap();
     assert_eq!(history.sales, 36);

@@ -45,13 +45,20 @@ pub async fn run(config: &Config, target: &Target) -> Result<Report, String> {
             phases.push(phase);
         }
     }
+    if !config.duration.is_zero() && !phases.is_empty() {
+        // History or a catch-up leaves tills that have not yet taken the others' sales: settled
+        // first, so the steady state measures a steady state, not the tail of a catch-up.
+        let (next, settled) = drain(config, hq, fleet, "settle before steady").await?;
+        fleet = next;
+        phases.push(settled);
+    }
     let steady_sales_before: u64 = fleet.iter().map(|t| t.rung.len() as u64).sum();
     if !config.duration.is_zero() {
         let (next, phase) = steady(config, hq, fleet).await?;
         fleet = next;
         phases.push(phase);
     }
-    let (fleet, drain) = drain(config, hq, fleet).await?;
+    let (fleet, drain) = drain(config, hq, fleet, "drain").await?;
     phases.push(drain);
     // Nothing is new anywhere now: what every till downloads in one more round is overhead.
     let (fleet, idle) = each_till(config, hq, "idle round", fleet, one_round).await;
@@ -280,8 +287,9 @@ async fn drain(
     config: &Config,
     hq: &HeadOffice,
     fleet: Vec<SimTill>,
+    name: &'static str,
 ) -> Result<(Vec<SimTill>, PhaseReport), String> {
-    let (fleet, phase) = each_till(config, hq, "drain", fleet, |mut till| async move {
+    let (fleet, phase) = each_till(config, hq, name, fleet, |mut till| async move {
         let mut rounds = Rounds::default();
         sync_until_sent(&mut till, &mut rounds).await;
         (till, rounds, 0)
