@@ -226,7 +226,13 @@ fn serve_answers_on_its_address() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kassa-hq"))
         .arg("--data")
         .arg(data.path())
-        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--document-cache-mb",
+            "4",
+        ])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -255,6 +261,8 @@ fn serve_answers_on_its_address() {
     assert!(response.ends_with("ok"), "{response}");
     let output = hq(data.path(), &["serve", "--listen", "not-an-address"]);
     bad(output, "cannot listen");
+    let output = hq(data.path(), &["serve", "--document-cache-mb", "5000"]);
+    bad(output, "document-cache-mb");
     // A port in use is the machine's problem, said as such: exit 1, not "inconsistent data".
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = taken.local_addr().unwrap().to_string();

@@ -15,7 +15,18 @@ pub struct Args {
     /// PEM private key of the server certificate.
     #[arg(long, requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// Stored megabytes of documents this node keeps loaded (a loaded document takes several
+    /// times its stored size in memory; 0 keeps none).
+    #[arg(
+        long,
+        env = "KASSA_HQ_DOCUMENT_CACHE_MB",
+        default_value_t = DEFAULT_CACHE_MB,
+        value_parser = clap::value_parser!(u16).range(0..=4096)
+    )]
+    document_cache_mb: u16,
 }
+
+const DEFAULT_CACHE_MB: u16 = (kassa_hq::DEFAULT_CACHE_BYTES / (1024 * 1024)) as u16;
 
 pub async fn run(
     data: &Path,
@@ -23,6 +34,7 @@ pub async fn run(
         listen,
         tls_cert,
         tls_key,
+        document_cache_mb,
     }: Args,
 ) -> Result<(), HqError> {
     // Certificate problems are found before the port is taken, so a mistake exits at once.
@@ -42,6 +54,7 @@ pub async fn run(
     }
     let token = admin_token(data)?;
     let hq = Arc::new(crate::database::open(data).await?);
+    hq.set_document_cache_bytes(usize::from(document_cache_mb) * 1024 * 1024);
     // A malformed address is the caller's mistake (exit 2); a port in use is the machine's
     // (exit 1), and neither is corrupt data.
     let address: std::net::SocketAddr = listen.parse().map_err(|_| {
