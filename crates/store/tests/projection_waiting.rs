@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{cash, count, exchange, sale, setup, till};
+use common::{cash, count, exchange, sale, setup, sync_one, till};
 use kassa_domain::TaxMode;
 use kassa_store::Till;
 
@@ -18,28 +18,6 @@ fn till_no(no: u16) -> Till {
     till.import_catalogue_csv(common::CATALOGUE.as_bytes(), false)
         .unwrap();
     till
-}
-
-/// Syncs one document from `from` into `to` until quiet.
-fn sync_one(from: &mut Till, to: &mut Till, id: &str) {
-    let mut from_state = from.sync_state(id, "peer").unwrap();
-    let mut to_state = to.sync_state(id, "peer").unwrap();
-    for _ in 0..10 {
-        let mut moved = false;
-        if let Some(m) = from.generate_sync_message(id, &mut from_state).unwrap() {
-            to.receive_sync_message(id, "peer", &mut to_state, &m)
-                .unwrap();
-            moved = true;
-        }
-        if let Some(m) = to.generate_sync_message(id, &mut to_state).unwrap() {
-            from.receive_sync_message(id, "peer", &mut from_state, &m)
-                .unwrap();
-            moved = true;
-        }
-        if !moved {
-            break;
-        }
-    }
 }
 
 fn voids(till: &Till) -> i64 {

@@ -89,6 +89,31 @@ pub fn count(till: &Till, table: &str) -> i64 {
         .unwrap()
 }
 
+/// Syncs one document between two tills until quiet; true when anything moved.
+pub fn sync_one(a: &mut Till, b: &mut Till, id: &str) -> bool {
+    let mut a_state = a.sync_state(id, "peer").unwrap();
+    let mut b_state = b.sync_state(id, "peer").unwrap();
+    let mut sent = false;
+    for _ in 0..10 {
+        let mut moved = false;
+        if let Some(m) = a.generate_sync_message(id, &mut a_state).unwrap() {
+            b.receive_sync_message(id, "peer", &mut b_state, &m)
+                .unwrap();
+            moved = true;
+        }
+        if let Some(m) = b.generate_sync_message(id, &mut b_state).unwrap() {
+            a.receive_sync_message(id, "peer", &mut a_state, &m)
+                .unwrap();
+            moved = true;
+        }
+        sent |= moved;
+        if !moved {
+            break;
+        }
+    }
+    sent
+}
+
 /// Runs a full sync session for every document between two tills, as if one were head office.
 pub fn exchange(a: &mut Till, b: &mut Till) {
     for _ in 0..20 {
@@ -98,25 +123,7 @@ pub fn exchange(a: &mut Till, b: &mut Till) {
         ids.sort();
         ids.dedup();
         for id in &ids {
-            let mut a_state = a.sync_state(id, "peer").unwrap();
-            let mut b_state = b.sync_state(id, "peer").unwrap();
-            for _ in 0..10 {
-                let mut moved = false;
-                if let Some(m) = a.generate_sync_message(id, &mut a_state).unwrap() {
-                    b.receive_sync_message(id, "peer", &mut b_state, &m)
-                        .unwrap();
-                    moved = true;
-                }
-                if let Some(m) = b.generate_sync_message(id, &mut b_state).unwrap() {
-                    a.receive_sync_message(id, "peer", &mut a_state, &m)
-                        .unwrap();
-                    moved = true;
-                }
-                sent |= moved;
-                if !moved {
-                    break;
-                }
-            }
+            sent |= sync_one(a, b, id);
         }
         if !sent {
             break;
