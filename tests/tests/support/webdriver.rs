@@ -69,7 +69,11 @@ impl Session {
         value[ELEMENT].as_str().unwrap().to_string()
     }
 
+    /// Types into the element once it can take keys: a dialog opened by the previous key may
+    /// still be on its way to the screen (the app answers a command first), and typing into it
+    /// before then is refused as "not interactable".
     pub async fn type_into(&self, css: &str, text: &str) {
+        self.wait_interactable(css, Duration::from_secs(10)).await;
         let element = self.find(css).await;
         self.send(
             reqwest::Method::POST,
@@ -122,6 +126,31 @@ impl Session {
     }
 
     /// Waits until the text of `css` contains `want`, or panics with what it was.
+    /// Waits until the element exists, is shown and enabled, and is not hidden by an inert or
+    /// closed ancestor; panics after `timeout` saying which of these it was not.
+    pub async fn wait_interactable(&self, css: &str, timeout: Duration) {
+        let start = Instant::now();
+        let script = format!(
+            "const e = document.querySelector({css:?});
+             if (!e) return 'absent';
+             if (e.disabled) return 'disabled';
+             if (e.closest('[inert]') || e.closest('dialog:not([open])')) return 'inert';
+             const r = e.getBoundingClientRect();
+             if (r.width === 0 || r.height === 0) return 'not shown';
+             return 'ready';"
+        );
+        loop {
+            let state = self.script(&script).await;
+            if state == "ready" {
+                return;
+            }
+            if start.elapsed() > timeout {
+                panic!("{css} never became interactable: {state}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub async fn wait_for_text(&self, css: &str, want: &str, timeout: Duration) -> String {
         let start = Instant::now();
         loop {
