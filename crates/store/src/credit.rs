@@ -46,8 +46,8 @@ pub(crate) fn local_balance(
     };
     let redeemed: i64 = conn
         .prepare_cached(
-            "SELECT coalesce(sum(t.amount), 0) FROM sale_tenders t
-             WHERE t.kind = 'credit' AND t.reference = ?1
+            "SELECT coalesce(sum(t.amount), 0) FROM credit_redemptions t
+             WHERE t.reference = ?1
                AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.sale_id = t.sale_id)",
         )?
         .query_row([code], |r| r.get(0))?;
@@ -91,8 +91,8 @@ pub(crate) fn check_redemptions(conn: &Connection, tenders: &[Tender]) -> Result
                 // credit rather than give away more than was issued.)
                 let since: i64 = conn
                     .prepare_cached(
-                        "SELECT coalesce(sum(t.amount), 0) FROM sale_tenders t JOIN sales s ON s.id = t.sale_id
-                         WHERE t.kind = 'credit' AND t.reference = ?1
+                        "SELECT coalesce(sum(t.amount), 0) FROM credit_redemptions t JOIN sales s ON s.id = t.sale_id
+                         WHERE t.reference = ?1
                            AND (julianday(s.created_at) >= julianday(?2)
                                 OR NOT EXISTS (SELECT 1 FROM hq_confirmed c
                                                WHERE c.record_id = s.id

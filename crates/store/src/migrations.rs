@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0025_document_heads.sql"),
     include_str!("../../../migrations/till/0026_deferred_name_index.sql"),
     include_str!("../../../migrations/till/0027_projection_waiting.sql"),
+    include_str!("../../../migrations/till/0028_sale_in_one_row.sql"),
 ];
 
 /// The schema version this code writes and understands.
@@ -91,7 +92,8 @@ fn apply(conn: &mut Connection, found: i64) -> Result<(), StoreError> {
 }
 
 /// Functions an upgrade's SQL calls to rewrite rows in Rust's terms: store credit codes into
-/// their keys (0022). Deterministic, so SQLite may use them anywhere.
+/// their keys (0022), a sale's lines, taxes and tenders written as the projection writes them
+/// (0028). Deterministic, so SQLite may use them anywhere.
 fn register_upgrade_functions(conn: &Connection) -> Result<(), StoreError> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     let text = |ctx: &Context<'_>| ctx.get::<Option<String>>(0);
@@ -101,5 +103,24 @@ fn register_upgrade_functions(conn: &Connection) -> Result<(), StoreError> {
     conn.create_scalar_function("kassa_hide_secrets", 1, flags, move |ctx| {
         Ok(text(ctx)?.map(|json| kassa_replica::hide_secrets_in_record_json(&json)))
     })?;
+    conn.create_scalar_function("kassa_sale_lines", 1, flags, move |ctx| {
+        as_projected::<Vec<kassa_domain::PricedLine>>(text(ctx)?)
+    })?;
+    conn.create_scalar_function("kassa_sale_taxes", 1, flags, move |ctx| {
+        as_projected::<Vec<kassa_domain::TaxLine>>(text(ctx)?)
+    })?;
+    conn.create_scalar_function("kassa_sale_tenders", 1, flags, move |ctx| {
+        as_projected::<Vec<kassa_domain::Tender>>(text(ctx)?)
+    })?;
     Ok(())
+}
+
+/// JSON built by SQL, read as `T` and written back as serde writes `T`: what the projection
+/// stores for a new sale. Unreadable rows stop the upgrade (it changes nothing then).
+fn as_projected<T: serde::Serialize + serde::de::DeserializeOwned>(
+    json: Option<String>,
+) -> rusqlite::Result<String> {
+    let parsed: T = serde_json::from_str(json.as_deref().unwrap_or("[]"))
+        .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
+    serde_json::to_string(&parsed).map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))
 }

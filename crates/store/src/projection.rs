@@ -146,10 +146,7 @@ impl Projected for VoidRecord {
             .execute(params![RecordKind::Void.as_str(), self.id])?;
             mark(conn, Rule::Return, &self.sale_id)?;
             let codes: Vec<String> = conn
-                .prepare_cached(
-                    "SELECT reference FROM sale_tenders
-                     WHERE sale_id = ?1 AND kind = 'credit' AND reference IS NOT NULL",
-                )?
+                .prepare_cached("SELECT reference FROM credit_redemptions WHERE sale_id = ?1")?
                 .query_map([&self.sale_id], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
             for code in codes {
@@ -416,8 +413,9 @@ pub(crate) fn insert_sale_record(conn: &Connection, sale: &SaleRecord) -> Result
     let inserted = conn.prepare_cached(
         "INSERT OR IGNORE INTO sales (id, receipt_no, store_code, till_no, seq, created_at, business_day, currency, tax_mode,
            subtotal, discount_total, tax_total, total, cash_rounding, amount_due, tendered, change_given,
-           cashier_id, cashier_name, approved_by_id, approved_by_name, shift_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+           cashier_id, cashier_name, approved_by_id, approved_by_name, shift_id, lines, taxes, tenders)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
+                 ?23, ?24, ?25)",
     )?
     .execute(params![
         sale.id,
@@ -442,56 +440,21 @@ pub(crate) fn insert_sale_record(conn: &Connection, sale: &SaleRecord) -> Result
         sale.approved_by.as_ref().map(|c| c.id.as_str()),
         sale.approved_by.as_ref().map(|c| c.name.as_str()),
         sale.shift_id,
+        json(&sale.lines)?,
+        json(&sale.taxes)?,
+        json(&sale.tenders)?,
     ])?;
     if inserted == 0 {
         return Ok(false);
     }
-    let mut line_stmt = conn.prepare_cached(
-        "INSERT INTO sale_lines (sale_id, line_no, sku, name, quantity, list_price, unit_price, override_reason,
-           gross, line_discount, basket_discount, amount, tax_rate_bp, tax)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?;
-    for (no, l) in sale.lines.iter().enumerate() {
-        line_stmt.execute(params![
-            sale.id,
-            no as i64 + 1,
-            l.sku,
-            l.name,
-            l.quantity,
-            l.list_price.minor(),
-            l.unit_price.minor(),
-            l.override_reason,
-            l.gross.minor(),
-            l.line_discount.minor(),
-            l.basket_discount.minor(),
-            l.amount.minor(),
-            l.tax_rate.basis_points(),
-            l.tax.minor(),
-        ])?;
-    }
-    let mut tax_stmt = conn.prepare_cached(
-        "INSERT INTO sale_taxes (sale_id, rate_bp, net, tax, gross) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for t in &sale.taxes {
-        tax_stmt.execute(params![
-            sale.id,
-            t.rate.basis_points(),
-            t.net.minor(),
-            t.tax.minor(),
-            t.gross.minor()
-        ])?;
-    }
-    let mut tender_stmt = conn.prepare_cached(
-        "INSERT INTO sale_tenders (sale_id, tender_no, kind, amount, reference) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
+    // Credit redeemed is looked up by the credit's key; nothing else in a sale is.
     for (no, t) in sale.tenders.iter().enumerate() {
-        tender_stmt.execute(params![
-            sale.id,
-            no as i64 + 1,
-            t.kind.as_str(),
-            t.amount.minor(),
-            t.reference
-        ])?;
+        if let (TenderKind::Credit, Some(reference)) = (t.kind, &t.reference) {
+            conn.prepare_cached(
+                "INSERT INTO credit_redemptions (sale_id, tender_no, reference, amount) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![sale.id, no as i64 + 1, reference, t.amount.minor()])?;
+        }
     }
     Ok(true)
 }

@@ -1,8 +1,7 @@
 //! Reading a stored sale back as a receipt.
 
-use crate::catalogue::tax_rate_at;
 use crate::error::StoreError;
-use kassa_domain::{Money, PricedLine, TaxLine, TaxMode, TaxRate, Tender, TenderKind};
+use kassa_domain::{Money, PricedLine, TaxLine, TaxMode, TaxRate, Tender};
 use kassa_replica::ledger::{SaleRecord, StaffRef};
 use kassa_replica::Timestamp;
 use rusqlite::{Connection, OptionalExtension};
@@ -49,7 +48,7 @@ pub(crate) fn load(conn: &Connection, receipt_no: &str) -> Result<Receipt, Store
         .prepare_cached(
             "SELECT id, receipt_no, store_code, till_no, seq, created_at, business_day, currency, tax_mode, subtotal,
                     discount_total, tax_total, total, cash_rounding, amount_due, tendered, change_given,
-                    cashier_id, cashier_name, approved_by_id, approved_by_name, shift_id
+                    cashier_id, cashier_name, approved_by_id, approved_by_name, shift_id, lines, taxes, tenders
              FROM sales WHERE receipt_no = ?1",
         )?
         .query_row([receipt_no.trim()], |r| {
@@ -63,6 +62,7 @@ pub(crate) fn load(conn: &Connection, receipt_no: &str) -> Result<Receipt, Store
             };
             Ok((
                 r.get::<_, String>(5)?,
+                [r.get::<_, String>(22)?, r.get(23)?, r.get(24)?],
                 SaleRecord {
                     id: r.get(0)?,
                     receipt_no: r.get(1)?,
@@ -91,73 +91,29 @@ pub(crate) fn load(conn: &Connection, receipt_no: &str) -> Result<Receipt, Store
             ))
         })
         .optional()?;
-    let (created_at, sale) =
+    let (created_at, [lines, taxes, tenders], sale) =
         head.ok_or_else(|| StoreError::SaleNotFound(receipt_no.to_string()))?;
     let mut receipt = Receipt { sale, void: None };
-    receipt.sale.created_at = Timestamp::parse(&created_at).map_err(|e| {
-        StoreError::Corrupt(format!(
-            "sale {}: time {created_at:?}: {e}",
-            receipt.sale.id
-        ))
-    })?;
-
-    let mut stmt = conn.prepare_cached(
-        "SELECT sku, name, quantity, list_price, unit_price, override_reason, gross, line_discount, basket_discount,
-                amount, tax_rate_bp, tax
-         FROM sale_lines WHERE sale_id = ?1 ORDER BY line_no",
-    )?;
-    let rows = stmt.query_map([&receipt.id], |r| {
-        Ok((PricedLine {
-            sku: r.get(0)?,
-            name: r.get(1)?,
-            quantity: r.get(2)?,
-            list_price: m(r.get(3)?),
-            unit_price: m(r.get(4)?),
-            override_reason: r.get(5)?,
-            gross: m(r.get(6)?),
-            line_discount: m(r.get(7)?),
-            basket_discount: m(r.get(8)?),
-            amount: m(r.get(9)?),
-            tax_rate: tax_rate_at(r, 10)?,
-            tax: m(r.get(11)?),
-        },))
-    })?;
-    for row in rows {
-        receipt.sale.lines.push(row?.0);
+    let corrupt = |what: &str, e: &dyn std::fmt::Display| {
+        StoreError::Corrupt(format!("sale {}: {what}: {e}", receipt.sale.id))
+    };
+    let created_at =
+        Timestamp::parse(&created_at).map_err(|e| corrupt(&format!("time {created_at:?}"), &e))?;
+    let lines: Vec<PricedLine> = serde_json::from_str(&lines).map_err(|e| corrupt("lines", &e))?;
+    let taxes: Vec<TaxLine> = serde_json::from_str(&taxes).map_err(|e| corrupt("taxes", &e))?;
+    let tenders: Vec<Tender> =
+        serde_json::from_str(&tenders).map_err(|e| corrupt("tenders", &e))?;
+    // A rate out of range is a damaged row, as the columns of a line were read before.
+    for rate_bp in (lines.iter().map(|l| l.tax_rate))
+        .chain(taxes.iter().map(|t| t.rate))
+        .map(TaxRate::basis_points)
+    {
+        rate(rate_bp)?;
     }
-
-    let mut stmt = conn.prepare_cached(
-        "SELECT rate_bp, net, tax, gross FROM sale_taxes WHERE sale_id = ?1 ORDER BY rate_bp",
-    )?;
-    let rows = stmt.query_map([&receipt.id], |r| {
-        Ok((r.get::<_, u32>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-    })?;
-    for row in rows {
-        let (bp, net, tax, gross) = row?;
-        receipt.sale.taxes.push(TaxLine {
-            rate: rate(bp)?,
-            net: m(net),
-            tax: m(tax),
-            gross: m(gross),
-        });
-    }
-
-    let mut stmt = conn.prepare_cached(
-        "SELECT kind, amount, reference FROM sale_tenders WHERE sale_id = ?1 ORDER BY tender_no",
-    )?;
-    let rows = stmt.query_map([&receipt.id], |r| {
-        Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?))
-    })?;
-    for row in rows {
-        let (kind, amount, reference) = row?;
-        let kind = TenderKind::parse(&kind)
-            .ok_or_else(|| StoreError::Corrupt(format!("tender kind {kind:?}")))?;
-        receipt.sale.tenders.push(Tender {
-            kind,
-            amount: m(amount),
-            reference,
-        });
-    }
+    receipt.sale.created_at = created_at;
+    receipt.sale.lines = lines;
+    receipt.sale.taxes = taxes;
+    receipt.sale.tenders = tenders;
 
     receipt.void = conn
         .prepare_cached("SELECT id, reason, created_at FROM voids WHERE sale_id = ?1")?

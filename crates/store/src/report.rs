@@ -88,14 +88,15 @@ impl Period<'_> {
 /// Sales of the period, or sales voided in it: the two sets a report adds and subtracts.
 fn sales_of(period: Period<'_>) -> String {
     format!(
-        "SELECT id, amount_due, discount_total, cash_rounding, change_given FROM sales WHERE {} = ?1 AND till_no = ?2",
+        "SELECT id, amount_due, discount_total, cash_rounding, change_given, tenders, taxes
+         FROM sales WHERE {} = ?1 AND till_no = ?2",
         period.column()
     )
 }
 
 fn voided_in(period: Period<'_>) -> String {
     format!(
-        "SELECT s.id, s.amount_due, s.discount_total, s.cash_rounding, s.change_given
+        "SELECT s.id, s.amount_due, s.discount_total, s.cash_rounding, s.change_given, s.tenders, s.taxes
          FROM sales s JOIN voids v ON v.sale_id = s.id WHERE v.{} = ?1 AND s.till_no = ?2",
         period.column()
     )
@@ -139,10 +140,12 @@ fn totals(conn: &Connection, set: &str, day: &str, till_no: u16) -> Result<Total
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
     // Cash is counted net of the change handed back, so the drawer figure is what stays in it.
+    // A sale's tenders and taxes are JSON arrays in its row (till migration 0028). SQLite's
+    // sum() of integers fails on overflow rather than wrapping.
     let mut stmt = conn.prepare(&format!(
-        "SELECT t.kind, sum(t.amount) - CASE WHEN t.kind = 'cash' THEN
+        "SELECT t.value ->> 'kind' AS kind, sum(t.value ->> 'amount') - CASE WHEN t.value ->> 'kind' = 'cash' THEN
                 (SELECT coalesce(sum(change_given), 0) FROM ({set})) ELSE 0 END
-         FROM sale_tenders t JOIN ({set}) s ON s.id = t.sale_id GROUP BY t.kind ORDER BY t.kind"
+         FROM ({set}) s, json_each(s.tenders) t GROUP BY kind ORDER BY kind"
     ))?;
     let tenders = stmt
         .query_map(rusqlite::params![day, till_no], |r| {
@@ -150,8 +153,9 @@ fn totals(conn: &Connection, set: &str, day: &str, till_no: u16) -> Result<Total
         })?
         .collect::<Result<Vec<_>, _>>()?;
     let mut stmt = conn.prepare(&format!(
-        "SELECT x.rate_bp, sum(x.net), sum(x.tax), sum(x.gross)
-         FROM sale_taxes x JOIN ({set}) s ON s.id = x.sale_id GROUP BY x.rate_bp ORDER BY x.rate_bp"
+        "SELECT x.value ->> 'rate' AS rate_bp, sum(x.value ->> 'net'), sum(x.value ->> 'tax'),
+                sum(x.value ->> 'gross')
+         FROM ({set}) s, json_each(s.taxes) x GROUP BY rate_bp ORDER BY rate_bp"
     ))?;
     let taxes = stmt
         .query_map(rusqlite::params![day, till_no], |r| {

@@ -214,12 +214,56 @@ fn the_inbox_names_an_over_redeemed_credit_by_its_label_not_its_code() {
         .any(|e| e.id == over[0].id && e.resolution.is_some()));
 }
 
+/// Till migration 0028 undone: a sale's lines, taxes and tenders back in their own tables, as
+/// schema 21 kept them (so the upgrade moves them again, credit codes included).
+const UNDO_SALE_IN_ONE_ROW: &str = "
+    CREATE TABLE sale_lines (
+        sale_id TEXT NOT NULL REFERENCES sales (id), line_no INTEGER NOT NULL,
+        sku TEXT NOT NULL, name TEXT NOT NULL, quantity INTEGER NOT NULL CHECK (quantity > 0),
+        list_price INTEGER NOT NULL, unit_price INTEGER NOT NULL, override_reason TEXT,
+        gross INTEGER NOT NULL, line_discount INTEGER NOT NULL, basket_discount INTEGER NOT NULL,
+        amount INTEGER NOT NULL, tax_rate_bp INTEGER NOT NULL, tax INTEGER NOT NULL,
+        PRIMARY KEY (sale_id, line_no)) WITHOUT ROWID;
+    INSERT INTO sale_lines SELECT s.id, l.key + 1, l.value ->> 'sku', l.value ->> 'name',
+        l.value ->> 'quantity', l.value ->> 'list_price', l.value ->> 'unit_price',
+        l.value ->> 'override_reason', l.value ->> 'gross', l.value ->> 'line_discount',
+        l.value ->> 'basket_discount', l.value ->> 'amount', l.value ->> 'tax_rate',
+        l.value ->> 'tax'
+        FROM sales s, json_each(s.lines) l;
+    CREATE TABLE sale_taxes (
+        sale_id TEXT NOT NULL REFERENCES sales (id), rate_bp INTEGER NOT NULL,
+        net INTEGER NOT NULL, tax INTEGER NOT NULL, gross INTEGER NOT NULL,
+        PRIMARY KEY (sale_id, rate_bp)) WITHOUT ROWID;
+    INSERT INTO sale_taxes SELECT s.id, x.value ->> 'rate', x.value ->> 'net', x.value ->> 'tax',
+        x.value ->> 'gross'
+        FROM sales s, json_each(s.taxes) x;
+    CREATE TABLE sale_tenders (
+        sale_id TEXT NOT NULL REFERENCES sales (id), tender_no INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('cash', 'card', 'credit', 'exchange', 'online')),
+        amount INTEGER NOT NULL CHECK (amount > 0), reference TEXT,
+        PRIMARY KEY (sale_id, tender_no)) WITHOUT ROWID;
+    INSERT INTO sale_tenders SELECT s.id, t.key + 1, t.value ->> 'kind', t.value ->> 'amount',
+        t.value ->> 'reference'
+        FROM sales s, json_each(s.tenders) t;
+    CREATE INDEX sale_tenders_credit ON sale_tenders (reference) WHERE kind = 'credit';
+    CREATE TRIGGER sale_tenders_immutable_update BEFORE UPDATE ON sale_tenders
+    BEGIN SELECT RAISE(ABORT, 'sales are immutable: record a void instead'); END;
+    DROP TABLE credit_redemptions;
+    DROP TRIGGER sales_immutable_update;
+    ALTER TABLE sales DROP COLUMN lines;
+    ALTER TABLE sales DROP COLUMN taxes;
+    ALTER TABLE sales DROP COLUMN tenders;
+    CREATE TRIGGER sales_immutable_update BEFORE UPDATE ON sales
+    BEGIN SELECT RAISE(ABORT, 'sales are immutable: record a void instead'); END;
+";
+
 /// Puts the code back where a till before keys kept it, as that till's schema (21) had it.
 fn write_as_before_keys(path: &Path, code: &str, resolution_id: &str) {
     let key = credit_key_of_code(code);
     let conn = rusqlite::Connection::open(path).unwrap();
     conn.execute_batch(&format!(
-        "DROP TRIGGER sale_tenders_immutable_update;
+        "{UNDO_SALE_IN_ONE_ROW}
+         DROP TRIGGER sale_tenders_immutable_update;
          DROP TRIGGER returns_immutable_update;
          DROP TRIGGER resolutions_immutable_update;
          UPDATE sale_tenders SET reference = '{code}' WHERE reference = '{key}';

@@ -47,7 +47,7 @@ fn rebuild_verify_finds_rows_no_document_explains() {
         .execute_batch(
             "INSERT INTO sales SELECT 'forged', 'AMS1-2-99', store_code, till_no, 99, created_at, business_day, currency,
                 tax_mode, subtotal, discount_total, tax_total, total, cash_rounding, amount_due, tendered, change_given,
-                cashier_id, cashier_name, approved_by_id, approved_by_name, shift_id
+                cashier_id, cashier_name, approved_by_id, approved_by_name, shift_id, lines, taxes, tenders
              FROM sales LIMIT 1",
         )
         .unwrap();

@@ -1,7 +1,7 @@
 mod common;
 
 use common::{cash, sale, setup};
-use kassa_domain::TaxMode;
+use kassa_domain::{TaxMode, TenderKind};
 use kassa_store::{StoreError, Till, SCHEMA_VERSION};
 use rusqlite::Connection;
 
@@ -42,10 +42,45 @@ fn upgrades_a_first_schema_database_keeping_its_data() {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(version, SCHEMA_VERSION);
+    let old = till.sale("AMS1-2-7").unwrap();
+    assert_eq!(old.change.minor(), 70, "old sales read back");
+    // Its lines, taxes and tenders moved into its row (0028), as the projection writes them.
     assert_eq!(
-        till.sale("AMS1-2-7").unwrap().change.minor(),
-        70,
-        "old sales read back"
+        (
+            old.lines.len(),
+            old.lines[0].sku.as_str(),
+            old.lines[0].tax.minor()
+        ),
+        (1, "MILK", 11)
+    );
+    assert_eq!(old.lines[0].tax_rate.basis_points(), 900);
+    assert_eq!(
+        (old.taxes[0].net.minor(), old.taxes[0].gross.minor()),
+        (118, 129)
+    );
+    assert_eq!(
+        (
+            old.tenders[0].kind,
+            old.tenders[0].amount.minor(),
+            old.tenders[0].reference.clone()
+        ),
+        (TenderKind::Cash, 200, None)
+    );
+    let stored: (String, String, String) = till
+        .connection()
+        .query_row(
+            "SELECT lines, taxes, tenders FROM sales WHERE id = ?1",
+            [&old.id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        stored,
+        (
+            serde_json::to_string(&old.lines).unwrap(),
+            serde_json::to_string(&old.taxes).unwrap(),
+            serde_json::to_string(&old.tenders).unwrap()
+        )
     );
     assert_eq!(
         till.search("creme", 5).unwrap()[0].sku,

@@ -23,8 +23,7 @@ pub(crate) fn json_rows<T: serde::de::DeserializeOwned>(
 }
 
 const REDEMPTIONS: &str = "SELECT s.id, s.store_code, s.till_no, t.reference, t.amount
-     FROM sale_tenders t JOIN sales s ON s.id = t.sale_id
-     WHERE t.kind = 'credit' AND t.reference IS NOT NULL";
+     FROM credit_redemptions t JOIN sales s ON s.id = t.sale_id";
 
 const VOIDS: &str = "SELECT v.id, v.sale_id, s.receipt_no, v.reason, v.created_at, v.business_day
      FROM voids v JOIN sales s ON s.id = v.sale_id";
@@ -150,12 +149,16 @@ pub(crate) fn of_credit(
         "SELECT record FROM returns WHERE id IN (SELECT return_id FROM credit_issues WHERE code = ?1)",
         [code],
     )?;
-    facts.redemptions = redemptions(conn, &format!("{REDEMPTIONS} AND t.reference = ?1"), [code])?;
+    facts.redemptions = redemptions(
+        conn,
+        &format!("{REDEMPTIONS} WHERE t.reference = ?1"),
+        [code],
+    )?;
     facts.voids = voids(
         conn,
         &format!(
             "{VOIDS} WHERE v.sale_id IN
-               (SELECT sale_id FROM sale_tenders WHERE kind = 'credit' AND reference = ?1)"
+               (SELECT sale_id FROM credit_redemptions WHERE reference = ?1)"
         ),
         [code],
     )?;
