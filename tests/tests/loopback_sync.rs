@@ -304,3 +304,47 @@ async fn documents_grown_by_appended_chunks_compact_and_read_the_same() {
     assert_eq!(hq.sales_at_hq("AMS1", DAY).await, rounds + 1);
     assert_eq!(till.sync_status().unwrap().pending_sales, 0);
 }
+
+/// A round marks as at head office only what the ledger gained since the last round it marked
+/// (not every record of the day again), and every record still ends up marked: round after round,
+/// and after the heads it marked last are unknown to the document (then it marks them all).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_round_marks_what_head_office_holds_and_only_that_is_read() {
+    let hq = HqServer::start().await;
+    hq.receive("AMS1", "MILK", 500).await;
+    let mut till = hq.enrolled_till("AMS1", 1).await;
+    let mut rung = 0;
+    for round in 0..4 {
+        for i in 0..5 {
+            till = till.with_clock(clock(&format!("2026-11-23T1{round}:0{i}:00+01:00")));
+            till.complete_sale(&cash_sale(&[("MILK", 1)]), None)
+                .unwrap();
+            rung += 1;
+        }
+        assert_eq!(till.sync_status().unwrap().pending_sales, 5);
+        let report = sync_once(&mut till).await.unwrap();
+        assert_eq!(report.pending_sales, 0, "round {round}");
+        assert_eq!(
+            till.sync_status().unwrap().pending_sales,
+            0,
+            "round {round}"
+        );
+    }
+    assert_eq!(hq.sales_at_hq("AMS1", DAY).await, rung);
+
+    // Heads the document does not hold (a damaged row): the next round marks every record.
+    till.connection()
+        .execute_batch(&format!(
+            "UPDATE doc_heads SET confirmed = '[\"{}\"]' WHERE doc_id LIKE 'ledger/%';
+             DELETE FROM hq_confirmed;",
+            "ab".repeat(32)
+        ))
+        .unwrap();
+    assert_eq!(till.sync_status().unwrap().pending_sales, rung as i64);
+    till = till.with_clock(clock("2026-11-23T15:00:00+01:00"));
+    till.complete_sale(&cash_sale(&[("MILK", 1)]), None)
+        .unwrap();
+    let report = sync_once(&mut till).await.unwrap();
+    assert_eq!(report.pending_sales, 0);
+    assert_eq!(hq.sales_at_hq("AMS1", DAY).await, rung + 1);
+}

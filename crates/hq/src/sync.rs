@@ -17,6 +17,19 @@ use kassa_replica::validate::{is_skeleton, receive_candidate, Received};
 use kassa_replica::{generate_message, heads_hex, DocId, DocKind, SyncState};
 use std::collections::BTreeSet;
 
+/// One document of a request after its message was applied to the request's own copy.
+struct Applied {
+    id: DocId,
+    doc: kassa_replica::AutoCommit,
+    state: SyncState,
+    /// Head office's message back to the till, if it has something to send.
+    reply: Option<Vec<u8>>,
+    /// Whether the message brought changes (the document is written and projected only then).
+    changed: bool,
+    /// The map keys the new changes wrote: the records to project, nothing older.
+    written: BTreeSet<String>,
+}
+
 impl Hq {
     /// Applies a till's batch. When another process (an admin command on the same data) wrote
     /// one of the documents meanwhile, storage refuses the write as stale and the batch is
@@ -116,14 +129,14 @@ impl Hq {
             } else {
                 BTreeSet::new()
             };
-            applied.push((
-                id.clone(),
-                received.doc,
-                received.state,
+            applied.push(Applied {
+                id: id.clone(),
+                doc: received.doc,
+                state: received.state,
                 reply,
                 changed,
                 written,
-            ));
+            });
         }
 
         // Phase 2: projections and one transaction for everything.
@@ -133,7 +146,15 @@ impl Hq {
             signed_heads,
             ..SyncWrite::new(&device.store, now)
         };
-        for (id, doc, state, _, changed, written) in &mut applied {
+        for Applied {
+            id,
+            doc,
+            state,
+            changed,
+            written,
+            ..
+        } in &mut applied
+        {
             write.states.push(SyncStateWrite {
                 doc_id: id.clone(),
                 device_id: device.id,
@@ -157,12 +178,15 @@ impl Hq {
             store: device.store.clone(),
             epoch: store.stock_epoch,
         };
-        let mut current = match applied.iter().find(|(id, ..)| *id == current_id) {
-            Some((_, doc, ..)) => doc.clone(),
+        let mut current = match applied.iter().find(|a| a.id == current_id) {
+            Some(a) => a.doc.clone(),
             None => inner.document(&current_id).await?,
         };
         let mut carried = false;
-        for (id, doc, _, _, changed, _) in &applied {
+        for Applied {
+            id, doc, changed, ..
+        } in &applied
+        {
             if let (DocId::Stock { epoch, .. }, true) = (id, *changed) {
                 if *epoch < store.stock_epoch {
                     carried |= carry_late_movements(
@@ -197,16 +221,16 @@ impl Hq {
         self.metrics.projected(projected);
         if carried {
             inner.remember(&current_id, current.clone());
-            for entry in applied.iter_mut().filter(|(id, ..)| *id == current_id) {
+            for entry in applied.iter_mut().filter(|a| a.id == current_id) {
                 // The till's copy of the current epoch must see the carried movements too.
-                entry.1 = current.clone();
-                if let Some(message) = generate_message(&mut entry.1, &mut entry.2) {
-                    entry.3 = Some(message);
+                entry.doc = current.clone();
+                if let Some(message) = generate_message(&mut entry.doc, &mut entry.state) {
+                    entry.reply = Some(message);
                 }
             }
         }
         let mut replies = Vec::new();
-        for (id, doc, _, reply, ..) in applied {
+        for Applied { id, doc, reply, .. } in applied {
             if let Some(message) = reply {
                 replies.push(DocMessage {
                     doc_id: id.to_string(),

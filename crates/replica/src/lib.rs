@@ -30,7 +30,7 @@ pub use error::ReplicaError;
 pub use hidden_json::hide_secrets_in_record_json;
 pub use records::{
     all, among, check_bounds, conflicting_ids, conflicting_ids_among, put, read_records,
-    read_records_among, write_record, write_record_json,
+    read_records_among, record_ids, record_ids_among, write_record, write_record_json,
 };
 pub use registry::{kinds_in, ExceptionKind, Record, RecordKind};
 pub use sync_session::{generate_message, heads_hex, receive_message, SyncState};

@@ -127,6 +127,32 @@ fn read_records_at<T: DeserializeOwned>(
     Ok(out)
 }
 
+/// The ids a kind holds, in key order, without reading the records (no JSON is parsed).
+pub fn record_ids(doc: &AutoCommit, kind: RecordKind) -> Result<Vec<String>, ReplicaError> {
+    Ok(match record_map(doc, kind)? {
+        Some(map) => doc.keys(&map).collect(),
+        None => Vec::new(),
+    })
+}
+
+/// The ids among `keys` that the kind holds (keys a round's changes wrote may be other maps').
+pub fn record_ids_among<'a>(
+    doc: &AutoCommit,
+    kind: RecordKind,
+    keys: impl IntoIterator<Item = &'a String>,
+) -> Result<Vec<String>, ReplicaError> {
+    let Some(map) = record_map(doc, kind)? else {
+        return Ok(Vec::new());
+    };
+    let mut ids = Vec::new();
+    for key in keys {
+        if doc.get(&map, key.as_str())?.is_some() {
+            ids.push(key.clone());
+        }
+    }
+    Ok(ids)
+}
+
 /// Record ids that hold more than one value (two replicas wrote the same id concurrently).
 pub fn conflicting_ids(doc: &AutoCommit, kind: RecordKind) -> Result<Vec<String>, ReplicaError> {
     let Some(map) = record_map(doc, kind)? else {

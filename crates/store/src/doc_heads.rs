@@ -107,25 +107,27 @@ impl Till {
     /// Marks as at head office the records of every document whose heads head office has all of
     /// (since the last time they were marked); returns how many documents were looked at.
     pub fn confirm_what_hq_holds(&mut self) -> Result<usize, StoreError> {
-        let candidates: Vec<(String, String, String)> = {
+        type Candidate = (String, String, String, Option<String>);
+        let candidates: Vec<Candidate> = {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT doc_id, local, at_hq FROM doc_heads
+                "SELECT doc_id, local, at_hq, confirmed FROM doc_heads
                  WHERE local IS NOT NULL AND at_hq IS NOT NULL
                    AND (confirmed IS NULL OR confirmed <> local)",
             )?;
             let rows = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
                 .collect::<Result<Vec<_>, _>>()?;
             rows
         };
         let mut looked_at = 0;
-        for (doc_id, local, at_hq) in candidates {
+        for (doc_id, local, at_hq, confirmed) in candidates {
             let (local_heads, hq_heads) = (parsed(&local)?, parsed(&at_hq)?);
             if !local_heads.iter().all(|h| hq_heads.contains(h)) {
                 continue;
             }
             looked_at += 1;
-            self.confirm_if_hq_has(&doc_id, &hq_heads)?;
+            let confirmed = confirmed.as_deref().map(parsed).transpose()?;
+            self.confirm_if_hq_has(&doc_id, &hq_heads, confirmed.as_deref())?;
             self.conn.execute(
                 "UPDATE doc_heads SET confirmed = ?2 WHERE doc_id = ?1 AND local = ?2",
                 params![doc_id, local],

@@ -6,8 +6,10 @@ use crate::error::StoreError;
 use crate::projection;
 use crate::till::{begin, Till};
 use kassa_domain::{CsvProduct, Money};
+use kassa_replica::stock::keys_written_since;
 use kassa_replica::{
-    generate_message, heads_hex, read_records, DocId, DocKind, RecordKind, SyncState,
+    generate_message, heads_hex, record_ids, record_ids_among, ChangeHash, DocId, DocKind,
+    RecordKind, SyncState,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -206,10 +208,14 @@ impl Till {
 
     /// When head office's announced heads include all of ours, it holds every record of the
     /// document: they are marked confirmed (what the status line counts as "at head office").
+    /// `confirmed_before` are the heads marked last time: only the records written since are
+    /// marked then, so a round costs what it added, not the day's whole ledger (it read and parsed
+    /// every record of the day after each round before).
     pub fn confirm_if_hq_has(
         &mut self,
         doc_id: &str,
         hq_heads: &[String],
+        confirmed_before: Option<&[String]>,
     ) -> Result<bool, StoreError> {
         let id = self.own_store_doc(doc_id)?;
         let kinds: &[RecordKind] = match id.kind() {
@@ -221,13 +227,21 @@ impl Till {
         if !heads_hex(doc).iter().all(|h| hq_heads.contains(h)) {
             return Ok(false);
         }
+        let before: Option<Vec<ChangeHash>> = confirmed_before.and_then(|heads| {
+            heads
+                .iter()
+                .map(|h| h.parse::<ChangeHash>().ok())
+                .map(|h| h.filter(|h| doc.get_change_by_hash(h).is_some()))
+                .collect()
+        });
+        // Heads this document does not hold (or cannot be read) mean: mark every record again.
+        let written = before.map(|before| keys_written_since(doc, &before));
         let mut ids: Vec<String> = Vec::new();
         for kind in kinds {
-            ids.extend(
-                read_records::<serde_json::Value>(doc, *kind)?
-                    .into_iter()
-                    .map(|(id, _)| id),
-            );
+            ids.extend(match &written {
+                Some(keys) => record_ids_among(doc, *kind, keys)?,
+                None => record_ids(doc, *kind)?,
+            });
         }
         let (now, _) = self.stamp();
         let tx = begin(&mut self.conn)?;
