@@ -164,6 +164,9 @@ impl Till {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         let mut entries = Vec::with_capacity(rows.len());
+        // Ids are checked here rather than by an index every append would write (till
+        // migration 0029).
+        let mut ids = std::collections::HashSet::with_capacity(rows.len());
         for (seq, id, hash, json) in &rows {
             let broken = |why: &str| AuditReport {
                 entries: rows.len(),
@@ -179,6 +182,9 @@ impl Till {
             };
             if entry.seq != *seq || entry.id != *id || entry.hash != *hash {
                 return Ok(broken("its row does not match its entry"));
+            }
+            if !ids.insert(id.as_str()) {
+                return Ok(broken("its id is used by an entry before it"));
             }
             entries.push(entry);
         }

@@ -119,7 +119,7 @@ impl Till {
     /// the credit by its label, never by the code.
     pub fn credit_balance(&self, code: &str) -> Result<CreditBalance, StoreError> {
         let key = credit_key_of_code(code);
-        let mut balance = local_balance(&self.conn, &key)?
+        let mut balance = local_balance(self.fresh()?, &key)?
             .ok_or_else(|| StoreError::UnknownCredit(credit_label(&key)))?;
         balance.code = credit_label(&key);
         Ok(balance)

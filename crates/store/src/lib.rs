@@ -17,6 +17,7 @@ mod migrations;
 mod orders;
 mod pin_change;
 mod projection;
+mod queued_sales;
 mod receipt;
 mod receipt_keys;
 mod receipt_print;

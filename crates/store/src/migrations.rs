@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0026_deferred_name_index.sql"),
     include_str!("../../../migrations/till/0027_projection_waiting.sql"),
     include_str!("../../../migrations/till/0028_sale_in_one_row.sql"),
+    include_str!("../../../migrations/till/0029_audit_ids_checked_by_verify.sql"),
 ];
 
 /// The schema version this code writes and understands.

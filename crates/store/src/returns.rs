@@ -765,7 +765,7 @@ impl Till {
             sale: remote_sale,
             order: remote_order,
         };
-        let original = find_original(&self.conn, of, remote)?.ok_or_else(|| {
+        let original = find_original(self.fresh()?, of, remote)?.ok_or_else(|| {
             StoreError::Invalid("a return without a receipt has nothing to look up".into())
         })?;
         let lines = original

@@ -279,8 +279,9 @@ impl Till {
         let approved_by =
             approval_for(Approval::ShiftReport, operator.as_ref(), approver.as_ref())?;
         let config = self.config()?;
-        let shift = open_shift(&self.conn, config.till_no)?.ok_or(StoreError::NoOpenShift)?;
-        let report = x_report(&self.conn, &config, &shift)?;
+        let conn = self.fresh()?;
+        let shift = open_shift(conn, config.till_no)?.ok_or(StoreError::NoOpenShift)?;
+        let report = x_report(conn, &config, &shift)?;
         self.audit_alone(
             Event::new(
                 AuditEvent::XReport,
@@ -393,7 +394,7 @@ impl Till {
             return Ok(report);
         }
         match open_shift(&self.conn, config.till_no)? {
-            Some(open) if open.id == shift_id.trim() => x_report(&self.conn, &config, &open),
+            Some(open) if open.id == shift_id.trim() => x_report(self.fresh()?, &config, &open),
             _ => Err(StoreError::Invalid(format!(
                 "no shift {:?} on this till",
                 shift_id.trim()

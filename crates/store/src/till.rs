@@ -6,7 +6,7 @@ use crate::audit::Event;
 use crate::catalogue::{self, CatalogItem, ImportSummary};
 use crate::clock::{Clock, SystemClock};
 use crate::command::documents::DocumentCache;
-use crate::command::{Command, Stamp};
+use crate::command::{Command, Projection, Stamp};
 use crate::config::{self, StoreConfig, StoreSetup, TaxClass};
 use crate::database;
 use crate::error::StoreError;
@@ -16,8 +16,8 @@ use crate::sale::{self, SaleRequest};
 use crate::staff::Credentials;
 use crate::void;
 use chrono::NaiveDate;
-use kassa_domain::Approval;
 use kassa_domain::{parse_catalogue_csv, CsvProduct, CsvRowError, PricedBasket};
+use kassa_domain::{Approval, TenderKind};
 use kassa_replica::audit::AuditEvent;
 use kassa_replica::ledger::VoidRecord;
 use kassa_replica::Timestamp;
@@ -60,8 +60,22 @@ impl Till {
         &mut self,
         f: impl FnOnce(&mut Command<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        self.command_projecting(Projection::Now, f)
+    }
+
+    /// [`Till::command`], saying whether its sale is projected in it or queued.
+    pub(crate) fn command_projecting<T>(
+        &mut self,
+        projection: Projection,
+        f: impl FnOnce(&mut Command<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let (at, day) = self.stamp();
-        let mut cmd = Command::begin(&mut self.conn, &mut self.docs, Stamp { at, day })?;
+        let mut cmd = Command::begin(
+            &mut self.conn,
+            &mut self.docs,
+            Stamp { at, day },
+            projection,
+        )?;
         let value = f(&mut cmd)?;
         cmd.commit()?;
         Ok(value)
@@ -261,7 +275,14 @@ impl Till {
     ) -> Result<Receipt, StoreError> {
         let operator = self.acting()?;
         let approver = self.approver(approval)?;
-        let record = self.command(|cmd| {
+        // Store credit is checked against what earlier sales redeemed: those must be projected.
+        // A cash or card sale reads no sale, so its own projection waits (ADR 0013).
+        let projection = if request.tenders.iter().any(|t| t.kind == TenderKind::Credit) {
+            Projection::Now
+        } else {
+            Projection::SaleQueued
+        };
+        let record = self.command_projecting(projection, |cmd| {
             sale::check_cashier_tenders(&request.tenders, sale::SALE_TENDERS, "a sale")?;
             let priced = sale::price(cmd.conn(), &cmd.config, request)?;
             let (tenders, settlement) =
@@ -280,7 +301,7 @@ impl Till {
     }
 
     pub fn sale(&self, receipt_no: &str) -> Result<Receipt, StoreError> {
-        receipt::load(&self.conn, receipt_no)
+        receipt::load(self.fresh()?, receipt_no)
     }
 
     /// Voids a sale with a reason: a new record pointing at it, in this till's ledger of today;
@@ -338,7 +359,7 @@ impl Till {
             |d| d.to_string(),
         );
         report::period_report(
-            &self.conn,
+            self.fresh()?,
             report::Period::Day(&day),
             &day,
             &config.currency.code,
@@ -359,8 +380,13 @@ impl Till {
     }
 
     /// The underlying connection, for tests and tools in this workspace that inspect the database.
+    /// Queued sales are projected first, so what they read is what the till's own reads see; if
+    /// that fails, they see the database as it is (and the failure is printed).
     #[doc(hidden)]
     pub fn connection(&self) -> &Connection {
+        if let Err(e) = self.fresh() {
+            eprintln!("kassa: queued sales were not projected: {e}");
+        }
         &self.conn
     }
 }

@@ -379,7 +379,7 @@ impl Till {
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )?;
-        let (pending_sales, pending_amount): (i64, i64) = self.conn.query_row(
+        let (pending_sales, pending_amount): (i64, i64) = self.fresh()?.query_row(
             "SELECT count(*), coalesce(sum(amount_due), 0) FROM sales s
              WHERE s.till_no = ?1 AND s.store_code = ?2 AND NOT EXISTS (SELECT 1 FROM hq_confirmed c WHERE c.record_id = s.id)",
             params![config.till_no, config.store_code],

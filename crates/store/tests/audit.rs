@@ -156,3 +156,23 @@ fn a_till_without_staff_logs_its_records_too() {
     assert_eq!(events(&till), vec![("sale".into(), None, None)]);
     assert_eq!(till.verify_audit().unwrap().first_break, None);
 }
+
+#[test]
+fn an_id_used_twice_is_named() {
+    let till = busy_till();
+    // No index stops it any more (till migration 0029): verification does.
+    till.connection()
+        .execute_batch(
+            "DROP TRIGGER audit_log_no_update;
+             UPDATE audit_log
+                SET entry = replace(entry, id, (SELECT id FROM audit_log WHERE seq = 5)),
+                    id = (SELECT id FROM audit_log WHERE seq = 5)
+              WHERE seq = 6;",
+        )
+        .unwrap();
+    let broken = till.verify_audit().unwrap().first_break.unwrap();
+    assert_eq!(
+        (broken.seq, broken.why.as_str()),
+        (6, "its id is used by an entry before it")
+    );
+}

@@ -20,6 +20,7 @@ use crate::config::StoreConfig;
 use crate::error::StoreError;
 use crate::inbox::kept::{mark, Rule};
 use crate::projection::Projected;
+pub(crate) use crate::queued_sales::Projection;
 use documents::DocumentCache;
 use kassa_replica::audit::{AuditEntry, NewAuditEntry};
 use kassa_replica::stock::record_movement;
@@ -49,6 +50,8 @@ pub(crate) struct Command<'a> {
     pub stamp: Stamp,
     /// Documents changed in this command, in the order first touched.
     touched: Vec<DocId>,
+    /// Whether its sale is projected now or queued (`crate::queued_sales`).
+    projection: Projection,
 }
 
 impl<'a> Command<'a> {
@@ -56,8 +59,13 @@ impl<'a> Command<'a> {
         conn: &'a mut Connection,
         docs: &'a mut DocumentCache,
         stamp: Stamp,
+        projection: Projection,
     ) -> Result<Command<'a>, StoreError> {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if projection == Projection::Now {
+            // What it reads includes every sale rung before it.
+            crate::queued_sales::project_queued_sales(&tx)?;
+        }
         let config = crate::config::read_config(&tx)?;
         Ok(Command {
             tx: Some(tx),
@@ -65,6 +73,7 @@ impl<'a> Command<'a> {
             config,
             stamp,
             touched: Vec::new(),
+            projection,
         })
     }
 
@@ -110,7 +119,9 @@ impl<'a> Command<'a> {
             )?
             .execute(params![doc.to_string(), R::KIND.as_str(), record.id(), json])?;
         failpoint("command.after_record")?;
-        record.project(self.conn(), doc)?;
+        if self.projection.projects(R::KIND) {
+            record.project(self.conn(), doc)?;
+        }
         Ok(())
     }
 
