@@ -15,8 +15,9 @@ pub struct Args {
     /// PEM private key of the server certificate.
     #[arg(long, requires = "tls_cert")]
     tls_key: Option<PathBuf>,
-    /// Stored megabytes of documents this node keeps loaded (a loaded document takes several
-    /// times its stored size in memory; 0 keeps none).
+    /// Stored megabytes of documents this node keeps loaded (0 keeps none). A loaded document
+    /// takes about 50 times its stored size in memory: 16 held about 800 MiB in the 30-day run of
+    /// docs/BENCHMARKS.md.
     #[arg(
         long,
         env = "KASSA_HQ_DOCUMENT_CACHE_MB",
