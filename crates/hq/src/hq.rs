@@ -290,7 +290,8 @@ impl Hq {
         self.max_queued_syncs.store(max, Ordering::Relaxed);
     }
 
-    /// How many stored bytes of documents this node keeps loaded (16 MiB unless set).
+    /// How much memory (estimated) the documents this node keeps loaded may take (256 MiB unless
+    /// set).
     pub fn set_document_cache_bytes(&self, bytes: usize) {
         self.cache.set_budget(bytes);
     }

@@ -137,7 +137,7 @@ impl Metrics {
         out.push_str("# TYPE kassa_hq_cached_documents gauge\n");
         let _ = writeln!(out, "kassa_hq_cached_documents {cached_documents}");
         out.push_str(
-            "# HELP kassa_hq_cached_document_bytes Stored size of the documents in this node's cache.\n",
+            "# HELP kassa_hq_cached_document_bytes Memory the documents in this node's cache take (estimated).\n",
         );
         out.push_str("# TYPE kassa_hq_cached_document_bytes gauge\n");
         let _ = writeln!(out, "kassa_hq_cached_document_bytes {cached_bytes}");

@@ -261,7 +261,7 @@ fn serve_answers_on_its_address() {
     assert!(response.ends_with("ok"), "{response}");
     let output = hq(data.path(), &["serve", "--listen", "not-an-address"]);
     bad(output, "cannot listen");
-    let output = hq(data.path(), &["serve", "--document-cache-mb", "5000"]);
+    let output = hq(data.path(), &["serve", "--document-cache-mb", "300000"]);
     bad(output, "document-cache-mb");
     // A port in use is the machine's problem, said as such: exit 1, not "inconsistent data".
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

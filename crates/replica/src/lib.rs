@@ -12,6 +12,7 @@ mod error;
 pub mod exceptions;
 mod hidden_json;
 pub mod ledger;
+pub mod memory;
 pub mod orders;
 
 mod records;

@@ -15,19 +15,18 @@ pub struct Args {
     /// PEM private key of the server certificate.
     #[arg(long, requires = "tls_cert")]
     tls_key: Option<PathBuf>,
-    /// Stored megabytes of documents this node keeps loaded (0 keeps none). A loaded document
-    /// takes about 50 times its stored size in memory: 16 held about 800 MiB in the 30-day run of
-    /// docs/BENCHMARKS.md.
+    /// Memory, in MiB, of the loaded documents this node keeps between requests (0 keeps none):
+    /// each counted by an estimate of what it takes loaded, not by its stored size.
     #[arg(
         long,
         env = "KASSA_HQ_DOCUMENT_CACHE_MB",
         default_value_t = DEFAULT_CACHE_MB,
-        value_parser = clap::value_parser!(u16).range(0..=4096)
+        value_parser = clap::value_parser!(u32).range(0..=262_144)
     )]
-    document_cache_mb: u16,
+    document_cache_mb: u32,
 }
 
-const DEFAULT_CACHE_MB: u16 = (kassa_hq::DEFAULT_CACHE_BYTES / (1024 * 1024)) as u16;
+const DEFAULT_CACHE_MB: u32 = (kassa_hq::DEFAULT_CACHE_BYTES / (1024 * 1024)) as u32;
 
 pub async fn run(
     data: &Path,
@@ -55,7 +54,11 @@ pub async fn run(
     }
     let token = admin_token(data)?;
     let hq = Arc::new(crate::database::open(data).await?);
-    hq.set_document_cache_bytes(usize::from(document_cache_mb) * 1024 * 1024);
+    let cache_bytes =
+        usize::try_from(u64::from(document_cache_mb) * 1024 * 1024).map_err(|_| {
+            HqError::BadRequest("--document-cache-mb is more than this machine can address".into())
+        })?;
+    hq.set_document_cache_bytes(cache_bytes);
     // A malformed address is the caller's mistake (exit 2); a port in use is the machine's
     // (exit 1), and neither is corrupt data.
     let address: std::net::SocketAddr = listen.parse().map_err(|_| {
