@@ -191,3 +191,74 @@ async fn a_caller_that_does_not_ask_for_gzip_gets_plain_json() {
     .unwrap();
     assert_eq!(unpacked, plain);
 }
+
+#[tokio::test]
+async fn sync_bodies_travel_as_cbor_when_asked_and_bad_cbor_is_refused_clearly() {
+    let server = support::HqServer::start().await;
+    let mut till = server.enrolled_till("AMS1", 1).await;
+    for _ in 0..20 {
+        till.complete_sale(&support::cash_sale(&[("MILK", 1), ("WINE", 1)]), None)
+            .unwrap();
+    }
+    // A till of this release: its first sync asks in JSON, the rest go in CBOR.
+    let report = kassa_sync::sync_once(&mut till).await.unwrap();
+    assert_eq!(report.pending_sales, 0);
+    assert_eq!(server.sales_at_hq("AMS1", "2026-11-23").await, 20);
+
+    let token = till.device().unwrap().device_token.unwrap();
+    let request: SyncRequest = serde_json::from_value(serde_json::json!({
+        "protocol": kassa_protocol::PROTOCOL_VERSION,
+        "docs": [],
+        "catalogue_since": 0,
+    }))
+    .unwrap();
+    let post = |content_type: &'static str, accept: Option<&'static str>, body: Vec<u8>| {
+        let request = reqwest::Client::new()
+            .post(format!("{}/v1/sync", server.url()))
+            .bearer_auth(&token)
+            .header("content-type", content_type)
+            .body(body);
+        match accept {
+            Some(accept) => request.header("accept", accept),
+            None => request,
+        }
+        .send()
+    };
+    let cbor = kassa_protocol::wire::to_cbor(&request).unwrap();
+    let answer = post("application/cbor", Some("application/cbor"), cbor.clone())
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers()["content-type"], "application/cbor");
+    let response: SyncResponse =
+        kassa_protocol::wire::from_cbor(&answer.bytes().await.unwrap()).unwrap();
+    assert!(response.catalogue.is_some(), "the same answer, in CBOR");
+
+    // A till of the release before: JSON in, and JSON back since it asks for nothing else.
+    let json = serde_json::to_vec(&request).unwrap();
+    let answer = post("application/json", None, json).await.unwrap();
+    assert_eq!(answer.status(), 200);
+    assert!(answer.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+    let _: SyncResponse = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
+
+    // Cut short, or CBOR said to be JSON: a clear 400, nothing applied.
+    for (content_type, body) in [
+        ("application/cbor", cbor[..cbor.len() / 2].to_vec()),
+        ("application/cbor", [cbor.clone(), vec![0]].concat()),
+        ("application/json", cbor.clone()),
+    ] {
+        let answer = post(content_type, Some("application/cbor"), body)
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 400, "{content_type}");
+        let error: serde_json::Value = answer.json().await.unwrap();
+        assert!(
+            error["message"].as_str().unwrap().starts_with("malformed"),
+            "{error}"
+        );
+    }
+    assert_eq!(server.sales_at_hq("AMS1", "2026-11-23").await, 20);
+}

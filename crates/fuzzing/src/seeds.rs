@@ -90,12 +90,19 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
                 audit_at_anchor: audit_head.clone(),
                 ..SyncRequest::new(docs)
             };
+            // Each request in JSON and in CBOR, the two bodies head office reads.
             [request(docs), request(Vec::new())]
                 .iter()
-                .map(|r| {
+                .flat_map(|r| {
+                    [
+                        serde_json::to_vec(r).expect("json"),
+                        kassa_protocol::wire::to_cbor(r).expect("cbor"),
+                    ]
+                })
+                .map(|body| {
                     let mut input = actor.clone();
                     input.resize(crate::targets::ACTOR_BYTES, 0);
-                    input.extend(serde_json::to_vec(r).expect("json"));
+                    input.extend(body);
                     input
                 })
                 .collect()

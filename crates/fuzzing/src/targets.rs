@@ -110,7 +110,10 @@ pub fn sync_twice(
         return None;
     }
     let (actor, body) = data.split_at(ACTOR_BYTES);
-    let request = serde_json::from_slice::<SyncRequest>(body).ok()?;
+    // Head office reads a sync body as JSON or as CBOR (kassa_protocol::wire).
+    let request = serde_json::from_slice::<SyncRequest>(body)
+        .ok()
+        .or_else(|| kassa_protocol::wire::from_cbor::<SyncRequest>(body).ok())?;
     Some(runtime().block_on(async {
         let (hq, token) = head_office(Some(actor)).await;
         let device = hq

@@ -20,9 +20,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use kassa_domain::Product;
 use kassa_protocol::{
-    CancelOrderRequest, CreateStore, EnrollCodeRequest, EnrollRequest, ErrorBody, FindingDecision,
-    NewStaff, OrderIntake, ResolveRequest, SetActive, SetPin, SetStores, StockMovementRequest,
-    SyncRequest, MAX_SYNC_BODY_BYTES,
+    wire, CancelOrderRequest, CreateStore, EnrollCodeRequest, EnrollRequest, ErrorBody,
+    FindingDecision, NewStaff, OrderIntake, ResolveRequest, SetActive, SetPin, SetStores,
+    StockMovementRequest, SyncRequest, MAX_SYNC_BODY_BYTES,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -290,13 +290,27 @@ fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, HqError> {
     serde_json::from_slice(body).map_err(|e| HqError::BadRequest(format!("malformed JSON: {e}")))
 }
 
+/// A sync body in JSON, or in CBOR when its `content-type` says so; answered in CBOR when the
+/// till's `accept` asks for it (kassa_protocol::wire: tills of the release before ask for
+/// neither and get JSON both ways).
 async fn sync(
     State(state): State<AppState>,
     AuthenticatedTill { device, .. }: AuthenticatedTill,
+    headers: HeaderMap,
     Body(body): Body,
 ) -> Result<Response, HqError> {
-    let request: SyncRequest = parse_json(&body)?;
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    let request: SyncRequest =
+        if header(axum::http::header::CONTENT_TYPE).is_some_and(wire::is_cbor) {
+            wire::from_cbor(&body).map_err(HqError::BadRequest)?
+        } else {
+            parse_json(&body)?
+        };
     let response = state.hq.sync(&device, request).await?;
+    if header(axum::http::header::ACCEPT).is_some_and(wire::accepts_cbor) {
+        let bytes = wire::to_cbor(&response).map_err(HqError::Corrupt)?;
+        return Ok(([(axum::http::header::CONTENT_TYPE, wire::CBOR)], bytes).into_response());
+    }
     Ok(Json(response).into_response())
 }
 

@@ -1,5 +1,6 @@
-//! What tills and head office say to each other over HTTP, as JSON. Binary payloads (Automerge
-//! sync messages) travel base64-encoded. Every body carries the protocol version it speaks.
+//! What tills and head office say to each other over HTTP, as JSON, or for sync as CBOR when
+//! both ends say they read it ([`wire`]). In JSON, binary payloads (Automerge sync messages)
+//! travel base64-encoded. Every body carries the protocol version it speaks.
 
 mod admin;
 mod bytes;
@@ -9,6 +10,7 @@ mod error_body;
 mod orders;
 mod staff;
 mod sync;
+pub mod wire;
 
 pub use admin::{
     CreateStore, EnrollCode, EnrollCodeRequest, ExceptionEntry, FindingDecision, ResolveRequest,

@@ -4,7 +4,7 @@ use crate::compression::{gunzip_bounded, gzip, GunzipError, COMPRESS_REQUESTS_FR
 use crate::error::SyncError;
 use crate::trust::{certificate_problem, check_address, client_config};
 use kassa_protocol::CertPin;
-use kassa_protocol::{ErrorBody, SyncRequest, SyncResponse};
+use kassa_protocol::{wire, ErrorBody, SyncRequest, SyncResponse};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::Future;
@@ -29,6 +29,9 @@ pub struct HqClient {
     pub bytes_received: Arc<AtomicUsize>,
     /// Head office said it reads gzip (or answered in it): requests are compressed from then on.
     hq_reads_gzip: Arc<AtomicBool>,
+    /// Head office answered a sync in CBOR, so it reads CBOR too: sync requests are CBOR from
+    /// then on (kassa_protocol::wire). A head office of the release before never does.
+    hq_reads_cbor: Arc<AtomicBool>,
     /// Only in builds with the `test-hooks` feature (the cross-crate tests): never in a till.
     #[cfg(feature = "test-hooks")]
     lose_response: Arc<AtomicUsize>,
@@ -72,6 +75,7 @@ impl HqClient {
             bytes_sent: Arc::default(),
             bytes_received: Arc::default(),
             hq_reads_gzip: Arc::default(),
+            hq_reads_cbor: Arc::default(),
             #[cfg(feature = "test-hooks")]
             lose_response: Arc::default(),
         })
@@ -121,11 +125,58 @@ impl HqClient {
         path: &str,
         body: &Req,
     ) -> Result<Resp, SyncError> {
-        let mut bytes = serde_json::to_vec(body).map_err(|e| SyncError::Protocol(e.to_string()))?;
+        self.post_as(path, body, BodyFormat::Json).await
+    }
+
+    /// `post`, in CBOR once head office has shown it reads CBOR, else in JSON; the answer in
+    /// CBOR when head office can write it (the sync endpoint's negotiation).
+    async fn post_negotiated<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &Req,
+    ) -> Result<Resp, SyncError> {
+        if !self.hq_reads_cbor.load(Ordering::Relaxed) {
+            return self
+                .post_as(path, body, BodyFormat::JsonAskingForCbor)
+                .await;
+        }
+        match self.post_as(path, body, BodyFormat::Cbor).await {
+            // Behind one address, a node of the release before (a rolling upgrade) reads JSON
+            // only and refuses CBOR as a malformed body, having done nothing: ask it in JSON.
+            Err(SyncError::Rejected {
+                status: 400 | 415, ..
+            }) => {
+                self.hq_reads_cbor.store(false, Ordering::Relaxed);
+                self.post_as(path, body, BodyFormat::JsonAskingForCbor)
+                    .await
+            }
+            other => other,
+        }
+    }
+
+    async fn post_as<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &Req,
+        format: BodyFormat,
+    ) -> Result<Resp, SyncError> {
+        let (mut bytes, content_type) = match format {
+            BodyFormat::Cbor => (
+                wire::to_cbor(body).map_err(SyncError::Protocol)?,
+                wire::CBOR,
+            ),
+            BodyFormat::Json | BodyFormat::JsonAskingForCbor => (
+                serde_json::to_vec(body).map_err(|e| SyncError::Protocol(e.to_string()))?,
+                "application/json",
+            ),
+        };
         let mut request = self
             .http
             .post(format!("{}{path}", self.base))
-            .header("content-type", "application/json");
+            .header(reqwest::header::CONTENT_TYPE, content_type);
+        if format != BodyFormat::Json {
+            request = request.header(reqwest::header::ACCEPT, ACCEPT_CBOR_OR_JSON);
+        }
         if bytes.len() >= COMPRESS_REQUESTS_FROM && self.hq_reads_gzip.load(Ordering::Relaxed) {
             bytes = gzip(&bytes);
             request = request.header(reqwest::header::CONTENT_ENCODING, "gzip");
@@ -145,6 +196,11 @@ impl HqClient {
         }
         self.bytes_received
             .fetch_add(answer.wire_bytes, Ordering::Relaxed);
+        // What the node that answered reads: an answer in CBOR to a request that welcomed it
+        // says CBOR; one in JSON says that node writes (so reads) none.
+        if format != BodyFormat::Json && (200..300).contains(&answer.status) {
+            self.hq_reads_cbor.store(answer.cbor, Ordering::Relaxed);
+        }
         decode(&answer)
     }
 
@@ -192,6 +248,11 @@ impl HqClient {
         {
             self.hq_reads_gzip.store(true, Ordering::Relaxed);
         }
+        let cbor = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(wire::is_cbor);
         let encoding = response
             .headers()
             .get(reqwest::header::CONTENT_ENCODING)
@@ -224,6 +285,7 @@ impl HqClient {
         Ok(Answer {
             status,
             retry_after,
+            cbor,
             body,
             wire_bytes,
         })
@@ -235,6 +297,8 @@ impl HqClient {
 struct Answer {
     status: u16,
     retry_after: Option<Duration>,
+    /// The body is CBOR (head office answers so only when asked).
+    cbor: bool,
     body: Vec<u8>,
     wire_bytes: usize,
 }
@@ -260,8 +324,23 @@ fn decode<Resp: DeserializeOwned>(answer: &Answer) -> Result<Resp, SyncError> {
             message: error.message,
         });
     }
+    if answer.cbor {
+        return wire::from_cbor(body).map_err(SyncError::Protocol);
+    }
     serde_json::from_slice(body).map_err(|e| SyncError::Protocol(e.to_string()))
 }
+
+/// How a request's body is written, and whether the answer may be CBOR.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BodyFormat {
+    Json,
+    /// JSON, saying CBOR is welcome back (head office's answer shows whether it reads CBOR).
+    JsonAskingForCbor,
+    Cbor,
+}
+
+/// What a sync request accepts back: CBOR first, JSON from a head office that writes no CBOR.
+const ACCEPT_CBOR_OR_JSON: &str = "application/cbor, application/json;q=0.9";
 
 /// How a till reaches head office's sync endpoint: over HTTP ([`HqClient`]) or, in tests, in
 /// the same process.
@@ -282,7 +361,7 @@ impl HqLink for HqClient {
         &self,
         request: &SyncRequest,
     ) -> impl Future<Output = Result<SyncResponse, SyncError>> + Send {
-        self.post("/v1/sync", request)
+        self.post_negotiated("/v1/sync", request)
     }
 
     fn bytes_moved(&self) -> (usize, usize) {
@@ -304,7 +383,7 @@ fn describe(e: &reqwest::Error) -> String {
 }
 
 #[cfg(test)]
-mod busy_tests {
+mod answer_tests {
     use super::*;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -371,5 +450,110 @@ mod busy_tests {
                 kassa_store::ErrorCode::Offline
             );
         }
+    }
+
+    /// A head office that reads and writes CBOR while `old` is false, and behaves as a node of
+    /// the release before (JSON only, a CBOR body refused as malformed) while it is true. Keeps
+    /// the content type of every request.
+    async fn negotiating(old: Arc<AtomicBool>, seen: Arc<std::sync::Mutex<Vec<String>>>) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                let (head, body_len) = loop {
+                    let n = socket.read(&mut buf).await.unwrap_or(0);
+                    if n == 0 {
+                        break (String::new(), 0);
+                    }
+                    request.extend_from_slice(&buf[..n]);
+                    if let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&request[..end]).to_lowercase();
+                        let length = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        while request.len() < end + 4 + length {
+                            let n = socket.read(&mut buf).await.unwrap_or(0);
+                            if n == 0 {
+                                break;
+                            }
+                            request.extend_from_slice(&buf[..n]);
+                        }
+                        break (head, length);
+                    }
+                };
+                let header = |name: &str| {
+                    head.lines()
+                        .find_map(|l| l.strip_prefix(name))
+                        .map(|v| v.trim().to_string())
+                        .unwrap_or_default()
+                };
+                let content_type = header("content-type:");
+                seen.lock().unwrap().push(content_type.clone());
+                let sent_cbor = wire::is_cbor(&content_type);
+                let (status, kind, body) = if old.load(Ordering::SeqCst) {
+                    if sent_cbor {
+                        let body = br#"{"code":"bad_request","message":"malformed JSON"}"#.to_vec();
+                        ("400 Bad Request", "application/json", body)
+                    } else {
+                        ("200 OK", "application/json", br#"{"node":"old"}"#.to_vec())
+                    }
+                } else if wire::accepts_cbor(&header("accept:")) {
+                    let body = wire::to_cbor(&serde_json::json!({"node": "new", "read": body_len}))
+                        .unwrap();
+                    ("200 OK", wire::CBOR, body)
+                } else {
+                    ("200 OK", "application/json", br#"{"node":"new"}"#.to_vec())
+                };
+                let answer = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+                let _ = socket.write_all(&body).await;
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    #[tokio::test]
+    async fn sync_bodies_turn_to_cbor_once_head_office_answers_in_it_and_back_for_an_older_node() {
+        let old = Arc::new(AtomicBool::new(false));
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let client = HqClient::new(
+            &negotiating(old.clone(), seen.clone()).await,
+            Some("t".into()),
+        )
+        .unwrap();
+        let node = |answer: serde_json::Value| answer["node"].as_str().unwrap().to_string();
+        let request = serde_json::json!({"protocol": 2});
+        let ask = || client.post_negotiated::<_, serde_json::Value>("/v1/sync", &request);
+        assert_eq!(node(ask().await.unwrap()), "new", "answered in CBOR");
+        assert_eq!(node(ask().await.unwrap()), "new");
+        old.store(true, Ordering::SeqCst);
+        assert_eq!(
+            node(ask().await.unwrap()),
+            "old",
+            "refused CBOR, asked again in JSON"
+        );
+        assert_eq!(node(ask().await.unwrap()), "old");
+        old.store(false, Ordering::SeqCst);
+        assert_eq!(node(ask().await.unwrap()), "new");
+        assert_eq!(node(ask().await.unwrap()), "new");
+        let json = "application/json".to_string();
+        let cbor = wire::CBOR.to_string();
+        assert_eq!(
+            *seen.lock().unwrap(),
+            [&json, &cbor, &cbor, &json, &json, &json, &cbor].map(String::clone),
+            "JSON until head office answers in CBOR; after a refusal, JSON until it does again"
+        );
+        // Requests that are not sync (enrolment, lookups) stay JSON whatever head office reads.
+        let _ = client
+            .post::<_, serde_json::Value>("/v1/enroll", &serde_json::json!({}))
+            .await;
+        assert_eq!(seen.lock().unwrap().last(), Some(&json));
     }
 }
