@@ -237,9 +237,15 @@ fn serve_answers_on_its_address() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.as_mut().unwrap());
+    stdout.read_line(&mut line).unwrap();
+    // The console's first admin is made on the first start, its password printed once.
+    let mut admin = String::new();
+    stdout.read_line(&mut admin).unwrap();
+    assert!(
+        admin.starts_with("kassa-hq console user \"admin\" made; password (shown once): "),
+        "{admin}"
+    );
     let addr = line
         .split("http://")
         .nth(1)
@@ -404,4 +410,72 @@ fn a_backup_is_a_checked_copy_that_opens_as_head_office_and_never_overwrites() {
     );
     let log = ok(hq(d, &["audit", "log"]));
     assert!(log.contains("backup"), "{log}");
+}
+
+#[test]
+fn console_users_are_added_with_a_password_shown_once() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    ok(hq(
+        d,
+        &[
+            "store",
+            "add",
+            "AMS1",
+            "--currency",
+            "EUR",
+            "--tax-mode",
+            "inclusive",
+        ],
+    ));
+    let added = ok(hq(
+        d,
+        &[
+            "user",
+            "add",
+            "marie",
+            "--role",
+            "store-manager",
+            "--store",
+            "AMS1",
+        ],
+    ));
+    let password = added
+        .trim()
+        .rsplit(' ')
+        .next()
+        .expect("a password printed")
+        .to_string();
+    assert_eq!(password.len(), 20, "{added}");
+    bad(hq(d, &["user", "add", "rob", "--role", "root"]), "role");
+    bad(
+        hq(d, &["user", "add", "rob", "--role", "store-manager"]),
+        "at least one store",
+    );
+    let taken = hq(d, &["user", "add", "marie", "--role", "analyst"]);
+    assert!(!taken.status.success());
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("marie"));
+    let listed = ok(hq(d, &["user", "list"]));
+    assert!(
+        listed.contains("\"marie\"") && listed.contains("store_manager"),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains("argon2") && !listed.contains(&password),
+        "{listed}"
+    );
+    assert!(!listed.contains("rob"), "nothing half-added");
+
+    // The printed password is the one that signs in; the hash kept is not the password.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let head_office = kassa_hq::Hq::open(d).unwrap();
+        let now = chrono::Utc::now();
+        let user = head_office.console_sign_in("marie", &password, now).await;
+        assert_eq!(user.unwrap().unwrap().stores, ["AMS1"]);
+        let stored = head_office.storage().console_user("marie").await.unwrap();
+        assert!(stored.unwrap().password_hash.starts_with("$argon2id$"));
+    });
 }

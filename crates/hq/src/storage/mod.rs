@@ -12,6 +12,7 @@ mod sqlite;
 mod suite;
 
 use crate::api_tokens::{AdminLogEntry, ApiToken};
+use crate::console_users::{ConsoleUser, StoredConsoleUser};
 use crate::error::HqError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -415,6 +416,24 @@ pub trait HqStorage: Send + Sync {
     /// Every token, revoked ones too, by name and age.
     async fn api_tokens(&self) -> Result<Vec<ApiToken>, HqError>;
     /// Revokes the live token of that name; `false` when there is none.
+    /// Adds a console user with the hash of their password; a name taken is a conflict.
+    async fn add_console_user(
+        &self,
+        user: &ConsoleUser,
+        password_hash: &str,
+    ) -> Result<(), HqError>;
+    async fn console_user(&self, name: &str) -> Result<Option<StoredConsoleUser>, HqError>;
+    /// Every console user, by name.
+    async fn console_users(&self) -> Result<Vec<ConsoleUser>, HqError>;
+    /// Counts a wrong password for `name` (atomically, whichever node counts) and locks the name
+    /// when it makes `LOCK_AFTER_FAILURES` in a row: when it is locked until, if it is.
+    async fn console_sign_in_failed(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, HqError>;
+    /// A right password: the count of wrong ones and any lock are cleared.
+    async fn console_sign_in_succeeded(&self, name: &str) -> Result<(), HqError>;
     async fn revoke_api_token(&self, name: &str, now: DateTime<Utc>) -> Result<bool, HqError>;
     /// The live token with that hash.
     async fn api_token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>, HqError>;

@@ -8,6 +8,7 @@ use super::{
     SyncStateWrite, SyncWrite,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken, Scope};
+use crate::console_users::{ConsoleRole, ConsoleUser, LOCK_AFTER_FAILURES};
 use crate::error::HqError;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use kassa_domain::{Money, Product, Role, StaffMember, TaxMode, Tender, TenderKind};
@@ -33,6 +34,7 @@ macro_rules! storage_suite {
             an_expired_or_foreign_enrollment_changes_nothing,
             device_tokens_rotate_renew_and_revoke,
             api_tokens_and_the_admin_log,
+            console_users_and_their_wrong_passwords,
             findings_are_kept_once_and_decided_once,
             catalogue_versions_hand_out_only_what_changed,
             receipt_keys_are_made_once_and_rotate,
@@ -820,6 +822,104 @@ pub(crate) async fn device_tokens_rotate_renew_and_revoke(storage: Storage) {
     assert!(storage.device_by_token("t4").await.unwrap().is_none());
     assert!(!storage.set_device_key(id, &"ef".repeat(32)).await.unwrap());
     assert!(!storage.rotate_device_token("AMS1", 1, "t6").await.unwrap());
+}
+
+pub(crate) async fn console_users_and_their_wrong_passwords(storage: Storage) {
+    let user = |name: &str, role, stores: &[&str]| ConsoleUser {
+        name: name.into(),
+        role,
+        stores: stores.iter().map(|s| s.to_string()).collect(),
+        created_at: at(0),
+    };
+    let marie = user("marie", ConsoleRole::StoreManager, &["AMS1", "RTM1"]);
+    storage.add_console_user(&marie, "hash-m").await.unwrap();
+    storage
+        .add_console_user(&user("ana", ConsoleRole::Analyst, &[]), "hash-a")
+        .await
+        .unwrap();
+    let again = storage
+        .add_console_user(&user("marie", ConsoleRole::Admin, &[]), "other")
+        .await;
+    assert!(matches!(again, Err(HqError::Conflict(_))), "{again:?}");
+    let names: Vec<_> = storage
+        .console_users()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| (u.name, u.role, u.stores))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("ana".to_string(), ConsoleRole::Analyst, vec![]),
+            (
+                "marie".to_string(),
+                ConsoleRole::StoreManager,
+                vec!["AMS1".to_string(), "RTM1".to_string()]
+            ),
+        ]
+    );
+    let stored = storage.console_user("marie").await.unwrap().unwrap();
+    assert_eq!(
+        stored.user, marie,
+        "stored as given, the second write changed nothing"
+    );
+    assert_eq!(
+        (
+            stored.password_hash.as_str(),
+            stored.failed_sign_ins,
+            stored.locked_until
+        ),
+        ("hash-m", 0, None)
+    );
+    assert!(storage.console_user("nobody").await.unwrap().is_none());
+    assert_eq!(
+        storage
+            .console_sign_in_failed("nobody", at(1))
+            .await
+            .unwrap(),
+        None
+    );
+
+    // Wrong passwords counted at once, as by several nodes: all count, and the one that makes
+    // enough locks the name.
+    let counted = futures_all(
+        (0..LOCK_AFTER_FAILURES - 1)
+            .map(|_| {
+                let storage = storage.clone();
+                tokio::spawn(async move { storage.console_sign_in_failed("marie", at(1)).await })
+            })
+            .collect(),
+    )
+    .await;
+    assert!(
+        counted.iter().all(Option::is_none),
+        "not locked yet: {counted:?}"
+    );
+    let locked = storage
+        .console_sign_in_failed("marie", at(2))
+        .await
+        .unwrap();
+    assert_eq!(locked, Some(at(2) + Duration::minutes(15)));
+    let stored = storage.console_user("marie").await.unwrap().unwrap();
+    assert_eq!(
+        (stored.failed_sign_ins, stored.locked_until),
+        (LOCK_AFTER_FAILURES, locked)
+    );
+    storage.console_sign_in_succeeded("marie").await.unwrap();
+    let stored = storage.console_user("marie").await.unwrap().unwrap();
+    assert_eq!((stored.failed_sign_ins, stored.locked_until), (0, None));
+    let ana = storage.console_user("ana").await.unwrap().unwrap();
+    assert_eq!(ana.failed_sign_ins, 0, "another user's count is their own");
+}
+
+/// Every task's result, in order.
+async fn futures_all<T>(tasks: Vec<tokio::task::JoinHandle<Result<T, HqError>>>) -> Vec<T> {
+    let mut out = Vec::new();
+    for task in tasks {
+        out.push(task.await.unwrap().unwrap());
+    }
+    out
 }
 
 pub(crate) async fn api_tokens_and_the_admin_log(storage: Storage) {

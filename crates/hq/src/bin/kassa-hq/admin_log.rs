@@ -11,6 +11,7 @@ const READ_ONLY: &[(&str, Option<&str>)] = &[
     ("order", Some("list")),
     ("staff", Some("list")),
     ("token", Some("list")),
+    ("user", Some("list")),
     ("shifts", None),
     ("audit", None),
     ("exceptions", None),

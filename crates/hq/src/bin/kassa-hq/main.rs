@@ -22,6 +22,7 @@ mod staff;
 mod stock;
 mod stores;
 mod tls;
+mod users;
 
 use clap::{Parser, Subcommand};
 use kassa_hq::HqError;
@@ -96,6 +97,9 @@ enum Command {
     /// Scoped API tokens: admin, orders (the web shop), read (reports).
     #[command(subcommand)]
     Token(api_tokens::TokenCommand),
+    /// People who sign in to the head office console.
+    #[command(subcommand)]
+    User(users::UserCommand),
     /// Set up demo store AMS1 with a generated catalogue and stock of every product.
     Demo(demo::Args),
     /// Write a consistent copy of the database to a new file, while head office serves.
@@ -134,6 +138,7 @@ async fn run(cli: Cli) -> Result<(), HqError> {
         Command::Findings(command) => findings::run(data, command).await,
         Command::AdminToken => admin_token::print(data),
         Command::Token(command) => api_tokens::run(data, command).await,
+        Command::User(command) => users::run(data, command).await,
         Command::Demo(args) => demo::run(data, args).await,
         Command::Backup(args) => backup::run(data, args).await,
     }

@@ -2,6 +2,7 @@
 
 use crate::admin_token::admin_token;
 use kassa_hq::HqError;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -77,6 +78,25 @@ pub async fn run(
         "kassa-hq listening on {scheme}://{addr} ({})",
         hq.describe_storage()
     );
+    // The console's first admin, made when head office has no console user: the password is
+    // printed here once and kept nowhere but as a hash.
+    // Written without println!, which panics when nobody reads stdout any more (a supervisor
+    // that read only the address line): head office keeps serving either way.
+    if let Some(password) = hq.first_console_admin().await? {
+        let mut stdout = std::io::stdout();
+        let printed = writeln!(
+            stdout,
+            "kassa-hq console user {:?} made; password (shown once): {password}",
+            kassa_hq::console_users::FIRST_ADMIN
+        )
+        .and_then(|()| stdout.flush());
+        if printed.is_err() {
+            eprintln!(
+                "kassa-hq: could not print the console's first admin password; add an admin \
+                 with `kassa-hq user add NAME --role admin`"
+            );
+        }
+    }
     if tls.is_none() && !addr.ip().is_loopback() {
         eprintln!(
             "kassa-hq: serving plain http on {addr}: tills refuse it except on this machine; \

@@ -4,6 +4,7 @@
 //! only when their stored heads are still those the writer loaded (checked under a row lock),
 //! and versions (catalogue, staff list) are taken from counter rows under their locks.
 
+mod console_users;
 mod devices;
 mod digest;
 mod documents;
@@ -17,6 +18,7 @@ use super::{
     StaffEntry, StoreKey, StoreRow, SyncWrite, TakenOrder,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken};
+use crate::console_users::{ConsoleUser, StoredConsoleUser};
 use crate::error::HqError;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -220,6 +222,29 @@ impl HqStorage for PostgresStorage {
     }
     async fn api_tokens(&self) -> Result<Vec<ApiToken>, HqError> {
         self.all_api_tokens().await
+    }
+    async fn add_console_user(
+        &self,
+        user: &ConsoleUser,
+        password_hash: &str,
+    ) -> Result<(), HqError> {
+        self.insert_console_user(user, password_hash).await
+    }
+    async fn console_user(&self, name: &str) -> Result<Option<StoredConsoleUser>, HqError> {
+        self.console_user_named(name).await
+    }
+    async fn console_users(&self) -> Result<Vec<ConsoleUser>, HqError> {
+        self.all_console_users().await
+    }
+    async fn console_sign_in_failed(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, HqError> {
+        self.count_console_sign_in_failure(name, now).await
+    }
+    async fn console_sign_in_succeeded(&self, name: &str) -> Result<(), HqError> {
+        self.clear_console_sign_in_failures(name).await
     }
     async fn revoke_api_token(&self, name: &str, now: DateTime<Utc>) -> Result<bool, HqError> {
         self.revoke_token_named(name, now).await

@@ -9,6 +9,7 @@ use super::{
     StaffEntry, StoreKey, StoreRow, SyncWrite, TakenOrder,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken};
+use crate::console_users::{ConsoleUser, StoredConsoleUser};
 use crate::error::HqError;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -159,6 +160,44 @@ impl HqStorage for SqliteStorage {
 
     async fn api_tokens(&self) -> Result<Vec<ApiToken>, HqError> {
         self.pool.run(|db| db.api_tokens()).await
+    }
+
+    async fn add_console_user(
+        &self,
+        user: &ConsoleUser,
+        password_hash: &str,
+    ) -> Result<(), HqError> {
+        let (user, password_hash) = (user.clone(), password_hash.to_string());
+        self.pool
+            .run(move |db| db.add_console_user(&user, &password_hash))
+            .await
+    }
+
+    async fn console_user(&self, name: &str) -> Result<Option<StoredConsoleUser>, HqError> {
+        let name = name.to_string();
+        self.pool.run(move |db| db.console_user(&name)).await
+    }
+
+    async fn console_users(&self) -> Result<Vec<ConsoleUser>, HqError> {
+        self.pool.run(|db| db.console_users()).await
+    }
+
+    async fn console_sign_in_failed(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, HqError> {
+        let name = name.to_string();
+        self.pool
+            .run(move |db| db.console_sign_in_failed(&name, now))
+            .await
+    }
+
+    async fn console_sign_in_succeeded(&self, name: &str) -> Result<(), HqError> {
+        let name = name.to_string();
+        self.pool
+            .run(move |db| db.console_sign_in_succeeded(&name))
+            .await
     }
 
     async fn revoke_api_token(&self, name: &str, now: DateTime<Utc>) -> Result<bool, HqError> {

@@ -7,6 +7,7 @@ use super::super::{
     RecordConflict, StaffEntry, StockLevelsWrite, StoreKey, StoreRow, SyncWrite, TakenOrder,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken, Scope};
+use crate::console_users::{ConsoleUser, StoredConsoleUser};
 use crate::error::HqError;
 use chrono::{DateTime, NaiveDate, Utc};
 use kassa_domain::{Product, Role, StaffMember};
@@ -37,6 +38,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0015_signed_heads.sql"),
     include_str!("../../../../../migrations/hq/0016_document_cursor.sql"),
     include_str!("../../../../../migrations/hq/0017_document_chunks.sql"),
+    include_str!("../../../../../migrations/hq/0018_console_users.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -1618,5 +1620,122 @@ impl Db {
         rows.iter()
             .map(|json| Ok(serde_json::from_str(json)?))
             .collect()
+    }
+}
+
+/// Console users (crate::console_users): the stored row and the sign-in counters.
+impl Db {
+    pub(super) fn add_console_user(
+        &mut self,
+        user: &ConsoleUser,
+        password_hash: &str,
+    ) -> Result<(), HqError> {
+        let added = self.conn.execute(
+            "INSERT INTO console_users (name, role, stores, password_hash, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                user.name,
+                user.role.as_str(),
+                user.stores.join(","),
+                password_hash,
+                timestamp(user.created_at)
+            ],
+        );
+        match added {
+            Ok(_) => Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Err(crate::console_users::name_taken(&user.name))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub(super) fn console_user(&self, name: &str) -> Result<Option<StoredConsoleUser>, HqError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT name, role, stores, created_at, password_hash, failed_sign_ins, locked_until
+             FROM console_users WHERE name = ?1",
+        )?;
+        let row = stmt
+            .query_row([name], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                ))
+            })
+            .optional()?;
+        let Some((name, role, stores, created_at, password_hash, failed, locked_until)) = row
+        else {
+            return Ok(None);
+        };
+        Ok(Some(StoredConsoleUser {
+            user: crate::console_users::stored_user(name, &role, &stores, instant(&created_at)?)?,
+            password_hash,
+            failed_sign_ins: failed,
+            locked_until: locked_until.as_deref().map(instant).transpose()?,
+        }))
+    }
+
+    pub(super) fn console_users(&self) -> Result<Vec<ConsoleUser>, HqError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT name, role, stores, created_at FROM console_users ORDER BY name",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(name, role, stores, created_at)| {
+                crate::console_users::stored_user(name, &role, &stores, instant(&created_at)?)
+            })
+            .collect()
+    }
+
+    /// Counts a wrong password in one statement (two nodes counting at once both count), and
+    /// locks the name when that makes enough in a row. The lock's end, if locked.
+    pub(super) fn console_sign_in_failed(
+        &mut self,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, HqError> {
+        let until = crate::console_users::locked_until_after(
+            crate::console_users::LOCK_AFTER_FAILURES,
+            now,
+        );
+        let locked: Option<Option<String>> = self
+            .conn
+            .query_row(
+                "UPDATE console_users SET failed_sign_ins = failed_sign_ins + 1,
+                     locked_until = CASE WHEN failed_sign_ins + 1 >= ?2 THEN ?3 ELSE locked_until END
+                 WHERE name = ?1 RETURNING locked_until",
+                params![
+                    name,
+                    crate::console_users::LOCK_AFTER_FAILURES,
+                    until.map(timestamp)
+                ],
+                |r| r.get(0),
+            )
+            .optional()?;
+        locked.flatten().as_deref().map(instant).transpose()
+    }
+
+    pub(super) fn console_sign_in_succeeded(&mut self, name: &str) -> Result<(), HqError> {
+        self.conn.execute(
+            "UPDATE console_users SET failed_sign_ins = 0, locked_until = NULL WHERE name = ?1",
+            [name],
+        )?;
+        Ok(())
     }
 }
