@@ -7,6 +7,7 @@
 //! the name is locked for [`LOCK_FOR_MINUTES`], and the right password is refused meanwhile.
 
 use crate::hq::Hq;
+use crate::tokens::{hash_secret, random_secret};
 use crate::HqError;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -182,6 +183,17 @@ pub fn password_matches(password: &str, phc: &str) -> bool {
     }
 }
 
+/// A signed-in session as stored: the hash of its cookie's token, whose it is, the CSRF token
+/// its forms carry, and when it ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsoleSession {
+    pub token_hash: String,
+    pub user_name: String,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
 /// Why a sign-in was refused. The console says only "wrong name or password" or "locked", so a
 /// stranger learns nothing about which names exist.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -220,6 +232,16 @@ pub(crate) fn stored_user(
 /// When a name that has just had its `failures`th wrong password in a row is locked until.
 pub fn locked_until_after(failures: i64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     (failures >= LOCK_AFTER_FAILURES).then(|| now + Duration::minutes(LOCK_FOR_MINUTES))
+}
+
+/// How long a console session lasts from sign-in (a working day; then sign in again).
+pub const SESSION_HOURS: i64 = 12;
+
+/// Whether two secrets are equal, taking as long wherever they differ (a CSRF token checked
+/// against the session's must not leak how much of it a guess got right).
+pub fn same_secret(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The name of the admin head office makes when it has no console user yet.
@@ -275,6 +297,50 @@ impl Hq {
             Err(HqError::Conflict(_)) => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    /// Starts a session for a user who has just signed in: the cookie's token (only its hash is
+    /// kept) and the session with its CSRF token.
+    pub async fn start_console_session(
+        &self,
+        user: &ConsoleUser,
+        now: DateTime<Utc>,
+    ) -> Result<(String, ConsoleSession), HqError> {
+        let token = random_secret(32);
+        let session = ConsoleSession {
+            token_hash: hash_secret(&token),
+            user_name: user.name.clone(),
+            csrf_token: random_secret(32),
+            created_at: now.trunc_subsecs(3),
+            expires_at: (now + Duration::hours(SESSION_HOURS)).trunc_subsecs(3),
+        };
+        self.storage.add_console_session(&session).await?;
+        Ok((token, session))
+    }
+
+    /// The signed-in user and session of a cookie's token, while the session lasts.
+    pub async fn console_session(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(ConsoleUser, ConsoleSession)>, HqError> {
+        if token.len() != 64 {
+            return Ok(None);
+        }
+        let Some(session) = self
+            .storage
+            .console_session(&hash_secret(token), now)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let user = self.storage.console_user(&session.user_name).await?;
+        Ok(user.map(|stored| (stored.user, session)))
+    }
+
+    /// Signs out: the session ends on every node.
+    pub async fn end_console_session(&self, token: &str) -> Result<bool, HqError> {
+        self.storage.end_console_session(&hash_secret(token)).await
     }
 
     /// Checks a console sign-in at `now`: the user, or why not. A locked name is refused without
@@ -366,6 +432,14 @@ mod tests {
     #[test]
     fn a_name_that_does_not_exist_costs_a_whole_check() {
         assert!(PasswordHash::new(nobodys_hash()).is_ok(), "a real hash");
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "abcd"));
+        assert!(!same_secret("", "a"));
     }
 
     #[test]

@@ -677,6 +677,17 @@ const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// [`router`] with a given rate limit per caller.
 pub fn router_with(hq: Arc<Hq>, admin_token: String, limit: RateLimit) -> Router {
+    router_for(hq, admin_token, limit, false)
+}
+
+/// [`router_with`], saying whether head office serves TLS (the console's cookies are `Secure`
+/// then).
+pub fn router_for(
+    hq: Arc<Hq>,
+    admin_token: String,
+    limit: RateLimit,
+    secure_cookies: bool,
+) -> Router {
     let state = AppState {
         hq,
         admin_token: Arc::new(admin_token),
@@ -718,6 +729,9 @@ pub fn router_with(hq: Arc<Hq>, admin_token: String, limit: RateLimit) -> Router
         .route("/v1/lookup/sales/{receipt_no}", get(lookup_sale))
         .route("/v1/lookup/orders/{order_no}", get(lookup_order))
         .route("/v1/lookup/credit/{code}", get(lookup_credit))
+        .with_state(state.clone())
+        // The console's pages, under the same limits, log and metrics as the API.
+        .merge(crate::console::routes(state.hq.clone(), secure_cookies))
         // The limit counts a compressed body unpacked (the decompression layer is outside it).
         .layer(DefaultBodyLimit::max(MAX_SYNC_BODY_BYTES))
         .layer(RequestDecompressionLayer::new().gzip(true))
@@ -743,7 +757,6 @@ pub fn router_with(hq: Arc<Hq>, admin_token: String, limit: RateLimit) -> Router
             state.clone(),
             count_requests,
         ))
-        .with_state(state)
 }
 
 /// Tells callers head office reads gzip request bodies (RFC 7694: `accept-encoding` in a
@@ -790,6 +803,7 @@ pub async fn serve_with(
     admin_token: String,
     options: ServeOptions,
 ) -> std::io::Result<()> {
+    let secure_cookies = options.tls.is_some();
     let acceptor = options.tls.map(tokio_rustls::TlsAcceptor::from);
     // Stops with the server (dropped when this future is).
     struct AbortOnDrop(tokio::task::JoinHandle<()>);
@@ -801,7 +815,7 @@ pub async fn serve_with(
     let _compaction = AbortOnDrop(crate::compaction::spawn_compaction(hq.clone()));
     crate::listener::accept_loop(
         listener,
-        router_with(hq, admin_token, options.rate_limit),
+        router_for(hq, admin_token, options.rate_limit, secure_cookies),
         acceptor,
         options.limits,
         options.stats,

@@ -8,6 +8,7 @@ mod audit;
 mod audit_anchor;
 mod catalogue;
 mod compaction;
+mod console;
 pub mod console_users;
 mod device_keys;
 mod doc_cache;

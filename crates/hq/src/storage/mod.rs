@@ -12,7 +12,7 @@ mod sqlite;
 mod suite;
 
 use crate::api_tokens::{AdminLogEntry, ApiToken};
-use crate::console_users::{ConsoleUser, StoredConsoleUser};
+use crate::console_users::{ConsoleSession, ConsoleUser, StoredConsoleUser};
 use crate::error::HqError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -434,6 +434,16 @@ pub trait HqStorage: Send + Sync {
     ) -> Result<Option<DateTime<Utc>>, HqError>;
     /// A right password: the count of wrong ones and any lock are cleared.
     async fn console_sign_in_succeeded(&self, name: &str) -> Result<(), HqError>;
+    /// Keeps a new session, and drops every session that ended before it began.
+    async fn add_console_session(&self, session: &ConsoleSession) -> Result<(), HqError>;
+    /// The session with this token hash, if it has not ended by `now`.
+    async fn console_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ConsoleSession>, HqError>;
+    /// Ends a session (signing out): whether there was one.
+    async fn end_console_session(&self, token_hash: &str) -> Result<bool, HqError>;
     async fn revoke_api_token(&self, name: &str, now: DateTime<Utc>) -> Result<bool, HqError>;
     /// The live token with that hash.
     async fn api_token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>, HqError>;

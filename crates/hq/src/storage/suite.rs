@@ -8,7 +8,7 @@ use super::{
     SyncStateWrite, SyncWrite,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken, Scope};
-use crate::console_users::{ConsoleRole, ConsoleUser, LOCK_AFTER_FAILURES};
+use crate::console_users::{ConsoleRole, ConsoleSession, ConsoleUser, LOCK_AFTER_FAILURES};
 use crate::error::HqError;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use kassa_domain::{Money, Product, Role, StaffMember, TaxMode, Tender, TenderKind};
@@ -35,6 +35,7 @@ macro_rules! storage_suite {
             device_tokens_rotate_renew_and_revoke,
             api_tokens_and_the_admin_log,
             console_users_and_their_wrong_passwords,
+            console_sessions_end_when_they_expire_or_are_ended,
             findings_are_kept_once_and_decided_once,
             catalogue_versions_hand_out_only_what_changed,
             receipt_keys_are_made_once_and_rotate,
@@ -911,6 +912,62 @@ pub(crate) async fn console_users_and_their_wrong_passwords(storage: Storage) {
     assert_eq!((stored.failed_sign_ins, stored.locked_until), (0, None));
     let ana = storage.console_user("ana").await.unwrap().unwrap();
     assert_eq!(ana.failed_sign_ins, 0, "another user's count is their own");
+}
+
+pub(crate) async fn console_sessions_end_when_they_expire_or_are_ended(storage: Storage) {
+    let ana = ConsoleUser {
+        name: "ana".into(),
+        role: ConsoleRole::Analyst,
+        stores: vec![],
+        created_at: at(0),
+    };
+    storage.add_console_user(&ana, "hash").await.unwrap();
+    let session = |hash: &str, from: i64, until: i64| ConsoleSession {
+        token_hash: hash.into(),
+        user_name: "ana".into(),
+        csrf_token: format!("csrf-{hash}"),
+        created_at: at(from),
+        expires_at: at(until),
+    };
+    storage
+        .add_console_session(&session("s1", 0, 100))
+        .await
+        .unwrap();
+    storage
+        .add_console_session(&session("s2", 10, 50))
+        .await
+        .unwrap();
+    assert_eq!(
+        storage.console_session("s1", at(99)).await.unwrap(),
+        Some(session("s1", 0, 100))
+    );
+    assert_eq!(
+        storage.console_session("s1", at(100)).await.unwrap(),
+        None,
+        "ended"
+    );
+    assert_eq!(storage.console_session("nope", at(1)).await.unwrap(), None);
+    assert!(storage.end_console_session("s2").await.unwrap());
+    assert!(!storage.end_console_session("s2").await.unwrap(), "once");
+    assert_eq!(storage.console_session("s2", at(11)).await.unwrap(), None);
+    // A session for nobody is refused; a new one clears those that ended before it began.
+    let mut stranger = session("s3", 200, 300);
+    stranger.user_name = "nobody".into();
+    assert!(storage.add_console_session(&stranger).await.is_err());
+    storage
+        .add_console_session(&session("s4", 200, 300))
+        .await
+        .unwrap();
+    assert_eq!(
+        storage.console_session("s1", at(50)).await.unwrap(),
+        None,
+        "cleared"
+    );
+    assert!(storage
+        .console_session("s4", at(201))
+        .await
+        .unwrap()
+        .is_some());
 }
 
 /// Every task's result, in order.

@@ -2,7 +2,7 @@
 
 use super::{is_unique_violation, PostgresStorage};
 use crate::console_users::{
-    locked_until_after, name_taken, stored_user, ConsoleUser, StoredConsoleUser,
+    locked_until_after, name_taken, stored_user, ConsoleSession, ConsoleUser, StoredConsoleUser,
     LOCK_AFTER_FAILURES,
 };
 use crate::error::HqError;
@@ -113,5 +113,70 @@ impl PostgresStorage {
             )
             .await?;
         Ok(())
+    }
+
+    pub(super) async fn insert_console_session(
+        &self,
+        session: &ConsoleSession,
+    ) -> Result<(), HqError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        tx.execute(
+            "DELETE FROM console_sessions WHERE expires_at < $1",
+            &[&session.created_at],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO console_sessions (token_hash, user_name, csrf_token, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[
+                &session.token_hash,
+                &session.user_name,
+                &session.csrf_token,
+                &session.created_at,
+                &session.expires_at,
+            ],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn live_console_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ConsoleSession>, HqError> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT token_hash, user_name, csrf_token, created_at, expires_at
+                 FROM console_sessions WHERE token_hash = $1 AND expires_at > $2",
+                &[&token_hash, &now],
+            )
+            .await?;
+        row.map(|r| {
+            Ok(ConsoleSession {
+                token_hash: r.try_get(0)?,
+                user_name: r.try_get(1)?,
+                csrf_token: r.try_get(2)?,
+                created_at: r.try_get(3)?,
+                expires_at: r.try_get(4)?,
+            })
+        })
+        .transpose()
+    }
+
+    pub(super) async fn delete_console_session(&self, token_hash: &str) -> Result<bool, HqError> {
+        Ok(self
+            .client()
+            .await?
+            .execute(
+                "DELETE FROM console_sessions WHERE token_hash = $1",
+                &[&token_hash],
+            )
+            .await?
+            > 0)
     }
 }

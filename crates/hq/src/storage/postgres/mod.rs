@@ -18,7 +18,7 @@ use super::{
     StaffEntry, StoreKey, StoreRow, SyncWrite, TakenOrder,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken};
-use crate::console_users::{ConsoleUser, StoredConsoleUser};
+use crate::console_users::{ConsoleSession, ConsoleUser, StoredConsoleUser};
 use crate::error::HqError;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -245,6 +245,19 @@ impl HqStorage for PostgresStorage {
     }
     async fn console_sign_in_succeeded(&self, name: &str) -> Result<(), HqError> {
         self.clear_console_sign_in_failures(name).await
+    }
+    async fn add_console_session(&self, session: &ConsoleSession) -> Result<(), HqError> {
+        self.insert_console_session(session).await
+    }
+    async fn console_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ConsoleSession>, HqError> {
+        self.live_console_session(token_hash, now).await
+    }
+    async fn end_console_session(&self, token_hash: &str) -> Result<bool, HqError> {
+        self.delete_console_session(token_hash).await
     }
     async fn revoke_api_token(&self, name: &str, now: DateTime<Utc>) -> Result<bool, HqError> {
         self.revoke_token_named(name, now).await

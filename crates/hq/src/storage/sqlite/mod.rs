@@ -9,7 +9,7 @@ use super::{
     StaffEntry, StoreKey, StoreRow, SyncWrite, TakenOrder,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken};
-use crate::console_users::{ConsoleUser, StoredConsoleUser};
+use crate::console_users::{ConsoleSession, ConsoleUser, StoredConsoleUser};
 use crate::error::HqError;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -197,6 +197,31 @@ impl HqStorage for SqliteStorage {
         let name = name.to_string();
         self.pool
             .run(move |db| db.console_sign_in_succeeded(&name))
+            .await
+    }
+
+    async fn add_console_session(&self, session: &ConsoleSession) -> Result<(), HqError> {
+        let session = session.clone();
+        self.pool
+            .run(move |db| db.add_console_session(&session))
+            .await
+    }
+
+    async fn console_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ConsoleSession>, HqError> {
+        let token_hash = token_hash.to_string();
+        self.pool
+            .run(move |db| db.console_session(&token_hash, now))
+            .await
+    }
+
+    async fn end_console_session(&self, token_hash: &str) -> Result<bool, HqError> {
+        let token_hash = token_hash.to_string();
+        self.pool
+            .run(move |db| db.end_console_session(&token_hash))
             .await
     }
 

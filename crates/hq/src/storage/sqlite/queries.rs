@@ -7,7 +7,7 @@ use super::super::{
     RecordConflict, StaffEntry, StockLevelsWrite, StoreKey, StoreRow, SyncWrite, TakenOrder,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken, Scope};
-use crate::console_users::{ConsoleUser, StoredConsoleUser};
+use crate::console_users::{ConsoleSession, ConsoleUser, StoredConsoleUser};
 use crate::error::HqError;
 use chrono::{DateTime, NaiveDate, Utc};
 use kassa_domain::{Product, Role, StaffMember};
@@ -39,6 +39,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0016_document_cursor.sql"),
     include_str!("../../../../../migrations/hq/0017_document_chunks.sql"),
     include_str!("../../../../../migrations/hq/0018_console_users.sql"),
+    include_str!("../../../../../migrations/hq/0019_console_sessions.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -1737,5 +1738,67 @@ impl Db {
             [name],
         )?;
         Ok(())
+    }
+
+    pub(super) fn add_console_session(&mut self, session: &ConsoleSession) -> Result<(), HqError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "DELETE FROM console_sessions WHERE expires_at < ?1",
+            [timestamp(session.created_at)],
+        )?;
+        tx.execute(
+            "INSERT INTO console_sessions (token_hash, user_name, csrf_token, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                session.token_hash,
+                session.user_name,
+                session.csrf_token,
+                timestamp(session.created_at),
+                timestamp(session.expires_at)
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub(super) fn console_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ConsoleSession>, HqError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT token_hash, user_name, csrf_token, created_at, expires_at
+             FROM console_sessions WHERE token_hash = ?1 AND expires_at > ?2",
+        )?;
+        let row = stmt
+            .query_row(params![token_hash, timestamp(now)], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .optional()?;
+        row.map(
+            |(token_hash, user_name, csrf_token, created_at, expires_at)| {
+                Ok(ConsoleSession {
+                    token_hash,
+                    user_name,
+                    csrf_token,
+                    created_at: instant(&created_at)?,
+                    expires_at: instant(&expires_at)?,
+                })
+            },
+        )
+        .transpose()
+    }
+
+    pub(super) fn end_console_session(&mut self, token_hash: &str) -> Result<bool, HqError> {
+        Ok(self.conn.execute(
+            "DELETE FROM console_sessions WHERE token_hash = ?1",
+            [token_hash],
+        )? > 0)
     }
 }
