@@ -58,6 +58,32 @@ impl Session {
         response["value"].clone()
     }
 
+    /// Opens `url` in the session's window and waits for the page to load.
+    pub async fn goto(&self, url: &str) {
+        self.send(reqwest::Method::POST, "/url", Some(json!({ "url": url })))
+            .await;
+    }
+
+    /// The page's address now (after any redirects).
+    pub async fn current_url(&self) -> String {
+        self.send(reqwest::Method::GET, "/url", None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Runs `script` with a callback (`arguments[arguments.length - 1]`) and waits for what it
+    /// is called with.
+    pub async fn script_async(&self, script: &str) -> Value {
+        self.send(
+            reqwest::Method::POST,
+            "/execute/async",
+            Some(json!({ "script": script, "args": [] })),
+        )
+        .await
+    }
+
     pub async fn find(&self, css: &str) -> String {
         let value = self
             .send(

@@ -1,0 +1,218 @@
+//! The head office console in a real browser: headless Chromium (Debian's `chromium`) driven by
+//! `chromedriver` (Debian's `chromium-driver`) against a real head office. Signs in (a wrong
+//! password refused), checks what a store manager sees, refuses a form posted without its CSRF
+//! token, signs out, and runs axe-core on every page (no serious or critical violation).
+//! Screenshots of every page go to `target/console-screenshots/`. Fails, never skips, when the
+//! browser or the driver is missing (scripts/setup-debian installs them).
+
+mod support;
+
+use kassa_hq::console_users::ConsoleRole;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use support::webdriver::Session;
+use support::HqServer;
+
+/// chromedriver on a free port, killed with this value.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn chromedriver() -> Driver {
+    for tool in ["chromium", "chromedriver"] {
+        let found = Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(
+            found,
+            "{tool} is not installed: the console's browser test needs Debian's chromium and \
+             chromium-driver (scripts/setup-debian installs them)"
+        );
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    loop {
+        let ready = reqwest::get(format!("{url}/status")).await;
+        if let Ok(response) = ready {
+            let status: Value = response.json().await.unwrap_or_default();
+            if status["value"]["ready"] == true {
+                break;
+            }
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "chromedriver never became ready"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Driver { child, url }
+}
+
+async fn browser(driver: &Driver, profile: &std::path::Path) -> Session {
+    // Headless, and quiet on a closed network: no first-run, sync, component or background
+    // requests, a fresh profile.
+    Session::start(
+        &driver.url,
+        json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+            },
+        }),
+    )
+    .await
+}
+
+fn screenshot_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/console-screenshots")
+}
+
+/// axe-core's serious and critical violations on the page shown now, as "rule: where" lines.
+async fn accessibility_violations(session: &Session) -> Vec<String> {
+    let axe =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/node_modules/axe-core/axe.min.js");
+    let source = std::fs::read_to_string(&axe).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (scripts/build-ui installs axe-core with the UI's packages)",
+            axe.display()
+        )
+    });
+    session.script(&format!("{source}; return true;")).await;
+    let result = session
+        .script_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] })
+                .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact,
+                    nodes: v.nodes.map(n => n.target.join(' ')) }))))
+                .catch(e => done([{ id: 'axe failed: ' + e, impact: 'critical', nodes: [] }]));",
+        )
+        .await;
+    result
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .map(|v| format!("{}: {}", v["id"], v["nodes"]))
+        .collect()
+}
+
+async fn check_page(session: &Session, name: &str) {
+    session
+        .screenshot(&screenshot_dir().join(format!("{name}.png")))
+        .await;
+    let violations = accessibility_violations(session).await;
+    assert!(violations.is_empty(), "{name}: {violations:?}");
+}
+
+async fn sign_in(session: &Session, base: &str, name: &str, password: &str) {
+    session.goto(&format!("{base}/console")).await;
+    assert!(session.current_url().await.ends_with("/console/sign-in"));
+    session.type_into("input[name=name]", name).await;
+    session.type_into("input[name=password]", password).await;
+    session.click("button[type=submit]").await;
+}
+
+#[tokio::test]
+async fn the_console_in_a_real_browser() {
+    let server = HqServer::start().await;
+    let base = server.url();
+    let admin_password = server.hq.first_console_admin().await.unwrap().unwrap();
+    let (_, manager_password) = server
+        .hq
+        .add_console_user("marie", ConsoleRole::StoreManager, &["RTM1".into()], None)
+        .await
+        .unwrap();
+    let driver = chromedriver().await;
+    let profile = tempfile::tempdir().unwrap();
+    let session = browser(&driver, profile.path()).await;
+
+    // A wrong password: refused, said, still on the sign-in page.
+    sign_in(&session, &base, "admin", "not the password at all").await;
+    session
+        .wait_for_text(
+            ".refusal",
+            "Wrong name or password.",
+            Duration::from_secs(10),
+        )
+        .await;
+    check_page(&session, "sign-in-refused").await;
+
+    // The admin sees every store.
+    sign_in(&session, &base, "admin", &admin_password).await;
+    let overview = session
+        .wait_for_text("main", "Stores", Duration::from_secs(10))
+        .await;
+    assert!(
+        overview.contains("AMS1") && overview.contains("RTM1"),
+        "{overview}"
+    );
+    assert!(session.current_url().await.ends_with("/console"));
+    check_page(&session, "overview-admin").await;
+    // The accessibility check can fail: an image without a text alternative is found.
+    session
+        .script("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"data:,\">'); return true;")
+        .await;
+    let found = accessibility_violations(&session).await;
+    assert!(found.iter().any(|v| v.contains("image-alt")), "{found:?}");
+
+    // A form posted without its CSRF token (as another site's page would): refused, and the
+    // session goes on.
+    session
+        .script("document.querySelector('.sign-out input[name=csrf]').remove(); return true;")
+        .await;
+    session.click(".sign-out button").await;
+    session
+        .wait_for_text("h1", "This form has expired", Duration::from_secs(10))
+        .await;
+    check_page(&session, "form-without-token").await;
+    session.goto(&format!("{base}/console")).await;
+    session
+        .wait_for_text("main", "AMS1", Duration::from_secs(10))
+        .await;
+
+    // Signing out ends the session: the overview sends to the sign-in page again.
+    session.click(".sign-out button").await;
+    session
+        .wait_for_text("h1", "Sign in", Duration::from_secs(10))
+        .await;
+    check_page(&session, "sign-in").await;
+    session.goto(&format!("{base}/console")).await;
+    assert!(session.current_url().await.ends_with("/console/sign-in"));
+
+    // A store manager sees their store and not another.
+    sign_in(&session, &base, "marie", &manager_password).await;
+    let overview = session
+        .wait_for_text("main", "RTM1", Duration::from_secs(10))
+        .await;
+    assert!(!overview.contains("AMS1"), "{overview}");
+    check_page(&session, "overview-store-manager").await;
+    session.quit().await;
+}
