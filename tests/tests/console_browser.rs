@@ -150,6 +150,30 @@ async fn the_console_in_a_real_browser() {
         .add_console_user("marie", ConsoleRole::StoreManager, &["RTM1".into()], None)
         .await
         .unwrap();
+    // Sales at two tills of AMS1 on 2026-11-23 (the tests' clock), synced to head office.
+    let mut first = server.enrolled_till("AMS1", 1).await;
+    let mut second = server.enrolled_till("AMS1", 2).await;
+    for (n, till) in [&mut first, &mut second].into_iter().enumerate() {
+        for _ in 0..=n {
+            till.complete_sale(&support::cash_sale(&[("MILK", 2), ("WINE", 1)]), None)
+                .unwrap();
+        }
+        till.complete_sale(&support::cash_sale(&[("BREAD", 1)]), None)
+            .unwrap();
+        kassa_sync::sync_once(till).await.unwrap();
+    }
+    // What the overview must say, summed here from the per-sale feed.
+    let feed: kassa_protocol::SalesFeed = reqwest::Client::new()
+        .get(format!("{base}/v1/stores/AMS1/sales?day=2026-11-23"))
+        .bearer_auth(support::ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let feed_total: i64 = feed.sales.iter().map(|s| s.total.minor()).sum();
+    assert_eq!(feed.sales.len(), 5);
     let driver = chromedriver().await;
     let profile = tempfile::tempdir().unwrap();
     let session = browser(&driver, profile.path()).await;
@@ -168,7 +192,7 @@ async fn the_console_in_a_real_browser() {
     // The admin sees every store.
     sign_in(&session, &base, "admin", &admin_password).await;
     let overview = session
-        .wait_for_text("main", "Stores", Duration::from_secs(10))
+        .wait_for_text("main", "RTM1", Duration::from_secs(10))
         .await;
     assert!(
         overview.contains("AMS1") && overview.contains("RTM1"),
@@ -176,6 +200,51 @@ async fn the_console_in_a_real_browser() {
     );
     assert!(session.current_url().await.ends_with("/console"));
     check_page(&session, "overview-admin").await;
+    // The overview of the 30 days up to the sales' day: the figures the feed adds up to.
+    session
+        .goto(&format!("{base}/console?until=2026-11-23"))
+        .await;
+    let figure = |name: &'static str, attribute: &'static str| {
+        let session = &session;
+        async move {
+            session
+                .script(&format!(
+                    "return document.querySelector('tr[data-store=AMS1] [data-figure={name}]').getAttribute('{attribute}');"
+                ))
+                .await
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    assert_eq!(figure("today-sales", "data-figure").await, "today-sales");
+    let shown_sales = session
+        .script("return document.querySelector('tr[data-store=AMS1] [data-figure=today-sales]').textContent;")
+        .await;
+    assert_eq!(shown_sales, "5");
+    assert_eq!(
+        figure("today-total", "data-minor").await,
+        feed_total.to_string()
+    );
+    assert_eq!(
+        figure("period-total", "data-minor").await,
+        feed_total.to_string()
+    );
+    let shown_total = session
+        .script("return document.querySelector('tr[data-store=AMS1] [data-figure=today-total]').textContent;")
+        .await;
+    assert_eq!(
+        shown_total,
+        kassa_domain::money::format_in(
+            kassa_domain::Money::from_minor(feed_total),
+            &kassa_domain::Currency::from_iso("EUR").unwrap()
+        )
+    );
+    let rtm = session
+        .script("return document.querySelector('tr[data-store=RTM1] [data-figure=period-sales]').textContent;")
+        .await;
+    assert_eq!(rtm, "0");
+    check_page(&session, "overview-with-sales").await;
     // The accessibility check can fail: an image without a text alternative is found.
     session
         .script("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"data:,\">'); return true;")

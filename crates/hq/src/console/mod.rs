@@ -4,6 +4,7 @@
 
 mod layout;
 mod overview;
+mod sales_chart;
 mod sign_in;
 
 use crate::console_users::{same_secret, ConsoleSession, ConsoleUser};

@@ -36,6 +36,17 @@ pub struct StoreRow {
     pub last_sync_at: Option<DateTime<Utc>>,
 }
 
+/// Sales of one store, business day and channel (`till` or `web`), kept as sales arrive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DailySales {
+    pub store: String,
+    pub business_day: String,
+    pub channel: String,
+    pub sales: i64,
+    /// The sales' totals, in the store's minor units.
+    pub total: i64,
+}
+
 /// A device to enroll with a one-time code (hashes only: the code and token are never stored).
 #[derive(Clone, Debug)]
 pub struct NewDevice {
@@ -444,6 +455,9 @@ pub trait HqStorage: Send + Sync {
     ) -> Result<Option<ConsoleSession>, HqError>;
     /// Ends a session (signing out): whether there was one.
     async fn end_console_session(&self, token_hash: &str) -> Result<bool, HqError>;
+    /// Every store's sales per business day and channel from `from` to `to` (both included,
+    /// `YYYY-MM-DD`), by day, store and channel.
+    async fn daily_sales(&self, from: &str, to: &str) -> Result<Vec<DailySales>, HqError>;
     async fn revoke_api_token(&self, name: &str, now: DateTime<Utc>) -> Result<bool, HqError>;
     /// The live token with that hash.
     async fn api_token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>, HqError>;

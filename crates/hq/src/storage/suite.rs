@@ -1244,6 +1244,30 @@ pub(crate) async fn sales_voids_and_credit_are_found_again(storage: Storage) {
     });
     storage.apply_sync(again).await.unwrap();
 
+    // Each day's figures count each sale once, retried or not, and only the days asked for.
+    let days: Vec<_> = storage
+        .daily_sales("2026-11-23", "2026-11-24")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.store, d.business_day, d.channel, d.sales, d.total))
+        .collect();
+    assert_eq!(
+        days,
+        [
+            ("AMS1".into(), day.to_string(), "till".into(), 2, 2500),
+            ("AMS1".into(), "2026-11-24".into(), "till".into(), 1, 1250),
+        ]
+    );
+    assert_eq!(
+        storage
+            .daily_sales("2026-11-24", "2026-12-31")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let (sales, voids) = storage.sales("AMS1", date).await.unwrap();
     assert_eq!(

@@ -313,19 +313,37 @@ impl PostgresStorage {
                      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
                 )
                 .await?;
-            tx.execute(
-                &statement,
-                &[
-                    &sale.id,
-                    &filed.store,
-                    &i32::from(filed.till_no),
-                    &sale.business_day,
-                    &sale.receipt_no,
-                    &sale.amount_due.minor(),
-                    &serde_json::to_string(sale)?,
-                ],
-            )
-            .await?;
+            let filed_now = tx
+                .execute(
+                    &statement,
+                    &[
+                        &sale.id,
+                        &filed.store,
+                        &i32::from(filed.till_no),
+                        &sale.business_day,
+                        &sale.receipt_no,
+                        &sale.amount_due.minor(),
+                        &serde_json::to_string(sale)?,
+                    ],
+                )
+                .await?;
+            // Only a sale filed for the first time adds to its day (a sale synced again is not).
+            if filed_now == 1 {
+                let statement = tx
+                    .prepare_cached(
+                        "INSERT INTO daily_sales (store, business_day, channel, sales, total)
+                         VALUES ($1, $2, 'till', 1, $3)
+                         ON CONFLICT (store, business_day, channel) DO UPDATE SET
+                             sales = daily_sales.sales + 1,
+                             total = daily_sales.total + excluded.total",
+                    )
+                    .await?;
+                tx.execute(
+                    &statement,
+                    &[&filed.store, &sale.business_day, &sale.total.minor()],
+                )
+                .await?;
+            }
         }
         for finding in &write.findings {
             let statement = tx

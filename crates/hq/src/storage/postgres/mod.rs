@@ -259,6 +259,13 @@ impl HqStorage for PostgresStorage {
     async fn end_console_session(&self, token_hash: &str) -> Result<bool, HqError> {
         self.delete_console_session(token_hash).await
     }
+    async fn daily_sales(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<crate::storage::DailySales>, HqError> {
+        self.daily_sales_between(from, to).await
+    }
     async fn revoke_api_token(&self, name: &str, now: DateTime<Utc>) -> Result<bool, HqError> {
         self.revoke_token_named(name, now).await
     }

@@ -602,3 +602,33 @@ impl PostgresStorage {
             .collect()
     }
 }
+
+impl PostgresStorage {
+    pub(super) async fn daily_sales_between(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<crate::storage::DailySales>, HqError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT store, business_day, channel, sales, total FROM daily_sales
+                 WHERE business_day >= $1 AND business_day <= $2
+                 ORDER BY business_day, store, channel",
+                &[&from, &to],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(crate::storage::DailySales {
+                    store: r.try_get(0)?,
+                    business_day: r.try_get(1)?,
+                    channel: r.try_get(2)?,
+                    sales: r.try_get(3)?,
+                    total: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+}

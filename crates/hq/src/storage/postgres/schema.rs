@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq-postgres/0003_document_chunks.sql"),
     include_str!("../../../../../migrations/hq-postgres/0004_console_users.sql"),
     include_str!("../../../../../migrations/hq-postgres/0005_console_sessions.sql"),
+    include_str!("../../../../../migrations/hq-postgres/0006_daily_sales.sql"),
 ];
 
 /// The advisory lock key migrations hold: "KSHQ".

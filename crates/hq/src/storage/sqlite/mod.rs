@@ -5,8 +5,8 @@ mod pool;
 mod queries;
 
 use super::{
-    Device, Finding, Heads, HqStorage, IndexedRecord, NegativeStock, NewDevice, RecordConflict,
-    StaffEntry, StoreKey, StoreRow, SyncWrite, TakenOrder,
+    DailySales, Device, Finding, Heads, HqStorage, IndexedRecord, NegativeStock, NewDevice,
+    RecordConflict, StaffEntry, StoreKey, StoreRow, SyncWrite, TakenOrder,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken};
 use crate::console_users::{ConsoleSession, ConsoleUser, StoredConsoleUser};
@@ -223,6 +223,11 @@ impl HqStorage for SqliteStorage {
         self.pool
             .run(move |db| db.end_console_session(&token_hash))
             .await
+    }
+
+    async fn daily_sales(&self, from: &str, to: &str) -> Result<Vec<DailySales>, HqError> {
+        let (from, to) = (from.to_string(), to.to_string());
+        self.pool.run(move |db| db.daily_sales(&from, &to)).await
     }
 
     async fn revoke_api_token(&self, name: &str, now: DateTime<Utc>) -> Result<bool, HqError> {

@@ -9,6 +9,7 @@ use super::super::{
 use crate::api_tokens::{AdminLogEntry, ApiToken, Scope};
 use crate::console_users::{ConsoleSession, ConsoleUser, StoredConsoleUser};
 use crate::error::HqError;
+use crate::storage::DailySales;
 use chrono::{DateTime, NaiveDate, Utc};
 use kassa_domain::{Product, Role, StaffMember};
 use kassa_protocol::{StockAtStore, StoreInfo, TaxClassInfo};
@@ -40,6 +41,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0017_document_chunks.sql"),
     include_str!("../../../../../migrations/hq/0018_console_users.sql"),
     include_str!("../../../../../migrations/hq/0019_console_sessions.sql"),
+    include_str!("../../../../../migrations/hq/0020_daily_sales.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -946,19 +948,34 @@ impl Db {
         }
         for filed in &write.sales {
             let sale = &filed.record;
-            tx.prepare_cached(
-                "INSERT OR IGNORE INTO sales (id, store, till_no, business_day, receipt_no, amount_due, record)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                sale.id,
-                filed.store,
-                filed.till_no,
-                sale.business_day,
-                sale.receipt_no,
-                sale.amount_due.minor(),
-                serde_json::to_string(sale)?
-            ])?;
+            let filed_now = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO sales (id, store, till_no, business_day, receipt_no, amount_due, record)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?
+                .execute(params![
+                    sale.id,
+                    filed.store,
+                    filed.till_no,
+                    sale.business_day,
+                    sale.receipt_no,
+                    sale.amount_due.minor(),
+                    serde_json::to_string(sale)?
+                ])?;
+            // Only a sale filed for the first time adds to its day (a sale synced again is not).
+            if filed_now == 1 {
+                tx.prepare_cached(
+                    "INSERT INTO daily_sales (store, business_day, channel, sales, total)
+                     VALUES (?1, ?2, 'till', 1, ?3)
+                     ON CONFLICT (store, business_day, channel) DO UPDATE SET
+                         sales = sales + 1, total = total + excluded.total",
+                )?
+                .execute(params![
+                    filed.store,
+                    sale.business_day,
+                    sale.total.minor()
+                ])?;
+            }
         }
         for finding in &write.findings {
             tx.prepare_cached(
@@ -1800,5 +1817,25 @@ impl Db {
             "DELETE FROM console_sessions WHERE token_hash = ?1",
             [token_hash],
         )? > 0)
+    }
+
+    pub(super) fn daily_sales(&self, from: &str, to: &str) -> Result<Vec<DailySales>, HqError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT store, business_day, channel, sales, total FROM daily_sales
+             WHERE business_day >= ?1 AND business_day <= ?2
+             ORDER BY business_day, store, channel",
+        )?;
+        let rows = stmt
+            .query_map([from, to], |r| {
+                Ok(DailySales {
+                    store: r.get(0)?,
+                    business_day: r.get(1)?,
+                    channel: r.get(2)?,
+                    sales: r.get(3)?,
+                    total: r.get(4)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
     }
 }
