@@ -2,28 +2,15 @@
 //! refused), the session cookie's flags, a store manager seeing only their stores, signing out
 //! (the session ends, a sign-out without the session's token changes nothing).
 
+mod common;
+
+use common::store;
 use kassa_hq::console_users::ConsoleRole;
 use kassa_hq::Hq;
-use kassa_protocol::{StoreInfo, TaxClassInfo};
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use std::sync::Arc;
-
-fn store(code: &str) -> StoreInfo {
-    StoreInfo {
-        code: code.into(),
-        name: format!("Store {code}"),
-        currency: "EUR".into(),
-        tax_mode: "inclusive".into(),
-        cash_increment: 5,
-        tax_classes: vec![TaxClassInfo {
-            code: "standard".into(),
-            name: "Standard".into(),
-            rate_bp: 2100,
-        }],
-    }
-}
 
 async fn head_office() -> (String, Arc<Hq>) {
     let hq = Arc::new(Hq::open_in_memory().unwrap());

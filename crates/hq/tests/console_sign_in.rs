@@ -2,25 +2,12 @@
 //! are counted until the name is locked (the right password refused too), the lock ends, and a
 //! name that does not exist is refused like a wrong password.
 
+mod common;
+
 use chrono::{DateTime, Duration, Utc};
+use common::store;
 use kassa_hq::console_users::{ConsoleRole, SignInRefused, LOCK_AFTER_FAILURES};
 use kassa_hq::{Hq, HqError};
-use kassa_protocol::{StoreInfo, TaxClassInfo};
-
-fn store(code: &str) -> StoreInfo {
-    StoreInfo {
-        code: code.into(),
-        name: format!("Store {code}"),
-        currency: "EUR".into(),
-        tax_mode: "inclusive".into(),
-        cash_increment: 5,
-        tax_classes: vec![TaxClassInfo {
-            code: "standard".into(),
-            name: "Standard".into(),
-            rate_bp: 2100,
-        }],
-    }
-}
 
 #[tokio::test]
 async fn wrong_passwords_lock_a_name_and_the_lock_ends() {

@@ -2,24 +2,12 @@
 //! the device, expires after 24 hours, and a failed enrollment keeps it; enrolling a till number
 //! again revokes the device before it; a token can be rotated, the old one stopping at once.
 
-use chrono::{TimeDelta, Utc};
-use kassa_hq::{Hq, HqError};
-use kassa_protocol::{EnrollRequest, StoreInfo, TaxClassInfo};
+mod common;
 
-fn store(code: &str) -> StoreInfo {
-    StoreInfo {
-        code: code.into(),
-        name: format!("Store {code}"),
-        currency: "EUR".into(),
-        tax_mode: "inclusive".into(),
-        cash_increment: 5,
-        tax_classes: vec![TaxClassInfo {
-            code: "standard".into(),
-            name: "standard".into(),
-            rate_bp: 2100,
-        }],
-    }
-}
+use chrono::{TimeDelta, Utc};
+use common::store;
+use kassa_hq::{Hq, HqError};
+use kassa_protocol::EnrollRequest;
 
 async fn head_office() -> Hq {
     let hq = Hq::open_in_memory().unwrap();
