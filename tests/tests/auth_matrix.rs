@@ -338,7 +338,7 @@ async fn every_route_answers_every_caller_as_expected_and_refusals_change_nothin
     let scoped = |scope| {
         let hq = hq.hq.clone();
         async move {
-            hq.create_api_token(&format!("{scope:?}").to_lowercase(), scope)
+            hq.create_api_token(&format!("{scope:?}").to_lowercase(), scope, &[])
                 .await
                 .unwrap()
                 .1
@@ -347,7 +347,11 @@ async fn every_route_answers_every_caller_as_expected_and_refusals_change_nothin
     use kassa_hq::api_tokens::Scope;
     let orders = scoped(Scope::Orders).await;
     let read = scoped(Scope::Read).await;
-    let (_, revoked_token) = hq.hq.create_api_token("gone", Scope::Admin).await.unwrap();
+    let (_, revoked_token) = hq
+        .hq
+        .create_api_token("gone", Scope::Admin, &[])
+        .await
+        .unwrap();
     hq.hq.revoke_api_token("gone").await.unwrap();
     let bearer = |who: Who| -> Option<String> {
         match who {
@@ -432,4 +436,67 @@ async fn every_route_answers_every_caller_as_expected_and_refusals_change_nothin
         .iter()
         .any(|e| e.actor == "token:orders (orders)" && e.action == "POST /v1/orders"));
     assert!(log.iter().all(|e| !e.action.contains("1234")));
+}
+
+/// A `read` token limited to a store reads that store and is refused the others, by the same
+/// rule the console applies to a store manager (kassa_hq::viewer).
+#[tokio::test]
+async fn a_read_token_limited_to_a_store_sees_that_store_only() {
+    use kassa_hq::api_tokens::Scope;
+    let hq = HqServer::start().await;
+    let refused = hq
+        .hq
+        .create_api_token("bad", Scope::Admin, &["AMS1".into()])
+        .await;
+    assert!(refused.is_err(), "only read tokens are limited to stores");
+    let missing = hq
+        .hq
+        .create_api_token("bad", Scope::Read, &["NOPE".into()])
+        .await;
+    assert!(missing.is_err(), "a store that does not exist");
+    let (token, secret) = hq
+        .hq
+        .create_api_token("ams-reports", Scope::Read, &["ams1".into()])
+        .await
+        .unwrap();
+    assert_eq!(token.stores, ["AMS1"]);
+    let http = reqwest::Client::new();
+    let get = |path: &str| {
+        http.get(format!("{}{path}", hq.url()))
+            .bearer_auth(&secret)
+            .send()
+    };
+    for (path, status) in [
+        ("/v1/stores/AMS1/sales?day=2026-11-23", 200),
+        ("/v1/stores/RTM1/sales?day=2026-11-23", 403),
+        ("/v1/stores/AMS1/shifts", 200),
+        ("/v1/stores/RTM1/shifts", 403),
+        ("/v1/admin/audit/AMS1-1", 200),
+        ("/v1/admin/audit/RTM1-1", 403),
+        ("/v1/orders?store=RTM1", 403),
+    ] {
+        assert_eq!(get(path).await.unwrap().status().as_u16(), status, "{path}");
+    }
+    let stock: serde_json::Value = get("/v1/stock/MILK").await.unwrap().json().await.unwrap();
+    let stores: Vec<&str> = stock["stores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["store"].as_str().unwrap())
+        .collect();
+    assert_eq!(stores, ["AMS1"], "{stock}");
+    let everything: serde_json::Value = http
+        .get(format!("{}/v1/stock/MILK", hq.url()))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        everything["stores"].as_array().unwrap().len(),
+        2,
+        "{everything}"
+    );
 }

@@ -135,12 +135,12 @@ async fn a_caller_over_its_rate_limit_is_refused_and_others_carry_on() {
     let hq = HqServer::start().await;
     let (_, shop) = hq
         .hq
-        .create_api_token("webshop", kassa_hq::api_tokens::Scope::Orders)
+        .create_api_token("webshop", kassa_hq::api_tokens::Scope::Orders, &[])
         .await
         .unwrap();
     let (_, reports) = hq
         .hq
-        .create_api_token("reports", kassa_hq::api_tokens::Scope::Read)
+        .create_api_token("reports", kassa_hq::api_tokens::Scope::Read, &[])
         .await
         .unwrap();
     let http = reqwest::Client::new();

@@ -5,6 +5,7 @@
 
 use crate::hq::Hq;
 use crate::tokens::{hash_secret, random_secret};
+use crate::viewer::Viewer;
 use crate::HqError;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -49,13 +50,24 @@ pub struct ApiToken {
     pub scope: Scope,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The stores a `read` token may see (sorted); empty for every store.
+    pub stores: Vec<String>,
 }
 
-/// Who made a request with an API token: the name goes into the admin log.
+/// Who made a request with an API token: the name goes into the admin log; what it may read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiCaller {
     pub name: String,
     pub scope: Scope,
+    pub viewer: Viewer,
+}
+
+/// A token's stores as stored (comma-separated).
+pub(crate) fn stored_stores(text: &str) -> Vec<String> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The name the data directory's admin token goes by in the admin log.
@@ -103,6 +115,7 @@ impl Hq {
         &self,
         name: &str,
         scope: Scope,
+        stores: &[String],
     ) -> Result<(ApiToken, String), HqError> {
         let name = validate_name(name)?;
         if name == FIRST_ADMIN_TOKEN {
@@ -110,12 +123,26 @@ impl Hq {
                 "{FIRST_ADMIN_TOKEN:?} is the data directory's admin token"
             )));
         }
+        let mut stores: Vec<String> = stores.iter().map(|s| s.trim().to_uppercase()).collect();
+        stores.sort();
+        stores.dedup();
+        if !stores.is_empty() && scope != Scope::Read {
+            return Err(HqError::BadRequest(
+                "only a read token is limited to stores".into(),
+            ));
+        }
+        for store in &stores {
+            if self.storage.store(store).await?.is_none() {
+                return Err(HqError::NotFound(format!("no store {store}")));
+            }
+        }
         let secret = format!("kassa_{}_{}", scope.as_str(), random_secret(32));
         let token = ApiToken {
             name: name.to_string(),
             scope,
             created_at: Utc::now(),
             revoked_at: None,
+            stores,
         };
         self.storage
             .add_api_token(&token, &hash_secret(&secret))
@@ -145,6 +172,7 @@ impl Hq {
             .api_token_by_hash(&hash_secret(secret))
             .await?
             .map(|token| ApiCaller {
+                viewer: Viewer::of_stores(&token.stores),
                 name: token.name,
                 scope: token.scope,
             }))
@@ -180,7 +208,10 @@ mod tests {
     #[tokio::test]
     async fn tokens_are_named_scoped_listed_and_revoked() {
         let hq = Hq::open_in_memory().unwrap();
-        let (shop, secret) = hq.create_api_token("webshop", Scope::Orders).await.unwrap();
+        let (shop, secret) = hq
+            .create_api_token("webshop", Scope::Orders, &[])
+            .await
+            .unwrap();
         assert_eq!(shop.scope, Scope::Orders);
         assert!(secret.starts_with("kassa_orders_"));
         let caller = hq.api_caller(&secret).await.unwrap().unwrap();
@@ -191,12 +222,12 @@ mod tests {
         assert_eq!(hq.api_caller("kassa_orders_guess").await.unwrap(), None);
         // One live token per name; a bad name or scope is refused.
         assert!(matches!(
-            hq.create_api_token("webshop", Scope::Read).await,
+            hq.create_api_token("webshop", Scope::Read, &[]).await,
             Err(HqError::Conflict(_))
         ));
         for bad in ["", "web shop", &"x".repeat(65), FIRST_ADMIN_TOKEN] {
             assert!(
-                hq.create_api_token(bad, Scope::Read).await.is_err(),
+                hq.create_api_token(bad, Scope::Read, &[]).await.is_err(),
                 "{bad:?}"
             );
         }
@@ -209,7 +240,10 @@ mod tests {
             Err(HqError::NotFound(_))
         ));
         // The name is free again; the list keeps the revoked one.
-        let (_, again) = hq.create_api_token("webshop", Scope::Orders).await.unwrap();
+        let (_, again) = hq
+            .create_api_token("webshop", Scope::Orders, &[])
+            .await
+            .unwrap();
         assert_ne!(again, secret);
         let listed = hq.api_tokens().await.unwrap();
         assert_eq!(listed.len(), 2);

@@ -10,6 +10,7 @@ use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::stock::MovementKind;
 use crate::storage::Device;
 use crate::tokens::hash_secret;
+use crate::viewer::Viewer;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
@@ -109,6 +110,7 @@ async fn api_caller(state: &AppState, headers: &HeaderMap) -> Result<Option<ApiC
         return Ok(Some(ApiCaller {
             name: FIRST_ADMIN_TOKEN.into(),
             scope: Scope::Admin,
+            viewer: Viewer::Chain,
         }));
     }
     state.hq.api_caller(given).await
@@ -116,13 +118,14 @@ async fn api_caller(state: &AppState, headers: &HeaderMap) -> Result<Option<ApiC
 
 /// Lets the request through when it carries an API token of one of `scopes`, or (with
 /// `tills`) an enrolled till's device token. A token that is known but of another scope is
-/// refused with 403; anything else with 401. The API caller is noted for the admin log.
+/// refused with 403; anything else with 401. The API caller is noted for the admin log. What
+/// the caller may read: its token's stores, or the whole chain (admin tokens, tills' look-ups).
 async fn authorize(
     parts: &Parts,
     state: &AppState,
     scopes: &[Scope],
     tills: bool,
-) -> Result<(), HqError> {
+) -> Result<Viewer, HqError> {
     if let Some(caller) = api_caller(state, &parts.headers).await? {
         state.within_limit(&format!("token:{}", caller.name))?;
         if !scopes.contains(&caller.scope) {
@@ -131,14 +134,15 @@ async fn authorize(
                 caller.scope.as_str()
             )));
         }
+        let viewer = caller.viewer.clone();
         if let Some(slot) = parts.extensions.get::<LogSlot>() {
             *slot.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(caller);
         }
-        return Ok(());
+        return Ok(viewer);
     }
     if tills {
         state.till(bearer(&parts.headers)).await?;
-        return Ok(());
+        return Ok(Viewer::Chain);
     }
     Err(HqError::Unauthorized)
 }
@@ -147,14 +151,15 @@ async fn authorize(
 macro_rules! caller_kind {
     ($(#[$doc:meta])* $name:ident, [$($scope:ident),*], tills: $tills:expr) => {
         $(#[$doc])*
-        struct $name;
+        // What the caller may read; extractors of callers that only write leave it unread.
+        #[allow(dead_code)]
+        struct $name(Viewer);
 
         impl FromRequestParts<AppState> for $name {
             type Rejection = HqError;
 
             async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<$name, HqError> {
-                authorize(parts, state, &[$(Scope::$scope),*], $tills).await?;
-                Ok($name)
+                Ok($name(authorize(parts, state, &[$(Scope::$scope),*], $tills).await?))
             }
         }
     };
@@ -426,10 +431,10 @@ async fn stock_count(
 /// Stock of a SKU in every store: for head office, and for enrolled tills (stock lookup).
 async fn stock_of(
     State(state): State<AppState>,
-    _caller: ReaderOrTill,
+    ReaderOrTill(viewer): ReaderOrTill,
     Path(sku): Path<String>,
 ) -> Result<Response, HqError> {
-    let availability = state.hq.stock_availability(&sku).await?;
+    let availability = state.hq.stock_availability_for(&viewer, &sku).await?;
     Ok(Json(availability).into_response())
 }
 
@@ -440,15 +445,18 @@ struct DayQuery {
 
 async fn sales(
     State(state): State<AppState>,
-    _reader: Reader,
+    Reader(viewer): Reader,
     Path(store): Path<String>,
     Query(q): Query<DayQuery>,
 ) -> Result<Response, HqError> {
-    Ok(Json(state.hq.sales_feed(&store, &q.day).await?).into_response())
+    Ok(Json(state.hq.sales_feed_for(&viewer, &store, &q.day).await?).into_response())
 }
 
-async fn exceptions(State(state): State<AppState>, _reader: Reader) -> Result<Response, HqError> {
-    Ok(Json(state.hq.exceptions().await?).into_response())
+async fn exceptions(
+    State(state): State<AppState>,
+    Reader(viewer): Reader,
+) -> Result<Response, HqError> {
+    Ok(Json(state.hq.exceptions_for(&viewer).await?).into_response())
 }
 
 async fn resolve_exception(
@@ -463,8 +471,11 @@ async fn resolve_exception(
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
 
-async fn findings(State(state): State<AppState>, _reader: Reader) -> Result<Response, HqError> {
-    Ok(Json(state.hq.findings().await?).into_response())
+async fn findings(
+    State(state): State<AppState>,
+    Reader(viewer): Reader,
+) -> Result<Response, HqError> {
+    Ok(Json(state.hq.findings_for(&viewer).await?).into_response())
 }
 
 async fn decide_finding(
@@ -509,26 +520,26 @@ struct StoreQuery {
 
 async fn list_orders(
     State(state): State<AppState>,
-    _caller: OrderOrReader,
+    OrderOrReader(viewer): OrderOrReader,
     Query(q): Query<StoreQuery>,
 ) -> Result<Response, HqError> {
-    Ok(Json(state.hq.orders(q.store.as_deref()).await?).into_response())
+    Ok(Json(state.hq.orders_for(&viewer, q.store.as_deref()).await?).into_response())
 }
 
 async fn audit_check(
     State(state): State<AppState>,
-    _reader: Reader,
+    Reader(viewer): Reader,
     Path(till): Path<String>,
 ) -> Result<Response, HqError> {
-    Ok(Json(state.hq.verify_audit(&till).await?).into_response())
+    Ok(Json(state.hq.verify_audit_for(&viewer, &till).await?).into_response())
 }
 
 async fn list_shifts(
     State(state): State<AppState>,
-    _reader: Reader,
+    Reader(viewer): Reader,
     Path(store): Path<String>,
 ) -> Result<Response, HqError> {
-    Ok(Json(state.hq.shifts(&store).await?).into_response())
+    Ok(Json(state.hq.shifts_for(&viewer, &store).await?).into_response())
 }
 
 async fn list_staff(State(state): State<AppState>, _reader: Reader) -> Result<Response, HqError> {

@@ -36,6 +36,7 @@ pub mod testing;
 pub mod tls;
 pub mod tokens;
 mod verified_heads;
+pub mod viewer;
 
 pub use audit::AuditCheck;
 pub use compaction::COMPACT_AT_CHUNKS;

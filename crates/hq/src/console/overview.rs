@@ -6,6 +6,7 @@
 use super::layout::{error_page, message_page, page};
 use super::sales_chart::sales_chart;
 use super::{ConsoleState, SignedIn};
+use crate::viewer::Viewer;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -61,6 +62,8 @@ pub(super) async fn page_handler(
             "That day is too early.",
         );
     };
+    // The same rule the API's read services apply (crate::viewer).
+    let viewer = Viewer::from(&signed_in.user);
     let day_key = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
     let (first, last) = (day_key(from), day_key(until));
     let (stores, daily) = match tokio::try_join!(
@@ -77,7 +80,7 @@ pub(super) async fn page_handler(
         .collect();
     let mut figures: Vec<StoreFigures> = stores
         .into_iter()
-        .filter(|row| signed_in.user.sees_store(&row.info.code))
+        .filter(|row| viewer.sees(&row.info.code))
         .map(|row| StoreFigures {
             currency: Currency::from_iso(&row.info.currency).unwrap_or(Currency {
                 code: row.info.currency.clone(),

@@ -985,6 +985,7 @@ pub(crate) async fn api_tokens_and_the_admin_log(storage: Storage) {
         scope,
         created_at: at(0),
         revoked_at: None,
+        stores: vec![],
     };
     storage
         .add_api_token(&token("webshop", Scope::Orders), "h1")
@@ -1012,6 +1013,16 @@ pub(crate) async fn api_tokens_and_the_admin_log(storage: Storage) {
     assert_eq!(all.len(), 2);
     assert_eq!(all[0].revoked_at, Some(at(5)));
     assert_eq!(all[1].revoked_at, None);
+
+    // A read token limited to stores keeps them.
+    let mut limited = token("ams-reports", Scope::Read);
+    limited.stores = vec!["AMS1".into(), "RTM1".into()];
+    storage.add_api_token(&limited, "h-limited").await.unwrap();
+    assert_eq!(
+        storage.api_token_by_hash("h-limited").await.unwrap(),
+        Some(limited.clone())
+    );
+    assert!(storage.api_tokens().await.unwrap().contains(&limited));
 
     for n in 0..3 {
         storage

@@ -15,6 +15,9 @@ pub enum TokenCommand {
         scope: String,
         #[arg(long)]
         name: String,
+        /// A store a read token may see (repeat for several; none: every store).
+        #[arg(long = "store")]
+        stores: Vec<String>,
     },
     /// Every token with its scope, revoked ones too (never the secrets).
     List,
@@ -25,8 +28,14 @@ pub enum TokenCommand {
 pub async fn run(data: &Path, command: TokenCommand) -> Result<(), HqError> {
     let hq = crate::database::open(data).await?;
     match command {
-        TokenCommand::Add { scope, name } => {
-            let (token, secret) = hq.create_api_token(&name, Scope::parse(&scope)?).await?;
+        TokenCommand::Add {
+            scope,
+            name,
+            stores,
+        } => {
+            let (token, secret) = hq
+                .create_api_token(&name, Scope::parse(&scope)?, &stores)
+                .await?;
             println!(
                 "{} token {:?} (shown once): {secret}",
                 token.scope.as_str(),

@@ -49,6 +49,7 @@ fn api_token_of(r: &Row) -> Result<ApiToken, HqError> {
             .map_err(|_| HqError::Corrupt(format!("stored token scope {scope:?}")))?,
         created_at: r.try_get(2)?,
         revoked_at: r.try_get(3)?,
+        stores: crate::api_tokens::stored_stores(&r.try_get::<_, String>(4)?),
     })
 }
 
@@ -323,13 +324,14 @@ impl PostgresStorage {
             .client()
             .await?
             .execute(
-                "INSERT INTO api_tokens (name, scope, token_hash, created_at)
-                 VALUES ($1, $2, $3, $4)",
+                "INSERT INTO api_tokens (name, scope, token_hash, created_at, stores)
+                 VALUES ($1, $2, $3, $4, $5)",
                 &[
                     &token.name,
                     &token.scope.as_str(),
                     &token_hash,
                     &token.created_at,
+                    &token.stores.join(","),
                 ],
             )
             .await;
@@ -348,7 +350,7 @@ impl PostgresStorage {
             .client()
             .await?
             .query(
-                "SELECT name, scope, created_at, revoked_at FROM api_tokens ORDER BY name, id",
+                "SELECT name, scope, created_at, revoked_at, stores FROM api_tokens ORDER BY name, id",
                 &[],
             )
             .await?;
@@ -378,7 +380,7 @@ impl PostgresStorage {
         let client = self.client().await?;
         let statement = client
             .prepare_cached(
-                "SELECT name, scope, created_at, revoked_at FROM api_tokens
+                "SELECT name, scope, created_at, revoked_at, stores FROM api_tokens
                  WHERE token_hash = $1 AND revoked_at IS NULL",
             )
             .await?;

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq-postgres/0004_console_users.sql"),
     include_str!("../../../../../migrations/hq-postgres/0005_console_sessions.sql"),
     include_str!("../../../../../migrations/hq-postgres/0006_daily_sales.sql"),
+    include_str!("../../../../../migrations/hq-postgres/0007_api_token_stores.sql"),
 ];
 
 /// The advisory lock key migrations hold: "KSHQ".

@@ -42,9 +42,13 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0018_console_users.sql"),
     include_str!("../../../../../migrations/hq/0019_console_sessions.sql"),
     include_str!("../../../../../migrations/hq/0020_daily_sales.sql"),
+    include_str!("../../../../../migrations/hq/0021_api_token_stores.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
+
+/// An API token's row: name, scope, made, revoked, stores.
+type ApiTokenRow = (String, String, String, Option<String>, String);
 
 /// A finding with its held changes, if any.
 type FindingRow = (Finding, Option<Vec<u8>>);
@@ -420,12 +424,14 @@ impl Db {
         token_hash: &str,
     ) -> Result<(), HqError> {
         let added = self.conn.execute(
-            "INSERT INTO api_tokens (name, scope, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO api_tokens (name, scope, token_hash, created_at, stores)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 token.name,
                 token.scope.as_str(),
                 token_hash,
-                timestamp(token.created_at)
+                timestamp(token.created_at),
+                token.stores.join(",")
             ],
         );
         match added {
@@ -442,14 +448,12 @@ impl Db {
         }
     }
 
-    fn api_token_row(
-        r: &rusqlite::Row<'_>,
-    ) -> rusqlite::Result<(String, String, String, Option<String>)> {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    fn api_token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiTokenRow> {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
     }
 
     fn api_token_of(
-        (name, scope, created_at, revoked_at): (String, String, String, Option<String>),
+        (name, scope, created_at, revoked_at, stores): ApiTokenRow,
     ) -> Result<ApiToken, HqError> {
         Ok(ApiToken {
             name,
@@ -457,12 +461,13 @@ impl Db {
                 .map_err(|_| HqError::Corrupt(format!("stored token scope {scope:?}")))?,
             created_at: instant(&created_at)?,
             revoked_at: revoked_at.as_deref().map(instant).transpose()?,
+            stores: crate::api_tokens::stored_stores(&stores),
         })
     }
 
     pub(super) fn api_tokens(&self) -> Result<Vec<ApiToken>, HqError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT name, scope, created_at, revoked_at FROM api_tokens ORDER BY name, id",
+            "SELECT name, scope, created_at, revoked_at, stores FROM api_tokens ORDER BY name, id",
         )?;
         let rows = stmt
             .query_map([], Self::api_token_row)?
@@ -485,7 +490,7 @@ impl Db {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT name, scope, created_at, revoked_at FROM api_tokens \
+                "SELECT name, scope, created_at, revoked_at, stores FROM api_tokens \
                  WHERE token_hash = ?1 AND revoked_at IS NULL",
             )?
             .query_row([token_hash], Self::api_token_row)

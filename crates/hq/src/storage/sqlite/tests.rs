@@ -145,11 +145,12 @@ async fn an_upgrade_rewrites_store_credit_codes_head_office_kept_before_keys() {
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         assert_eq!(count_code(&conn), 2);
-        // Back to schema 12: what later migrations (0014 to 0020) made goes too, and a document
+        // Back to schema 12: what later migrations (0014 to 0021) made goes too, and a document
         // stored whole as schema 12 kept documents.
         conn.execute_batch(
             "DROP TABLE store_keys_retired; DROP TABLE signed_heads;
              DROP TABLE console_sessions; DROP TABLE console_users; DROP TABLE daily_sales;
+             ALTER TABLE api_tokens DROP COLUMN stores;
              DROP INDEX documents_by_chunks; ALTER TABLE documents DROP COLUMN chunks;
              DROP TABLE document_chunks; ALTER TABLE documents ADD COLUMN bytes BLOB;
              DROP INDEX documents_store_seq; ALTER TABLE documents DROP COLUMN seq;
