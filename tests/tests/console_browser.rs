@@ -245,6 +245,51 @@ async fn the_console_in_a_real_browser() {
         .await;
     assert_eq!(rtm, "0");
     check_page(&session, "overview-with-sales").await;
+
+    // Exceptions: the sales took stock below zero at AMS1 (none was received). Resolve one with
+    // a note; it shows resolved here and reaches the tills at their next sync.
+    session.goto(&format!("{base}/console/exceptions")).await;
+    session
+        .wait_for_text("#exceptions", "negative_stock", Duration::from_secs(10))
+        .await;
+    check_page(&session, "exceptions").await;
+    let id = session
+        .script("return document.querySelector('tr[data-exception] form.resolve input[name=id]').value;")
+        .await
+        .as_str()
+        .unwrap()
+        .to_string();
+    session
+        .type_into(
+            &format!("tr[data-exception='{id}'] input[name=note]"),
+            "Counted: the delivery came in unbooked",
+        )
+        .await;
+    session
+        .click(&format!("tr[data-exception='{id}'] button"))
+        .await;
+    session
+        .goto(&format!("{base}/console/exceptions?state=resolved"))
+        .await;
+    let resolved = session
+        .wait_for_text("#exceptions", "Resolved by admin", Duration::from_secs(10))
+        .await;
+    assert!(
+        resolved.contains("Counted: the delivery came in unbooked"),
+        "{resolved}"
+    );
+    check_page(&session, "exceptions-resolved").await;
+    kassa_sync::sync_once(&mut first).await.unwrap();
+    let at_till = first.exceptions().unwrap();
+    let seen = at_till
+        .iter()
+        .find(|e| e.id == id)
+        .expect("the till has it");
+    assert_eq!(
+        seen.resolution.as_ref().map(|r| r.note.as_str()),
+        Some("Counted: the delivery came in unbooked"),
+        "resolved at the till after its next sync"
+    );
     // The accessibility check can fail: an image without a text alternative is found.
     session
         .script("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"data:,\">'); return true;")
@@ -283,5 +328,15 @@ async fn the_console_in_a_real_browser() {
         .await;
     assert!(!overview.contains("AMS1"), "{overview}");
     check_page(&session, "overview-store-manager").await;
+    session
+        .goto(&format!("{base}/console/exceptions?state=all"))
+        .await;
+    let theirs = session
+        .wait_for_text("main", "exceptions.", Duration::from_secs(10))
+        .await;
+    assert!(
+        theirs.contains("0 of 0 exceptions"),
+        "another store's are not shown: {theirs}"
+    );
     session.quit().await;
 }

@@ -73,6 +73,11 @@ pub struct ConsoleUser {
 }
 
 impl ConsoleUser {
+    /// Whether this user may change things (resolve, add, correct): analysts only read.
+    pub fn may_change(&self) -> bool {
+        matches!(self.role, ConsoleRole::Admin | ConsoleRole::StoreManager)
+    }
+
     /// Whether this user may see `store`'s figures.
     pub fn sees_store(&self, store: &str) -> bool {
         match self.role {

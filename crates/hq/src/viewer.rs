@@ -115,6 +115,25 @@ impl Hq {
         self.shifts(store).await
     }
 
+    /// Resolves an exception of a store the viewer sees (another store's is refused as if it
+    /// did not exist, so nothing is learned about it).
+    pub async fn resolve_exception_for(
+        &self,
+        viewer: &Viewer,
+        request: &kassa_protocol::ResolveRequest,
+    ) -> Result<kassa_replica::ledger::ResolutionRecord, HqError> {
+        let id = request.id.trim();
+        let visible = self
+            .exceptions_for(viewer)
+            .await?
+            .iter()
+            .any(|e| e.id == id);
+        if !visible && *viewer != Viewer::Chain {
+            return Err(HqError::NotFound(format!("no exception {id:?}")));
+        }
+        self.resolve_exception(request).await
+    }
+
     /// A till's audit chain (`STORE-TILL`), if the viewer sees its store.
     pub async fn verify_audit_for(
         &self,

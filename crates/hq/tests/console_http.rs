@@ -236,3 +236,37 @@ async fn an_admin_sees_every_store_and_the_stylesheet_is_served_here() {
         .unwrap()
         .starts_with("text/css"));
 }
+
+#[tokio::test]
+async fn an_analyst_reads_exceptions_and_may_not_resolve_them() {
+    let (url, hq) = head_office().await;
+    let (_, password) = hq
+        .add_console_user("ana", ConsoleRole::Analyst, &[], None)
+        .await
+        .unwrap();
+    let browser = Browser {
+        client: Client::builder().redirect(Policy::none()).build().unwrap(),
+        url,
+    };
+    let signed_in = browser.sign_in("ana", &password).await;
+    let (session, _) = set_cookie(&signed_in, "kassa_console").unwrap();
+    let page = browser.get("/console/exceptions", &session).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("0 of 0 exceptions"), "{page}");
+    let csrf = csrf_of(&page);
+    let refused = browser
+        .client
+        .post(format!("{}/console/exceptions/resolve", browser.url))
+        .header(COOKIE, format!("kassa_console={session}"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("id", "negative-stock/AMS1/MILK"),
+            ("note", "mine"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(refused.text().await.unwrap().contains("An analyst reads"));
+}

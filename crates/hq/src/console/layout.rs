@@ -15,7 +15,10 @@ pub(super) async fn stylesheet() -> Response {
 }
 
 /// The sections of the console, in the order the navigation lists them.
-const SECTIONS: &[(&str, &str)] = &[("Overview", "/console")];
+const SECTIONS: &[(&str, &str)] = &[
+    ("Overview", "/console"),
+    ("Exceptions", "/console/exceptions"),
+];
 
 /// A whole page around `content`.
 pub(super) fn page(title: &str, signed_in: Option<&SignedIn>, content: Markup) -> Markup {

@@ -2,6 +2,7 @@
 //! JSON API calls, under `/console` on the API's address. This module holds the routes, the
 //! session cookie and what every page answers with; each page has its own file.
 
+mod exceptions;
 mod layout;
 mod overview;
 mod sales_chart;
@@ -38,6 +39,8 @@ pub(crate) fn routes(hq: Arc<Hq>, secure_cookies: bool) -> Router {
         .route("/console", get(overview::page_handler))
         .route("/console/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/console/sign-out", post(sign_in::sign_out))
+        .route("/console/exceptions", get(exceptions::list))
+        .route("/console/exceptions/resolve", post(exceptions::resolve))
         .route("/console/console.css", get(layout::stylesheet))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(axum::middleware::map_response(page_headers))
