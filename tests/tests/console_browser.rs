@@ -246,6 +246,72 @@ async fn the_console_in_a_real_browser() {
     assert_eq!(rtm, "0");
     check_page(&session, "overview-with-sales").await;
 
+    // Stores and tills: add a store, make an enrollment code that a real till enrolls with,
+    // see the till live, revoke it.
+    session.goto(&format!("{base}/console/stores")).await;
+    session
+        .type_into("form.card input[name=code]", "UTR1")
+        .await;
+    session
+        .type_into("form.card input[name=name]", "Utrecht")
+        .await;
+    session.click("form.card button[type=submit]").await;
+    session
+        .wait_for_text(
+            "section[data-store=UTR1]",
+            "No till enrolled",
+            Duration::from_secs(10),
+        )
+        .await;
+    check_page(&session, "stores").await;
+    session
+        .type_into("section[data-store=UTR1] input[name=till]", "1")
+        .await;
+    session
+        .click("section[data-store=UTR1] form.inline button")
+        .await;
+    let code = session
+        .wait_for_text("#enrollment-code", "-", Duration::from_secs(10))
+        .await;
+    let svg = session
+        .script("return document.querySelectorAll('figure.qr svg').length;")
+        .await;
+    assert_eq!(svg, 1, "the QR code is drawn");
+    check_page(&session, "enrollment-code").await;
+    // The QR code on the screen reads back as the code (what the till's scanner would read).
+    let scanned = Command::new("zbarimg")
+        .args(["--raw", "-q"])
+        .arg(screenshot_dir().join("enrollment-code.png"))
+        .output()
+        .expect("zbarimg (scripts/setup-debian installs zbar-tools)");
+    assert_eq!(String::from_utf8_lossy(&scanned.stdout).trim(), code.trim());
+    let mut utrecht = kassa_store::Till::open_in_memory().unwrap();
+    kassa_sync::enroll(&mut utrecht, &base, code.trim())
+        .await
+        .expect("the code from the console enrolls a till");
+    session.goto(&format!("{base}/console/stores")).await;
+    session
+        .wait_for_text(
+            "section[data-store=UTR1] tr[data-till='1']",
+            "live",
+            Duration::from_secs(10),
+        )
+        .await;
+    session
+        .click("section[data-store=UTR1] tr[data-till='1'] button")
+        .await;
+    session
+        .wait_for_text(
+            "section[data-store=UTR1] tr[data-till='1']",
+            "revoked",
+            Duration::from_secs(10),
+        )
+        .await;
+    assert!(
+        kassa_sync::sync_once(&mut utrecht).await.is_err(),
+        "a revoked till is refused"
+    );
+
     // Exceptions: the sales took stock below zero at AMS1 (none was received). Resolve one with
     // a note; it shows resolved here and reaches the tills at their next sync.
     session.goto(&format!("{base}/console/exceptions")).await;

@@ -177,3 +177,25 @@ impl Hq {
         Ok(token)
     }
 }
+
+/// The tax classes a store gets when none are given.
+pub const DEFAULT_TAX_CLASSES: [&str; 3] = ["standard=21%", "reduced=9%", "zero=0%"];
+
+/// A tax class as people write it: `CODE=RATE%`, e.g. `standard=21%`.
+pub fn parse_tax_class(spec: &str) -> Result<kassa_protocol::TaxClassInfo, HqError> {
+    let bad = || {
+        HqError::BadRequest(format!(
+            "tax class {:?}: use CODE=RATE%, e.g. standard=21%",
+            spec.chars().take(40).collect::<String>()
+        ))
+    };
+    let (code, rate) = spec.split_once('=').ok_or_else(bad)?;
+    match kassa_domain::Discount::parse(rate.trim(), 2) {
+        Ok(kassa_domain::Discount::Percent(bp)) => Ok(kassa_protocol::TaxClassInfo {
+            code: code.trim().into(),
+            name: code.trim().into(),
+            rate_bp: bp,
+        }),
+        _ => Err(bad()),
+    }
+}

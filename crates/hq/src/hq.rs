@@ -64,6 +64,9 @@ pub struct Hq {
     pub(crate) verified_heads: crate::verified_heads::VerifiedHeads,
     /// Every store's trusted receipt keys as last read, for sync answers.
     pub(crate) receipt_keys_read: crate::receipt_keys_read::ReceiptKeysRead,
+    /// Head office's private authority fingerprint, put into enrollment codes the console makes
+    /// (the command line reads it from the data directory itself).
+    enrollment_pin: std::sync::RwLock<Option<kassa_protocol::CertPin>>,
 }
 
 /// Held by a request that changes one store's documents: storage, that store's lock, and the
@@ -205,7 +208,23 @@ impl Hq {
             receipt_public_keys: std::sync::Mutex::new(HashMap::new()),
             verified_heads: crate::verified_heads::VerifiedHeads::default(),
             receipt_keys_read: crate::receipt_keys_read::ReceiptKeysRead::default(),
+            enrollment_pin: std::sync::RwLock::new(None),
         }
+    }
+
+    /// The private authority fingerprint enrollment codes carry (`kassa-hq tls init`), if any.
+    pub fn set_enrollment_pin(&self, pin: Option<kassa_protocol::CertPin>) {
+        *self
+            .enrollment_pin
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = pin;
+    }
+
+    pub fn enrollment_pin(&self) -> Option<kassa_protocol::CertPin> {
+        self.enrollment_pin
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Opens (creating) the head office database in `data_dir`.

@@ -2,7 +2,7 @@
 //! sales and stock of every store. [`Hq`] is the service (used by the HTTP API and by the admin
 //! subcommands of the binary); [`serve`] runs the API on a listener.
 
-mod admin;
+pub mod admin;
 pub mod api_tokens;
 mod audit;
 mod audit_anchor;

@@ -270,3 +270,64 @@ async fn an_analyst_reads_exceptions_and_may_not_resolve_them() {
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     assert!(refused.text().await.unwrap().contains("An analyst reads"));
 }
+
+#[tokio::test]
+async fn only_an_admin_adds_stores_or_makes_enrollment_codes() {
+    let (url, hq) = head_office().await;
+    let (_, password) = hq
+        .add_console_user("marie", ConsoleRole::StoreManager, &["AMS1".into()], None)
+        .await
+        .unwrap();
+    let browser = Browser {
+        client: Client::builder().redirect(Policy::none()).build().unwrap(),
+        url,
+    };
+    let signed_in = browser.sign_in("marie", &password).await;
+    let (session, _) = set_cookie(&signed_in, "kassa_console").unwrap();
+    let page = browser
+        .get("/console/stores", &session)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("AMS1") && !page.contains("RTM1"), "{page}");
+    assert!(
+        !page.contains("Add a store"),
+        "no form for what they may not do"
+    );
+    let csrf = csrf_of(&page);
+    for (path, form) in [
+        (
+            "/console/stores",
+            vec![
+                ("code", "UTR1"),
+                ("currency", "EUR"),
+                ("tax_mode", "inclusive"),
+            ],
+        ),
+        (
+            "/console/stores/enroll-code",
+            vec![("store", "AMS1"), ("till", "7")],
+        ),
+        (
+            "/console/stores/revoke",
+            vec![("store", "AMS1"), ("till", "1")],
+        ),
+    ] {
+        let mut fields = form.clone();
+        fields.push(("csrf", csrf.as_str()));
+        let refused = browser
+            .client
+            .post(format!("{}{path}", browser.url))
+            .header(COOKIE, format!("kassa_console={session}"))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    assert!(
+        hq.storage().store("UTR1").await.unwrap().is_none(),
+        "nothing added"
+    );
+}

@@ -17,6 +17,7 @@ pub(super) async fn stylesheet() -> Response {
 /// The sections of the console, in the order the navigation lists them.
 const SECTIONS: &[(&str, &str)] = &[
     ("Overview", "/console"),
+    ("Stores", "/console/stores"),
     ("Exceptions", "/console/exceptions"),
 ];
 

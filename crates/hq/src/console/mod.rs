@@ -7,6 +7,7 @@ mod layout;
 mod overview;
 mod sales_chart;
 mod sign_in;
+mod stores;
 
 use crate::console_users::{same_secret, ConsoleSession, ConsoleUser};
 use crate::hq::Hq;
@@ -40,6 +41,9 @@ pub(crate) fn routes(hq: Arc<Hq>, secure_cookies: bool) -> Router {
         .route("/console/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/console/sign-out", post(sign_in::sign_out))
         .route("/console/exceptions", get(exceptions::list))
+        .route("/console/stores", get(stores::list).post(stores::add))
+        .route("/console/stores/enroll-code", post(stores::enroll_code))
+        .route("/console/stores/revoke", post(stores::revoke))
         .route("/console/exceptions/resolve", post(exceptions::resolve))
         .route("/console/console.css", get(layout::stylesheet))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))

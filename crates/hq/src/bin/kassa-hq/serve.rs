@@ -55,6 +55,7 @@ pub async fn run(
     }
     let token = admin_token(data)?;
     let hq = Arc::new(crate::database::open(data).await?);
+    hq.set_enrollment_pin(kassa_hq::tls::private_ca_pin(data)?);
     let cache_bytes =
         usize::try_from(u64::from(document_cache_mb) * 1024 * 1024).map_err(|_| {
             HqError::BadRequest("--document-cache-mb is more than this machine can address".into())

@@ -2,12 +2,12 @@
 //! tills that may sync with them.
 
 use crate::output::print_json;
+use kassa_hq::admin::{parse_tax_class, DEFAULT_TAX_CLASSES};
 use kassa_hq::HqError;
-use kassa_protocol::{EnrollmentCode, StoreInfo, TaxClassInfo};
+use kassa_protocol::{EnrollmentCode, StoreInfo};
 use std::path::Path;
 
 /// The tax classes of a store added without `--tax-class` (the Dutch rates).
-const DEFAULT_TAX_CLASSES: [&str; 3] = ["standard=21%", "reduced=9%", "zero=0%"];
 
 #[derive(clap::Subcommand)]
 pub enum StoreCommand {
@@ -169,22 +169,4 @@ pub async fn revoke(data: &Path, TillArgs { store, till }: TillArgs) -> Result<(
             .await?
     );
     Ok(())
-}
-
-/// `CODE=RATE%`, e.g. `standard=21%`.
-fn parse_tax_class(spec: &str) -> Result<TaxClassInfo, HqError> {
-    let bad = || {
-        HqError::BadRequest(format!(
-            "tax class {spec:?}: use CODE=RATE%, e.g. standard=21%"
-        ))
-    };
-    let (code, rate) = spec.split_once('=').ok_or_else(bad)?;
-    match kassa_domain::Discount::parse(rate.trim(), 2) {
-        Ok(kassa_domain::Discount::Percent(bp)) => Ok(TaxClassInfo {
-            code: code.trim().into(),
-            name: code.trim().into(),
-            rate_bp: bp,
-        }),
-        _ => Err(bad()),
-    }
 }

@@ -1,0 +1,296 @@
+//! Stores and tills: every store the user sees with its tills (live or revoked, whether each has
+//! sent its signing key) and when it last synced. An admin adds a store, makes a one-time
+//! enrollment code for a till (shown once, with its QR code for the till to scan; it carries head
+//! office's authority fingerprint when head office has its own), and revokes a till. Changes are
+//! in head office's admin log with the user's name.
+
+use super::layout::{error_page, message_page, page};
+use super::{forged_form, see_other, ConsoleState, SignedIn};
+use crate::admin::{parse_tax_class, DEFAULT_TAX_CLASSES};
+use crate::console_users::ConsoleRole;
+use crate::viewer::Viewer;
+use crate::HqError;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::Form;
+use kassa_protocol::{EnrollmentCode, StoreInfo};
+use maud::{html, PreEscaped};
+use serde::Deserialize;
+
+pub(super) async fn list(State(state): State<ConsoleState>, signed_in: SignedIn) -> Response {
+    let viewer = Viewer::from(&signed_in.user);
+    let stores = match state.hq.storage().stores().await {
+        Ok(stores) => stores,
+        Err(e) => return error_page(&e),
+    };
+    let mut rows = Vec::new();
+    for store in stores.into_iter().filter(|s| viewer.sees(&s.info.code)) {
+        match state.hq.storage().store_devices(&store.info.code).await {
+            Ok(devices) => rows.push((store, devices)),
+            Err(e) => return error_page(&e),
+        }
+    }
+    let admin = signed_in.user.role == ConsoleRole::Admin;
+    let csrf = &signed_in.session.csrf_token;
+    let markup = page(
+        "Stores",
+        Some(&signed_in),
+        html! {
+            @if rows.is_empty() { p { "No stores yet." } }
+            @for (store, devices) in &rows {
+                section class="store" data-store=(store.info.code) {
+                    h2 { (store.info.code) " " span class="muted" { (store.info.name) } }
+                    p { (store.info.currency) ", prices " (store.info.tax_mode) " of tax. Last sync: "
+                        @match store.last_sync_at { Some(at) => (at.format("%Y-%m-%d %H:%M UTC")), None => "never" } }
+                    @if devices.is_empty() {
+                        p { "No till enrolled." }
+                    } @else {
+                        table {
+                            thead { tr { th scope="col" { "Till" } th scope="col" { "State" } th scope="col" { "Signing key" } @if admin { th scope="col" { "" } } } }
+                            tbody {
+                                @for device in devices {
+                                    tr data-till=(device.till_no) {
+                                        td { (device.till_no) }
+                                        td { @if device.revoked { "revoked" } @else { "live" } }
+                                        td { @if device.public_key.is_some() { "sent" } @else { "not yet" } }
+                                        @if admin {
+                                            td { @if !device.revoked {
+                                                form method="post" action="/console/stores/revoke" {
+                                                    input type="hidden" name="csrf" value=(csrf);
+                                                    input type="hidden" name="store" value=(store.info.code);
+                                                    input type="hidden" name="till" value=(device.till_no);
+                                                    button type="submit" aria-label={"Revoke till " (device.till_no) " of " (store.info.code)} { "Revoke" }
+                                                }
+                                            } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if admin {
+                        form class="inline" method="post" action="/console/stores/enroll-code" {
+                            input type="hidden" name="csrf" value=(csrf);
+                            input type="hidden" name="store" value=(store.info.code);
+                            label { "Till number" input type="number" name="till" min="1" max="999" required; }
+                            button type="submit" { "Make an enrollment code" }
+                        }
+                    }
+                }
+            }
+            @if admin {
+                h2 { "Add a store" }
+                form class="card" method="post" action="/console/stores" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    label { "Code (capitals and digits)" input type="text" name="code" required maxlength="16"; }
+                    label { "Name" input type="text" name="name" maxlength="80"; }
+                    label { "Currency (ISO 4217)" input type="text" name="currency" required maxlength="3" value="EUR"; }
+                    label { "Prices" select name="tax_mode" {
+                        option value="inclusive" { "include tax" }
+                        option value="exclusive" { "exclude tax" }
+                    } }
+                    label { "Cash rounding step (minor units)" input type="number" name="cash_increment" min="1" value="1"; }
+                    label { "Tax classes (CODE=RATE%, comma-separated)" input type="text" name="tax_classes" value=(DEFAULT_TAX_CLASSES.join(", ")); }
+                    button type="submit" { "Add the store" }
+                }
+            }
+        },
+    );
+    Html(markup.into_string()).into_response()
+}
+
+/// Only an admin changes stores and tills.
+fn admin_only(signed_in: &SignedIn, csrf: &str) -> Option<Response> {
+    if !signed_in.form_is_ours(csrf) {
+        return Some(forged_form());
+    }
+    (signed_in.user.role != ConsoleRole::Admin).then(|| {
+        message_page(
+            StatusCode::FORBIDDEN,
+            "Not allowed",
+            "Only a head office admin adds stores and enrolls or revokes tills.",
+        )
+    })
+}
+
+async fn log(
+    state: &ConsoleState,
+    signed_in: &SignedIn,
+    action: &str,
+    outcome: Result<(), &HqError>,
+) {
+    let said = match outcome {
+        Ok(()) => "ok".to_string(),
+        Err(e) => format!("{} {}", e.status(), e.code()),
+    };
+    let actor = format!("console:{}", signed_in.user.name);
+    if let Err(e) = state.hq.log_admin_action(&actor, action, &said).await {
+        eprintln!("kassa-hq: the admin log could not be written ({actor} {action}): {e}");
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct NewStoreForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(default)]
+    tax_mode: String,
+    #[serde(default)]
+    cash_increment: String,
+    #[serde(default)]
+    tax_classes: String,
+}
+
+pub(super) async fn add(
+    State(state): State<ConsoleState>,
+    signed_in: SignedIn,
+    Form(form): Form<NewStoreForm>,
+) -> Response {
+    if let Some(refused) = admin_only(&signed_in, &form.csrf) {
+        return refused;
+    }
+    let code = form.code.trim().to_string();
+    let outcome = async {
+        let tax_classes = form
+            .tax_classes
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(parse_tax_class)
+            .collect::<Result<Vec<_>, _>>()?;
+        let cash_increment = match form.cash_increment.trim() {
+            "" => 1,
+            text => text.parse::<i64>().map_err(|_| {
+                HqError::BadRequest("the cash rounding step is a whole number".into())
+            })?,
+        };
+        let info = StoreInfo {
+            name: match form.name.trim() {
+                "" => code.clone(),
+                name => name.to_string(),
+            },
+            code: code.clone(),
+            currency: form.currency.trim().to_ascii_uppercase(),
+            tax_mode: form.tax_mode.trim().to_string(),
+            cash_increment,
+            tax_classes,
+        };
+        state.hq.create_store(&info).await.map(|_| ())
+    }
+    .await;
+    let action = format!("add store {}", code.chars().take(16).collect::<String>());
+    log(&state, &signed_in, &action, outcome.as_ref().copied()).await;
+    match outcome {
+        Ok(()) => see_other("/console/stores"),
+        Err(e) => error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct TillForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    store: String,
+    #[serde(default)]
+    till: String,
+}
+
+impl TillForm {
+    fn till_no(&self) -> Result<u16, HqError> {
+        self.till
+            .trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|n| (1..=999).contains(n))
+            .ok_or_else(|| HqError::BadRequest("a till number is 1 to 999".into()))
+    }
+}
+
+pub(super) async fn enroll_code(
+    State(state): State<ConsoleState>,
+    signed_in: SignedIn,
+    Form(form): Form<TillForm>,
+) -> Response {
+    if let Some(refused) = admin_only(&signed_in, &form.csrf) {
+        return refused;
+    }
+    let made = match form.till_no() {
+        Ok(till) => state.hq.create_enroll_code(form.store.trim(), till).await,
+        Err(e) => Err(e),
+    };
+    let action = format!(
+        "enroll code {} {}",
+        form.store.chars().take(16).collect::<String>(),
+        form.till.chars().take(4).collect::<String>()
+    );
+    log(&state, &signed_in, &action, made.as_ref().map(|_| ())).await;
+    let made = match made {
+        Ok(made) => made,
+        Err(e) => return error_page(&e),
+    };
+    let code = EnrollmentCode {
+        secret: made.code,
+        pin: state.hq.enrollment_pin(),
+    }
+    .to_string();
+    let qr = match qrcode::QrCode::new(code.as_bytes()) {
+        Ok(qr) => qr
+            .render::<qrcode::render::svg::Color<'_>>()
+            .min_dimensions(200, 200)
+            .build(),
+        Err(e) => return error_page(&HqError::BadRequest(format!("no QR code: {e}"))),
+    };
+    // The SVG's XML declaration is not wanted inside HTML.
+    let qr = qr
+        .split_once("?>")
+        .map_or(qr.as_str(), |(_, svg)| svg)
+        .to_string();
+    let markup = page(
+        "Enrollment code",
+        Some(&signed_in),
+        html! {
+            p { "For till " (made.till_no) " of " (made.store) ". It works once, for 24 hours, and is shown only now." }
+            p class="code" id="enrollment-code" { (code) }
+            figure class="qr" role="img" aria-label={"QR code of the enrollment code for till " (made.till_no) " of " (made.store)} {
+                (PreEscaped(qr))
+            }
+            p { a href="/console/stores" { "Back to the stores" } }
+        },
+    );
+    Html(markup.into_string()).into_response()
+}
+
+pub(super) async fn revoke(
+    State(state): State<ConsoleState>,
+    signed_in: SignedIn,
+    Form(form): Form<TillForm>,
+) -> Response {
+    if let Some(refused) = admin_only(&signed_in, &form.csrf) {
+        return refused;
+    }
+    let outcome = match form.till_no() {
+        Ok(till) => state
+            .hq
+            .revoke_till(form.store.trim(), till)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    let action = format!(
+        "revoke till {} {}",
+        form.store.chars().take(16).collect::<String>(),
+        form.till.chars().take(4).collect::<String>()
+    );
+    log(&state, &signed_in, &action, outcome.as_ref().copied()).await;
+    match outcome {
+        Ok(()) => see_other("/console/stores"),
+        Err(e) => error_page(&e),
+    }
+}
