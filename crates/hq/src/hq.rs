@@ -221,10 +221,10 @@ impl Hq {
     }
 
     pub fn enrollment_pin(&self) -> Option<kassa_protocol::CertPin> {
-        self.enrollment_pin
+        *self
+            .enrollment_pin
             .read()
             .unwrap_or_else(|e| e.into_inner())
-            .clone()
     }
 
     /// Opens (creating) the head office database in `data_dir`.
