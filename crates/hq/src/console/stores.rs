@@ -211,6 +211,15 @@ impl TillForm {
             .filter(|n| (1..=999).contains(n))
             .ok_or_else(|| HqError::BadRequest("a till number is 1 to 999".into()))
     }
+
+    /// What was done, for the admin log (bounded: the fields are what the browser sent).
+    fn action(&self, verb: &str) -> String {
+        format!(
+            "{verb} {} {}",
+            self.store.chars().take(16).collect::<String>(),
+            self.till.chars().take(4).collect::<String>()
+        )
+    }
 }
 
 pub(super) async fn enroll_code(
@@ -225,11 +234,7 @@ pub(super) async fn enroll_code(
         Ok(till) => state.hq.create_enroll_code(form.store.trim(), till).await,
         Err(e) => Err(e),
     };
-    let action = format!(
-        "enroll code {} {}",
-        form.store.chars().take(16).collect::<String>(),
-        form.till.chars().take(4).collect::<String>()
-    );
+    let action = form.action("enroll code");
     log(&state, &signed_in, &action, made.as_ref().map(|_| ())).await;
     let made = match made {
         Ok(made) => made,
@@ -283,11 +288,7 @@ pub(super) async fn revoke(
             .map(|_| ()),
         Err(e) => Err(e),
     };
-    let action = format!(
-        "revoke till {} {}",
-        form.store.chars().take(16).collect::<String>(),
-        form.till.chars().take(4).collect::<String>()
-    );
+    let action = form.action("revoke till");
     log(&state, &signed_in, &action, outcome.as_ref().copied()).await;
     match outcome {
         Ok(()) => see_other("/console/stores"),
