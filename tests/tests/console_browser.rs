@@ -132,6 +132,18 @@ async fn check_page(session: &Session, name: &str) {
     assert!(violations.is_empty(), "{name}: {violations:?}");
 }
 
+/// Waits until `script` returns true (10 s at most).
+async fn wait_until(session: &Session, script: &str) {
+    let started = Instant::now();
+    while session.script(script).await != true {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "never true: {script}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn sign_in(session: &Session, base: &str, name: &str, password: &str) {
     session.goto(&format!("{base}/console")).await;
     assert!(session.current_url().await.ends_with("/console/sign-in"));
@@ -334,6 +346,17 @@ async fn the_console_in_a_real_browser() {
     session
         .click(&format!("tr[data-exception='{id}'] button"))
         .await;
+    // The click returns before the form's answer has loaded: wait for the open list it leads
+    // to, without the resolved exception, before going anywhere else.
+    wait_until(
+        &session,
+        &format!(
+            "return location.pathname === '/console/exceptions' && document.readyState === 'complete'
+                 && document.querySelector('#exceptions') !== null
+                 && document.querySelector(\"tr[data-exception='{id}']\") === null;"
+        ),
+    )
+    .await;
     session
         .goto(&format!("{base}/console/exceptions?state=resolved"))
         .await;
