@@ -181,6 +181,7 @@ fn parse_row(
         category,
         barcodes,
         active,
+        scheduled_prices: Vec::new(),
     };
     product.validate().map_err(|e| e.to_string())?;
     Ok(product)

@@ -337,6 +337,7 @@ pub fn demo_product(index: u64) -> Product {
         category: Some(category.name.to_string()),
         barcodes,
         active: true,
+        scheduled_prices: Vec::new(),
     }
 }
 

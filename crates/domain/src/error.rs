@@ -37,6 +37,8 @@ pub enum DomainError {
     EmptyName,
     #[error("price must not be negative")]
     NegativePrice,
+    #[error("scheduled prices must be in order of their start, at most one per instant")]
+    ScheduledPricesOutOfOrder,
     #[error("the basket is empty")]
     EmptyBasket,
     #[error("tender amounts must be greater than zero")]

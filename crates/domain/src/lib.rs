@@ -6,6 +6,7 @@ pub mod barcode;
 pub mod basket;
 pub mod catalogue;
 pub mod catalogue_csv;
+pub mod catalogue_import;
 pub mod credit_key;
 pub mod demo_catalogue;
 pub mod drawer;
@@ -26,8 +27,11 @@ pub use barcode::{classify_code, BarcodeKind};
 pub use basket::{
     price_basket, Basket, BasketLine, Discount, PriceOverride, PricedBasket, PricedLine, TaxLine,
 };
-pub use catalogue::{bounded_text, validate_sku, Product};
+pub use catalogue::{bounded_text, validate_sku, Product, ScheduledPrice, MAX_SCHEDULED_PRICES};
 pub use catalogue_csv::{parse_catalogue_csv, CatalogueCsv, CsvProduct, CsvRowError};
+pub use catalogue_import::{
+    parse_catalogue_import, suggested_tax_class, CatalogueFormat, ParsedImport, TaxField,
+};
 pub use credit_key::{
     credit_key_of_code, credit_key_of_reference, credit_label, hide_credit_codes,
     holds_credit_codes, is_credit_key, normalise_credit_code, shown_reference,

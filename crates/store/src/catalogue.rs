@@ -30,7 +30,16 @@ pub struct ImportSummary {
 /// How many matches of a name search are ranked at most (see [`search`]).
 const RANKED_CANDIDATES: u32 = 1000;
 
-const ITEM_COLUMNS: &str = "p.sku, p.name, p.price, p.tax_class, t.rate_bp, p.category, p.active";
+/// The columns of a [`CatalogItem`]; the price is the one in effect at the instant bound to
+/// parameter `?{now}` (unix seconds): the latest scheduled price that has started, else the base.
+fn item_columns(now: u8) -> String {
+    format!(
+        "p.sku, p.name, coalesce((SELECT s.price FROM scheduled_prices s
+             WHERE s.product_id = p.id AND s.effective_at <= ?{now}
+             ORDER BY s.effective_at DESC LIMIT 1), p.price),
+         p.tax_class, t.rate_bp, p.category, p.active"
+    )
+}
 
 /// Reads a tax rate column; the schema's CHECK keeps it in range, so failing means corruption.
 pub(crate) fn tax_rate_at(row: &Row<'_>, index: usize) -> rusqlite::Result<TaxRate> {
@@ -55,26 +64,48 @@ fn item_from_row(row: &Row<'_>) -> rusqlite::Result<CatalogItem> {
     })
 }
 
-/// Finds a product by exact barcode, then by exact SKU. Both are indexed.
+/// Finds a product by exact barcode, then by exact SKU (both indexed), priced at `now_unix`.
 pub(crate) fn find_by_code(
     conn: &Connection,
     code: &str,
+    now_unix: i64,
 ) -> Result<Option<CatalogItem>, StoreError> {
     let by_barcode = format!(
-        "SELECT {ITEM_COLUMNS} FROM barcodes b JOIN products p ON p.id = b.product_id
-         JOIN tax_classes t ON t.code = p.tax_class WHERE b.code = ?1"
+        "SELECT {} FROM barcodes b JOIN products p ON p.id = b.product_id
+         JOIN tax_classes t ON t.code = p.tax_class WHERE b.code = ?1",
+        item_columns(2)
     );
     if let Some(item) = conn
         .prepare_cached(&by_barcode)?
-        .query_row([code], item_from_row)
+        .query_row(params![code, now_unix], item_from_row)
         .optional()?
     {
         return Ok(Some(item));
     }
-    let by_sku = format!("SELECT {ITEM_COLUMNS} FROM products p JOIN tax_classes t ON t.code = p.tax_class WHERE p.sku = ?1");
+    let by_sku = format!(
+        "SELECT {} FROM products p JOIN tax_classes t ON t.code = p.tax_class WHERE p.sku = ?1",
+        item_columns(2)
+    );
     Ok(conn
         .prepare_cached(&by_sku)?
-        .query_row([code], item_from_row)
+        .query_row(params![code, now_unix], item_from_row)
+        .optional()?)
+}
+
+/// The SKU a barcode or SKU names, when the catalogue knows it (no price needed).
+pub(crate) fn sku_of_code(conn: &Connection, code: &str) -> Result<Option<String>, StoreError> {
+    let by_barcode = conn
+        .prepare_cached(
+            "SELECT p.sku FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ?1",
+        )?
+        .query_row([code], |r| r.get(0))
+        .optional()?;
+    if by_barcode.is_some() {
+        return Ok(by_barcode);
+    }
+    Ok(conn
+        .prepare_cached("SELECT sku FROM products WHERE sku = ?1")?
+        .query_row([code], |r| r.get(0))
         .optional()?)
 }
 
@@ -110,6 +141,7 @@ pub(crate) fn search(
     conn: &Connection,
     text: &str,
     limit: u32,
+    now_unix: i64,
 ) -> Result<Vec<CatalogItem>, StoreError> {
     let Some(query) = fts_query(text) else {
         return Ok(Vec::new());
@@ -119,16 +151,17 @@ pub(crate) fn search(
     // products). Only the first RANKED_CANDIDATES matches are ranked; a query that broad is
     // narrowed by the next letter typed.
     let sql = format!(
-        "SELECT {ITEM_COLUMNS} FROM (
+        "SELECT {} FROM (
              SELECT rowid, rank FROM products_fts WHERE products_fts MATCH ?1 LIMIT {RANKED_CANDIDATES}
          ) f
          JOIN products p ON p.id = f.rowid
          JOIN tax_classes t ON t.code = p.tax_class
-         WHERE p.active = 1 ORDER BY f.rank LIMIT ?2"
+         WHERE p.active = 1 ORDER BY f.rank LIMIT ?2",
+        item_columns(3)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let items = stmt
-        .query_map(params![query, limit], item_from_row)?
+        .query_map(params![query, limit, now_unix], item_from_row)?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(items)
 }
@@ -305,6 +338,15 @@ fn import_one(
         conn.prepare_cached("INSERT INTO barcodes (code, product_id) VALUES (?1, ?2)")?;
     for code in &product.barcodes {
         insert_code.execute(params![code, id])?;
+    }
+    // The product's scheduled prices are the ones it carries now (head office sends them whole).
+    conn.prepare_cached("DELETE FROM scheduled_prices WHERE product_id = ?1")?
+        .execute([id])?;
+    let mut insert_price = conn.prepare_cached(
+        "INSERT INTO scheduled_prices (product_id, effective_at, price) VALUES (?1, ?2, ?3)",
+    )?;
+    for change in &product.scheduled_prices {
+        insert_price.execute(params![id, change.from, change.price.minor()])?;
     }
     Ok(Ok(existing.is_none()))
 }

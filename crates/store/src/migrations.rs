@@ -35,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0027_projection_waiting.sql"),
     include_str!("../../../migrations/till/0028_sale_in_one_row.sql"),
     include_str!("../../../migrations/till/0029_audit_ids_checked_by_verify.sql"),
+    include_str!("../../../migrations/till/0030_scheduled_prices.sql"),
 ];
 
 /// The schema version this code writes and understands.

@@ -461,8 +461,8 @@ fn pickup_lines(
                 line.code
             )));
         }
-        let sku = match crate::catalogue::find_by_code(conn, line.code.trim())? {
-            Some(item) => item.sku,
+        let sku = match crate::catalogue::sku_of_code(conn, line.code.trim())? {
+            Some(sku) => sku,
             None => line.code.trim().to_string(),
         };
         *wanted.entry(sku).or_insert(0) += line.quantity;

@@ -399,6 +399,7 @@ fn days_between(from: &str, to: &str) -> Result<i64, StoreError> {
 fn return_lines(
     conn: &Connection,
     config: &StoreConfig,
+    now_unix: i64,
     original: Option<&Original>,
     requested: &[ReturnLineRequest],
 ) -> Result<Vec<ReturnLine>, StoreError> {
@@ -415,7 +416,7 @@ fn return_lines(
                 .collect(),
             ..SaleRequest::default()
         };
-        let priced = sale::price(conn, config, &request)?;
+        let priced = sale::price(conn, config, &request, now_unix)?;
         return Ok(priced
             .lines
             .iter()
@@ -458,8 +459,8 @@ fn return_lines(
                 line.code
             )));
         }
-        let sku = match crate::catalogue::find_by_code(conn, line.code.trim())? {
-            Some(item) => item.sku,
+        let sku = match crate::catalogue::sku_of_code(conn, line.code.trim())? {
+            Some(sku) => sku,
             None => line.code.trim().to_string(),
         };
         wanted.push((sku, line.quantity, line.restock));
@@ -587,6 +588,7 @@ struct People {
 fn prepare(
     conn: &Connection,
     config: &StoreConfig,
+    now_unix: i64,
     request: &ReturnRequest,
 ) -> Result<PreparedReturn, StoreError> {
     let remote = Remote {
@@ -594,7 +596,7 @@ fn prepare(
         order: request.remote_order.as_ref(),
     };
     let original = find_original(conn, &request.of, remote)?;
-    let lines = return_lines(conn, config, original.as_ref(), &request.lines)?;
+    let lines = return_lines(conn, config, now_unix, original.as_ref(), &request.lines)?;
     let total = Money::sum(lines.iter().map(|l| l.amount))?;
     Ok(PreparedReturn {
         original,
@@ -807,12 +809,13 @@ impl Till {
         approval: Option<&Credentials>,
     ) -> Result<ReturnRecord, StoreError> {
         let online = self.is_online()?;
+        let now_unix = self.clock.now().timestamp();
         let people = People {
             operator: self.acting()?,
             approver: self.approver(approval)?,
         };
         self.command(|cmd| {
-            let mut prepared = prepare(cmd.conn(), &cmd.config, request)?;
+            let mut prepared = prepare(cmd.conn(), &cmd.config, now_unix, request)?;
             let (refunds, cash_rounding) = refunds_for(
                 prepared.total,
                 request.refund,
@@ -852,15 +855,16 @@ impl Till {
         approval: Option<&Credentials>,
     ) -> Result<(ReturnRecord, Receipt), StoreError> {
         let online = self.is_online()?;
+        let now_unix = self.clock.now().timestamp();
         let people = People {
             operator: self.acting()?,
             approver: self.approver(approval)?,
         };
         let (record, sale) = self.command(|cmd| {
             sale::check_cashier_tenders(&sale_request.tenders, sale::SALE_TENDERS, "a sale")?;
-            let mut prepared = prepare(cmd.conn(), &cmd.config, ret)?;
+            let mut prepared = prepare(cmd.conn(), &cmd.config, now_unix, ret)?;
 
-            let priced = sale::price(cmd.conn(), &cmd.config, sale_request)?;
+            let priced = sale::price(cmd.conn(), &cmd.config, sale_request, now_unix)?;
             let returned = prepared.total;
             let used = returned.min(priced.total);
             // The return's number is the next one; the sale takes the one after.

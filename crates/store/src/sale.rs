@@ -67,10 +67,11 @@ pub(crate) fn price(
     conn: &Connection,
     config: &StoreConfig,
     request: &SaleRequest,
+    now_unix: i64,
 ) -> Result<PricedBasket, StoreError> {
     let mut lines = Vec::with_capacity(request.lines.len());
     for line in &request.lines {
-        let item = find_by_code(conn, line.code.trim())?
+        let item = find_by_code(conn, line.code.trim(), now_unix)?
             .ok_or_else(|| StoreError::UnknownItem(line.code.clone()))?;
         if !item.active {
             return Err(StoreError::InactiveItem(line.code.clone()));

@@ -220,17 +220,22 @@ impl Till {
 
     /// Exact lookup by barcode or SKU, as a scanner needs it.
     pub fn find_by_code(&self, code: &str) -> Result<Option<CatalogItem>, StoreError> {
-        catalogue::find_by_code(&self.conn, code.trim())
+        catalogue::find_by_code(&self.conn, code.trim(), self.clock.now().timestamp())
     }
 
     /// Name search: every word as a prefix, case and accent insensitive.
     pub fn search(&self, text: &str, limit: u32) -> Result<Vec<CatalogItem>, StoreError> {
-        catalogue::search(&self.conn, text, limit.clamp(1, 200))
+        catalogue::search(
+            &self.conn,
+            text,
+            limit.clamp(1, 200),
+            self.clock.now().timestamp(),
+        )
     }
 
     /// Prices a basket without storing anything (what the selling screen shows as it fills).
     pub fn price(&self, request: &SaleRequest) -> Result<PricedBasket, StoreError> {
-        sale::price(&self.conn, &self.config()?, request)
+        sale::price(&self.conn, &self.config()?, request, self.clock.now().timestamp())
     }
 
     /// The cash still due on a basket being paid (after the tenders already entered,
@@ -275,6 +280,7 @@ impl Till {
     ) -> Result<Receipt, StoreError> {
         let operator = self.acting()?;
         let approver = self.approver(approval)?;
+        let now_unix = self.clock.now().timestamp();
         // Store credit is checked against what earlier sales redeemed: those must be projected.
         // A cash or card sale reads no sale, so its own projection waits (ADR 0013).
         let projection = if request.tenders.iter().any(|t| t.kind == TenderKind::Credit) {
@@ -284,7 +290,7 @@ impl Till {
         };
         let record = self.command_projecting(projection, |cmd| {
             sale::check_cashier_tenders(&request.tenders, sale::SALE_TENDERS, "a sale")?;
-            let priced = sale::price(cmd.conn(), &cmd.config, request)?;
+            let priced = sale::price(cmd.conn(), &cmd.config, request, now_unix)?;
             let (tenders, settlement) =
                 sale::settle_tenders(priced.total, &request.tenders, cmd.config.cash_increment)?;
             let made_by = sale::sale_made_by(

@@ -249,3 +249,59 @@ fn an_import_indexes_its_names_once_and_leaves_the_index_whole() {
     assert_eq!(till.search("soy", 5).unwrap()[0].sku, "MILK");
     assert!(name_index_is_whole(&till));
 }
+
+/// A price head office scheduled switches at its instant by the till's own clock, offline,
+/// in lookups, search and the sale itself; sending the product again replaces the schedule.
+#[test]
+fn scheduled_prices_switch_at_their_instant_by_the_tills_clock() {
+    use kassa_domain::{CsvProduct, Money, Product, ScheduledPrice};
+    let switch = chrono::DateTime::parse_from_rfc3339("2026-12-01T00:00:00+01:00")
+        .unwrap()
+        .timestamp();
+    let milk = |scheduled: Vec<ScheduledPrice>| CsvProduct {
+        line: 0,
+        product: Product {
+            sku: "MILK".into(),
+            name: "Whole milk 1 L".into(),
+            price: Money::from_minor(129),
+            tax_class: "reduced".into(),
+            category: Some("Dairy".into()),
+            barcodes: vec!["4006381333931".into()],
+            active: true,
+            scheduled_prices: scheduled,
+        },
+    };
+    let at_switch = ScheduledPrice {
+        from: switch,
+        price: Money::from_minor(149),
+    };
+    let mut till = till();
+    till.import_products(&[milk(vec![at_switch])], Vec::new(), false)
+        .unwrap();
+    let price_now = |till: &Till| till.find_by_code("4006381333931").unwrap().unwrap().price;
+    assert_eq!(price_now(&till), Money::from_minor(129), "not yet");
+
+    let mut till = till.with_clock(common::at("2026-11-30T23:59:59+01:00"));
+    assert_eq!(price_now(&till), Money::from_minor(129), "one second before");
+    till = till.with_clock(common::at("2026-12-01T00:00:00+01:00"));
+    assert_eq!(price_now(&till), Money::from_minor(149), "at the instant");
+    assert_eq!(till.search("whole milk", 5).unwrap()[0].price, Money::from_minor(149));
+    // The same instant in another time zone: tills anywhere switch together.
+    till = till.with_clock(common::at("2026-11-30T23:30:00+00:00"));
+    assert_eq!(price_now(&till), Money::from_minor(149));
+    let priced = till
+        .price(&common::sale(&[("MILK", 2)], vec![common::cash(None)]))
+        .unwrap();
+    assert_eq!(priced.total, Money::from_minor(298), "the sale uses it");
+
+    // Head office sends the product again without the change: the schedule is what it sends.
+    till.import_products(&[milk(Vec::new())], Vec::new(), false)
+        .unwrap();
+    assert_eq!(price_now(&till), Money::from_minor(129));
+    assert_eq!(count(&till, "scheduled_prices"), 0);
+    // A hostile schedule (out of order) is refused with the row, nothing written.
+    let mut bad = milk(vec![at_switch, ScheduledPrice { from: switch - 10, ..at_switch }]);
+    bad.line = 7;
+    assert!(till.import_products(&[bad], Vec::new(), false).is_err());
+    assert_eq!(count(&till, "scheduled_prices"), 0);
+}
