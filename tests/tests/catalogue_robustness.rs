@@ -20,6 +20,7 @@ fn product(sku: &str, tax_class: &str, barcodes: &[&str]) -> Product {
         category: None,
         barcodes: barcodes.iter().map(|b| b.to_string()).collect(),
         active: true,
+        scheduled_prices: Vec::new(),
     }
 }
 

@@ -70,6 +70,7 @@ fn product(sku: &str, price: i64) -> Product {
         category: None,
         barcodes: vec![],
         active: true,
+        scheduled_prices: Vec::new(),
     }
 }
 

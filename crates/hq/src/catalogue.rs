@@ -89,7 +89,7 @@ impl Hq {
 
     /// Prices are in the stores' currency; the catalogue follows the first store's minor digits
     /// (two when there is no store yet).
-    async fn catalogue_minor_digits(&self) -> Result<u8, HqError> {
+    pub(crate) async fn catalogue_minor_digits(&self) -> Result<u8, HqError> {
         let stores = self.storage.stores().await?;
         Ok(stores
             .first()

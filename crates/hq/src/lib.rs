@@ -7,6 +7,7 @@ pub mod api_tokens;
 mod audit;
 mod audit_anchor;
 mod catalogue;
+pub mod catalogue_import;
 mod compaction;
 mod console;
 pub mod console_users;

@@ -167,7 +167,10 @@ impl Hq {
                         line.sku, product.tax_class, store.info.code
                     ))
                 })?;
-            let unit_price = line.unit_price.unwrap_or(product.price);
+            // A web order is priced at head office's clock, with any scheduled price that has started.
+            let unit_price = line
+                .unit_price
+                .unwrap_or_else(|| product.price_at(chrono::Utc::now().timestamp()));
             lines.push(OrderLine {
                 sku: product.sku,
                 name: product.name,

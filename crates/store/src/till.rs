@@ -235,7 +235,12 @@ impl Till {
 
     /// Prices a basket without storing anything (what the selling screen shows as it fills).
     pub fn price(&self, request: &SaleRequest) -> Result<PricedBasket, StoreError> {
-        sale::price(&self.conn, &self.config()?, request, self.clock.now().timestamp())
+        sale::price(
+            &self.conn,
+            &self.config()?,
+            request,
+            self.clock.now().timestamp(),
+        )
     }
 
     /// The cash still due on a basket being paid (after the tenders already entered,

@@ -282,10 +282,17 @@ fn scheduled_prices_switch_at_their_instant_by_the_tills_clock() {
     assert_eq!(price_now(&till), Money::from_minor(129), "not yet");
 
     let mut till = till.with_clock(common::at("2026-11-30T23:59:59+01:00"));
-    assert_eq!(price_now(&till), Money::from_minor(129), "one second before");
+    assert_eq!(
+        price_now(&till),
+        Money::from_minor(129),
+        "one second before"
+    );
     till = till.with_clock(common::at("2026-12-01T00:00:00+01:00"));
     assert_eq!(price_now(&till), Money::from_minor(149), "at the instant");
-    assert_eq!(till.search("whole milk", 5).unwrap()[0].price, Money::from_minor(149));
+    assert_eq!(
+        till.search("whole milk", 5).unwrap()[0].price,
+        Money::from_minor(149)
+    );
     // The same instant in another time zone: tills anywhere switch together.
     till = till.with_clock(common::at("2026-11-30T23:30:00+00:00"));
     assert_eq!(price_now(&till), Money::from_minor(149));
@@ -300,7 +307,13 @@ fn scheduled_prices_switch_at_their_instant_by_the_tills_clock() {
     assert_eq!(price_now(&till), Money::from_minor(129));
     assert_eq!(count(&till, "scheduled_prices"), 0);
     // A hostile schedule (out of order) is refused with the row, nothing written.
-    let mut bad = milk(vec![at_switch, ScheduledPrice { from: switch - 10, ..at_switch }]);
+    let mut bad = milk(vec![
+        at_switch,
+        ScheduledPrice {
+            from: switch - 10,
+            ..at_switch
+        },
+    ]);
     bad.line = 7;
     assert!(till.import_products(&[bad], Vec::new(), false).is_err());
     assert_eq!(count(&till, "scheduled_prices"), 0);

@@ -302,6 +302,7 @@ fn write_as_before_keys(path: &Path, code: &str, resolution_id: &str) {
          END;
          ALTER TABLE device DROP COLUMN docs_cursor;
          ALTER TABLE device DROP COLUMN hq_protocol;
+         DROP TABLE scheduled_prices; -- and 0030
          PRAGMA user_version = 21;"
     ))
     .unwrap();

@@ -56,7 +56,7 @@ impl Columns {
     }
 
     /// A field by column index (for columns found by a prefix, such as Square's taxes).
-    pub fn at<'r>(record: &'r csv::ByteRecord, index: usize) -> Result<&'r str, String> {
+    pub fn at(record: &csv::ByteRecord, index: usize) -> Result<&str, String> {
         std::str::from_utf8(record.get(index).unwrap_or_default())
             .map(str::trim)
             .map_err(|_| format!("column {} is not valid UTF-8", index + 1))

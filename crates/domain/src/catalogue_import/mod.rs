@@ -190,7 +190,12 @@ impl ParsedImport {
 /// confirms it): a class of the stated rate; for "not taxable", a zero-rate class; otherwise the
 /// class called `standard`, or the highest rate.
 pub fn suggested_tax_class<'a>(field: &TaxField, classes: &'a [(String, u32)]) -> Option<&'a str> {
-    let of_rate = |rate: u32| classes.iter().find(|(_, r)| *r == rate).map(|(c, _)| c.as_str());
+    let of_rate = |rate: u32| {
+        classes
+            .iter()
+            .find(|(_, r)| *r == rate)
+            .map(|(c, _)| c.as_str())
+    };
     if let Some(rate) = field.rate_bp {
         return of_rate(rate);
     }

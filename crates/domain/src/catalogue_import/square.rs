@@ -62,7 +62,9 @@ fn stated_rate(name: &str) -> Option<u32> {
     let whole: u32 = whole.parse().ok()?;
     let fraction: u32 = format!("{fraction:0<2}").parse().ok()?;
     let bp = whole.checked_mul(100)?.checked_add(fraction)?;
-    TaxRate::from_basis_points(bp).ok().map(|r| r.basis_points())
+    TaxRate::from_basis_points(bp)
+        .ok()
+        .map(|r| r.basis_points())
 }
 
 fn row(
@@ -98,11 +100,15 @@ fn row(
     };
     // Newer exports list categories ("Categories", comma separated), older ones one "Category";
     // the reporting category is the one reports group by.
-    let category = [field("Reporting Category")?, field("Categories")?, field("Category")?]
-        .into_iter()
-        .find(|c| !c.is_empty())
-        .and_then(|c| c.split(',').next())
-        .map(|c| c.trim().to_string());
+    let category = [
+        field("Reporting Category")?,
+        field("Categories")?,
+        field("Category")?,
+    ]
+    .into_iter()
+    .find(|c| !c.is_empty())
+    .and_then(|c| c.split(',').next())
+    .map(|c| c.trim().to_string());
     let yes = |text: &str| text.eq_ignore_ascii_case("Y") || text.eq_ignore_ascii_case("yes");
     let active = !yes(field("Archived")?) && !field("Sellable")?.eq_ignore_ascii_case("N");
     let mut applied = Vec::new();
@@ -150,7 +156,11 @@ mod tests {
     #[test]
     fn reads_the_rate_in_a_tax_name() {
         assert_eq!(stated_rate("VAT (20%)"), Some(2000));
-        assert_eq!(stated_rate("NJ Sales Tax (6.625%)"), None, "finer than a basis point");
+        assert_eq!(
+            stated_rate("NJ Sales Tax (6.625%)"),
+            None,
+            "finer than a basis point"
+        );
         assert_eq!(stated_rate("Reduced (5.5%)"), Some(550));
         assert_eq!(stated_rate("Zero (0%)"), Some(0));
         assert_eq!(stated_rate("Takeaway"), None);

@@ -24,20 +24,44 @@ fn by_sku<'a>(parsed: &'a ParsedImport, sku: &str) -> &'a crate::Product {
 #[test]
 fn reads_the_sample_shopify_export() {
     let parsed = parse_catalogue_import(CatalogueFormat::Shopify, SHOPIFY, 2).unwrap();
-    let skus: Vec<&str> = parsed.products.iter().map(|p| p.product.sku.as_str()).collect();
+    let skus: Vec<&str> = parsed
+        .products
+        .iter()
+        .map(|p| p.product.sku.as_str())
+        .collect();
     assert_eq!(
         skus,
-        ["TEE-ORG-S", "TEE-ORG-M", "ceramic-mug", "BOOK-CITYWALKS", "SCARF-GRN"],
+        [
+            "TEE-ORG-S",
+            "TEE-ORG-M",
+            "ceramic-mug",
+            "BOOK-CITYWALKS",
+            "SCARF-GRN"
+        ],
         "one product per variant; the image-only row is none"
     );
     let tee = by_sku(&parsed, "TEE-ORG-M");
-    assert_eq!(tee.name, "Organic cotton tee – M", "variant rows inherit the title");
+    assert_eq!(
+        tee.name, "Organic cotton tee – M",
+        "variant rows inherit the title"
+    );
     assert_eq!(tee.price, Money::from_minor(2495));
     assert_eq!(tee.category.as_deref(), Some("T-shirts"));
-    assert_eq!(tee.barcodes, ["8712345000028"], "Excel's text mark is dropped");
+    assert_eq!(
+        tee.barcodes,
+        ["8712345000028"],
+        "Excel's text mark is dropped"
+    );
     let mug = by_sku(&parsed, "ceramic-mug");
-    assert_eq!(mug.name, "Ceramic mug, 350 ml", "no variant name for Default Title");
-    assert_eq!(mug.category.as_deref(), Some("Mugs"), "the last level of the category");
+    assert_eq!(
+        mug.name, "Ceramic mug, 350 ml",
+        "no variant name for Default Title"
+    );
+    assert_eq!(
+        mug.category.as_deref(),
+        Some("Mugs"),
+        "the last level of the category"
+    );
     assert!(!by_sku(&parsed, "SCARF-GRN").active, "a draft is inactive");
     assert_eq!(parsed.errors.len(), 1, "{:?}", parsed.errors);
     assert!(parsed.errors[0].message.contains("gift card"));
@@ -62,7 +86,10 @@ fn reads_the_sample_shopify_export() {
         (shopify::NOT_TAXABLE.to_string(), "zero".to_string()),
     ]
     .into();
-    let unmapped = parsed.clone().with_tax_classes(&HashMap::new()).unwrap_err();
+    let unmapped = parsed
+        .clone()
+        .with_tax_classes(&HashMap::new())
+        .unwrap_err();
     assert!(unmapped.contains("Taxable"), "{unmapped}");
     let products = parsed.with_tax_classes(&mapping).unwrap();
     let class_of = |sku: &str| {
@@ -80,11 +107,22 @@ fn reads_the_sample_square_export() {
     let parsed = parse_catalogue_import(CatalogueFormat::Square, SQUARE, 2).unwrap();
     let coffee = by_sku(&parsed, "COF-FILTER-1000");
     assert_eq!(coffee.name, "Filter coffee beans – 1 kg");
-    assert_eq!(coffee.price, Money::from_minor(2900), "the currency sign goes");
+    assert_eq!(
+        coffee.price,
+        Money::from_minor(2900),
+        "the currency sign goes"
+    );
     assert_eq!(coffee.category.as_deref(), Some("Coffee"));
     let kettle = by_sku(&parsed, "KETTLE-PO");
-    assert_eq!(kettle.name, "Pour-over kettle", "the Regular variation adds nothing");
-    assert_eq!(kettle.price, Money::from_minor(104_900), "thousands separators go");
+    assert_eq!(
+        kettle.name, "Pour-over kettle",
+        "the Regular variation adds nothing"
+    );
+    assert_eq!(
+        kettle.price,
+        Money::from_minor(104_900),
+        "thousands separators go"
+    );
     let filters = by_sku(&parsed, "7QZJXWUGCJ4KZ3L6XQO2Y6JD");
     assert_eq!(filters.name, "Paper filters", "no SKU: the token names it");
     assert!(!by_sku(&parsed, "MUG-OLD").active, "archived is inactive");
@@ -95,7 +133,13 @@ fn reads_the_sample_square_export() {
     let fields: Vec<(&str, Option<u32>, Option<&str>)> = parsed
         .tax_fields
         .iter()
-        .map(|f| (f.label.as_str(), f.rate_bp, suggested_tax_class(f, &classes)))
+        .map(|f| {
+            (
+                f.label.as_str(),
+                f.rate_bp,
+                suggested_tax_class(f, &classes),
+            )
+        })
         .collect();
     assert_eq!(
         fields,

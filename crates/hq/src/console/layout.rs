@@ -18,6 +18,7 @@ pub(super) async fn stylesheet() -> Response {
 const SECTIONS: &[(&str, &str)] = &[
     ("Overview", "/console"),
     ("Stores", "/console/stores"),
+    ("Catalogue", "/console/catalogue"),
     ("Exceptions", "/console/exceptions"),
 ];
 

@@ -2,6 +2,7 @@
 //! JSON API calls, under `/console` on the API's address. This module holds the routes, the
 //! session cookie and what every page answers with; each page has its own file.
 
+mod catalogue;
 mod exceptions;
 mod layout;
 mod overview;
@@ -45,6 +46,21 @@ pub(crate) fn routes(hq: Arc<Hq>, secure_cookies: bool) -> Router {
         .route("/console/stores/enroll-code", post(stores::enroll_code))
         .route("/console/stores/revoke", post(stores::revoke))
         .route("/console/exceptions/resolve", post(exceptions::resolve))
+        .route("/console/catalogue", get(catalogue::list))
+        .route(
+            "/console/catalogue/import",
+            post(catalogue::upload).layer(DefaultBodyLimit::max(catalogue::UPLOAD_LIMIT)),
+        )
+        .route("/console/catalogue/import/{id}", get(catalogue::preview))
+        .route(
+            "/console/catalogue/import/{id}/confirm",
+            post(catalogue::confirm),
+        )
+        .route(
+            "/console/catalogue/import/{id}/discard",
+            post(catalogue::discard),
+        )
+        .route("/console/catalogue/price", post(catalogue::schedule_price))
         .route("/console/console.css", get(layout::stylesheet))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(axum::middleware::map_response(page_headers))
@@ -102,7 +118,7 @@ fn set_cookie(
 }
 
 /// A 303 to `to` (after a form, so that reloading does not post it again).
-fn see_other(to: &'static str) -> Response {
+pub(super) fn see_other(to: &'static str) -> Response {
     (StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response()
 }
 

@@ -47,6 +47,31 @@ pub struct DailySales {
     pub total: i64,
 }
 
+/// A catalogue file uploaded in the console, waiting for its preview to be confirmed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingImport {
+    /// A random id: the confirmation names it, and only its uploader may confirm it.
+    pub id: String,
+    pub user_name: String,
+    /// `kassa`, `shopify` or `square` (`kassa_domain::CatalogueFormat`).
+    pub format: String,
+    pub file: Vec<u8>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `text` as a LIKE pattern that matches it literally (its `%`, `_` and `\` escaped).
+pub(crate) fn like_literal(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect()
+}
+
+/// How long an uploaded import waits for its confirmation.
+pub const PENDING_IMPORT_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
 /// A device to enroll with a one-time code (hashes only: the code and token are never stored).
 #[derive(Clone, Debug)]
 pub struct NewDevice {
@@ -458,6 +483,19 @@ pub trait HqStorage: Send + Sync {
     /// Every store's sales per business day and channel from `from` to `to` (both included,
     /// `YYYY-MM-DD`), by day, store and channel.
     async fn daily_sales(&self, from: &str, to: &str) -> Result<Vec<DailySales>, HqError>;
+    /// Keeps an uploaded import, and drops those older than [`PENDING_IMPORT_LIFETIME`].
+    async fn add_pending_import(&self, pending: &PendingImport) -> Result<(), HqError>;
+    /// The import with this id, if it was uploaded after `since`.
+    async fn pending_import(
+        &self,
+        id: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<PendingImport>, HqError>;
+    /// Drops an import (applied or abandoned): whether it was there. Two confirmations of one
+    /// import race here, and only the one that drops it applies it.
+    async fn end_pending_import(&self, id: &str) -> Result<bool, HqError>;
+    /// Products whose SKU starts with `text` or whose name contains it (any case), by SKU.
+    async fn search_catalogue(&self, text: &str, limit: usize) -> Result<Vec<Product>, HqError>;
     async fn revoke_api_token(&self, name: &str, now: DateTime<Utc>) -> Result<bool, HqError>;
     /// The live token with that hash.
     async fn api_token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>, HqError>;

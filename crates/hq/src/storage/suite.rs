@@ -4,8 +4,8 @@
 
 use super::{
     Device, DocumentWrite, FiledSale, FindingKind, HqStorage, IncludedMovement, IndexedRecord,
-    NewDevice, NewFinding, OrderIntakeRow, RecordConflict, StockLevelsWrite, StoredRecord,
-    SyncStateWrite, SyncWrite,
+    NewDevice, NewFinding, OrderIntakeRow, PendingImport, RecordConflict, StockLevelsWrite,
+    StoredRecord, SyncStateWrite, SyncWrite,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken, Scope};
 use crate::console_users::{ConsoleRole, ConsoleSession, ConsoleUser, LOCK_AFTER_FAILURES};
@@ -38,6 +38,7 @@ macro_rules! storage_suite {
             console_sessions_end_when_they_expire_or_are_ended,
             findings_are_kept_once_and_decided_once,
             catalogue_versions_hand_out_only_what_changed,
+            catalogue_search_and_imports_waiting_for_confirmation,
             receipt_keys_are_made_once_and_rotate,
             staff_versions_tell_each_store_what_changed,
             sales_voids_and_credit_are_found_again,
@@ -1394,4 +1395,87 @@ pub(crate) async fn many_requests_at_once_all_land(storage: Storage) {
         (24, 24),
         "every import got a version of its own"
     );
+}
+
+/// The console's catalogue search (SKU prefix, name anywhere, any case, LIKE's own characters
+/// literal), and uploads that wait for confirmation: an hour at most, ended once.
+pub(crate) async fn catalogue_search_and_imports_waiting_for_confirmation(storage: Storage) {
+    let mut named = product("MUG-1", 1250);
+    named.name = "Ceramic Mug 100% stoneware".into();
+    storage
+        .put_catalogue(&[named, product("MUG-2", 900), product("TEE_1", 2495)])
+        .await
+        .unwrap();
+    let skus = |products: Vec<Product>| products.into_iter().map(|p| p.sku).collect::<Vec<_>>();
+    assert_eq!(
+        skus(storage.search_catalogue("mug", 10).await.unwrap()),
+        ["MUG-1", "MUG-2"]
+    );
+    assert_eq!(
+        skus(storage.search_catalogue("STONEWARE", 10).await.unwrap()),
+        ["MUG-1"]
+    );
+    assert_eq!(
+        skus(storage.search_catalogue("100%", 10).await.unwrap()),
+        ["MUG-1"]
+    );
+    assert!(
+        storage
+            .search_catalogue("10_%", 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "literal _"
+    );
+    assert_eq!(
+        skus(storage.search_catalogue("tee_", 10).await.unwrap()),
+        ["TEE_1"]
+    );
+    assert_eq!(
+        storage.search_catalogue("", 2).await.unwrap().len(),
+        2,
+        "limited"
+    );
+
+    let pending = |id: &str, minutes: i64| PendingImport {
+        id: id.into(),
+        user_name: "ann".into(),
+        format: "shopify".into(),
+        file: vec![0, 159, 146, 150, b'\n'],
+        created_at: at(0) + chrono::TimeDelta::minutes(minutes),
+    };
+    storage
+        .add_pending_import(&pending("old", 0))
+        .await
+        .unwrap();
+    storage
+        .add_pending_import(&pending("new", 50))
+        .await
+        .unwrap();
+    let since = |minutes| at(0) + chrono::TimeDelta::minutes(minutes);
+    assert_eq!(
+        storage.pending_import("new", since(0)).await.unwrap(),
+        Some(pending("new", 50)),
+        "bytes kept exactly"
+    );
+    assert_eq!(
+        storage.pending_import("old", since(1)).await.unwrap(),
+        None,
+        "too old"
+    );
+    // A later upload drops what is past its hour.
+    storage
+        .add_pending_import(&pending("later", 61))
+        .await
+        .unwrap();
+    assert_eq!(
+        storage.pending_import("old", since(-10)).await.unwrap(),
+        None
+    );
+    assert!(storage.end_pending_import("new").await.unwrap());
+    assert!(
+        !storage.end_pending_import("new").await.unwrap(),
+        "ended once"
+    );
+    assert_eq!(storage.pending_import("new", since(0)).await.unwrap(), None);
 }

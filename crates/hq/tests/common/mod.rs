@@ -1,5 +1,7 @@
 //! What head office's integration tests share: a store as the admin API takes it.
 
+pub mod console;
+
 use kassa_protocol::{StoreInfo, TaxClassInfo};
 
 /// Store `code` in euros, prices with tax included, one standard rate of 21 %.

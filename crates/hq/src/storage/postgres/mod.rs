@@ -4,6 +4,7 @@
 //! only when their stored heads are still those the writer loaded (checked under a row lock),
 //! and versions (catalogue, staff list) are taken from counter rows under their locks.
 
+mod catalogue_queries;
 mod console_users;
 mod devices;
 mod digest;
@@ -14,8 +15,8 @@ mod schema;
 mod tests;
 
 use super::{
-    Device, Finding, Heads, HqStorage, IndexedRecord, NegativeStock, NewDevice, RecordConflict,
-    StaffEntry, StoreKey, StoreRow, SyncWrite, TakenOrder,
+    Device, Finding, Heads, HqStorage, IndexedRecord, NegativeStock, NewDevice, PendingImport,
+    RecordConflict, StaffEntry, StoreKey, StoreRow, SyncWrite, TakenOrder,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken};
 use crate::console_users::{ConsoleSession, ConsoleUser, StoredConsoleUser};
@@ -259,6 +260,26 @@ impl HqStorage for PostgresStorage {
     async fn end_console_session(&self, token_hash: &str) -> Result<bool, HqError> {
         self.delete_console_session(token_hash).await
     }
+    async fn add_pending_import(&self, pending: &PendingImport) -> Result<(), HqError> {
+        self.insert_pending_import(pending).await
+    }
+
+    async fn pending_import(
+        &self,
+        id: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<PendingImport>, HqError> {
+        self.select_pending_import(id, since).await
+    }
+
+    async fn end_pending_import(&self, id: &str) -> Result<bool, HqError> {
+        self.delete_pending_import(id).await
+    }
+
+    async fn search_catalogue(&self, text: &str, limit: usize) -> Result<Vec<Product>, HqError> {
+        self.catalogue_matching(text, limit).await
+    }
+
     async fn daily_sales(
         &self,
         from: &str,

@@ -1,12 +1,13 @@
 //! The embedded default: SQLite in the data directory, behind a small pool of connections whose
 //! queries run on tokio's blocking threads (SQLite calls block; the server's threads must not).
 
+mod catalogue_queries;
 mod pool;
 mod queries;
 
 use super::{
     DailySales, Device, Finding, Heads, HqStorage, IndexedRecord, NegativeStock, NewDevice,
-    RecordConflict, StaffEntry, StoreKey, StoreRow, SyncWrite, TakenOrder,
+    PendingImport, RecordConflict, StaffEntry, StoreKey, StoreRow, SyncWrite, TakenOrder,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken};
 use crate::console_users::{ConsoleSession, ConsoleUser, StoredConsoleUser};
@@ -228,6 +229,34 @@ impl HqStorage for SqliteStorage {
     async fn daily_sales(&self, from: &str, to: &str) -> Result<Vec<DailySales>, HqError> {
         let (from, to) = (from.to_string(), to.to_string());
         self.pool.run(move |db| db.daily_sales(&from, &to)).await
+    }
+
+    async fn add_pending_import(&self, pending: &PendingImport) -> Result<(), HqError> {
+        let pending = pending.clone();
+        self.pool
+            .run(move |db| db.add_pending_import(&pending))
+            .await
+    }
+
+    async fn pending_import(
+        &self,
+        id: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<PendingImport>, HqError> {
+        let id = id.to_string();
+        self.pool.run(move |db| db.pending_import(&id, since)).await
+    }
+
+    async fn end_pending_import(&self, id: &str) -> Result<bool, HqError> {
+        let id = id.to_string();
+        self.pool.run(move |db| db.end_pending_import(&id)).await
+    }
+
+    async fn search_catalogue(&self, text: &str, limit: usize) -> Result<Vec<Product>, HqError> {
+        let text = text.to_string();
+        self.pool
+            .run(move |db| db.search_catalogue(&text, limit))
+            .await
     }
 
     async fn revoke_api_token(&self, name: &str, now: DateTime<Utc>) -> Result<bool, HqError> {

@@ -43,6 +43,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0019_console_sessions.sql"),
     include_str!("../../../../../migrations/hq/0020_daily_sales.sql"),
     include_str!("../../../../../migrations/hq/0021_api_token_stores.sql"),
+    include_str!("../../../../../migrations/hq/0022_catalogue_imports.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -55,7 +56,7 @@ type FindingRow = (Finding, Option<Vec<u8>>);
 
 /// One connection and the queries on it.
 pub(super) struct Db {
-    conn: Connection,
+    pub(super) conn: Connection,
 }
 
 /// How times are stored: RFC 3339 UTC with milliseconds, so text order is time order.
@@ -63,7 +64,7 @@ pub(super) fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-fn instant(text: &str) -> Result<DateTime<Utc>, HqError> {
+pub(super) fn instant(text: &str) -> Result<DateTime<Utc>, HqError> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| HqError::Corrupt(format!("stored time {text:?}: {e}")))

@@ -150,6 +150,7 @@ async fn an_upgrade_rewrites_store_credit_codes_head_office_kept_before_keys() {
         conn.execute_batch(
             "DROP TABLE store_keys_retired; DROP TABLE signed_heads;
              DROP TABLE console_sessions; DROP TABLE console_users; DROP TABLE daily_sales;
+             DROP TABLE catalogue_imports;
              ALTER TABLE api_tokens DROP COLUMN stores;
              DROP INDEX documents_by_chunks; ALTER TABLE documents DROP COLUMN chunks;
              DROP TABLE document_chunks; ALTER TABLE documents ADD COLUMN bytes BLOB;
