@@ -152,6 +152,20 @@ async fn sign_in(session: &Session, base: &str, name: &str, password: &str) {
     session.click("button[type=submit]").await;
 }
 
+/// Uploads `file` through the catalogue page's import form as `format`.
+async fn upload(session: &Session, base: &str, format: &str, file: &std::path::Path) {
+    session.goto(&format!("{base}/console/catalogue")).await;
+    session
+        .script(&format!(
+            "document.querySelector('select[name=format]').value = '{format}'; return true;"
+        ))
+        .await;
+    session
+        .type_into("input[type=file]", &file.display().to_string())
+        .await;
+    session.click("form[enctype] button[type=submit]").await;
+}
+
 #[tokio::test]
 async fn the_console_in_a_real_browser() {
     let server = HqServer::start().await;
@@ -379,6 +393,81 @@ async fn the_console_in_a_real_browser() {
         Some("Counted: the delivery came in unbooked"),
         "resolved at the till after its next sync"
     );
+    // The catalogue: a file with a bad row is previewed, the bad row listed, nothing applied
+    // until confirmed; then a Shopify and a Square export, their tax fields mapped.
+    session.goto(&format!("{base}/console/catalogue")).await;
+    session
+        .wait_for_text("table.products", "MILK", Duration::from_secs(10))
+        .await;
+    check_page(&session, "catalogue").await;
+    let files = tempfile::tempdir().unwrap();
+    let with_bad_row = files.path().join("catalogue.csv");
+    std::fs::write(
+        &with_bad_row,
+        "sku,name,price,tax_class\nJAM,Strawberry jam,3.49,reduced\nBAD,Bad price,abc,reduced\n",
+    )
+    .unwrap();
+    upload(&session, &base, "kassa", &with_bad_row).await;
+    let bad = session
+        .wait_for_text("table.bad-rows", "abc", Duration::from_secs(10))
+        .await;
+    assert!(bad.contains('3'), "the bad row's line: {bad}");
+    check_page(&session, "catalogue-preview-bad-row").await;
+    assert!(
+        server.hq.storage().product("JAM").await.unwrap().is_none(),
+        "nothing changes before the preview is confirmed"
+    );
+    session.click("form.card.wide button[type=submit]").await;
+    session
+        .wait_for_text("p.done", "Imported 1 product ", Duration::from_secs(10))
+        .await;
+    assert!(server.hq.storage().product("JAM").await.unwrap().is_some());
+    assert!(server.hq.storage().product("BAD").await.unwrap().is_none());
+    let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../samples/imports")
+        .canonicalize()
+        .unwrap();
+    for (format, file, tax_field, sku, class) in [
+        (
+            "shopify",
+            "shopify_products_export.csv",
+            "Not taxable",
+            "BOOK-CITYWALKS",
+            "zero",
+        ),
+        (
+            "square",
+            "square_item_library_export.csv",
+            "BTW laag (9%)",
+            "COF-FILTER-250",
+            "reduced",
+        ),
+    ] {
+        upload(&session, &base, format, &samples.join(file)).await;
+        session
+            .wait_for_text("fieldset", tax_field, Duration::from_secs(10))
+            .await;
+        check_page(&session, &format!("catalogue-preview-{format}")).await;
+        // Every tax field starts on the class the export's answer suggests; the admin confirms.
+        session.click("form.card.wide button[type=submit]").await;
+        session
+            .wait_for_text("p.done", "Imported", Duration::from_secs(10))
+            .await;
+        let product = server.hq.storage().product(sku).await.unwrap();
+        assert_eq!(
+            product.map(|p| p.tax_class).as_deref(),
+            Some(class),
+            "{format}"
+        );
+    }
+    session
+        .goto(&format!("{base}/console/catalogue?q=coffee"))
+        .await;
+    session
+        .wait_for_text("table.products", "COF-FILTER-1000", Duration::from_secs(10))
+        .await;
+    check_page(&session, "catalogue-search").await;
+
     // The accessibility check can fail: an image without a text alternative is found.
     session
         .script("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"data:,\">'); return true;")

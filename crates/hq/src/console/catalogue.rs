@@ -237,12 +237,12 @@ fn preview_markup(preview: &ImportPreview, csrf: &str) -> Markup {
     html! {
         h2 { "Preview: " (preview.format.label()) }
         p class="summary" {
-            strong { (parsed.products.len()) } " products to import: "
+            strong { (count(parsed.products.len(), "product")) } " to import: "
             span data-count="new" { (preview.new) } " new, "
             span data-count="changed" { (preview.changed) } " changed, "
             span data-count="unchanged" { (preview.unchanged) } " unchanged. "
             @if parsed.errors.is_empty() { "No bad row." } @else {
-                strong class="refusal" { (parsed.errors.len()) " bad rows" } " will be left out (listed below)."
+                strong class="refusal" { (count(parsed.errors.len(), "bad row")) } " will be left out (listed below)."
             }
             " Nothing has changed yet."
         }
@@ -263,7 +263,7 @@ fn preview_markup(preview: &ImportPreview, csrf: &str) -> Markup {
                     @for field in &parsed.tax_fields {
                         @let suggested = suggested_tax_class(field, &preview.classes);
                         label {
-                            (field.label) " " span class="muted" { "(" (field.rows) " rows)" }
+                            (field.label) " " span class="muted" { "(" (count(field.rows, "row")) ")" }
                             select name=(format!("tax:{}", field.key)) required {
                                 option value="" selected[suggested.is_none()] { "Choose…" }
                                 @for (code, rate) in &preview.classes {
@@ -277,7 +277,7 @@ fn preview_markup(preview: &ImportPreview, csrf: &str) -> Markup {
             @if parsed.products.is_empty() {
                 p class="refusal" { "The file has no good row to import." }
             } @else {
-                button type="submit" { "Import " (parsed.products.len()) " products" }
+                button type="submit" { "Import " (count(parsed.products.len(), "product")) }
             }
         }
         form class="inline" method="post" action=(format!("{action}/discard")) {
@@ -305,6 +305,15 @@ fn preview_markup(preview: &ImportPreview, csrf: &str) -> Markup {
                 } }
             }
         }
+    }
+}
+
+/// "1 product", "2 products".
+fn count(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
     }
 }
 
@@ -362,8 +371,8 @@ pub(super) async fn confirm(
                 Some(&signed_in),
                 html! {
                     p class="done" role="status" {
-                        "Imported " (applied.products) " products as catalogue version " (applied.version)
-                        "; " (applied.skipped.len()) " bad rows left out. Tills receive them at their next sync."
+                        "Imported " (count(applied.products, "product")) " as catalogue version " (applied.version)
+                        "; " (count(applied.skipped.len(), "bad row")) " left out. Tills receive them at their next sync."
                     }
                     p { a href="/console/catalogue" { "Back to the catalogue" } }
                 },
