@@ -468,6 +468,21 @@ async fn the_console_in_a_real_browser() {
         .await;
     check_page(&session, "catalogue-search").await;
 
+    // Staff: add a cashier to AMS1 with a PIN; the page lists her.
+    session.goto(&format!("{base}/console/staff")).await;
+    session
+        .type_into("form.card input[name=name]", "Greta")
+        .await;
+    session.type_into("form.card input[name=pin]", "2468").await;
+    session
+        .click("form.card input[name=store][value=AMS1]")
+        .await;
+    session.click("form.card button[type=submit]").await;
+    session
+        .wait_for_text("#staff", "Greta", Duration::from_secs(10))
+        .await;
+    check_page(&session, "staff").await;
+
     // The accessibility check can fail: an image without a text alternative is found.
     session
         .script("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"data:,\">'); return true;")

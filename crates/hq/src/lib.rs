@@ -29,6 +29,7 @@ pub mod rate_limit;
 mod receipt_keys_read;
 mod shifts;
 mod staff;
+mod staff_scope;
 mod stock;
 pub mod storage;
 mod sync;

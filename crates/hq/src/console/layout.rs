@@ -20,6 +20,7 @@ const SECTIONS: &[(&str, &str)] = &[
     ("Stores", "/console/stores"),
     ("Catalogue", "/console/catalogue"),
     ("Exceptions", "/console/exceptions"),
+    ("Staff", "/console/staff"),
 ];
 
 /// A whole page around `content`.

@@ -8,6 +8,7 @@ mod layout;
 mod overview;
 mod sales_chart;
 mod sign_in;
+mod staff;
 mod stores;
 
 use crate::console_users::{same_secret, ConsoleSession, ConsoleUser};
@@ -61,6 +62,9 @@ pub(crate) fn routes(hq: Arc<Hq>, secure_cookies: bool) -> Router {
             post(catalogue::discard),
         )
         .route("/console/catalogue/price", post(catalogue::schedule_price))
+        .route("/console/staff", get(staff::list).post(staff::add))
+        .route("/console/staff/pin", post(staff::set_pin))
+        .route("/console/staff/active", post(staff::set_active))
         .route("/console/console.css", get(layout::stylesheet))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(axum::middleware::map_response(page_headers))
