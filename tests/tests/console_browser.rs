@@ -468,6 +468,47 @@ async fn the_console_in_a_real_browser() {
         .await;
     check_page(&session, "catalogue-search").await;
 
+    // Online orders: one waiting at AMS1, cancelled from the console with a note.
+    let order = server
+        .hq
+        .add_order(&kassa_protocol::OrderIntake {
+            external_id: "web-browser-1".into(),
+            store: "AMS1".into(),
+            customer_name: "Ada".into(),
+            lines: vec![kassa_protocol::OrderIntakeLine {
+                sku: "WINE".into(),
+                quantity: 1,
+                unit_price: None,
+            }],
+            paid: true,
+            pickup_code: None,
+            hold_days: None,
+            shipped: false,
+        })
+        .await
+        .unwrap();
+    session.goto(&format!("{base}/console/orders")).await;
+    session
+        .wait_for_text("#orders", &order.order_no, Duration::from_secs(10))
+        .await;
+    check_page(&session, "orders").await;
+    session
+        .type_into(
+            &format!("tr[data-order='{}'] input[name=note]", order.order_no),
+            "Customer called to cancel",
+        )
+        .await;
+    session
+        .click(&format!("tr[data-order='{}'] button", order.order_no))
+        .await;
+    session
+        .wait_for_text(
+            &format!("tr[data-order='{}'] [data-status]", order.order_no),
+            "cancelled",
+            Duration::from_secs(10),
+        )
+        .await;
+
     // Staff: add a cashier to AMS1 with a PIN; the page lists her.
     session.goto(&format!("{base}/console/staff")).await;
     session

@@ -254,6 +254,24 @@ impl Hq {
         cancel(&mut inner, &order, CancellationReason::Cancelled, note).await
     }
 
+    /// Cancels an order of a store the viewer sees (another store's is refused as if it did not
+    /// exist).
+    pub async fn cancel_order_for(
+        &self,
+        viewer: &crate::viewer::Viewer,
+        order_no: &str,
+        note: Option<String>,
+    ) -> Result<OrderCancellation, HqError> {
+        let order = order_of(self.storage.as_ref(), order_no).await?;
+        if !viewer.sees(&order.store) {
+            return Err(HqError::NotFound(format!(
+                "no order {:?}",
+                order_no.chars().take(40).collect::<String>()
+            )));
+        }
+        self.cancel_order(&order.id, note).await
+    }
+
     /// Expires every order past its pickup date that is not all handed over.
     pub async fn expire_orders(&self) -> Result<Vec<OrderCancellation>, HqError> {
         let storage = self.storage.as_ref();

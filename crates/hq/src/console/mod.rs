@@ -5,6 +5,7 @@
 mod catalogue;
 mod exceptions;
 mod layout;
+mod orders;
 mod overview;
 mod sales_chart;
 mod sign_in;
@@ -65,6 +66,9 @@ pub(crate) fn routes(hq: Arc<Hq>, secure_cookies: bool) -> Router {
         .route("/console/staff", get(staff::list).post(staff::add))
         .route("/console/staff/pin", post(staff::set_pin))
         .route("/console/staff/active", post(staff::set_active))
+        .route("/console/orders", get(orders::list))
+        .route("/console/orders/cancel", post(orders::cancel))
+        .route("/console/orders/expire", post(orders::expire))
         .route("/console/console.css", get(layout::stylesheet))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(axum::middleware::map_response(page_headers))
