@@ -11,6 +11,7 @@ pub mod catalogue_import;
 mod compaction;
 mod console;
 pub mod console_users;
+pub mod daily_figures;
 mod device_keys;
 mod doc_cache;
 mod epochs;

@@ -47,6 +47,35 @@ pub struct DailySales {
     pub total: i64,
 }
 
+/// How report figures are added up: by business day, by store, or over the whole period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FigureGrouping {
+    Day,
+    Store,
+    /// One total per measure and key for the whole period (`group` is empty).
+    Period,
+}
+
+/// Figures added up over a period, for one group (a day or a store), measure and key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FigureTotal {
+    pub group: String,
+    pub measure: crate::daily_figures::Measure,
+    pub key: String,
+    pub count: i64,
+    pub amount: i64,
+}
+
+/// What an indexed record adds to the daily figures (returns and shift closes add; the other
+/// kinds add nothing).
+pub(crate) fn figures_of_record(stored: &StoredRecord) -> Vec<crate::daily_figures::DailyFigure> {
+    match &stored.record {
+        IndexedRecord::Return(ret) => crate::daily_figures::of_return(&stored.store, ret),
+        IndexedRecord::ShiftClose(close) => crate::daily_figures::of_shift_close(close),
+        _ => Vec::new(),
+    }
+}
+
 /// A catalogue file uploaded in the console, waiting for its preview to be confirmed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingImport {
@@ -483,6 +512,15 @@ pub trait HqStorage: Send + Sync {
     /// Every store's sales per business day and channel from `from` to `to` (both included,
     /// `YYYY-MM-DD`), by day, store and channel.
     async fn daily_sales(&self, from: &str, to: &str) -> Result<Vec<DailySales>, HqError>;
+    /// The daily figures from `from` to `to` (both included) of `stores` (every store when
+    /// empty), added up by `by`.
+    async fn figure_totals(
+        &self,
+        from: &str,
+        to: &str,
+        stores: &[String],
+        by: FigureGrouping,
+    ) -> Result<Vec<FigureTotal>, HqError>;
     /// Keeps an uploaded import, and drops those older than [`PENDING_IMPORT_LIFETIME`].
     async fn add_pending_import(&self, pending: &PendingImport) -> Result<(), HqError>;
     /// The import with this id, if it was uploaded after `since`.

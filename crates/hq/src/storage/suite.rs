@@ -39,6 +39,7 @@ macro_rules! storage_suite {
             findings_are_kept_once_and_decided_once,
             catalogue_versions_hand_out_only_what_changed,
             catalogue_search_and_imports_waiting_for_confirmation,
+            daily_figures_count_each_record_once,
             receipt_keys_are_made_once_and_rotate,
             staff_versions_tell_each_store_what_changed,
             sales_voids_and_credit_are_found_again,
@@ -1478,4 +1479,166 @@ pub(crate) async fn catalogue_search_and_imports_waiting_for_confirmation(storag
         "ended once"
     );
     assert_eq!(storage.pending_import("new", since(0)).await.unwrap(), None);
+}
+
+fn a_return(id: &str, day: &str, reason: Option<&str>, total: i64) -> ReturnRecord {
+    ReturnRecord {
+        id: id.into(),
+        receipt_no: format!("AMS1-1-R{id}"),
+        store_code: "AMS1".into(),
+        till_no: 1,
+        seq: 9,
+        created_at: kassa_replica::Timestamp::parse("2026-11-23T10:00:00.000Z").unwrap(),
+        business_day: day.into(),
+        currency: "EUR".into(),
+        source: kassa_replica::ledger::ReturnSource::NoReceipt,
+        lines: vec![],
+        total: Money::from_minor(total),
+        cash_rounding: Money::ZERO,
+        refunds: vec![Tender {
+            kind: TenderKind::Cash,
+            amount: Money::from_minor(total),
+            reference: None,
+        }],
+        reason: reason.map(str::to_string),
+        approved_by: None,
+        approval_reasons: vec![],
+        exchange_sale_id: None,
+        cashier: None,
+        approver_id: None,
+        shift_id: None,
+    }
+}
+
+/// Syncs whose records add to the report figures: at AMS1 a cash sale with change and a tax
+/// line, a sale split over two cards and voided, two returns (one with a reason), a shift close
+/// with drawer differences, all sent twice (a retried sync); at RTM1 a card sale the next day.
+pub(crate) fn figure_writes() -> Vec<SyncWrite> {
+    let day = "2026-11-23";
+    // Paid 20.00 cash for 12.50: 7.50 change; the tax line at 21 %.
+    let mut cash = sale("s1", "AMS1-1-1", day, TenderKind::Cash);
+    cash.tenders[0].amount = Money::from_minor(2000);
+    cash.tendered = Money::from_minor(2000);
+    cash.change = Money::from_minor(750);
+    cash.taxes = vec![kassa_domain::TaxLine {
+        rate: kassa_domain::TaxRate::from_basis_points(2100).unwrap(),
+        net: Money::from_minor(1033),
+        tax: Money::from_minor(217),
+        gross: Money::from_minor(1250),
+    }];
+    // Two cards for one sale: one sale by card.
+    let mut split = sale("s2", "AMS1-1-2", day, TenderKind::Card);
+    split.tenders = vec![
+        Tender {
+            kind: TenderKind::Card,
+            amount: Money::from_minor(500),
+            reference: None,
+        },
+        Tender {
+            kind: TenderKind::Card,
+            amount: Money::from_minor(750),
+            reference: None,
+        },
+    ];
+    let close: kassa_replica::shifts::ShiftClosed = serde_json::from_value(serde_json::json!({
+        "id": "c1", "shift_id": "sh1", "store": "AMS1", "till_no": 1,
+        "closed_at": "2026-11-23T18:00:00.000Z", "business_day": day, "closed_by": null,
+        "counted": [], "expected": [],
+        "difference": [{ "kind": "cash", "amount": -150 }, { "kind": "card", "amount": 0 }],
+        "report": {}
+    }))
+    .unwrap();
+    let mut writes = Vec::new();
+    for _ in 0..2 {
+        let mut write = SyncWrite::new("AMS1", at(1));
+        for record in [cash.clone(), split.clone()] {
+            write.sales.push(FiledSale {
+                store: "AMS1".into(),
+                till_no: 1,
+                record,
+            });
+        }
+        write.voids.push(void("v1", "s2", day));
+        for record in [
+            IndexedRecord::Return(a_return("r1", day, Some("  damaged "), 500)),
+            IndexedRecord::Return(a_return("r2", day, None, 300)),
+            IndexedRecord::ShiftClose(close.clone()),
+        ] {
+            write.records.push(StoredRecord {
+                store: "AMS1".into(),
+                subject: None,
+                record,
+            });
+        }
+        writes.push(write);
+    }
+    let mut rtm = SyncWrite::new("RTM1", at(2));
+    let mut other = sale("s9", "RTM1-1-1", "2026-11-24", TenderKind::Card);
+    other.store_code = "RTM1".into();
+    rtm.sales.push(FiledSale {
+        store: "RTM1".into(),
+        till_no: 1,
+        record: other,
+    });
+    writes.push(rtm);
+    writes
+}
+
+/// The report figures: each sale, return, void and shift close adds once (a retried sync adds
+/// nothing), and they add up by day, by store or over the period, for some stores or all.
+pub(crate) async fn daily_figures_count_each_record_once(storage: Storage) {
+    use crate::daily_figures::Measure;
+    use crate::storage::FigureGrouping;
+    with_stores(&storage, &["AMS1", "RTM1"]).await;
+    for write in figure_writes() {
+        storage.apply_sync(write).await.unwrap();
+    }
+    let totals = |by, stores: &'static [&'static str]| {
+        let storage = storage.clone();
+        async move {
+            let stores: Vec<String> = stores.iter().map(|s| s.to_string()).collect();
+            storage
+                .figure_totals("2026-11-01", "2026-11-30", &stores, by)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|t| (t.group, t.measure.as_str(), t.key, t.count, t.amount))
+                .collect::<Vec<_>>()
+        }
+    };
+    let period = totals(FigureGrouping::Period, &["AMS1"]).await;
+    let row = |m: Measure, key: &str, count: i64, amount: i64| {
+        (String::new(), m.as_str(), key.to_string(), count, amount)
+    };
+    assert_eq!(
+        period,
+        [
+            row(Measure::Net, "2100", 1, 1033),
+            row(Measure::Refund, "cash", 2, 800),
+            row(Measure::Return, "", 1, 300),
+            row(Measure::Return, "damaged", 1, 500),
+            row(Measure::ShiftDifference, "card", 1, 0),
+            row(Measure::ShiftDifference, "cash", 1, -150),
+            row(Measure::Tax, "2100", 1, 217),
+            row(Measure::Tender, "card", 1, 1250),
+            row(Measure::Tender, "cash", 1, 1250),
+            row(Measure::Void, "", 1, 1250),
+        ]
+    );
+    // Every store: RTM1's card sale joins; by store, each on its own.
+    let by_store = totals(FigureGrouping::Store, &[]).await;
+    let card = |store: &str| {
+        by_store
+            .iter()
+            .find(|t| t.0 == store && t.1 == "tender" && t.2 == "card")
+            .map(|t| (t.3, t.4))
+    };
+    assert_eq!(
+        (card("AMS1"), card("RTM1")),
+        (Some((1, 1250)), Some((1, 1250)))
+    );
+    let by_day = totals(FigureGrouping::Day, &["RTM1"]).await;
+    assert_eq!(by_day.len(), 1);
+    assert_eq!(by_day[0].0, "2026-11-24");
+    assert!(totals(FigureGrouping::Day, &["UTR1"]).await.is_empty());
 }

@@ -343,6 +343,7 @@ impl PostgresStorage {
                     &[&filed.store, &sale.business_day, &sale.total.minor()],
                 )
                 .await?;
+                add_figures(&tx, &crate::daily_figures::of_sale(&filed.store, sale)).await?;
             }
         }
         for finding in &write.findings {
@@ -413,17 +414,31 @@ impl PostgresStorage {
                      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
                 )
                 .await?;
-            tx.execute(
-                &statement,
-                &[
-                    &void.id,
-                    &write.store,
-                    &void.sale_id,
-                    &void.business_day,
-                    &serde_json::to_string(void)?,
-                ],
-            )
-            .await?;
+            let filed_now = tx
+                .execute(
+                    &statement,
+                    &[
+                        &void.id,
+                        &write.store,
+                        &void.sale_id,
+                        &void.business_day,
+                        &serde_json::to_string(void)?,
+                    ],
+                )
+                .await?;
+            if filed_now == 1 {
+                let sale_total: i64 = tx
+                    .query_one(
+                        "SELECT coalesce((SELECT (record::jsonb->>'total')::bigint FROM sales
+                                          WHERE id = $1), 0)",
+                        &[&void.sale_id],
+                    )
+                    .await?
+                    .try_get(0)?;
+                let figures =
+                    crate::daily_figures::of_void(&write.store, &void.business_day, sale_total);
+                add_figures(&tx, &figures).await?;
+            }
         }
         for stored in &write.records {
             let statement = tx
@@ -432,17 +447,21 @@ impl PostgresStorage {
                      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
                 )
                 .await?;
-            tx.execute(
-                &statement,
-                &[
-                    &stored.record.id(),
-                    &stored.record.kind().as_str(),
-                    &stored.store,
-                    &stored.subject,
-                    &record_json(&stored.record)?,
-                ],
-            )
-            .await?;
+            let filed_now = tx
+                .execute(
+                    &statement,
+                    &[
+                        &stored.record.id(),
+                        &stored.record.kind().as_str(),
+                        &stored.store,
+                        &stored.subject,
+                        &record_json(&stored.record)?,
+                    ],
+                )
+                .await?;
+            if filed_now == 1 {
+                add_figures(&tx, &crate::storage::figures_of_record(stored)).await?;
+            }
         }
         for conflict in &write.conflicts {
             let statement = tx
@@ -636,4 +655,38 @@ impl PostgresStorage {
             .await?;
         Ok(row.map(|r| r.try_get(0)).transpose()?)
     }
+}
+
+/// Adds figures to their days' rows (one statement each, inside the caller's transaction).
+async fn add_figures(
+    tx: &deadpool_postgres::Transaction<'_>,
+    figures: &[crate::daily_figures::DailyFigure],
+) -> Result<(), HqError> {
+    if figures.is_empty() {
+        return Ok(());
+    }
+    let statement = tx
+        .prepare_cached(
+            "INSERT INTO daily_figures (store, business_day, measure, key, count, amount)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (store, business_day, measure, key) DO UPDATE SET
+                 count = daily_figures.count + excluded.count,
+                 amount = daily_figures.amount + excluded.amount",
+        )
+        .await?;
+    for f in figures {
+        tx.execute(
+            &statement,
+            &[
+                &f.store,
+                &f.business_day,
+                &f.measure.as_str(),
+                &f.key,
+                &f.count,
+                &f.amount,
+            ],
+        )
+        .await?;
+    }
+    Ok(())
 }

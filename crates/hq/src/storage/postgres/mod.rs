@@ -10,13 +10,15 @@ mod devices;
 mod digest;
 mod documents;
 mod reads;
+mod report_queries;
 mod schema;
 #[cfg(test)]
 mod tests;
 
 use super::{
-    Device, Finding, Heads, HqStorage, IndexedRecord, NegativeStock, NewDevice, PendingImport,
-    RecordConflict, StaffEntry, StoreKey, StoreRow, SyncWrite, TakenOrder,
+    Device, FigureGrouping, FigureTotal, Finding, Heads, HqStorage, IndexedRecord, NegativeStock,
+    NewDevice, PendingImport, RecordConflict, StaffEntry, StoreKey, StoreRow, SyncWrite,
+    TakenOrder,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken};
 use crate::console_users::{ConsoleSession, ConsoleUser, StoredConsoleUser};
@@ -260,6 +262,16 @@ impl HqStorage for PostgresStorage {
     async fn end_console_session(&self, token_hash: &str) -> Result<bool, HqError> {
         self.delete_console_session(token_hash).await
     }
+    async fn figure_totals(
+        &self,
+        from: &str,
+        to: &str,
+        stores: &[String],
+        by: FigureGrouping,
+    ) -> Result<Vec<FigureTotal>, HqError> {
+        self.sum_figures(from, to, stores, by).await
+    }
+
     async fn add_pending_import(&self, pending: &PendingImport) -> Result<(), HqError> {
         self.insert_pending_import(pending).await
     }

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq-postgres/0006_daily_sales.sql"),
     include_str!("../../../../../migrations/hq-postgres/0007_api_token_stores.sql"),
     include_str!("../../../../../migrations/hq-postgres/0008_catalogue_imports.sql"),
+    include_str!("../../../../../migrations/hq-postgres/0009_daily_figures.sql"),
 ];
 
 /// The advisory lock key migrations hold: "KSHQ".

@@ -158,3 +158,49 @@ async fn a_pg_dump_restores_to_the_same_head_office() {
     assert_eq!(again.content_digest().await.unwrap(), before);
     assert_eq!(again.stores().await.unwrap().len(), 1);
 }
+
+/// The migration that brings the report figures fills them from what the database already
+/// holds, by the rules sync adds them by: the same totals either way.
+#[tokio::test]
+async fn the_figures_an_upgrade_fills_in_are_those_sync_adds() {
+    use crate::storage::suite::{figure_writes, store_info};
+    use crate::storage::{FigureGrouping, FigureTotal};
+    let Some(url) = fresh_postgres_database().await else {
+        return;
+    };
+    async fn totals(storage: &PostgresStorage) -> Vec<FigureTotal> {
+        let mut all = Vec::new();
+        for by in [FigureGrouping::Day, FigureGrouping::Store, FigureGrouping::Period] {
+            all.extend(
+                storage
+                    .figure_totals("2026-01-01", "2026-12-31", &[], by)
+                    .await
+                    .unwrap(),
+            );
+        }
+        all
+    }
+    let storage = PostgresStorage::connect(&url, 2).await.unwrap();
+    for code in ["AMS1", "RTM1"] {
+        storage
+            .create_store(&store_info(code), chrono::Utc::now())
+            .await
+            .unwrap();
+    }
+    for write in figure_writes() {
+        storage.apply_sync(write).await.unwrap();
+    }
+    let added = totals(&storage).await;
+    assert!(added.len() > 10, "{added:?}");
+    // As a head office before the figures kept it: no table, the schema before (8).
+    storage
+        .client()
+        .await
+        .unwrap()
+        .batch_execute("DROP TABLE daily_figures; DELETE FROM kassa_schema WHERE version >= 9;")
+        .await
+        .unwrap();
+    drop(storage);
+    let upgraded = PostgresStorage::connect(&url, 2).await.unwrap();
+    assert_eq!(totals(&upgraded).await, added);
+}

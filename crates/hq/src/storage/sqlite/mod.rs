@@ -4,10 +4,12 @@
 mod catalogue_queries;
 mod pool;
 mod queries;
+mod report_queries;
 
 use super::{
-    DailySales, Device, Finding, Heads, HqStorage, IndexedRecord, NegativeStock, NewDevice,
-    PendingImport, RecordConflict, StaffEntry, StoreKey, StoreRow, SyncWrite, TakenOrder,
+    DailySales, Device, FigureGrouping, FigureTotal, Finding, Heads, HqStorage, IndexedRecord,
+    NegativeStock, NewDevice, PendingImport, RecordConflict, StaffEntry, StoreKey, StoreRow,
+    SyncWrite, TakenOrder,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken};
 use crate::console_users::{ConsoleSession, ConsoleUser, StoredConsoleUser};
@@ -229,6 +231,19 @@ impl HqStorage for SqliteStorage {
     async fn daily_sales(&self, from: &str, to: &str) -> Result<Vec<DailySales>, HqError> {
         let (from, to) = (from.to_string(), to.to_string());
         self.pool.run(move |db| db.daily_sales(&from, &to)).await
+    }
+
+    async fn figure_totals(
+        &self,
+        from: &str,
+        to: &str,
+        stores: &[String],
+        by: FigureGrouping,
+    ) -> Result<Vec<FigureTotal>, HqError> {
+        let (from, to, stores) = (from.to_string(), to.to_string(), stores.to_vec());
+        self.pool
+            .run(move |db| db.figure_totals(&from, &to, &stores, by))
+            .await
     }
 
     async fn add_pending_import(&self, pending: &PendingImport) -> Result<(), HqError> {

@@ -44,6 +44,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0020_daily_sales.sql"),
     include_str!("../../../../../migrations/hq/0021_api_token_stores.sql"),
     include_str!("../../../../../migrations/hq/0022_catalogue_imports.sql"),
+    include_str!("../../../../../migrations/hq/0023_daily_figures.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -57,6 +58,30 @@ type FindingRow = (Finding, Option<Vec<u8>>);
 /// One connection and the queries on it.
 pub(super) struct Db {
     pub(super) conn: Connection,
+}
+
+/// Adds figures to their days' rows (one statement each, inside the caller's transaction).
+fn add_figures(
+    tx: &rusqlite::Transaction<'_>,
+    figures: &[crate::daily_figures::DailyFigure],
+) -> Result<(), HqError> {
+    let mut statement = tx.prepare_cached(
+        "INSERT INTO daily_figures (store, business_day, measure, key, count, amount)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (store, business_day, measure, key) DO UPDATE SET
+             count = count + excluded.count, amount = amount + excluded.amount",
+    )?;
+    for f in figures {
+        statement.execute(params![
+            f.store,
+            f.business_day,
+            f.measure.as_str(),
+            f.key,
+            f.count,
+            f.amount
+        ])?;
+    }
+    Ok(())
 }
 
 /// How times are stored: RFC 3339 UTC with milliseconds, so text order is time order.
@@ -981,6 +1006,7 @@ impl Db {
                     sale.business_day,
                     sale.total.minor()
                 ])?;
+                add_figures(&tx, &crate::daily_figures::of_sale(&filed.store, sale))?;
             }
         }
         for finding in &write.findings {
@@ -1022,13 +1048,23 @@ impl Db {
             .execute(params![anchor.device_id, anchor.seq, anchor.till, anchor.hash, now])?;
         }
         for void in &write.voids {
-            tx.prepare_cached(
+            let filed_now = tx.prepare_cached(
                 "INSERT OR IGNORE INTO voids (id, store, sale_id, business_day, record) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
             .execute(params![void.id, write.store, void.sale_id, void.business_day, serde_json::to_string(void)?])?;
+            if filed_now == 1 {
+                let sale_total: i64 = tx
+                    .prepare_cached(
+                        "SELECT coalesce((SELECT json_extract(record, '$.total') FROM sales WHERE id = ?1), 0)",
+                    )?
+                    .query_row([&void.sale_id], |r| r.get(0))?;
+                let figures =
+                    crate::daily_figures::of_void(&write.store, &void.business_day, sale_total);
+                add_figures(&tx, &figures)?;
+            }
         }
         for stored in &write.records {
-            tx.prepare_cached(
+            let filed_now = tx.prepare_cached(
                 "INSERT OR IGNORE INTO records (id, kind, store, subject, record) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
             .execute(params![
@@ -1038,6 +1074,9 @@ impl Db {
                 stored.subject,
                 record_json(&stored.record)?
             ])?;
+            if filed_now == 1 {
+                add_figures(&tx, &super::super::figures_of_record(stored))?;
+            }
         }
         for conflict in &write.conflicts {
             tx.prepare_cached(

@@ -150,7 +150,7 @@ async fn an_upgrade_rewrites_store_credit_codes_head_office_kept_before_keys() {
         conn.execute_batch(
             "DROP TABLE store_keys_retired; DROP TABLE signed_heads;
              DROP TABLE console_sessions; DROP TABLE console_users; DROP TABLE daily_sales;
-             DROP TABLE catalogue_imports;
+             DROP TABLE catalogue_imports; DROP TABLE daily_figures;
              ALTER TABLE api_tokens DROP COLUMN stores;
              DROP INDEX documents_by_chunks; ALTER TABLE documents DROP COLUMN chunks;
              DROP TABLE document_chunks; ALTER TABLE documents ADD COLUMN bytes BLOB;
@@ -188,4 +188,51 @@ async fn an_upgrade_rewrites_store_credit_codes_head_office_kept_before_keys() {
     drop(storage);
     let conn = rusqlite::Connection::open(&path).unwrap();
     assert_eq!(count_code(&conn), 0);
+}
+
+/// The upgrade that brings the report figures fills them from what the database already holds,
+/// by the rules sync adds them by: the same totals either way.
+#[tokio::test]
+async fn the_figures_an_upgrade_fills_in_are_those_sync_adds() {
+    use crate::storage::FigureGrouping;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hq.db");
+    async fn totals(storage: &SqliteStorage) -> Vec<crate::storage::FigureTotal> {
+        let mut all = Vec::new();
+        for by in [
+            FigureGrouping::Day,
+            FigureGrouping::Store,
+            FigureGrouping::Period,
+        ] {
+            all.extend(
+                storage
+                    .figure_totals("2026-01-01", "2026-12-31", &[], by)
+                    .await
+                    .unwrap(),
+            );
+        }
+        all
+    }
+    let added = {
+        let storage = SqliteStorage::open(&path).unwrap();
+        for code in ["AMS1", "RTM1"] {
+            storage
+                .create_store(&store_info(code), Utc::now())
+                .await
+                .unwrap();
+        }
+        for write in crate::storage::suite::figure_writes() {
+            storage.apply_sync(write).await.unwrap();
+        }
+        totals(&storage).await
+    };
+    assert!(added.len() > 10, "{added:?}");
+    {
+        // As a head office before the figures kept it: no table, the schema before (22).
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("DROP TABLE daily_figures; PRAGMA user_version = 22;")
+            .unwrap();
+    }
+    let filled = totals(&SqliteStorage::open(&path).unwrap()).await;
+    assert_eq!(filled, added);
 }

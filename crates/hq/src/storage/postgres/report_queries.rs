@@ -1,0 +1,48 @@
+//! Report figures on PostgreSQL: the daily figures added up by day, store or period.
+
+use super::PostgresStorage;
+use crate::daily_figures::Measure;
+use crate::error::HqError;
+use crate::storage::{FigureGrouping, FigureTotal};
+
+impl PostgresStorage {
+    pub(super) async fn sum_figures(
+        &self,
+        from: &str,
+        to: &str,
+        stores: &[String],
+        by: FigureGrouping,
+    ) -> Result<Vec<FigureTotal>, HqError> {
+        let group = match by {
+            FigureGrouping::Day => "business_day",
+            FigureGrouping::Store => "store",
+            FigureGrouping::Period => "''::text",
+        };
+        let sql = format!(
+            "SELECT {group}, measure, key, sum(count)::bigint, sum(amount)::bigint
+             FROM daily_figures
+             WHERE business_day >= $1 AND business_day <= $2
+               AND (cardinality($3::text[]) = 0 OR store = ANY($3))
+             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        );
+        let rows = self
+            .client()
+            .await?
+            .query(&sql, &[&from, &to, &stores])
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let measure: String = r.try_get(1)?;
+                Ok(FigureTotal {
+                    group: r.try_get(0)?,
+                    measure: Measure::parse(&measure).ok_or_else(|| {
+                        HqError::Corrupt(format!("daily figure measure {measure:?}"))
+                    })?,
+                    key: r.try_get(2)?,
+                    count: r.try_get(3)?,
+                    amount: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+}
