@@ -272,6 +272,36 @@ async fn the_console_in_a_real_browser() {
     assert_eq!(rtm, "0");
     check_page(&session, "overview-with-sales").await;
 
+    // Reports: the day's takings are the feed's sum, in the table and in its CSV download.
+    session
+        .goto(&format!(
+            "{base}/console/reports?from=2026-11-23&to=2026-11-23&store=AMS1"
+        ))
+        .await;
+    let takings = session
+        .script("return document.querySelector('#days tfoot [data-total=takings]').getAttribute('data-minor');")
+        .await;
+    assert_eq!(takings, feed_total.to_string());
+    let tender_rows = session
+        .script("return document.querySelectorAll('#tenders tbody tr').length;")
+        .await;
+    assert_eq!(tender_rows, 1, "all cash");
+    check_page(&session, "reports").await;
+    let csv = session
+        .script_async(
+            "const done = arguments[arguments.length - 1];
+             fetch('/console/reports/days.csv?from=2026-11-23&to=2026-11-23&store=AMS1')
+                 .then(r => r.text()).then(done, e => done('failed: ' + e));",
+        )
+        .await;
+    let amount = kassa_domain::format_amount(kassa_domain::Money::from_minor(feed_total), 2);
+    assert!(
+        csv.as_str()
+            .unwrap()
+            .contains(&format!("\r\n2026-11-23,5,0,{amount},0,0.00,0,0.00,{amount}\r\n")),
+        "{csv}"
+    );
+
     // Stores and tills: add a store, make an enrollment code that a real till enrolls with,
     // see the till live, revoke it.
     session.goto(&format!("{base}/console/stores")).await;

@@ -28,6 +28,7 @@ mod pin_changes;
 mod projection;
 pub mod rate_limit;
 mod receipt_keys_read;
+pub mod reports;
 mod shifts;
 mod staff;
 mod staff_scope;

@@ -22,6 +22,7 @@ const SECTIONS: &[(&str, &str)] = &[
     ("Orders", "/console/orders"),
     ("Exceptions", "/console/exceptions"),
     ("Staff", "/console/staff"),
+    ("Reports", "/console/reports"),
 ];
 
 /// A whole page around `content`.

@@ -7,6 +7,7 @@ mod exceptions;
 mod layout;
 mod orders;
 mod overview;
+mod reports;
 mod sales_chart;
 mod sign_in;
 mod staff;
@@ -69,6 +70,8 @@ pub(crate) fn routes(hq: Arc<Hq>, secure_cookies: bool) -> Router {
         .route("/console/orders", get(orders::list))
         .route("/console/orders/cancel", post(orders::cancel))
         .route("/console/orders/expire", post(orders::expire))
+        .route("/console/reports", get(reports::page_handler))
+        .route("/console/reports/{section}", get(reports::csv))
         .route("/console/console.css", get(layout::stylesheet))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(axum::middleware::map_response(page_headers))

@@ -170,7 +170,11 @@ async fn the_figures_an_upgrade_fills_in_are_those_sync_adds() {
     };
     async fn totals(storage: &PostgresStorage) -> Vec<FigureTotal> {
         let mut all = Vec::new();
-        for by in [FigureGrouping::Day, FigureGrouping::Store, FigureGrouping::Period] {
+        for by in [
+            FigureGrouping::Day,
+            FigureGrouping::Store,
+            FigureGrouping::Period,
+        ] {
             all.extend(
                 storage
                     .figure_totals("2026-01-01", "2026-12-31", &[], by)
