@@ -296,9 +296,9 @@ async fn the_console_in_a_real_browser() {
         .await;
     let amount = kassa_domain::format_amount(kassa_domain::Money::from_minor(feed_total), 2);
     assert!(
-        csv.as_str()
-            .unwrap()
-            .contains(&format!("\r\n2026-11-23,5,0,{amount},0,0.00,0,0.00,{amount}\r\n")),
+        csv.as_str().unwrap().contains(&format!(
+            "\r\n2026-11-23,5,0,{amount},0,0.00,0,0.00,{amount}\r\n"
+        )),
         "{csv}"
     );
 

@@ -30,42 +30,47 @@ pub(super) struct ReportQuery {
     store: String,
 }
 
-/// The period asked for, or the last 30 days; a day that is not one is refused.
-fn period(query: &ReportQuery) -> Result<(NaiveDate, NaiveDate), Response> {
+/// The period asked for, or the last 30 days; `None` when a day is not one.
+fn period(query: &ReportQuery) -> Option<(NaiveDate, NaiveDate)> {
     let parse = |text: &str, default: NaiveDate| {
         if text.is_empty() {
-            return Ok(default);
+            return Some(default);
         }
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-            message_page(
-                StatusCode::BAD_REQUEST,
-                "Not a day",
-                "Give days as YYYY-MM-DD.",
-            )
-        })
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
     };
     let to = parse(&query.to, Utc::now().date_naive())?;
     let default_from = to
         .checked_sub_days(Days::new(DEFAULT_DAYS - 1))
         .unwrap_or(to);
-    Ok((parse(&query.from, default_from)?, to))
+    Some((parse(&query.from, default_from)?, to))
 }
 
-/// The report and the currency its amounts are in (the covered stores').
+/// The report and the currency its amounts are in (the covered stores'), or the page saying
+/// why not.
 async fn report_for(
     state: &ConsoleState,
     signed_in: &SignedIn,
     query: &ReportQuery,
-) -> Result<(Report, Currency), Response> {
-    let (from, to) = period(query)?;
+) -> Result<(Report, Currency), Box<Response>> {
+    let Some((from, to)) = period(query) else {
+        return Err(Box::new(message_page(
+            StatusCode::BAD_REQUEST,
+            "Not a day",
+            "Give days as YYYY-MM-DD.",
+        )));
+    };
     let viewer = Viewer::from(&signed_in.user);
     let store = Some(query.store.as_str()).filter(|s| !s.is_empty());
     let report = state
         .hq
         .report(&viewer, from, to, store)
         .await
-        .map_err(|e| error_page(&e))?;
-    let stores = state.hq.stores().await.map_err(|e| error_page(&e))?;
+        .map_err(|e| Box::new(error_page(&e)))?;
+    let stores = state
+        .hq
+        .stores()
+        .await
+        .map_err(|e| Box::new(error_page(&e)))?;
     let currency = stores
         .iter()
         .find(|s| report.stores.contains(&s.code))
@@ -227,7 +232,7 @@ pub(super) async fn csv(
     let section = section.strip_suffix(".csv").unwrap_or(&section).to_string();
     let (report, currency) = match report_for(&state, &signed_in, &query).await {
         Ok(found) => found,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let Some(rows) = csv_rows(&report, &section, currency.minor_digits) else {
         return message_page(
@@ -266,7 +271,7 @@ pub(super) async fn page_handler(
 ) -> Response {
     let (report, currency) = match report_for(&state, &signed_in, &query).await {
         Ok(found) => found,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let shifts = if query.store.is_empty() {
         Vec::new()
