@@ -186,6 +186,8 @@ async fn the_console_in_a_real_browser() {
         }
         till.complete_sale(&support::cash_sale(&[("BREAD", 1)]), None)
             .unwrap();
+        // The first request carries the sales; the second reports nothing left waiting.
+        kassa_sync::sync_once(till).await.unwrap();
         kassa_sync::sync_once(till).await.unwrap();
     }
     // What the overview must say, summed here from the per-sale feed.
@@ -270,6 +272,20 @@ async fn the_console_in_a_real_browser() {
         .script("return document.querySelector('tr[data-store=RTM1] [data-figure=period-sales]').textContent;")
         .await;
     assert_eq!(rtm, "0");
+    // Both tills of AMS1 synced just now: online, nothing waiting, the sales' negative stock
+    // open as exceptions.
+    let online = session
+        .script("return document.querySelector('tr[data-store=AMS1] [data-figure=tills-online]').textContent;")
+        .await;
+    assert_eq!(online, "2 of 2");
+    let open = session
+        .script("return document.querySelector('tr[data-store=AMS1] [data-figure=open-exceptions]').textContent;")
+        .await;
+    assert_ne!(open, "0");
+    let waiting = session
+        .script("return document.querySelector('tr[data-store=AMS1] [data-figure=waiting]').textContent;")
+        .await;
+    assert_eq!(waiting, "0 sales, 0.00 EUR");
     check_page(&session, "overview-with-sales").await;
 
     // Reports: the day's takings are the feed's sum, in the table and in its CSV download.
@@ -320,6 +336,11 @@ async fn the_console_in_a_real_browser() {
         )
         .await;
     check_page(&session, "stores").await;
+    // Each till reported its software version when it synced.
+    let version = session
+        .script("return document.querySelector('section[data-store=AMS1] tr[data-till=\\'1\\'] [data-field=version]').textContent;")
+        .await;
+    assert_eq!(version, env!("CARGO_PKG_VERSION"));
     session
         .type_into("section[data-store=UTR1] input[name=till]", "1")
         .await;
@@ -353,16 +374,38 @@ async fn the_console_in_a_real_browser() {
             Duration::from_secs(10),
         )
         .await;
+    // Replacing its credentials: the token it has stops working, and the new code shown
+    // enrolls it again.
+    kassa_sync::sync_once(&mut utrecht).await.unwrap();
     session
-        .click("section[data-store=UTR1] tr[data-till='1'] button")
+        .click("section[data-store=UTR1] tr[data-till='1'] form[action='/console/stores/rotate'] button")
         .await;
+    let replacement = session
+        .wait_for_text("#enrollment-code", "-", Duration::from_secs(10))
+        .await;
+    assert_ne!(replacement.trim(), code.trim());
+    check_page(&session, "till-credentials-replaced").await;
+    assert!(
+        kassa_sync::sync_once(&mut utrecht).await.is_err(),
+        "the old token is refused"
+    );
+    kassa_sync::enroll(&mut utrecht, &base, replacement.trim())
+        .await
+        .expect("the replacement code enrolls the till again");
+    kassa_sync::sync_once(&mut utrecht).await.unwrap();
+    session.goto(&format!("{base}/console/stores")).await;
     session
-        .wait_for_text(
-            "section[data-store=UTR1] tr[data-till='1']",
-            "revoked",
-            Duration::from_secs(10),
-        )
+        .click("section[data-store=UTR1] tr[data-till='1'] form[action='/console/stores/revoke'] button")
         .await;
+    // The replaced device's row says revoked already: wait for the page after the click, with
+    // no live device of till 1 left.
+    wait_until(
+        &session,
+        "return location.pathname === '/console/stores' && document.readyState === 'complete'
+             && document.querySelector(\"section[data-store=UTR1]\") !== null
+             && document.querySelector(\"section[data-store=UTR1] tr[data-till='1'] form[action='/console/stores/revoke']\") === null;",
+    )
+    .await;
     assert!(
         kassa_sync::sync_once(&mut utrecht).await.is_err(),
         "a revoked till is refused"

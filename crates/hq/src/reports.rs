@@ -271,7 +271,9 @@ mod tests {
             ["2026-11-22", "2026-11-23", "2026-11-24"],
             "empty days too"
         );
+        // Two till sales and a web order of 40.00.
         let ams_day = &report.days[1].1;
+        assert_eq!(ams_day.web_sales, 1);
         assert_eq!(
             (
                 ams_day.sales,
@@ -281,9 +283,9 @@ mod tests {
                 ams_day.voids,
                 ams_day.voided
             ),
-            (2, 2500, 2, 800, 1, 1250)
+            (3, 6500, 2, 800, 1, 1250)
         );
-        assert_eq!(ams_day.net(), 2500 - 800 - 1250);
+        assert_eq!(ams_day.net(), 6500 - 800 - 1250);
         assert_eq!(report.days[2].1.sales, 1, "RTM1's sale the next day");
         assert_eq!(report.tenders["card"].sales, 2);
         assert_eq!(report.tenders["card"].taken, 2500);
@@ -326,7 +328,7 @@ mod tests {
             )
             .await
             .unwrap();
-        assert_eq!((one.by_store.len(), one.by_store[0].1.sales), (1, 2));
+        assert_eq!((one.by_store.len(), one.by_store[0].1.sales), (1, 3));
 
         // A period backwards or longer than a year is refused.
         for (from, to) in [("2026-11-24", "2026-11-23"), ("2025-01-01", "2026-11-23")] {

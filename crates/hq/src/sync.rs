@@ -144,6 +144,13 @@ impl Hq {
             from_store: true,
             findings: held,
             signed_heads,
+            // A report out of bounds is left out, never a reason to refuse the sales it came
+            // with.
+            contact: Some(crate::storage::TillContact {
+                device_id: device.id,
+                till_no: device.till_no,
+                report: request.till_report.clone().filter(|r| r.is_plausible()),
+            }),
             ..SyncWrite::new(&device.store, now)
         };
         for Applied {

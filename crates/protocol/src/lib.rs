@@ -28,7 +28,8 @@ pub use orders::{CancelOrderRequest, OrderAccepted, OrderIntake, OrderIntakeLine
 pub use staff::{NewStaff, SetActive, SetPin, SetStores, StaffSummary};
 pub use sync::{
     receipt_keys_digest, AuditHead, CatalogueUpdate, DocHeads, DocMessage, SignedHeads,
-    StaffUpdate, StoreKey, SyncRequest, SyncResponse, MAX_PIN_CHANGES_PER_SYNC,
+    StaffUpdate, StoreKey, SyncRequest, SyncResponse, TillReport, MAX_PIN_CHANGES_PER_SYNC,
+    MAX_VERSION_CHARS,
 };
 
 /// The protocol version this code speaks. Head office also answers requests of the version

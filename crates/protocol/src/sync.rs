@@ -41,6 +41,44 @@ pub struct SyncRequest {
     /// (protocol 2): only documents changed after it are announced. `None`: announce every one.
     #[serde(default)]
     pub docs_since: Option<i64>,
+    /// What the till says about itself (its software, and what it held that head office had not
+    /// confirmed when it made this request), for head office's console. Absent from older tills.
+    #[serde(default, rename = "till", skip_serializing_if = "Option::is_none")]
+    pub till_report: Option<TillReport>,
+}
+
+/// A till's report of itself, in every sync request. Short field names: it travels each round.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TillReport {
+    /// The till's software version (at most [`MAX_VERSION_CHARS`] printable characters).
+    #[serde(rename = "v")]
+    pub version: String,
+    /// Its sales head office had not confirmed, and their amount (minor units).
+    #[serde(rename = "s")]
+    pub pending_sales: i64,
+    #[serde(rename = "a")]
+    pub pending_amount: i64,
+    /// Its returns and pickups head office had not confirmed.
+    #[serde(rename = "o")]
+    pub pending_other: i64,
+}
+
+/// Longest software version a till may report.
+pub const MAX_VERSION_CHARS: usize = 32;
+
+impl TillReport {
+    /// Whether head office may keep it as it is: a short printable version, counts and an
+    /// amount in range (a till cannot hold more than it could ever sell).
+    pub fn is_plausible(&self) -> bool {
+        let version_ok = !self.version.is_empty()
+            && self.version.chars().count() <= MAX_VERSION_CHARS
+            && self.version.chars().all(|c| c.is_ascii_graphic());
+        let count_ok = |n: i64| (0..=100_000_000).contains(&n);
+        version_ok
+            && count_ok(self.pending_sales)
+            && count_ok(self.pending_other)
+            && self.pending_amount.unsigned_abs() <= kassa_domain::MAX_AMOUNT.minor().unsigned_abs()
+    }
 }
 
 impl SyncRequest {
@@ -58,6 +96,7 @@ impl SyncRequest {
             pin_changes: Vec::new(),
             signed_heads: Vec::new(),
             docs_since: None,
+            till_report: None,
         }
     }
 }
@@ -163,4 +202,54 @@ pub struct SyncResponse {
     /// PIN it replaced); the others were taken, and show in `staff`.
     #[serde(default)]
     pub pin_changes_refused: Vec<String>,
+}
+
+#[cfg(test)]
+mod till_report_tests {
+    use super::TillReport;
+
+    #[test]
+    fn a_report_out_of_bounds_is_not_plausible() {
+        let good = TillReport {
+            version: "0.9.1".into(),
+            pending_sales: 3,
+            pending_amount: 1250,
+            pending_other: 0,
+        };
+        assert!(good.is_plausible());
+        for bad in [
+            TillReport {
+                version: String::new(),
+                ..good.clone()
+            },
+            TillReport {
+                version: "x".repeat(33),
+                ..good.clone()
+            },
+            TillReport {
+                version: "1.0\n<script>".into(),
+                ..good.clone()
+            },
+            TillReport {
+                pending_sales: -1,
+                ..good.clone()
+            },
+            TillReport {
+                pending_other: i64::MAX,
+                ..good.clone()
+            },
+            TillReport {
+                pending_amount: i64::MIN,
+                ..good.clone()
+            },
+        ] {
+            assert!(!bad.is_plausible(), "{bad:?}");
+        }
+        // It travels under short names, and a request without one reads as before.
+        let json = serde_json::to_string(&good).unwrap();
+        assert_eq!(json, r#"{"v":"0.9.1","s":3,"a":1250,"o":0}"#);
+        let old: super::SyncRequest =
+            serde_json::from_str(r#"{"protocol":2,"docs":[],"catalogue_since":0}"#).unwrap();
+        assert_eq!(old.till_report, None);
+    }
 }

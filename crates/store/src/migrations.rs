@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0028_sale_in_one_row.sql"),
     include_str!("../../../migrations/till/0029_audit_ids_checked_by_verify.sql"),
     include_str!("../../../migrations/till/0030_scheduled_prices.sql"),
+    include_str!("../../../migrations/till/0031_pending_after_round.sql"),
 ];
 
 /// The schema version this code writes and understands.

@@ -351,6 +351,36 @@ impl Till {
         Ok(())
     }
 
+    /// Keeps what head office had not confirmed as a sync round ended (sales, their amount, other
+    /// records), for the next request to report.
+    pub fn keep_pending_after_round(&mut self, status: &SyncStatus) -> Result<(), StoreError> {
+        let kept = format!(
+            "{},{},{}",
+            status.pending_sales,
+            status.pending_amount.minor(),
+            status.pending_other
+        );
+        self.conn.execute(
+            "UPDATE sync_status SET pending_after_round = ?1 WHERE id = 1",
+            [kept],
+        )?;
+        Ok(())
+    }
+
+    /// What [`Till::keep_pending_after_round`] kept last, if a round has ended.
+    pub fn pending_after_last_round(&self) -> Result<Option<(i64, i64, i64)>, StoreError> {
+        let kept: Option<String> = self
+            .conn
+            .prepare_cached("SELECT pending_after_round FROM sync_status WHERE id = 1")?
+            .query_row([], |r| r.get(0))
+            .optional()?
+            .flatten();
+        Ok(kept.and_then(|text| {
+            let mut parts = text.split(',').map(|p| p.parse::<i64>().ok());
+            Some((parts.next()??, parts.next()??, parts.next()??))
+        }))
+    }
+
     /// Whether head office answered the last sync: what the return policy asks (offline cash
     /// refunds are capped). Two indexed reads; [`Till::sync_status`] also counts what waits,
     /// which on a busy till was most of a return's time.

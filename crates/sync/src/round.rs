@@ -127,8 +127,10 @@ pub async fn sync_with<L: HqLink>(till: &mut Till, client: &L) -> Result<SyncRep
         Err(e) => Err(e.to_string()),
     };
     till.record_sync_outcome(outcome)?;
+    let status = till.sync_status()?;
+    till.keep_pending_after_round(&status)?;
     let mut report = result?;
-    report.pending_sales = till.sync_status()?.pending_sales;
+    report.pending_sales = status.pending_sales;
     Ok(report)
 }
 
@@ -187,6 +189,7 @@ async fn exchange(
             audit_at_anchor,
             pin_changes: pin_changes.clone(),
             signed_heads,
+            till_report: Some(till_report(till)?),
         })
         .await?;
     if response.protocol != protocol {
@@ -324,4 +327,27 @@ async fn round(till: &mut Till, client: &impl HqLink) -> Result<SyncReport, Sync
     report.bytes_sent = sent - start_sent;
     report.bytes_received = received - start_received;
     Ok(report)
+}
+
+/// What this till tells head office about itself in a request: its version, and what head office
+/// had not confirmed when its last round ended (what this request carries is not "waiting": it
+/// is on its way). Before any round has ended, what is unconfirmed now.
+fn till_report(till: &Till) -> Result<kassa_protocol::TillReport, SyncError> {
+    let (pending_sales, pending_amount, pending_other) = match till.pending_after_last_round()? {
+        Some(kept) => kept,
+        None => {
+            let status = till.sync_status()?;
+            (
+                status.pending_sales,
+                status.pending_amount.minor(),
+                status.pending_other,
+            )
+        }
+    };
+    Ok(kassa_protocol::TillReport {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        pending_sales,
+        pending_amount,
+        pending_other,
+    })
 }

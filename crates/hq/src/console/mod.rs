@@ -48,6 +48,7 @@ pub(crate) fn routes(hq: Arc<Hq>, secure_cookies: bool) -> Router {
         .route("/console/stores", get(stores::list).post(stores::add))
         .route("/console/stores/enroll-code", post(stores::enroll_code))
         .route("/console/stores/revoke", post(stores::revoke))
+        .route("/console/stores/rotate", post(stores::rotate))
         .route("/console/exceptions/resolve", post(exceptions::resolve))
         .route("/console/catalogue", get(catalogue::list))
         .route(
@@ -98,6 +99,14 @@ async fn page_headers(mut response: Response) -> Response {
         HeaderValue::from_static("same-origin"),
     );
     response
+}
+
+/// How recently a till must have synced to count as online: tills sync every few seconds to a
+/// minute when they can, so five minutes of silence means they cannot.
+const ONLINE_WITHIN: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+fn is_online(last_seen: chrono::DateTime<Utc>, now: chrono::DateTime<Utc>) -> bool {
+    now - last_seen <= ONLINE_WITHIN
 }
 
 /// A cookie's value from the request's `cookie` headers.

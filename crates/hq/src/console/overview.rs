@@ -33,6 +33,13 @@ struct StoreFigures {
     last_sync: Option<chrono::DateTime<Utc>>,
     /// Sales and total per day, oldest first.
     per_day: Vec<(i64, i64)>,
+    /// Tills that synced in the last minutes, of those that ever did.
+    tills_online: usize,
+    tills_seen: usize,
+    /// What the tills reported as not yet confirmed by head office at their last sync: sales,
+    /// their amount, and other records.
+    waiting: (i64, i64, i64),
+    open_exceptions: usize,
 }
 
 pub(super) async fn page_handler(
@@ -66,9 +73,11 @@ pub(super) async fn page_handler(
     let viewer = Viewer::from(&signed_in.user);
     let day_key = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
     let (first, last) = (day_key(from), day_key(until));
-    let (stores, daily) = match tokio::try_join!(
+    let (stores, daily, contacts, exceptions) = match tokio::try_join!(
         state.hq.storage().stores(),
-        state.hq.storage().daily_sales(&first, &last)
+        state.hq.storage().daily_sales(&first, &last),
+        state.hq.storage().till_contacts(),
+        state.hq.exceptions_for(&viewer),
     ) {
         Ok(found) => found,
         Err(e) => return error_page(&e),
@@ -90,8 +99,30 @@ pub(super) async fn page_handler(
             name: row.info.name,
             last_sync: row.last_sync_at,
             per_day: vec![(0, 0); index.len()],
+            tills_online: 0,
+            tills_seen: 0,
+            waiting: (0, 0, 0),
+            open_exceptions: 0,
         })
         .collect();
+    let now = Utc::now();
+    for contact in &contacts {
+        let Some(store) = figures.iter_mut().find(|f| f.code == contact.store) else {
+            continue;
+        };
+        store.tills_seen += 1;
+        store.tills_online += usize::from(super::is_online(contact.last_seen_at, now));
+        if let Some(report) = &contact.report {
+            store.waiting.0 += report.pending_sales;
+            store.waiting.1 += report.pending_amount;
+            store.waiting.2 += report.pending_other;
+        }
+    }
+    for exception in exceptions.iter().filter(|e| e.resolution.is_none()) {
+        if let Some(store) = figures.iter_mut().find(|f| f.code == exception.store) {
+            store.open_exceptions += 1;
+        }
+    }
     for day in daily {
         let (Some(store), Some(i)) = (
             figures.iter_mut().find(|f| f.code == day.store),
@@ -120,6 +151,9 @@ pub(super) async fn page_handler(
                         th scope="col" class="num" { "Total, " (DAYS) " days" }
                         th scope="col" { "Per day" }
                         th scope="col" { "Last sync (UTC)" }
+                        th scope="col" class="num" { "Tills online" }
+                        th scope="col" class="num" { "Waiting at tills" }
+                        th scope="col" class="num" { "Open exceptions" }
                     } }
                     tbody {
                         @for store in &figures {
@@ -138,6 +172,16 @@ pub(super) async fn page_handler(
                                     Some(at) => (at.format("%Y-%m-%d %H:%M")),
                                     None => "never",
                                 } }
+                                td class="num" data-figure="tills-online" { (store.tills_online) " of " (store.tills_seen) }
+                                td class="num" data-figure="waiting" {
+                                    (store.waiting.0) " sales, " (money(store, store.waiting.1))
+                                    @if store.waiting.2 > 0 { ", " (store.waiting.2) " other" }
+                                }
+                                td class="num" data-figure="open-exceptions" {
+                                    @if store.open_exceptions > 0 {
+                                        a href={"/console/exceptions?store=" (store.code)} { (store.open_exceptions) }
+                                    } @else { "0" }
+                                }
                             }
                         }
                     }

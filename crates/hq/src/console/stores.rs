@@ -31,6 +31,12 @@ pub(super) async fn list(State(state): State<ConsoleState>, signed_in: SignedIn)
             Err(e) => return error_page(&e),
         }
     }
+    let contacts: std::collections::HashMap<i64, crate::storage::TillContactRow> =
+        match state.hq.storage().till_contacts().await {
+            Ok(all) => all.into_iter().map(|c| (c.device_id, c)).collect(),
+            Err(e) => return error_page(&e),
+        };
+    let now = chrono::Utc::now();
     let admin = signed_in.user.role == ConsoleRole::Admin;
     let csrf = &signed_in.session.csrf_token;
     let markup = page(
@@ -47,16 +53,40 @@ pub(super) async fn list(State(state): State<ConsoleState>, signed_in: SignedIn)
                         p { "No till enrolled." }
                     } @else {
                         table {
-                            thead { tr { th scope="col" { "Till" } th scope="col" { "State" } th scope="col" { "Signing key" } @if admin { th scope="col" { "" } } } }
+                            thead { tr {
+                                th scope="col" { "Till" } th scope="col" { "State" } th scope="col" { "Signing key" }
+                                th scope="col" { "Version" } th scope="col" { "Last sync (UTC)" } th scope="col" { "Waiting at the till then" }
+                                @if admin { th scope="col" { "" } }
+                            } }
                             tbody {
                                 @for device in devices {
                                     tr data-till=(device.till_no) {
                                         td { (device.till_no) }
                                         td { @if device.revoked { "revoked" } @else { "live" } }
                                         td { @if device.public_key.is_some() { "sent" } @else { "not yet" } }
+                                        @let contact = contacts.get(&device.id);
+                                        @let report = contact.and_then(|c| c.report.as_ref());
+                                        td data-field="version" { (report.map_or("", |r| r.version.as_str())) }
+                                        td data-field="last-sync" { @match contact {
+                                            Some(c) => {
+                                                (c.last_seen_at.format("%Y-%m-%d %H:%M")) " "
+                                                @if super::is_online(c.last_seen_at, now) { span class="online" { "online" } } @else { span class="muted" { "offline" } }
+                                            }
+                                            None => "never",
+                                        } }
+                                        td data-field="waiting" { @match report {
+                                            Some(r) => { (r.pending_sales) " sales (" (kassa_domain::format_amount(kassa_domain::Money::from_minor(r.pending_amount), 2)) "), " (r.pending_other) " other" }
+                                            None => "",
+                                        } }
                                         @if admin {
                                             td { @if !device.revoked {
-                                                form method="post" action="/console/stores/revoke" {
+                                                form class="inline" method="post" action="/console/stores/rotate" {
+                                                    input type="hidden" name="csrf" value=(csrf);
+                                                    input type="hidden" name="store" value=(store.info.code);
+                                                    input type="hidden" name="till" value=(device.till_no);
+                                                    button type="submit" class="secondary" aria-label={"Replace credentials of till " (device.till_no) " of " (store.info.code)} { "Replace credentials" }
+                                                }
+                                                form class="inline" method="post" action="/console/stores/revoke" {
                                                     input type="hidden" name="csrf" value=(csrf);
                                                     input type="hidden" name="store" value=(store.info.code);
                                                     input type="hidden" name="till" value=(device.till_no);
@@ -236,12 +266,21 @@ pub(super) async fn enroll_code(
     };
     let action = form.action("enroll code");
     log(&state, &signed_in, &action, made.as_ref().map(|_| ())).await;
-    let made = match made {
-        Ok(made) => made,
-        Err(e) => return error_page(&e),
-    };
+    match made {
+        Ok(made) => code_page(&state, &signed_in, &made, false),
+        Err(e) => error_page(&e),
+    }
+}
+
+/// The page that shows a one-time enrollment code and its QR code (once).
+fn code_page(
+    state: &ConsoleState,
+    signed_in: &SignedIn,
+    made: &kassa_protocol::EnrollCode,
+    replaced: bool,
+) -> Response {
     let code = EnrollmentCode {
-        secret: made.code,
+        secret: made.code.clone(),
         pin: state.hq.enrollment_pin(),
     }
     .to_string();
@@ -259,8 +298,9 @@ pub(super) async fn enroll_code(
         .to_string();
     let markup = page(
         "Enrollment code",
-        Some(&signed_in),
+        Some(signed_in),
         html! {
+            @if replaced { p { "Till " (made.till_no) " of " (made.store) " was revoked: its token no longer works. Enroll it again with this code." } }
             p { "For till " (made.till_no) " of " (made.store) ". It works once, for 24 hours, and is shown only now." }
             p class="code" id="enrollment-code" { (code) }
             figure class="qr" role="img" aria-label={"QR code of the enrollment code for till " (made.till_no) " of " (made.store)} {
@@ -292,6 +332,36 @@ pub(super) async fn revoke(
     log(&state, &signed_in, &action, outcome.as_ref().copied()).await;
     match outcome {
         Ok(()) => see_other("/console/stores"),
+        Err(e) => error_page(&e),
+    }
+}
+
+/// Replaces a till's credentials (a till reinstalled, or one whose token may have leaked): its
+/// device is revoked at once and a one-time enrollment code for the same till number is shown,
+/// which the till enrolls with again.
+pub(super) async fn rotate(
+    State(state): State<ConsoleState>,
+    signed_in: SignedIn,
+    Form(form): Form<TillForm>,
+) -> Response {
+    if let Some(refused) = admin_only(&signed_in, &form.csrf) {
+        return refused;
+    }
+    let made = match form.till_no() {
+        Ok(till) => match state.hq.revoke_till(form.store.trim(), till).await {
+            Ok(0) => Err(HqError::NotFound(format!(
+                "till {till} of {} has no enrolled device",
+                form.store.trim().chars().take(16).collect::<String>()
+            ))),
+            Ok(_) => state.hq.create_enroll_code(form.store.trim(), till).await,
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    let action = form.action("replace till credentials");
+    log(&state, &signed_in, &action, made.as_ref().map(|_| ())).await;
+    match made {
+        Ok(made) => code_page(&state, &signed_in, &made, true),
         Err(e) => error_page(&e),
     }
 }

@@ -76,6 +76,19 @@ pub(crate) fn figures_of_record(stored: &StoredRecord) -> Vec<crate::daily_figur
     }
 }
 
+/// A web order counts as a sale of the web channel on the day head office took it (UTC):
+/// (store, business day, total).
+pub(crate) fn web_sale_of_record(stored: &StoredRecord) -> Option<(String, String, i64)> {
+    match &stored.record {
+        IndexedRecord::Order(order) => Some((
+            order.store.clone(),
+            order.created_at.as_str().chars().take(10).collect(),
+            order.total.minor(),
+        )),
+        _ => None,
+    }
+}
+
 /// A catalogue file uploaded in the console, waiting for its preview to be confirmed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingImport {
@@ -255,6 +268,27 @@ pub struct SyncWrite {
     /// Heads the syncing device signed, checked already: each replaces the device's last for
     /// its document.
     pub signed_heads: Vec<(i64, kassa_protocol::SignedHeads)>,
+    /// The syncing till's contact: kept as its last (with its report, when it sent one).
+    pub contact: Option<TillContact>,
+}
+
+/// A till's contact with head office, as a sync records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TillContact {
+    pub device_id: i64,
+    pub till_no: u16,
+    pub report: Option<kassa_protocol::TillReport>,
+}
+
+/// A till's last contact as head office keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TillContactRow {
+    pub device_id: i64,
+    pub store: String,
+    pub till_no: u16,
+    pub last_seen_at: DateTime<Utc>,
+    /// `None` for a till of a release before reports.
+    pub report: Option<kassa_protocol::TillReport>,
 }
 
 impl SyncWrite {
@@ -277,6 +311,7 @@ impl SyncWrite {
             from_store: false,
             audit_anchor: None,
             signed_heads: Vec::new(),
+            contact: None,
         }
     }
 }
@@ -521,6 +556,8 @@ pub trait HqStorage: Send + Sync {
         stores: &[String],
         by: FigureGrouping,
     ) -> Result<Vec<FigureTotal>, HqError>;
+    /// Every till's last contact, by store and till.
+    async fn till_contacts(&self) -> Result<Vec<TillContactRow>, HqError>;
     /// Keeps an uploaded import, and drops those older than [`PENDING_IMPORT_LIFETIME`].
     async fn add_pending_import(&self, pending: &PendingImport) -> Result<(), HqError>;
     /// The import with this id, if it was uploaded after `since`.

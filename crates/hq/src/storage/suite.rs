@@ -40,6 +40,7 @@ macro_rules! storage_suite {
             catalogue_versions_hand_out_only_what_changed,
             catalogue_search_and_imports_waiting_for_confirmation,
             daily_figures_count_each_record_once,
+            till_contacts_keep_each_tills_last,
             receipt_keys_are_made_once_and_rotate,
             staff_versions_tell_each_store_what_changed,
             sales_voids_and_credit_are_found_again,
@@ -1559,7 +1560,15 @@ pub(crate) fn figure_writes() -> Vec<SyncWrite> {
             });
         }
         write.voids.push(void("v1", "s2", day));
+        let order: kassa_replica::orders::OrderRecord = serde_json::from_value(serde_json::json!({
+            "id": "o1", "order_no": "W1001", "store": "AMS1", "customer_name": "Ada",
+            "pickup_code_hash": "x", "lines": [], "total": 4000, "paid_online": 4000,
+            "currency": "EUR", "created_at": "2026-11-23T21:30:00.000Z",
+            "pickup_by": "2026-12-07T21:30:00.000Z", "shipped_at": null
+        }))
+        .unwrap();
         for record in [
+            IndexedRecord::Order(order),
             IndexedRecord::Return(a_return("r1", day, Some("  damaged "), 500)),
             IndexedRecord::Return(a_return("r2", day, None, 300)),
             IndexedRecord::ShiftClose(close.clone()),
@@ -1637,8 +1646,70 @@ pub(crate) async fn daily_figures_count_each_record_once(storage: Storage) {
         (card("AMS1"), card("RTM1")),
         (Some((1, 1250)), Some((1, 1250)))
     );
+    // The web order is the web channel's sale of its day, once.
+    let web: Vec<_> = storage
+        .daily_sales("2026-11-23", "2026-11-23")
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.channel == "web")
+        .map(|d| (d.store, d.sales, d.total))
+        .collect();
+    assert_eq!(web, [("AMS1".to_string(), 1, 4000)]);
     let by_day = totals(FigureGrouping::Day, &["RTM1"]).await;
     assert_eq!(by_day.len(), 1);
     assert_eq!(by_day[0].0, "2026-11-24");
     assert!(totals(FigureGrouping::Day, &["UTR1"]).await.is_empty());
+}
+
+/// Each sync keeps the till's contact: the last one wins, a till of an older release (no
+/// report) is kept without one.
+pub(crate) async fn till_contacts_keep_each_tills_last(storage: Storage) {
+    use crate::storage::TillContact;
+    use kassa_protocol::TillReport;
+    with_stores(&storage, &["AMS1", "RTM1"]).await;
+    let report = |version: &str, sales| TillReport {
+        version: version.into(),
+        pending_sales: sales,
+        pending_amount: sales * 100,
+        pending_other: 1,
+    };
+    let contact = |store: &str, device_id, till_no, seconds, report| {
+        let mut write = SyncWrite::new(store, at(seconds));
+        write.from_store = true;
+        write.contact = Some(TillContact {
+            device_id,
+            till_no,
+            report,
+        });
+        write
+    };
+    for write in [
+        contact("AMS1", 7, 2, 10, Some(report("1.4.0", 3))),
+        contact("AMS1", 7, 2, 20, Some(report("1.5.0", 0))),
+        contact("RTM1", 9, 1, 15, None),
+        contact("AMS1", 8, 1, 12, Some(report("1.4.0", 5))),
+    ] {
+        storage.apply_sync(write).await.unwrap();
+    }
+    let contacts = storage.till_contacts().await.unwrap();
+    let seen: Vec<_> = contacts
+        .iter()
+        .map(|c| {
+            (
+                c.store.as_str(),
+                c.till_no,
+                c.last_seen_at,
+                c.report.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("AMS1", 1, at(12), Some(report("1.4.0", 5))),
+            ("AMS1", 2, at(20), Some(report("1.5.0", 0))),
+            ("RTM1", 1, at(15), None),
+        ]
+    );
 }

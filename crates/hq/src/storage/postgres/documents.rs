@@ -461,6 +461,17 @@ impl PostgresStorage {
                 .await?;
             if filed_now == 1 {
                 add_figures(&tx, &crate::storage::figures_of_record(stored)).await?;
+                if let Some((store, day, total)) = crate::storage::web_sale_of_record(stored) {
+                    tx.execute(
+                        "INSERT INTO daily_sales (store, business_day, channel, sales, total)
+                         VALUES ($1, $2, 'web', 1, $3)
+                         ON CONFLICT (store, business_day, channel) DO UPDATE SET
+                             sales = daily_sales.sales + 1,
+                             total = daily_sales.total + excluded.total",
+                        &[&store, &day, &total],
+                    )
+                    .await?;
+                }
             }
         }
         for conflict in &write.conflicts {
@@ -553,6 +564,30 @@ impl PostgresStorage {
             tx.execute(
                 "UPDATE stores SET last_sync_at = $2 WHERE code = $1",
                 &[&write.store, &now],
+            )
+            .await?;
+        }
+        if let Some(contact) = &write.contact {
+            let report = contact.report.as_ref();
+            tx.execute(
+                "INSERT INTO till_contacts (device_id, store, till_no, last_seen_at, app_version,
+                                            pending_sales, pending_amount, pending_other)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (device_id) DO UPDATE SET
+                     last_seen_at = excluded.last_seen_at, app_version = excluded.app_version,
+                     pending_sales = excluded.pending_sales,
+                     pending_amount = excluded.pending_amount,
+                     pending_other = excluded.pending_other",
+                &[
+                    &contact.device_id,
+                    &write.store,
+                    &i32::from(contact.till_no),
+                    &now,
+                    &report.map(|r| r.version.as_str()),
+                    &report.map(|r| r.pending_sales),
+                    &report.map(|r| r.pending_amount),
+                    &report.map(|r| r.pending_other),
+                ],
             )
             .await?;
         }

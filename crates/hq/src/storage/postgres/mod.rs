@@ -18,7 +18,7 @@ mod tests;
 use super::{
     Device, FigureGrouping, FigureTotal, Finding, Heads, HqStorage, IndexedRecord, NegativeStock,
     NewDevice, PendingImport, RecordConflict, StaffEntry, StoreKey, StoreRow, SyncWrite,
-    TakenOrder,
+    TakenOrder, TillContactRow,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken};
 use crate::console_users::{ConsoleSession, ConsoleUser, StoredConsoleUser};
@@ -270,6 +270,10 @@ impl HqStorage for PostgresStorage {
         by: FigureGrouping,
     ) -> Result<Vec<FigureTotal>, HqError> {
         self.sum_figures(from, to, stores, by).await
+    }
+
+    async fn till_contacts(&self) -> Result<Vec<TillContactRow>, HqError> {
+        self.contacts().await
     }
 
     async fn add_pending_import(&self, pending: &PendingImport) -> Result<(), HqError> {

@@ -3,7 +3,7 @@
 use super::PostgresStorage;
 use crate::daily_figures::Measure;
 use crate::error::HqError;
-use crate::storage::{FigureGrouping, FigureTotal};
+use crate::storage::{FigureGrouping, FigureTotal, TillContactRow};
 
 impl PostgresStorage {
     pub(super) async fn sum_figures(
@@ -41,6 +41,44 @@ impl PostgresStorage {
                     key: r.try_get(2)?,
                     count: r.try_get(3)?,
                     amount: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+
+    pub(super) async fn contacts(&self) -> Result<Vec<TillContactRow>, HqError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT device_id, store, till_no, last_seen_at, app_version, pending_sales,
+                        pending_amount, pending_other
+                 FROM till_contacts ORDER BY store, till_no, device_id",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let till_no: i32 = r.try_get(2)?;
+                let version: Option<String> = r.try_get(4)?;
+                let count = |i: usize| -> Result<i64, HqError> {
+                    Ok(r.try_get::<_, Option<i64>>(i)?.unwrap_or(0))
+                };
+                Ok(TillContactRow {
+                    device_id: r.try_get(0)?,
+                    store: r.try_get(1)?,
+                    till_no: u16::try_from(till_no)
+                        .map_err(|_| HqError::Corrupt(format!("till number {till_no}")))?,
+                    last_seen_at: r.try_get(3)?,
+                    report: match version {
+                        Some(version) => Some(kassa_protocol::TillReport {
+                            version,
+                            pending_sales: count(5)?,
+                            pending_amount: count(6)?,
+                            pending_other: count(7)?,
+                        }),
+                        None => None,
+                    },
                 })
             })
             .collect()

@@ -14,6 +14,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq-postgres/0007_api_token_stores.sql"),
     include_str!("../../../../../migrations/hq-postgres/0008_catalogue_imports.sql"),
     include_str!("../../../../../migrations/hq-postgres/0009_daily_figures.sql"),
+    include_str!("../../../../../migrations/hq-postgres/0010_till_contacts.sql"),
+    include_str!("../../../../../migrations/hq-postgres/0011_web_daily_sales.sql"),
 ];
 
 /// The advisory lock key migrations hold: "KSHQ".

@@ -168,7 +168,9 @@ async fn the_figures_an_upgrade_fills_in_are_those_sync_adds() {
     let Some(url) = fresh_postgres_database().await else {
         return;
     };
-    async fn totals(storage: &PostgresStorage) -> Vec<FigureTotal> {
+    async fn totals(
+        storage: &PostgresStorage,
+    ) -> (Vec<FigureTotal>, Vec<crate::storage::DailySales>) {
         let mut all = Vec::new();
         for by in [
             FigureGrouping::Day,
@@ -182,7 +184,11 @@ async fn the_figures_an_upgrade_fills_in_are_those_sync_adds() {
                     .unwrap(),
             );
         }
-        all
+        let daily = storage
+            .daily_sales("2026-01-01", "2026-12-31")
+            .await
+            .unwrap();
+        (all, daily)
     }
     let storage = PostgresStorage::connect(&url, 2).await.unwrap();
     for code in ["AMS1", "RTM1"] {
@@ -195,13 +201,18 @@ async fn the_figures_an_upgrade_fills_in_are_those_sync_adds() {
         storage.apply_sync(write).await.unwrap();
     }
     let added = totals(&storage).await;
-    assert!(added.len() > 10, "{added:?}");
+    assert!(added.0.len() > 10, "{added:?}");
+    assert!(added.1.iter().any(|d| d.channel == "web"), "{added:?}");
     // As a head office before the figures kept it: no table, the schema before (8).
     storage
         .client()
         .await
         .unwrap()
-        .batch_execute("DROP TABLE daily_figures; DELETE FROM kassa_schema WHERE version >= 9;")
+        .batch_execute(
+            "DROP TABLE daily_figures; DROP TABLE till_contacts;
+             DELETE FROM daily_sales WHERE channel = 'web';
+             DELETE FROM kassa_schema WHERE version >= 9;",
+        )
         .await
         .unwrap();
     drop(storage);

@@ -9,7 +9,7 @@ mod report_queries;
 use super::{
     DailySales, Device, FigureGrouping, FigureTotal, Finding, Heads, HqStorage, IndexedRecord,
     NegativeStock, NewDevice, PendingImport, RecordConflict, StaffEntry, StoreKey, StoreRow,
-    SyncWrite, TakenOrder,
+    SyncWrite, TakenOrder, TillContactRow,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken};
 use crate::console_users::{ConsoleSession, ConsoleUser, StoredConsoleUser};
@@ -244,6 +244,10 @@ impl HqStorage for SqliteStorage {
         self.pool
             .run(move |db| db.figure_totals(&from, &to, &stores, by))
             .await
+    }
+
+    async fn till_contacts(&self) -> Result<Vec<TillContactRow>, HqError> {
+        self.pool.run(|db| db.till_contacts()).await
     }
 
     async fn add_pending_import(&self, pending: &PendingImport) -> Result<(), HqError> {

@@ -45,6 +45,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0021_api_token_stores.sql"),
     include_str!("../../../../../migrations/hq/0022_catalogue_imports.sql"),
     include_str!("../../../../../migrations/hq/0023_daily_figures.sql"),
+    include_str!("../../../../../migrations/hq/0024_till_contacts.sql"),
+    include_str!("../../../../../migrations/hq/0025_web_daily_sales.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -1076,6 +1078,15 @@ impl Db {
             ])?;
             if filed_now == 1 {
                 add_figures(&tx, &super::super::figures_of_record(stored))?;
+                if let Some((store, day, total)) = super::super::web_sale_of_record(stored) {
+                    tx.prepare_cached(
+                        "INSERT INTO daily_sales (store, business_day, channel, sales, total)
+                         VALUES (?1, ?2, 'web', 1, ?3)
+                         ON CONFLICT (store, business_day, channel) DO UPDATE SET
+                             sales = sales + 1, total = total + excluded.total",
+                    )?
+                    .execute(params![store, day, total])?;
+                }
             }
         }
         for conflict in &write.conflicts {
@@ -1139,6 +1150,29 @@ impl Db {
             // "As of" for the store's figures: when head office last heard from one of its tills.
             tx.prepare_cached("UPDATE stores SET last_sync_at = ?2 WHERE code = ?1")?
                 .execute(params![write.store, now])?;
+        }
+        if let Some(contact) = &write.contact {
+            let report = contact.report.as_ref();
+            tx.prepare_cached(
+                "INSERT INTO till_contacts (device_id, store, till_no, last_seen_at, app_version,
+                                            pending_sales, pending_amount, pending_other)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (device_id) DO UPDATE SET
+                     last_seen_at = excluded.last_seen_at, app_version = excluded.app_version,
+                     pending_sales = excluded.pending_sales,
+                     pending_amount = excluded.pending_amount,
+                     pending_other = excluded.pending_other",
+            )?
+            .execute(params![
+                contact.device_id,
+                write.store,
+                contact.till_no,
+                now,
+                report.map(|r| r.version.as_str()),
+                report.map(|r| r.pending_sales),
+                report.map(|r| r.pending_amount),
+                report.map(|r| r.pending_other)
+            ])?;
         }
         tx.commit()?;
         Ok(())

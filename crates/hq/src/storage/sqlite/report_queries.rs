@@ -1,9 +1,10 @@
 //! Report figures on SQLite: the daily figures added up by day, store or period.
 
+use super::queries::instant;
 use super::queries::Db;
 use crate::daily_figures::Measure;
 use crate::error::HqError;
-use crate::storage::{FigureGrouping, FigureTotal};
+use crate::storage::{FigureGrouping, FigureTotal, TillContactRow};
 use rusqlite::params;
 
 impl Db {
@@ -51,6 +52,56 @@ impl Db {
                     amount,
                 })
             })
+            .collect()
+    }
+
+    pub(in super::super) fn till_contacts(&self) -> Result<Vec<TillContactRow>, HqError> {
+        type Row = (
+            i64,
+            String,
+            u16,
+            String,
+            Option<String>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+        );
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT device_id, store, till_no, last_seen_at, app_version, pending_sales,
+                    pending_amount, pending_other
+             FROM till_contacts ORDER BY store, till_no, device_id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            })?
+            .collect::<Result<Vec<Row>, _>>()?;
+        rows.into_iter()
+            .map(
+                |(device_id, store, till_no, seen, version, sales, amount, other)| {
+                    Ok(TillContactRow {
+                        device_id,
+                        store,
+                        till_no,
+                        last_seen_at: instant(&seen)?,
+                        report: version.map(|version| kassa_protocol::TillReport {
+                            version,
+                            pending_sales: sales.unwrap_or(0),
+                            pending_amount: amount.unwrap_or(0),
+                            pending_other: other.unwrap_or(0),
+                        }),
+                    })
+                },
+            )
             .collect()
     }
 }

@@ -150,7 +150,7 @@ async fn an_upgrade_rewrites_store_credit_codes_head_office_kept_before_keys() {
         conn.execute_batch(
             "DROP TABLE store_keys_retired; DROP TABLE signed_heads;
              DROP TABLE console_sessions; DROP TABLE console_users; DROP TABLE daily_sales;
-             DROP TABLE catalogue_imports; DROP TABLE daily_figures;
+             DROP TABLE catalogue_imports; DROP TABLE daily_figures; DROP TABLE till_contacts;
              ALTER TABLE api_tokens DROP COLUMN stores;
              DROP INDEX documents_by_chunks; ALTER TABLE documents DROP COLUMN chunks;
              DROP TABLE document_chunks; ALTER TABLE documents ADD COLUMN bytes BLOB;
@@ -197,7 +197,12 @@ async fn the_figures_an_upgrade_fills_in_are_those_sync_adds() {
     use crate::storage::FigureGrouping;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hq.db");
-    async fn totals(storage: &SqliteStorage) -> Vec<crate::storage::FigureTotal> {
+    async fn totals(
+        storage: &SqliteStorage,
+    ) -> (
+        Vec<crate::storage::FigureTotal>,
+        Vec<crate::storage::DailySales>,
+    ) {
         let mut all = Vec::new();
         for by in [
             FigureGrouping::Day,
@@ -211,7 +216,11 @@ async fn the_figures_an_upgrade_fills_in_are_those_sync_adds() {
                     .unwrap(),
             );
         }
-        all
+        let daily = storage
+            .daily_sales("2026-01-01", "2026-12-31")
+            .await
+            .unwrap();
+        (all, daily)
     }
     let added = {
         let storage = SqliteStorage::open(&path).unwrap();
@@ -226,12 +235,16 @@ async fn the_figures_an_upgrade_fills_in_are_those_sync_adds() {
         }
         totals(&storage).await
     };
-    assert!(added.len() > 10, "{added:?}");
+    assert!(added.0.len() > 10, "{added:?}");
+    assert!(added.1.iter().any(|d| d.channel == "web"), "{added:?}");
     {
         // As a head office before the figures kept it: no table, the schema before (22).
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch("DROP TABLE daily_figures; PRAGMA user_version = 22;")
-            .unwrap();
+        conn.execute_batch(
+            "DROP TABLE daily_figures; DROP TABLE till_contacts;
+             DELETE FROM daily_sales WHERE channel = 'web'; PRAGMA user_version = 22;",
+        )
+        .unwrap();
     }
     let filled = totals(&SqliteStorage::open(&path).unwrap()).await;
     assert_eq!(filled, added);
