@@ -315,6 +315,50 @@ impl Hq {
         })
     }
 
+    /// The newest orders of `store` (or of every store the viewer sees) with `status` (any when
+    /// `None`): at most `limit`, looked for among the newest [`ORDER_WINDOW`] of each store asked
+    /// about, so the page costs the same in a chain's tenth year as in its first.
+    pub async fn recent_orders_for(
+        &self,
+        viewer: &crate::viewer::Viewer,
+        store: Option<&str>,
+        status: Option<OrderStatus>,
+        limit: usize,
+    ) -> Result<Vec<OrderSummary>, HqError> {
+        let storage = self.storage.as_ref();
+        let window = if status.is_some() {
+            ORDER_WINDOW
+        } else {
+            limit
+        };
+        let mut orders: Vec<OrderRecord> = match (store, viewer) {
+            (Some(store), _) => {
+                viewer.check(store)?;
+                storage.newest_records_of(Some(store), window).await?
+            }
+            (None, crate::viewer::Viewer::Chain) => storage.newest_records_of(None, window).await?,
+            (None, crate::viewer::Viewer::Stores(stores)) => {
+                let mut all = Vec::new();
+                for store in stores {
+                    all.extend(storage.newest_records_of(Some(store), window).await?);
+                }
+                all
+            }
+        };
+        orders.sort_by(|a, b| b.id.cmp(&a.id));
+        let mut out = Vec::new();
+        for order in orders {
+            if out.len() == limit {
+                break;
+            }
+            let summary = summary_of(storage, order).await?;
+            if status.is_none_or(|s| s == summary.status) {
+                out.push(summary);
+            }
+        }
+        Ok(out)
+    }
+
     /// Orders of one store or all, newest first, with what the tills reported.
     pub async fn orders(&self, store: Option<&str>) -> Result<Vec<OrderSummary>, HqError> {
         let storage = self.storage.as_ref();
@@ -324,23 +368,30 @@ impl Hq {
         orders.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
         let mut out = Vec::new();
         for order in orders {
-            let (status, ordered, picked_up) = order_state(storage, &order).await?;
-            out.push(OrderSummary {
-                order_id: order.id,
-                order_no: order.order_no,
-                store: order.store,
-                customer_name: order.customer_name,
-                total: order.total,
-                paid_online: order.paid_online,
-                created_at: order.created_at.to_string(),
-                pickup_by: order.pickup_by.to_string(),
-                status,
-                ordered,
-                picked_up,
-            });
+            out.push(summary_of(storage, order).await?);
         }
         Ok(out)
     }
+}
+
+/// How many of a store's newest orders a status filter looks through.
+pub const ORDER_WINDOW: usize = 5_000;
+
+async fn summary_of(storage: &dyn HqStorage, order: OrderRecord) -> Result<OrderSummary, HqError> {
+    let (status, ordered, picked_up) = order_state(storage, &order).await?;
+    Ok(OrderSummary {
+        order_id: order.id,
+        order_no: order.order_no,
+        store: order.store,
+        customer_name: order.customer_name,
+        total: order.total,
+        paid_online: order.paid_online,
+        created_at: order.created_at.to_string(),
+        pickup_by: order.pickup_by.to_string(),
+        status,
+        ordered,
+        picked_up,
+    })
 }
 
 fn accepted(order: &OrderRecord, pickup_code: String, created: bool) -> OrderAccepted {

@@ -47,11 +47,14 @@ pub(super) async fn list(
 ) -> Response {
     let viewer = Viewer::from(&signed_in.user);
     let store = Some(query.store.as_str()).filter(|s| !s.is_empty());
-    let (orders, stores) =
-        match tokio::try_join!(state.hq.orders_for(&viewer, store), state.hq.stores()) {
-            Ok(found) => found,
-            Err(e) => return error_page(&e),
-        };
+    let status = STATUSES.into_iter().find(|s| s.as_str() == query.status);
+    let (orders, stores) = match tokio::try_join!(
+        state.hq.recent_orders_for(&viewer, store, status, SHOWN),
+        state.hq.stores()
+    ) {
+        Ok(found) => found,
+        Err(e) => return error_page(&e),
+    };
     let digits: std::collections::HashMap<String, u8> = stores
         .iter()
         .map(|s| {
@@ -59,10 +62,7 @@ pub(super) async fn list(
             (s.code.clone(), digits)
         })
         .collect();
-    let matching: Vec<_> = orders
-        .iter()
-        .filter(|o| query.status.is_empty() || o.status.as_str() == query.status)
-        .collect();
+    let matching = &orders;
     let may_change = signed_in.user.may_change();
     let admin = signed_in.user.role == ConsoleRole::Admin;
     let csrf = &signed_in.session.csrf_token;
@@ -90,7 +90,11 @@ pub(super) async fn list(
                 button type="submit" { "Show" }
             }
             table id="orders" {
-                caption class="muted" { (matching.len()) " orders" @if matching.len() > SHOWN { " (the newest " (SHOWN) " shown)" } }
+                caption class="muted" {
+                    (matching.len()) " orders, newest first"
+                    @if matching.len() == SHOWN { " (the newest " (SHOWN) ")" }
+                    @if status.is_some() { " among each store's newest " (crate::orders::ORDER_WINDOW) }
+                }
                 thead { tr {
                     th scope="col" { "Order" } th scope="col" { "Store" } th scope="col" { "Customer" }
                     th scope="col" class="num" { "Total" } th scope="col" class="num" { "Paid online" }

@@ -727,6 +727,17 @@ pub trait HqStorage: Send + Sync {
     ) -> Result<Vec<IndexedRecord>, HqError>;
     /// One record of a kind by its id.
     async fn record(&self, kind: RecordKind, id: &str) -> Result<Option<IndexedRecord>, HqError>;
+    /// The newest `limit` records of a kind (by id: ids are UUIDv7, in the order they were made),
+    /// of one store or all, newest first.
+    async fn newest_records(
+        &self,
+        kind: RecordKind,
+        store: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<IndexedRecord>, HqError>;
+    /// Orders a pickup names (the only ones the exception rules look at: an order nobody has
+    /// handed over cannot be over-picked), of one store or all, by id.
+    async fn picked_up_orders(&self, store: Option<&str>) -> Result<Vec<IndexedRecord>, HqError>;
     async fn conflicts(&self) -> Result<Vec<RecordConflict>, HqError>;
 }
 
@@ -756,6 +767,23 @@ fn of_type<R: Indexed>(records: Vec<IndexedRecord>) -> Result<Vec<R>, HqError> {
 impl dyn HqStorage + '_ {
     pub async fn records_of<R: Indexed>(&self, store: Option<&str>) -> Result<Vec<R>, HqError> {
         of_type(self.records(R::KIND, store).await?)
+    }
+
+    /// The newest `limit` records of a type, newest first.
+    pub async fn newest_records_of<R: Indexed>(
+        &self,
+        store: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<R>, HqError> {
+        of_type(self.newest_records(R::KIND, store, limit).await?)
+    }
+
+    /// Orders some pickup names.
+    pub async fn picked_up_orders_of(
+        &self,
+        store: Option<&str>,
+    ) -> Result<Vec<kassa_replica::orders::OrderRecord>, HqError> {
+        of_type(self.picked_up_orders(store).await?)
     }
 
     pub async fn records_about_of<R: Indexed>(&self, subject: &str) -> Result<Vec<R>, HqError> {

@@ -41,6 +41,7 @@ macro_rules! storage_suite {
             catalogue_search_and_imports_waiting_for_confirmation,
             daily_figures_count_each_record_once,
             till_contacts_keep_each_tills_last,
+            newest_records_and_picked_up_orders,
             receipt_keys_are_made_once_and_rotate,
             staff_versions_tell_each_store_what_changed,
             sales_voids_and_credit_are_found_again,
@@ -1712,4 +1713,66 @@ pub(crate) async fn till_contacts_keep_each_tills_last(storage: Storage) {
             ("RTM1", 1, at(15), None),
         ]
     );
+}
+
+/// The orders page reads the newest orders without the rest; the exception rules read only the
+/// orders a pickup names.
+pub(crate) async fn newest_records_and_picked_up_orders(storage: Storage) {
+    with_stores(&storage, &["AMS1", "RTM1"]).await;
+    let order = |id: &str, store: &str| -> kassa_replica::orders::OrderRecord {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "order_no": format!("W-{id}"), "store": store, "customer_name": "Ada",
+            "pickup_code_hash": "x", "lines": [], "total": 100, "paid_online": 100,
+            "currency": "EUR", "created_at": "2026-11-23T09:00:00.000Z",
+            "pickup_by": "2026-12-07T09:00:00.000Z", "shipped_at": null
+        }))
+        .unwrap()
+    };
+    let pickup: kassa_replica::orders::PickupRecord = serde_json::from_value(serde_json::json!({
+        "id": "p1", "order_id": "o2", "order_no": "W-o2", "store": "AMS1", "till_no": 1,
+        "receipt_no": "AMS1-1-9", "lines": [], "value": 100, "amount_due": 0, "cash_rounding": 0,
+        "tenders": [], "change": 0, "created_at": "2026-11-23T10:00:00.000Z",
+        "business_day": "2026-11-23"
+    }))
+    .unwrap();
+    let mut write = SyncWrite::new("AMS1", at(1));
+    for (id, store) in [
+        ("o1", "AMS1"),
+        ("o2", "AMS1"),
+        ("o3", "RTM1"),
+        ("o4", "AMS1"),
+    ] {
+        write.records.push(StoredRecord {
+            store: store.into(),
+            subject: None,
+            record: IndexedRecord::Order(order(id, store)),
+        });
+    }
+    write.records.push(StoredRecord {
+        store: "AMS1".into(),
+        subject: Some("o2".into()),
+        record: IndexedRecord::Pickup(pickup),
+    });
+    storage.apply_sync(write).await.unwrap();
+    let ids = |orders: Vec<kassa_replica::orders::OrderRecord>| {
+        orders.into_iter().map(|o| o.id).collect::<Vec<_>>()
+    };
+    let storage: &dyn HqStorage = storage.as_ref();
+    assert_eq!(
+        ids(storage.newest_records_of(None, 2).await.unwrap()),
+        ["o4", "o3"]
+    );
+    assert_eq!(
+        ids(storage.newest_records_of(Some("AMS1"), 10).await.unwrap()),
+        ["o4", "o2", "o1"]
+    );
+    assert_eq!(
+        ids(storage.picked_up_orders_of(None).await.unwrap()),
+        ["o2"]
+    );
+    assert!(storage
+        .picked_up_orders_of(Some("RTM1"))
+        .await
+        .unwrap()
+        .is_empty());
 }

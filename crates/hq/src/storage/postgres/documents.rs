@@ -344,6 +344,17 @@ impl PostgresStorage {
                 )
                 .await?;
                 add_figures(&tx, &crate::daily_figures::of_sale(&filed.store, sale)).await?;
+                if sale
+                    .tenders
+                    .iter()
+                    .any(|t| t.kind == kassa_domain::TenderKind::Credit)
+                {
+                    tx.execute(
+                        "INSERT INTO credit_sales (sale_id) VALUES ($1) ON CONFLICT DO NOTHING",
+                        &[&sale.id],
+                    )
+                    .await?;
+                }
             }
         }
         for finding in &write.findings {

@@ -497,6 +497,17 @@ impl HqStorage for PostgresStorage {
     ) -> Result<Vec<IndexedRecord>, HqError> {
         self.records_of_kind(kind, store).await
     }
+    async fn newest_records(
+        &self,
+        kind: RecordKind,
+        store: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<IndexedRecord>, HqError> {
+        self.newest_of_kind(kind, store, limit).await
+    }
+    async fn picked_up_orders(&self, store: Option<&str>) -> Result<Vec<IndexedRecord>, HqError> {
+        self.orders_named_by_pickups(store).await
+    }
     async fn records_about(
         &self,
         kind: RecordKind,

@@ -488,8 +488,8 @@ impl PostgresStorage {
             .client()
             .await?
             .query(
-                "SELECT record FROM sales WHERE strpos(record, '\"kind\":\"credit\"') > 0
-                 ORDER BY id",
+                "SELECT s.record FROM credit_sales c JOIN sales s ON s.id = c.sale_id
+                 ORDER BY s.id",
                 &[],
             )
             .await?;
@@ -541,6 +541,55 @@ impl PostgresStorage {
             .await?;
         let rows = client.query(&statement, &[&kind.as_str(), &store]).await?;
         records_from_json(kind, texts(&rows)?)
+    }
+
+    pub(super) async fn newest_of_kind(
+        &self,
+        kind: RecordKind,
+        store: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<IndexedRecord>, HqError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        // One statement per case, so each walks its index backwards and stops at the limit.
+        let client = self.client().await?;
+        let rows = match store {
+            Some(store) => {
+                client
+                    .query(
+                        "SELECT record FROM records WHERE kind = $1 AND store = $2
+                         ORDER BY id DESC LIMIT $3",
+                        &[&kind.as_str(), &store, &limit],
+                    )
+                    .await?
+            }
+            None => {
+                client
+                    .query(
+                        "SELECT record FROM records WHERE kind = $1 ORDER BY id DESC LIMIT $2",
+                        &[&kind.as_str(), &limit],
+                    )
+                    .await?
+            }
+        };
+        records_from_json(kind, texts(&rows)?)
+    }
+
+    pub(super) async fn orders_named_by_pickups(
+        &self,
+        store: Option<&str>,
+    ) -> Result<Vec<IndexedRecord>, HqError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT record FROM records
+                 WHERE kind = 'order' AND ($1::text IS NULL OR store = $1)
+                   AND id IN (SELECT subject FROM records WHERE kind = 'pickup')
+                 ORDER BY id",
+                &[&store],
+            )
+            .await?;
+        records_from_json(RecordKind::Order, texts(&rows)?)
     }
 
     pub(super) async fn records_with_subject(

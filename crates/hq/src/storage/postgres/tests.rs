@@ -209,7 +209,8 @@ async fn the_figures_an_upgrade_fills_in_are_those_sync_adds() {
         .await
         .unwrap()
         .batch_execute(
-            "DROP TABLE daily_figures; DROP TABLE till_contacts;
+            "DROP TABLE daily_figures; DROP TABLE till_contacts; DROP TABLE credit_sales;
+             DROP INDEX records_kind_id;
              DELETE FROM daily_sales WHERE channel = 'web';
              DELETE FROM kassa_schema WHERE version >= 9;",
         )

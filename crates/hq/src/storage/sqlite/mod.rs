@@ -559,6 +559,25 @@ impl HqStorage for SqliteStorage {
             .await
     }
 
+    async fn newest_records(
+        &self,
+        kind: RecordKind,
+        store: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<IndexedRecord>, HqError> {
+        let store = store.map(str::to_string);
+        self.pool
+            .run(move |db| db.newest_records(kind, store.as_deref(), limit))
+            .await
+    }
+
+    async fn picked_up_orders(&self, store: Option<&str>) -> Result<Vec<IndexedRecord>, HqError> {
+        let store = store.map(str::to_string);
+        self.pool
+            .run(move |db| db.picked_up_orders(store.as_deref()))
+            .await
+    }
+
     async fn records_about(
         &self,
         kind: RecordKind,

@@ -47,6 +47,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0023_daily_figures.sql"),
     include_str!("../../../../../migrations/hq/0024_till_contacts.sql"),
     include_str!("../../../../../migrations/hq/0025_web_daily_sales.sql"),
+    include_str!("../../../../../migrations/hq/0026_exception_inputs.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -1009,6 +1010,14 @@ impl Db {
                     sale.total.minor()
                 ])?;
                 add_figures(&tx, &crate::daily_figures::of_sale(&filed.store, sale))?;
+                if sale
+                    .tenders
+                    .iter()
+                    .any(|t| t.kind == kassa_domain::TenderKind::Credit)
+                {
+                    tx.prepare_cached("INSERT OR IGNORE INTO credit_sales (sale_id) VALUES (?1)")?
+                        .execute([&sale.id])?;
+                }
             }
         }
         for finding in &write.findings {
@@ -1697,7 +1706,7 @@ impl Db {
     pub(super) fn credit_sales(&self) -> Result<Vec<SaleRecord>, HqError> {
         // A cheap filter first; the JSON decides.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT record FROM sales WHERE record LIKE '%\"kind\":\"credit\"%' ORDER BY id",
+            "SELECT s.record FROM credit_sales c JOIN sales s ON s.id = c.sale_id ORDER BY s.id",
         )?;
         let rows = stmt
             .query_map([], |r| r.get::<_, String>(0))?

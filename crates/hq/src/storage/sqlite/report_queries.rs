@@ -4,7 +4,10 @@ use super::queries::instant;
 use super::queries::Db;
 use crate::daily_figures::Measure;
 use crate::error::HqError;
+use crate::storage::record_json::records_from_json;
+use crate::storage::IndexedRecord;
 use crate::storage::{FigureGrouping, FigureTotal, TillContactRow};
+use kassa_replica::RecordKind;
 use rusqlite::params;
 
 impl Db {
@@ -103,5 +106,50 @@ impl Db {
                 },
             )
             .collect()
+    }
+
+    pub(in super::super) fn newest_records(
+        &self,
+        kind: RecordKind,
+        store: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<IndexedRecord>, HqError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        // One statement per case, so each walks its index backwards and stops at the limit.
+        let rows: Vec<String> = match store {
+            Some(store) => self
+                .conn
+                .prepare_cached(
+                    "SELECT record FROM records WHERE kind = ?1 AND store = ?2
+                     ORDER BY id DESC LIMIT ?3",
+                )?
+                .query_map(params![kind.as_str(), store, limit], |r| r.get(0))?
+                .collect::<Result<_, _>>()?,
+            None => self
+                .conn
+                .prepare_cached(
+                    "SELECT record FROM records WHERE kind = ?1 ORDER BY id DESC LIMIT ?2",
+                )?
+                .query_map(params![kind.as_str(), limit], |r| r.get(0))?
+                .collect::<Result<_, _>>()?,
+        };
+        records_from_json(kind, rows)
+    }
+
+    pub(in super::super) fn picked_up_orders(
+        &self,
+        store: Option<&str>,
+    ) -> Result<Vec<IndexedRecord>, HqError> {
+        let rows: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT record FROM records
+                 WHERE kind = 'order' AND (?1 IS NULL OR store = ?1)
+                   AND id IN (SELECT subject FROM records WHERE kind = 'pickup')
+                 ORDER BY id",
+            )?
+            .query_map(params![store], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        records_from_json(RecordKind::Order, rows)
     }
 }
