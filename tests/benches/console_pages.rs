@@ -8,7 +8,8 @@
 //!
 //! `KASSA_BENCH_STORES` (50), `KASSA_BENCH_DAYS` (365), `KASSA_BENCH_SALES_PER_DAY` (274) size
 //! the chain; `KASSA_BENCH_HQ_DIR` keeps the seeded database there and reuses it on the next run
-//! (seeding 5 million sales takes minutes).
+//! (seeding 5 million sales takes minutes); `KASSA_BENCH_PAGES=exceptions,orders` times only the
+//! pages whose path holds one of those words.
 
 use chrono::{Days, NaiveDate};
 use kassa_domain::{Money, TaxRate, Tender, TenderKind};
@@ -369,8 +370,15 @@ async fn main() {
         ),
         format!("/console/reports/days.csv?from={year_ago}&to={last}"),
     ];
+    // `KASSA_BENCH_PAGES=exceptions,orders` times only the pages whose path holds one of them.
+    let only: Vec<String> = std::env::var("KASSA_BENCH_PAGES")
+        .map(|v| v.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
     println!("page | median ms | slowest ms | bytes");
-    for path in &pages {
+    for path in pages
+        .iter()
+        .filter(|p| only.is_empty() || only.iter().any(|o| p.contains(o.as_str())))
+    {
         let mut times = Vec::new();
         let mut bytes = 0;
         for _ in 0..runs {

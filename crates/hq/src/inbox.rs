@@ -19,7 +19,7 @@ async fn facts(storage: &dyn HqStorage, store: Option<&str>) -> Result<Facts, Hq
         pickups: storage.records_of(store).await?,
         returns: storage.records_of(store).await?,
         resolutions: storage.records_of(store).await?,
-        voids: storage.all_voids().await?,
+        voids: storage.voids_that_matter().await?,
         stock: storage
             .negative_stock()
             .await?

@@ -51,7 +51,7 @@ impl Hq {
         }
         let voided: std::collections::BTreeSet<String> = self
             .storage
-            .all_voids()
+            .voids_that_matter()
             .await?
             .into_iter()
             .map(|v| v.sale_id)

@@ -710,6 +710,10 @@ pub trait HqStorage: Send + Sync {
     /// Every sale that took store credit.
     async fn credit_sales(&self) -> Result<Vec<SaleRecord>, HqError>;
     async fn all_voids(&self) -> Result<Vec<VoidRecord>, HqError>;
+    /// The voids a rule can read: of sales something was returned against, or paid with store
+    /// credit (a voided sale's credit is not spent). The other voids change no exception and no
+    /// credit balance, and are most of them.
+    async fn voids_that_matter(&self) -> Result<Vec<VoidRecord>, HqError>;
 
     /// The order a web order was taken as before under this external id (any case).
     async fn order_by_external_id(&self, external_id: &str) -> Result<Option<TakenOrder>, HqError>;

@@ -1315,6 +1315,19 @@ pub(crate) async fn sales_voids_and_credit_are_found_again(storage: Storage) {
         ["s2"]
     );
     assert_eq!(storage.all_voids().await.unwrap().len(), 1);
+    // s1 was neither returned against nor paid with credit: its void changes no rule.
+    assert!(storage.voids_that_matter().await.unwrap().is_empty());
+    let mut credit_void = SyncWrite::new("AMS1", at(3));
+    credit_void.voids.push(void("v2", "s2", day));
+    storage.apply_sync(credit_void).await.unwrap();
+    let mattering: Vec<String> = storage
+        .voids_that_matter()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| v.id)
+        .collect();
+    assert_eq!(mattering, ["v2"], "s2 took store credit");
 }
 
 pub(crate) async fn web_orders_are_taken_once_in_any_case(storage: Storage) {

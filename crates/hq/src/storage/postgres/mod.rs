@@ -484,6 +484,9 @@ impl HqStorage for PostgresStorage {
     async fn credit_sales(&self) -> Result<Vec<SaleRecord>, HqError> {
         self.sales_with_credit().await
     }
+    async fn voids_that_matter(&self) -> Result<Vec<VoidRecord>, HqError> {
+        self.voids_of_returned_or_credit_sales().await
+    }
     async fn all_voids(&self) -> Result<Vec<VoidRecord>, HqError> {
         self.every_void().await
     }

@@ -496,6 +496,23 @@ impl PostgresStorage {
         decoded(&rows)
     }
 
+    pub(super) async fn voids_of_returned_or_credit_sales(
+        &self,
+    ) -> Result<Vec<VoidRecord>, HqError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT record FROM voids
+                 WHERE sale_id IN (SELECT subject FROM records WHERE kind = 'return')
+                    OR sale_id IN (SELECT sale_id FROM credit_sales)
+                 ORDER BY id",
+                &[],
+            )
+            .await?;
+        decoded(&rows)
+    }
+
     pub(super) async fn every_void(&self) -> Result<Vec<VoidRecord>, HqError> {
         let rows = self
             .client()

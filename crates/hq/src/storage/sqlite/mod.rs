@@ -537,6 +537,10 @@ impl HqStorage for SqliteStorage {
         self.pool.run(|db| db.credit_sales()).await
     }
 
+    async fn voids_that_matter(&self) -> Result<Vec<VoidRecord>, HqError> {
+        self.pool.run(|db| db.voids_that_matter()).await
+    }
+
     async fn all_voids(&self) -> Result<Vec<VoidRecord>, HqError> {
         self.pool.run(|db| db.all_voids()).await
     }

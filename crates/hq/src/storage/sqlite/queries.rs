@@ -1706,7 +1706,24 @@ impl Db {
     pub(super) fn credit_sales(&self) -> Result<Vec<SaleRecord>, HqError> {
         // A cheap filter first; the JSON decides.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT s.record FROM credit_sales c JOIN sales s ON s.id = c.sale_id ORDER BY s.id",
+            // CROSS JOIN keeps SQLite walking the few credit sales, not millions of sales.
+            "SELECT s.record FROM credit_sales c CROSS JOIN sales s ON s.id = c.sale_id
+             ORDER BY c.sale_id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.iter()
+            .map(|json| Ok(serde_json::from_str(json)?))
+            .collect()
+    }
+
+    pub(super) fn voids_that_matter(&self) -> Result<Vec<VoidRecord>, HqError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT record FROM voids
+             WHERE sale_id IN (SELECT subject FROM records WHERE kind = 'return')
+                OR sale_id IN (SELECT sale_id FROM credit_sales)
+             ORDER BY id",
         )?;
         let rows = stmt
             .query_map([], |r| r.get::<_, String>(0))?
