@@ -582,6 +582,58 @@ async fn the_console_in_a_real_browser() {
         )
         .await;
 
+    // Stock: goods received at AMS1, a transfer of 4 to RTM1 received as 3 (flagged).
+    session
+        .goto(&format!("{base}/console/stock?sku=MILK"))
+        .await;
+    session
+        .wait_for_text("#availability", "AMS1", Duration::from_secs(10))
+        .await;
+    session
+        .type_into(
+            "form[action='/console/stock/movement'] input[name=quantity]",
+            "20",
+        )
+        .await;
+    session
+        .click("form[action='/console/stock/movement'] button")
+        .await;
+    session
+        .wait_for_text(
+            "#availability tr[data-store=AMS1] [data-figure=on-hand]",
+            "1",
+            Duration::from_secs(10),
+        )
+        .await;
+    session
+        .script("document.querySelector('form[action=\"/console/stock/transfer\"] select[name=to]').value = 'RTM1'; return true;")
+        .await;
+    session
+        .type_into(
+            "form[action='/console/stock/transfer'] input[name=quantity]",
+            "4",
+        )
+        .await;
+    session
+        .click("form[action='/console/stock/transfer'] button")
+        .await;
+    session
+        .wait_for_text("#transfers", "in transit", Duration::from_secs(10))
+        .await;
+    session.clear("#transfers input[name=counted]").await;
+    session
+        .type_into("#transfers input[name=counted]", "3")
+        .await;
+    session.click("#transfers form button").await;
+    session
+        .wait_for_text("#transfers", "flagged: 1 short", Duration::from_secs(10))
+        .await;
+    check_page(&session, "stock").await;
+    let rtm = session
+        .script("return document.querySelector('#availability tr[data-store=RTM1] [data-figure=on-hand]').textContent;")
+        .await;
+    assert_eq!(rtm, "3");
+
     // Staff: add a cashier to AMS1 with a PIN; the page lists her.
     session.goto(&format!("{base}/console/staff")).await;
     session

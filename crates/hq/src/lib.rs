@@ -39,6 +39,7 @@ mod sync;
 pub mod testing;
 pub mod tls;
 pub mod tokens;
+pub mod transfers;
 mod verified_heads;
 pub mod viewer;
 

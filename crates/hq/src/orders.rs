@@ -237,6 +237,7 @@ impl Hq {
             at,
             vec![(doc_id, doc)],
             Some(intake_row),
+            None,
         )
         .await?;
         Ok(accepted(&order, pickup_code, true))

@@ -20,9 +20,19 @@ pub struct StockMovementRecord {
     pub lines: Vec<StockLine>,
     pub note: Option<String>,
     pub created_at: Timestamp,
+    /// For a transfer's two movements: which transfer, and the store at its other end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<TransferLink>,
 }
 
-/// `receipt` or `count` on the wire.
+/// The transfer a movement belongs to (`crate::transfers`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferLink {
+    pub id: String,
+    pub other_store: String,
+}
+
+/// `receipt`, `count`, `transfer_out` or `transfer_in` on the wire.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MovementKind {
@@ -30,9 +40,13 @@ pub enum MovementKind {
     Receipt,
     /// A count: quantities are what is on the shelf; the difference is booked.
     Count,
+    /// Sent to another store: quantities leave this one.
+    TransferOut,
+    /// Received from another store: the quantities counted on arrival are added.
+    TransferIn,
 }
 
-const MAX_STOCK_QUANTITY: i64 = 10_000_000;
+pub(crate) const MAX_STOCK_QUANTITY: i64 = 10_000_000;
 
 /// How often a write refused as stale (another process wrote the document meanwhile) is merged
 /// and tried again before the caller is told to retry.
@@ -55,6 +69,8 @@ impl Hq {
             let ok = match kind {
                 MovementKind::Receipt => (1..=MAX_STOCK_QUANTITY).contains(&line.quantity),
                 MovementKind::Count => (0..=MAX_STOCK_QUANTITY).contains(&line.quantity),
+                // A transfer's movements are made by `crate::transfers`, which links them.
+                MovementKind::TransferOut | MovementKind::TransferIn => false,
             };
             if !ok {
                 return Err(HqError::BadRequest(format!(
@@ -81,7 +97,8 @@ impl Hq {
         let on_hand = read_levels(&stock)?.on_hand();
         for line in lines {
             let delta = match kind {
-                MovementKind::Receipt => line.quantity,
+                MovementKind::Receipt | MovementKind::TransferIn => line.quantity,
+                MovementKind::TransferOut => -line.quantity,
                 MovementKind::Count => line.quantity - on_hand.get(&line.sku).copied().unwrap_or(0),
             };
             record_movement(&mut stock, "hq", &line.sku, delta)?;
@@ -93,6 +110,7 @@ impl Hq {
             lines: lines.to_vec(),
             note,
             created_at: created_at.clone(),
+            transfer: None,
         };
         write_record(&mut ledger, RecordKind::Movement, &record.id, &record)?;
         save_own_documents(
@@ -103,6 +121,19 @@ impl Hq {
         )
         .await?;
         Ok(record)
+    }
+
+    /// Goods received or a count at a store the viewer may change.
+    pub async fn record_stock_for(
+        &self,
+        viewer: &crate::viewer::Viewer,
+        store: &str,
+        kind: MovementKind,
+        lines: &[StockLine],
+        note: Option<String>,
+    ) -> Result<StockMovementRecord, HqError> {
+        viewer.check(store)?;
+        self.record_stock(store, kind, lines, note).await
     }
 
     /// Every document of a store with its heads (what a sync announces).
@@ -144,7 +175,7 @@ pub(crate) async fn save_own_documents(
     now: DateTime<Utc>,
     docs: Vec<(DocId, kassa_replica::AutoCommit)>,
 ) -> Result<(), HqError> {
-    save_own_documents_with(inner, store, now, docs, None).await
+    save_own_documents_with(inner, store, now, docs, None, None).await
 }
 
 /// [`save_own_documents`], taking a web order's intake row in the same transaction.
@@ -154,6 +185,7 @@ pub(crate) async fn save_own_documents_with(
     now: DateTime<Utc>,
     docs: Vec<(DocId, kassa_replica::AutoCommit)>,
     intake: Option<OrderIntakeRow>,
+    transfer: Option<crate::storage::TransferWrite>,
 ) -> Result<(), HqError> {
     let row = inner.store_row(store).await?;
     let mut docs = docs;
@@ -162,6 +194,7 @@ pub(crate) async fn save_own_documents_with(
     for attempt in 0.. {
         let mut write = SyncWrite {
             intake: intake.clone(),
+            transfer: transfer.clone(),
             ..SyncWrite::new(store, now)
         };
         for (id, doc) in &mut docs {

@@ -340,13 +340,18 @@ fn import_one(
         insert_code.execute(params![code, id])?;
     }
     // The product's scheduled prices are the ones it carries now (head office sends them whole).
-    conn.prepare_cached("DELETE FROM scheduled_prices WHERE product_id = ?1")?
-        .execute([id])?;
-    let mut insert_price = conn.prepare_cached(
-        "INSERT INTO scheduled_prices (product_id, effective_at, price) VALUES (?1, ?2, ?3)",
-    )?;
-    for change in &product.scheduled_prices {
-        insert_price.execute(params![id, change.from, change.price.minor()])?;
+    // A product new to this till has none yet: a first catalogue download pays nothing for them.
+    if existing.is_some() {
+        conn.prepare_cached("DELETE FROM scheduled_prices WHERE product_id = ?1")?
+            .execute([id])?;
+    }
+    if !product.scheduled_prices.is_empty() {
+        let mut insert_price = conn.prepare_cached(
+            "INSERT INTO scheduled_prices (product_id, effective_at, price) VALUES (?1, ?2, ?3)",
+        )?;
+        for change in &product.scheduled_prices {
+            insert_price.execute(params![id, change.from, change.price.minor()])?;
+        }
     }
     Ok(Ok(existing.is_none()))
 }

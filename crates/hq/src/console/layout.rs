@@ -19,6 +19,7 @@ const SECTIONS: &[(&str, &str)] = &[
     ("Overview", "/console"),
     ("Stores", "/console/stores"),
     ("Catalogue", "/console/catalogue"),
+    ("Stock", "/console/stock"),
     ("Orders", "/console/orders"),
     ("Exceptions", "/console/exceptions"),
     ("Staff", "/console/staff"),

@@ -11,6 +11,7 @@ mod reports;
 mod sales_chart;
 mod sign_in;
 mod staff;
+mod stock;
 mod stores;
 
 use crate::console_users::{same_secret, ConsoleSession, ConsoleUser};
@@ -73,6 +74,10 @@ pub(crate) fn routes(hq: Arc<Hq>, secure_cookies: bool) -> Router {
         .route("/console/orders/expire", post(orders::expire))
         .route("/console/reports", get(reports::page_handler))
         .route("/console/reports/{section}", get(reports::csv))
+        .route("/console/stock", get(stock::page_handler))
+        .route("/console/stock/movement", post(stock::movement))
+        .route("/console/stock/transfer", post(stock::send))
+        .route("/console/stock/receive", post(stock::receive))
         .route("/console/console.css", get(layout::stylesheet))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(axum::middleware::map_response(page_headers))

@@ -270,6 +270,48 @@ pub struct SyncWrite {
     pub signed_heads: Vec<(i64, kassa_protocol::SignedHeads)>,
     /// The syncing till's contact: kept as its last (with its report, when it sent one).
     pub contact: Option<TillContact>,
+    /// A transfer between stores sent or received by this write.
+    pub transfer: Option<TransferWrite>,
+}
+
+/// A transfer of one SKU from one store to another, as head office indexes it: sent (the
+/// sender's stock went down), then received (the receiver's went up by what was counted on
+/// arrival). The movements themselves are records in each store's head office ledger.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TransferRow {
+    pub id: String,
+    pub from_store: String,
+    pub to_store: String,
+    pub sku: String,
+    pub sent: i64,
+    pub note: Option<String>,
+    pub sent_at: DateTime<Utc>,
+    pub sent_by: String,
+    pub received: Option<i64>,
+    pub received_at: Option<DateTime<Utc>>,
+    pub received_by: Option<String>,
+}
+
+impl TransferRow {
+    /// Received less sent, once received (negative: short); a transfer whose counts differ is
+    /// flagged.
+    pub fn difference(&self) -> Option<i64> {
+        self.received.map(|r| r - self.sent)
+    }
+}
+
+/// What a write does to the transfer index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TransferWrite {
+    Sent(TransferRow),
+    /// Refused as [`HqError::Conflict`] (and the whole write with it) when it was received
+    /// already.
+    Received {
+        id: String,
+        received: i64,
+        at: DateTime<Utc>,
+        by: String,
+    },
 }
 
 /// A till's contact with head office, as a sync records it.
@@ -312,6 +354,7 @@ impl SyncWrite {
             audit_anchor: None,
             signed_heads: Vec::new(),
             contact: None,
+            transfer: None,
         }
     }
 }
@@ -556,6 +599,10 @@ pub trait HqStorage: Send + Sync {
         stores: &[String],
         by: FigureGrouping,
     ) -> Result<Vec<FigureTotal>, HqError>;
+    /// Transfers from or to `stores` (every store when empty), newest first, at most `limit`.
+    async fn transfers(&self, stores: &[String], limit: usize)
+        -> Result<Vec<TransferRow>, HqError>;
+    async fn transfer(&self, id: &str) -> Result<Option<TransferRow>, HqError>;
     /// Every till's last contact, by store and till.
     async fn till_contacts(&self) -> Result<Vec<TillContactRow>, HqError>;
     /// Keeps an uploaded import, and drops those older than [`PENDING_IMPORT_LIFETIME`].

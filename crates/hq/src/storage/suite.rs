@@ -42,6 +42,7 @@ macro_rules! storage_suite {
             daily_figures_count_each_record_once,
             till_contacts_keep_each_tills_last,
             newest_records_and_picked_up_orders,
+            transfers_are_sent_once_and_received_once,
             receipt_keys_are_made_once_and_rotate,
             staff_versions_tell_each_store_what_changed,
             sales_voids_and_credit_are_found_again,
@@ -1788,4 +1789,68 @@ pub(crate) async fn newest_records_and_picked_up_orders(storage: Storage) {
         .await
         .unwrap()
         .is_empty());
+}
+
+/// A transfer is indexed when sent and received once; each store lists its own.
+pub(crate) async fn transfers_are_sent_once_and_received_once(storage: Storage) {
+    use crate::storage::{TransferRow, TransferWrite};
+    with_stores(&storage, &["AMS1", "RTM1", "UTR1"]).await;
+    let row = |id: &str, from: &str, to: &str| TransferRow {
+        id: id.into(),
+        from_store: from.into(),
+        to_store: to.into(),
+        sku: "MUG".into(),
+        sent: 10,
+        note: Some("weekend".into()),
+        sent_at: at(5),
+        sent_by: "ann".into(),
+        received: None,
+        received_at: None,
+        received_by: None,
+    };
+    for (store, transfer) in [
+        ("AMS1", row("t1", "AMS1", "RTM1")),
+        ("UTR1", row("t2", "UTR1", "AMS1")),
+    ] {
+        let mut write = SyncWrite::new(store, at(5));
+        write.transfer = Some(TransferWrite::Sent(transfer));
+        storage.apply_sync(write).await.unwrap();
+    }
+    let received = |by: &str| {
+        let mut write = SyncWrite::new("RTM1", at(9));
+        write.transfer = Some(TransferWrite::Received {
+            id: "t1".into(),
+            received: 8,
+            at: at(9),
+            by: by.into(),
+        });
+        write
+    };
+    storage.apply_sync(received("rob")).await.unwrap();
+    match storage.apply_sync(received("eve")).await {
+        Err(HqError::Conflict(_)) => {}
+        other => panic!("a second receipt must be refused, got {other:?}"),
+    }
+    let t1 = storage.transfer("t1").await.unwrap().unwrap();
+    assert_eq!(
+        (
+            t1.received,
+            t1.received_at,
+            t1.received_by.as_deref(),
+            t1.difference()
+        ),
+        (Some(8), Some(at(9)), Some("rob"), Some(-2))
+    );
+    assert_eq!(t1.note.as_deref(), Some("weekend"));
+    let ids = |rows: Vec<TransferRow>| rows.into_iter().map(|t| t.id).collect::<Vec<_>>();
+    assert_eq!(ids(storage.transfers(&[], 10).await.unwrap()), ["t2", "t1"]);
+    assert_eq!(
+        ids(storage.transfers(&["RTM1".into()], 10).await.unwrap()),
+        ["t1"]
+    );
+    assert_eq!(
+        ids(storage.transfers(&["AMS1".into()], 1).await.unwrap()),
+        ["t2"]
+    );
+    assert!(storage.transfer("t9").await.unwrap().is_none());
 }

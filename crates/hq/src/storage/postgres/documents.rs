@@ -578,6 +578,36 @@ impl PostgresStorage {
             )
             .await?;
         }
+        match &write.transfer {
+            Some(crate::storage::TransferWrite::Sent(t)) => {
+                tx.execute(
+                    "INSERT INTO transfers (id, from_store, to_store, sku, sent, note, sent_at, sent_by)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    &[&t.id, &t.from_store, &t.to_store, &t.sku, &t.sent, &t.note, &t.sent_at, &t.sent_by],
+                )
+                .await?;
+            }
+            Some(crate::storage::TransferWrite::Received {
+                id,
+                received,
+                at,
+                by,
+            }) => {
+                let landed = tx
+                    .execute(
+                        "UPDATE transfers SET received = $2, received_at = $3, received_by = $4
+                         WHERE id = $1 AND received IS NULL",
+                        &[id, received, at, by],
+                    )
+                    .await?;
+                if landed != 1 {
+                    return Err(HqError::Conflict(format!(
+                        "transfer {id} was received already"
+                    )));
+                }
+            }
+            None => {}
+        }
         if let Some(contact) = &write.contact {
             let report = contact.report.as_ref();
             tx.execute(

@@ -18,7 +18,7 @@ mod tests;
 use super::{
     Device, FigureGrouping, FigureTotal, Finding, Heads, HqStorage, IndexedRecord, NegativeStock,
     NewDevice, PendingImport, RecordConflict, StaffEntry, StoreKey, StoreRow, SyncWrite,
-    TakenOrder, TillContactRow,
+    TakenOrder, TillContactRow, TransferRow,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken};
 use crate::console_users::{ConsoleSession, ConsoleUser, StoredConsoleUser};
@@ -270,6 +270,18 @@ impl HqStorage for PostgresStorage {
         by: FigureGrouping,
     ) -> Result<Vec<FigureTotal>, HqError> {
         self.sum_figures(from, to, stores, by).await
+    }
+
+    async fn transfers(
+        &self,
+        stores: &[String],
+        limit: usize,
+    ) -> Result<Vec<TransferRow>, HqError> {
+        self.transfer_rows(stores, limit).await
+    }
+
+    async fn transfer(&self, id: &str) -> Result<Option<TransferRow>, HqError> {
+        self.transfer_by_id(id).await
     }
 
     async fn till_contacts(&self) -> Result<Vec<TillContactRow>, HqError> {

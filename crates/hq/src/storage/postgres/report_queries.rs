@@ -3,7 +3,7 @@
 use super::PostgresStorage;
 use crate::daily_figures::Measure;
 use crate::error::HqError;
-use crate::storage::{FigureGrouping, FigureTotal, TillContactRow};
+use crate::storage::{FigureGrouping, FigureTotal, TillContactRow, TransferRow};
 
 impl PostgresStorage {
     pub(super) async fn sum_figures(
@@ -83,4 +83,55 @@ impl PostgresStorage {
             })
             .collect()
     }
+
+    pub(super) async fn transfer_rows(
+        &self,
+        stores: &[String],
+        limit: usize,
+    ) -> Result<Vec<TransferRow>, HqError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT id, from_store, to_store, sku, sent, note, sent_at, sent_by, received,
+                        received_at, received_by
+                 FROM transfers
+                 WHERE cardinality($1::text[]) = 0 OR from_store = ANY($1) OR to_store = ANY($1)
+                 ORDER BY id DESC LIMIT $2",
+                &[&stores, &limit],
+            )
+            .await?;
+        rows.iter().map(transfer_of).collect()
+    }
+
+    pub(super) async fn transfer_by_id(&self, id: &str) -> Result<Option<TransferRow>, HqError> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT id, from_store, to_store, sku, sent, note, sent_at, sent_by, received,
+                        received_at, received_by
+                 FROM transfers WHERE id = $1",
+                &[&id],
+            )
+            .await?;
+        row.as_ref().map(transfer_of).transpose()
+    }
+}
+
+fn transfer_of(r: &tokio_postgres::Row) -> Result<TransferRow, HqError> {
+    Ok(TransferRow {
+        id: r.try_get(0)?,
+        from_store: r.try_get(1)?,
+        to_store: r.try_get(2)?,
+        sku: r.try_get(3)?,
+        sent: r.try_get(4)?,
+        note: r.try_get(5)?,
+        sent_at: r.try_get(6)?,
+        sent_by: r.try_get(7)?,
+        received: r.try_get(8)?,
+        received_at: r.try_get(9)?,
+        received_by: r.try_get(10)?,
+    })
 }

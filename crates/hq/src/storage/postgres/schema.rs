@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq-postgres/0010_till_contacts.sql"),
     include_str!("../../../../../migrations/hq-postgres/0011_web_daily_sales.sql"),
     include_str!("../../../../../migrations/hq-postgres/0012_exception_inputs.sql"),
+    include_str!("../../../../../migrations/hq-postgres/0013_transfers.sql"),
 ];
 
 /// The advisory lock key migrations hold: "KSHQ".

@@ -210,7 +210,7 @@ async fn the_figures_an_upgrade_fills_in_are_those_sync_adds() {
         .unwrap()
         .batch_execute(
             "DROP TABLE daily_figures; DROP TABLE till_contacts; DROP TABLE credit_sales;
-             DROP INDEX records_kind_id;
+             DROP INDEX records_kind_id; DROP TABLE transfers;
              DELETE FROM daily_sales WHERE channel = 'web';
              DELETE FROM kassa_schema WHERE version >= 9;",
         )

@@ -9,7 +9,7 @@ mod report_queries;
 use super::{
     DailySales, Device, FigureGrouping, FigureTotal, Finding, Heads, HqStorage, IndexedRecord,
     NegativeStock, NewDevice, PendingImport, RecordConflict, StaffEntry, StoreKey, StoreRow,
-    SyncWrite, TakenOrder, TillContactRow,
+    SyncWrite, TakenOrder, TillContactRow, TransferRow,
 };
 use crate::api_tokens::{AdminLogEntry, ApiToken};
 use crate::console_users::{ConsoleSession, ConsoleUser, StoredConsoleUser};
@@ -244,6 +244,20 @@ impl HqStorage for SqliteStorage {
         self.pool
             .run(move |db| db.figure_totals(&from, &to, &stores, by))
             .await
+    }
+
+    async fn transfers(
+        &self,
+        stores: &[String],
+        limit: usize,
+    ) -> Result<Vec<TransferRow>, HqError> {
+        let stores = stores.to_vec();
+        self.pool.run(move |db| db.transfers(&stores, limit)).await
+    }
+
+    async fn transfer(&self, id: &str) -> Result<Option<TransferRow>, HqError> {
+        let id = id.to_string();
+        self.pool.run(move |db| db.transfer(&id)).await
     }
 
     async fn till_contacts(&self) -> Result<Vec<TillContactRow>, HqError> {

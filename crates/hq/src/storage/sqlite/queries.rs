@@ -48,6 +48,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("../../../../../migrations/hq/0024_till_contacts.sql"),
     include_str!("../../../../../migrations/hq/0025_web_daily_sales.sql"),
     include_str!("../../../../../migrations/hq/0026_exception_inputs.sql"),
+    include_str!("../../../../../migrations/hq/0027_transfers.sql"),
 ];
 /// `PRAGMA application_id` of a Kassa head office database: "KSHQ".
 pub(super) const APPLICATION_ID: i64 = 0x4B53_4851;
@@ -1159,6 +1160,33 @@ impl Db {
             // "As of" for the store's figures: when head office last heard from one of its tills.
             tx.prepare_cached("UPDATE stores SET last_sync_at = ?2 WHERE code = ?1")?
                 .execute(params![write.store, now])?;
+        }
+        match &write.transfer {
+            Some(super::super::TransferWrite::Sent(t)) => {
+                tx.execute(
+                    "INSERT INTO transfers (id, from_store, to_store, sku, sent, note, sent_at, sent_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![t.id, t.from_store, t.to_store, t.sku, t.sent, t.note, timestamp(t.sent_at), t.sent_by],
+                )?;
+            }
+            Some(super::super::TransferWrite::Received {
+                id,
+                received,
+                at,
+                by,
+            }) => {
+                let landed = tx.execute(
+                    "UPDATE transfers SET received = ?2, received_at = ?3, received_by = ?4
+                     WHERE id = ?1 AND received IS NULL",
+                    params![id, received, timestamp(*at), by],
+                )?;
+                if landed != 1 {
+                    return Err(HqError::Conflict(format!(
+                        "transfer {id} was received already"
+                    )));
+                }
+            }
+            None => {}
         }
         if let Some(contact) = &write.contact {
             let report = contact.report.as_ref();

@@ -6,7 +6,7 @@ use crate::daily_figures::Measure;
 use crate::error::HqError;
 use crate::storage::record_json::records_from_json;
 use crate::storage::IndexedRecord;
-use crate::storage::{FigureGrouping, FigureTotal, TillContactRow};
+use crate::storage::{FigureGrouping, FigureTotal, TillContactRow, TransferRow};
 use kassa_replica::RecordKind;
 use rusqlite::params;
 
@@ -152,4 +152,85 @@ impl Db {
             .collect::<Result<_, _>>()?;
         records_from_json(RecordKind::Order, rows)
     }
+
+    pub(in super::super) fn transfers(
+        &self,
+        stores: &[String],
+        limit: usize,
+    ) -> Result<Vec<TransferRow>, HqError> {
+        let stores = serde_json::to_string(stores)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, from_store, to_store, sku, sent, note, sent_at, sent_by, received,
+                    received_at, received_by
+             FROM transfers
+             WHERE ?1 = '[]' OR from_store IN (SELECT value FROM json_each(?1))
+                OR to_store IN (SELECT value FROM json_each(?1))
+             ORDER BY id DESC LIMIT ?2",
+        )?;
+        let rows = stmt
+            .query_map(params![stores, limit], transfer_columns)?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(transfer_row).collect()
+    }
+
+    pub(in super::super) fn transfer(&self, id: &str) -> Result<Option<TransferRow>, HqError> {
+        use rusqlite::OptionalExtension;
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT id, from_store, to_store, sku, sent, note, sent_at, sent_by, received,
+                        received_at, received_by
+                 FROM transfers WHERE id = ?1",
+            )?
+            .query_row([id], transfer_columns)
+            .optional()?;
+        row.map(transfer_row).transpose()
+    }
+}
+
+type TransferColumns = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<String>,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
+
+fn transfer_columns(r: &rusqlite::Row<'_>) -> rusqlite::Result<TransferColumns> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+    ))
+}
+
+fn transfer_row(c: TransferColumns) -> Result<TransferRow, HqError> {
+    Ok(TransferRow {
+        id: c.0,
+        from_store: c.1,
+        to_store: c.2,
+        sku: c.3,
+        sent: c.4,
+        note: c.5,
+        sent_at: instant(&c.6)?,
+        sent_by: c.7,
+        received: c.8,
+        received_at: c.9.as_deref().map(instant).transpose()?,
+        received_by: c.10,
+    })
 }

@@ -151,7 +151,7 @@ async fn an_upgrade_rewrites_store_credit_codes_head_office_kept_before_keys() {
             "DROP TABLE store_keys_retired; DROP TABLE signed_heads;
              DROP TABLE console_sessions; DROP TABLE console_users; DROP TABLE daily_sales;
              DROP TABLE catalogue_imports; DROP TABLE daily_figures; DROP TABLE till_contacts;
-             DROP TABLE credit_sales; DROP INDEX records_kind_id;
+             DROP TABLE credit_sales; DROP INDEX records_kind_id; DROP TABLE transfers;
              ALTER TABLE api_tokens DROP COLUMN stores;
              DROP INDEX documents_by_chunks; ALTER TABLE documents DROP COLUMN chunks;
              DROP TABLE document_chunks; ALTER TABLE documents ADD COLUMN bytes BLOB;
@@ -243,7 +243,7 @@ async fn the_figures_an_upgrade_fills_in_are_those_sync_adds() {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
             "DROP TABLE daily_figures; DROP TABLE till_contacts; DROP TABLE credit_sales;
-             DROP INDEX records_kind_id;
+             DROP INDEX records_kind_id; DROP TABLE transfers;
              DELETE FROM daily_sales WHERE channel = 'web'; PRAGMA user_version = 22;",
         )
         .unwrap();
