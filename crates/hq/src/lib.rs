@@ -12,6 +12,7 @@ mod compaction;
 mod console;
 pub mod console_users;
 pub mod daily_figures;
+pub mod demo_history;
 mod device_keys;
 mod doc_cache;
 mod epochs;

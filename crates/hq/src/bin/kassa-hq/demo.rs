@@ -1,5 +1,8 @@
 //! `kassa-hq demo`: store AMS1 with a generated catalogue, stock of every product, two web
-//! orders and three staff with well-known PINs, so `scripts/run-demo` has something to sell.
+//! orders and three staff with well-known PINs, so `scripts/run-demo` has something to sell; and
+//! a chain around it (RTM1, UTR1, EHV1) with weeks of trading history, so the console's overview
+//! and reports show something real. The history is filed through head office's ingestion
+//! (`kassa_hq::demo_history`) under till numbers no real till uses.
 
 use kassa_domain::demo_catalogue::{demo_catalogue, DEMO_TAX_CLASSES};
 use kassa_domain::Role;
@@ -14,21 +17,48 @@ const MAX_PRODUCTS: u64 = 300_000;
 /// Same PIN for both orders, so whoever runs the demo can hand them over.
 const DEMO_PICKUP_CODE: &str = "123456";
 
+/// The chain's other stores, with their names.
+const OTHER_STORES: [(&str, &str); 3] = [
+    ("RTM1", "Kassa Demo Rotterdam"),
+    ("UTR1", "Kassa Demo Utrecht"),
+    ("EHV1", "Kassa Demo Eindhoven"),
+];
+/// At most a year of history: more only makes the demo slow to set up.
+const MAX_HISTORY_DAYS: u64 = 366;
+
 #[derive(clap::Args)]
 pub struct Args {
     #[arg(long, default_value_t = 5_000)]
     products: u64,
+    /// Days of trading history before today for every store of the chain (0: none).
+    #[arg(long, default_value_t = 28)]
+    history_days: u64,
 }
 
-pub async fn run(data: &Path, Args { products }: Args) -> Result<(), HqError> {
+pub async fn run(
+    data: &Path,
+    Args {
+        products,
+        history_days,
+    }: Args,
+) -> Result<(), HqError> {
     if !(1..=MAX_PRODUCTS).contains(&products) {
         return Err(HqError::BadRequest(format!(
             "--products must be between 1 and {MAX_PRODUCTS}"
         )));
     }
+    if history_days > MAX_HISTORY_DAYS {
+        return Err(HqError::BadRequest(format!(
+            "--history-days must be at most {MAX_HISTORY_DAYS}"
+        )));
+    }
     let hq = crate::database::open(data).await?;
-    add_store(&hq).await?;
+    add_store(&hq, STORE, "Kassa Demo Amsterdam").await?;
+    for (code, name) in OTHER_STORES {
+        add_store(&hq, code, name).await?;
+    }
     add_catalogue_and_stock(&hq, products).await?;
+    add_history(&hq, history_days, products).await?;
     // The orders name the first four demo products.
     if products >= 4 {
         add_orders(&hq).await?;
@@ -36,10 +66,45 @@ pub async fn run(data: &Path, Args { products }: Args) -> Result<(), HqError> {
     add_staff(&hq).await
 }
 
-async fn add_store(hq: &Hq) -> Result<(), HqError> {
+/// Weeks of sales in every store, up to yesterday: each store its own level of trade, weekends
+/// busier.
+async fn add_history(hq: &Hq, days: u64, products: u64) -> Result<(), HqError> {
+    let today = chrono::Utc::now().date_naive();
+    let mut filed = 0usize;
+    for back in (1..=days).rev() {
+        let Some(day) = today.checked_sub_days(chrono::Days::new(back)) else {
+            continue;
+        };
+        let weekend = matches!(
+            chrono::Datelike::weekday(&day),
+            chrono::Weekday::Sat | chrono::Weekday::Sun
+        );
+        let key = day.format("%Y-%m-%d").to_string();
+        for (n, code) in std::iter::once(STORE)
+            .chain(OTHER_STORES.iter().map(|(code, _)| *code))
+            .enumerate()
+        {
+            let base = [180, 120, 90, 60][n % 4] + back % 7 * 9;
+            let sales = if weekend { base * 3 / 2 } else { base };
+            for write in kassa_hq::demo_history::store_day(code, &key, sales, 0, products) {
+                filed += write.sales.len();
+                hq.storage().apply_sync(write).await?;
+            }
+        }
+    }
+    if days > 0 {
+        println!(
+            "demo chain: {filed} sales over the {days} days before today in {} stores (history, filed through head office's ingestion)",
+            1 + OTHER_STORES.len()
+        );
+    }
+    Ok(())
+}
+
+async fn add_store(hq: &Hq, code: &str, name: &str) -> Result<(), HqError> {
     hq.create_store(&StoreInfo {
-        code: STORE.into(),
-        name: "Kassa Demo Amsterdam".into(),
+        code: code.into(),
+        name: name.into(),
         currency: "EUR".into(),
         tax_mode: "inclusive".into(),
         cash_increment: 5,

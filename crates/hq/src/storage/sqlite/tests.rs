@@ -152,6 +152,7 @@ async fn an_upgrade_rewrites_store_credit_codes_head_office_kept_before_keys() {
              DROP TABLE console_sessions; DROP TABLE console_users; DROP TABLE daily_sales;
              DROP TABLE catalogue_imports; DROP TABLE daily_figures; DROP TABLE till_contacts;
              DROP TABLE credit_sales; DROP INDEX records_kind_id; DROP TABLE transfers;
+             DROP INDEX records_kind_store_id; CREATE INDEX records_kind_store ON records (kind, store);
              ALTER TABLE api_tokens DROP COLUMN stores;
              DROP INDEX documents_by_chunks; ALTER TABLE documents DROP COLUMN chunks;
              DROP TABLE document_chunks; ALTER TABLE documents ADD COLUMN bytes BLOB;
@@ -244,6 +245,7 @@ async fn the_figures_an_upgrade_fills_in_are_those_sync_adds() {
         conn.execute_batch(
             "DROP TABLE daily_figures; DROP TABLE till_contacts; DROP TABLE credit_sales;
              DROP INDEX records_kind_id; DROP TABLE transfers;
+             DROP INDEX records_kind_store_id; CREATE INDEX records_kind_store ON records (kind, store);
              DELETE FROM daily_sales WHERE channel = 'web'; PRAGMA user_version = 22;",
         )
         .unwrap();
