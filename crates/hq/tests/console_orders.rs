@@ -5,42 +5,12 @@
 
 mod common;
 
-use common::console::{csrf_of, head_office, set_cookie, Browser};
+use common::console::{csrf_of, head_office, post_form, signed_in, Browser};
 use kassa_hq::console_users::ConsoleRole;
 use kassa_hq::Hq;
 use kassa_protocol::{OrderIntake, OrderIntakeLine};
-use reqwest::header::COOKIE;
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
-
-async fn signed_in(
-    browser: &Browser,
-    hq: &Hq,
-    name: &str,
-    role: ConsoleRole,
-    stores: &[&str],
-) -> String {
-    let stores: Vec<String> = stores.iter().map(|s| s.to_string()).collect();
-    let (_, password) = hq
-        .add_console_user(name, role, &stores, None)
-        .await
-        .unwrap();
-    set_cookie(&browser.sign_in(name, &password).await, "kassa_console")
-        .unwrap()
-        .0
-}
-
-async fn post(browser: &Browser, session: &str, path: &str, form: &[(&str, &str)]) -> StatusCode {
-    browser
-        .client
-        .post(format!("{}{path}", browser.url))
-        .header(COOKIE, format!("kassa_console={session}"))
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-        .status()
-}
 
 async fn status_of(hq: &Hq, order_no: &str) -> String {
     let orders = hq.orders(None).await.unwrap();
@@ -100,7 +70,7 @@ async fn orders_are_listed_and_cancelled_by_whoever_may() {
     let csrf = csrf_of(&page);
     // Another store's order: as if it did not exist.
     assert_eq!(
-        post(
+        post_form(
             &browser,
             &marie,
             "/console/orders/cancel",
@@ -112,7 +82,7 @@ async fn orders_are_listed_and_cancelled_by_whoever_may() {
     assert_eq!(status_of(&hq, &numbers[1]).await, "open");
     // Without the session's token: refused.
     assert_eq!(
-        post(
+        post_form(
             &browser,
             &marie,
             "/console/orders/cancel",
@@ -123,7 +93,7 @@ async fn orders_are_listed_and_cancelled_by_whoever_may() {
     );
     assert_eq!(status_of(&hq, &numbers[0]).await, "open");
     assert_eq!(
-        post(
+        post_form(
             &browser,
             &marie,
             "/console/orders/cancel",
@@ -139,7 +109,7 @@ async fn orders_are_listed_and_cancelled_by_whoever_may() {
     assert_eq!(status_of(&hq, &numbers[0]).await, "cancelled");
     // Twice: refused, it is closed.
     assert_eq!(
-        post(
+        post_form(
             &browser,
             &marie,
             "/console/orders/cancel",
@@ -150,7 +120,7 @@ async fn orders_are_listed_and_cancelled_by_whoever_may() {
     );
     // Only an admin expires across the chain.
     assert_eq!(
-        post(
+        post_form(
             &browser,
             &marie,
             "/console/orders/expire",
@@ -184,7 +154,7 @@ async fn orders_are_listed_and_cancelled_by_whoever_may() {
     );
     let csrf = csrf_of(&page);
     assert_eq!(
-        post(
+        post_form(
             &browser,
             &cleo,
             "/console/orders/cancel",
@@ -204,7 +174,7 @@ async fn orders_are_listed_and_cancelled_by_whoever_may() {
             .unwrap(),
     );
     assert_eq!(
-        post(&browser, &ann, "/console/orders/expire", &[("csrf", &csrf)]).await,
+        post_form(&browser, &ann, "/console/orders/expire", &[("csrf", &csrf)]).await,
         StatusCode::SEE_OTHER
     );
     assert_eq!(

@@ -5,43 +5,13 @@
 
 mod common;
 
-use common::console::{csrf_of, head_office, set_cookie, Browser};
+use common::console::{csrf_of, head_office, post_form, signed_in, Browser};
 use kassa_domain::Role;
 use kassa_hq::console_users::ConsoleRole;
 use kassa_hq::Hq;
 use kassa_protocol::NewStaff;
-use reqwest::header::COOKIE;
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
-
-async fn signed_in(
-    browser: &Browser,
-    hq: &Hq,
-    name: &str,
-    role: ConsoleRole,
-    stores: &[&str],
-) -> String {
-    let stores: Vec<String> = stores.iter().map(|s| s.to_string()).collect();
-    let (_, password) = hq
-        .add_console_user(name, role, &stores, None)
-        .await
-        .unwrap();
-    set_cookie(&browser.sign_in(name, &password).await, "kassa_console")
-        .unwrap()
-        .0
-}
-
-async fn post(browser: &Browser, session: &str, path: &str, form: &[(&str, &str)]) -> StatusCode {
-    browser
-        .client
-        .post(format!("{}{path}", browser.url))
-        .header(COOKIE, format!("kassa_console={session}"))
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-        .status()
-}
 
 async fn page(browser: &Browser, session: &str, path: &str) -> String {
     browser.get(path, session).await.text().await.unwrap()
@@ -67,7 +37,7 @@ async fn staff_are_changed_by_whoever_may_and_only_them() {
     let csrf = csrf_of(&page(&browser, &admin, "/console/staff").await);
 
     // An admin adds Carl to AMS1, sets a new PIN, deactivates him.
-    let added = post(
+    let added = post_form(
         &browser,
         &admin,
         "/console/staff",
@@ -98,7 +68,7 @@ async fn staff_are_changed_by_whoever_may_and_only_them() {
         .member
         .pin_hash;
     assert_eq!(
-        post(
+        post_form(
             &browser,
             &admin,
             "/console/staff/pin",
@@ -118,7 +88,7 @@ async fn staff_are_changed_by_whoever_may_and_only_them() {
     assert_ne!(before, after);
     // A PIN too short is refused with nothing changed.
     assert_eq!(
-        post(
+        post_form(
             &browser,
             &admin,
             "/console/staff/pin",
@@ -138,7 +108,7 @@ async fn staff_are_changed_by_whoever_may_and_only_them() {
         after
     );
     assert_eq!(
-        post(
+        post_form(
             &browser,
             &admin,
             "/console/staff/active",
@@ -162,7 +132,7 @@ async fn staff_are_changed_by_whoever_may_and_only_them() {
 
     // Without the session's token: refused, nothing changed.
     assert_eq!(
-        post(
+        post_form(
             &browser,
             &admin,
             "/console/staff/active",
@@ -197,7 +167,7 @@ async fn staff_are_changed_by_whoever_may_and_only_them() {
     let dora = person(&hq, "Dora").await;
     let eve = person(&hq, "Eve").await;
     assert_eq!(
-        post(
+        post_form(
             &browser,
             &marie,
             "/console/staff/active",
@@ -208,7 +178,7 @@ async fn staff_are_changed_by_whoever_may_and_only_them() {
         "another store's: as if absent"
     );
     assert_eq!(
-        post(
+        post_form(
             &browser,
             &marie,
             "/console/staff/pin",
@@ -219,7 +189,7 @@ async fn staff_are_changed_by_whoever_may_and_only_them() {
         "also works elsewhere"
     );
     assert_eq!(
-        post(
+        post_form(
             &browser,
             &marie,
             "/console/staff",
@@ -235,7 +205,7 @@ async fn staff_are_changed_by_whoever_may_and_only_them() {
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        post(
+        post_form(
             &browser,
             &marie,
             "/console/staff/active",
@@ -257,7 +227,7 @@ async fn staff_are_changed_by_whoever_may_and_only_them() {
     assert!(read.contains("Dora") && !read.contains("Set PIN") && !read.contains("Add someone"));
     let csrf = csrf_of(&read);
     assert_eq!(
-        post(
+        post_form(
             &browser,
             &cleo,
             "/console/staff/active",

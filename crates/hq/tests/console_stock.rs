@@ -5,41 +5,11 @@
 
 mod common;
 
-use common::console::{csrf_of, head_office, set_cookie, Browser};
+use common::console::{csrf_of, head_office, post_form, signed_in, Browser};
 use kassa_hq::console_users::ConsoleRole;
 use kassa_hq::Hq;
-use reqwest::header::COOKIE;
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
-
-async fn signed_in(
-    browser: &Browser,
-    hq: &Hq,
-    name: &str,
-    role: ConsoleRole,
-    stores: &[&str],
-) -> String {
-    let stores: Vec<String> = stores.iter().map(|s| s.to_string()).collect();
-    let (_, password) = hq
-        .add_console_user(name, role, &stores, None)
-        .await
-        .unwrap();
-    set_cookie(&browser.sign_in(name, &password).await, "kassa_console")
-        .unwrap()
-        .0
-}
-
-async fn post(browser: &Browser, session: &str, path: &str, form: &[(&str, &str)]) -> StatusCode {
-    browser
-        .client
-        .post(format!("{}{path}", browser.url))
-        .header(COOKIE, format!("kassa_console={session}"))
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-        .status()
-}
 
 async fn on_hand(hq: &Hq, store: &str) -> i64 {
     let availability = hq.stock_availability("MUG").await.unwrap();
@@ -83,7 +53,7 @@ async fn stock_is_received_counted_and_transferred_by_whoever_may() {
         let mut form = movement("AMS1", kind, quantity).to_vec();
         form.push(("csrf", &csrf));
         assert_eq!(
-            post(&browser, &ann, "/console/stock/movement", &form).await,
+            post_form(&browser, &ann, "/console/stock/movement", &form).await,
             StatusCode::SEE_OTHER
         );
     }
@@ -102,7 +72,7 @@ async fn stock_is_received_counted_and_transferred_by_whoever_may() {
     let mut form = send("AMS1", "RTM1", "10").to_vec();
     form.push(("csrf", &csrf));
     assert_eq!(
-        post(&browser, &ann, "/console/stock/transfer", &form).await,
+        post_form(&browser, &ann, "/console/stock/transfer", &form).await,
         StatusCode::SEE_OTHER
     );
     assert_eq!(
@@ -129,7 +99,7 @@ async fn stock_is_received_counted_and_transferred_by_whoever_may() {
         let mut form = form.to_vec();
         form.push(("csrf", &csrf));
         assert_eq!(
-            post(&browser, &ann, "/console/stock/transfer", &form).await,
+            post_form(&browser, &ann, "/console/stock/transfer", &form).await,
             StatusCode::BAD_REQUEST
         );
     }
@@ -155,7 +125,7 @@ async fn stock_is_received_counted_and_transferred_by_whoever_may() {
             .unwrap(),
     );
     assert_eq!(
-        post(
+        post_form(
             &browser,
             &marie,
             "/console/stock/receive",
@@ -167,20 +137,20 @@ async fn stock_is_received_counted_and_transferred_by_whoever_may() {
     let mut form = send("AMS1", "RTM1", "1").to_vec();
     form.push(("csrf", &rob_csrf));
     assert_eq!(
-        post(&browser, &rob, "/console/stock/transfer", &form).await,
+        post_form(&browser, &rob, "/console/stock/transfer", &form).await,
         StatusCode::FORBIDDEN
     );
     let mut form = movement("AMS1", "receipt", "5").to_vec();
     form.push(("csrf", &rob_csrf));
     assert_eq!(
-        post(&browser, &rob, "/console/stock/movement", &form).await,
+        post_form(&browser, &rob, "/console/stock/movement", &form).await,
         StatusCode::FORBIDDEN
     );
     assert_eq!(on_hand(&hq, "AMS1").await, 17);
 
     // RTM1 counts 8 on arrival: up by 8, flagged 2 short; a second receipt is refused.
     assert_eq!(
-        post(
+        post_form(
             &browser,
             &rob,
             "/console/stock/receive",
@@ -191,7 +161,7 @@ async fn stock_is_received_counted_and_transferred_by_whoever_may() {
     );
     assert_eq!(on_hand(&hq, "RTM1").await, 8);
     assert_eq!(
-        post(
+        post_form(
             &browser,
             &rob,
             "/console/stock/receive",
@@ -229,7 +199,7 @@ async fn stock_is_received_counted_and_transferred_by_whoever_may() {
     let cleo_csrf = csrf_of(&page);
     form.push(("csrf", &cleo_csrf));
     assert_eq!(
-        post(&browser, &cleo, "/console/stock/movement", &form).await,
+        post_form(&browser, &cleo, "/console/stock/movement", &form).await,
         StatusCode::FORBIDDEN
     );
     let log = hq.admin_log(30).await.unwrap();

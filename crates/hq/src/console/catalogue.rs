@@ -4,6 +4,7 @@
 //! instant, which tills receive ahead and switch to on their own clock. Changes land in the admin
 //! log with the user's name.
 
+use super::change_log::{log_change, logged_redirect, outcome_text};
 use super::layout::{error_page, message_page, page};
 use super::{forged_form, ConsoleState, SignedIn};
 use crate::catalogue_import::{ImportPreview, MAX_IMPORT_BYTES};
@@ -128,20 +129,6 @@ fn admins_only() -> Response {
     )
 }
 
-fn admin_log_outcome<T>(outcome: &Result<T, HqError>) -> String {
-    match outcome {
-        Ok(_) => "ok".to_string(),
-        Err(e) => format!("{} {}", e.status(), e.code()),
-    }
-}
-
-async fn log(state: &ConsoleState, signed_in: &SignedIn, action: &str, said: &str) {
-    let actor = format!("console:{}", signed_in.user.name);
-    if let Err(e) = state.hq.log_admin_action(&actor, action, said).await {
-        eprintln!("kassa-hq: the admin log could not be written ({actor} {action}): {e}");
-    }
-}
-
 /// The upload: its fields read whole (the route's body limit bounds them), the CSRF token checked
 /// before anything is kept.
 pub(super) async fn upload(
@@ -190,7 +177,7 @@ pub(super) async fn upload(
         .upload_catalogue_import(&signed_in.user.name, format, file)
         .await;
     let action = format!("upload catalogue file ({})", format.label());
-    log(&state, &signed_in, &action, &admin_log_outcome(&outcome)).await;
+    log_change(&state, &signed_in, &action, &outcome_text(&outcome)).await;
     match outcome {
         Ok(id) => (
             StatusCode::SEE_OTHER,
@@ -363,7 +350,7 @@ pub(super) async fn confirm(
         ),
         Err(_) => "import catalogue file".to_string(),
     };
-    log(&state, &signed_in, &action, &admin_log_outcome(&outcome)).await;
+    log_change(&state, &signed_in, &action, &outcome_text(&outcome)).await;
     match outcome {
         Ok(applied) => {
             let markup = page(
@@ -458,18 +445,8 @@ pub(super) async fn schedule_price(
         form.price.trim().chars().take(20).collect::<String>(),
         from.format("%Y-%m-%d %H:%M")
     );
-    log(&state, &signed_in, &action, &admin_log_outcome(&outcome)).await;
-    match outcome {
-        Ok(_) => (
-            StatusCode::SEE_OTHER,
-            [(
-                LOCATION,
-                format!("/console/catalogue?q={}", query_text(&sku)),
-            )],
-        )
-            .into_response(),
-        Err(e) => error_page(&e),
-    }
+    let to = format!("/console/catalogue?q={}", query_text(&sku));
+    logged_redirect(&state, &signed_in, &action, outcome, to).await
 }
 
 /// Text for a query string: letters and digits as they are, everything else percent-encoded.

@@ -3,6 +3,7 @@
 //! session cookie and what every page answers with; each page has its own file.
 
 mod catalogue;
+mod change_log;
 mod exceptions;
 mod layout;
 mod orders;

@@ -3,10 +3,10 @@
 //! PIN, and deactivates a leaver (or brings them back); tills receive the change at their next
 //! sync. PINs are typed into password fields and never shown or logged.
 
+use super::change_log::logged_redirect;
 use super::layout::{error_page, message_page, page};
-use super::{forged_form, see_other, ConsoleState, SignedIn};
+use super::{forged_form, ConsoleState, SignedIn};
 use crate::viewer::Viewer;
-use crate::HqError;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -130,26 +130,6 @@ fn readers_only() -> Response {
     )
 }
 
-async fn logged(
-    state: &ConsoleState,
-    signed_in: &SignedIn,
-    action: String,
-    outcome: Result<kassa_protocol::StaffSummary, HqError>,
-) -> Response {
-    let said = match &outcome {
-        Ok(_) => "ok".to_string(),
-        Err(e) => format!("{} {}", e.status(), e.code()),
-    };
-    let actor = format!("console:{}", signed_in.user.name);
-    if let Err(e) = state.hq.log_admin_action(&actor, &action, &said).await {
-        eprintln!("kassa-hq: the admin log could not be written ({actor} {action}): {e}");
-    }
-    match outcome {
-        Ok(_) => see_other("/console/staff"),
-        Err(e) => error_page(&e),
-    }
-}
-
 /// Add form: name, role, pin, and one `store` per ticked box (hence pairs, not a struct).
 pub(super) async fn add(
     State(state): State<ConsoleState>,
@@ -190,7 +170,14 @@ pub(super) async fn add(
         role_name(role),
         new.stores.join(",").chars().take(200).collect::<String>()
     );
-    logged(&state, &signed_in, action, outcome).await
+    logged_redirect(
+        &state,
+        &signed_in,
+        &action,
+        outcome,
+        "/console/staff".into(),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -226,7 +213,14 @@ pub(super) async fn set_pin(
             Err(_) => form.id.chars().take(64).collect(),
         }
     );
-    logged(&state, &signed_in, action, outcome).await
+    logged_redirect(
+        &state,
+        &signed_in,
+        &action,
+        outcome,
+        "/console/staff".into(),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -264,5 +258,12 @@ pub(super) async fn set_active(
             Err(_) => form.id.chars().take(64).collect(),
         }
     );
-    logged(&state, &signed_in, action, outcome).await
+    logged_redirect(
+        &state,
+        &signed_in,
+        &action,
+        outcome,
+        "/console/staff".into(),
+    )
+    .await
 }

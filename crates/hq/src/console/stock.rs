@@ -4,6 +4,7 @@
 //! differ). Admins do this for every store, store managers for theirs (`crate::transfers`,
 //! `Hq::record_stock_for`); analysts read. Changes land in the admin log with the user's name.
 
+use super::change_log::logged_redirect;
 use super::layout::{error_page, message_page, page};
 use super::{forged_form, ConsoleState, SignedIn};
 use crate::stock::MovementKind;
@@ -12,7 +13,6 @@ use crate::transfers::NewTransfer;
 use crate::viewer::Viewer;
 use crate::HqError;
 use axum::extract::{Query, State};
-use axum::http::header::LOCATION;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
@@ -169,27 +169,6 @@ fn readers_only() -> Response {
     )
 }
 
-async fn logged<T>(
-    state: &ConsoleState,
-    signed_in: &SignedIn,
-    action: String,
-    outcome: Result<T, HqError>,
-    back_to: String,
-) -> Response {
-    let said = match &outcome {
-        Ok(_) => "ok".to_string(),
-        Err(e) => format!("{} {}", e.status(), e.code()),
-    };
-    let actor = format!("console:{}", signed_in.user.name);
-    if let Err(e) = state.hq.log_admin_action(&actor, &action, &said).await {
-        eprintln!("kassa-hq: the admin log could not be written ({actor} {action}): {e}");
-    }
-    match outcome {
-        Ok(_) => (StatusCode::SEE_OTHER, [(LOCATION, back_to)]).into_response(),
-        Err(e) => error_page(&e),
-    }
-}
-
 fn quantity(text: &str) -> Result<i64, HqError> {
     text.trim()
         .parse()
@@ -268,7 +247,7 @@ pub(super) async fn movement(
         form.quantity.chars().take(12).collect::<String>(),
         form.sku.chars().take(64).collect::<String>()
     );
-    logged(&state, &signed_in, action, outcome, back_to(&form.sku)).await
+    logged_redirect(&state, &signed_in, &action, outcome, back_to(&form.sku)).await
 }
 
 #[derive(Deserialize)]
@@ -320,7 +299,7 @@ pub(super) async fn send(
         form.quantity.chars().take(12).collect::<String>(),
         form.sku.chars().take(64).collect::<String>()
     );
-    logged(&state, &signed_in, action, outcome, back_to(&form.sku)).await
+    logged_redirect(&state, &signed_in, &action, outcome, back_to(&form.sku)).await
 }
 
 #[derive(Deserialize)]
@@ -362,5 +341,5 @@ pub(super) async fn receive(
         form.id.chars().take(40).collect::<String>(),
         form.counted.chars().take(12).collect::<String>()
     );
-    logged(&state, &signed_in, action, outcome, back).await
+    logged_redirect(&state, &signed_in, &action, outcome, back).await
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use super::store;
+use kassa_hq::console_users::ConsoleRole;
 use kassa_hq::Hq;
 use reqwest::header::{COOKIE, SET_COOKIE};
 use reqwest::{Client, StatusCode};
@@ -82,4 +83,40 @@ impl Browser {
             .await
             .unwrap()
     }
+}
+
+/// Adds a console user and signs them in: the session cookie's value.
+pub async fn signed_in(
+    browser: &Browser,
+    hq: &Hq,
+    name: &str,
+    role: ConsoleRole,
+    stores: &[&str],
+) -> String {
+    let stores: Vec<String> = stores.iter().map(|s| s.to_string()).collect();
+    let (_, password) = hq
+        .add_console_user(name, role, &stores, None)
+        .await
+        .unwrap();
+    set_cookie(&browser.sign_in(name, &password).await, "kassa_console")
+        .unwrap()
+        .0
+}
+
+/// Posts a form with a session, as the page's form would: the answer's status.
+pub async fn post_form(
+    browser: &Browser,
+    session: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> StatusCode {
+    browser
+        .client
+        .post(format!("{}{path}", browser.url))
+        .header(COOKIE, format!("kassa_console={session}"))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+        .status()
 }
