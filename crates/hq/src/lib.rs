@@ -25,6 +25,7 @@ pub mod listener;
 mod lookup;
 mod metrics;
 mod orders;
+mod pickup_codes;
 mod pin_changes;
 mod projection;
 pub mod rate_limit;

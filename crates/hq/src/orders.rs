@@ -25,7 +25,7 @@ pub fn qr_payload(order_no: &str) -> String {
     format!("kassa:order:{order_no}")
 }
 
-fn new_pickup_code() -> String {
+pub(crate) fn new_pickup_code() -> String {
     let mut bytes = [0u8; 4];
     getrandom::fill(&mut bytes).expect("the operating system's random source works");
     format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000)
@@ -81,7 +81,10 @@ fn check(intake: &OrderIntake) -> Result<(), HqError> {
     Ok(())
 }
 
-async fn order_of(storage: &dyn HqStorage, order_no_or_id: &str) -> Result<OrderRecord, HqError> {
+pub(crate) async fn order_of(
+    storage: &dyn HqStorage,
+    order_no_or_id: &str,
+) -> Result<OrderRecord, HqError> {
     let key = order_no_or_id.trim();
     let key = key.strip_prefix("kassa:order:").unwrap_or(key);
     // By number (the records' subject, indexed), else by id: never a scan of every order.
@@ -97,7 +100,7 @@ async fn order_of(storage: &dyn HqStorage, order_no_or_id: &str) -> Result<Order
     order.ok_or_else(|| HqError::NotFound(format!("no order {key:?}")))
 }
 
-async fn order_state(
+pub(crate) async fn order_state(
     storage: &dyn HqStorage,
     order: &OrderRecord,
 ) -> Result<(OrderStatus, i64, i64), HqError> {

@@ -151,8 +151,9 @@ pub(crate) fn project_records(
                     }
                 }
             }
-            // Head office's own movements: the stock document holds their effect.
-            RecordKind::Movement => {}
+            // Head office's own movements: the stock document holds their effect. Its pickup
+            // code resets are its own writes, read back from the orders document when needed.
+            RecordKind::Movement | RecordKind::PickupCodeReset => {}
         }
         let conflicting = match which {
             Records::All => conflicting_ids(doc, kind)?,

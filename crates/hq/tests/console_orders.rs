@@ -68,6 +68,43 @@ async fn orders_are_listed_and_cancelled_by_whoever_may() {
     );
     assert!(page.contains("25.00") && page.contains("0 of 2"), "{page}");
     let csrf = csrf_of(&page);
+    // A new pickup code for their store's order, shown once and never logged; another store's
+    // order is as if it did not exist.
+    let reset = browser
+        .client
+        .post(format!("{}/console/orders/pickup-code", browser.url))
+        .header(reqwest::header::COOKIE, format!("kassa_console={marie}"))
+        .form(&[("csrf", csrf.as_str()), ("order", numbers[0].as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status(), StatusCode::OK);
+    let shown = reset.text().await.unwrap();
+    let needle = "id=\"pickup-code\">";
+    let at = shown.find(needle).expect("the code") + needle.len();
+    let code: String = shown[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert_eq!(code.len(), 6, "{shown}");
+    assert_eq!(
+        post_form(
+            &browser,
+            &marie,
+            "/console/orders/pickup-code",
+            &[("csrf", &csrf), ("order", &numbers[1])]
+        )
+        .await,
+        StatusCode::NOT_FOUND
+    );
+    let log = hq.admin_log(10).await.unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e.action == format!("new pickup code for order {}", numbers[0])));
+    assert!(log.iter().all(|e| e
+        .action
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .all(|word| word != code)));
     // Another store's order: as if it did not exist.
     assert_eq!(
         post_form(

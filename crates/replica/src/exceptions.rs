@@ -113,6 +113,7 @@ impl Facts {
                 | RecordKind::ShiftOpen
                 | RecordKind::CashMovement
                 | RecordKind::ShiftClose
+                | RecordKind::PickupCodeReset
                 | RecordKind::Movement => {}
             }
             // Every kind takes part in the conflict rule.

@@ -73,6 +73,20 @@ impl RemoteOrder {
     }
 }
 
+/// A new pickup code for an order (the customer lost the first, or someone else saw it), written
+/// by head office into the order's orders document. From then on the newest reset (by id, a
+/// UUIDv7) is the order's code on every till that holds it; the order record is never changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickupCodeReset {
+    pub id: String,
+    pub order_id: String,
+    pub order_no: String,
+    /// [`pickup_code_hash`] of the new code with the order's id.
+    pub pickup_code_hash: String,
+    #[serde(default)]
+    pub created_at: Option<Timestamp>,
+}
+
 /// An order head office cancelled, or expired after a no-show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderCancellation {

@@ -6,7 +6,7 @@
 use crate::audit::AuditEntry;
 use crate::doc_id::DocKind;
 use crate::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
-use crate::orders::{OrderCancellation, OrderRecord, PickupRecord};
+use crate::orders::{OrderCancellation, OrderRecord, PickupCodeReset, PickupRecord};
 use crate::shifts::{CashMovementRecord, ShiftClosed, ShiftOpened};
 use kassa_domain::{hide_credit_codes, holds_credit_codes};
 use serde::de::DeserializeOwned;
@@ -28,6 +28,7 @@ pub enum RecordKind {
     ShiftOpen,
     CashMovement,
     ShiftClose,
+    PickupCodeReset,
 }
 
 /// Who may write a kind's records into a document.
@@ -181,6 +182,14 @@ pub const KINDS: &[KindSpec] = &[
         created_on_first_use: false,
     },
     KindSpec {
+        kind: RecordKind::PickupCodeReset,
+        map: "pickup_code_resets",
+        docs: &[Orders],
+        writer: Writer::HeadOffice,
+        invariants: &[],
+        created_on_first_use: true,
+    },
+    KindSpec {
         kind: RecordKind::Pickup,
         map: "pickups",
         docs: &[Orders],
@@ -217,6 +226,7 @@ impl RecordKind {
             RecordKind::ShiftOpen => "shift_open",
             RecordKind::CashMovement => "cash_movement",
             RecordKind::ShiftClose => "shift_close",
+            RecordKind::PickupCodeReset => "pickup_code_reset",
         }
     }
 
@@ -337,6 +347,7 @@ record!(CashMovementRecord, CashMovement, |r| Some(&r.shift_id));
 record!(ShiftClosed, ShiftClose, |r| Some(&r.shift_id));
 record!(OrderRecord, Order, |r| Some(&r.order_no));
 record!(OrderCancellation, Cancellation, |r| Some(&r.order_id));
+record!(PickupCodeReset, PickupCodeReset, |r| Some(&r.order_id));
 record!(
     PickupRecord,
     Pickup,
@@ -364,6 +375,7 @@ mod tests {
             RecordKind::ShiftOpen,
             RecordKind::CashMovement,
             RecordKind::ShiftClose,
+            RecordKind::PickupCodeReset,
         ];
         assert_eq!(KINDS.len(), all.len());
         let maps: HashSet<_> = KINDS.iter().map(|s| s.map).collect();

@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/till/0029_audit_ids_checked_by_verify.sql"),
     include_str!("../../../migrations/till/0030_scheduled_prices.sql"),
     include_str!("../../../migrations/till/0031_pending_after_round.sql"),
+    include_str!("../../../migrations/till/0032_pickup_code_resets.sql"),
 ];
 
 /// The schema version this code writes and understands.

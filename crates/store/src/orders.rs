@@ -9,7 +9,8 @@ use crate::till::Till;
 use kassa_domain::{refund_share, Money, TenderKind};
 use kassa_replica::audit::AuditEvent;
 use kassa_replica::orders::{
-    picked_quantities, pickup_code_hash, OrderCancellation, OrderRecord, PickupLine, PickupRecord,
+    picked_quantities, pickup_code_hash, OrderCancellation, OrderRecord, PickupCodeReset,
+    PickupLine, PickupRecord,
 };
 use kassa_replica::DocId;
 use rusqlite::{Connection, OptionalExtension};
@@ -106,6 +107,19 @@ pub(crate) fn load_order(conn: &Connection, order_id: &str) -> Result<OrderRecor
         .into_iter()
         .next()
         .ok_or_else(|| StoreError::OrderNotFound(order_id.to_string()))
+}
+
+/// The hash of the order's pickup code as it stands: head office's newest reset, else the one it
+/// was taken with.
+fn current_code_hash(conn: &Connection, order: &OrderRecord) -> Result<String, StoreError> {
+    let reset: Option<PickupCodeReset> = records(
+        conn,
+        "SELECT record FROM pickup_code_resets WHERE order_id = ?1 ORDER BY id DESC LIMIT 1",
+        &order.id,
+    )?
+    .into_iter()
+    .next();
+    Ok(reset.map_or_else(|| order.pickup_code_hash.clone(), |r| r.pickup_code_hash))
 }
 
 pub(crate) fn pickups_of(
@@ -355,7 +369,7 @@ impl Till {
                 .optional()?
                 .ok_or_else(|| StoreError::OrderNotFound(number.to_string()))?;
             let order = load_order(tx, &order_id)?;
-            if pickup_code_hash(&order.id, &request.code) != order.pickup_code_hash {
+            if pickup_code_hash(&order.id, &request.code) != current_code_hash(tx, &order)? {
                 return Err(StoreError::WrongPickupCode {
                     order: order.order_no,
                     left: attempts::MAX_FAILURES,

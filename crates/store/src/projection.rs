@@ -6,7 +6,7 @@ use crate::inbox::kept::{mark, Rule};
 use kassa_domain::TenderKind;
 use kassa_replica::audit::AuditEntry;
 use kassa_replica::ledger::{ResolutionRecord, ReturnRecord, SaleRecord, VoidRecord};
-use kassa_replica::orders::{OrderCancellation, OrderRecord, PickupRecord};
+use kassa_replica::orders::{OrderCancellation, OrderRecord, PickupCodeReset, PickupRecord};
 use kassa_replica::shifts::{CashDirection, CashMovementRecord, ShiftClosed, ShiftOpened};
 use kassa_replica::{
     all, among, conflicting_ids, conflicting_ids_among, kinds_in, AutoCommit, DocId, Record,
@@ -73,6 +73,7 @@ pub(crate) fn project_records(
             RecordKind::Order => project_kind::<OrderRecord>(conn, id, doc, only)?,
             RecordKind::Cancellation => project_kind::<OrderCancellation>(conn, id, doc, only)?,
             RecordKind::Pickup => project_kind::<PickupRecord>(conn, id, doc, only)?,
+            RecordKind::PickupCodeReset => project_kind::<PickupCodeReset>(conn, id, doc, only)?,
             // The audit chain is the till's own table, written by the command that logs; head
             // office's movements are read from the stock document, not from these records.
             RecordKind::Audit | RecordKind::Movement => 0,
@@ -211,6 +212,17 @@ impl Projected for OrderCancellation {
             mark(conn, Rule::Order, &self.order_id)?;
         }
         Ok(new)
+    }
+}
+
+impl Projected for PickupCodeReset {
+    fn project(&self, conn: &Connection, _: &DocId) -> Result<bool, StoreError> {
+        insert_json(
+            conn,
+            "INSERT OR IGNORE INTO pickup_code_resets (id, order_id, record) VALUES (?1, ?2, ?3)",
+            (&self.id, &self.order_id),
+            self,
+        )
     }
 }
 

@@ -23,7 +23,7 @@ pub struct VerifyReport {
 }
 
 /// The projected tables and the columns that identify a row.
-const TABLES: [(&str, &str); 15] = [
+const TABLES: [(&str, &str); 16] = [
     ("sales", "id"),
     ("credit_redemptions", "sale_id, tender_no"),
     ("voids", "id"),
@@ -32,6 +32,7 @@ const TABLES: [(&str, &str); 15] = [
     ("pickup_lines", "pickup_id, sku"),
     ("order_cancellations", "id"),
     ("pickups", "id"),
+    ("pickup_code_resets", "id"),
     ("returns", "id"),
     ("credit_issues", "return_id, refund_no"),
     ("resolutions", "id"),

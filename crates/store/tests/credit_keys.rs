@@ -304,6 +304,7 @@ fn write_as_before_keys(path: &Path, code: &str, resolution_id: &str) {
          ALTER TABLE device DROP COLUMN hq_protocol;
          DROP TABLE scheduled_prices; -- and 0030
          ALTER TABLE sync_status DROP COLUMN pending_after_round; -- and 0031
+         DROP TABLE pickup_code_resets; -- and 0032
          PRAGMA user_version = 21;"
     ))
     .unwrap();

@@ -3,8 +3,9 @@
 //! note, under their name, and the resolution goes to the tills at their next sync like one made
 //! at a till. Resolutions made here are in head office's admin log with the user's name.
 
+use super::change_log::logged_redirect;
 use super::layout::{error_page, message_page, page};
-use super::{forged_form, see_other, ConsoleState, SignedIn};
+use super::{forged_form, ConsoleState, SignedIn};
 use crate::viewer::Viewer;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -155,20 +156,16 @@ pub(super) async fn resolve(
     };
     let viewer = Viewer::from(&signed_in.user);
     let outcome = state.hq.resolve_exception_for(&viewer, &request).await;
-    let said = match &outcome {
-        Ok(_) => "ok".to_string(),
-        Err(e) => format!("{} {}", e.status(), e.code()),
-    };
-    let actor = format!("console:{}", signed_in.user.name);
     let action = format!(
         "resolve exception {}",
         form.id.chars().take(120).collect::<String>()
     );
-    if let Err(e) = state.hq.log_admin_action(&actor, &action, &said).await {
-        eprintln!("kassa-hq: the admin log could not be written ({actor} {action}): {e}");
-    }
-    match outcome {
-        Ok(_) => see_other("/console/exceptions"),
-        Err(e) => error_page(&e),
-    }
+    logged_redirect(
+        &state,
+        &signed_in,
+        &action,
+        outcome,
+        "/console/exceptions".into(),
+    )
+    .await
 }

@@ -73,6 +73,7 @@ pub(crate) fn routes(hq: Arc<Hq>, secure_cookies: bool) -> Router {
         .route("/console/orders", get(orders::list))
         .route("/console/orders/cancel", post(orders::cancel))
         .route("/console/orders/expire", post(orders::expire))
+        .route("/console/orders/pickup-code", post(orders::pickup_code))
         .route("/console/reports", get(reports::page_handler))
         .route("/console/reports/{section}", get(reports::csv))
         .route("/console/stock", get(stock::page_handler))

@@ -3,6 +3,7 @@
 //! admin cancels an order still waiting (with a note the tills see); an admin expires every
 //! order past its pickup date. Changes land in the admin log with the user's name.
 
+use super::change_log::{log_change, logged_redirect, outcome_text};
 use super::layout::{error_page, message_page, page};
 use super::{forged_form, see_other, ConsoleState, SignedIn};
 use crate::console_users::ConsoleRole;
@@ -112,6 +113,11 @@ pub(super) async fn list(
                         td class="num" { (order.picked_up) " of " (order.ordered) }
                         @if may_change {
                             td { @if order.status.is_waiting() {
+                                form class="inline" method="post" action="/console/orders/pickup-code" {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    input type="hidden" name="order" value=(order.order_no);
+                                    button type="submit" class="secondary" aria-label={"New pickup code for " (order.order_no)} { "New pickup code" }
+                                }
                                 form class="resolve" method="post" action="/console/orders/cancel" {
                                     input type="hidden" name="csrf" value=(csrf);
                                     input type="hidden" name="order" value=(order.order_no);
@@ -145,13 +151,6 @@ pub(super) struct CancelForm {
     note: String,
 }
 
-async fn log(state: &ConsoleState, signed_in: &SignedIn, action: &str, said: &str) {
-    let actor = format!("console:{}", signed_in.user.name);
-    if let Err(e) = state.hq.log_admin_action(&actor, action, said).await {
-        eprintln!("kassa-hq: the admin log could not be written ({actor} {action}): {e}");
-    }
-}
-
 pub(super) async fn cancel(
     State(state): State<ConsoleState>,
     signed_in: SignedIn,
@@ -173,19 +172,18 @@ pub(super) async fn cancel(
         .hq
         .cancel_order_for(&viewer, &form.order, Some(note))
         .await;
-    let said = match &outcome {
-        Ok(_) => "ok".to_string(),
-        Err(e) => format!("{} {}", e.status(), e.code()),
-    };
     let action = format!(
         "cancel order {}",
         form.order.chars().take(40).collect::<String>()
     );
-    log(&state, &signed_in, &action, &said).await;
-    match outcome {
-        Ok(_) => see_other("/console/orders"),
-        Err(e) => error_page(&e),
-    }
+    logged_redirect(
+        &state,
+        &signed_in,
+        &action,
+        outcome,
+        "/console/orders".into(),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -214,9 +212,51 @@ pub(super) async fn expire(
         Ok(expired) => format!("ok, {} expired", expired.len()),
         Err(e) => format!("{} {}", e.status(), e.code()),
     };
-    log(&state, &signed_in, "expire overdue orders", &said).await;
+    log_change(&state, &signed_in, "expire overdue orders", &said).await;
     match outcome {
         Ok(_) => see_other("/console/orders?status=expired"),
+        Err(e) => error_page(&e),
+    }
+}
+
+/// Gives a waiting order a new pickup code, shown once (the customer is told it; only its hash is
+/// kept). Tills take it at their next sync and refuse the old one.
+pub(super) async fn pickup_code(
+    State(state): State<ConsoleState>,
+    signed_in: SignedIn,
+    Form(form): Form<CancelForm>,
+) -> Response {
+    if !signed_in.form_is_ours(&form.csrf) {
+        return forged_form();
+    }
+    if !signed_in.user.may_change() {
+        return message_page(
+            StatusCode::FORBIDDEN,
+            "Not allowed",
+            "An analyst reads; a store manager or an admin gives an order a new pickup code.",
+        );
+    }
+    let viewer = Viewer::from(&signed_in.user);
+    let outcome = state.hq.reset_pickup_code_for(&viewer, &form.order).await;
+    let action = format!(
+        "new pickup code for order {}",
+        form.order.chars().take(40).collect::<String>()
+    );
+    // The code itself never reaches the log.
+    log_change(&state, &signed_in, &action, &outcome_text(&outcome)).await;
+    match outcome {
+        Ok(new) => {
+            let markup = page(
+                "New pickup code",
+                Some(&signed_in),
+                html! {
+                    p { "Order " (new.order_no) " at " (new.store) " now has this pickup code. It is shown only now: give it to the customer. The store's tills take it at their next sync and refuse the old one." }
+                    p class="code" id="pickup-code" { (new.code) }
+                    p { a href="/console/orders" { "Back to the orders" } }
+                },
+            );
+            Html(markup.into_string()).into_response()
+        }
         Err(e) => error_page(&e),
     }
 }

@@ -4,6 +4,7 @@
 //! office's authority fingerprint when head office has its own), and revokes a till. Changes are
 //! in head office's admin log with the user's name.
 
+use super::change_log::{log_change, outcome_text};
 use super::layout::{error_page, message_page, page};
 use super::{forged_form, see_other, ConsoleState, SignedIn};
 use crate::admin::{parse_tax_class, DEFAULT_TAX_CLASSES};
@@ -144,22 +145,6 @@ fn admin_only(signed_in: &SignedIn, csrf: &str) -> Option<Response> {
     })
 }
 
-async fn log(
-    state: &ConsoleState,
-    signed_in: &SignedIn,
-    action: &str,
-    outcome: Result<(), &HqError>,
-) {
-    let said = match outcome {
-        Ok(()) => "ok".to_string(),
-        Err(e) => format!("{} {}", e.status(), e.code()),
-    };
-    let actor = format!("console:{}", signed_in.user.name);
-    if let Err(e) = state.hq.log_admin_action(&actor, action, &said).await {
-        eprintln!("kassa-hq: the admin log could not be written ({actor} {action}): {e}");
-    }
-}
-
 #[derive(Deserialize)]
 pub(super) struct NewStoreForm {
     #[serde(default)]
@@ -215,7 +200,7 @@ pub(super) async fn add(
     }
     .await;
     let action = format!("add store {}", code.chars().take(16).collect::<String>());
-    log(&state, &signed_in, &action, outcome.as_ref().copied()).await;
+    log_change(&state, &signed_in, &action, &outcome_text(&outcome)).await;
     match outcome {
         Ok(()) => see_other("/console/stores"),
         Err(e) => error_page(&e),
@@ -265,7 +250,7 @@ pub(super) async fn enroll_code(
         Err(e) => Err(e),
     };
     let action = form.action("enroll code");
-    log(&state, &signed_in, &action, made.as_ref().map(|_| ())).await;
+    log_change(&state, &signed_in, &action, &outcome_text(&made)).await;
     match made {
         Ok(made) => code_page(&state, &signed_in, &made, false),
         Err(e) => error_page(&e),
@@ -329,7 +314,7 @@ pub(super) async fn revoke(
         Err(e) => Err(e),
     };
     let action = form.action("revoke till");
-    log(&state, &signed_in, &action, outcome.as_ref().copied()).await;
+    log_change(&state, &signed_in, &action, &outcome_text(&outcome)).await;
     match outcome {
         Ok(()) => see_other("/console/stores"),
         Err(e) => error_page(&e),
@@ -359,7 +344,7 @@ pub(super) async fn rotate(
         Err(e) => Err(e),
     };
     let action = form.action("replace till credentials");
-    log(&state, &signed_in, &action, made.as_ref().map(|_| ())).await;
+    log_change(&state, &signed_in, &action, &outcome_text(&made)).await;
     match made {
         Ok(made) => code_page(&state, &signed_in, &made, true),
         Err(e) => error_page(&e),

@@ -31,7 +31,10 @@ pub(super) fn record_from_json(kind: RecordKind, json: &str) -> Result<IndexedRe
         RecordKind::ShiftOpen => IndexedRecord::ShiftOpen(from_str(json)?),
         RecordKind::CashMovement => IndexedRecord::CashMovement(from_str(json)?),
         RecordKind::ShiftClose => IndexedRecord::ShiftClose(from_str(json)?),
-        RecordKind::Sale | RecordKind::Void | RecordKind::Movement => {
+        RecordKind::Sale
+        | RecordKind::Void
+        | RecordKind::Movement
+        | RecordKind::PickupCodeReset => {
             return Err(HqError::Corrupt(format!(
                 "{} records are not kept in the record index",
                 kind.as_str()
