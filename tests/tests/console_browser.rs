@@ -572,7 +572,10 @@ async fn the_console_in_a_real_browser() {
         )
         .await;
     session
-        .click(&format!("tr[data-order='{}'] button", order.order_no))
+        .click(&format!(
+            "tr[data-order='{}'] form[action='/console/orders/cancel'] button",
+            order.order_no
+        ))
         .await;
     session
         .wait_for_text(
