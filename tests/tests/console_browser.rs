@@ -560,6 +560,16 @@ async fn the_console_in_a_real_browser() {
         })
         .await
         .unwrap();
+    // It counts as today's web sale on the overview, in its own column and chart.
+    session.goto(&format!("{base}/console")).await;
+    let web = session
+        .script("return document.querySelector('tr[data-store=AMS1] [data-figure=period-web]').getAttribute('data-minor');")
+        .await;
+    assert_eq!(web, order.total.minor().to_string());
+    let charts = session
+        .script("return document.querySelectorAll('tr[data-store=AMS1] svg.chart').length;")
+        .await;
+    assert_eq!(charts, 2, "a chart for the tills and one for the web");
     session.goto(&format!("{base}/console/orders")).await;
     session
         .wait_for_text("#orders", &order.order_no, Duration::from_secs(10))

@@ -1,7 +1,8 @@
 //! The overview: where the stores the user sees stand. Each store's sales today and over the last
-//! 30 days with a chart per day, and when it last synced. The figures come from head office's
-//! daily sales (kept as sales arrive), never from a scan of every sale. `?until=YYYY-MM-DD`
-//! looks at the 30 days up to another day.
+//! 30 days, with the web channel's part and a chart per day for each channel; when it last synced,
+//! its tills online, what waits at them, and its open exceptions. The figures come from head
+//! office's daily sales (kept as sales arrive), never from a scan of every sale.
+//! `?until=YYYY-MM-DD` looks at the 30 days up to another day.
 
 use super::layout::{error_page, message_page, page};
 use super::sales_chart::sales_chart;
@@ -33,6 +34,8 @@ struct StoreFigures {
     last_sync: Option<chrono::DateTime<Utc>>,
     /// Sales and total per day, oldest first.
     per_day: Vec<(i64, i64)>,
+    /// Of which the web channel's (orders head office took), per day.
+    web_per_day: Vec<(i64, i64)>,
     /// Tills that synced in the last minutes, of those that ever did.
     tills_online: usize,
     tills_seen: usize,
@@ -99,6 +102,7 @@ pub(super) async fn page_handler(
             name: row.info.name,
             last_sync: row.last_sync_at,
             per_day: vec![(0, 0); index.len()],
+            web_per_day: vec![(0, 0); index.len()],
             tills_online: 0,
             tills_seen: 0,
             waiting: (0, 0, 0),
@@ -132,6 +136,10 @@ pub(super) async fn page_handler(
         };
         store.per_day[*i].0 += day.sales;
         store.per_day[*i].1 += day.total;
+        if day.channel == "web" {
+            store.web_per_day[*i].0 += day.sales;
+            store.web_per_day[*i].1 += day.total;
+        }
     }
     let money = |f: &StoreFigures, minor: i64| format_in(Money::from_minor(minor), &f.currency);
     let markup = page(
@@ -149,7 +157,8 @@ pub(super) async fn page_handler(
                         th scope="col" class="num" { "Total on " (day_key(until)) }
                         th scope="col" class="num" { "Sales, " (DAYS) " days" }
                         th scope="col" class="num" { "Total, " (DAYS) " days" }
-                        th scope="col" { "Per day" }
+                        th scope="col" class="num" { "Of which web, " (DAYS) " days" }
+                        th scope="col" { "Per day: tills, web" }
                         th scope="col" { "Last sync (UTC)" }
                         th scope="col" class="num" { "Tills online" }
                         th scope="col" class="num" { "Waiting at tills" }
@@ -160,14 +169,21 @@ pub(super) async fn page_handler(
                             @let (today_sales, today_total) = store.per_day.last().copied().unwrap_or((0, 0));
                             @let sales: i64 = store.per_day.iter().map(|d| d.0).sum();
                             @let total: i64 = store.per_day.iter().map(|d| d.1).sum();
-                            @let totals: Vec<i64> = store.per_day.iter().map(|d| d.1).collect();
+                            @let web_sales: i64 = store.web_per_day.iter().map(|d| d.0).sum();
+                            @let web_total: i64 = store.web_per_day.iter().map(|d| d.1).sum();
+                            @let till_totals: Vec<i64> = store.per_day.iter().zip(&store.web_per_day).map(|(all, web)| all.1 - web.1).collect();
+                            @let web_totals: Vec<i64> = store.web_per_day.iter().map(|d| d.1).collect();
                             tr data-store=(store.code) {
                                 th scope="row" { (store.code) " " span class="muted" { (store.name) } }
                                 td class="num" data-figure="today-sales" { (today_sales) }
                                 td class="num" data-figure="today-total" data-minor=(today_total) { (money(store, today_total)) }
                                 td class="num" data-figure="period-sales" { (sales) }
                                 td class="num" data-figure="period-total" data-minor=(total) { (money(store, total)) }
-                                td { (sales_chart(&format!("{}: sales per day, {} in {} days", store.code, money(store, total), DAYS), &totals)) }
+                                td class="num" data-figure="period-web" data-minor=(web_total) { (web_sales) " orders, " (money(store, web_total)) }
+                                td {
+                                    (sales_chart(&format!("{}: till sales per day, {} in {} days", store.code, money(store, total - web_total), DAYS), &till_totals))
+                                    (sales_chart(&format!("{}: web orders per day, {} in {} days", store.code, money(store, web_total), DAYS), &web_totals))
+                                }
                                 td { @match store.last_sync {
                                     Some(at) => (at.format("%Y-%m-%d %H:%M")),
                                     None => "never",
