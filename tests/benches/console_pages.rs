@@ -6,6 +6,7 @@
 //! record), never by writing figures by hand. Then each page is asked for over HTTP with a
 //! signed-in session, `KASSA_BENCH_RUNS` times (10), and its median and slowest time printed.
 //!
+//! `KASSA_BENCH_POSTGRES=postgres://...` runs head office on that (empty) PostgreSQL database.
 //! `KASSA_BENCH_STORES` (50), `KASSA_BENCH_DAYS` (365), `KASSA_BENCH_SALES_PER_DAY` (274) size
 //! the chain; `KASSA_BENCH_HQ_DIR` keeps the seeded database there and reuses it on the next run
 //! (seeding 5 million sales takes minutes); `KASSA_BENCH_PAGES=exceptions,orders` times only the
@@ -102,7 +103,13 @@ async fn main() {
         .unwrap_or_else(|_| temp.path().to_path_buf());
     std::fs::create_dir_all(&dir).unwrap();
     let seeded = dir.join("seeded");
-    let hq = Arc::new(Hq::open(&dir).unwrap());
+    // `KASSA_BENCH_POSTGRES=postgres://...` seeds and serves from that database instead of
+    // SQLite in the directory (which then only keeps the "seeded" mark).
+    let hq = Arc::new(match std::env::var("KASSA_BENCH_POSTGRES") {
+        Ok(url) => Hq::connect_postgres(&url, 8).await.unwrap(),
+        Err(_) => Hq::open(&dir).unwrap(),
+    });
+    eprintln!("head office on {}", hq.describe_storage());
     if !seeded.exists() {
         seed(&hq, stores, days, per_day).await;
         std::fs::write(&seeded, format!("{stores} {days} {per_day}\n")).unwrap();
